@@ -1,0 +1,13 @@
+package lab.loopback.claim;
+
+/** What the host's evidence supports. {@link #NOT_YET_MEASURED} marks a ledger claim no experiment judges yet. */
+public enum Verdict {
+    SUPPORTED,
+    REFUTED,
+    PARTLY_TRUE,
+    /** A figure the hardware decides: measured beside claimed, with what the host is. */
+    HOST_DEPENDENT,
+    /** The host cannot test it; the verdict's summary says exactly why. */
+    NOT_TESTABLE_HERE,
+    NOT_YET_MEASURED
+}

@@ -1,0 +1,110 @@
+package lab.loopback.ipc;
+
+import lab.loopback.sys.ErrnoException;
+import lab.loopback.sys.Libc;
+import lab.loopback.sys.Net;
+import lab.loopback.sys.SockAddrIn;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/** An AF_INET stream socket on a raw descriptor, made and used only through {@link Libc}. */
+public final class TcpSocket implements Connection {
+    private final int fd;
+    private boolean closed;
+
+    private TcpSocket(int fd) {
+        this.fd = fd;
+    }
+
+    public static TcpSocket open() {
+        return new TcpSocket(Libc.socket(Net.AF_INET, Net.SOCK_STREAM | Net.SOCK_CLOEXEC, 0));
+    }
+
+    /** socket + SO_REUSEADDR + bind + listen; the descriptor is closed again if any step fails. */
+    public static TcpSocket listen(SockAddrIn at, int backlog) {
+        TcpSocket s = open();
+        try (Arena a = Arena.ofConfined()) {
+            Libc.setsockoptInt(s.fd, Net.SOL_SOCKET, Net.SO_REUSEADDR, 1);
+            Libc.bind(s.fd, at.allocate(a), SockAddrIn.SIZE);
+            Libc.listen(s.fd, backlog);
+            return s;
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    public static TcpSocket connect(SockAddrIn to) {
+        TcpSocket s = open();
+        try (Arena a = Arena.ofConfined()) {
+            Libc.connect(s.fd, to.allocate(a), SockAddrIn.SIZE);
+            return s;
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    public TcpSocket accept() {
+        return new TcpSocket(Libc.accept4(fd, Net.SOCK_CLOEXEC));
+    }
+
+    public SockAddrIn localAddress() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment addr = a.allocate(SockAddrIn.SIZE, 4);
+            Libc.getsockname(fd, addr, a.allocateFrom(JAVA_INT, SockAddrIn.SIZE));
+            return SockAddrIn.read(addr);
+        }
+    }
+
+    public SockAddrIn peerAddress() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment addr = a.allocate(SockAddrIn.SIZE, 4);
+            Libc.getpeername(fd, addr, a.allocateFrom(JAVA_INT, SockAddrIn.SIZE));
+            return SockAddrIn.read(addr);
+        }
+    }
+
+    public void setInt(int level, int option, int value) {
+        Libc.setsockoptInt(fd, level, option, value);
+    }
+
+    public int getInt(int level, int option) {
+        return Libc.getsockoptInt(fd, level, option);
+    }
+
+    @Override
+    public long read(MemorySegment buf, long len) {
+        return Libc.read(fd, buf, len);
+    }
+
+    /** send(MSG_NOSIGNAL): a vanished peer is an EPIPE error here, never a SIGPIPE. */
+    @Override
+    public long write(MemorySegment buf, long len) {
+        return Libc.send(fd, buf, len, Net.MSG_NOSIGNAL);
+    }
+
+    @Override
+    public void shutdownOutput() {
+        Libc.shutdown(fd, Net.SHUT_WR);
+    }
+
+    @Override
+    public int fd() {
+        return fd;
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            Libc.close(fd);
+        } catch (ErrnoException ignored) {
+            // the descriptor is gone either way; nothing a caller could do
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package lab.loopback.kernel;
+
+import lab.loopback.sys.Command;
+import lab.loopback.sys.Libc;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Reads the {@link HostFingerprint} from /proc, /sys and the tools' own version output. Never throws for a missing file. */
+public final class HostProbe {
+    /** The reference tools whose versions a fingerprint records, with the flag that prints the version. */
+    static final Map<String, List<String>> TOOLS = toolVersionCommands();
+
+    private final Path root;
+
+    /** {@code root} is "/" on a live host; tests point it at a fake tree. */
+    public HostProbe(Path root) {
+        this.root = root;
+    }
+
+    public static HostFingerprint probe() {
+        return new HostProbe(Path.of("/")).fingerprint();
+    }
+
+    private static Map<String, List<String>> toolVersionCommands() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("iperf3", List.of("iperf3", "--version"));
+        m.put("sockperf", List.of("sockperf", "--version"));
+        m.put("strace", List.of("strace", "-V"));
+        m.put("ip", List.of("ip", "-V"));
+        m.put("nft", List.of("nft", "--version"));
+        return m;
+    }
+
+    public HostFingerprint fingerprint() {
+        String release = read("proc/sys/kernel/osrelease").orElse(System.getProperty("os.version"));
+        String version = read("proc/sys/kernel/version").orElse("unknown");
+        String cpuinfo = read("proc/cpuinfo").orElse("");
+        String model = cpuinfoField(cpuinfo, "model name").orElse(System.getProperty("os.arch"));
+        int cpus = (int) cpuinfo.lines().filter(l -> l.startsWith("processor")).count();
+        if (cpus == 0) cpus = Runtime.getRuntime().availableProcessors();
+        Map<String, Long> caches = caches();
+        long mem = memTotal();
+        String virt = virtualization(cpuinfo);
+        String cc = read("proc/sys/net/ipv4/tcp_congestion_control").orElse("unknown");
+        Integer uring = read("proc/sys/kernel/io_uring_disabled").map(s -> Integer.parseInt(s.trim())).orElse(null);
+        boolean isRoot = isLiveRoot() && Libc.geteuid() == 0;
+        Map<String, String> tools = new LinkedHashMap<>();
+        for (var e : TOOLS.entrySet()) tools.put(e.getKey(), toolVersion(e.getValue()));
+        String id = hostId(model, cpus, mem, release, virt);
+        return new HostFingerprint(id, release, version, model, cpus, caches, mem, virt, cc, uring, isRoot,
+                tracefs(isRoot), tools, Runtime.version().toString());
+    }
+
+    private boolean isLiveRoot() {
+        return root.equals(Path.of("/"));
+    }
+
+    static String hostId(String model, int cpus, long mem, String release, String virt) {
+        String slug = model.toLowerCase(Locale.ROOT).replaceAll("\\(r\\)|\\(tm\\)|cpu|processor|@.*", " ")
+                .trim().replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        if (slug.length() > 24) slug = slug.substring(0, 24).replaceAll("-$", "");
+        String kernel = release.replaceAll("^(\\d+\\.\\d+).*", "$1");
+        String digest = sha256(model + "|" + cpus + "|" + (mem >> 30) + "|" + release + "|" + virt).substring(0, 6);
+        return slug + "-" + cpus + "c-linux" + kernel + "-" + digest;
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Map<String, Long> caches() {
+        Map<String, Long> out = new TreeMap<>();
+        Path dir = root.resolve("sys/devices/system/cpu/cpu0/cache");
+        if (!Files.isDirectory(dir)) return out;
+        try (var entries = Files.list(dir)) {
+            for (Path p : entries.filter(e -> e.getFileName().toString().startsWith("index")).toList()) {
+                Optional<String> level = readAbs(p.resolve("level"));
+                Optional<String> type = readAbs(p.resolve("type"));
+                Optional<String> size = readAbs(p.resolve("size"));
+                if (level.isEmpty() || type.isEmpty() || size.isEmpty()) continue;
+                String t = switch (type.get().trim()) {
+                    case "Data" -> "d";
+                    case "Instruction" -> "i";
+                    default -> "";
+                };
+                out.put("L" + level.get().trim() + t, parseSize(size.get().trim()));
+            }
+        } catch (IOException ignored) {
+            // no cache information: the map stays empty and reports say so
+        }
+        return out;
+    }
+
+    /** "32K" → 32768, "1024K", "8M", "512" → bytes. */
+    static long parseSize(String s) {
+        long mult = switch (Character.toUpperCase(s.charAt(s.length() - 1))) {
+            case 'K' -> 1L << 10;
+            case 'M' -> 1L << 20;
+            case 'G' -> 1L << 30;
+            default -> 1;
+        };
+        String digits = mult == 1 ? s : s.substring(0, s.length() - 1);
+        return Long.parseLong(digits.trim()) * mult;
+    }
+
+    private long memTotal() {
+        return read("proc/meminfo").flatMap(m -> m.lines().filter(l -> l.startsWith("MemTotal:")).findFirst())
+                .map(l -> Long.parseLong(l.replaceAll("\\D+", "")) * 1024).orElse(0L);
+    }
+
+    private String virtualization(String cpuinfo) {
+        Optional<String> vendor = read("sys/class/dmi/id/sys_vendor").map(String::trim);
+        Optional<String> product = read("sys/class/dmi/id/product_name").map(String::trim);
+        boolean hypervisorFlag = cpuinfoField(cpuinfo, "flags").map(f -> (" " + f + " ").contains(" hypervisor ")).orElse(false);
+        if (!hypervisorFlag) return vendor.isPresent() ? "none (" + vendor.get() + ")" : "none detected";
+        String what = vendor.orElse("") + " " + product.orElse("");
+        return "vm" + (what.isBlank() ? "" : " (" + what.trim() + ")");
+    }
+
+    private String tracefs(boolean isRoot) {
+        if (Files.exists(root.resolve("sys/kernel/tracing/trace"))) return "mounted at /sys/kernel/tracing";
+        if (Files.exists(root.resolve("sys/kernel/debug/tracing/trace"))) return "mounted at /sys/kernel/debug/tracing";
+        boolean known = read("proc/filesystems").map(f -> f.contains("tracefs")).orElse(false);
+        if (!known) return "unavailable: kernel has no tracefs";
+        return isRoot ? "mountable (root; not mounted yet)" : "unavailable: not mounted and not root";
+    }
+
+    private static String toolVersion(List<String> argv) {
+        if (Command.which(argv.getFirst()) == null) return null;
+        Command c = Command.run(argv, 5_000);
+        String line = Command.firstLine(c.stdout().isBlank() ? c.stderr() : c.stdout());
+        return line == null ? "present (version unknown)" : line;
+    }
+
+    private static Optional<String> cpuinfoField(String cpuinfo, String field) {
+        return cpuinfo.lines().filter(l -> l.startsWith(field)).findFirst()
+                .map(l -> l.substring(l.indexOf(':') + 1).trim());
+    }
+
+    private Optional<String> read(String relative) {
+        return readAbs(root.resolve(relative)).map(String::trim);
+    }
+
+    private static Optional<String> readAbs(Path p) {
+        try {
+            return Optional.of(Files.readString(p, StandardCharsets.UTF_8));
+        } catch (IOException | SecurityException e) {
+            return Optional.empty();
+        }
+    }
+}

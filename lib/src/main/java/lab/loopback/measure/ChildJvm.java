@@ -1,0 +1,148 @@
+package lab.loopback.measure;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A peer in its own JVM, spoken to by lines on stdin/stdout. The classpath is where this library's classes
+ * were loaded from (a jar or target/classes), so it works the same from Maven, the CLI and a notebook
+ * kernel whose own classpath is something else. stderr goes to a file that failures quote.
+ */
+public final class ChildJvm implements AutoCloseable {
+    private static final String END = "\u0000end";
+    private final Process process;
+    private final Writer stdin;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final Path stderr;
+
+    private ChildJvm(Process process, Path stderr) {
+        this.process = process;
+        this.stderr = stderr;
+        this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        Thread.ofPlatform().daemon().name("child-stdout-" + process.pid()).start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String l;
+                while ((l = r.readLine()) != null) lines.add(l);
+            } catch (IOException ignored) {
+                // the process ended; END below tells the reader
+            }
+            lines.add(END);
+        });
+    }
+
+    public static ChildJvm start(Class<?> main, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-Xmx256m");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-Djava.awt.headless=true");
+        cmd.add("-cp");
+        cmd.add(classpathOf(main));
+        cmd.add(main.getName());
+        cmd.addAll(args);
+        try {
+            Path err = Files.createTempFile("loopback-lab-child-", ".stderr");
+            Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+            return new ChildJvm(p, err);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start child JVM " + String.join(" ", cmd) + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String javaBinary() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    static String classpathOf(Class<?> c) {
+        try {
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException | NullPointerException e) {
+            return System.getProperty("java.class.path");
+        }
+    }
+
+    public void send(String line) {
+        try {
+            stdin.write(line);
+            stdin.write('\n');
+            stdin.flush();
+        } catch (IOException e) {
+            throw new IllegalStateException("child " + process.pid() + " no longer reads its input" + stderrTail(), e);
+        }
+    }
+
+    /** The next line the child prints, waiting at most {@code timeoutMillis}. */
+    public String expectLine(String prefix, long timeoutMillis) {
+        try {
+            String l = lines.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+            if (l == null) throw new IllegalStateException("child " + process.pid() + " printed nothing in " + timeoutMillis + " ms" + stderrTail());
+            if (l.equals(END)) throw new IllegalStateException("child " + process.pid() + " ended (exit " + exitCodeSoon() + ")" + stderrTail());
+            if (!l.startsWith(prefix)) throw new IllegalStateException("child printed '" + l + "', expected '" + prefix + "…'");
+            return l.substring(prefix.length()).trim();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for the child", e);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    private String exitCodeSoon() {
+        try {
+            return process.waitFor(2, TimeUnit.SECONDS) ? String.valueOf(process.exitValue()) : "still running";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+
+    private String stderrTail() {
+        try {
+            String s = Files.readString(stderr).strip();
+            if (s.isEmpty()) return "";
+            return "; its stderr: " + (s.length() > 2000 ? s.substring(s.length() - 2000) : s);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Closes stdin (the child's cue to exit), waits briefly, then kills; always removes the stderr file. */
+    @Override
+    public void close() {
+        try {
+            stdin.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                Files.deleteIfExists(stderr);
+            } catch (IOException ignored) {
+                // a temp file; the OS cleans /tmp
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package lab.loopback.measure;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What this host's CPU can copy: {@link MemorySegment#copy} (the JDK's memmove intrinsic) between two
+ * native buffers of one size, swept from L1-sized to well beyond any last-level cache. Rates count bytes
+ * copied per second (each byte read once and written once), the unit a kernel copy is measured in too.
+ */
+public final class MemcpyBaseline {
+    public record Point(long size, int trial, long bytesCopied, double seconds) {
+        public double bytesPerSecond() {
+            return bytesCopied / seconds;
+        }
+
+        public double nanosPerByte() {
+            return seconds * 1e9 / bytesCopied;
+        }
+    }
+
+    private MemcpyBaseline() {}
+
+    /** Sizes 4 KiB, 16 KiB, … up to {@code largest} (factor 4), {@code trials} timed passes each. */
+    public static List<Point> sweep(long largest, double secondsPerPoint, int trials) {
+        if (largest < 4096) throw new IllegalArgumentException("largest memcpy size " + largest + " is below 4096");
+        List<Point> out = new ArrayList<>();
+        for (long size = 4096; size <= largest; size *= 4) out.addAll(measure(size, secondsPerPoint, trials));
+        return out;
+    }
+
+    public static List<Point> measure(long size, double secondsPerPoint, int trials) {
+        List<Point> out = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment src = arena.allocate(size, 4096);
+            MemorySegment dst = arena.allocate(size, 4096);
+            src.fill((byte) 0x5A);
+            dst.fill((byte) 0); // fault the pages in before timing
+            copyFor(src, dst, secondsPerPoint / 2); // warm-up: JIT and caches
+            for (int t = 0; t < trials; t++) {
+                long start = System.nanoTime();
+                long copied = copyFor(src, dst, secondsPerPoint);
+                out.add(new Point(size, t, copied, (System.nanoTime() - start) / 1e9));
+            }
+            if (dst.get(java.lang.foreign.ValueLayout.JAVA_BYTE, size - 1) != 0x5A) {
+                throw new IllegalStateException("memcpy baseline did not copy: destination differs from source");
+            }
+        }
+        return out;
+    }
+
+    private static long copyFor(MemorySegment src, MemorySegment dst, double seconds) {
+        long size = src.byteSize();
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        long copied = 0;
+        do {
+            MemorySegment.copy(src, 0, dst, 0, size);
+            copied += size;
+        } while (System.nanoTime() < deadline);
+        return copied;
+    }
+}

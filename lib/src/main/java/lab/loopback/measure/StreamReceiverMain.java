@@ -1,0 +1,77 @@
+package lab.loopback.measure;
+
+import lab.loopback.ipc.Connection;
+import lab.loopback.ipc.Listener;
+import lab.loopback.ipc.StreamTransport;
+import lab.loopback.ipc.Transports;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The receiving peer, run in its own JVM by {@link StreamRunner}. Protocol on stdin/stdout, one line each:
+ * it prints {@code READY <address>}; for every {@code TRIAL <readSize>} it reads it accepts one connection,
+ * reads it to end of stream checking every byte against {@link KnownPattern}, and prints
+ * {@code RESULT bytes mismatchAt reads userNs sysNs verifyNs firstByteNanos endNanos}.
+ * It exits when stdin closes, and after {@code maxSeconds} in any case.
+ */
+public final class StreamReceiverMain {
+    private StreamReceiverMain() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            System.err.println("usage: StreamReceiverMain TRANSPORT BIND_SPEC MAX_SECONDS");
+            System.exit(2);
+        }
+        StreamTransport transport = Transports.byId(args[0]);
+        long maxSeconds = Long.parseLong(args[2]);
+        Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                Thread.sleep(maxSeconds * 1000);
+                System.err.println("receiver: lifetime of " + maxSeconds + " s reached, exiting");
+                Runtime.getRuntime().halt(3);
+            } catch (InterruptedException ignored) {
+                // normal end
+            }
+        });
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        try (Listener listener = transport.listen(args[1])) {
+            out.println("READY " + listener.address());
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.startsWith("TRIAL ")) throw new IllegalArgumentException("unknown command '" + line + "'");
+                int readSize = Integer.parseInt(line.substring(6).trim());
+                try (Connection c = listener.accept(); Arena arena = Arena.ofConfined()) {
+                    out.println(receive(c, readSize, arena));
+                }
+            }
+        }
+        watchdog.interrupt();
+    }
+
+    static String receive(Connection c, int readSize, Arena arena) {
+        KnownPattern pattern = new KnownPattern(arena, readSize);
+        MemorySegment buf = arena.allocate(readSize, 64);
+        ThreadCpu before = ThreadCpu.now();
+        long offset = 0, reads = 0, verifyNanos = 0, mismatchAt = -1, firstByte = 0;
+        while (true) {
+            long n = c.read(buf, readSize);
+            if (n == 0) break;
+            if (reads++ == 0) firstByte = System.nanoTime();
+            long t0 = System.nanoTime();
+            long m = pattern.check(buf, offset, n);
+            verifyNanos += System.nanoTime() - t0;
+            if (m >= 0 && mismatchAt < 0) mismatchAt = offset + m;
+            offset += n;
+        }
+        long end = System.nanoTime();
+        ThreadCpu cpu = ThreadCpu.now().minus(before);
+        return "RESULT " + offset + " " + mismatchAt + " " + reads + " " + cpu.userNanos() + " " + cpu.sysNanos()
+                + " " + verifyNanos + " " + firstByte + " " + end;
+    }
+}

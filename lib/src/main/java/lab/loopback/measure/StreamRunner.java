@@ -1,0 +1,99 @@
+package lab.loopback.measure;
+
+import lab.loopback.ipc.Connection;
+import lab.loopback.ipc.StreamTransport;
+
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One-way stream between this process (sender) and a receiver in a child JVM, over any
+ * {@link StreamTransport}. Each trial is bounded in bytes and in time and is verified byte for byte; a trial
+ * that loses or corrupts a byte is returned with {@code verified() == false}, and {@link #trials} refuses
+ * to turn such a trial into a throughput.
+ */
+public final class StreamRunner implements AutoCloseable {
+    private final StreamTransport transport;
+    private final ChildJvm receiver;
+    private final String address;
+
+    private StreamRunner(StreamTransport transport, ChildJvm receiver, String address) {
+        this.transport = transport;
+        this.receiver = receiver;
+        this.address = address;
+    }
+
+    /** Starts the receiver; it lives at most {@code maxSeconds} whatever happens to this process. */
+    public static StreamRunner start(StreamTransport transport, String bindSpec, long maxSeconds) {
+        ChildJvm child = ChildJvm.start(StreamReceiverMain.class,
+                List.of(transport.id(), bindSpec == null || bindSpec.isEmpty() ? "0" : bindSpec, Long.toString(maxSeconds)));
+        try {
+            String address = child.expectLine("READY ", 30_000);
+            return new StreamRunner(transport, child, address);
+        } catch (RuntimeException e) {
+            child.close();
+            throw e;
+        }
+    }
+
+    public String address() {
+        return address;
+    }
+
+    public long receiverPid() {
+        return receiver.pid();
+    }
+
+    /** One transfer of at most {@code maxBytes}, stopping after {@code seconds}; reads use the write size. */
+    public StreamTrial trial(int writeSize, double seconds, long maxBytes, String phase, int index) {
+        if (writeSize <= 0 || writeSize > (64 << 20)) {
+            throw new IllegalArgumentException("write size " + writeSize + " is outside 1 B .. 64 MiB");
+        }
+        if (!(seconds > 0) || seconds > 600) throw new IllegalArgumentException("trial duration " + seconds + " s is outside (0, 600]");
+        if (maxBytes <= 0) throw new IllegalArgumentException("byte bound " + maxBytes + " must be positive");
+        receiver.send("TRIAL " + writeSize);
+        long sent = 0, writes = 0, start;
+        ThreadCpu cpu;
+        try (Arena arena = Arena.ofConfined(); Connection c = transport.connect(address)) {
+            KnownPattern pattern = new KnownPattern(arena, writeSize);
+            long deadline;
+            ThreadCpu before = ThreadCpu.now();
+            start = System.nanoTime();
+            deadline = start + (long) (seconds * 1e9);
+            while (sent < maxBytes) {
+                long n = Math.min(writeSize, maxBytes - sent);
+                sent += c.write(pattern.slice(sent, n), n);
+                writes++;
+                if (System.nanoTime() >= deadline) break;
+            }
+            cpu = ThreadCpu.now().minus(before);
+        }
+        String[] r = receiver.expectLine("RESULT ", (long) (seconds * 1000) + 60_000).split(" ");
+        long received = Long.parseLong(r[0]);
+        long mismatchAt = Long.parseLong(r[1]);
+        long reads = Long.parseLong(r[2]);
+        long end = Long.parseLong(r[7]);
+        return new StreamTrial(transport.id(), writeSize, writeSize, phase, index, sent, received, mismatchAt,
+                (end - start) / 1e9, cpu.userNanos(), cpu.sysNanos(), Long.parseLong(r[3]), Long.parseLong(r[4]),
+                Long.parseLong(r[5]), writes, reads);
+    }
+
+    /** Warm-ups then timed trials at one write size; every trial must verify. */
+    public List<StreamTrial> trials(int writeSize, Profile profile) {
+        List<StreamTrial> all = new ArrayList<>();
+        for (int i = 0; i < profile.warmups; i++) all.add(checked(trial(writeSize, profile.trialSeconds, profile.trialMaxBytes, "warmup", i)));
+        for (int i = 0; i < profile.trials; i++) all.add(checked(trial(writeSize, profile.trialSeconds, profile.trialMaxBytes, "timed", i)));
+        return all;
+    }
+
+    private static StreamTrial checked(StreamTrial t) {
+        if (!t.verified()) throw new TransferCorruptedException(t);
+        return t;
+    }
+
+    @Override
+    public void close() {
+        receiver.close();
+    }
+}

@@ -1,0 +1,35 @@
+package lab.loopback.measure;
+
+/**
+ * One timed one-way transfer. Time runs from the sender's first write to the receiver's end of stream
+ * (both read CLOCK_MONOTONIC, which is system-wide). CPU is the two peer threads' own time; the
+ * receiver's verification time is recorded separately so it can be taken out of the transport's cost.
+ */
+public record StreamTrial(String transport, int writeSize, int readSize, String phase, int index,
+                          long bytesSent, long bytesReceived, long mismatchAt, double seconds,
+                          long senderUserNanos, long senderSysNanos, long receiverUserNanos,
+                          long receiverSysNanos, long receiverVerifyNanos, long writes, long reads) {
+
+    /** All bytes arrived and every one equals the known pattern. */
+    public boolean verified() {
+        return bytesReceived == bytesSent && mismatchAt < 0 && bytesSent > 0;
+    }
+
+    public double gbitPerSecond() {
+        return bytesReceived * 8 / seconds / 1e9;
+    }
+
+    public double bytesPerSecond() {
+        return bytesReceived / seconds;
+    }
+
+    /** Both peers' CPU per byte moved, the receiver's pattern check excluded. */
+    public double cpuNanosPerByte() {
+        long cpu = senderUserNanos + senderSysNanos + receiverUserNanos + receiverSysNanos - receiverVerifyNanos;
+        return (double) Math.max(0, cpu) / bytesReceived;
+    }
+
+    public double sysNanosPerByte() {
+        return (double) (senderSysNanos + receiverSysNanos) / bytesReceived;
+    }
+}

@@ -1,0 +1,17 @@
+package lab.loopback.measure;
+
+/** A transfer lost or changed bytes: it is a failed trial, never a throughput. */
+public final class TransferCorruptedException extends RuntimeException {
+    private final StreamTrial trial;
+
+    public TransferCorruptedException(StreamTrial t) {
+        super(t.mismatchAt() >= 0
+                ? "byte " + t.mismatchAt() + " of a " + t.transport() + " transfer differs from the pattern sent"
+                : "sent " + t.bytesSent() + " bytes over " + t.transport() + " but " + t.bytesReceived() + " arrived");
+        this.trial = t;
+    }
+
+    public StreamTrial trial() {
+        return trial;
+    }
+}

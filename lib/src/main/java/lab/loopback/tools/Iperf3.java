@@ -1,0 +1,127 @@
+package lab.loopback.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import lab.loopback.ipc.TcpSocket;
+import lab.loopback.sys.Command;
+import lab.loopback.sys.SockAddrIn;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * iperf3 as the reference for one-way TCP throughput on 127.0.0.1: a one-off server bound to loopback
+ * and a client with the same write size ({@code -l}) as the Java harness, its JSON report parsed.
+ */
+public final class Iperf3 {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One client run as iperf3 reports it (receiver side: what arrived). */
+    public record Result(int writeSize, double seconds, long bytesReceived, double bitsPerSecond,
+                         double hostCpuPercent, double remoteCpuPercent, String version) {
+        public double gbitPerSecond() {
+            return bitsPerSecond / 1e9;
+        }
+    }
+
+    private Iperf3() {}
+
+    public static boolean installed() {
+        return Command.which("iperf3") != null;
+    }
+
+    /** A client run with {@code -J}; {@code omitSeconds} leading seconds are excluded as warm-up. */
+    public static Result run(int writeSize, int seconds, int omitSeconds, int port) {
+        List<String> client = new ArrayList<>(List.of("iperf3", "-c", "127.0.0.1", "-p", Integer.toString(port),
+                "-t", Integer.toString(seconds), "-l", Integer.toString(writeSize), "-J"));
+        if (omitSeconds > 0) client.addAll(List.of("-O", Integer.toString(omitSeconds)));
+        Command c = withServer(port, client, seconds + omitSeconds);
+        return parse(c.stdout(), writeSize);
+    }
+
+    /** A client run in iperf3's human format (for checking its own units); returns the text it printed. */
+    public static String runHuman(int seconds, int port) {
+        Command c = withServer(port, List.of("iperf3", "-c", "127.0.0.1", "-p", Integer.toString(port),
+                "-t", Integer.toString(seconds)), seconds);
+        return c.stdout();
+    }
+
+    static Result parse(String json, int writeSize) {
+        try {
+            JsonNode root = JSON.readTree(json);
+            if (root.has("error")) throw new IllegalStateException("iperf3 reported: " + root.get("error").asText());
+            JsonNode recv = root.path("end").path("sum_received");
+            JsonNode cpu = root.path("end").path("cpu_utilization_percent");
+            if (recv.isMissingNode()) throw new IllegalStateException("iperf3 JSON has no end.sum_received");
+            return new Result(writeSize, recv.path("seconds").asDouble(), recv.path("bytes").asLong(),
+                    recv.path("bits_per_second").asDouble(), cpu.path("host_total").asDouble(),
+                    cpu.path("remote_total").asDouble(), root.path("start").path("version").asText());
+        } catch (IOException e) {
+            throw new IllegalStateException("iperf3 printed no JSON: " + abbreviate(json), e);
+        }
+    }
+
+    private static Command withServer(int port, List<String> client, int seconds) {
+        Process server = null;
+        Path log = null;
+        try {
+            log = Files.createTempFile("loopback-lab-iperf3-", ".log");
+            server = new ProcessBuilder("iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", Integer.toString(port))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            awaitListening(server, port, log);
+            Command c = Command.run(client, (seconds + 30) * 1000L);
+            if (!c.ok()) {
+                throw new IllegalStateException("iperf3 client failed (exit " + c.exitCode() + "): "
+                        + abbreviate(c.stdout() + c.stderr()));
+            }
+            return c;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start iperf3: " + e.getMessage(), e);
+        } finally {
+            if (server != null) {
+                try {
+                    if (!server.waitFor(5, TimeUnit.SECONDS)) server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    server.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (log != null) log.toFile().delete();
+        }
+    }
+
+    /** Waits for the server's LISTEN socket to appear in /proc/net/tcp (a probe connection would consume -1). */
+    private static void awaitListening(Process server, int port, Path log) throws IOException {
+        String needle = String.format(":%04X 00000000:0000 0A", port);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (Files.readString(Path.of("/proc/net/tcp")).contains(needle)) return;
+            if (!server.isAlive()) {
+                throw new IllegalStateException("iperf3 server exited at once: " + abbreviate(Files.readString(log)));
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("iperf3 server did not listen on 127.0.0.1:" + port + " within 10 s");
+    }
+
+    /** A port on 127.0.0.1 that nothing listens on now (the kernel picks it). */
+    public static int freeLoopbackPort() {
+        try (TcpSocket s = TcpSocket.listen(SockAddrIn.loopback(0), 1)) {
+            return s.localAddress().port();
+        }
+    }
+
+    private static String abbreviate(String s) {
+        String t = s.strip();
+        return t.length() > 600 ? t.substring(0, 600) + "…" : t;
+    }
+}
