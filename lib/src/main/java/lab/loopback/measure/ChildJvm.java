@@ -43,16 +43,7 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     public static ChildJvm start(Class<?> main, List<String> args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(javaBinary());
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.add("-Xmx256m");
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-Djava.awt.headless=true");
-        cmd.add("-cp");
-        cmd.add(classpathOf(main));
-        cmd.add(main.getName());
-        cmd.addAll(args);
+        List<String> cmd = command(main, args);
         try {
             Path err = Files.createTempFile("loopback-lab-child-", ".stderr");
             Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
@@ -60,6 +51,26 @@ public final class ChildJvm implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start child JVM " + String.join(" ", cmd) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The command line that runs {@code main} in a fresh JVM; its classpath holds the code source of
+     * {@code main} and of this library (they differ when main lives in the experiments jar).
+     */
+    public static List<String> command(Class<?> main, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-Xmx256m");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-Djava.awt.headless=true");
+        cmd.add("-cp");
+        String mine = classpathOf(ChildJvm.class);
+        String theirs = classpathOf(main);
+        cmd.add(mine.equals(theirs) ? mine : theirs + java.io.File.pathSeparator + mine);
+        cmd.add(main.getName());
+        cmd.addAll(args);
+        return cmd;
     }
 
     static String javaBinary() {

@@ -1,0 +1,132 @@
+package lab.loopback.cli;
+
+import lab.loopback.claim.ClaimLedger;
+import lab.loopback.kernel.HostProbe;
+import lab.loopback.measure.Profile;
+import lab.loopback.report.ReportWriter;
+import lab.loopback.result.RunStore;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The Java side of {@code ./lab}: run, report, host, claims. Bad input: one line naming the value, exit 2. */
+@Command(name = "lab", mixinStandardHelpOptions = true, version = "Loopback Lab 0.1",
+        description = "Puts the claims of 'What is the Zero-Copy Loopback Stack?' to the test on this host.",
+        subcommands = {LabCli.Run.class, LabCli.Report.class, LabCli.Host.class, LabCli.Claims.class})
+public final class LabCli implements Callable<Integer> {
+    static final int BAD_INPUT = 2;
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code (tests call this instead of main). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new LabCli());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
+                System.err.println("lab: " + ex.getMessage());
+                return BAD_INPUT;
+            }
+            throw ex;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            System.err.println("lab: " + ex.getMessage());
+            return BAD_INPUT;
+        });
+        return cl.execute(args);
+    }
+
+    static ClaimLedger ledger(Path file) {
+        return file == null ? ClaimLedger.bundled() : ClaimLedger.load(file);
+    }
+
+    @Command(name = "run", description = "Run the experiments, print the verdict table, write OUT/RUN-ID/ (OUT/latest points to it).")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--profile", defaultValue = "standard", description = "quick (seconds per experiment) or standard (the real run); default ${DEFAULT-VALUE}")
+        String profile;
+
+        @Option(names = "--only", split = ",", description = "claim ids (PERF-1), section numbers (7) or names (performance), comma-separated")
+        List<String> only = List.of();
+
+        @Option(names = "--out", defaultValue = "results", description = "directory that receives the run; default ${DEFAULT-VALUE}")
+        Path out;
+
+        @Option(names = "--port", defaultValue = "0", description = "loopback port for the receiver (iperf3 takes port+1); 0 = any free port")
+        int port;
+
+        @Option(names = "--claims", description = "a claims.yaml to use instead of the bundled ledger")
+        Path claims;
+
+        @Override
+        public Integer call() {
+            Profile p = Profile.parse(profile);
+            Ports.check(port);
+            ClaimLedger ledger = ledger(claims);
+            if (!only.isEmpty()) ledger.select(only); // fail on a bad selector before anything is measured
+            var result = lab.loopback.experiments.LabRun.execute(
+                    new lab.loopback.experiments.LabRun.Options(p, only, out, port, ledger), ProgressDisplay.create());
+            VerdictTable.print(System.out, ledger, result.verdicts());
+            System.out.printf("%nrun: %s (%.0f s)%nreport: %s%n", result.runDir(), result.seconds(), result.runDir().resolve("report.html"));
+            if (!result.failures().isEmpty()) {
+                System.err.println("lab: " + result.failures().size() + " experiment(s) failed:");
+                result.failures().forEach(f -> System.err.println("  " + f));
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "report", description = "Re-render RUN_DIR/report.html from what the run directory holds.")
+    static final class Report implements Callable<Integer> {
+        @Parameters(index = "0", description = "a run directory, e.g. results/latest")
+        Path runDir;
+
+        @Option(names = "--claims", description = "a claims.yaml to use instead of the bundled ledger")
+        Path claims;
+
+        @Override
+        public Integer call() {
+            if (!Files.isDirectory(runDir)) throw new IllegalArgumentException("run directory '" + runDir + "' does not exist");
+            if (runDir.getFileName().toString().endsWith(RunStore.PARTIAL)) {
+                throw new IllegalArgumentException(runDir + " is an incomplete run (it was interrupted); it has no report");
+            }
+            System.out.println(new ReportWriter(ledger(claims)).write(runDir));
+            return 0;
+        }
+    }
+
+    @Command(name = "host", description = "Print this host's fingerprint (host.json) to stdout.")
+    static final class Host implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(RunStore.JSON.writeValueAsString(HostProbe.probe()));
+            return 0;
+        }
+    }
+
+    @Command(name = "claims", description = "List the claim ledger.")
+    static final class Claims implements Callable<Integer> {
+        @Option(names = "--claims", description = "a claims.yaml to use instead of the bundled ledger")
+        Path claims;
+
+        @Override
+        public Integer call() {
+            ClaimLedger l = ledger(claims);
+            for (var c : l.claims()) System.out.printf("%-8s %02d  %s%n", c.id(), c.section(), c.quote().length() > 90 ? c.quote().substring(0, 89) + "…" : c.quote());
+            return 0;
+        }
+    }
+}

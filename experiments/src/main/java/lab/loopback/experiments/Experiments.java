@@ -1,0 +1,26 @@
+package lab.loopback.experiments;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every experiment of the workbench, in article order of the claims they judge. */
+public final class Experiments {
+    private Experiments() {}
+
+    public static List<Experiment> all() {
+        return List.of(new NearRamSpeed(), new CExampleExperiment(), new StreamThroughput(), new IperfUnits());
+    }
+
+    /** The experiments needed to judge {@code claimIds}, each once. */
+    public static List<Experiment> judging(List<String> claimIds) {
+        List<Experiment> out = new ArrayList<>();
+        for (Experiment e : all()) if (e.claims().stream().anyMatch(claimIds::contains)) out.add(e);
+        return out;
+    }
+
+    /** The experiment that judges {@code claimId}, or an error saying none does yet. */
+    public static Experiment forClaim(String claimId) {
+        return all().stream().filter(e -> e.claims().contains(claimId.toUpperCase())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no experiment judges " + claimId + " yet"));
+    }
+}

@@ -1,0 +1,147 @@
+package lab.loopback.experiments;
+
+import lab.loopback.claim.Claim;
+import lab.loopback.claim.ClaimLedger;
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Verdict;
+import lab.loopback.kernel.HostFingerprint;
+import lab.loopback.kernel.HostProbe;
+import lab.loopback.measure.Profile;
+import lab.loopback.result.ExperimentView;
+import lab.loopback.result.RunStore;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The notebooks' entry point: the same experiment objects {@code ./lab run} uses. With LAB_RUN_DIR set
+ * (as {@code ./lab run} does when it executes the notebooks) results are read from that run, so the
+ * notebook shows exactly what the report shows; otherwise experiments run live in the profile named by
+ * LAB_PROFILE (quick by default).
+ */
+public final class Lab {
+    private final Profile profile;
+    private final Path runDir;
+    private final ClaimLedger ledger;
+    private final HostFingerprint host;
+    private final Map<String, ExperimentView> done = new HashMap<>();
+    private RunContext live;
+
+    private Lab(Profile profile, Path runDir) {
+        this.profile = profile;
+        this.runDir = runDir;
+        this.ledger = ClaimLedger.bundled();
+        this.host = HostProbe.probe();
+    }
+
+    /** Profile from LAB_PROFILE (default quick), results from LAB_RUN_DIR when set. */
+    public static Lab open() {
+        String dir = System.getenv("LAB_RUN_DIR");
+        return new Lab(Profile.fromEnvironment(), dir == null || dir.isBlank() ? null : Path.of(dir));
+    }
+
+    /** A lab that measures live in {@code profile}, whatever the environment says. */
+    public static Lab live(Profile profile) {
+        return new Lab(profile, null);
+    }
+
+    public Profile profile() {
+        return profile;
+    }
+
+    public HostFingerprint host() {
+        return host;
+    }
+
+    public ClaimLedger ledger() {
+        return ledger;
+    }
+
+    public Claim claim(String id) {
+        return ledger.claim(id);
+    }
+
+    /** Where this notebook's numbers come from, in one sentence for the reader. */
+    public String source() {
+        return runDir != null ? "Results of the run in " + runDir + " (not remeasured here)."
+                : "Measured live in this notebook, profile '" + profile.id() + "'.";
+    }
+
+    /** The outcome of the experiment judging {@code claimId}: loaded from the run, or measured now (once). */
+    public ExperimentView experiment(String claimId) {
+        Experiment e = Experiments.forClaim(claimId);
+        return done.computeIfAbsent(e.name(), n -> {
+            if (runDir != null && RunStore.has(runDir, n)) return RunStore.load(runDir, n);
+            if (live == null) live = new RunContext(profile, host, ledger, 0, msg -> { });
+            return e.run(live);
+        });
+    }
+
+    /** One claim's verdict as a few lines of text: quote, verdict, summary, numbers, evidence. */
+    public String explain(ClaimVerdict v) {
+        Claim c = ledger.claim(v.claim());
+        StringBuilder b = new StringBuilder();
+        b.append(v.claim()).append(": ").append(v.verdict()).append('\n');
+        b.append("  article: \"").append(c.quote()).append("\"\n");
+        b.append("  ").append(v.summary()).append('\n');
+        if (v.measured() != null) {
+            b.append(String.format("  measured %.4g", v.measured()));
+            if (v.measuredLow() != null) b.append(String.format(" [%.4g, %.4g]", v.measuredLow(), v.measuredHigh()));
+            b.append(" ").append(v.unit() == null ? "" : v.unit());
+            if (v.claimed() != null) b.append(String.format("; claimed %.4g", v.claimed()));
+            b.append('\n');
+        }
+        for (String e : v.evidence()) b.append("  - ").append(e.replace("\n", "\n    ")).append('\n');
+        return b.toString();
+    }
+
+    /**
+     * The verdict of every claim of the ledger: from LAB_RUN_DIR, else from LAB_HOME/results/latest when a
+     * run exists, else every claim marked as not yet measured on this host.
+     */
+    public Table verdictTable() {
+        Path dir = runDir;
+        String home = System.getenv("LAB_HOME");
+        if (dir == null && home != null && Files.isRegularFile(Path.of(home, "results", "latest", "verdicts.json"))) {
+            dir = Path.of(home, "results", "latest");
+        }
+        Map<String, ClaimVerdict> byId = new HashMap<>();
+        if (dir != null) for (ClaimVerdict v : RunStore.verdicts(dir)) byId.put(v.claim(), v);
+        StringColumn id = StringColumn.create("claim"), sec = StringColumn.create("section"),
+                verdict = StringColumn.create("verdict"), summary = StringColumn.create("summary");
+        for (Claim c : ledger.claims()) {
+            ClaimVerdict v = byId.get(c.id());
+            id.append(c.id());
+            sec.append(String.format("%02d %s", c.section(), ledger.section(c.section()).slug()));
+            verdict.append(v == null ? Verdict.NOT_YET_MEASURED.name() : v.verdict().name());
+            summary.append(v == null ? "no run on this host yet: ./lab run" : abbreviate(v.summary(), 110));
+        }
+        return Table.create(dir == null ? "verdicts (no run yet)" : "verdicts of " + dir.getFileName(), id, sec, verdict, summary);
+    }
+
+    private static String abbreviate(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n - 1) + "…";
+    }
+
+    /** The host fingerprint as "key: value" lines. */
+    public String hostSummary() {
+        StringBuilder b = new StringBuilder();
+        for (var comp : HostFingerprint.class.getRecordComponents()) {
+            try {
+                b.append(String.format("%-26s %s%n", comp.getName(), comp.getAccessor().invoke(host)));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return b.toString();
+    }
+
+    public List<String> claimsOfSection(int section) {
+        return ledger.inSection(section).stream().map(Claim::id).toList();
+    }
+}

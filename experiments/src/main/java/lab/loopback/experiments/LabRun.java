@@ -1,0 +1,99 @@
+package lab.loopback.experiments;
+
+import lab.loopback.claim.Claim;
+import lab.loopback.claim.ClaimLedger;
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.kernel.HostFingerprint;
+import lab.loopback.kernel.HostProbe;
+import lab.loopback.measure.Profile;
+import lab.loopback.report.ReportWriter;
+import lab.loopback.result.Outcome;
+import lab.loopback.result.RunInfo;
+import lab.loopback.result.RunStore;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One run of the workbench: select claims, run the experiments that judge them, write the run directory
+ * (atomically: it appears only when complete), render the report. A failing experiment does not stop the
+ * run; its claims say why they could not be judged and the run records the failure.
+ */
+public final class LabRun {
+    public record Options(Profile profile, List<String> only, Path out, int port, ClaimLedger ledger) {}
+
+    public record Result(Path runDir, List<ClaimVerdict> verdicts, List<String> failures, double seconds) {}
+
+    /** Receives progress: which experiment (1-based index of total) and what it is doing now. */
+    public interface Progress {
+        void experiment(int index, int total, String name);
+
+        void step(String message);
+
+        void done();
+    }
+
+    private LabRun() {}
+
+    public static Result execute(Options opt, Progress progress) {
+        ClaimLedger ledger = opt.ledger();
+        List<String> selected = opt.only().isEmpty() ? ledger.claims().stream().map(Claim::id).toList() : ledger.select(opt.only());
+        List<Experiment> experiments = Experiments.judging(selected);
+        Instant start = Instant.now();
+        String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(start) + "-" + opt.profile().id();
+        RunStore.Writer w = RunStore.begin(opt.out(), runId);
+        try {
+            HostFingerprint host = HostProbe.probe();
+            w.json("host.json", host);
+            RunContext ctx = new RunContext(opt.profile(), host, ledger, opt.port(), progress::step);
+            Map<String, ClaimVerdict> verdicts = new LinkedHashMap<>();
+            List<String> failures = new ArrayList<>();
+            int i = 0;
+            for (Experiment e : experiments) {
+                progress.experiment(++i, experiments.size(), e.name() + " (" + String.join(", ", e.claims()) + ")");
+                Outcome o;
+                try {
+                    o = e.run(ctx);
+                } catch (RuntimeException ex) {
+                    String why = e.name() + " failed: " + ex.getMessage();
+                    failures.add(why);
+                    o = new Outcome(e.name());
+                    for (String id : e.claims()) {
+                        o.verdict(ClaimVerdict.notTestable(ledger.claim(id), "The experiment failed on this host, so nothing was judged: " + ex, host.hostId()));
+                    }
+                }
+                w.outcome(o);
+                for (ClaimVerdict v : o.verdicts()) if (selected.contains(v.claim())) verdicts.put(v.claim(), v);
+            }
+            progress.done();
+            List<ClaimVerdict> all = new ArrayList<>();
+            for (Claim c : ledger.claims()) {
+                ClaimVerdict v = verdicts.get(c.id());
+                if (v == null) {
+                    boolean judged = Experiments.all().stream().anyMatch(e -> e.claims().contains(c.id()));
+                    v = judged
+                            ? new ClaimVerdict(c.id(), lab.loopback.claim.Verdict.NOT_YET_MEASURED, "Not selected in this run (--only).",
+                                    null, null, null, c.claimed(), c.unit(), List.of(), host.hostId())
+                            : ClaimVerdict.notYetMeasured(c, host.hostId());
+                }
+                all.add(v);
+            }
+            w.json("verdicts.json", all);
+            double seconds = java.time.Duration.between(start, Instant.now()).toMillis() / 1e3;
+            w.json("run.json", new RunInfo(runId, opt.profile().id(), start.toString(), Instant.now().toString(), seconds, selected,
+                    experiments.stream().map(Experiment::name).toList(), failures, "lab run"));
+            new ReportWriter(ledger).write(w.dir());
+            Path dir = w.commit();
+            return new Result(dir, all, failures, seconds);
+        } catch (RuntimeException | Error e) {
+            w.abort();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package lab.loopback.experiments;
+
+import lab.loopback.chart.Charts;
+import lab.loopback.claim.Claim;
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Verdict;
+import lab.loopback.measure.Bytes;
+import lab.loopback.measure.Estimate;
+import lab.loopback.measure.MemcpyBaseline;
+import lab.loopback.result.Figure;
+import lab.loopback.result.Outcome;
+import lab.loopback.result.RecordTable;
+import org.knowm.xchart.XYChart;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * TLDR-3: "near-RAM speed socket communication". The best loopback stream of this run against what this
+ * host's CPU copies per second, cache-resident and DRAM-sized, as ratios. A stream over a socket copies
+ * each byte at least twice (into the kernel, out of it), so a ratio above ½ would already need a copy
+ * the kernel does not make; "near RAM speed" is judged against the DRAM-sized memcpy.
+ */
+public final class NearRamSpeed implements Experiment {
+    /** "near" RAM speed: at least 80 % of the DRAM memcpy rate. */
+    static final double NEAR = 0.8;
+    /** Below 40 % the claim is not near in any sense a reader would accept. */
+    static final double FAR = 0.4;
+    /** Cache-resident reference size: a copy that stays within a typical L2. */
+    static final long CACHE_SIZE = 64 * 1024;
+
+    @Override
+    public String name() {
+        return "near-ram-speed";
+    }
+
+    @Override
+    public List<String> claims() {
+        return List.of("TLDR-3");
+    }
+
+    static Verdict judge(double ratioToDram) {
+        if (ratioToDram >= NEAR) return Verdict.SUPPORTED;
+        if (ratioToDram >= FAR) return Verdict.PARTLY_TRUE;
+        return Verdict.REFUTED;
+    }
+
+    @Override
+    public Outcome run(RunContext ctx) {
+        Claim claim = ctx.claim("TLDR-3");
+        var p = ctx.profile();
+        ctx.progress("memcpy baseline sweep");
+        List<MemcpyBaseline.Point> memcpy = ctx.shared("memcpy", () -> MemcpyBaseline.sweep(p.memcpyLargest, p.memcpySecondsPerSize, p.trials));
+        StreamSweep s = StreamSweep.of(ctx);
+        Outcome o = new Outcome(name());
+        o.table("memcpy", RecordTable.of("memcpy", MemcpyBaseline.Point.class, memcpy));
+
+        long dramSize = memcpy.stream().mapToLong(MemcpyBaseline.Point::size).max().orElseThrow();
+        Estimate dram = rate(memcpy, dramSize);
+        Estimate cache = rate(memcpy, CACHE_SIZE);
+        int bestSize = s.sizes().stream().max((a, b) -> Double.compare(s.javaGbit(a).median(), s.javaGbit(b).median())).orElseThrow();
+        double javaBytes = s.javaGbit(bestSize).median() * 1e9 / 8;
+        double iperfBytes = s.hasIperf3() ? s.sizes().stream().mapToDouble(w -> s.iperf3Gbit(w).median()).max().orElse(0) * 1e9 / 8 : 0;
+        double streamBytes = Math.max(javaBytes, iperfBytes);
+        double ratioDram = streamBytes / dram.median();
+        double ratioCache = streamBytes / cache.median();
+        // copy-equivalents: the stream's CPU per byte in units of this host's memcpy cost per byte
+        double cpuPerByte = s.javaCpuNanosPerByte(bestSize).median();
+        double copiesDram = cpuPerByte / (1e9 / dram.median());
+        double copiesCache = cpuPerByte / (1e9 / cache.median());
+        Verdict v = judge(ratioDram);
+        long llc = ctx.host().lastLevelCacheBytes();
+        String summary = String.format(
+                "The fastest loopback stream here moves %.2f GB/s, %.0f%% of what this CPU copies in DRAM (%.2f GB/s at %s) and %.0f%% of a cache-resident copy (%.2f GB/s); "
+                        + "its CPU cost is %.1f DRAM-memcpy-equivalents per byte. %s",
+                streamBytes / 1e9, ratioDram * 100, dram.median() / 1e9, Bytes.human(dramSize), ratioCache * 100, cache.median() / 1e9, copiesDram,
+                switch (v) {
+                    case SUPPORTED -> "That is near RAM speed.";
+                    case PARTLY_TRUE -> "Fast, but well short of RAM speed.";
+                    default -> "That is not near RAM speed: every byte is copied into the kernel and out again, and TCP costs more on top.";
+                });
+        List<String> evidence = new ArrayList<>(List.of(
+                String.format("stream: best Java median %.2f Gbit/s at %s writes%s", s.javaGbit(bestSize).median(), Bytes.human(bestSize),
+                        s.hasIperf3() ? String.format("; best iperf3 median %.2f Gbit/s", iperfBytes * 8 / 1e9) : ""),
+                String.format("memcpy DRAM-sized (%s, working set %s): %s GB/s", Bytes.human(dramSize), Bytes.human(2 * dramSize), dram.scaled(1e-9).format("%.2f")),
+                String.format("memcpy cache-resident (%s): %s GB/s", Bytes.human(CACHE_SIZE), cache.scaled(1e-9).format("%.2f")),
+                String.format("CPU per byte (both peers, user+sys, pattern check excluded): %.3f ns = %.2f DRAM-memcpy or %.2f cache-memcpy equivalents", cpuPerByte, copiesDram, copiesCache),
+                llc > 0 && 2 * dramSize < 4 * llc
+                        ? "caution: the largest memcpy working set is less than 4× the last-level cache (" + Bytes.human(llc) + "); the DRAM rate may be flattered"
+                        : "largest memcpy working set exceeds the last-level cache (" + (llc > 0 ? Bytes.human(llc) : "size unknown") + ")",
+                "rule: SUPPORTED ≥ 80% of DRAM memcpy, PARTLY_TRUE 40–80%, REFUTED below 40%"));
+        o.verdict(new ClaimVerdict(claim.id(), v, summary, ratioDram, null, null, claim.claimed(), claim.unit(), evidence, ctx.host().hostId()));
+        o.figure(figure(memcpy, streamBytes, dram.median(), ctx.host().cacheBytes()));
+        return o;
+    }
+
+    private static Estimate rate(List<MemcpyBaseline.Point> pts, long size) {
+        double[] r = pts.stream().filter(x -> x.size() == size).mapToDouble(MemcpyBaseline.Point::bytesPerSecond).toArray();
+        if (r.length == 0) throw new IllegalStateException("memcpy sweep has no point at " + size + " bytes");
+        return Estimate.ofMedian(r);
+    }
+
+    private static Figure figure(List<MemcpyBaseline.Point> memcpy, double streamBytes, double dram, Map<String, Long> caches) {
+        XYChart c = Charts.xy("TLDR-3: loopback stream vs this host's memcpy", "buffer size (memcpy)", "GB/s", true);
+        List<Long> sizes = memcpy.stream().map(MemcpyBaseline.Point::size).distinct().sorted().toList();
+        double[] x = sizes.stream().mapToDouble(StreamThroughput::log2).toArray();
+        double[] y = sizes.stream().mapToDouble(sz -> rate(memcpy, sz).median() / 1e9).toArray();
+        Charts.line(c, "memcpy (median)", x, y, Charts.REFERENCE);
+        double top = java.util.Arrays.stream(y).max().orElse(1) * 1.05;
+        Charts.claimLine(c, "article: near RAM speed (= DRAM memcpy)", dram / 1e9, x[0], x[x.length - 1]);
+        var stream = Charts.claimLine(c, "measured: best loopback stream", streamBytes / 1e9, x[0], x[x.length - 1]);
+        stream.setLineColor(Charts.MEASURED);
+        stream.setLineStyle(new java.awt.BasicStroke(2f));
+        for (var e : caches.entrySet()) {
+            if (e.getKey().endsWith("i")) continue;
+            Charts.vertical(c, e.getKey() + " " + Bytes.human(e.getValue()), StreamThroughput.log2(e.getValue()), 0, top);
+        }
+        return new Figure("memcpy-vs-stream", List.of("TLDR-3"),
+                "Measured: memcpy rate by buffer size (dotted lines mark this host's data caches) and the best loopback stream of the run. "
+                        + "The claim line is the DRAM-sized memcpy rate the article's 'near-RAM speed' implies.", c);
+    }
+}

@@ -1,0 +1,30 @@
+package lab.loopback.result;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.internal.chartpart.Chart;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+/**
+ * A named figure of an experiment: the chart, the claims it illustrates, and one sentence saying what is
+ * measured and what is inferred.
+ */
+public record Figure(String name, List<String> claims, String caption, Chart<?, ?> chart) {
+    public Figure {
+        if (!name.matches("[a-z0-9][a-z0-9-]*")) throw new IllegalArgumentException("figure name '" + name + "' must be lower-case-with-dashes");
+        claims = List.copyOf(claims);
+    }
+
+    /** What figures.json records of a figure (the chart itself is in the PNG and SVG beside it). */
+    public record Info(String name, List<String> claims, String caption) {}
+
+    public Info info() {
+        return new Info(name, claims, caption);
+    }
+
+    /** The chart rendered for {@code display(...)} in a notebook. */
+    public BufferedImage image() {
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+}

@@ -1,0 +1,212 @@
+package lab.loopback.result;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import lab.loopback.claim.ClaimVerdict;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import tech.tablesaw.api.Table;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The layout of a run on disk, written and read in one place:
+ * <pre>
+ * OUT/RUN-ID/host.json, run.json, verdicts.json, report.html
+ * OUT/RUN-ID/EXPERIMENT/TABLE.csv, FIGURE.png, FIGURE.svg, figures.json, notes.json
+ * OUT/latest -> RUN-ID
+ * </pre>
+ * A run is written under OUT/RUN-ID.partial and renamed when complete, so a killed run never looks finished.
+ */
+public final class RunStore {
+    public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final String PARTIAL = ".partial";
+
+    private RunStore() {}
+
+    /** A run being written. */
+    public static final class Writer {
+        private final Path root;
+        private final Path partial;
+        private final Path finalDir;
+
+        private Writer(Path root, String runId) {
+            this.root = root;
+            this.finalDir = root.resolve(runId);
+            this.partial = root.resolve(runId + PARTIAL);
+        }
+
+        public Path dir() {
+            return partial;
+        }
+
+        public Path finalDir() {
+            return finalDir;
+        }
+
+        public void json(String name, Object value) {
+            AtomicFiles.write(partial.resolve(name), tmp -> JSON.writeValue(tmp.toFile(), value));
+        }
+
+        public void outcome(Outcome o) {
+            Path dir = partial.resolve(o.experiment());
+            for (var e : o.tables().entrySet()) {
+                AtomicFiles.write(dir.resolve(e.getKey() + ".csv"), tmp -> e.getValue().write().csv(tmp.toFile()));
+            }
+            List<Figure.Info> infos = new ArrayList<>();
+            for (Figure f : o.figures().values()) {
+                AtomicFiles.write(dir.resolve(f.name() + ".png"), tmp -> {
+                    try (OutputStream os = Files.newOutputStream(tmp)) {
+                        BitmapEncoder.saveBitmap(f.chart(), os, BitmapEncoder.BitmapFormat.PNG);
+                    }
+                });
+                AtomicFiles.write(dir.resolve(f.name() + ".svg"), tmp -> {
+                    try (OutputStream os = Files.newOutputStream(tmp)) {
+                        VectorGraphicsEncoder.saveVectorGraphic(f.chart(), os, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+                    }
+                });
+                infos.add(f.info());
+            }
+            AtomicFiles.write(dir.resolve("figures.json"), tmp -> JSON.writeValue(tmp.toFile(), infos));
+            AtomicFiles.write(dir.resolve("notes.json"), tmp -> JSON.writeValue(tmp.toFile(), o.notes()));
+            AtomicFiles.write(dir.resolve("verdicts.json"), tmp -> JSON.writeValue(tmp.toFile(), o.verdicts()));
+        }
+
+        /** Renames the finished run into place and points {@code latest} at it. */
+        public Path commit() {
+            try {
+                if (Files.exists(finalDir)) AtomicFiles.deleteTree(finalDir);
+                Files.move(partial, finalDir, StandardCopyOption.ATOMIC_MOVE);
+                Path link = root.resolve("latest");
+                Path tmpLink = root.resolve(".latest.tmp");
+                Files.deleteIfExists(tmpLink);
+                Files.createSymbolicLink(tmpLink, finalDir.getFileName());
+                Files.move(tmpLink, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return finalDir;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot finish run " + finalDir + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Removes everything this run wrote. */
+        public void abort() {
+            AtomicFiles.deleteTree(partial);
+        }
+    }
+
+    /**
+     * Starts a run under {@code root}; fails with a message naming the directory when it cannot be created
+     * or written (read-only, a file in the way).
+     */
+    public static Writer begin(Path root, String runId) {
+        if (!runId.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) throw new IllegalArgumentException("run id '" + runId + "' may hold only letters, digits, '.', '_' and '-'");
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--out " + root + " cannot be created: " + e.getMessage());
+        }
+        if (!Files.isDirectory(root) || !Files.isWritable(root)) {
+            throw new IllegalArgumentException("--out " + root + " is not a writable directory");
+        }
+        Writer w = new Writer(root, runId);
+        try {
+            Files.createDirectory(w.partial);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--out " + root + " is not writable: cannot create " + w.partial.getFileName() + " (" + e + ")");
+        }
+        return w;
+    }
+
+    public static List<ClaimVerdict> verdicts(Path runDir) {
+        return readJson(runDir.resolve("verdicts.json"), new TypeReference<>() {});
+    }
+
+    public static <T> T readJson(Path file, TypeReference<T> type) {
+        try {
+            return JSON.readValue(file.toFile(), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static List<Figure.Info> figures(Path runDir, String experiment) {
+        return readJson(runDir.resolve(experiment).resolve("figures.json"), new TypeReference<ArrayList<Figure.Info>>() {});
+    }
+
+    /** The experiments a run holds results of (its subdirectories with a verdicts.json), in name order. */
+    public static List<String> experiments(Path runDir) {
+        try (Stream<Path> s = Files.list(runDir)) {
+            return s.filter(p -> Files.isRegularFile(p.resolve("verdicts.json"))).map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + runDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** True when {@code runDir} holds the outcome of {@code experiment}. */
+    public static boolean has(Path runDir, String experiment) {
+        return Files.isRegularFile(runDir.resolve(experiment).resolve("verdicts.json"));
+    }
+
+    /** Reads an experiment's outcome back from a finished run. */
+    public static ExperimentView load(Path runDir, String experiment) {
+        Path dir = runDir.resolve(experiment);
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException(runDir + " has no results of experiment " + experiment);
+        Map<String, Table> tables = new LinkedHashMap<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".csv")).sorted().toList()) {
+                String n = p.getFileName().toString();
+                tables.put(n.substring(0, n.length() - 4), Table.read().csv(p.toFile()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> captions = new LinkedHashMap<>();
+        for (Figure.Info f : figures(runDir, experiment)) captions.put(f.name(), f.caption());
+        List<String> notes = readJson(dir.resolve("notes.json"), new TypeReference<ArrayList<String>>() {});
+        List<ClaimVerdict> verdicts = readJson(dir.resolve("verdicts.json"), new TypeReference<ArrayList<ClaimVerdict>>() {});
+        return new StoredOutcome(experiment, runDir, tables, captions, verdicts, notes);
+    }
+
+    private record StoredOutcome(String experiment, Path runDir, Map<String, Table> tables, Map<String, String> captions,
+                                 List<ClaimVerdict> verdicts, List<String> notes) implements ExperimentView {
+        @Override
+        public List<String> figureNames() {
+            return List.copyOf(captions.keySet());
+        }
+
+        @Override
+        public BufferedImage figure(String name) {
+            Path png = runDir.resolve(experiment).resolve(name + ".png");
+            try {
+                BufferedImage img = ImageIO.read(png.toFile());
+                if (img == null) throw new IOException("not a PNG");
+                return img;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read figure " + png + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public String caption(String name) {
+            return captions.getOrDefault(name, "");
+        }
+
+        @Override
+        public String origin() {
+            return "loaded from run " + runDir;
+        }
+    }
+}
