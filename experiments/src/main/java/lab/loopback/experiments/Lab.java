@@ -41,8 +41,17 @@ public final class Lab {
 
     /** Profile from LAB_PROFILE (default quick), results from LAB_RUN_DIR when set. */
     public static Lab open() {
+        return open("quick");
+    }
+
+    /**
+     * The notebooks' parameter cell: {@code profile} ("quick" or "standard") unless the environment names
+     * one (LAB_PROFILE, set by {@code ./lab}); results come from LAB_RUN_DIR when that is set.
+     */
+    public static Lab open(String profile) {
+        String env = System.getenv("LAB_PROFILE");
         String dir = System.getenv("LAB_RUN_DIR");
-        return new Lab(Profile.fromEnvironment(), dir == null || dir.isBlank() ? null : Path.of(dir));
+        return new Lab(Profile.parse(env == null || env.isBlank() ? profile : env), dir == null || dir.isBlank() ? null : Path.of(dir));
     }
 
     /** A lab that measures live in {@code profile}, whatever the environment says. */

@@ -1,0 +1,31 @@
+package lab.loopback.measure;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class EstimateTest {
+    @Test
+    void tenSamplesGiveTheSecondAndNinthOrderStatistics() {
+        Estimate e = Estimate.ofMedian(10, 1, 9, 2, 8, 3, 7, 4, 6, 5);
+        assertEquals(5.5, e.median());
+        assertEquals(2, e.low());
+        assertEquals(9, e.high());
+        assertEquals(1 - 2 * 11.0 / 1024, e.confidence(), 1e-12); // P(Bin(10,½) ≤ 1) = 11/1024
+    }
+
+    @Test
+    void fewSamplesReportTheirRealCoverage() {
+        Estimate e = Estimate.ofMedian(3, 1, 2, 5, 4);
+        assertEquals(3, e.median());
+        assertEquals(1, e.low());
+        assertEquals(5, e.high());
+        assertEquals(1 - 2 / 32.0, e.confidence(), 1e-12);
+    }
+
+    @Test
+    void noSamplesIsAnError() {
+        assertThrows(IllegalArgumentException.class, Estimate::ofMedian);
+    }
+}

@@ -1,0 +1,57 @@
+package lab.loopback.measure;
+
+import lab.loopback.ipc.Transports;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Real bytes between this JVM and a child JVM over 127.0.0.1. */
+class StreamRunnerIntegrationTest {
+    @Test
+    void aByteBoundedTrialDeliversExactlyThatManyVerifiedBytes() {
+        try (StreamRunner r = StreamRunner.start(Transports.byId("tcp-lo"), "0", 120)) {
+            StreamTrial t = r.trial(65536, 30, 10_000_000, "timed", 0);
+            assertEquals(10_000_000, t.bytesSent());
+            assertEquals(10_000_000, t.bytesReceived());
+            assertTrue(t.verified());
+            assertTrue(t.seconds() > 0);
+            assertTrue(t.cpuNanosPerByte() > 0, "both peers used some CPU");
+            assertTrue(r.address().startsWith("127.0.0.1:"));
+        }
+    }
+
+    @Test
+    void aTimeBoundedTrialStopsOnItsOwn() {
+        try (StreamRunner r = StreamRunner.start(Transports.byId("tcp-lo"), "0", 120)) {
+            StreamTrial t = r.trial(4096, 0.2, Long.MAX_VALUE, "timed", 0);
+            assertTrue(t.verified());
+            assertTrue(t.seconds() < 20, "stopped by its 0.2 s bound, took " + t.seconds());
+            List<StreamTrial> all = r.trials(16384, Profile.QUICK);
+            assertEquals(Profile.QUICK.warmups + Profile.QUICK.trials, all.size());
+            assertTrue(all.stream().allMatch(StreamTrial::verified));
+        }
+    }
+
+    @Test
+    void absurdSizesAreRefusedBeforeAnythingMoves() {
+        try (StreamRunner r = StreamRunner.start(Transports.byId("tcp-lo"), "0", 60)) {
+            assertThrows(IllegalArgumentException.class, () -> r.trial(0, 1, 100, "timed", 0));
+            assertThrows(IllegalArgumentException.class, () -> r.trial(1 << 30, 1, 100, "timed", 0));
+            assertThrows(IllegalArgumentException.class, () -> r.trial(4096, -1, 100, "timed", 0));
+            // the runner still works after refusing
+            assertTrue(r.trial(4096, 5, 8192, "timed", 0).verified());
+        }
+    }
+
+    @Test
+    void memcpyBaselineCopiesAndTimes() {
+        var pts = MemcpyBaseline.sweep(65536, 0.01, 2);
+        assertEquals(3 * 2, pts.size()); // 4, 16, 64 KiB × 2 trials
+        assertTrue(pts.stream().allMatch(p -> p.bytesCopied() >= p.size() && p.bytesPerSecond() > 0));
+        assertThrows(IllegalArgumentException.class, () -> MemcpyBaseline.sweep(100, 0.01, 1));
+    }
+}

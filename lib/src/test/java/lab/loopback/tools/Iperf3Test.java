@@ -1,0 +1,37 @@
+package lab.loopback.tools;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class Iperf3Test {
+    @Test
+    void parsesTheReceiverSideOfTheJsonReport() {
+        String json = """
+                {"start":{"version":"iperf 3.12"},
+                 "end":{"sum_received":{"seconds":1.0001,"bytes":12025908428,"bits_per_second":96199000000.5},
+                        "cpu_utilization_percent":{"host_total":88.5,"remote_total":97.1}}}""";
+        Iperf3.Result r = Iperf3.parse(json, 131072);
+        assertEquals(96.199, r.gbitPerSecond(), 1e-3);
+        assertEquals(12025908428L, r.bytesReceived());
+        assertEquals("iperf 3.12", r.version());
+    }
+
+    @Test
+    void anErrorReportIsAnError() {
+        var e = assertThrows(IllegalStateException.class, () -> Iperf3.parse("{\"error\":\"unable to connect to server\"}", 1));
+        assertTrue(e.getMessage().contains("unable to connect"));
+        assertThrows(IllegalStateException.class, () -> Iperf3.parse("not json", 1));
+    }
+
+    @Test
+    void runsAgainstItsOwnLoopbackServer() {
+        assumeTrue(Iperf3.installed(), "iperf3 not installed");
+        Iperf3.Result r = Iperf3.run(65536, 1, 0, Iperf3.freeLoopbackPort());
+        assertTrue(r.bytesReceived() > 0);
+        assertTrue(r.gbitPerSecond() > 0);
+    }
+}
