@@ -1,0 +1,109 @@
+package lab.loopback.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import lab.loopback.ipc.TcpSocket;
+import lab.loopback.result.RunStore;
+import lab.loopback.sys.SockAddrIn;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI end to end: bad input is one clear line and exit 2 with nothing written; a run leaves every file. */
+class LabCliTest {
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private PrintStream oldErr, oldOut;
+
+    @BeforeEach
+    void capture() {
+        oldErr = System.err;
+        oldOut = System.out;
+        System.setErr(new PrintStream(err, true));
+        System.setOut(new PrintStream(out, true));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setErr(oldErr);
+        System.setOut(oldOut);
+    }
+
+    private void assertBadInput(Path outDir, String expectedInMessage, String... args) throws IOException {
+        err.reset();
+        assertEquals(LabCli.BAD_INPUT, LabCli.execute(args), err.toString());
+        assertTrue(err.toString().contains(expectedInMessage), err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), "one line: " + err);
+        if (outDir != null && Files.exists(outDir)) {
+            try (var s = Files.list(outDir)) {
+                assertEquals(0, s.count(), "nothing written to " + outDir);
+            }
+        }
+    }
+
+    @Test
+    void badInputIsOneClearLine(@TempDir Path tmp) throws IOException {
+        Path o = tmp.resolve("out");
+        assertBadInput(o, "unknown profile 'turbo'; allowed: quick, standard", "run", "--profile", "turbo", "--out", o.toString());
+        assertBadInput(o, "'NOPE-9'", "run", "--profile", "quick", "--only", "NOPE-9", "--out", o.toString());
+        assertBadInput(o, "section 42", "run", "--profile", "quick", "--only", "42", "--out", o.toString());
+        assertBadInput(o, "--port 80 is outside 1024..65534", "run", "--profile", "quick", "--port", "80", "--out", o.toString());
+        assertBadInput(o, "'x'", "run", "--port", "x");
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        assertBadInput(null, "--out " + file.resolve("r"), "run", "--profile", "quick", "--only", "PERF-2", "--out", file.resolve("r").toString());
+        assertBadInput(null, "does not exist", "report", tmp.resolve("nope").toString());
+        Path badLedger = Files.writeString(tmp.resolve("claims.yaml"), "sections: []\nclaims:\n  - {id: A-1, section: 3, quote: q, establish: e}\n");
+        assertBadInput(o, "section 3", "claims", "--claims", badLedger.toString());
+    }
+
+    @Test
+    void aBusyPortIsNamed(@TempDir Path tmp) throws IOException {
+        try (TcpSocket busy = TcpSocket.listen(SockAddrIn.loopback(0), 1)) {
+            int port = busy.localAddress().port();
+            if (port > 65534) return; // cannot test port+1 at the very top of the range
+            assertBadInput(tmp.resolve("out"), "127.0.0.1:" + port + " is not available (EADDRINUSE)",
+                    "run", "--profile", "quick", "--port", Integer.toString(port), "--out", tmp.resolve("out").toString());
+        }
+    }
+
+    @Test
+    void aQuickRunWritesTheWholeRunDirectory(@TempDir Path tmp) throws IOException {
+        Path o = tmp.resolve("results");
+        int rc = LabCli.execute("run", "--profile", "quick", "--only", "TRIG-1,7,TLDR-3", "--out", o.toString());
+        assertEquals(0, rc, err.toString());
+        Path run = o.resolve("latest").toRealPath();
+        for (String f : new String[] {"host.json", "run.json", "verdicts.json", "report.html", "stream-throughput/java-trials.csv",
+                "stream-throughput/calibration.csv", "stream-throughput/throughput.png", "stream-throughput/throughput.svg",
+                "near-ram-speed/memcpy.csv", "near-ram-speed/memcpy-vs-stream.png", "iperf3-units/units.png", "c-example/calls.csv"}) {
+            assertTrue(Files.isRegularFile(run.resolve(f)), f);
+        }
+        JsonNode verdicts = RunStore.JSON.readTree(run.resolve("verdicts.json").toFile());
+        assertEquals(45, verdicts.size());
+        Map<String, String> byId = new HashMap<>();
+        verdicts.forEach(v -> byId.put(v.get("claim").asText(), v.get("verdict").asText()));
+        for (String id : new String[] {"PERF-1", "PERF-2", "TLDR-3", "TRIG-1"}) {
+            assertFalse(byId.get(id).equals("NOT_YET_MEASURED") || byId.get(id).equals("NOT_TESTABLE_HERE"), id + " " + byId.get(id));
+        }
+        assertEquals("NOT_YET_MEASURED", byId.get("SPL-1"));
+        // every trial in the CSV verified its bytes
+        String trials = Files.readString(run.resolve("stream-throughput/java-trials.csv"));
+        assertFalse(trials.lines().skip(1).anyMatch(l -> l.contains(",false,") || l.isBlank()));
+        String html = Files.readString(run.resolve("report.html"));
+        assertTrue(html.contains("id=\"PERF-1\"") && html.contains("id=\"MORE-4\""));
+        assertTrue(out.toString().contains("07 Performance"), "verdict table grouped by section");
+        // the report can be re-rendered from the directory alone
+        assertEquals(0, LabCli.execute("report", run.toString()), err.toString());
+    }
+}
