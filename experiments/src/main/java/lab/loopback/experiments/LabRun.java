@@ -63,6 +63,7 @@ public final class LabRun {
                 } catch (RuntimeException ex) {
                     String why = e.name() + " failed: " + ex.getMessage();
                     failures.add(why);
+                    progress.step("FAILED: " + why);
                     o = new Outcome(e.name());
                     for (String id : e.claims()) {
                         o.verdict(ClaimVerdict.notTestable(ledger.claim(id), "The experiment failed on this host, so nothing was judged: " + ex, host.hostId()));

@@ -61,7 +61,7 @@ public final class NearRamSpeed implements Experiment {
         Estimate cache = rate(memcpy, CACHE_SIZE);
         int bestSize = s.sizes().stream().max((a, b) -> Double.compare(s.javaGbit(a).median(), s.javaGbit(b).median())).orElseThrow();
         double javaBytes = s.javaGbit(bestSize).median() * 1e9 / 8;
-        double iperfBytes = s.hasIperf3() ? s.sizes().stream().mapToDouble(w -> s.iperf3Gbit(w).median()).max().orElse(0) * 1e9 / 8 : 0;
+        double iperfBytes = s.iperf3Sizes().stream().mapToDouble(w -> s.iperf3Gbit(w).median()).max().orElse(0) * 1e9 / 8;
         double streamBytes = Math.max(javaBytes, iperfBytes);
         double ratioDram = streamBytes / dram.median();
         double ratioCache = streamBytes / cache.median();

@@ -55,7 +55,7 @@ public final class StreamThroughput implements Experiment {
         o.table("calibration", calibration(s));
 
         int size = s.sizes().contains(IPERF3_DEFAULT_WRITE) ? IPERF3_DEFAULT_WRITE : s.sizes().getLast();
-        boolean byIperf3 = s.hasIperf3();
+        boolean byIperf3 = s.hasIperf3(size);
         Estimate at = byIperf3 ? s.iperf3Gbit(size) : s.javaGbit(size);
         int bestSize = s.sizes().stream().max((a, b) -> Double.compare(best(s, a), best(s, b))).orElseThrow();
         double ratio = at.median() / claim.claimed();
@@ -69,8 +69,8 @@ public final class StreamThroughput implements Experiment {
         List<String> evidence = new ArrayList<>();
         evidence.add(name() + "/calibration.csv: Java harness and iperf3 medians per write size and their ratio");
         evidence.add(name() + "/java-trials.csv: every trial, bytes verified against the known pattern");
-        if (byIperf3) evidence.add(name() + "/iperf3-runs.csv: iperf3 JSON reports (" + s.iperf3().getFirst().version() + ")");
-        else evidence.add(s.iperf3Absent());
+        if (s.hasIperf3()) evidence.add(name() + "/iperf3-runs.csv: iperf3 JSON reports (" + s.iperf3().getFirst().version() + ")");
+        evidence.addAll(s.iperf3Notes());
         evidence.add("host " + ctx.host().cpuModel() + ", " + ctx.host().logicalCpus() + " CPUs, " + ctx.host().virtualization()
                 + ", kernel " + ctx.host().kernelRelease());
         o.verdict(new ClaimVerdict(claim.id(), v, summary, at.median(), at.low(), at.high(), claim.claimed(), claim.unit(),
@@ -78,7 +78,7 @@ public final class StreamThroughput implements Experiment {
         o.figure(figure(s, claim.claimed()));
         for (int w : s.sizes()) {
             o.note(String.format("%s writes: Java %s Gbit/s%s", Bytes.human(w), s.javaGbit(w).format("%.2f"),
-                    s.hasIperf3() ? String.format(", iperf3 %s Gbit/s, ratio Java/iperf3 %.2f", s.iperf3Gbit(w).format("%.2f"),
+                    s.hasIperf3(w) ? String.format(", iperf3 %s Gbit/s, ratio Java/iperf3 %.2f", s.iperf3Gbit(w).format("%.2f"),
                             s.javaGbit(w).median() / s.iperf3Gbit(w).median()) : ""));
         }
         return o;
@@ -86,7 +86,7 @@ public final class StreamThroughput implements Experiment {
 
     private static double best(StreamSweep s, int size) {
         double j = s.javaGbit(size).median();
-        return s.hasIperf3() ? Math.max(j, s.iperf3Gbit(size).median()) : j;
+        return s.hasIperf3(size) ? Math.max(j, s.iperf3Gbit(size).median()) : j;
     }
 
     private static Table withRates(Table t, List<StreamTrial> trials) {
@@ -107,7 +107,7 @@ public final class StreamThroughput implements Experiment {
             javaLo.append(j.low());
             javaHi.append(j.high());
             cpu.append(s.javaCpuNanosPerByte(w).median());
-            if (s.hasIperf3()) {
+            if (s.hasIperf3(w)) {
                 double r = s.iperf3Gbit(w).median();
                 ref.append(r);
                 ratio.append(j.median() / r);
@@ -128,7 +128,9 @@ public final class StreamThroughput implements Experiment {
         Charts.samples(c, "Java trials", timed.stream().mapToDouble(t -> log2(t.writeSize())).toArray(),
                 timed.stream().mapToDouble(StreamTrial::gbitPerSecond).toArray(), Charts.SAMPLE);
         if (s.hasIperf3()) {
-            Charts.line(c, "iperf3 (median)", x, sizes.stream().mapToDouble(w -> s.iperf3Gbit(w).median()).toArray(), Charts.REFERENCE);
+            List<Integer> ref = s.iperf3Sizes();
+            Charts.line(c, "iperf3 (median)", ref.stream().mapToDouble(w -> log2(w)).toArray(),
+                    ref.stream().mapToDouble(w -> s.iperf3Gbit(w).median()).toArray(), Charts.REFERENCE);
         }
         Charts.claimLine(c, "article: 96.3 Gbit/s", claimed, x[0], x[x.length - 1]);
         return new Figure("throughput", List.of("PERF-1"),

@@ -10,9 +10,9 @@ import java.util.Locale;
  * {@code trialMaxBytes}.
  */
 public enum Profile {
-    QUICK(1, 3, 0.25, 4L << 30, List.of(4096, 65536, 131072, 1 << 20), 1, 1, 0.05, 64L << 20),
+    QUICK(1, 3, 0.25, 4L << 30, List.of(4096, 65536, 131072, 1 << 20, 4 << 20), 1, 1, 0.05, 64L << 20),
     STANDARD(2, 10, 2.0, 64L << 30,
-            List.of(1024, 4096, 16384, 65536, 131072, 262144, 1 << 20, 4 << 20), 5, 3, 0.3, 256L << 20);
+            List.of(1024, 4096, 16384, 65536, 131072, 262144, 1 << 20, 4 << 20), 3, 5, 0.3, 256L << 20);
 
     public final int warmups;
     public final int trials;

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Iperf3 {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** iperf3's MAX_BLOCKSIZE for TCP: a larger -l is refused with a usage message. */
+    public static final int MAX_WRITE = 1 << 20;
 
     /** One client run as iperf3 reports it (receiver side: what arrived). */
     public record Result(int writeSize, double seconds, long bytesReceived, double bitsPerSecond,
@@ -36,6 +38,9 @@ public final class Iperf3 {
 
     /** A client run with {@code -J}; {@code omitSeconds} leading seconds are excluded as warm-up. */
     public static Result run(int writeSize, int seconds, int omitSeconds, int port) {
+        if (writeSize <= 0 || writeSize > MAX_WRITE) {
+            throw new IllegalArgumentException("iperf3 write size " + writeSize + " is outside 1.." + MAX_WRITE + " B");
+        }
         List<String> client = new ArrayList<>(List.of("iperf3", "-c", "127.0.0.1", "-p", Integer.toString(port),
                 "-t", Integer.toString(seconds), "-l", Integer.toString(writeSize), "-J"));
         if (omitSeconds > 0) client.addAll(List.of("-O", Integer.toString(omitSeconds)));

@@ -28,6 +28,12 @@ class Iperf3Test {
     }
 
     @Test
+    void writeSizesIperf3WouldRefuseAreRefusedHere() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Iperf3.run(4 << 20, 1, 0, 5201));
+        assertTrue(e.getMessage().contains("4194304"), e.getMessage());
+    }
+
+    @Test
     void runsAgainstItsOwnLoopbackServer() {
         assumeTrue(Iperf3.installed(), "iperf3 not installed");
         Iperf3.Result r = Iperf3.run(65536, 1, 0, Iperf3.freeLoopbackPort());
