@@ -15,7 +15,6 @@ import tech.tablesaw.api.Table;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,18 +24,14 @@ import java.util.Map;
  * LAB_PROFILE (quick by default).
  */
 public final class Lab {
-    private final Profile profile;
     private final Path runDir;
-    private final ClaimLedger ledger;
-    private final HostFingerprint host;
+    /** The context live experiments share, so one notebook measures the stream sweep once. */
+    private final RunContext context;
     private final Map<String, ExperimentView> done = new HashMap<>();
-    private RunContext live;
 
     private Lab(Profile profile, Path runDir) {
-        this.profile = profile;
         this.runDir = runDir;
-        this.ledger = ClaimLedger.bundled();
-        this.host = HostProbe.probe();
+        this.context = new RunContext(profile, HostProbe.probe(), ClaimLedger.bundled(), 0, msg -> { });
     }
 
     /** Profile from LAB_PROFILE (default quick), results from LAB_RUN_DIR when set. */
@@ -59,26 +54,14 @@ public final class Lab {
         return new Lab(profile, null);
     }
 
-    public Profile profile() {
-        return profile;
-    }
-
-    public HostFingerprint host() {
-        return host;
-    }
-
-    public ClaimLedger ledger() {
-        return ledger;
-    }
-
-    public Claim claim(String id) {
-        return ledger.claim(id);
+    public RunContext context() {
+        return context;
     }
 
     /** Where this notebook's numbers come from, in one sentence for the reader. */
     public String source() {
         return runDir != null ? "Results of the run in " + runDir + " (not remeasured here)."
-                : "Measured live in this notebook, profile '" + profile.id() + "'.";
+                : "Measured live in this notebook, profile '" + context.profile().id() + "'.";
     }
 
     /** The outcome of the experiment judging {@code claimId}: loaded from the run, or measured now (once). */
@@ -86,14 +69,13 @@ public final class Lab {
         Experiment e = Experiments.forClaim(claimId);
         return done.computeIfAbsent(e.name(), n -> {
             if (runDir != null && RunStore.has(runDir, n)) return RunStore.load(runDir, n);
-            if (live == null) live = new RunContext(profile, host, ledger, 0, msg -> { });
-            return e.run(live);
+            return e.run(context);
         });
     }
 
     /** One claim's verdict as a few lines of text: quote, verdict, summary, numbers, evidence. */
     public String explain(ClaimVerdict v) {
-        Claim c = ledger.claim(v.claim());
+        Claim c = context.claim(v.claim());
         StringBuilder b = new StringBuilder();
         b.append(v.claim()).append(": ").append(v.verdict()).append('\n');
         b.append("  article: \"").append(c.quote()).append("\"\n");
@@ -123,6 +105,7 @@ public final class Lab {
         if (dir != null) for (ClaimVerdict v : RunStore.verdicts(dir)) byId.put(v.claim(), v);
         StringColumn id = StringColumn.create("claim"), sec = StringColumn.create("section"),
                 verdict = StringColumn.create("verdict"), summary = StringColumn.create("summary");
+        ClaimLedger ledger = context.ledger();
         for (Claim c : ledger.claims()) {
             ClaimVerdict v = byId.get(c.id());
             id.append(c.id());
@@ -142,7 +125,7 @@ public final class Lab {
         StringBuilder b = new StringBuilder();
         for (var comp : HostFingerprint.class.getRecordComponents()) {
             try {
-                b.append(String.format("%-26s %s%n", comp.getName(), comp.getAccessor().invoke(host)));
+                b.append(String.format("%-26s %s%n", comp.getName(), comp.getAccessor().invoke(context.host())));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
@@ -150,7 +133,4 @@ public final class Lab {
         return b.toString();
     }
 
-    public List<String> claimsOfSection(int section) {
-        return ledger.inSection(section).stream().map(Claim::id).toList();
-    }
 }

@@ -52,17 +52,18 @@ public final class Charts {
     }
 
     public static XYSeries line(XYChart c, String name, double[] x, double[] y, Color color) {
-        XYSeries s = c.addSeries(name, x, y);
-        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-        s.setMarker(SeriesMarkers.CIRCLE);
+        XYSeries s = points(c, name, x, y, color, XYSeries.XYSeriesRenderStyle.Line);
         s.setLineColor(color);
-        s.setMarkerColor(color);
         return s;
     }
 
     public static XYSeries samples(XYChart c, String name, double[] x, double[] y, Color color) {
+        return points(c, name, x, y, color, XYSeries.XYSeriesRenderStyle.Scatter);
+    }
+
+    private static XYSeries points(XYChart c, String name, double[] x, double[] y, Color color, XYSeries.XYSeriesRenderStyle style) {
         XYSeries s = c.addSeries(name, x, y);
-        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        s.setXYSeriesRenderStyle(style);
         s.setMarker(SeriesMarkers.CIRCLE);
         s.setMarkerColor(color);
         return s;
