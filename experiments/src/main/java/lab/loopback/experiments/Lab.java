@@ -69,6 +69,11 @@ public final class Lab {
         Experiment e = Experiments.forClaim(claimId);
         return done.computeIfAbsent(e.name(), n -> {
             if (runDir != null && RunStore.has(runDir, n)) return RunStore.load(runDir, n);
+            if (runDir != null) {
+                // say so: the reader was told the numbers come from the run
+                System.out.println(claimId + " was not part of the run in " + runDir + "; measuring it live now (profile '"
+                        + context.profile().id() + "').");
+            }
             return e.run(context);
         });
     }

@@ -76,6 +76,9 @@ public final class ReportWriter {
             if (!info.failures().isEmpty()) h.append(" <span class=\"bad\">Failures: ").append(esc(String.join("; ", info.failures()))).append("</span>");
             h.append("</p>\n");
         }
+        if (Files.exists(runDir.resolve("notebooks/00-index.html"))) {
+            h.append("<p class=\"nb\">The notebooks of this run, executed: <a href=\"notebooks/00-index.html\">notebooks/00-index.html</a></p>\n");
+        }
         hostTable(h, host);
         overview(h, verdicts);
         for (ClaimLedger.Section s : ledger.sections()) {
@@ -187,7 +190,7 @@ public final class ReportWriter {
             h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
             .lede{color:#444}.meta{color:#555}code,pre{font:13px ui-monospace,monospace}pre{white-space:pre-wrap;margin:0}
             table{border-collapse:collapse;width:100%}th,td{border:1px solid #e2e2e2;padding:.25em .5em;text-align:left;vertical-align:top}
-            table.host th{width:14em;background:#fafafa}
+            table.host th{width:14em;background:#fafafa}table.overview td:first-child{white-space:nowrap}
             blockquote{border-left:4px solid #c0392b;margin:.5em 0;padding:.2em .8em;color:#555;font-style:italic}
             .claim{border:1px solid #eee;border-radius:6px;padding:.2em 1em;margin:1em 0}
             figure{margin:.5em 0}figure img{max-width:100%;border:1px solid #eee}figcaption{color:#555;font-size:.9em}
