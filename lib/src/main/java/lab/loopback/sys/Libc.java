@@ -41,6 +41,7 @@ public final class Libc {
     private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle SEND = bind("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle RECV = bind("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle RECVMSG = bind("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SHUTDOWN = bind("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -115,6 +116,17 @@ public final class Libc {
         MemorySegment slot = ERRNO_SLOT.get();
         try {
             long r = (long) RECV.invokeExact(slot, fd, buf, len, flags);
+            return r < 0 ? -errno(slot) : r;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** recvmsg(2) with a {@link MsgHdr}; result or -errno (MSG_ERRQUEUE reads report EAGAIN as -EAGAIN). */
+    public static long sysRecvmsg(int fd, MemorySegment msghdr, int flags) {
+        MemorySegment slot = ERRNO_SLOT.get();
+        try {
+            long r = (long) RECVMSG.invokeExact(slot, fd, msghdr, flags);
             return r < 0 ? -errno(slot) : r;
         } catch (Throwable t) {
             throw rethrow(t);
