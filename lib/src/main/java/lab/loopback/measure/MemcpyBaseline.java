@@ -36,7 +36,9 @@ public final class MemcpyBaseline {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment src = arena.allocate(size, 4096);
             MemorySegment dst = arena.allocate(size, 4096);
-            src.fill((byte) 0x5A);
+            // varied content, so the final check would notice a copy that moved the wrong bytes
+            for (long i = 0; i + 8 <= size; i += 8) src.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, i, i * 0x9E3779B97F4A7C15L);
+            for (long i = size & ~7L; i < size; i++) src.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) i);
             dst.fill((byte) 0); // fault the pages in before timing
             copyFor(src, dst, secondsPerPoint / 2); // warm-up: JIT and caches
             for (int t = 0; t < trials; t++) {
@@ -44,9 +46,8 @@ public final class MemcpyBaseline {
                 long copied = copyFor(src, dst, secondsPerPoint);
                 out.add(new Point(size, t, copied, (System.nanoTime() - start) / 1e9));
             }
-            if (dst.get(java.lang.foreign.ValueLayout.JAVA_BYTE, size - 1) != 0x5A) {
-                throw new IllegalStateException("memcpy baseline did not copy: destination differs from source");
-            }
+            long bad = MemorySegment.mismatch(src, 0, size, dst, 0, size);
+            if (bad >= 0) throw new IllegalStateException("memcpy baseline did not copy: byte " + bad + " of " + size + " differs");
         }
         return out;
     }

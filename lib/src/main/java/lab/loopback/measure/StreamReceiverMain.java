@@ -14,8 +14,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The receiving peer, run in its own JVM by {@link StreamRunner}. Protocol on stdin/stdout, one line each:
- * it prints {@code READY <address>}; for every {@code TRIAL <readSize>} it reads it accepts one connection,
- * reads it to end of stream checking every byte against {@link KnownPattern}, and prints
+ * it prints {@code READY <address>}; for every {@code TRIAL <readSize>} it reads it builds the pattern and
+ * buffer, prints {@code ARMED} (the sender starts its clock only after that, so this set-up is never timed),
+ * accepts one connection, reads it to end of stream checking every byte against {@link KnownPattern}, and prints
  * {@code RESULT bytes mismatchAt reads userNs sysNs verifyNs firstByteNanos endNanos}.
  * It exits when stdin closes, and after {@code maxSeconds} in any case.
  */
@@ -46,17 +47,21 @@ public final class StreamReceiverMain {
             while ((line = in.readLine()) != null) {
                 if (!line.startsWith("TRIAL ")) throw new IllegalArgumentException("unknown command '" + line + "'");
                 int readSize = Integer.parseInt(line.substring(6).trim());
-                try (Connection c = listener.accept(); Arena arena = Arena.ofConfined()) {
-                    out.println(receive(c, readSize, arena));
+                try (Arena arena = Arena.ofConfined()) {
+                    KnownPattern pattern = new KnownPattern(arena, readSize);
+                    MemorySegment buf = arena.allocate(readSize, 64);
+                    out.println("ARMED");
+                    try (Connection c = listener.accept()) {
+                        out.println(receive(c, pattern, buf));
+                    }
                 }
             }
         }
         watchdog.interrupt();
     }
 
-    static String receive(Connection c, int readSize, Arena arena) {
-        KnownPattern pattern = new KnownPattern(arena, readSize);
-        MemorySegment buf = arena.allocate(readSize, 64);
+    static String receive(Connection c, KnownPattern pattern, MemorySegment buf) {
+        long readSize = buf.byteSize();
         ThreadCpu before = ThreadCpu.now();
         long offset = 0, reads = 0, verifyNanos = 0, mismatchAt = -1, firstByte = 0;
         while (true) {

@@ -55,19 +55,21 @@ public final class StreamRunner implements AutoCloseable {
         receiver.send("TRIAL " + writeSize);
         long sent = 0, writes = 0, start;
         ThreadCpu cpu;
-        try (Arena arena = Arena.ofConfined(); Connection c = transport.connect(address)) {
+        try (Arena arena = Arena.ofConfined()) {
             KnownPattern pattern = new KnownPattern(arena, writeSize);
-            long deadline;
-            ThreadCpu before = ThreadCpu.now();
-            start = System.nanoTime();
-            deadline = start + (long) (seconds * 1e9);
-            while (sent < maxBytes) {
-                long n = Math.min(writeSize, maxBytes - sent);
-                sent += c.write(pattern.slice(sent, n), n);
-                writes++;
-                if (System.nanoTime() >= deadline) break;
+            receiver.expectLine("ARMED", 30_000); // the receiver's set-up is done before the clock starts
+            try (Connection c = transport.connect(address)) {
+                ThreadCpu before = ThreadCpu.now();
+                start = System.nanoTime();
+                long deadline = start + (long) (seconds * 1e9);
+                while (sent < maxBytes) {
+                    long n = Math.min(writeSize, maxBytes - sent);
+                    sent += c.write(pattern.slice(sent, n), n);
+                    writes++;
+                    if (System.nanoTime() >= deadline) break;
+                }
+                cpu = ThreadCpu.now().minus(before);
             }
-            cpu = ThreadCpu.now().minus(before);
         }
         String[] r = receiver.expectLine("RESULT ", (long) (seconds * 1000) + 60_000).split(" ");
         long received = Long.parseLong(r[0]);

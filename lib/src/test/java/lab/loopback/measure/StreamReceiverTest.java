@@ -33,7 +33,7 @@ class StreamReceiverTest {
 
     private static String[] receive(Scripted s, int readSize) {
         try (Arena a = Arena.ofConfined()) {
-            return StreamReceiverMain.receive(s, readSize, a).split(" ");
+            return StreamReceiverMain.receive(s, new KnownPattern(a, readSize), a.allocate(readSize)).split(" ");
         }
     }
 

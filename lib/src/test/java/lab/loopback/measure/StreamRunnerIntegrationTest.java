@@ -53,5 +53,6 @@ class StreamRunnerIntegrationTest {
         assertEquals(3 * 2, pts.size()); // 4, 16, 64 KiB × 2 trials
         assertTrue(pts.stream().allMatch(p -> p.bytesCopied() >= p.size() && p.bytesPerSecond() > 0));
         assertThrows(IllegalArgumentException.class, () -> MemcpyBaseline.sweep(100, 0.01, 1));
+        assertEquals(2, MemcpyBaseline.measure(4096 + 3, 0.005, 2).size(), "odd sizes are copied and checked whole");
     }
 }
