@@ -67,13 +67,14 @@ public final class StreamThroughput implements Experiment {
                 v == Verdict.SUPPORTED ? "This host reproduces the article's figure."
                         : "The article's figure belongs to its unnamed machine; loopback throughput is set by how fast this CPU copies (see TLDR-3).");
         List<String> evidence = new ArrayList<>();
+        evidence.add(String.format("%s at %s writes: %s Gbit/s", byIperf3 ? "iperf3" : "Java harness", Bytes.human(size), at.format("%.2f")));
         evidence.add(name() + "/calibration.csv: Java harness and iperf3 medians per write size and their ratio");
         evidence.add(name() + "/java-trials.csv: every trial, bytes verified against the known pattern");
         if (s.hasIperf3()) evidence.add(name() + "/iperf3-runs.csv: iperf3 JSON reports (" + s.iperf3().getFirst().version() + ")");
         evidence.addAll(s.iperf3Notes());
         evidence.add("host " + ctx.host().cpuModel() + ", " + ctx.host().logicalCpus() + " CPUs, " + ctx.host().virtualization()
                 + ", kernel " + ctx.host().kernelRelease());
-        o.verdict(new ClaimVerdict(claim.id(), v, summary, at.median(), at.low(), at.high(), claim.claimed(), claim.unit(),
+        o.verdict(new ClaimVerdict(claim.id(), v, summary, at.median(), at.lowOrNull(), at.highOrNull(), claim.claimed(), claim.unit(),
                 evidence, ctx.host().hostId()));
         o.figure(figure(s, claim.claimed()));
         for (int w : s.sizes()) {
@@ -122,23 +123,19 @@ public final class StreamThroughput implements Experiment {
     private Figure figure(StreamSweep s, double claimed) {
         XYChart c = Charts.xy("PERF-1: one-way TCP over 127.0.0.1 vs the article's 96.3 Gbit/s", "write size", "Gbit/s", true);
         List<Integer> sizes = s.sizes();
-        double[] x = sizes.stream().mapToDouble(w -> log2(w)).toArray();
+        double[] x = sizes.stream().mapToDouble(w -> Charts.log2(w)).toArray();
         Charts.line(c, "Java harness (median)", x, sizes.stream().mapToDouble(w -> s.javaGbit(w).median()).toArray(), Charts.MEASURED);
         List<StreamTrial> timed = s.trials().stream().filter(t -> t.phase().equals("timed")).toList();
-        Charts.samples(c, "Java trials", timed.stream().mapToDouble(t -> log2(t.writeSize())).toArray(),
+        Charts.samples(c, "Java trials", timed.stream().mapToDouble(t -> Charts.log2(t.writeSize())).toArray(),
                 timed.stream().mapToDouble(StreamTrial::gbitPerSecond).toArray(), Charts.SAMPLE);
         if (s.hasIperf3()) {
             List<Integer> ref = s.iperf3Sizes();
-            Charts.line(c, "iperf3 (median)", ref.stream().mapToDouble(w -> log2(w)).toArray(),
+            Charts.line(c, "iperf3 (median)", ref.stream().mapToDouble(w -> Charts.log2(w)).toArray(),
                     ref.stream().mapToDouble(w -> s.iperf3Gbit(w).median()).toArray(), Charts.REFERENCE);
         }
         Charts.claimLine(c, "article: 96.3 Gbit/s", claimed, x[0], x[x.length - 1]);
         return new Figure("throughput", List.of("PERF-1"),
                 "Measured: bytes delivered and verified per second, receiver side, for each write size; dots are individual trials. "
                         + "Dashed: the article's claim.", c);
-    }
-
-    static double log2(double v) {
-        return Math.log(v) / Math.log(2);
     }
 }

@@ -31,6 +31,19 @@ public record Estimate(double median, double low, double high, double confidence
         return new Estimate(median, x[best - 1], x[n - best], coverage, n);
     }
 
+    /** Whether there is an interval at all: one sample gives a median and nothing about its spread. */
+    public boolean hasInterval() {
+        return n >= 2;
+    }
+
+    public Double lowOrNull() {
+        return hasInterval() ? low : null;
+    }
+
+    public Double highOrNull() {
+        return hasInterval() ? high : null;
+    }
+
     public Estimate scaled(double factor) {
         return new Estimate(median * factor, low * factor, high * factor, confidence, n);
     }

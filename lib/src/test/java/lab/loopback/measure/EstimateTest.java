@@ -25,6 +25,15 @@ class EstimateTest {
     }
 
     @Test
+    void oneSampleHasNoInterval() {
+        Estimate e = Estimate.ofMedian(7);
+        assertEquals(7, e.median());
+        assertEquals(false, e.hasInterval());
+        assertEquals(null, e.lowOrNull());
+        assertEquals(3.0, Estimate.ofMedian(3, 4).lowOrNull());
+    }
+
+    @Test
     void noSamplesIsAnError() {
         assertThrows(IllegalArgumentException.class, Estimate::ofMedian);
     }
