@@ -88,7 +88,6 @@ public final class RunStore {
         /** Renames the finished run into place and points {@code latest} at it. */
         public Path commit() {
             try {
-                if (Files.exists(finalDir)) AtomicFiles.deleteTree(finalDir);
                 Files.move(partial, finalDir, StandardCopyOption.ATOMIC_MOVE);
                 Path link = root.resolve("latest");
                 Path tmpLink = root.resolve(".latest.tmp");
@@ -121,13 +120,21 @@ public final class RunStore {
         if (!Files.isDirectory(root) || !Files.isWritable(root)) {
             throw new IllegalArgumentException("--out " + root + " is not a writable directory");
         }
-        Writer w = new Writer(root, runId);
-        try {
-            Files.createDirectory(w.partial);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--out " + root + " is not writable: cannot create " + w.partial.getFileName() + " (" + e + ")");
+        // two runs started in the same second get distinct ids: a finished run is never replaced
+        for (int n = 1; n < 1000; n++) {
+            String id = n == 1 ? runId : runId + "-" + n;
+            Writer w = new Writer(root, id);
+            if (Files.exists(w.finalDir)) continue;
+            try {
+                Files.createDirectory(w.partial);
+                return w;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // another run holds this id right now; try the next
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--out " + root + " is not writable: cannot create " + w.partial.getFileName() + " (" + e + ")");
+            }
         }
-        return w;
+        throw new IllegalArgumentException("--out " + root + " already holds 999 runs named " + runId + "*");
     }
 
     public static List<ClaimVerdict> verdicts(Path runDir) {

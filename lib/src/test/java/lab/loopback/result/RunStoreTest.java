@@ -74,6 +74,15 @@ class RunStoreTest {
     }
 
     @Test
+    void aSecondRunWithTheSameIdNeverReplacesTheFirst(@TempDir Path out) throws IOException {
+        Path first = writeRun(out);
+        Path second = writeRun(out);
+        assertEquals(out.resolve("run-1-2"), second);
+        assertTrue(Files.isRegularFile(first.resolve("verdicts.json")), "the first run is still there");
+        assertEquals(second.toRealPath(), out.resolve("latest").toRealPath());
+    }
+
+    @Test
     void anAbortedRunLeavesNothing(@TempDir Path out) {
         RunStore.Writer w = RunStore.begin(out, "run-2");
         w.outcome(sample());
