@@ -18,6 +18,10 @@ public final class Experiments {
         return out;
     }
 
+    public static boolean judges(String claimId) {
+        return all().stream().anyMatch(e -> e.claims().contains(claimId));
+    }
+
     /** The experiment that judges {@code claimId}, or an error saying none does yet. */
     public static Experiment forClaim(String claimId) {
         return all().stream().filter(e -> e.claims().contains(claimId.toUpperCase())).findFirst()

@@ -77,8 +77,7 @@ public final class LabRun {
             for (Claim c : ledger.claims()) {
                 ClaimVerdict v = verdicts.get(c.id());
                 if (v == null) {
-                    boolean judged = Experiments.all().stream().anyMatch(e -> e.claims().contains(c.id()));
-                    v = judged
+                    v = Experiments.judges(c.id())
                             ? new ClaimVerdict(c.id(), lab.loopback.claim.Verdict.NOT_YET_MEASURED, "Not selected in this run (--only).",
                                     null, null, null, c.claimed(), c.unit(), List.of(), host.hostId())
                             : ClaimVerdict.notYetMeasured(c, host.hostId());

@@ -104,17 +104,15 @@ public final class NearRamSpeed implements Experiment {
     private static Figure figure(List<MemcpyBaseline.Point> memcpy, double streamBytes, double dram, Map<String, Long> caches) {
         XYChart c = Charts.xy("TLDR-3: loopback stream vs this host's memcpy", "buffer size (memcpy)", "GB/s", true);
         List<Long> sizes = memcpy.stream().map(MemcpyBaseline.Point::size).distinct().sorted().toList();
-        double[] x = sizes.stream().mapToDouble(StreamThroughput::log2).toArray();
+        double[] x = sizes.stream().mapToDouble(Charts::log2).toArray();
         double[] y = sizes.stream().mapToDouble(sz -> rate(memcpy, sz).median() / 1e9).toArray();
         Charts.line(c, "memcpy (median)", x, y, Charts.REFERENCE);
         double top = java.util.Arrays.stream(y).max().orElse(1) * 1.05;
         Charts.claimLine(c, "article: near RAM speed (= DRAM memcpy)", dram / 1e9, x[0], x[x.length - 1]);
-        var stream = Charts.claimLine(c, "measured: best loopback stream", streamBytes / 1e9, x[0], x[x.length - 1]);
-        stream.setLineColor(Charts.MEASURED);
-        stream.setLineStyle(new java.awt.BasicStroke(2f));
+        Charts.level(c, "measured: best loopback stream", streamBytes / 1e9, x[0], x[x.length - 1], Charts.MEASURED);
         for (var e : caches.entrySet()) {
             if (e.getKey().endsWith("i")) continue;
-            Charts.vertical(c, e.getKey() + " " + Bytes.human(e.getValue()), StreamThroughput.log2(e.getValue()), 0, top);
+            Charts.vertical(c, e.getKey() + " " + Bytes.human(e.getValue()), Charts.log2(e.getValue()), 0, top);
         }
         return new Figure("memcpy-vs-stream", List.of("TLDR-3"),
                 "Measured: memcpy rate by buffer size (dotted lines mark this host's data caches) and the best loopback stream of the run. "

@@ -42,7 +42,7 @@ public record StreamSweep(List<StreamTrial> trials, List<Iperf3.Result> iperf3, 
                 ctx.progress("iperf3, " + size + " B writes");
                 try {
                     for (int r = 0; r < p.iperf3Runs; r++) {
-                        ref.add(Iperf3.run(size, p.iperf3Seconds, p == lab.loopback.measure.Profile.QUICK ? 0 : 1, ctx.toolPort()));
+                        ref.add(Iperf3.run(size, p.iperf3Seconds, p.iperf3OmitSeconds, ctx.toolPort()));
                     }
                 } catch (IllegalStateException e) {
                     // a reference-tool failure costs the comparison at this size, not the Java measurements

@@ -71,12 +71,23 @@ public final class Charts {
 
     /** A horizontal dashed line at the article's claimed value. */
     public static XYSeries claimLine(XYChart c, String name, double y, double x0, double x1) {
+        XYSeries s = level(c, name, y, x0, x1, CLAIM);
+        s.setLineStyle(SeriesLines.DASH_DASH);
+        return s;
+    }
+
+    /** A solid horizontal line at a measured level (one number drawn across a sweep). */
+    public static XYSeries level(XYChart c, String name, double y, double x0, double x1, Color color) {
         XYSeries s = c.addSeries(name, new double[] {x0, x1}, new double[] {y, y});
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         s.setMarker(SeriesMarkers.NONE);
-        s.setLineStyle(SeriesLines.DASH_DASH);
-        s.setLineColor(CLAIM);
+        s.setLineColor(color);
+        s.setLineStyle(new BasicStroke(2f));
         return s;
+    }
+
+    public static double log2(double v) {
+        return Math.log(v) / Math.log(2);
     }
 
     /** A thin labelled vertical marker (e.g. a cache size) from y0 to y1; kept out of the legend. */

@@ -134,8 +134,9 @@ public final class HostProbe {
     }
 
     private String tracefs(boolean isRoot) {
-        if (Files.exists(root.resolve("sys/kernel/tracing/trace"))) return "mounted at /sys/kernel/tracing";
-        if (Files.exists(root.resolve("sys/kernel/debug/tracing/trace"))) return "mounted at /sys/kernel/debug/tracing";
+        for (Path p : Tracefs.CANDIDATES) {
+            if (Files.exists(root.resolve(Path.of("/").relativize(p)).resolve("trace"))) return "mounted at " + p;
+        }
         boolean known = read("proc/filesystems").map(f -> f.contains("tracefs")).orElse(false);
         if (!known) return "unavailable: kernel has no tracefs";
         return isRoot ? "mountable (root; not mounted yet)" : "unavailable: not mounted and not root";

@@ -75,7 +75,12 @@ public final class TraceRecorder implements AutoCloseable {
         }
     }
 
-    /** Limits recording to these processes' threads and the threads they start (options/event-fork). */
+    /**
+     * Limits recording to these processes' threads and the threads they start (options/event-fork). Events
+     * raised in softirq context are attributed to whichever task was interrupted; on lo that is normally
+     * the sender, but softirq work deferred to ksoftirqd is filtered out, so per-segment counts taken with a
+     * pid filter are lower bounds.
+     */
     public TraceRecorder onlyProcesses(List<Long> pids) {
         Set<String> tids = new LinkedHashSet<>();
         for (long pid : pids) {

@@ -10,9 +10,9 @@ import java.util.Locale;
  * {@code trialMaxBytes}.
  */
 public enum Profile {
-    QUICK(1, 3, 0.25, 4L << 30, List.of(4096, 65536, 131072, 1 << 20, 4 << 20), 1, 1, 0.05, 64L << 20),
+    QUICK(1, 3, 0.25, 4L << 30, List.of(4096, 65536, 131072, 1 << 20, 4 << 20), 1, 0, 1, 0.05, 64L << 20),
     STANDARD(2, 10, 2.0, 64L << 30,
-            List.of(1024, 4096, 16384, 65536, 131072, 262144, 1 << 20, 4 << 20), 3, 5, 0.3, 256L << 20);
+            List.of(1024, 4096, 16384, 65536, 131072, 262144, 1 << 20, 4 << 20), 3, 1, 5, 0.3, 256L << 20);
 
     public final int warmups;
     public final int trials;
@@ -20,18 +20,21 @@ public enum Profile {
     public final long trialMaxBytes;
     public final List<Integer> writeSizes;
     public final int iperf3Seconds;
+    /** Leading seconds iperf3 leaves out of its report (-O), its own warm-up. */
+    public final int iperf3OmitSeconds;
     public final int iperf3Runs;
     public final double memcpySecondsPerSize;
     public final long memcpyLargest;
 
     Profile(int warmups, int trials, double trialSeconds, long trialMaxBytes, List<Integer> writeSizes,
-            int iperf3Seconds, int iperf3Runs, double memcpySecondsPerSize, long memcpyLargest) {
+            int iperf3Seconds, int iperf3OmitSeconds, int iperf3Runs, double memcpySecondsPerSize, long memcpyLargest) {
         this.warmups = warmups;
         this.trials = trials;
         this.trialSeconds = trialSeconds;
         this.trialMaxBytes = trialMaxBytes;
         this.writeSizes = writeSizes;
         this.iperf3Seconds = iperf3Seconds;
+        this.iperf3OmitSeconds = iperf3OmitSeconds;
         this.iperf3Runs = iperf3Runs;
         this.memcpySecondsPerSize = memcpySecondsPerSize;
         this.memcpyLargest = memcpyLargest;
