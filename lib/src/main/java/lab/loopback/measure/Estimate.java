@@ -50,6 +50,7 @@ public record Estimate(double median, double low, double high, double confidence
 
     /** "9.81 [9.60, 10.02] (95%, n=10)". */
     public String format(String numberFormat) {
+        if (!hasInterval()) return String.format(numberFormat + " (one sample, no interval)", median);
         return String.format(numberFormat + " [" + numberFormat + ", " + numberFormat + "] (%.0f%%, n=%d)",
                 median, low, high, confidence * 100, n);
     }

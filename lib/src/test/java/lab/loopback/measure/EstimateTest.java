@@ -31,6 +31,7 @@ class EstimateTest {
         assertEquals(false, e.hasInterval());
         assertEquals(null, e.lowOrNull());
         assertEquals(3.0, Estimate.ofMedian(3, 4).lowOrNull());
+        assertEquals("7.0 (one sample, no interval)", e.format("%.1f"));
     }
 
     @Test
