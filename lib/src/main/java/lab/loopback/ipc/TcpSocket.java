@@ -4,6 +4,7 @@ import lab.loopback.sys.ErrnoException;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
 import lab.loopback.sys.SockAddrIn;
+import lab.loopback.sys.TcpInfo;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -74,6 +75,31 @@ public final class TcpSocket implements Connection {
 
     public int getInt(int level, int option) {
         return Libc.getsockoptInt(fd, level, option);
+    }
+
+    /** The kernel's TCP_INFO for this connection. */
+    public TcpInfo tcpInfo() {
+        return TcpInfo.of(fd);
+    }
+
+    /** Sets this socket's congestion-control algorithm (TCP_CONGESTION); the host-wide default is untouched. */
+    public void setCongestion(String algorithm) {
+        try (Arena a = Arena.ofConfined()) {
+            byte[] name = algorithm.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            MemorySegment v = a.allocate(name.length);
+            v.copyFrom(MemorySegment.ofArray(name));
+            Libc.setsockopt(fd, Net.IPPROTO_TCP, Net.TCP_CONGESTION, v, name.length);
+        }
+    }
+
+    /** This socket's congestion-control algorithm as the kernel reports it. */
+    public String congestion() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(17); // zeroed: the name is NUL-terminated even at 16 chars
+            MemorySegment len = a.allocateFrom(JAVA_INT, 16);
+            Libc.getsockopt(fd, Net.IPPROTO_TCP, Net.TCP_CONGESTION, v, len);
+            return v.getString(0, java.nio.charset.StandardCharsets.US_ASCII);
+        }
     }
 
     @Override

@@ -82,18 +82,31 @@ public final class TraceRecorder implements AutoCloseable {
      * pid filter are lower bounds.
      */
     public TraceRecorder onlyProcesses(List<Long> pids) {
-        Set<String> tids = new LinkedHashSet<>();
-        for (long pid : pids) {
-            tids.add(Long.toString(pid));
-            try (Stream<Path> s = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-                s.forEach(t -> tids.add(t.getFileName().toString()));
-            } catch (IOException e) {
-                throw new IllegalArgumentException("process " + pid + " is not running", e);
-            }
-        }
+        Set<Long> tids = new LinkedHashSet<>();
+        for (long pid : pids) tids.addAll(tasksOf(pid));
         write("options/event-fork", "1");
-        write("set_event_pid", String.join(" ", tids));
+        return onlyTasks(tids);
+    }
+
+    /**
+     * Limits recording to exactly these threads (kernel tids), e.g. the one sending thread of a process whose
+     * other threads (a notebook kernel's messaging) also use loopback.
+     */
+    public TraceRecorder onlyTasks(java.util.Collection<Long> tids) {
+        if (tids.isEmpty()) throw new IllegalArgumentException("no task to record: the tid list is empty");
+        write("set_event_pid", String.join(" ", tids.stream().map(String::valueOf).toList()));
         return this;
+    }
+
+    /** The tids of {@code pid}'s threads, as /proc lists them now. */
+    public static List<Long> tasksOf(long pid) {
+        List<Long> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            s.forEach(t -> out.add(Long.parseLong(t.getFileName().toString())));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("process " + pid + " is not running", e);
+        }
+        return out;
     }
 
     /** Clears the buffer, records while {@code action} runs, stops, and returns what was recorded. */

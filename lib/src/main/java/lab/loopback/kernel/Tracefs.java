@@ -20,8 +20,19 @@ public record Tracefs(Path root, boolean mountedHere, String unavailable) {
     }
 
     public static Tracefs locate(boolean mountIfAbsent) {
-        for (Path p : CANDIDATES) if (Files.isRegularFile(p.resolve("trace"))) return new Tracefs(p, false, null);
+        for (Path p : CANDIDATES) {
+            if (!Files.isRegularFile(p.resolve("trace"))) continue;
+            // a private instance is a mkdir under instances/: without write access there, nothing can be recorded
+            if (!Files.isWritable(p.resolve("instances"))) {
+                return new Tracefs(null, false, "tracefs is mounted at " + p + " but " + p.resolve("instances") + " is not writable by uid " + Libc.geteuid() + " (root is needed)");
+            }
+            return new Tracefs(p, false, null);
+        }
         if (Libc.geteuid() != 0) {
+            Path first = CANDIDATES.getFirst();
+            if (Files.isDirectory(first) && !Files.isReadable(first)) {
+                return new Tracefs(null, false, first + " is not readable by uid " + Libc.geteuid() + " (tracefs is root's; run as root)");
+            }
             return new Tracefs(null, false, "tracefs is not mounted and this process is not root (uid " + Libc.geteuid() + "), so it cannot mount it");
         }
         if (!mountIfAbsent) return new Tracefs(null, false, "tracefs is not mounted");

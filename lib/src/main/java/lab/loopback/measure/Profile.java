@@ -10,9 +10,9 @@ import java.util.Locale;
  * {@code trialMaxBytes}.
  */
 public enum Profile {
-    QUICK(1, 3, 0.25, 4L << 30, List.of(4096, 65536, 131072, 1 << 20, 4 << 20), 1, 0, 1, 0.05, 64L << 20),
+    QUICK(1, 3, 0.25, 4L << 30, List.of(4096, 65536, 131072, 1 << 20, 4 << 20), 1, 0, 1, 0.05, 64L << 20, 16L << 20, 300),
     STANDARD(2, 10, 2.0, 64L << 30,
-            List.of(1024, 4096, 16384, 65536, 131072, 262144, 1 << 20, 4 << 20), 3, 1, 5, 0.3, 256L << 20);
+            List.of(1024, 4096, 16384, 65536, 131072, 262144, 1 << 20, 4 << 20), 3, 1, 5, 0.3, 256L << 20, 128L << 20, 3000);
 
     public final int warmups;
     public final int trials;
@@ -25,9 +25,14 @@ public enum Profile {
     public final int iperf3Runs;
     public final double memcpySecondsPerSize;
     public final long memcpyLargest;
+    /** Bytes of the one transfer the kernel-testimony experiments trace. */
+    public final long tracedBytes;
+    /** Small writes timed one by one for the wake-up distribution (PATH-2). */
+    public final int wakeupMessages;
 
     Profile(int warmups, int trials, double trialSeconds, long trialMaxBytes, List<Integer> writeSizes,
-            int iperf3Seconds, int iperf3OmitSeconds, int iperf3Runs, double memcpySecondsPerSize, long memcpyLargest) {
+            int iperf3Seconds, int iperf3OmitSeconds, int iperf3Runs, double memcpySecondsPerSize, long memcpyLargest,
+            long tracedBytes, int wakeupMessages) {
         this.warmups = warmups;
         this.trials = trials;
         this.trialSeconds = trialSeconds;
@@ -38,6 +43,8 @@ public enum Profile {
         this.iperf3Runs = iperf3Runs;
         this.memcpySecondsPerSize = memcpySecondsPerSize;
         this.memcpyLargest = memcpyLargest;
+        this.tracedBytes = tracedBytes;
+        this.wakeupMessages = wakeupMessages;
     }
 
     public String id() {

@@ -6,6 +6,7 @@ import lab.loopback.ipc.StreamTransport;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One-way stream between this process (sender) and a receiver in a child JVM, over any
@@ -47,6 +48,16 @@ public final class StreamRunner implements AutoCloseable {
 
     /** One transfer of at most {@code maxBytes}, stopping after {@code seconds}; reads use the write size. */
     public StreamTrial trial(int writeSize, double seconds, long maxBytes, String phase, int index) {
+        return trial(writeSize, seconds, maxBytes, phase, index, c -> { }, c -> { });
+    }
+
+    /**
+     * As {@link #trial(int, double, long, String, int)}, and the sender's connection is handed to
+     * {@code beforeFirstWrite} (to set a socket option) and to {@code afterLastWrite} before it is closed (to read
+     * TCP_INFO); neither is inside the timed or CPU-accounted part.
+     */
+    public StreamTrial trial(int writeSize, double seconds, long maxBytes, String phase, int index,
+                             Consumer<Connection> beforeFirstWrite, Consumer<Connection> afterLastWrite) {
         if (writeSize <= 0 || writeSize > (64 << 20)) {
             throw new IllegalArgumentException("write size " + writeSize + " is outside 1 B .. 64 MiB");
         }
@@ -59,6 +70,7 @@ public final class StreamRunner implements AutoCloseable {
             KnownPattern pattern = new KnownPattern(arena, writeSize);
             receiver.expectLine("ARMED", 30_000); // the receiver's set-up is done before the clock starts
             try (Connection c = transport.connect(address)) {
+                beforeFirstWrite.accept(c);
                 ThreadCpu before = ThreadCpu.now();
                 start = System.nanoTime();
                 long deadline = start + (long) (seconds * 1e9);
@@ -69,6 +81,7 @@ public final class StreamRunner implements AutoCloseable {
                     if (System.nanoTime() >= deadline) break;
                 }
                 cpu = ThreadCpu.now().minus(before);
+                afterLastWrite.accept(c);
             }
         }
         String[] r = receiver.expectLine("RESULT ", (long) (seconds * 1000) + 60_000).split(" ");

@@ -34,6 +34,26 @@ public interface ExperimentView {
 
     List<String> notes();
 
+    /**
+     * For a notebook's {@code display(...)}: the figure, or — when this host could not produce it — a sentence
+     * saying so with the reasons the verdicts give, so a restricted host gets an explanation, not an exception.
+     */
+    default Object show(String figure) {
+        if (figureNames().contains(figure)) return figure(figure);
+        return missing("figure", figure);
+    }
+
+    /** As {@link #show}, for a table. */
+    default Object tableOrNote(String name) {
+        if (tables().containsKey(name)) return tables().get(name);
+        return missing("table", name);
+    }
+
+    private String missing(String kind, String name) {
+        return "No " + kind + " '" + name + "' from " + experiment() + " on this host. " + String.join(" ",
+                verdicts().stream().filter(v -> v.verdict() == lab.loopback.claim.Verdict.NOT_TESTABLE_HERE).map(v -> v.claim() + ": " + v.summary()).toList());
+    }
+
     /** Where the numbers come from: live, or which run directory. */
     String origin();
 }

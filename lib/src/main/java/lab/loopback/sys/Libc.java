@@ -53,6 +53,7 @@ public final class Libc {
     private static final MethodHandle OPEN = LINKER.downcallHandle(symbol("open"),
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2), CAPTURE_ERRNO);
     private static final MethodHandle GETPID = LINKER.downcallHandle(symbol("getpid"), FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle GETTID = LINKER.downcallHandle(symbol("gettid"), FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETEUID = LINKER.downcallHandle(symbol("geteuid"), FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(symbol("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -334,6 +335,15 @@ public final class Libc {
     public static int getpid() {
         try {
             return (int) GETPID.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** gettid(2): the kernel's id of the calling thread, the "pid" tracefs prints for it. */
+    public static int gettid() {
+        try {
+            return (int) GETTID.invokeExact();
         } catch (Throwable t) {
             throw rethrow(t);
         }

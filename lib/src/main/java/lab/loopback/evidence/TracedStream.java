@@ -1,0 +1,135 @@
+package lab.loopback.evidence;
+
+import lab.loopback.ipc.TcpSocket;
+import lab.loopback.ipc.Transports;
+import lab.loopback.kernel.NetCounters;
+import lab.loopback.kernel.TraceRecorder;
+import lab.loopback.kernel.Tracefs;
+import lab.loopback.measure.StreamRunner;
+import lab.loopback.measure.StreamTrial;
+import lab.loopback.measure.TransferCorruptedException;
+import lab.loopback.sys.Libc;
+import lab.loopback.sys.TcpInfo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * One verified loopback TCP transfer to a receiver in another process, with everything the kernel says
+ * about it: the tracepoints of the sending thread and the receiving process, the sender's TCP_INFO once
+ * every byte is acknowledged (the exact segment counts of this connection), and the namespace-wide
+ * counter deltas of /proc/net, with the background those counters show in an equally long quiet window
+ * before (other loopback users — a notebook kernel's messaging, say — are counted there too).
+ */
+public final class TracedStream {
+    /** The events asked for; those this kernel lacks are left out and named in {@link Result#missingEvents}. */
+    public static final List<String> EVENTS = List.of("net/net_dev_queue", "net/net_dev_start_xmit", "net/net_dev_xmit",
+            "net/netif_rx", "net/netif_receive_skb", "skb/skb_copy_datagram_iovec", "sock/sk_data_ready",
+            "fib/fib_table_lookup", "tcp/tcp_probe");
+    static final int BUFFER_KB_PER_CPU = 16 * 1024;
+    static final long DRAIN_WAIT_MILLIS = 5_000;
+
+    /**
+     * What one transfer showed; {@code untraced} is the same transfer made just before without the tracer,
+     * for CPU per byte. {@code trace} is null when tracing was impossible ({@code traceUnavailable}
+     * says why); {@code counters} and {@code background} are deltas over the transfer and over a quiet window
+     * of {@code backgroundSeconds} just before it.
+     */
+    public record Result(StreamTrial trial, StreamTrial untraced, TcpInfo sender, Map<String, Long> counters, Map<String, Long> background,
+                         double backgroundSeconds, double windowSeconds, TraceRecorder.Recording trace,
+                         String traceUnavailable, List<String> missingEvents, long senderTid, List<Long> receiverTids) {
+        /** Segments this connection carried both ways (sender's segs_out + segs_in; lo loses none). */
+        public long segments() {
+            return sender.segsOut() + sender.segsIn();
+        }
+
+        /** A counter's delta over the transfer less the background expected in a window as long. */
+        public double counterNet(String key) {
+            double bg = background.getOrDefault(key, 0L) * windowSeconds / backgroundSeconds;
+            return counters.getOrDefault(key, 0L) - bg;
+        }
+
+        public double counterBackground(String key) {
+            return background.getOrDefault(key, 0L) * windowSeconds / backgroundSeconds;
+        }
+
+        public boolean traced() {
+            return trace != null;
+        }
+    }
+
+    private TracedStream() {}
+
+    /**
+     * Sends {@code bytes} in writes of {@code writeSize} to a fresh receiver process over 127.0.0.1 (bound to
+     * {@code bindSpec}: "0" for any port) and records it. A corrupted or short transfer throws.
+     */
+    public static Result run(Tracefs tracefs, String bindSpec, int writeSize, long bytes, double maxSeconds) {
+        return run(tracefs, bindSpec, writeSize, bytes, maxSeconds, c -> { });
+    }
+
+    /** As {@link #run(Tracefs, String, int, long, double)}, with the sending socket set up by {@code configure} first. */
+    public static Result run(Tracefs tracefs, String bindSpec, int writeSize, long bytes, double maxSeconds, Consumer<TcpSocket> configure) {
+        if (bytes <= 0 || bytes > (1L << 34)) throw new IllegalArgumentException("transfer size " + bytes + " B is outside 1 B .. 16 GiB");
+        List<String> present = new ArrayList<>(), missing = new ArrayList<>();
+        for (String e : EVENTS) (tracefs.hasEvent(e) ? present : missing).add(e);
+        try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), bindSpec, (long) Math.ceil(maxSeconds) + 120)) {
+            runner.trial(writeSize, maxSeconds, Math.min(bytes, 1 << 20), "warmup", 0); // connection code paths warm, JIT too
+            // the same transfer untraced: CPU per byte without the tracer's own cost
+            StreamTrial plain = runner.trial(writeSize, maxSeconds, bytes, "untraced", 0, c -> configure.accept((TcpSocket) c), c -> { });
+            if (!plain.verified()) throw new TransferCorruptedException(plain);
+            long tid = Libc.gettid();
+            List<Long> receiverTids = TraceRecorder.tasksOf(runner.receiverPid());
+            AtomicReference<TcpInfo> info = new AtomicReference<>();
+            double quiet = 0.25;
+            NetCounters q0 = NetCounters.read();
+            sleep(quiet);
+            NetCounters q1 = NetCounters.read();
+            StreamTrial[] trial = new StreamTrial[1];
+            Runnable transfer = () -> trial[0] = runner.trial(writeSize, maxSeconds, bytes, "traced", 0,
+                    c -> configure.accept((TcpSocket) c), c -> info.set(drained((TcpSocket) c)));
+            TraceRecorder.Recording rec = null;
+            String why = tracefs.available() ? null : tracefs.unavailable();
+            long w0 = System.nanoTime();
+            NetCounters c0 = NetCounters.read();
+            if (tracefs.available()) {
+                try (TraceRecorder r = TraceRecorder.open(tracefs, present, BUFFER_KB_PER_CPU)) {
+                    List<Long> tids = new ArrayList<>(receiverTids);
+                    tids.add(tid);
+                    r.onlyTasks(tids);
+                    rec = r.record(transfer);
+                }
+            } else {
+                transfer.run();
+            }
+            NetCounters c1 = NetCounters.read();
+            double window = (System.nanoTime() - w0) / 1e9;
+            if (!trial[0].verified()) throw new TransferCorruptedException(trial[0]);
+            return new Result(trial[0], plain, info.get(), c1.minus(c0), q1.minus(q0), quiet, window, rec, why, List.copyOf(missing), tid, receiverTids);
+        }
+    }
+
+    /** Ends the stream and waits (bounded) until the peer has acknowledged every byte, then reads TCP_INFO. */
+    static TcpInfo drained(TcpSocket c) {
+        c.shutdownOutput();
+        long deadline = System.nanoTime() + DRAIN_WAIT_MILLIS * 1_000_000;
+        TcpInfo i = c.tcpInfo();
+        while (!i.drained() && System.nanoTime() < deadline) {
+            sleep(0.001);
+            i = c.tcpInfo();
+        }
+        return i;
+    }
+
+    static void sleep(double seconds) {
+        try {
+            Thread.sleep((long) (seconds * 1000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
