@@ -70,14 +70,18 @@ public final class LabCli implements Callable<Integer> {
         @Option(names = "--claims", description = "a claims.yaml to use instead of the bundled ledger")
         Path claims;
 
+        @Option(names = "--kernel-src", description = "a Linux source tree to consult for PATH-4 (default: LAB_KERNEL_SRC, else none)")
+        Path kernelSource;
+
         @Override
         public Integer call() {
             Profile p = Profile.parse(profile);
+            if (kernelSource != null) lab.loopback.kernel.KernelSource.at(kernelSource); // a bad tree fails before anything is measured
             Ports.check(port);
             ClaimLedger ledger = ledger(claims);
             if (!only.isEmpty()) ledger.select(only); // fail on a bad selector before anything is measured
             var result = lab.loopback.experiments.LabRun.execute(
-                    new lab.loopback.experiments.LabRun.Options(p, only, out, port, ledger), ProgressDisplay.create());
+                    new lab.loopback.experiments.LabRun.Options(p, only, out, port, ledger, kernelSource), ProgressDisplay.create());
             VerdictTable.print(System.out, ledger, result.verdicts());
             System.out.printf("%nrun: %s (%.0f s)%nreport: %s%n", result.runDir(), result.seconds(), result.runDir().resolve("report.html"));
             if (!result.failures().isEmpty()) {

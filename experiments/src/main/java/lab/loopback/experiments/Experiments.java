@@ -8,7 +8,8 @@ public final class Experiments {
     private Experiments() {}
 
     public static List<Experiment> all() {
-        return List.of(new NearRamSpeed(), new CExampleExperiment(), new StreamThroughput(), new IperfUnits());
+        return List.of(new LoopbackPath(), new CopyCount(), new NearRamSpeed(), new KernelSymbolsExperiment(), new FastPathConditions(),
+                new CExampleExperiment(), new TriggerCopies(), new WakeUp(), new RouteLookups(), new StreamThroughput(), new IperfUnits());
     }
 
     /** The experiments needed to judge {@code claimIds}, each once. */

@@ -32,6 +32,8 @@ public final class Lab {
     private Lab(Profile profile, Path runDir) {
         this.runDir = runDir;
         this.context = new RunContext(profile, HostProbe.probe(), ClaimLedger.bundled(), 0, msg -> { });
+        // a notebook has no end of run: unmount tracefs (if this lab mounted it) when the kernel's JVM exits
+        Runtime.getRuntime().addShutdownHook(new Thread(context::close));
     }
 
     /** Profile from LAB_PROFILE (default quick), results from LAB_RUN_DIR when set. */

@@ -26,7 +26,8 @@ import java.util.Map;
  * run; its claims say why they could not be judged and the run records the failure.
  */
 public final class LabRun {
-    public record Options(Profile profile, List<String> only, Path out, int port, ClaimLedger ledger) {}
+    /** {@code kernelSource} may be null: then LAB_KERNEL_SRC, else no source tree. */
+    public record Options(Profile profile, List<String> only, Path out, int port, ClaimLedger ledger, Path kernelSource) {}
 
     public record Result(Path runDir, List<ClaimVerdict> verdicts, List<String> failures, double seconds) {}
 
@@ -51,26 +52,28 @@ public final class LabRun {
         try {
             HostFingerprint host = HostProbe.probe();
             w.json("host.json", host);
-            RunContext ctx = new RunContext(opt.profile(), host, ledger, opt.port(), progress::step);
             Map<String, ClaimVerdict> verdicts = new LinkedHashMap<>();
             List<String> failures = new ArrayList<>();
-            int i = 0;
-            for (Experiment e : experiments) {
-                progress.experiment(++i, experiments.size(), e.name() + " (" + String.join(", ", e.claims()) + ")");
-                Outcome o;
-                try {
-                    o = e.run(ctx);
-                } catch (RuntimeException ex) {
-                    String why = e.name() + " failed: " + ex.getMessage();
-                    failures.add(why);
-                    progress.step("FAILED: " + why);
-                    o = new Outcome(e.name());
-                    for (String id : e.claims()) {
-                        o.verdict(ClaimVerdict.notTestable(ledger.claim(id), "The experiment failed on this host, so nothing was judged: " + ex, host.hostId()));
+            try (RunContext ctx = new RunContext(opt.profile(), host, ledger, opt.port(), progress::step)) {
+                if (opt.kernelSource() != null) ctx.withKernelSource(opt.kernelSource());
+                int i = 0;
+                for (Experiment e : experiments) {
+                    progress.experiment(++i, experiments.size(), e.name() + " (" + String.join(", ", e.claims()) + ")");
+                    Outcome o;
+                    try {
+                        o = e.run(ctx);
+                    } catch (RuntimeException ex) {
+                        String why = e.name() + " failed: " + ex.getMessage();
+                        failures.add(why);
+                        progress.step("FAILED: " + why);
+                        o = new Outcome(e.name());
+                        for (String id : e.claims()) {
+                            o.verdict(ClaimVerdict.notTestable(ledger.claim(id), "The experiment failed on this host, so nothing was judged: " + ex, host.hostId()));
+                        }
                     }
+                    w.outcome(o);
+                    for (ClaimVerdict v : o.verdicts()) if (selected.contains(v.claim())) verdicts.put(v.claim(), v);
                 }
-                w.outcome(o);
-                for (ClaimVerdict v : o.verdicts()) if (selected.contains(v.claim())) verdicts.put(v.claim(), v);
             }
             progress.done();
             List<ClaimVerdict> all = new ArrayList<>();

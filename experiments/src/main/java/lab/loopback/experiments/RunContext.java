@@ -3,8 +3,11 @@ package lab.loopback.experiments;
 import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.kernel.HostFingerprint;
+import lab.loopback.kernel.KernelSource;
+import lab.loopback.kernel.Tracefs;
 import lab.loopback.measure.Profile;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -15,13 +18,15 @@ import java.util.function.Supplier;
  * sink, and measurements one experiment made that another may reuse (the stream sweep feeds both PERF-1
  * and TLDR-3, so a full run measures it once).
  */
-public final class RunContext {
+public final class RunContext implements AutoCloseable {
     private final Profile profile;
     private final HostFingerprint host;
     private final ClaimLedger ledger;
     private final int port;
     private final Consumer<String> progress;
     private final Map<String, Object> shared = new HashMap<>();
+    private Tracefs tracefs;
+    private Path kernelSource;
 
     /** {@code port} 0 lets the kernel choose; otherwise the receiver binds it and iperf3 uses port + 1. */
     public RunContext(Profile profile, HostFingerprint host, ClaimLedger ledger, int port, Consumer<String> progress) {
@@ -60,6 +65,36 @@ public final class RunContext {
 
     public void progress(String message) {
         progress.accept(message);
+    }
+
+    /** A kernel source tree to consult (PATH-4): set by --kernel-src, else LAB_KERNEL_SRC; null when neither. */
+    public synchronized KernelSource kernelSource() {
+        Path p = kernelSource;
+        if (p == null) {
+            String env = System.getenv("LAB_KERNEL_SRC");
+            if (env == null || env.isBlank()) return null;
+            p = Path.of(env);
+        }
+        return KernelSource.at(p);
+    }
+
+    public synchronized RunContext withKernelSource(Path tree) {
+        KernelSource.at(tree); // a bad path is an error now, not in the middle of a run
+        this.kernelSource = tree;
+        return this;
+    }
+
+    /** tracefs, located once per run (mounted if absent and this process is root); never null, may be unavailable. */
+    public synchronized Tracefs tracefs() {
+        if (tracefs == null) tracefs = Tracefs.locate(true);
+        return tracefs;
+    }
+
+    /** Unmounts tracefs if this run mounted it. */
+    @Override
+    public synchronized void close() {
+        if (tracefs != null) tracefs.release();
+        tracefs = null;
     }
 
     @SuppressWarnings("unchecked")

@@ -27,6 +27,66 @@ class RulesTest {
     }
 
     @Test
+    void layerRulesSeparateTraversedFromBypassed() {
+        assertEquals(Verdict.REFUTED, LoopbackPath.judgeDevice(1.0));
+        assertEquals(Verdict.REFUTED, LoopbackPath.judgeDevice(0.5));
+        assertEquals(Verdict.PARTLY_TRUE, LoopbackPath.judgeDevice(0.2));
+        assertEquals(Verdict.SUPPORTED, LoopbackPath.judgeDevice(0.0));
+        assertEquals(Verdict.REFUTED, LoopbackPath.judgeBypass(1.0, 0.99));
+        assertEquals(Verdict.PARTLY_TRUE, LoopbackPath.judgeBypass(1.0, 0.0));
+        assertEquals(Verdict.SUPPORTED, LoopbackPath.judgeBypass(0.01, 0.0));
+        var yes = new LoopbackPath.Part("a", true, ""); var no = new LoopbackPath.Part("b", false, "");
+        assertEquals(Verdict.SUPPORTED, LoopbackPath.judgeParts(List.of(yes, yes)));
+        assertEquals(Verdict.PARTLY_TRUE, LoopbackPath.judgeParts(List.of(yes, no)));
+        assertEquals(Verdict.REFUTED, LoopbackPath.judgeParts(List.of(no, no)));
+        assertEquals(Verdict.SUPPORTED, LoopbackPath.judgeSegments(256, 65483, 16 << 20, 65483, 65536, "lo"));
+        assertEquals(Verdict.REFUTED, LoopbackPath.judgeSegments(1, 16 << 20, 16 << 20, 65483, 65536, "lo"), "one giant segment is not packetized");
+        assertEquals(Verdict.REFUTED, LoopbackPath.judgeSegments(256, 65483, 16 << 20, 65483, 65536, "eth0"));
+    }
+
+    @Test
+    void copyRulesNeedOneObservedSideAndCountBothForHistory() {
+        assertEquals(Verdict.REFUTED, CopyCount.judgeZeroCopy(1.0, 1.0));
+        assertEquals(Verdict.REFUTED, CopyCount.judgeZeroCopy(Double.NaN, 1.0));
+        assertEquals(Verdict.SUPPORTED, CopyCount.judgeZeroCopy(0.0, 0.0));
+        assertEquals(Verdict.PARTLY_TRUE, CopyCount.judgeZeroCopy(0.5, 0.0));
+        assertEquals(Verdict.NOT_TESTABLE_HERE, CopyCount.judgeZeroCopy(Double.NaN, Double.NaN));
+        assertEquals(Verdict.REFUTED, CopyCount.judgeFourCopies(2.0));
+        assertEquals(Verdict.PARTLY_TRUE, CopyCount.judgeFourCopies(3.0));
+        assertEquals(Verdict.SUPPORTED, CopyCount.judgeFourCopies(4.0));
+        assertEquals(Verdict.NOT_TESTABLE_HERE, CopyCount.judgeFourCopies(Double.NaN));
+        assertEquals(Verdict.REFUTED, TriggerCopies.judge(1.0));
+        assertEquals(Verdict.SUPPORTED, TriggerCopies.judge(0.0));
+        assertTrue(TriggerCopies.atLeast("6.18.44-fc-v669", 4, 16));
+        assertTrue(TriggerCopies.atLeast("4.16.0", 4, 16));
+        assertFalse(TriggerCopies.atLeast("4.15.18", 4, 16));
+        assertFalse(TriggerCopies.atLeast("", 4, 16));
+    }
+
+    @Test
+    void kernelPathRules() {
+        assertEquals(Verdict.REFUTED, KernelSymbolsExperiment.judgeFastPath(0));
+        assertEquals(Verdict.PARTLY_TRUE, KernelSymbolsExperiment.judgeFastPath(2));
+        assertEquals(Verdict.REFUTED, KernelSymbolsExperiment.judgeLocation(0, null));
+        assertEquals(Verdict.REFUTED, KernelSymbolsExperiment.judgeLocation(0, false));
+        assertEquals(Verdict.SUPPORTED, KernelSymbolsExperiment.judgeLocation(3, true));
+        assertEquals(Verdict.SUPPORTED, WakeUp.judge(1.0, 0.05));
+        assertEquals(Verdict.PARTLY_TRUE, WakeUp.judge(1.0, 0.5));
+        assertEquals(Verdict.PARTLY_TRUE, WakeUp.judge(0.5, 0.05));
+        assertEquals(Verdict.REFUTED, WakeUp.judge(0.5, 0.5));
+        assertEquals(Verdict.SUPPORTED, RouteLookups.judge(0, 0));
+        assertEquals(Verdict.PARTLY_TRUE, RouteLookups.judge(5, 0));
+        assertEquals(Verdict.REFUTED, RouteLookups.judge(700, 1.0));
+        var a = new FastPathConditions.Condition("cubic", 20, 1.0, 1.0, 1.0, 500);
+        var same = new FastPathConditions.Condition("reno", 18, 0.98, 1.0, 1.0, 510);
+        var moved = new FastPathConditions.Condition("x", 40, 0.0, 0.0, 0.0, 500);
+        assertEquals(Verdict.REFUTED, FastPathConditions.judge(0, List.of(a, same)));
+        assertEquals(Verdict.PARTLY_TRUE, FastPathConditions.judge(0, List.of(a, moved)));
+        assertEquals(Verdict.PARTLY_TRUE, FastPathConditions.judge(1, List.of(a, same)));
+        assertEquals(Verdict.NOT_TESTABLE_HERE, FastPathConditions.judge(0, List.of(a)));
+    }
+
+    @Test
     void perf2ArithmeticOverRoundingIntervals() {
         var binary = IperfUnits.implied(11.2, 1, 1.00, Math.pow(2, 30));
         var decimal = IperfUnits.implied(11.2, 1, 1.00, 1e9);

@@ -1,0 +1,62 @@
+package lab.loopback.experiments;
+
+import lab.loopback.claim.Claim;
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Verdict;
+import lab.loopback.evidence.TracedStream;
+import lab.loopback.kernel.ZerocopyProbe;
+import lab.loopback.measure.MemcpyBaseline;
+
+import java.util.List;
+
+/**
+ * The kernel-testimony measurements several experiments read, each made once per run: one traced
+ * transfer, the MSG_ZEROCOPY probe, the memcpy sweep. And the verdict shape they share.
+ */
+final class KernelEvidence {
+    /** The traced transfer's write size: large enough for full-size segments on lo, small enough to be common. */
+    static final int WRITE = 64 * 1024;
+    static final int ZEROCOPY_SENDS = 256;
+
+    private KernelEvidence() {}
+
+    static TracedStream.Result traced(RunContext ctx) {
+        return ctx.shared("traced-stream", () -> {
+            ctx.progress("one traced " + lab.loopback.measure.Bytes.human(ctx.profile().tracedBytes) + " transfer to a receiver process");
+            return TracedStream.run(ctx.tracefs(), ctx.receiverPort(), WRITE, ctx.profile().tracedBytes, 60);
+        });
+    }
+
+    static ZerocopyProbe.Result zerocopy(RunContext ctx) {
+        return ctx.shared("zerocopy", () -> {
+            ctx.progress("MSG_ZEROCOPY probe: " + ZEROCOPY_SENDS + " sends of " + WRITE / 1024 + " KiB");
+            return ZerocopyProbe.run(ZEROCOPY_SENDS, WRITE, 5_000);
+        });
+    }
+
+    static List<MemcpyBaseline.Point> memcpy(RunContext ctx) {
+        var p = ctx.profile();
+        return ctx.shared("memcpy", () -> {
+            ctx.progress("memcpy baseline sweep");
+            return MemcpyBaseline.sweep(p.memcpyLargest, p.memcpySecondsPerSize, p.trials);
+        });
+    }
+
+    /** Median memcpy ns per byte at the sweep's size nearest {@code size}. */
+    static double memcpyNanosPerByte(List<MemcpyBaseline.Point> pts, long size) {
+        long nearest = pts.stream().mapToLong(MemcpyBaseline.Point::size)
+                .boxed().min((a, b) -> Long.compare(Math.abs(a - size), Math.abs(b - size))).orElseThrow();
+        double[] r = pts.stream().filter(x -> x.size() == nearest).mapToDouble(MemcpyBaseline.Point::bytesPerSecond).toArray();
+        return 1e9 / lab.loopback.measure.Estimate.ofMedian(r).median();
+    }
+
+    /** A verdict whose claimed value and unit come from the ledger when it has them, else from the experiment. */
+    static ClaimVerdict verdict(Claim c, Verdict v, String summary, Double measured, Double claimed, String unit, List<String> evidence, RunContext ctx) {
+        return new ClaimVerdict(c.id(), v, summary, measured, null, null, c.claimed() != null ? c.claimed() : claimed,
+                c.unit() != null ? c.unit() : unit, evidence, ctx.host().hostId());
+    }
+
+    static ClaimVerdict notTestable(RunContext ctx, String claimId, String reason) {
+        return ClaimVerdict.notTestable(ctx.claim(claimId), reason, ctx.host().hostId());
+    }
+}

@@ -1,0 +1,125 @@
+package lab.loopback.experiments;
+
+import lab.loopback.chart.Charts;
+import lab.loopback.claim.Verdict;
+import lab.loopback.kernel.KernelSource;
+import lab.loopback.kernel.KernelSymbols;
+import lab.loopback.result.Figure;
+import lab.loopback.result.Outcome;
+import lab.loopback.result.RecordTable;
+import org.knowm.xchart.CategoryChart;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * FAST-1 and PATH-4: does the running kernel contain a loopback-specific TCP data path? Its own symbol
+ * table (/proc/kallsyms) is searched for anything TCP-and-loopback, for tcp_loopback*, and for where
+ * loopback transmission really lives (loopback_xmit, the lo driver). When the user points the workbench at
+ * a kernel source tree (LAB_KERNEL_SRC or --kernel-src), the files and the IFF_LOOPBACK test the article
+ * names are looked up there too. kallsyms lists functions that were not inlined; absence there means no
+ * out-of-line function of that name was built.
+ */
+public final class KernelSymbolsExperiment implements Experiment {
+    /** Symbols that would be a loopback-specific TCP path: any name with both "tcp" and "loopback". */
+    static final String LOOPBACK_TCP = "(?i)(.*tcp.*loopback.*|.*loopback.*tcp.*)";
+
+    /** A pattern and what the kernel's symbol table holds for it. */
+    public record Search(String pattern, String meaning, int found, String names) {}
+
+    @Override
+    public String name() {
+        return "kernel-symbols";
+    }
+
+    @Override
+    public List<String> claims() {
+        return List.of("FAST-1", "PATH-4");
+    }
+
+    static Verdict judgeFastPath(int loopbackTcpSymbols) {
+        return loopbackTcpSymbols == 0 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+    }
+
+    /** {@code sourceHasFile} null when no source tree was given. */
+    static Verdict judgeLocation(int tcpLoopbackSymbols, Boolean sourceHasFile) {
+        if (Boolean.TRUE.equals(sourceHasFile)) return tcpLoopbackSymbols > 0 ? Verdict.SUPPORTED : Verdict.PARTLY_TRUE;
+        return tcpLoopbackSymbols == 0 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+    }
+
+    @Override
+    public Outcome run(RunContext ctx) {
+        Outcome o = new Outcome(name());
+        KernelSymbols k = KernelSymbols.live();
+        String why = k.unavailable();
+        if (why != null) {
+            o.verdict(KernelEvidence.notTestable(ctx, "FAST-1", "The kernel's symbol table cannot be read: " + why + "."));
+            o.verdict(KernelEvidence.notTestable(ctx, "PATH-4", "The kernel's symbol table cannot be read: " + why + "."));
+            return o;
+        }
+        ctx.progress("searching /proc/kallsyms");
+        List<Search> s = new ArrayList<>();
+        s.add(search(k, LOOPBACK_TCP, "anything TCP-and-loopback (a loopback TCP path)"));
+        s.add(search(k, "tcp_loopback.*", "functions of the article's net/ipv4/tcp_loopback.c"));
+        s.add(search(k, "loopback_xmit", "the lo driver's transmit (drivers/net/loopback.c)"));
+        s.add(search(k, "dev_loopback_xmit", "multicast/broadcast loop-back of a sent packet (net/core/dev.c)"));
+        s.add(search(k, "tcp_sendmsg", "TCP's send entry"));
+        s.add(search(k, "ip_queue_xmit|__ip_queue_xmit", "IP output of a TCP segment"));
+        s.add(search(k, "ip_rcv", "IP input"));
+        s.add(search(k, "tcp_v4_rcv", "TCP input"));
+        o.table("symbols", RecordTable.of("symbols", Search.class, s));
+        int loopbackTcp = s.get(0).found(), tcpLoopback = s.get(1).found();
+        String release = ctx.host().kernelRelease();
+        List<String> ev = new ArrayList<>();
+        for (Search x : s) ev.add(String.format("/proc/kallsyms %s (%s): %d%s", x.pattern(), x.meaning(), x.found(), x.names().isEmpty() ? "" : " — " + x.names()));
+
+        Boolean hasFile = null;
+        KernelSource src = ctx.kernelSource();
+        List<String> srcEv = new ArrayList<>();
+        if (src != null) {
+            hasFile = src.exists("net/ipv4/tcp_loopback.c");
+            srcEv.add("kernel source " + src.root() + " (version " + src.version() + "): net/ipv4/tcp_loopback.c " + (hasFile ? "exists" : "does not exist")
+                    + "; drivers/net/loopback.c " + (src.exists("drivers/net/loopback.c") ? "exists" : "does not exist"));
+            var hits = src.grep("net/ipv4", "tcp*.c", "IFF_LOOPBACK");
+            srcEv.add("IFF_LOOPBACK in net/ipv4/tcp*.c: " + (hits.isEmpty() ? "no line" : String.join("; ", hits.stream().limit(10).map(h -> h.file() + ":" + h.line() + " " + h.text()).toList())));
+            o.table("source-hits", RecordTable.of("source-hits", KernelSource.Hit.class, hits));
+        } else {
+            srcEv.add("no kernel source tree given (set LAB_KERNEL_SRC or pass --kernel-src to look there as well)");
+        }
+
+        Verdict v1 = judgeFastPath(loopbackTcp);
+        o.verdict(KernelEvidence.verdict(ctx.claim("FAST-1"), v1, String.format(
+                "Kernel %s has %d symbol%s naming both TCP and loopback; %s", release, loopbackTcp, loopbackTcp == 1 ? "" : "s",
+                v1 == Verdict.REFUTED ? "its loopback traffic goes through the ordinary TCP, IP and device code (tcp_sendmsg, ip_queue_xmit, loopback_xmit, ip_rcv, tcp_v4_rcv are all there)."
+                        : "look at them (evidence) — a name is not yet a data path."),
+                (double) loopbackTcp, null, "symbols", concat(List.of("running kernel " + release + " (" + ctx.host().kernelVersion() + ")"), ev,
+                        List.of("rule: REFUTED when no symbol names both TCP and loopback, PARTLY_TRUE when some do (a name is not a path)")), ctx));
+        Verdict v2 = judgeLocation(tcpLoopback, hasFile);
+        o.verdict(KernelEvidence.verdict(ctx.claim("PATH-4"), v2, String.format(
+                "No tcp_loopback* function exists in this kernel (%d found)%s; loopback transmission lives in loopback_xmit (%d), the lo device driver.",
+                tcpLoopback, hasFile == null ? "" : hasFile ? ", although the source tree has net/ipv4/tcp_loopback.c" : " and the given source tree has no net/ipv4/tcp_loopback.c",
+                s.get(2).found()), (double) tcpLoopback, null, "tcp_loopback* symbols", concat(ev, srcEv,
+                List.of("rule: REFUTED when no tcp_loopback* symbol exists and (if a source tree is given) no such file; SUPPORTED when both exist")), ctx));
+        CategoryChart c = Charts.bars("FAST-1 / PATH-4: what the running kernel's symbol table holds", "", "symbols found");
+        List<String> names = s.stream().map(Search::pattern).map(x -> x.length() > 28 ? "tcp+loopback (any)" : x).toList();
+        c.addSeries("article: exists", names, s.stream().map(x -> x.pattern().contains("loopback") && !x.pattern().contains("xmit") ? 1 : 0).toList()).setFillColor(Charts.CLAIM);
+        c.addSeries("measured: /proc/kallsyms", names, s.stream().map(Search::found).toList()).setFillColor(Charts.MEASURED);
+        c.getStyler().setXAxisLabelRotation(20);
+        o.figure(new Figure("kernel-symbols", List.of("FAST-1", "PATH-4"),
+                "Measured: the number of symbols in the running kernel's /proc/kallsyms matching each pattern. The article's claim implies at least one "
+                        + "loopback TCP function; the ordinary path's functions are shown for comparison. Inlined code has no symbol.", c));
+        return o;
+    }
+
+    private static Search search(KernelSymbols k, String regex, String meaning) {
+        var found = k.find(regex).stream().map(KernelSymbols.Symbol::name).filter(n -> !n.startsWith("__pfx_")).distinct().sorted().toList();
+        return new Search(regex, meaning, found.size(), String.join(" ", found.stream().limit(12).toList()) + (found.size() > 12 ? " …" : ""));
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        List<String> out = new ArrayList<>();
+        for (List<String> p : parts) out.addAll(p);
+        return out;
+    }
+}

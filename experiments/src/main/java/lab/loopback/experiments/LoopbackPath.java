@@ -1,0 +1,229 @@
+package lab.loopback.experiments;
+
+import lab.loopback.chart.Charts;
+import lab.loopback.claim.Verdict;
+import lab.loopback.evidence.PathCount;
+import lab.loopback.evidence.TracedStream;
+import lab.loopback.kernel.LoopbackFacts;
+import lab.loopback.measure.Bytes;
+import lab.loopback.result.Figure;
+import lab.loopback.result.Outcome;
+import lab.loopback.result.RecordTable;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.XYChart;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+
+/**
+ * TLDR-1, FAST-2, PATH-1, HIST-2: which layers the segments of one loopback transfer pass through, per
+ * segment of that connection (its exact count from TCP_INFO), as the kernel reports it: tracepoints of
+ * the connection's own tasks (lower bounds), the namespace's /proc/net counters (less the background of
+ * an equally long quiet window), lo's offload features, the route for 127.0.0.1, and the sizes of the
+ * segments lo carried.
+ */
+public final class LoopbackPath implements Experiment {
+    /** At or above this many events per segment a layer is traversed; at or below BYPASSED it is not. */
+    static final double TRAVERSED = 0.5, BYPASSED = 0.05;
+    /** lo's link-layer header: net_dev_xmit lengths include it, the MTU does not. */
+    static final int ETH_HLEN = 14;
+
+    /** One layer's count over the transfer and per segment. */
+    public record Layer(String layer, String evidence, String source, double count, double perSegment) {}
+
+    /** A counter's delta over the transfer and the background expected in a window as long. */
+    public record Counter(String counter, long delta, double background) {}
+
+    /** One of the four things TLDR-1 says loopback bypasses, and what this host shows for it. */
+    public record Part(String part, boolean bypassed, String evidence) {}
+
+    @Override
+    public String name() {
+        return "loopback-path";
+    }
+
+    @Override
+    public List<String> claims() {
+        return List.of("TLDR-1", "FAST-2", "PATH-1", "HIST-2");
+    }
+
+    static Verdict judgeDevice(double devicePerSegment) {
+        if (devicePerSegment >= TRAVERSED) return Verdict.REFUTED;
+        if (devicePerSegment <= BYPASSED) return Verdict.SUPPORTED;
+        return Verdict.PARTLY_TRUE;
+    }
+
+    static Verdict judgeBypass(double devicePerSegment, double ipPerSegment) {
+        if (devicePerSegment >= TRAVERSED && ipPerSegment >= TRAVERSED) return Verdict.REFUTED;
+        if (devicePerSegment <= BYPASSED && ipPerSegment <= BYPASSED) return Verdict.SUPPORTED;
+        return Verdict.PARTLY_TRUE;
+    }
+
+    static Verdict judgeParts(List<Part> parts) {
+        long n = parts.stream().filter(Part::bypassed).count();
+        if (n == parts.size()) return Verdict.SUPPORTED;
+        return n == 0 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+    }
+
+    /** Packetized (more than one data segment for a transfer larger than one MSS), no segment above the MTU, routed via lo. */
+    static Verdict judgeSegments(long dataSegments, long largestPayload, long transfer, int mss, int mtu, String routeDevice) {
+        boolean packetized = transfer <= mss || dataSegments > 1;
+        return packetized && largestPayload <= mtu && "lo".equals(routeDevice) ? Verdict.SUPPORTED : Verdict.REFUTED;
+    }
+
+    @Override
+    public Outcome run(RunContext ctx) {
+        TracedStream.Result r = KernelEvidence.traced(ctx);
+        LoopbackFacts facts = ctx.shared("loopback-facts", LoopbackFacts::probe);
+        Outcome o = new Outcome(name());
+        long seg = r.segments();
+        PathCount p = r.traced() ? PathCount.of(r.trace()) : null;
+        List<Layer> layers = new ArrayList<>();
+        if (p != null) {
+            layers.add(new Layer("lo device, out", "net:net_dev_xmit dev=lo", "tracepoint, this connection's tasks", p.xmitOnLo(), p.xmitOnLo() / (double) seg));
+            layers.add(new Layer("lo device, in", "net:netif_rx dev=lo", "tracepoint, this connection's tasks", p.rxOnLo(), p.rxOnLo() / (double) seg));
+            layers.add(new Layer("stack receive", "net:netif_receive_skb dev=lo", "tracepoint, this connection's tasks", p.receivedOnLo(), p.receivedOnLo() / (double) seg));
+        }
+        for (String[] c : new String[][] {{"lo device, out", "dev.lo.tx_packets"}, {"IP layer, in", "Ip.InReceives"},
+                {"IP layer, delivered to TCP", "Ip.InDelivers"}, {"TCP, segments out", "Tcp.OutSegs"}}) {
+            layers.add(new Layer(c[0], c[1], "/proc/net counter, namespace-wide, less background", r.counterNet(c[1]), r.counterNet(c[1]) / seg));
+        }
+        o.table("layers", RecordTable.of("layers", Layer.class, layers));
+        List<Counter> counters = r.counters().entrySet().stream().map(e -> new Counter(e.getKey(), e.getValue(), r.counterBackground(e.getKey()))).toList();
+        o.table("counters", RecordTable.of("counters", Counter.class, counters));
+        o.table("tcp-info", RecordTable.of("tcp-info", lab.loopback.sys.TcpInfo.class, List.of(r.sender())));
+
+        double devicePerSeg = p != null ? p.xmitOnLo() / (double) seg : r.counterNet("dev.lo.tx_packets") / seg;
+        String deviceSource = p != null ? "net:net_dev_xmit dev=lo events of this connection's tasks (a lower bound)"
+                : "/proc/net/dev lo tx_packets, namespace-wide less background (tracefs: " + r.traceUnavailable() + ")";
+        double ipPerSeg = r.counterNet("Ip.InReceives") / seg;
+        String segLine = String.format("this connection carried %d segments (TCP_INFO of the sender: segs_out %d + segs_in %d; %d of them data), %s in %s writes",
+                seg, r.sender().segsOut(), r.sender().segsIn(), r.sender().dataSegsOut(), Bytes.human(r.trial().bytesReceived()), Bytes.human(KernelEvidence.WRITE));
+        String bg = String.format("counter background: a %.2f s quiet window just before showed lo tx_packets %+.0f, Ip.InReceives %+.0f (scaled to the %.2f s transfer window)",
+                r.backgroundSeconds(), r.counterBackground("dev.lo.tx_packets"), r.counterBackground("Ip.InReceives"), r.windowSeconds());
+        String route = facts.route() == null ? "route unknown: " + facts.notes().get("route") : "ip route get 127.0.0.1: " + facts.route();
+
+        // PATH-1
+        Verdict v1 = judgeDevice(devicePerSeg);
+        o.verdict(KernelEvidence.verdict(ctx.claim("PATH-1"), v1, String.format(
+                "%.2f lo device transmissions per segment: %s", devicePerSeg,
+                v1 == Verdict.REFUTED ? "every segment the sender's tcp_sendmsg queued left through the lo device (loopback_xmit); nothing skipped device output."
+                        : v1 == Verdict.SUPPORTED ? "no segment went through the lo device." : "some segments bypassed the lo device."),
+                devicePerSeg, 0.0, "lo device transmissions per segment",
+                List.of(deviceSource + String.format(": %.0f for %d segments", devicePerSeg * seg, seg), segLine, route,
+                        "rule: REFUTED ≥ " + TRAVERSED + " per segment, SUPPORTED ≤ " + BYPASSED + ", PARTLY_TRUE between"), ctx));
+
+        // FAST-2
+        Verdict v2 = judgeBypass(devicePerSeg, ipPerSeg);
+        o.verdict(KernelEvidence.verdict(ctx.claim("FAST-2"), v2, String.format(
+                "Per segment of this connection the IP layer counted %.2f received packets and the lo device %.2f transmissions: %s",
+                ipPerSeg, devicePerSeg, v2 == Verdict.REFUTED ? "data does not pass socket to socket; it goes down through IP and lo and up again."
+                        : v2 == Verdict.SUPPORTED ? "the IP stack and the device were bypassed." : "part of the traffic bypassed one of the layers."),
+                ipPerSeg, 0.0, "IP-layer packets per segment",
+                List.of(String.format("Ip.InReceives %+.0f, Ip.InDelivers %+.0f, Tcp.OutSegs %+.0f (namespace-wide, less background)",
+                                r.counterNet("Ip.InReceives"), r.counterNet("Ip.InDelivers"), r.counterNet("Tcp.OutSegs")),
+                        deviceSource + String.format(": %.0f", devicePerSeg * seg), segLine, bg,
+                        "rule: REFUTED when both the device and the IP layer see ≥ " + TRAVERSED + " events per segment, SUPPORTED when both ≤ " + BYPASSED), ctx));
+
+        // TLDR-1
+        List<Part> parts = parts(p, facts, devicePerSeg, ipPerSeg);
+        o.table("bypass", RecordTable.of("bypass", Part.class, parts));
+        Verdict v3 = judgeParts(parts);
+        long bypassed = parts.stream().filter(Part::bypassed).count();
+        List<String> ev = new ArrayList<>();
+        for (Part x : parts) ev.add(x.part() + ": " + (x.bypassed() ? "bypassed — " : "traversed — ") + x.evidence());
+        ev.add(segLine);
+        ev.add("rule: SUPPORTED if all four are bypassed, REFUTED if none, PARTLY_TRUE otherwise");
+        o.verdict(KernelEvidence.verdict(ctx.claim("TLDR-1"), v3, String.format(
+                "%d of the four hold: %s", bypassed, String.join("; ", parts.stream().map(x -> x.part() + (x.bypassed() ? " bypassed" : " traversed")).toList()) + "."),
+                (double) bypassed, 4.0, "of 4 parts bypassed", ev, ctx));
+
+        // HIST-2
+        int mtu = facts.loMtu() == null ? 65536 : facts.loMtu();
+        List<Long> dataLens = p == null ? List.of() : p.xmitLengths().stream().filter(l -> l >= 100).toList();
+        long dataSegs = p != null ? dataLens.size() : r.sender().dataSegsOut();
+        long largest = p != null ? dataLens.stream().mapToLong(Long::longValue).max().orElse(0) - ETH_HLEN
+                : Math.round((double) r.counters().getOrDefault("dev.lo.tx_bytes", 0L) / Math.max(1, r.counters().getOrDefault("dev.lo.tx_packets", 1L))) - ETH_HLEN;
+        int mss = r.sender().advMss() > 0 ? (int) r.sender().advMss() : facts.mss();
+        Verdict v4 = judgeSegments(dataSegs, largest, r.trial().bytesReceived(), mss, mtu, facts.routeDevice());
+        o.verdict(KernelEvidence.verdict(ctx.claim("HIST-2"), v4, String.format(
+                "%s: %s went out as %d data segments %s %s on lo (MTU %s, MSS %d), routed to lo (%s) and reassembled into the receiver's stream — the 'old' path is still the path.",
+                v4 == Verdict.SUPPORTED ? "It still happens today" : "Not as described", Bytes.human(r.trial().bytesReceived()), dataSegs,
+                p != null ? "of at most" : "averaging (lo packets, ACKs included)", Bytes.human(largest), Bytes.human(mtu), mss, facts.routeType() == null ? "?" : facts.routeType()),
+                (double) largest, null, "bytes, largest IP packet on lo",
+                List.of(p != null ? "segment lengths from net:net_dev_xmit dev=lo (link header of " + ETH_HLEN + " B included there, taken off here)"
+                                : "average packet size from /proc/net/dev (tracefs: " + r.traceUnavailable() + ")",
+                        "lo MTU " + mtu + " (/sys/class/net/lo/mtu); advertised MSS " + mss + " and final send MSS " + r.sender().sndMss()
+                                + " (TCP_INFO of this connection); TCP_MAXSEG of a fresh loopback connection " + facts.mss()
+                                + " (TCP bounds the MSS to half the peer's initial window until the window opens)",
+                        "lo does TSO/GSO: one skb on lo may carry more than one MSS, so lo's packets are fewer than TCP_INFO's MSS-sized segments", route,
+                        "rule: SUPPORTED when a transfer larger than one MSS is split into several segments, none above the MTU, and the route is via lo"), ctx));
+
+        o.figure(layersFigure(layers, seg));
+        if (p != null) {
+            o.table("segment-lengths", RecordTable.of("segment-lengths", SegmentLength.class, p.xmitLengths().stream().map(SegmentLength::new).toList()));
+            o.figure(sizesFigure(p.xmitLengths(), mss, mtu));
+        }
+        return o;
+    }
+
+    public record SegmentLength(long bytesOnLo) {}
+
+    static List<Part> parts(PathCount p, LoopbackFacts facts, double devicePerSeg, double ipPerSeg) {
+        List<Part> parts = new ArrayList<>();
+        boolean hardware = Files.exists(Path.of("/sys/class/net/lo/device"));
+        parts.add(new Part("NIC", !hardware, hardware ? "/sys/class/net/lo/device exists: lo is backed by a device here"
+                : "lo has no backing device (/sys/class/net/lo/device absent); no NIC hardware is involved"));
+        parts.add(new Part("driver stack", devicePerSeg <= BYPASSED, String.format(
+                "%.2f transmissions per segment through the lo driver (loopback_xmit) and the device layer", devicePerSeg)));
+        String csum;
+        boolean skipped;
+        if (p != null && p.checksumPartial() + p.checksumOther() > 0) {
+            skipped = p.checksumOther() == 0;
+            csum = String.format("net_dev_start_xmit on lo: %d of %d skbs with ip_summed=CHECKSUM_PARTIAL, i.e. left to the device; "
+                    + "lo advertises checksum offload and never computes it, so no checksum is computed — through the offload feature, not around it",
+                    p.checksumPartial(), p.checksumPartial() + p.checksumOther());
+        } else {
+            String tx = facts.features().get("tx-checksumming");
+            skipped = tx != null && tx.startsWith("on");
+            csum = tx == null ? "lo's offload features unknown: " + facts.notes().getOrDefault("features", "?")
+                    : "ethtool -k lo: tx-checksumming " + tx + " (inferred: the stack leaves the checksum to lo, which does not compute it)";
+        }
+        parts.add(new Part("checksum", skipped, csum));
+        boolean routed = ipPerSeg >= TRAVERSED || "lo".equals(facts.routeDevice());
+        parts.add(new Part("IP routing", !routed, String.format("%.2f IP-layer packets per segment (Ip.InReceives); %s", ipPerSeg,
+                facts.route() == null ? "route unknown" : "the kernel routes 127.0.0.1 as '" + facts.route() + "'")));
+        return parts;
+    }
+
+    private static Figure layersFigure(List<Layer> layers, long seg) {
+        CategoryChart c = Charts.bars("TLDR-1 / FAST-2 / PATH-1: layers each segment passes", "", "events per segment");
+        List<String> names = layers.stream().map(l -> l.layer() + (l.source().startsWith("tracepoint") ? " (trace)" : " (counter)")).toList();
+        c.addSeries("measured (" + seg + " segments of one connection)", names, layers.stream().map(Layer::perSegment).toList()).setFillColor(Charts.MEASURED);
+        c.addSeries("article: 0 (bypassed)", names, layers.stream().map(l -> 0.0).toList()).setFillColor(Charts.CLAIM);
+        c.getStyler().setXAxisLabelRotation(20);
+        return new Figure("layers-per-segment", List.of("TLDR-1", "FAST-2", "PATH-1"),
+                "Measured: tracepoint events of the connection's own tasks (lower bounds: softirq work deferred to ksoftirqd is not attributed) and "
+                        + "/proc/net counters (namespace-wide, less the background of a quiet window), each divided by the connection's segment count "
+                        + "from TCP_INFO. The article's claim is that these layers are bypassed: 0 events per segment.", c);
+    }
+
+    private static Figure sizesFigure(List<Long> lens, int mss, int mtu) {
+        XYChart c = Charts.xy("HIST-2: sizes of the packets lo carried", "bytes on lo (IP packet + 14 B link header)", "packets", false);
+        int bins = 32;
+        double width = (mtu + ETH_HLEN) / (double) bins;
+        double[] x = new double[bins], y = new double[bins];
+        for (int i = 0; i < bins; i++) x[i] = (i + 0.5) * width;
+        for (long l : lens) y[(int) Math.min(bins - 1, l / width)]++;
+        Charts.line(c, "measured: net_dev_xmit dev=lo", x, y, Charts.MEASURED);
+        double top = java.util.Arrays.stream(y).max().orElse(1) * 1.1;
+        Charts.vertical(c, "MSS " + mss, mss + 66, 0, top);
+        Charts.vertical(c, "MTU " + mtu, mtu + ETH_HLEN, 0, top);
+        return new Figure("segment-sizes", List.of("HIST-2"),
+                "Measured: the length of every packet the lo device transmitted for one transfer (data segments near the MSS, ACKs near 66 B). "
+                        + "The article says the old path packetized the stream into sk_buffs and routed them to lo; this is today's kernel doing it.", c);
+    }
+}
