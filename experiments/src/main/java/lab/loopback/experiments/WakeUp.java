@@ -9,7 +9,6 @@ import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import org.knowm.xchart.XYChart;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -94,11 +93,12 @@ public final class WakeUp implements Experiment {
     }
 
     private static Figure cdf(double[] oneWay, double[] kernel, double[] wake) {
-        XYChart c = Charts.xy("PATH-2: one small write to a blocked reader", "µs", "share of messages at or below", false);
+        XYChart c = Charts.xy("PATH-2: one small write to a blocked reader", "µs", "% of messages at or below", false);
         c.getStyler().setXAxisLogarithmic(true);
-        addCdf(c, "one-way: write() called → read() returned", oneWay, Charts.MEASURED);
-        if (kernel != null) addCdf(c, "send path: write() → sk_data_ready", kernel, Charts.REFERENCE);
-        if (wake != null) addCdf(c, "wake-up: sk_data_ready → read() returned", wake, Charts.CLAIM.darker());
+        c.getStyler().setYAxisDecimalPattern("0");
+        addCdf(c, "one-way: write() → read() returns", oneWay, Charts.MEASURED);
+        if (kernel != null) addCdf(c, "write() → sk_data_ready", kernel, Charts.REFERENCE);
+        if (wake != null) addCdf(c, "sk_data_ready → read() returns", wake, Charts.CLAIM.darker());
         return new Figure("wake-up-cdf", List.of("PATH-2"),
                 "Measured: distribution of each message's times. One-way from user-space clocks in both processes; the split at sock:sk_data_ready from the "
                         + "tracepoint (1 µs resolution). The article's 'woken instantly' would put the wake-up curve near zero.", c);
@@ -107,20 +107,19 @@ public final class WakeUp implements Experiment {
     private static void addCdf(XYChart c, String name, double[] v, java.awt.Color color) {
         double[] s = Arrays.stream(v).map(x -> Math.max(x, 0.1)).sorted().toArray();
         double[] y = new double[s.length];
-        for (int i = 0; i < s.length; i++) y[i] = (i + 1) / (double) s.length;
+        for (int i = 0; i < s.length; i++) y[i] = 100.0 * (i + 1) / s.length;
         Charts.line(c, name, s, y, color).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
     }
 
     private static Figure timelineFigure(List<WakeupProbe.Point> points, int seq) {
         XYChart c = Charts.xy("PATH-2 / PATH-1: one small write, message " + seq + " (the median one)", "µs after write() was called", "step", false);
-        List<Double> xs = new ArrayList<>();
         for (int i = 0; i < points.size(); i++) {
             WakeupProbe.Point p = points.get(i);
             var s = Charts.samples(c, (i + 1) + ". " + p.what() + " [" + p.who() + "]", new double[] {p.micros()}, new double[] {i + 1},
                     p.who().equals("reader") ? Charts.CLAIM.darker() : Charts.MEASURED);
             s.setShowInLegend(true);
-            xs.add(p.micros());
         }
+        c.getStyler().setYAxisDecimalPattern("0");
         c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         c.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Vertical);
         return new Figure("one-write-timeline", List.of("PATH-1", "PATH-2"),
