@@ -44,10 +44,7 @@ final class KernelEvidence {
 
     /** Median memcpy ns per byte at the sweep's size nearest {@code size}. */
     static double memcpyNanosPerByte(List<MemcpyBaseline.Point> pts, long size) {
-        long nearest = pts.stream().mapToLong(MemcpyBaseline.Point::size)
-                .boxed().min((a, b) -> Long.compare(Math.abs(a - size), Math.abs(b - size))).orElseThrow();
-        double[] r = pts.stream().filter(x -> x.size() == nearest).mapToDouble(MemcpyBaseline.Point::bytesPerSecond).toArray();
-        return 1e9 / lab.loopback.measure.Estimate.ofMedian(r).median();
+        return 1e9 / MemcpyBaseline.rateAt(pts, MemcpyBaseline.nearestSize(pts, size)).median();
     }
 
     /** A verdict whose claimed value and unit come from the ledger when it has them, else from the experiment. */

@@ -68,7 +68,10 @@ public final class LoopbackPath implements Experiment {
         return n == 0 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
     }
 
-    /** Packetized (more than one data segment for a transfer larger than one MSS), no segment above the MTU, routed via lo. */
+    /**
+     * Packetized (more than one data segment for a transfer larger than one MSS), no segment above the MTU
+     * ({@code largestPayload} -1: not observed, not checked), routed via lo.
+     */
     static Verdict judgeSegments(long dataSegments, long largestPayload, long transfer, int mss, int mtu, String routeDevice) {
         boolean packetized = transfer <= mss || dataSegments > 1;
         return packetized && largestPayload <= mtu && "lo".equals(routeDevice) ? Verdict.SUPPORTED : Verdict.REFUTED;
@@ -110,7 +113,7 @@ public final class LoopbackPath implements Experiment {
         Verdict v1 = judgeDevice(devicePerSeg);
         o.verdict(KernelEvidence.verdict(ctx.claim("PATH-1"), v1, String.format(
                 "%.2f lo device transmissions per segment: %s", devicePerSeg,
-                v1 == Verdict.REFUTED ? "every segment the sender's tcp_sendmsg queued left through the lo device (loopback_xmit); nothing skipped device output."
+                v1 == Verdict.REFUTED ? String.format("%.0f transmissions through the lo device (loopback_xmit) for %d segments — device output was not skipped.", devicePerSeg * seg, seg)
                         : v1 == Verdict.SUPPORTED ? "no segment went through the lo device." : "some segments bypassed the lo device."),
                 devicePerSeg, 0.0, "lo device transmissions per segment",
                 List.of(deviceSource + String.format(": %.0f for %d segments", devicePerSeg * seg, seg), segLine, route,
@@ -143,24 +146,27 @@ public final class LoopbackPath implements Experiment {
 
         // HIST-2
         int mtu = facts.loMtu() == null ? 65536 : facts.loMtu();
-        List<Long> dataLens = p == null ? List.of() : p.xmitLengths().stream().filter(l -> l >= 100).toList();
+        List<Long> dataLens = p == null ? List.of() : PathCount.dataXmits(r.trace()).stream().map(e -> Long.parseLong(e.field("len"))).toList();
         long dataSegs = p != null ? dataLens.size() : r.sender().dataSegsOut();
-        long largest = p != null ? dataLens.stream().mapToLong(Long::longValue).max().orElse(0) - ETH_HLEN
-                : Math.round((double) r.counters().getOrDefault("dev.lo.tx_bytes", 0L) / Math.max(1, r.counters().getOrDefault("dev.lo.tx_packets", 1L))) - ETH_HLEN;
+        // with the trace: the largest IP packet lo carried; without: only the average the counters imply, which cannot show the largest
+        long largest = p != null ? dataLens.stream().mapToLong(Long::longValue).max().orElse(0) - ETH_HLEN : -1;
+        long average = Math.round((double) r.counters().getOrDefault("dev.lo.tx_bytes", 0L) / Math.max(1, r.counters().getOrDefault("dev.lo.tx_packets", 1L))) - ETH_HLEN;
         int mss = r.sender().advMss() > 0 ? (int) r.sender().advMss() : facts.mss();
         Verdict v4 = judgeSegments(dataSegs, largest, r.trial().bytesReceived(), mss, mtu, facts.routeDevice());
         o.verdict(KernelEvidence.verdict(ctx.claim("HIST-2"), v4, String.format(
-                "%s: %s went out as %d data segments %s %s on lo (MTU %s, MSS %d), routed to lo (%s) and reassembled into the receiver's stream — the 'old' path is still the path.",
+                "%s: %s went out as %d data segments %s on lo (MTU %s, MSS %d), routed %s%s",
                 v4 == Verdict.SUPPORTED ? "It still happens today" : "Not as described", Bytes.human(r.trial().bytesReceived()), dataSegs,
-                p != null ? "of at most" : "averaging (lo packets, ACKs included)", Bytes.human(largest), Bytes.human(mtu), mss, facts.routeType() == null ? "?" : facts.routeType()),
-                (double) largest, null, "bytes, largest IP packet on lo",
+                p != null ? "of at most " + Bytes.human(largest) : "(lo's packets average " + Bytes.human(average) + ", ACKs included)", Bytes.human(mtu), mss,
+                facts.routeDevice() == null ? "(route unknown)" : "via " + facts.routeDevice() + " (" + facts.routeType() + ")",
+                v4 == Verdict.SUPPORTED ? " and reassembled into the receiver's stream — the 'old' path is still the path." : "."),
+                (double) (p != null ? largest : average), null, p != null ? "bytes, largest IP packet on lo" : "bytes, average IP packet on lo",
                 List.of(p != null ? "segment lengths from net:net_dev_xmit dev=lo (link header of " + ETH_HLEN + " B included there, taken off here)"
                                 : "average packet size from /proc/net/dev (tracefs: " + r.traceUnavailable() + ")",
                         "lo MTU " + mtu + " (/sys/class/net/lo/mtu); advertised MSS " + mss + " and final send MSS " + r.sender().sndMss()
                                 + " (TCP_INFO of this connection); TCP_MAXSEG of a fresh loopback connection " + facts.mss()
                                 + " (TCP bounds the MSS to half the peer's initial window until the window opens)",
                         "lo does TSO/GSO: one skb on lo may carry more than one MSS, so lo's packets are fewer than TCP_INFO's MSS-sized segments", route,
-                        "rule: SUPPORTED when a transfer larger than one MSS is split into several segments, none above the MTU, and the route is via lo"), ctx));
+                        "rule: SUPPORTED when a transfer larger than one MSS is split into several segments, none above the MTU (checked only with the trace), and the route is via lo"), ctx));
 
         o.figure(layersFigure(layers, seg));
         if (p != null) {

@@ -49,16 +49,14 @@ public final class NearRamSpeed implements Experiment {
     @Override
     public Outcome run(RunContext ctx) {
         Claim claim = ctx.claim("TLDR-3");
-        var p = ctx.profile();
-        ctx.progress("memcpy baseline sweep");
-        List<MemcpyBaseline.Point> memcpy = ctx.shared("memcpy", () -> MemcpyBaseline.sweep(p.memcpyLargest, p.memcpySecondsPerSize, p.trials));
+        List<MemcpyBaseline.Point> memcpy = KernelEvidence.memcpy(ctx);
         StreamSweep s = StreamSweep.of(ctx);
         Outcome o = new Outcome(name());
         o.table("memcpy", RecordTable.of("memcpy", MemcpyBaseline.Point.class, memcpy));
 
         long dramSize = memcpy.stream().mapToLong(MemcpyBaseline.Point::size).max().orElseThrow();
-        Estimate dram = rate(memcpy, dramSize);
-        Estimate cache = rate(memcpy, CACHE_SIZE);
+        Estimate dram = MemcpyBaseline.rateAt(memcpy, dramSize);
+        Estimate cache = MemcpyBaseline.rateAt(memcpy, CACHE_SIZE);
         int bestSize = s.sizes().stream().max((a, b) -> Double.compare(s.javaGbit(a).median(), s.javaGbit(b).median())).orElseThrow();
         double javaBytes = s.javaGbit(bestSize).median() * 1e9 / 8;
         double iperfBytes = s.iperf3Sizes().stream().mapToDouble(w -> s.iperf3Gbit(w).median()).max().orElse(0) * 1e9 / 8;
@@ -95,17 +93,11 @@ public final class NearRamSpeed implements Experiment {
         return o;
     }
 
-    private static Estimate rate(List<MemcpyBaseline.Point> pts, long size) {
-        double[] r = pts.stream().filter(x -> x.size() == size).mapToDouble(MemcpyBaseline.Point::bytesPerSecond).toArray();
-        if (r.length == 0) throw new IllegalStateException("memcpy sweep has no point at " + size + " bytes");
-        return Estimate.ofMedian(r);
-    }
-
     private static Figure figure(List<MemcpyBaseline.Point> memcpy, double streamBytes, double dram, Map<String, Long> caches) {
         XYChart c = Charts.xy("TLDR-3: loopback stream vs this host's memcpy", "buffer size (memcpy)", "GB/s", true);
         List<Long> sizes = memcpy.stream().map(MemcpyBaseline.Point::size).distinct().sorted().toList();
         double[] x = sizes.stream().mapToDouble(Charts::log2).toArray();
-        double[] y = sizes.stream().mapToDouble(sz -> rate(memcpy, sz).median() / 1e9).toArray();
+        double[] y = sizes.stream().mapToDouble(sz -> MemcpyBaseline.rateAt(memcpy, sz).median() / 1e9).toArray();
         Charts.line(c, "memcpy (median)", x, y, Charts.REFERENCE);
         double top = java.util.Arrays.stream(y).max().orElse(1) * 1.05;
         Charts.claimLine(c, "article: near RAM speed (= DRAM memcpy)", dram / 1e9, x[0], x[x.length - 1]);

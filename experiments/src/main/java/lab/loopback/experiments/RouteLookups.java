@@ -47,8 +47,7 @@ public final class RouteLookups implements Experiment {
                     + (r.traced() ? "this kernel lacks it" : r.traceUnavailable()) + "."));
             return o;
         }
-        List<TraceEvent> data = r.trace().of("net_dev_xmit").stream()
-                .filter(e -> e.field("dev").equals("lo") && Long.parseLong(e.field("len")) >= PathCount.DATA_LEN).toList();
+        List<TraceEvent> data = PathCount.dataXmits(r.trace());
         long first = data.isEmpty() ? Long.MAX_VALUE : data.getFirst().nanos(), last = data.isEmpty() ? Long.MAX_VALUE : data.getLast().nanos();
         List<Lookup> lookups = new ArrayList<>();
         long setup = 0, during = 0, after = 0;

@@ -7,6 +7,7 @@ import lab.loopback.measure.Estimate;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.knowm.xchart.XYChart;
 
 import java.util.Arrays;
@@ -49,7 +50,7 @@ public final class WakeUp implements Experiment {
         o.table("messages", RecordTable.of("messages", WakeupProbe.Message.class, r.messages()));
         double[] oneWay = r.messages().stream().mapToDouble(m -> m.oneWayNanos() / 1e3).toArray();
         Estimate ow = Estimate.ofMedian(oneWay);
-        if (r.trace() == null || !r.missingEvents().isEmpty() && r.missingEvents().contains("sock/sk_data_ready")) {
+        if (r.trace() == null || r.missingEvents().contains("sock/sk_data_ready")) {
             o.figure(cdf(oneWay, null, null));
             o.verdict(KernelEvidence.notTestable(ctx, "PATH-2", "When sk_data_ready fires is seen only through the sock:sk_data_ready tracepoint: "
                     + (r.trace() == null ? r.traceUnavailable() : "this kernel lacks it") + String.format(". The user-space one-way time alone: median %.1f µs.", ow.median())));
@@ -86,10 +87,9 @@ public final class WakeUp implements Experiment {
         return o;
     }
 
+    /** The nearest-rank percentile (R_1: a value that was measured, never an interpolation). */
     static double percentile(double[] v, double q) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s[(int) Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+        return new Percentile().withEstimationType(Percentile.EstimationType.R_1).evaluate(v, q * 100);
     }
 
     private static Figure cdf(double[] oneWay, double[] kernel, double[] wake) {

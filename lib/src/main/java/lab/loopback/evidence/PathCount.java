@@ -37,7 +37,7 @@ public record PathCount(long xmitOnLo, long queuedOnLo, long rxOnLo, long receiv
             if (addr.isEmpty()) continue;
             switch (e.event()) {
                 case "net_dev_xmit" -> {
-                    if (e.field("dev").equals("lo") && Long.parseLong(e.field("len")) >= DATA_LEN) {
+                    if (e.field("dev").equals("lo") && carriesData(e)) {
                         stage.put(addr, 1);
                         sent++;
                     } else {
@@ -62,6 +62,15 @@ public record PathCount(long xmitOnLo, long queuedOnLo, long rxOnLo, long receiv
         return new PathCount(lens.size(), onLo(rec, "net_dev_queue").size(), onLo(rec, "netif_rx").size(),
                 onLo(rec, "netif_receive_skb").size(), rec.count("sk_data_ready"), rec.count("fib_table_lookup"),
                 partial, other, lens, sent, received, copied);
+    }
+
+    /** The lo transmissions that carried payload (pure ACKs left out), in time order. */
+    public static List<TraceEvent> dataXmits(TraceRecorder.Recording rec) {
+        return onLo(rec, "net_dev_xmit").stream().filter(PathCount::carriesData).toList();
+    }
+
+    private static boolean carriesData(TraceEvent xmit) {
+        return Long.parseLong(xmit.field("len")) >= DATA_LEN;
     }
 
     private static List<TraceEvent> onLo(TraceRecorder.Recording rec, String event) {

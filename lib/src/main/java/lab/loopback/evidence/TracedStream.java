@@ -7,7 +7,6 @@ import lab.loopback.kernel.TraceRecorder;
 import lab.loopback.kernel.Tracefs;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measure.StreamTrial;
-import lab.loopback.measure.TransferCorruptedException;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.TcpInfo;
 
@@ -77,10 +76,10 @@ public final class TracedStream {
         List<String> present = new ArrayList<>(), missing = new ArrayList<>();
         for (String e : EVENTS) (tracefs.hasEvent(e) ? present : missing).add(e);
         try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), bindSpec, (long) Math.ceil(maxSeconds) + 120)) {
-            runner.trial(writeSize, maxSeconds, Math.min(bytes, 1 << 20), "warmup", 0); // connection code paths warm, JIT too
+            // connection code paths warm, JIT too
+            StreamRunner.verified(runner.trial(writeSize, maxSeconds, Math.min(bytes, 1 << 20), "warmup", 0));
             // the same transfer untraced: CPU per byte without the tracer's own cost
-            StreamTrial plain = runner.trial(writeSize, maxSeconds, bytes, "untraced", 0, c -> configure.accept((TcpSocket) c), c -> { });
-            if (!plain.verified()) throw new TransferCorruptedException(plain);
+            StreamTrial plain = StreamRunner.verified(runner.trial(writeSize, maxSeconds, bytes, "untraced", 0, c -> configure.accept((TcpSocket) c), c -> { }));
             long tid = Libc.gettid();
             List<Long> receiverTids = TraceRecorder.tasksOf(runner.receiverPid());
             AtomicReference<TcpInfo> info = new AtomicReference<>();
@@ -107,8 +106,7 @@ public final class TracedStream {
             }
             NetCounters c1 = NetCounters.read();
             double window = (System.nanoTime() - w0) / 1e9;
-            if (!trial[0].verified()) throw new TransferCorruptedException(trial[0]);
-            return new Result(trial[0], plain, info.get(), c1.minus(c0), q1.minus(q0), quiet, window, rec, why, List.copyOf(missing), tid, receiverTids);
+            return new Result(StreamRunner.verified(trial[0]), plain, info.get(), c1.minus(c0), q1.minus(q0), quiet, window, rec, why, List.copyOf(missing), tid, receiverTids);
         }
     }
 

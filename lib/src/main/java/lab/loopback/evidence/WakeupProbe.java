@@ -97,9 +97,9 @@ public final class WakeupProbe {
         return got;
     }
 
-    /** The first event named {@code event} by one of {@code tids} in [from, to) (trace times are µs-truncated, hence the slack). */
-    public static TraceEvent first(TraceRecorder.Recording rec, String event, List<Long> tids, long from, long to) {
-        for (TraceEvent e : rec.of(event)) {
+    /** The first of {@code events} by one of {@code tids} in [from, to) (trace times are µs-truncated, hence the slack). */
+    static TraceEvent first(List<TraceEvent> events, List<Long> tids, long from, long to) {
+        for (TraceEvent e : events) {
             long t = e.nanos();
             if (tids.contains((long) e.pid()) && t >= from - 1_000 && t < to) return e;
         }
@@ -117,12 +117,15 @@ public final class WakeupProbe {
     public static List<Breakdown> breakdown(Result r) {
         List<Breakdown> out = new ArrayList<>();
         List<Message> m = r.messages();
-        List<Long> sender = List.of(r.senderTid());
+        // the trace is in time order, so one pass over the sender's sk_data_ready events serves every message
+        List<TraceEvent> readies = r.trace().of("sk_data_ready").stream().filter(e -> e.pid() == r.senderTid()).toList();
+        int k = 0;
         for (int i = 0; i < m.size(); i++) {
             Message x = m.get(i);
             long next = i + 1 < m.size() ? m.get(i + 1).writeStart() : x.readReturn() + GAP_NANOS;
-            TraceEvent ready = first(r.trace(), "sk_data_ready", sender, x.writeStart(), next);
-            if (ready == null) continue;
+            while (k < readies.size() && readies.get(k).nanos() < x.writeStart() - 1_000) k++;
+            if (k == readies.size() || readies.get(k).nanos() >= next) continue;
+            TraceEvent ready = readies.get(k);
             out.add(new Breakdown(x.seq(), x.oneWayNanos(), ready.nanos() - x.writeStart(), x.readReturn() - ready.nanos(),
                     ready.nanos() <= x.writeEnd()));
         }
@@ -142,7 +145,7 @@ public final class WakeupProbe {
         for (String ev : EVENTS) {
             String name = ev.substring(ev.indexOf('/') + 1);
             boolean rx = name.equals("skb_copy_datagram_iovec");
-            TraceEvent e = first(r.trace(), name, rx ? r.receiverTids() : sender, x.writeStart(), x.readReturn() + 1_000);
+            TraceEvent e = first(r.trace().of(name), rx ? r.receiverTids() : sender, x.writeStart(), x.readReturn() + 1_000);
             if (e != null) out.add(new Point(name + (e.field("dev").isEmpty() ? "" : " (dev=" + e.field("dev") + ")"), rx ? "reader" : "sender",
                     (e.nanos() - x.writeStart()) / 1e3));
         }

@@ -24,6 +24,19 @@ public final class MemcpyBaseline {
     private MemcpyBaseline() {}
 
     /** Sizes 4 KiB, 16 KiB, … up to {@code largest} (factor 4), {@code trials} timed passes each. */
+    /** The median rate (bytes/s) of the sweep's points at {@code size}, with its interval. */
+    public static Estimate rateAt(List<Point> pts, long size) {
+        double[] r = pts.stream().filter(x -> x.size() == size).mapToDouble(Point::bytesPerSecond).toArray();
+        if (r.length == 0) throw new IllegalStateException("memcpy sweep has no point at " + size + " bytes");
+        return Estimate.ofMedian(r);
+    }
+
+    /** The sweep's buffer size closest to {@code size}. */
+    public static long nearestSize(List<Point> pts, long size) {
+        return pts.stream().mapToLong(Point::size).boxed().min((a, b) -> Long.compare(Math.abs(a - size), Math.abs(b - size)))
+                .orElseThrow(() -> new IllegalStateException("the memcpy sweep is empty"));
+    }
+
     public static List<Point> sweep(long largest, double secondsPerPoint, int trials) {
         if (largest < 4096) throw new IllegalArgumentException("largest memcpy size " + largest + " is below 4096");
         List<Point> out = new ArrayList<>();

@@ -97,12 +97,13 @@ public final class StreamRunner implements AutoCloseable {
     /** Warm-ups then timed trials at one write size; every trial must verify. */
     public List<StreamTrial> trials(int writeSize, Profile profile) {
         List<StreamTrial> all = new ArrayList<>();
-        for (int i = 0; i < profile.warmups; i++) all.add(checked(trial(writeSize, profile.trialSeconds, profile.trialMaxBytes, "warmup", i)));
-        for (int i = 0; i < profile.trials; i++) all.add(checked(trial(writeSize, profile.trialSeconds, profile.trialMaxBytes, "timed", i)));
+        for (int i = 0; i < profile.warmups; i++) all.add(verified(trial(writeSize, profile.trialSeconds, profile.trialMaxBytes, "warmup", i)));
+        for (int i = 0; i < profile.trials; i++) all.add(verified(trial(writeSize, profile.trialSeconds, profile.trialMaxBytes, "timed", i)));
         return all;
     }
 
-    private static StreamTrial checked(StreamTrial t) {
+    /** {@code t} itself when every byte arrived intact; otherwise a {@link TransferCorruptedException}. */
+    public static StreamTrial verified(StreamTrial t) {
         if (!t.verified()) throw new TransferCorruptedException(t);
         return t;
     }
