@@ -94,7 +94,7 @@ public final class CopyCount implements Experiment {
                 new Stage("socket buffer → kernel receive", 1, 0, between, "as above: lo hands the transmitted skb itself to the receive path"),
                 new Stage("kernel receive → user", 1, 0, rx, "skb_copy_datagram_iovec bytes per payload byte"));
         o.table("stages", RecordTable.of("stages", Stage.class, stages));
-        if (zc.unavailable() == null) o.table("zerocopy-notices", RecordTable.of("zerocopy-notices", ZerocopyProbe.Completion.class, zc.completions()));
+        if (zc.unavailable() == null) o.table("zerocopy-notices", RecordTable.of("zerocopy-notices", lab.loopback.sys.ZerocopyNotices.Completion.class, zc.completions()));
 
         Verdict v1 = judgeZeroCopy(rx, tx);
         double total = (Double.isNaN(rx) ? 0 : rx) + (Double.isNaN(tx) ? 0 : tx);

@@ -1,17 +1,14 @@
 package lab.loopback.kernel;
 
 import lab.loopback.ipc.TcpSocket;
-import lab.loopback.sys.Errno;
 import lab.loopback.sys.ErrnoException;
 import lab.loopback.sys.Libc;
-import lab.loopback.sys.MsgHdr;
 import lab.loopback.sys.Net;
-import lab.loopback.sys.PollFd;
-import lab.loopback.sys.SockExtendedErr;
+import lab.loopback.sys.ZerocopyNotices;
+import lab.loopback.sys.ZerocopyNotices.Completion;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,13 +19,6 @@ import java.util.List;
  * notice comes only when the kernel lets go of the pages.
  */
 public final class ZerocopyProbe {
-    /** One notice: send calls {@code first..last} (counted from 0) completed; {@code copied} as the kernel says. */
-    public record Completion(long first, long last, boolean copied) {
-        public long sends() {
-            return last - first + 1;
-        }
-    }
-
     /** What the probe saw, or why it could not look ({@code unavailable} non-null). */
     public record Result(int sends, long bytes, List<Completion> completions, String unavailable) {
         public long sendsCompleted() {
@@ -70,7 +60,7 @@ public final class ZerocopyProbe {
                 long n = Libc.send(c.fd(), buf, chunk, Net.MSG_ZEROCOPY | Net.MSG_NOSIGNAL);
                 bytes += n;
             }
-            List<Completion> done = readCompletions(c.fd(), sends, timeoutMillis, a);
+            List<Completion> done = new ZerocopyNotices(c.fd(), a).awaitSends(sends, timeoutMillis).completions();
             c.shutdownOutput();
             try {
                 drain.join(10_000);
@@ -81,32 +71,4 @@ public final class ZerocopyProbe {
         }
     }
 
-    static List<Completion> readCompletions(int fd, int sends, long timeoutMillis, Arena a) {
-        List<Completion> out = new ArrayList<>();
-        MsgHdr msg = new MsgHdr(a, MemorySegment.NULL.reinterpret(0), 128);
-        MemorySegment pfd = a.allocate(PollFd.LAYOUT);
-        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
-        long seen = 0;
-        while (seen < sends && System.nanoTime() < deadline) {
-            msg.reset();
-            long r = Libc.sysRecvmsg(fd, msg.segment(), Net.MSG_ERRQUEUE);
-            if (r == -Errno.EAGAIN) {
-                PollFd.set(pfd, 0, fd, (short) 0); // POLLERR is always reported, no need to ask
-                Libc.poll(pfd, 1, 50);
-                continue;
-            }
-            if (r < 0) throw new ErrnoException("recvmsg(" + fd + ", MSG_ERRQUEUE)", (int) -r);
-            for (MsgHdr.Cmsg cm : msg.controlMessages()) {
-                boolean recverr = (cm.level() == SockExtendedErr.SOL_IP && cm.type() == SockExtendedErr.IP_RECVERR)
-                        || (cm.level() == SockExtendedErr.SOL_IPV6 && cm.type() == SockExtendedErr.IPV6_RECVERR);
-                if (!recverr) continue;
-                SockExtendedErr e = SockExtendedErr.read(cm.data());
-                if (!e.isZerocopy()) continue;
-                Completion c = new Completion(e.info(), e.data(), e.copied());
-                out.add(c);
-                seen += c.sends();
-            }
-        }
-        return out;
-    }
 }

@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * The receiving peer, run in its own JVM by {@link StreamRunner}. Protocol on stdin/stdout, one line each:
  * it prints {@code READY <address>}; for every {@code TRIAL <readSize>} it reads it builds the pattern and
- * buffer, prints {@code ARMED} (the sender starts its clock only after that, so this set-up is never timed),
+ * buffer, prints {@code ARMED <tid>} (its thread's kernel id, for tracing; the sender starts its clock only after that, so this set-up is never timed),
  * accepts one connection, reads it to end of stream checking every byte against {@link KnownPattern}, and prints
  * {@code RESULT bytes mismatchAt reads userNs sysNs verifyNs firstByteNanos endNanos}.
  * It exits when stdin closes, and after {@code maxSeconds} in any case.
@@ -50,7 +50,7 @@ public final class StreamReceiverMain {
                 try (Arena arena = Arena.ofConfined()) {
                     KnownPattern pattern = new KnownPattern(arena, readSize);
                     MemorySegment buf = arena.allocate(readSize, 64);
-                    out.println("ARMED");
+                    out.println("ARMED " + lab.loopback.sys.Libc.gettid());
                     try (Connection c = listener.accept()) {
                         out.println(receive(c, pattern, buf));
                     }

@@ -18,6 +18,7 @@ public final class StreamRunner implements AutoCloseable {
     private final StreamTransport transport;
     private final ChildJvm receiver;
     private final String address;
+    private long receiverTid = -1;
 
     private StreamRunner(StreamTransport transport, ChildJvm receiver, String address) {
         this.transport = transport;
@@ -61,37 +62,71 @@ public final class StreamRunner implements AutoCloseable {
         if (writeSize <= 0 || writeSize > (64 << 20)) {
             throw new IllegalArgumentException("write size " + writeSize + " is outside 1 B .. 64 MiB");
         }
-        if (!(seconds > 0) || seconds > 600) throw new IllegalArgumentException("trial duration " + seconds + " s is outside (0, 600]");
         if (maxBytes <= 0) throw new IllegalArgumentException("byte bound " + maxBytes + " must be positive");
-        receiver.send("TRIAL " + writeSize);
-        long sent = 0, writes = 0, start;
-        ThreadCpu cpu;
         try (Arena arena = Arena.ofConfined()) {
             KnownPattern pattern = new KnownPattern(arena, writeSize);
-            receiver.expectLine("ARMED", 30_000); // the receiver's set-up is done before the clock starts
-            try (Connection c = transport.connect(address)) {
-                beforeFirstWrite.accept(c);
-                ThreadCpu before = ThreadCpu.now();
-                start = System.nanoTime();
-                long deadline = start + (long) (seconds * 1e9);
+            SendBody writes = (c, deadline) -> {
+                long sent = 0, calls = 0;
                 while (sent < maxBytes) {
                     long n = Math.min(writeSize, maxBytes - sent);
                     sent += c.write(pattern.slice(sent, n), n);
-                    writes++;
+                    calls++;
                     if (System.nanoTime() >= deadline) break;
                 }
-                cpu = ThreadCpu.now().minus(before);
-                afterLastWrite.accept(c);
-            }
+                return new Sent(sent, calls);
+            };
+            return trial(writeSize, seconds, phase, index, beforeFirstWrite, writes, afterLastWrite);
+        }
+    }
+
+    /** What a sending body did: bytes the kernel took and the calls that took them. */
+    public record Sent(long bytes, long calls) {}
+
+    /**
+     * The sending half of a trial: moves the known pattern's stream (from byte 0) over {@code c}, stopping once
+     * {@code deadlineNanos} (System.nanoTime) has passed; every loop must also have a byte bound of its own.
+     */
+    @FunctionalInterface
+    public interface SendBody {
+        Sent send(Connection c, long deadlineNanos);
+    }
+
+    /**
+     * One transfer sent by {@code body}: the receiver reads in {@code readSize} pieces and checks every byte
+     * against {@link KnownPattern}; the body's own work is timed and CPU-accounted, the hooks are not.
+     */
+    public StreamTrial trial(int readSize, double seconds, String phase, int index,
+                             Consumer<Connection> beforeFirstWrite, SendBody body, Consumer<Connection> afterLastWrite) {
+        if (readSize <= 0 || readSize > (64 << 20)) throw new IllegalArgumentException("read size " + readSize + " is outside 1 B .. 64 MiB");
+        if (!(seconds > 0) || seconds > 600) throw new IllegalArgumentException("trial duration " + seconds + " s is outside (0, 600]");
+        receiver.send("TRIAL " + readSize);
+        long start;
+        Sent sent;
+        ThreadCpu cpu;
+        String armed = receiver.expectLine("ARMED", 30_000); // the receiver's set-up is done before the clock starts
+        String[] a = armed.trim().split(" ");
+        if (a.length > 1) receiverTid = Long.parseLong(a[1]);
+        try (Connection c = transport.connect(address)) {
+            beforeFirstWrite.accept(c);
+            ThreadCpu before = ThreadCpu.now();
+            start = System.nanoTime();
+            sent = body.send(c, start + (long) (seconds * 1e9));
+            cpu = ThreadCpu.now().minus(before);
+            afterLastWrite.accept(c);
         }
         String[] r = receiver.expectLine("RESULT ", (long) (seconds * 1000) + 60_000).split(" ");
         long received = Long.parseLong(r[0]);
         long mismatchAt = Long.parseLong(r[1]);
         long reads = Long.parseLong(r[2]);
         long end = Long.parseLong(r[7]);
-        return new StreamTrial(transport.id(), writeSize, writeSize, phase, index, sent, received, mismatchAt,
+        return new StreamTrial(transport.id(), readSize, readSize, phase, index, sent.bytes(), received, mismatchAt,
                 (end - start) / 1e9, cpu.userNanos(), cpu.sysNanos(), Long.parseLong(r[3]), Long.parseLong(r[4]),
-                Long.parseLong(r[5]), writes, reads);
+                Long.parseLong(r[5]), sent.calls(), reads);
+    }
+
+    /** The kernel id of the receiver's reading thread, known after the first trial (-1 before). */
+    public long receiverTid() {
+        return receiverTid;
     }
 
     /** Warm-ups then timed trials at one write size; every trial must verify. */

@@ -63,11 +63,22 @@ public final class Libc {
         return LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + name));
     }
 
-    private static MethodHandle bind(String name, FunctionDescriptor fd) {
+    /** A downcall to libc's {@code name} that captures errno; the first argument becomes the errno slot. */
+    static MethodHandle bind(String name, FunctionDescriptor fd) {
         return LINKER.downcallHandle(symbol(name), fd, CAPTURE_ERRNO);
     }
 
-    private static int errno(MemorySegment slot) {
+    /** As {@link #bind}, for a variadic function whose fixed arguments are the first {@code fixed}. */
+    static MethodHandle bindVariadic(String name, FunctionDescriptor fd, int fixed) {
+        return LINKER.downcallHandle(symbol(name), fd, Linker.Option.firstVariadicArg(fixed), CAPTURE_ERRNO);
+    }
+
+    /** This thread's errno slot, to pass as the first argument of a {@link #bind} handle. */
+    static MemorySegment errnoSlot() {
+        return ERRNO_SLOT.get();
+    }
+
+    static int errno(MemorySegment slot) {
         return (int) ERRNO.get(slot, 0L);
     }
 
@@ -357,7 +368,7 @@ public final class Libc {
         }
     }
 
-    private static RuntimeException rethrow(Throwable t) {
+    static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) throw r;
         if (t instanceof Error e) throw e;
         throw new IllegalStateException("downcall failed", t);

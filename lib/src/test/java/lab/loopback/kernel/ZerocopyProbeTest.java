@@ -26,7 +26,7 @@ class ZerocopyProbeTest {
         assertEquals(64L * 65536, r.bytes());
         assertTrue(r.complete(), "every send call got its notice: " + r.completions());
         // the notices cover 0..63 exactly once, in ranges
-        List<ZerocopyProbe.Completion> sorted = r.completions().stream().sorted(Comparator.comparingLong(ZerocopyProbe.Completion::first)).toList();
+        List<lab.loopback.sys.ZerocopyNotices.Completion> sorted = r.completions().stream().sorted(Comparator.comparingLong(lab.loopback.sys.ZerocopyNotices.Completion::first)).toList();
         long next = 0;
         for (var c : sorted) {
             assertEquals(next, c.first(), "no gap or overlap: " + sorted);

@@ -1,0 +1,72 @@
+package lab.loopback.uring;
+
+import lab.loopback.sys.Errno;
+import lab.loopback.sys.Libc;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Whether this process may use io_uring, and if not, exactly why — as a value. The kernel answers
+ * io_uring_setup(2) with EPERM when {@code kernel.io_uring_disabled} is 2 (or 1 and the caller is outside
+ * {@code kernel.io_uring_group}), with ENOSYS when it was built without io_uring, and a seccomp filter (a
+ * container runtime's, say) typically makes it fail with EPERM or ENOSYS as well.
+ */
+public final class IoUringSupport {
+    static final Path DISABLED = Path.of("/proc/sys/kernel/io_uring_disabled");
+    static final Path GROUP = Path.of("/proc/sys/kernel/io_uring_group");
+
+    /** {@code errno} 0 when available. */
+    public record Availability(boolean available, int errno, String reason) {
+        static Availability yes() {
+            return new Availability(true, 0, null);
+        }
+    }
+
+    private IoUringSupport() {}
+
+    /** Tries to create (and at once closes) a two-entry ring. */
+    public static Availability check() {
+        long fd = IoUring.setupRaw(2, 0, java.lang.foreign.Arena.ofAuto().allocate(IoUring.PARAMS_SIZE, 8));
+        if (fd >= 0) {
+            Libc.close((int) fd);
+            return Availability.yes();
+        }
+        return explain((int) -fd, read(DISABLED), read(GROUP));
+    }
+
+    /**
+     * The reason for a failed io_uring_setup, from its errno and the two sysctls as read (null when absent);
+     * a pure function, so each restricted-host case can be tested without being that host.
+     */
+    public static Availability explain(int errno, String disabledSysctl, String groupSysctl) {
+        String call = "io_uring_setup failed with " + Errno.name(errno) + " (" + Libc.strerror(errno) + ")";
+        String d = disabledSysctl == null ? null : disabledSysctl.trim();
+        String why;
+        if (errno == Errno.EPERM && "2".equals(d)) {
+            why = call + ": kernel.io_uring_disabled=2 disables io_uring for every process";
+        } else if (errno == Errno.EPERM && "1".equals(d)) {
+            why = call + ": kernel.io_uring_disabled=1 allows it only to CAP_SYS_ADMIN and to members of kernel.io_uring_group ("
+                    + (groupSysctl == null ? "not readable" : "gid " + groupSysctl.trim()) + ")";
+        } else if (errno == Errno.EPERM) {
+            why = call + ": kernel.io_uring_disabled=" + (d == null ? "(not present)" : d)
+                    + " allows it, so a seccomp filter or security module is refusing the call";
+        } else if (errno == Errno.ENOSYS) {
+            why = call + ": the kernel has no io_uring (built without CONFIG_IO_URING, older than 5.1, or the call is filtered by seccomp)";
+        } else if (errno == Errno.ENOMEM) {
+            why = call + ": the ring's memory could not be allocated or locked (RLIMIT_MEMLOCK on kernels before 5.12)";
+        } else {
+            why = call;
+        }
+        return new Availability(false, errno, why);
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p).trim();
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+}
