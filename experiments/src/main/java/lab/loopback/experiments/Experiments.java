@@ -9,7 +9,8 @@ public final class Experiments {
 
     public static List<Experiment> all() {
         return List.of(new LoopbackPath(), new CopyCount(), new NearRamSpeed(), new KernelSymbolsExperiment(), new FastPathConditions(),
-                new CExampleExperiment(), new TriggerCopies(), new WakeUp(), new RouteLookups(), new StreamThroughput(), new IperfUnits());
+                new ZeroCopyTechniques(), new SyscallsAndDelivery(), new CExampleExperiment(), new TriggerCopies(), new WakeUp(), new RouteLookups(), new StreamThroughput(), new IperfUnits(),
+                new IoUringProbe(), new IoUringSends(), new LoopbackDma(), new EchoShootout());
     }
 
     /** The experiments needed to judge {@code claimIds}, each once. */

@@ -27,6 +27,11 @@ final class KernelEvidence {
         });
     }
 
+    /** The small-message one-way probe (PATH-2, ZC-2): writes to a reader blocked in read() in another process. */
+    static lab.loopback.evidence.WakeupProbe.Result wakeup(RunContext ctx) {
+        return ctx.shared("wakeup", () -> lab.loopback.evidence.WakeupProbe.run(ctx.tracefs(), ctx.profile().wakeupMessages, WakeUp.WARMUPS));
+    }
+
     static ZerocopyProbe.Result zerocopy(RunContext ctx) {
         return ctx.shared("zerocopy", () -> {
             ctx.progress("MSG_ZEROCOPY probe: " + ZEROCOPY_SENDS + " sends of " + WRITE / 1024 + " KiB");

@@ -45,7 +45,7 @@ public final class WakeUp implements Experiment {
     public Outcome run(RunContext ctx) {
         int n = ctx.profile().wakeupMessages;
         ctx.progress(n + " small writes to a reader blocked in read()");
-        WakeupProbe.Result r = WakeupProbe.run(ctx.tracefs(), n, WARMUPS);
+        WakeupProbe.Result r = KernelEvidence.wakeup(ctx);
         Outcome o = new Outcome(name());
         o.table("messages", RecordTable.of("messages", WakeupProbe.Message.class, r.messages()));
         double[] oneWay = r.messages().stream().mapToDouble(m -> m.oneWayNanos() / 1e3).toArray();

@@ -65,12 +65,27 @@ public final class ChildJvm implements AutoCloseable {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-Djava.awt.headless=true");
         cmd.add("-cp");
-        String mine = classpathOf(ChildJvm.class);
-        String theirs = classpathOf(main);
-        cmd.add(mine.equals(theirs) ? mine : theirs + java.io.File.pathSeparator + mine);
+        cmd.add(classpathFor(main));
         cmd.add(main.getName());
         cmd.addAll(args);
         return cmd;
+    }
+
+    /**
+     * The code sources of {@code main} and of this library, then this process's own class path (it names the
+     * third-party jars a child may need: gRPC, HdrHistogram), then, in a notebook kernel whose class path is
+     * the kernel's, the project's dependency folder under LAB_HOME.
+     */
+    static String classpathFor(Class<?> main) {
+        java.util.LinkedHashSet<String> parts = new java.util.LinkedHashSet<>();
+        parts.add(classpathOf(main));
+        parts.add(classpathOf(ChildJvm.class));
+        for (String e : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) if (!e.isBlank()) parts.add(e);
+        String home = System.getenv("LAB_HOME");
+        if (home != null && java.nio.file.Files.isDirectory(Path.of(home, "experiments", "target", "lib"))) {
+            parts.add(Path.of(home, "experiments", "target", "lib").resolve("*").toString());
+        }
+        return String.join(java.io.File.pathSeparator, parts);
     }
 
     static String javaBinary() {

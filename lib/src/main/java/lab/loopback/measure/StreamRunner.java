@@ -104,8 +104,7 @@ public final class StreamRunner implements AutoCloseable {
         Sent sent;
         ThreadCpu cpu;
         String armed = receiver.expectLine("ARMED", 30_000); // the receiver's set-up is done before the clock starts
-        String[] a = armed.trim().split(" ");
-        if (a.length > 1) receiverTid = Long.parseLong(a[1]);
+        if (!armed.isBlank()) receiverTid = Long.parseLong(armed.trim());
         try (Connection c = transport.connect(address)) {
             beforeFirstWrite.accept(c);
             ThreadCpu before = ThreadCpu.now();

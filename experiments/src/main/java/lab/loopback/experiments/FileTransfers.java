@@ -1,0 +1,132 @@
+package lab.loopback.experiments;
+
+import lab.loopback.evidence.ReceiveCopies;
+import lab.loopback.evidence.SyscallCount;
+import lab.loopback.ipc.Transports;
+import lab.loopback.kernel.TraceRecorder;
+import lab.loopback.kernel.Tracefs;
+import lab.loopback.measure.Bytes;
+import lab.loopback.measure.StreamRunner;
+import lab.loopback.measure.StreamTrial;
+import lab.loopback.sys.Libc;
+import lab.loopback.uring.IoUringSupport;
+import lab.loopback.zerocopy.FileSender;
+import lab.loopback.zerocopy.FileSenders;
+import lab.loopback.zerocopy.FileTransfer;
+import lab.loopback.zerocopy.KernelNotices;
+import lab.loopback.zerocopy.PatternFile;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one file-to-socket measurement ZC-1, ZC-2, SPL-1 and SPL-2 read: every technique moves the same pattern
+ * file to one receiver process, rounds interleaved (technique order is the same in every round, so round i of
+ * two techniques is a pair under the same conditions), warm page cache, then cold (POSIX_FADV_DONTNEED, residency
+ * checked with mincore), then one traced transfer each for the kernel's count of system calls and of the
+ * receiver's copies.
+ */
+public final class FileTransfers {
+    static final int CHUNK = 64 * 1024;
+    static final List<String> TRACE_EVENTS = List.of(SyscallCount.EVENT, "skb/skb_copy_datagram_iovec");
+
+    /** One timed transfer. */
+    public record Row(String technique, String cache, double residentBefore, int round, long bytes, double seconds, double gbitPerSecond,
+               double senderCpuNsPerByte, double receiverCpuNsPerByte, double senderSysNsPerByte, long senderCalls, long receiverReads,
+               long zeroCopySends, long kernelSaysCopied) {}
+
+    /** What the kernel recorded of one traced transfer. */
+    public record Traced(String technique, long bytes, long senderSyscalls, long receiverSyscalls, String senderCalls, String receiverCalls,
+                  long receiverCopyEvents, long receiverCopyBytes, double receiverCopiesPerByte) {}
+
+    public record Result(long fileBytes, String fileSystem, List<Row> rows, List<Traced> traced, String traceUnavailable,
+                  List<String> skipped, long senderTid, long receiverTid) {
+        List<Row> warm(String technique) {
+            return rows.stream().filter(r -> r.technique.equals(technique) && r.cache.equals("warm")).toList();
+        }
+
+        Traced traced(String technique) {
+            return traced.stream().filter(t -> t.technique.equals(technique)).findFirst().orElse(null);
+        }
+
+        boolean has(String technique) {
+            return rows.stream().anyMatch(r -> r.technique.equals(technique));
+        }
+    }
+
+    private FileTransfers() {}
+
+    static Result of(RunContext ctx) {
+        return ctx.shared("file-transfers", () -> measure(ctx));
+    }
+
+    private static Result measure(RunContext ctx) {
+        long size = ctx.profile().tracedBytes;
+        IoUringSupport.Availability uring = IoUringSupport.check();
+        List<FileSender> senders = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (FileSender s : FileSenders.all()) {
+            if (FileSenders.usesIoUring(s.id()) && !uring.available()) skipped.add(s.id() + ": " + uring.reason());
+            else senders.add(s);
+        }
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        ctx.progress("writing a " + Bytes.human(size) + " pattern file in " + dir);
+        try (PatternFile file = PatternFile.create(dir, size);
+             StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), 600)) {
+            List<Row> rows = new ArrayList<>();
+            Map<String, KernelNotices> notices = new LinkedHashMap<>();
+            file.warm();
+            for (FileSender s : senders) StreamRunner.verified(FileTransfer.run(runner, file, s, CHUNK, 60, "warmup", 0, new KernelNotices()));
+            for (int round = 0; round < ctx.profile().trials; round++) {
+                ctx.progress("file → socket, warm page cache, round " + (round + 1) + " of " + ctx.profile().trials);
+                for (FileSender s : senders) rows.add(timed(runner, file, s, "warm", round, file.residentFraction()));
+            }
+            if (file.canBeCold()) {
+                ctx.progress("file → socket, cold page cache");
+                for (FileSender s : senders) {
+                    double resident = file.dropFromPageCache();
+                    rows.add(timed(runner, file, s, "cold", 0, resident));
+                }
+            }
+            file.warm();
+            List<Traced> traced = new ArrayList<>();
+            Tracefs t = ctx.tracefs();
+            String why = t.available() ? null : t.unavailable();
+            List<String> present = TRACE_EVENTS.stream().filter(t::hasEvent).toList();
+            if (why == null && !present.contains(SyscallCount.EVENT)) why = "this kernel has no " + SyscallCount.EVENT + " tracepoint";
+            long senderTid = Libc.gettid(), receiverTid = runner.receiverTid();
+            if (why == null) {
+                for (FileSender s : senders) {
+                    ctx.progress("traced transfer: " + s.id());
+                    traced.add(traced(t, present, runner, file, s, senderTid, receiverTid));
+                }
+            }
+            return new Result(size, file.fileSystem(), rows, traced, why, skipped, senderTid, receiverTid);
+        }
+    }
+
+    private static Row timed(StreamRunner runner, PatternFile file, FileSender s, String cache, int round, double resident) {
+        KernelNotices n = new KernelNotices();
+        StreamTrial t = StreamRunner.verified(FileTransfer.run(runner, file, s, CHUNK, 60, cache, round, n));
+        double b = t.bytesReceived();
+        return new Row(s.id(), cache, resident, round, t.bytesReceived(), t.seconds(), t.gbitPerSecond(),
+                (t.senderUserNanos() + t.senderSysNanos()) / b, Math.max(0, t.receiverUserNanos() + t.receiverSysNanos() - t.receiverVerifyNanos()) / b,
+                t.senderSysNanos() / b, t.writes(), t.reads(), n.sends(), n.copied());
+    }
+
+    private static Traced traced(Tracefs tracefs, List<String> events, StreamRunner runner, PatternFile file, FileSender s, long senderTid, long receiverTid) {
+        StreamTrial[] trial = new StreamTrial[1];
+        TraceRecorder.Recording rec;
+        try (TraceRecorder r = TraceRecorder.open(tracefs, events, 16 * 1024)) {
+            r.onlyTasks(List.of(senderTid, receiverTid));
+            rec = r.record(() -> trial[0] = FileTransfer.run(runner, file, s, CHUNK, 60, "traced", 0, new KernelNotices()));
+        }
+        StreamTrial t = StreamRunner.verified(trial[0]);
+        SyscallCount snd = SyscallCount.of(rec, senderTid), rcv = SyscallCount.of(rec, receiverTid);
+        ReceiveCopies rc = ReceiveCopies.of(rec, List.of(receiverTid), t.bytesReceived());
+        return new Traced(s.id(), t.bytesReceived(), snd.total(), rcv.total(), snd.describe(), rcv.describe(), rc.events(), rc.bytes(), rc.perByte());
+    }
+}

@@ -1,0 +1,116 @@
+package lab.loopback.echo;
+
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import lab.loopback.ipc.TcpSocket;
+import lab.loopback.measure.ChildJvm;
+import lab.loopback.measure.KnownPattern;
+import lab.loopback.sys.Net;
+import lab.loopback.sys.SockAddrIn;
+import lab.loopback.uring.Cqe;
+import lab.loopback.uring.IoUring;
+import org.HdrHistogram.Histogram;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+/**
+ * Closed-loop echo clients (one request in flight, so there is no coordinated omission to correct): each
+ * round trip sends {@code size} pattern bytes, waits for all of them back, verifies them, and records the
+ * time in an HdrHistogram. Bounded by a round-trip count and a deadline.
+ */
+public final class EchoClients {
+    static final long HIGHEST_NANOS = 10_000_000_000L;
+    /** Warm-up stops after this share of the measuring time even if not all warm-up round trips were made. */
+    static final double WARMUP_SHARE = 0.5;
+
+    private EchoClients() {}
+
+    /** Starts the {@code mode} ("uring" or "grpc") echo server in its own JVM; returns it with its port. */
+    public static ChildJvm startServer(String mode, long maxSeconds) {
+        return ChildJvm.start(EchoServerMain.class, List.of(mode, Long.toString(maxSeconds)));
+    }
+
+    public static int port(ChildJvm server) {
+        return Integer.parseInt(server.expectLine("READY ", 30_000).trim());
+    }
+
+    /** io_uring client: SEND and RECV(MSG_WAITALL) of one round trip go in with a single io_uring_enter. */
+    public static EchoStats uring(int port, int size, int warmups, int roundTrips, double maxSeconds) {
+        check(size, roundTrips);
+        try (TcpSocket c = TcpSocket.connect(SockAddrIn.loopback(port)); IoUring ring = IoUring.setup(8, 0); Arena a = Arena.ofConfined()) {
+            c.setInt(Net.IPPROTO_TCP, Net.TCP_NODELAY, 1);
+            KnownPattern pattern = new KnownPattern(a, size);
+            MemorySegment in = a.allocate(size, 4096);
+            Histogram h = new Histogram(HIGHEST_NANOS, 3);
+            long warmEnd = System.nanoTime() + (long) (WARMUP_SHARE * maxSeconds * 1e9), deadline = 0, t0 = 0, enters0 = 0;
+            for (int i = 0; i < warmups + roundTrips; i++) {
+                if (i < warmups && System.nanoTime() > warmEnd) i = warmups;
+                if (i == warmups && t0 == 0) {
+                    t0 = System.nanoTime();
+                    deadline = t0 + (long) (maxSeconds * 1e9);
+                    enters0 = ring.enterCalls();
+                }
+                MemorySegment out = pattern.slice(i, size);
+                long start = System.nanoTime();
+                ring.prepSend(c.fd(), out, size, Net.MSG_WAITALL | Net.MSG_NOSIGNAL, 1);
+                ring.prepRecv(c.fd(), in, size, Net.MSG_WAITALL, 2);
+                ring.submitAndWait(2);
+                for (int k = 0; k < 2; k++) {
+                    Cqe q = ring.waitCqe();
+                    if (q.res() != size) throw new IllegalStateException("io_uring echo: " + (q.userData() == 1 ? "SEND" : "RECV") + " returned " + q.res() + ", expected " + size);
+                }
+                long rtt = System.nanoTime() - start;
+                if (MemorySegment.mismatch(in, 0, size, out, 0, size) >= 0) throw new IllegalStateException("io_uring echo: payload " + i + " came back altered");
+                if (i >= warmups) h.recordValue(Math.min(rtt, HIGHEST_NANOS));
+                if (i >= warmups && System.nanoTime() > deadline) break;
+            }
+            return EchoStats.of("io_uring", size, h, (System.nanoTime() - t0) / 1e9, ring.enterCalls() - enters0);
+        }
+    }
+
+    /** grpc-java blocking unary calls over one plaintext HTTP/2 channel to 127.0.0.1. */
+    public static EchoStats grpc(int port, int size, int warmups, int roundTrips, double maxSeconds) {
+        check(size, roundTrips);
+        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().maxInboundMessageSize(GrpcEcho.MAX_MESSAGE).build();
+        try (Arena a = Arena.ofConfined()) {
+            KnownPattern pattern = new KnownPattern(a, size);
+            Histogram h = new Histogram(HIGHEST_NANOS, 3);
+            long warmEnd = System.nanoTime() + (long) (WARMUP_SHARE * maxSeconds * 1e9), deadline = 0, t0 = 0;
+            for (int i = 0; i < warmups + roundTrips; i++) {
+                if (i < warmups && System.nanoTime() > warmEnd) i = warmups;
+                if (i == warmups && t0 == 0) {
+                    t0 = System.nanoTime();
+                    deadline = t0 + (long) (maxSeconds * 1e9);
+                }
+                byte[] out = pattern.slice(i, size).toArray(JAVA_BYTE);
+                long start = System.nanoTime();
+                byte[] back = ClientCalls.blockingUnaryCall(ch, GrpcEcho.ECHO, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), out);
+                long rtt = System.nanoTime() - start;
+                if (!Arrays.equals(out, back)) throw new IllegalStateException("gRPC echo: payload " + i + " came back altered");
+                if (i >= warmups) h.recordValue(Math.min(rtt, HIGHEST_NANOS));
+                if (i >= warmups && System.nanoTime() > deadline) break;
+            }
+            return EchoStats.of("gRPC", size, h, (System.nanoTime() - t0) / 1e9, -1);
+        } finally {
+            ch.shutdownNow();
+            try {
+                ch.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void check(int size, int roundTrips) {
+        if (size <= 0 || size > GrpcEcho.MAX_MESSAGE) throw new IllegalArgumentException("echo size " + size + " B is outside 1 B .. 16 MiB");
+        if (roundTrips <= 0) throw new IllegalArgumentException("round-trip count " + roundTrips + " must be positive");
+    }
+}
