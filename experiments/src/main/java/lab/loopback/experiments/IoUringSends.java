@@ -103,8 +103,9 @@ public final class IoUringSends implements Experiment {
                 "why: a zero-copy skb headed for a local socket has its pages copied before delivery (skb_orphan_frags_rx in net/core), so the user's pages are released at once",
                 "rule: REFUTED when any notification says the kernel copied, SUPPORTED when none does"));
         o.verdict(KernelEvidence.verdict(ctx.claim("URING-2"), v, String.format(
-                "Over loopback the kernel copies a SEND_ZC's data anyway: %d of %d notifications say IORING_NOTIF_USAGE_ZC_COPIED%s; the app side avoids its copy only to have the kernel make it.",
-                zc.saysCopied(), reported, recv == null ? "" : String.format(", and the reader's read() copies %.2f per byte on top", recv.receiverCopiesPerByte())),
+                "Over loopback %d of %d SEND_ZC notifications say IORING_NOTIF_USAGE_ZC_COPIED%s — %s.",
+                zc.saysCopied(), reported, recv == null ? "" : String.format(", and the reader's read() copies %.2f per byte", recv.receiverCopiesPerByte()),
+                v == Verdict.REFUTED ? "the kernel does copy: the app avoids its copy only for the kernel to make it" : "the kernel reports no copy on the send side"),
                 reported == 0 ? null : (double) zc.saysCopied() / reported, 0.0, "share of SEND_ZC notifications saying 'copied'", ev, ctx));
         CategoryChart c = Charts.bars("URING-2: write vs io_uring SEND vs SEND_ZC over loopback, 64 KiB", "", "Gbit/s");
         c.addSeries("measured (median)", MODES, sum.stream().map(Summary::gbit).toList()).setFillColor(Charts.MEASURED);

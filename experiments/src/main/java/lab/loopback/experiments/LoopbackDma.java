@@ -79,8 +79,9 @@ public final class LoopbackDma implements Experiment {
         ev.add("rule: REFUTED when lo has no device and no DMA event accompanies its segments");
         Verdict v = judge(device, dma, loXmit);
         o.verdict(KernelEvidence.verdict(ctx.claim("URING-3"), v, String.format(
-                "No DMA is involved on loopback: lo has no device, and %d DMA events accompanied its %d segments; the path is memory → skb → socket queue → a CPU copy into the peer's buffer.",
-                dma, loXmit), (double) dma, null, "DMA events during the transfer", ev, ctx));
+                "%s: lo %s device, and %d DMA events accompanied its %d segments in the data threads%s.",
+                v == Verdict.REFUTED ? "No DMA is involved on loopback" : "DMA cannot be ruled out here", device ? "has a" : "has no", dma, loXmit,
+                v == Verdict.REFUTED ? "; the path is memory → skb → socket queue → a CPU copy into the peer's buffer" : ""), (double) dma, null, "DMA events during the transfer", ev, ctx));
         CategoryChart c = Charts.bars("URING-3: device-layer events during a loopback transfer", "", "events");
         List<String> names = List.of("net_dev_xmit on lo", "dma:* (any)");
         c.addSeries("measured", names, List.of((double) loXmit, (double) dma)).setFillColor(Charts.MEASURED);
