@@ -1,5 +1,7 @@
 package lab.loopback.evidence;
 
+import lab.loopback.ipc.Connection;
+import lab.loopback.ipc.StreamTransport;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.ipc.Transports;
 import lab.loopback.kernel.NetCounters;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * One verified loopback TCP transfer to a receiver in another process, with everything the kernel says
@@ -63,6 +66,26 @@ public final class TracedStream {
     private TracedStream() {}
 
     /**
+     * Where a traced transfer runs: the transport, the receiver's bind spec and the prefix its process starts
+     * behind (a namespace), and how both ends read and write. Counters come from the receiver's namespace.
+     */
+    public record Route(StreamTransport transport, String bindSpec, List<String> receiverPrefix, boolean nonBlockingReader,
+                        UnaryOperator<Connection> senderWrap) {
+        /** 127.0.0.1 in this process's namespace, blocking both ends: the workbench's default transfer. */
+        public static Route loopback(String bindSpec) {
+            return new Route(Transports.byId("tcp-lo"), bindSpec, List.of(), false, UnaryOperator.identity());
+        }
+
+        public Route withReader(boolean nonBlocking) {
+            return new Route(transport, bindSpec, receiverPrefix, nonBlocking, senderWrap);
+        }
+
+        public Route withSender(UnaryOperator<Connection> wrap) {
+            return new Route(transport, bindSpec, receiverPrefix, nonBlockingReader, wrap);
+        }
+    }
+
+    /**
      * Sends {@code bytes} in writes of {@code writeSize} to a fresh receiver process over 127.0.0.1 (bound to
      * {@code bindSpec}: "0" for any port) and records it. A corrupted or short transfer throws.
      */
@@ -72,10 +95,17 @@ public final class TracedStream {
 
     /** As {@link #run(Tracefs, String, int, long, double)}, with the sending socket set up by {@code configure} first. */
     public static Result run(Tracefs tracefs, String bindSpec, int writeSize, long bytes, double maxSeconds, Consumer<TcpSocket> configure) {
+        return run(tracefs, Route.loopback(bindSpec), writeSize, bytes, maxSeconds, configure);
+    }
+
+    /** As {@link #run(Tracefs, String, int, long, double, Consumer)}, over {@code route}. */
+    public static Result run(Tracefs tracefs, Route route, int writeSize, long bytes, double maxSeconds, Consumer<TcpSocket> configure) {
         if (bytes <= 0 || bytes > (1L << 34)) throw new IllegalArgumentException("transfer size " + bytes + " B is outside 1 B .. 16 GiB");
         List<String> present = new ArrayList<>(), missing = new ArrayList<>();
         for (String e : EVENTS) (tracefs.hasEvent(e) ? present : missing).add(e);
-        try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), bindSpec, (long) Math.ceil(maxSeconds) + 120)) {
+        try (StreamRunner runner = StreamRunner.start(route.transport(), route.bindSpec(), (long) Math.ceil(maxSeconds) + 120, route.receiverPrefix())) {
+            runner.nonBlockingReader(route.nonBlockingReader()).senderWrap(route.senderWrap());
+            java.nio.file.Path proc = java.nio.file.Path.of("/proc", Long.toString(runner.receiverPid()));
             // connection code paths warm, JIT too
             StreamRunner.verified(runner.trial(writeSize, maxSeconds, Math.min(bytes, 1 << 20), "warmup", 0));
             // the same transfer untraced: CPU per byte without the tracer's own cost
@@ -84,16 +114,16 @@ public final class TracedStream {
             List<Long> receiverTids = TraceRecorder.tasksOf(runner.receiverPid());
             AtomicReference<TcpInfo> info = new AtomicReference<>();
             double quiet = 0.25;
-            NetCounters q0 = NetCounters.read();
+            NetCounters q0 = NetCounters.read(proc);
             sleep(quiet);
-            NetCounters q1 = NetCounters.read();
+            NetCounters q1 = NetCounters.read(proc);
             StreamTrial[] trial = new StreamTrial[1];
             Runnable transfer = () -> trial[0] = runner.trial(writeSize, maxSeconds, bytes, "traced", 0,
                     c -> configure.accept((TcpSocket) c), c -> info.set(drained((TcpSocket) c)));
             TraceRecorder.Recording rec = null;
             String why = tracefs.available() ? null : tracefs.unavailable();
             long w0 = System.nanoTime();
-            NetCounters c0 = NetCounters.read();
+            NetCounters c0 = NetCounters.read(proc);
             if (tracefs.available()) {
                 try (TraceRecorder r = TraceRecorder.open(tracefs, present, BUFFER_KB_PER_CPU)) {
                     List<Long> tids = new ArrayList<>(receiverTids);
@@ -104,7 +134,7 @@ public final class TracedStream {
             } else {
                 transfer.run();
             }
-            NetCounters c1 = NetCounters.read();
+            NetCounters c1 = NetCounters.read(proc);
             double window = (System.nanoTime() - w0) / 1e9;
             return new Result(StreamRunner.verified(trial[0]), plain, info.get(), c1.minus(c0), q1.minus(q0), quiet, window, rec, why, List.copyOf(missing), tid, receiverTids);
         }

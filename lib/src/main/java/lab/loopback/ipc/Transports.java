@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 
 /** Every transport the harnesses know, by id. */
 public final class Transports {
-    private static final Map<String, StreamTransport> BY_ID = List.<StreamTransport>of(new TcpLoopback())
+    private static final Map<String, StreamTransport> BY_ID = List.<StreamTransport>of(new TcpLoopback(), new TcpNetns())
             .stream().collect(Collectors.toUnmodifiableMap(StreamTransport::id, Function.identity()));
 
     private Transports() {}

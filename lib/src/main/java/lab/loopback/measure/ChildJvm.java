@@ -43,7 +43,16 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     public static ChildJvm start(Class<?> main, List<String> args) {
-        List<String> cmd = command(main, args);
+        return start(main, args, List.of());
+    }
+
+    /**
+     * As {@link #start(Class, List)}, behind {@code prefix} (e.g. {@code ip netns exec NAME}, which execs the
+     * JVM in place, so {@link #pid} is still the JVM's).
+     */
+    public static ChildJvm start(Class<?> main, List<String> args, List<String> prefix) {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(command(main, args));
         try {
             Path err = Files.createTempFile("loopback-lab-child-", ".stderr");
             Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();

@@ -2,6 +2,7 @@ package lab.loopback.measure;
 
 import lab.loopback.ipc.Connection;
 import lab.loopback.ipc.Listener;
+import lab.loopback.ipc.NonBlocking;
 import lab.loopback.ipc.StreamTransport;
 import lab.loopback.ipc.Transports;
 
@@ -14,9 +15,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The receiving peer, run in its own JVM by {@link StreamRunner}. Protocol on stdin/stdout, one line each:
- * it prints {@code READY <address>}; for every {@code TRIAL <readSize>} it reads it builds the pattern and
+ * it prints {@code READY <address>}; for every {@code TRIAL <readSize> [nonblocking]} it reads it builds the pattern and
  * buffer, prints {@code ARMED <tid>} (its thread's kernel id, for tracing; the sender starts its clock only after that, so this set-up is never timed),
- * accepts one connection, reads it to end of stream checking every byte against {@link KnownPattern}, and prints
+ * accepts one connection (switched to O_NONBLOCK with poll(2) waits when asked), reads it to end of stream checking every byte against {@link KnownPattern}, and prints
  * {@code RESULT bytes mismatchAt reads userNs sysNs verifyNs firstByteNanos endNanos}.
  * It exits when stdin closes, and after {@code maxSeconds} in any case.
  */
@@ -46,13 +47,15 @@ public final class StreamReceiverMain {
             String line;
             while ((line = in.readLine()) != null) {
                 if (!line.startsWith("TRIAL ")) throw new IllegalArgumentException("unknown command '" + line + "'");
-                int readSize = Integer.parseInt(line.substring(6).trim());
+                String[] words = line.substring(6).trim().split(" ");
+                int readSize = Integer.parseInt(words[0]);
+                boolean nonBlocking = words.length > 1 && words[1].equals("nonblocking");
                 try (Arena arena = Arena.ofConfined()) {
                     KnownPattern pattern = new KnownPattern(arena, readSize);
                     MemorySegment buf = arena.allocate(readSize, 64);
                     out.println("ARMED " + lab.loopback.sys.Libc.gettid());
                     try (Connection c = listener.accept()) {
-                        out.println(receive(c, pattern, buf));
+                        out.println(receive(nonBlocking ? new NonBlocking(c, false) : c, pattern, buf));
                     }
                 }
             }

@@ -19,6 +19,8 @@ public final class StreamRunner implements AutoCloseable {
     private final ChildJvm receiver;
     private final String address;
     private long receiverTid = -1;
+    private boolean nonBlockingReader;
+    private java.util.function.UnaryOperator<Connection> senderWrap = java.util.function.UnaryOperator.identity();
 
     private StreamRunner(StreamTransport transport, ChildJvm receiver, String address) {
         this.transport = transport;
@@ -28,8 +30,13 @@ public final class StreamRunner implements AutoCloseable {
 
     /** Starts the receiver; it lives at most {@code maxSeconds} whatever happens to this process. */
     public static StreamRunner start(StreamTransport transport, String bindSpec, long maxSeconds) {
+        return start(transport, bindSpec, maxSeconds, List.of());
+    }
+
+    /** As {@link #start(StreamTransport, String, long)}, the receiver started behind {@code prefix} (e.g. inside a namespace). */
+    public static StreamRunner start(StreamTransport transport, String bindSpec, long maxSeconds, List<String> prefix) {
         ChildJvm child = ChildJvm.start(StreamReceiverMain.class,
-                List.of(transport.id(), bindSpec == null || bindSpec.isEmpty() ? "0" : bindSpec, Long.toString(maxSeconds)));
+                List.of(transport.id(), bindSpec == null || bindSpec.isEmpty() ? "0" : bindSpec, Long.toString(maxSeconds)), prefix);
         try {
             String address = child.expectLine("READY ", 30_000);
             return new StreamRunner(transport, child, address);
@@ -99,7 +106,7 @@ public final class StreamRunner implements AutoCloseable {
                              Consumer<Connection> beforeFirstWrite, SendBody body, Consumer<Connection> afterLastWrite) {
         if (readSize <= 0 || readSize > (64 << 20)) throw new IllegalArgumentException("read size " + readSize + " is outside 1 B .. 64 MiB");
         if (!(seconds > 0) || seconds > 600) throw new IllegalArgumentException("trial duration " + seconds + " s is outside (0, 600]");
-        receiver.send("TRIAL " + readSize);
+        receiver.send("TRIAL " + readSize + (nonBlockingReader ? " nonblocking" : ""));
         long start;
         Sent sent;
         ThreadCpu cpu;
@@ -107,9 +114,10 @@ public final class StreamRunner implements AutoCloseable {
         if (!armed.isBlank()) receiverTid = Long.parseLong(armed.trim());
         try (Connection c = transport.connect(address)) {
             beforeFirstWrite.accept(c);
+            Connection sending = senderWrap.apply(c);
             ThreadCpu before = ThreadCpu.now();
             start = System.nanoTime();
-            sent = body.send(c, start + (long) (seconds * 1e9));
+            sent = body.send(sending, start + (long) (seconds * 1e9));
             cpu = ThreadCpu.now().minus(before);
             afterLastWrite.accept(c);
         }
@@ -121,6 +129,21 @@ public final class StreamRunner implements AutoCloseable {
         return new StreamTrial(transport.id(), readSize, readSize, phase, index, sent.bytes(), received, mismatchAt,
                 (end - start) / 1e9, cpu.userNanos(), cpu.sysNanos(), Long.parseLong(r[3]), Long.parseLong(r[4]),
                 Long.parseLong(r[5]), sent.calls(), reads);
+    }
+
+    /** From the next trial on, the receiver reads with O_NONBLOCK and poll(2) (true) or blocking read(2) (false). */
+    public StreamRunner nonBlockingReader(boolean on) {
+        this.nonBlockingReader = on;
+        return this;
+    }
+
+    /**
+     * From the next trial on, the sending body gets {@code wrap} applied to the fresh connection (say, to switch it
+     * to non-blocking); the before/after hooks still see the socket itself.
+     */
+    public StreamRunner senderWrap(java.util.function.UnaryOperator<Connection> wrap) {
+        this.senderWrap = wrap;
+        return this;
     }
 
     /** The kernel id of the receiver's reading thread, known after the first trial (-1 before). */

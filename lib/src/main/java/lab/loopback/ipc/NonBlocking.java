@@ -1,0 +1,96 @@
+package lab.loopback.ipc;
+
+import lab.loopback.sys.Errno;
+import lab.loopback.sys.ErrnoException;
+import lab.loopback.sys.FileCalls;
+import lab.loopback.sys.Libc;
+import lab.loopback.sys.Net;
+import lab.loopback.sys.PollFd;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A connection switched to O_NONBLOCK, used the way the article's "mix blocking and non-blocking flags"
+ * warns about: every read and write that would block returns EAGAIN, counted here, and then either waits in
+ * poll(2) (the correct way) or simply tries again (a busy loop). Either way no byte may be lost: the
+ * callers' byte checks stay on.
+ */
+public final class NonBlocking implements Connection {
+    static final int F_GETFL = 3, F_SETFL = 4, O_NONBLOCK = 0x800;
+    /** A wait in poll(2) gives up after this long and retries, so a vanished peer cannot hang a trial forever. */
+    static final int POLL_MILLIS = 1_000;
+    private final Connection c;
+    private final boolean spin;
+    private final MemorySegment pfd = Arena.ofAuto().allocate(PollFd.LAYOUT);
+    private long wouldBlock, polls;
+
+    /** Sets O_NONBLOCK on {@code c}'s descriptor; {@code spin} retries at once instead of polling. */
+    public NonBlocking(Connection c, boolean spin) {
+        this.c = c;
+        this.spin = spin;
+        setNonBlocking(c.fd(), true);
+    }
+
+    public static void setNonBlocking(int fd, boolean on) {
+        int flags = FileCalls.fcntl(fd, F_GETFL, 0);
+        FileCalls.fcntl(fd, F_SETFL, on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK);
+    }
+
+    public static boolean isNonBlocking(int fd) {
+        return (FileCalls.fcntl(fd, F_GETFL, 0) & O_NONBLOCK) != 0;
+    }
+
+    @Override
+    public long read(MemorySegment buf, long len) {
+        while (true) {
+            long n = Libc.sysRead(c.fd(), buf, len);
+            if (n >= 0) return n;
+            if (n != -Errno.EAGAIN && n != -Errno.EINTR) throw new ErrnoException("read(fd " + c.fd() + ", non-blocking)", (int) -n);
+            if (n == -Errno.EAGAIN) await(Net.POLLIN);
+        }
+    }
+
+    @Override
+    public long write(MemorySegment buf, long len) {
+        while (true) {
+            long n = Libc.sysSend(c.fd(), buf, len, Net.MSG_NOSIGNAL);
+            if (n >= 0) return n;
+            if (n != -Errno.EAGAIN && n != -Errno.EINTR) throw new ErrnoException("send(fd " + c.fd() + ", non-blocking)", (int) -n);
+            if (n == -Errno.EAGAIN) await(Net.POLLOUT);
+        }
+    }
+
+    private void await(short events) {
+        wouldBlock++;
+        if (spin) return;
+        polls++;
+        PollFd.set(pfd, 0, c.fd(), events);
+        Libc.poll(pfd, 1, POLL_MILLIS);
+    }
+
+    /** Calls that returned EAGAIN. */
+    public long wouldBlock() {
+        return wouldBlock;
+    }
+
+    /** poll(2) calls made while waiting (0 when spinning). */
+    public long polls() {
+        return polls;
+    }
+
+    @Override
+    public void shutdownOutput() {
+        c.shutdownOutput();
+    }
+
+    @Override
+    public int fd() {
+        return c.fd();
+    }
+
+    @Override
+    public void close() {
+        c.close();
+    }
+}

@@ -1,0 +1,62 @@
+package lab.loopback.netns;
+
+/**
+ * The article's recipe: two namespaces joined by a veth pair, {@code veth0} in the first with
+ * {@value #ADDRESS_A}, {@code veth1} in the second with {@value #ADDRESS_B} (a /24 that exists only inside
+ * them). The pair is created directly inside the namespaces, so no end ever appears on the host, and it
+ * disappears with them.
+ */
+public final class Veth implements AutoCloseable {
+    public static final String ADDRESS_A = "10.203.0.1", ADDRESS_B = "10.203.0.2";
+    private final NetNamespace a, b;
+
+    private Veth(NetNamespace a, NetNamespace b) {
+        this.a = a;
+        this.b = b;
+    }
+
+    public static Veth create() {
+        NetNamespace a = NetNamespace.create();
+        NetNamespace b = null;
+        try {
+            b = NetNamespace.create();
+            NetNamespace.iproute("link", "add", "veth0", "netns", a.name(), "type", "veth", "peer", "name", "veth1", "netns", b.name());
+            a.ip("addr", "add", ADDRESS_A + "/24", "dev", "veth0");
+            b.ip("addr", "add", ADDRESS_B + "/24", "dev", "veth1");
+            a.ip("link", "set", "veth0", "up");
+            b.ip("link", "set", "veth1", "up");
+            return new Veth(a, b);
+        } catch (RuntimeException e) {
+            if (b != null) b.close();
+            a.close();
+            throw e;
+        }
+    }
+
+    /** The sending side's namespace (veth0, {@value #ADDRESS_A}). */
+    public NetNamespace a() {
+        return a;
+    }
+
+    /** The receiving side's namespace (veth1, {@value #ADDRESS_B}). */
+    public NetNamespace b() {
+        return b;
+    }
+
+    /** veth1's MTU, as the kernel reports it. */
+    public int mtu() {
+        String out = b.ip("-o", "link", "show", "veth1");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("mtu (\\d+)").matcher(out);
+        if (!m.find()) throw new IllegalStateException("no mtu in `ip link show veth1`: " + out);
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Override
+    public void close() {
+        try {
+            b.close();
+        } finally {
+            a.close();
+        }
+    }
+}
