@@ -4,6 +4,8 @@ import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
+import lab.loopback.ipc.Connection;
+import lab.loopback.ipc.StreamTransport;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.measure.ChildJvm;
 import lab.loopback.measure.KnownPattern;
@@ -40,6 +42,83 @@ public final class EchoClients {
 
     public static int port(ChildJvm server) {
         return Integer.parseInt(server.expectLine("READY ", 30_000).trim());
+    }
+
+    /** Starts the plain read/write echo server over {@code transport}, bound per {@code bind}, behind {@code prefix}. */
+    public static ChildJvm startStreamServer(StreamTransport transport, String bind, long maxSeconds, List<String> prefix) {
+        return ChildJvm.start(EchoServerMain.class, List.of("stream", Long.toString(maxSeconds), transport.id(), bind), prefix);
+    }
+
+    /** The address a stream echo server printed. */
+    public static String address(ChildJvm server) {
+        return server.expectLine("READY ", 30_000);
+    }
+
+    /**
+     * How a client puts one request on the wire: in one write; as a {@value #HEADER}-byte header and then the body
+     * (two writes, the shape Nagle's algorithm holds back); or those two writes between TCP_CORK on and off.
+     */
+    public enum Framing { ONE_WRITE, HEADER_THEN_BODY, CORKED }
+
+    static final int HEADER = 16;
+
+    /**
+     * Blocking read/write client on an open connection: each round trip writes {@code size} pattern bytes framed
+     * as {@code framing} says, reads all of them back and verifies them.
+     */
+    public static EchoStats stream(String name, Connection c, int size, Framing framing, int warmups, int roundTrips, double maxSeconds) {
+        check(size, roundTrips);
+        if (framing != Framing.ONE_WRITE && size <= HEADER) throw new IllegalArgumentException("framing " + framing + " needs more than " + HEADER + " B, got " + size);
+        try (Arena a = Arena.ofConfined()) {
+            KnownPattern pattern = new KnownPattern(a, size);
+            MemorySegment in = a.allocate(size, 4096);
+            Histogram h = new Histogram(HIGHEST_NANOS, 3);
+            long warmEnd = System.nanoTime() + (long) (WARMUP_SHARE * maxSeconds * 1e9), deadline = 0, t0 = 0, calls = 0;
+            for (int i = 0; i < warmups + roundTrips; i++) {
+                if (i < warmups && System.nanoTime() > warmEnd) i = warmups;
+                if (i == warmups && t0 == 0) {
+                    t0 = System.nanoTime();
+                    deadline = t0 + (long) (maxSeconds * 1e9);
+                    calls = 0;
+                }
+                MemorySegment out = pattern.slice(i, size);
+                long start = System.nanoTime();
+                calls += send(c, out, size, framing);
+                for (long got = 0; got < size; calls++) {
+                    long n = c.read(in.asSlice(got), size - got);
+                    if (n == 0) throw new IllegalStateException(name + " echo: the server closed after " + got + " of " + size + " B");
+                    got += n;
+                }
+                long rtt = System.nanoTime() - start;
+                if (MemorySegment.mismatch(in, 0, size, out, 0, size) >= 0) throw new IllegalStateException(name + " echo: payload " + i + " came back altered");
+                if (i >= warmups) h.recordValue(Math.min(rtt, HIGHEST_NANOS));
+                if (i >= warmups && System.nanoTime() > deadline) break;
+            }
+            return EchoStats.of(name, size, h, (System.nanoTime() - t0) / 1e9, calls);
+        }
+    }
+
+    /** The calls one request took (writes and setsockopts). */
+    private static int send(Connection c, MemorySegment out, int size, Framing framing) {
+        switch (framing) {
+            case ONE_WRITE -> {
+                c.writeFully(out, size);
+                return 1;
+            }
+            case HEADER_THEN_BODY -> {
+                c.writeFully(out, HEADER);
+                c.writeFully(out.asSlice(HEADER), size - HEADER);
+                return 2;
+            }
+            default -> {
+                if (!(c instanceof TcpSocket t)) throw new IllegalArgumentException("TCP_CORK needs a TCP socket");
+                t.setInt(Net.IPPROTO_TCP, Net.TCP_CORK, 1);
+                c.writeFully(out, HEADER);
+                c.writeFully(out.asSlice(HEADER), size - HEADER);
+                t.setInt(Net.IPPROTO_TCP, Net.TCP_CORK, 0);
+                return 4;
+            }
+        }
     }
 
     /** io_uring client: SEND and RECV(MSG_WAITALL) of one round trip go in with a single io_uring_enter. */

@@ -16,7 +16,7 @@ public final class Net {
 
     public static final int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
     public static final int MSG_PEEK = 0x2, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100, MSG_NOSIGNAL = 0x4000,
-            MSG_ERRQUEUE = 0x2000, MSG_ZEROCOPY = 0x4000000;
+            MSG_ERRQUEUE = 0x2000, MSG_ZEROCOPY = 0x4000000, MSG_TRUNC = 0x20;
 
     public static final short POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10;
 
