@@ -120,12 +120,15 @@ public final class JdkStreams {
     public static void sendOnce(ThrowawayKey key, byte[] message, java.util.function.IntConsumer serverPort) {
         try (ServerSocket server = listen(key)) {
             serverPort.accept(server.getLocalPort());
-            CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<byte[]> got = new CompletableFuture<>();
+            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
                 try (Socket c = server.accept()) {
                     c.setSoTimeout(SO_TIMEOUT_MILLIS);
-                    return c.getInputStream().readNBytes(message.length);
+                    got.complete(c.getInputStream().readNBytes(message.length));
+                    // close only after the client has: a TLS close here would wait for the peer's close_notify
+                    while (c.getInputStream().read() >= 0) { /* nothing more is sent */ }
                 } catch (IOException e) {
-                    throw new IllegalStateException(e);
+                    got.completeExceptionally(e);
                 }
             });
             try (Socket s = connect(key, server.getLocalPort())) {
@@ -133,6 +136,7 @@ public final class JdkStreams {
                 s.getOutputStream().flush();
                 if (!java.util.Arrays.equals(got.get(60, TimeUnit.SECONDS), message)) throw new IllegalStateException("the message arrived altered");
             }
+            served.get(60, TimeUnit.SECONDS);
         } catch (IOException | InterruptedException | ExecutionException | TimeoutException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             throw new IllegalStateException("sending one message over 127.0.0.1 failed: " + e, e);
