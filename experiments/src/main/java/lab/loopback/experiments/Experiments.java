@@ -10,7 +10,9 @@ public final class Experiments {
     public static List<Experiment> all() {
         return List.of(new LoopbackPath(), new CopyCount(), new NearRamSpeed(), new KernelSymbolsExperiment(), new FastPathConditions(),
                 new ZeroCopyTechniques(), new SyscallsAndDelivery(), new CExampleExperiment(), new TriggerCopies(), new WakeUp(), new RouteLookups(), new StreamThroughput(), new IperfUnits(),
-                new IoUringProbe(), new IoUringSends(), new LoopbackDma(), new EchoShootout());
+                new IoUringProbe(), new IoUringSends(), new LoopbackDma(), new EchoShootout(),
+                new TlsCost(), new OtherUidAccess(), new MtuAndSegments(), new RoutesAndNat(),
+                new NetfilterRules(), new ChecksumSetting(), new CongestionModules(), new BlockingModes(), new VethVersusLo(), new VethOptions());
     }
 
     /** The experiments needed to judge {@code claimIds}, each once. */

@@ -50,7 +50,7 @@ public final class Nft {
     public static String redirect(int from, int to) {
         checkPort(from);
         checkPort(to);
-        return "table ip " + NAT_TABLE + " {\n  chain out {\n    type nat hook output priority dstnat; policy accept;\n"
+        return "table ip " + NAT_TABLE + " {\n  chain out {\n    type nat hook output priority -100; policy accept;\n"
                 + "    oifname \"lo\" ip daddr 127.0.0.1 tcp dport " + from + " counter redirect to :" + to + "\n  }\n}\n";
     }
 

@@ -1,0 +1,101 @@
+package lab.loopback.experiments;
+
+import lab.loopback.claim.Verdict;
+import lab.loopback.evidence.TracedStream;
+import lab.loopback.ipc.TcpSocket;
+import lab.loopback.ipc.Transports;
+import lab.loopback.measure.Profile;
+import lab.loopback.measure.StreamRunner;
+import lab.loopback.result.Outcome;
+import lab.loopback.result.RecordTable;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * FAIL-4: "it degrades to the regular copy path if you add congestion control modules (bbr, cubic)". Each
+ * algorithm this host already offers, set per socket with TCP_CONGESTION and read back (no module is loaded
+ * and the host default is untouched); the host default is the baseline.
+ */
+public final class CongestionModules implements Experiment {
+    static final int WRITE = 64 * 1024;
+
+    public record Algorithm(String algorithm, boolean hostDefault, String readBack) {}
+
+    @Override
+    public String name() {
+        return "congestion-modules";
+    }
+
+    @Override
+    public List<String> claims() {
+        return List.of("FAIL-4");
+    }
+
+    @Override
+    public Outcome run(RunContext ctx) {
+        Outcome o = new Outcome(name());
+        String def = ctx.host().defaultCongestionControl();
+        List<String> usable = new ArrayList<>(FastPathConditions.usable(ctx.host().root()));
+        if (def != null && usable.remove(def)) usable.addFirst(def);
+        if (usable.size() < 2) {
+            o.verdict(KernelEvidence.notTestable(ctx, "FAIL-4", "Only " + usable + " can be set on a socket here: comparing algorithms would mean loading a module "
+                    + "or changing tcp_allowed_congestion_control, which the workbench never does. Available: /proc/sys/net/ipv4/tcp_available_congestion_control."));
+            return o;
+        }
+        Profile p = ctx.profile();
+        List<Conditions.Trial> trials = new ArrayList<>();
+        String[] readBack = new String[usable.size()];
+        try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), 600)) {
+            for (int round = -1; round < p.trials; round++) {
+                ctx.progress("congestion control per socket, round " + (round + 2) + " of " + (p.trials + 1));
+                for (int i = 0; i < usable.size(); i++) {
+                    int k = i;
+                    var t = runner.trial(WRITE, p.trialSeconds, p.trialMaxBytes, round < 0 ? "warmup" : "timed", round,
+                            c -> readBack[k] = set((TcpSocket) c, usable.get(k)), c -> { });
+                    if (round >= 0) trials.add(Conditions.trial(usable.get(i), round, t));
+                }
+            }
+        }
+        List<Double> copies = new ArrayList<>();
+        List<String> details = new ArrayList<>();
+        List<Algorithm> algs = new ArrayList<>();
+        for (int i = 0; i < usable.size(); i++) {
+            String cc = usable.get(i);
+            ctx.progress("traced transfer with " + cc);
+            copies.add(Conditions.copies(TracedStream.run(ctx.tracefs(), ctx.receiverPort(), WRITE, p.tracedBytes, 60, s -> set(s, cc))));
+            details.add(cc.equals(def) ? "the host's default" : "set per socket");
+            algs.add(new Algorithm(cc, cc.equals(def), readBack[i]));
+        }
+        List<Conditions.Summary> rows = Conditions.summarize(trials, usable, copies, details);
+        o.table("trials", RecordTable.of("trials", Conditions.Trial.class, trials));
+        o.table("algorithms", RecordTable.of("algorithms", Algorithm.class, algs));
+        Conditions.figures(o, "FAIL-4", "congestion control per socket", "TCP_CONGESTION (first: the host default)", rows);
+        // every algorithm here is a "module" of the claim, the default too: any two that differ beyond noise count
+        Verdict v = Conditions.degradeVerdict(rows);
+        boolean differ = rows.stream().anyMatch(r -> r.againstBaseline().equals("lower") || r.againstBaseline().equals("higher"));
+        if (v == Verdict.REFUTED && differ) v = Verdict.PARTLY_TRUE;
+        List<String> ev = Conditions.evidence(rows, p.trials);
+        ev.add("host default: " + def + "; every algorithm here was already loaded (tcp_available_congestion_control), each read back with getsockopt(TCP_CONGESTION)");
+        ev.add("cubic is the Linux default since 2.6.19: 'adding' it is what every host already runs");
+        ev.add(Conditions.rule());
+        Conditions.Summary slow = rows.stream().min(java.util.Comparator.comparingDouble(Conditions.Summary::gbitPerSecond)).orElseThrow(),
+                fast = rows.stream().max(java.util.Comparator.comparingDouble(Conditions.Summary::gbitPerSecond)).orElseThrow();
+        String sentence = v == Verdict.PARTLY_TRUE && differ
+                ? String.format("The algorithm matters for throughput on lo (%s %.1f vs %s %.1f Gbit/s) but no algorithm changes the path: %s.", slow.condition(),
+                        slow.gbitPerSecond(), fast.condition(), fast.gbitPerSecond(), Double.isNaN(rows.getFirst().receiveCopiesPerByte()) ? "copies not traced"
+                                : String.format("the receiver copies %.2f of every byte under each", rows.getFirst().receiveCopiesPerByte()))
+                : Conditions.summary(v, rows, "Switching the congestion-control algorithm");
+        ev.add("rule here: as the other FAIL claims, and PARTLY_TRUE also when any two algorithms differ beyond noise (the default is one of the 'modules')");
+        o.verdict(KernelEvidence.verdict(ctx.claim("FAIL-4"), v, sentence,
+                rows.stream().mapToDouble(Conditions.Summary::ratioToBaseline).min().orElse(1), null, "lowest throughput / default's", ev, ctx));
+        return o;
+    }
+
+    static String set(TcpSocket s, String cc) {
+        s.setCongestion(cc);
+        String back = s.congestion();
+        if (!back.equals(cc)) throw new IllegalStateException("TCP_CONGESTION " + cc + " did not take: the socket reports " + back);
+        return back;
+    }
+}
