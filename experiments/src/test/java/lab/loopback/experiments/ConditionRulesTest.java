@@ -1,0 +1,74 @@
+package lab.loopback.experiments;
+
+import lab.loopback.access.AccessCheck;
+import lab.loopback.claim.Verdict;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The verdict rules of sections 10-12 on hand-made evidence, and their bad input. */
+class ConditionRulesTest {
+    static Conditions.Summary row(String name, String against, double copies) {
+        return new Conditions.Summary(name, 10, 9, 11, 1, against, copies, "");
+    }
+
+    @Test
+    void aDegradeNeedsAPathChangeOrAMeasurableSlowdown() {
+        assertEquals(Verdict.REFUTED, Conditions.degradeVerdict(List.of(row("base", "baseline", 1.0), row("x", "within noise", 1.01), row("y", "higher", 1.0))));
+        assertEquals(Verdict.PARTLY_TRUE, Conditions.degradeVerdict(List.of(row("base", "baseline", 1.0), row("x", "lower", 1.0))));
+        assertEquals(Verdict.SUPPORTED, Conditions.degradeVerdict(List.of(row("base", "baseline", 0.0), row("x", "within noise", 1.0))));
+        assertEquals(Verdict.REFUTED, Conditions.degradeVerdict(List.of(row("base", "baseline", Double.NaN), row("x", "within noise", Double.NaN))));
+        var base = lab.loopback.measure.Estimate.ofMedian(10, 11, 12);
+        assertEquals("lower", Conditions.against(base, lab.loopback.measure.Estimate.ofMedian(5, 6, 7)));
+        assertEquals("within noise", Conditions.against(base, lab.loopback.measure.Estimate.ofMedian(9, 10.5, 13)));
+        assertEquals("higher", Conditions.against(base, lab.loopback.measure.Estimate.ofMedian(13, 14, 15)));
+    }
+
+    @Test
+    void ruleCountsComeFromTheEnvironmentOrTheDefault() {
+        assertEquals(List.of(0, 10, 100, 1000), NetfilterRules.ruleCounts(null));
+        assertEquals(List.of(0, 5, 50), NetfilterRules.ruleCounts("5, 50, 5"));
+        var e = assertThrows(IllegalArgumentException.class, () -> NetfilterRules.ruleCounts("10,lots"));
+        assertTrue(e.getMessage().contains("'lots'") && e.getMessage().contains("0..100000"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> NetfilterRules.ruleCounts("-1"));
+    }
+
+    @Test
+    void checksumSysctlsAreFoundByName(@TempDir Path root) throws IOException {
+        Files.createDirectories(root.resolve("net/netfilter"));
+        Files.writeString(root.resolve("net/netfilter/nf_conntrack_checksum"), "1\n");
+        Files.writeString(root.resolve("net/netfilter/nf_conntrack_max"), "65536\n");
+        var found = ChecksumSetting.checksumSysctls(root);
+        assertEquals(List.of(new ChecksumSetting.Setting("net.netfilter.nf_conntrack_checksum", "1")), found);
+        assertTrue(ChecksumSetting.checksumSysctls(root.resolve("absent")).isEmpty());
+    }
+
+    @Test
+    void optionsAndVethRules() {
+        var lo = new VethVersusLo.Latency("lo", 64, 100, 10, 20, 30);
+        assertEquals(Verdict.SUPPORTED, VethVersusLo.judgeVeth(row("veth", "lower", 1), lo, lo));
+        assertEquals(Verdict.SUPPORTED, VethVersusLo.judgeVeth(row("veth", "within noise", 1), lo, new VethVersusLo.Latency("veth", 64, 100, 12, 20, 30)));
+        assertEquals(Verdict.REFUTED, VethVersusLo.judgeVeth(row("veth", "within noise", 1), lo, new VethVersusLo.Latency("veth", 64, 100, 10.5, 20, 30)));
+        VethOptions.Row one = new VethOptions.Row("lo", "defaults", "-", 10, 9, 11, 1.0, 20, 30, 100);
+        assertEquals(Verdict.REFUTED, VethOptions.judge(List.of(one, new VethOptions.Row("lo", "TCP_CORK", "1", 10, 9, 11, 1.0, 20, 30, 100))));
+        assertEquals(Verdict.SUPPORTED, VethOptions.judge(List.of(one, new VethOptions.Row("lo", "TCP_CORK", "1", 10, 9, 11, 0.2, 20, 30, 100))));
+        assertEquals(Verdict.NOT_TESTABLE_HERE, VethOptions.judge(List.of(new VethOptions.Row("lo", "defaults", "-", 10, 9, 11, Double.NaN, 20, 30, 100))));
+    }
+
+    @Test
+    void anotherUidReachingTcpRefutesUnixDomainSecurity() {
+        var tcp = new AccessCheck.Attempt("TCP 127.0.0.1", "none", true, "", true, 0xffffffffL, 0, false);
+        var unix = new AccessCheck.Attempt("AF_UNIX in a 0700 directory", "0700", false, "EACCES", false, -1, 0, false);
+        assertEquals(Verdict.REFUTED, OtherUidAccess.judge(new AccessCheck.Result(65534, 65534, "Uid: 65534", List.of(tcp, unix))));
+        var refused = new AccessCheck.Attempt("TCP 127.0.0.1", "none", false, "EACCES", false, -1, 0, false);
+        assertEquals(Verdict.SUPPORTED, OtherUidAccess.judge(new AccessCheck.Result(65534, 65534, "Uid: 65534", List.of(refused, unix))));
+    }
+}
