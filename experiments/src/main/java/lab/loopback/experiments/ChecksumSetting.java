@@ -78,8 +78,8 @@ public final class ChecksumSetting implements Experiment {
             var data = cap.segments().stream().filter(s -> (s.srcPort() == port.get() || s.dstPort() == port.get()) && s.protocol() == 6 && s.payloadLength() > 0 && !s.outgoing()).toList();
             long valid = data.stream().filter(LoCapture.Segment::l4ChecksumValid).count(), ipValid = data.stream().filter(LoCapture.Segment::ipChecksumValid).count();
             validShare = data.isEmpty() ? Double.NaN : valid / (double) data.size();
-            ev.add(String.format("captured data segments on lo: %d; TCP checksum field valid in %d (%s), IPv4 header checksum valid in %d",
-                    data.size(), valid, valid == 0 ? "the field holds only the pseudo-header seed: the payload checksum is never computed (CHECKSUM_PARTIAL, nobody completes it)" : "computed", ipValid));
+            ev.add(String.format("captured data segments on lo: %d (%d frames dropped by the capture socket); TCP checksum field valid in %d (%s), IPv4 header checksum valid in %d",
+                    data.size(), cap.dropped(), valid, valid == 0 ? "the field holds only the pseudo-header seed: the payload checksum is never computed (CHECKSUM_PARTIAL, nobody completes it)" : "computed", ipValid));
         } else {
             ev.add("capture not run: " + why);
         }

@@ -66,7 +66,8 @@ public final class MtuAndSegments implements Experiment {
             int largest = data.stream().mapToInt(LoCapture.Segment::ipLength).max().orElse(0);
             long fragmented = data.stream().filter(LoCapture.Segment::fragment).count();
             facts.add(new Fact("captured data segments / largest IP packet / IP fragments", data.size() + " / " + largest + " B / " + fragmented));
-            ev.add(String.format("captured: %d data segments of a 1 MiB transfer, the largest IP packet %d B (≤ MTU %d), %d IP fragments", data.size(), largest, mtu, fragmented));
+            ev.add(String.format("captured: %d data segments of a 1 MiB transfer, the largest IP packet %d B (≤ MTU %d), %d IP fragments; %d frames dropped by the capture socket",
+                    data.size(), largest, mtu, fragmented, cap.dropped()));
             try (NetNamespace ns = NetNamespace.create()) {
                 ctx.progress("a " + DATAGRAM + "-byte UDP datagram over lo at MTU " + mtu + " and 1500 (private namespace)");
                 frags.add(UdpFragments.send(ns, mtu, DATAGRAM));

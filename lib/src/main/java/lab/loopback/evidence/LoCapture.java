@@ -18,7 +18,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * What a root process sees on lo: an AF_PACKET capture (as tcpdump's) running on its own thread while an
  * action makes traffic. Frames of other ports are counted and dropped unread; for the chosen port each IPv4
  * frame is parsed (lengths, fragment bits, both checksums recomputed) and searched for a marker. Bounded by
- * frame count and time.
+ * frame count and time; frames the kernel dropped for want of buffer are counted, not hidden.
  */
 public final class LoCapture {
     public static final int MAX_FRAMES = 20_000;
@@ -30,7 +30,7 @@ public final class LoCapture {
                           boolean ipChecksumValid, boolean l4ChecksumValid, int payloadLength, boolean markerFound) {}
 
     /** The watched frames, and how many frames of anything else went by. */
-    public record Capture(List<Segment> segments, long framesOfOthers, boolean truncatedAtMax) {
+    public record Capture(List<Segment> segments, long framesOfOthers, boolean truncatedAtMax, long dropped) {
         public boolean markerSeen() {
             return segments.stream().anyMatch(Segment::markerFound);
         }
@@ -54,7 +54,7 @@ public final class LoCapture {
      */
     public static Capture during(Supplier<PacketSocket> open, int port, byte[] marker, Runnable action) {
         List<Segment> kept = new ArrayList<>();
-        long[] others = {0};
+        long[] others = {0}, dropped = {0};
         AtomicBoolean stop = new AtomicBoolean();
         try (PacketSocket s = open.get()) {
             Thread t = Thread.ofPlatform().name("lo-capture").start(() -> {
@@ -92,13 +92,14 @@ public final class LoCapture {
                 stop.set(true);
                 try {
                     t.join(30_000);
+                    dropped[0] = s.drops();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
         }
         synchronized (kept) {
-            return new Capture(List.copyOf(kept), others[0], kept.size() >= MAX_FRAMES);
+            return new Capture(List.copyOf(kept), others[0], kept.size() >= MAX_FRAMES, dropped[0]);
         }
     }
 

@@ -26,6 +26,9 @@ public final class PacketSocket implements AutoCloseable {
     public static final int AF_PACKET = 17, SOCK_RAW = 3, ETH_P_ALL = 0x0003;
     /** sll_pkttype: the frame was sent by this host (an interface's outgoing copy). */
     public static final int PACKET_OUTGOING = 4;
+    static final int SOL_PACKET = 263, PACKET_STATISTICS = 6, SO_RCVBUFFORCE = 33;
+    /** lo frames are up to 64 KiB: the default receive buffer (~208 KiB) holds three of them. */
+    static final int RECEIVE_BUFFER = 64 << 20;
     static final int SOCKADDR_LL = 20;
     private static final MethodHandle RECVFROM = Libc.bind("recvfrom",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
@@ -48,6 +51,11 @@ public final class PacketSocket implements AutoCloseable {
             ll.set(JAVA_SHORT, 0, (short) AF_PACKET);
             ll.set(JAVA_SHORT_UNALIGNED, 2, (short) htons(ETH_P_ALL));
             ll.set(JAVA_INT, 4, index);
+            try {
+                Libc.setsockoptInt(fd, Net.SOL_SOCKET, SO_RCVBUFFORCE, RECEIVE_BUFFER);
+            } catch (ErrnoException e) {
+                Libc.setsockoptInt(fd, Net.SOL_SOCKET, Net.SO_RCVBUF, RECEIVE_BUFFER); // capped by net.core.rmem_max
+            }
             Libc.bind(fd, ll, SOCKADDR_LL);
             return s;
         } catch (RuntimeException e) {
@@ -81,6 +89,15 @@ public final class PacketSocket implements AutoCloseable {
             return r;
         } catch (Throwable t) {
             throw Libc.rethrow(t);
+        }
+    }
+
+    /** Frames the kernel dropped for this socket since the last call (PACKET_STATISTICS; reading resets it). */
+    public long drops() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(8, 4);
+            Libc.getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, st, a.allocateFrom(JAVA_INT, 8));
+            return Integer.toUnsignedLong(st.get(JAVA_INT, 4));
         }
     }
 

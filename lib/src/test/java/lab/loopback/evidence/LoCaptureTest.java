@@ -38,7 +38,7 @@ class LoCaptureTest {
     private static LoCapture.Capture capture(byte[] marker, Runnable action, AtomicInteger port) {
         LoCapture.Capture all = LoCapture.during(() -> PacketSocket.open("lo"), 0, marker, action);
         int p = port.get();
-        return new LoCapture.Capture(all.segments().stream().filter(s -> s.srcPort() == p || s.dstPort() == p).toList(), 0, all.truncatedAtMax());
+        return new LoCapture.Capture(all.segments().stream().filter(s -> s.srcPort() == p || s.dstPort() == p).toList(), 0, all.truncatedAtMax(), all.dropped());
     }
 
     @Test
