@@ -63,8 +63,11 @@ public final class CongestionModules implements Experiment {
         for (int i = 0; i < usable.size(); i++) {
             String cc = usable.get(i);
             ctx.progress("traced transfer with " + cc);
-            copies.add(Conditions.copies(TracedStream.run(ctx.tracefs(), ctx.receiverPort(), WRITE, p.tracedBytes, 60, s -> set(s, cc))));
-            details.add(cc.equals(def) ? "the host's default" : "set per socket");
+            TracedStream.Result r = TracedStream.run(ctx.tracefs(), ctx.receiverPort(), WRITE, p.tracedBytes, 60, s -> set(s, cc));
+            copies.add(Conditions.copies(r));
+            var info = r.sender();
+            details.add(String.format("%s; TCP_INFO at the end of the traced transfer: cwnd %d segments, rtt %d µs, delivery rate %.1f Gbit/s",
+                    cc.equals(def) ? "the host's default" : "set per socket", info.sndCwnd(), info.rttMicros(), info.deliveryRate() * 8 / 1e9));
             algs.add(new Algorithm(cc, cc.equals(def), readBack[i]));
         }
         List<Conditions.Summary> rows = Conditions.summarize(trials, usable, copies, details);
