@@ -69,11 +69,21 @@ final class Conditions {
      * path stayed but a condition made it measurably slower; REFUTED when neither moved.
      */
     static Verdict degradeVerdict(List<Summary> rows) {
+        return degradeVerdict(rows, false);
+    }
+
+    /**
+     * As {@link #degradeVerdict(List)}; with {@code baselineIsACondition} (the baseline is itself one of the things
+     * the claim blames, as the default congestion-control module is) a condition measurably faster than the
+     * baseline counts as a slowdown of the baseline.
+     */
+    static Verdict degradeVerdict(List<Summary> rows, boolean baselineIsACondition) {
         Summary base = rows.getFirst();
         boolean pathChanged = rows.stream().anyMatch(r -> !Double.isNaN(r.receiveCopiesPerByte()) && !Double.isNaN(base.receiveCopiesPerByte())
                 && Math.abs(r.receiveCopiesPerByte() - base.receiveCopiesPerByte()) > SAME_COPIES);
         if (pathChanged) return Verdict.SUPPORTED;
-        return rows.stream().anyMatch(r -> r.againstBaseline().equals("lower")) ? Verdict.PARTLY_TRUE : Verdict.REFUTED;
+        return rows.stream().anyMatch(r -> r.againstBaseline().equals("lower") || baselineIsACondition && r.againstBaseline().equals("higher"))
+                ? Verdict.PARTLY_TRUE : Verdict.REFUTED;
     }
 
     static String rule() {
@@ -95,12 +105,15 @@ final class Conditions {
     /** The verdict sentence for a degrade claim, following the computed verdict. */
     static String summary(Verdict v, List<Summary> rows, String what) {
         Summary base = rows.getFirst();
-        String copies = Double.isNaN(base.receiveCopiesPerByte()) ? "copies not traced"
-                : String.format("the receiver copies %.2f of every byte under every condition", base.receiveCopiesPerByte());
         double worst = rows.stream().mapToDouble(Summary::ratioToBaseline).min().orElse(1);
+        if (rows.stream().anyMatch(r -> Double.isNaN(r.receiveCopiesPerByte()))) {
+            return String.format("%s %s (lowest %.2f× the baseline); the copy path could not be traced here (tracefs unavailable), so whether it changed is not shown.",
+                    what, v == Verdict.PARTLY_TRUE ? "made transfers measurably slower" : "moved the throughput no further than noise", worst);
+        }
+        String copies = String.format("the receiver copies %.2f of every byte under every condition", base.receiveCopiesPerByte());
         return switch (v) {
             case SUPPORTED -> what + " changed the copy evidence (table): a different data path.";
-            case PARTLY_TRUE -> String.format("%s made transfers slower (down to %.2f× the baseline) but did not switch paths: %s, baseline included — there is no copy-free path to fall from.",
+            case PARTLY_TRUE -> String.format("%s changed throughput (down to %.2f× the baseline) but did not switch paths: %s, baseline included — there is no copy-free path to fall from.",
                     what, worst, copies);
             default -> String.format("%s moved neither the path nor the throughput beyond noise (lowest %.2f× the baseline): %s.", what, worst, copies);
         };

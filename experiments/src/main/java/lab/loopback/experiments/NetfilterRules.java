@@ -81,8 +81,9 @@ public final class NetfilterRules implements Experiment {
                 TracedStream.Result r = TracedStream.run(ctx.tracefs(), route, WRITE, p.tracedBytes, 60, s -> { });
                 String listing = Nft.list(ns);
                 copies.add(Conditions.copies(r));
-                details.add(String.format("%d rules in the chain, its final counter saw %d packets of %d segments", Nft.ruleCount(listing) - 1,
-                        Nft.lastCounterPackets(listing), r.segments()));
+                // the rule set was loaded just before this traced run, so the counter covers its warm-up, untraced and traced transfers
+                details.add(String.format("%d rules in the chain; its final counter passed %d packets over this count's warm-up, untraced and traced transfers",
+                        Nft.ruleCount(listing) - 1, Nft.lastCounterPackets(listing)));
             }
         }
         List<Conditions.Summary> rows = Conditions.summarize(trials, names, copies, details);

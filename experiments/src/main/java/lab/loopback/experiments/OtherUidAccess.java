@@ -56,8 +56,9 @@ public final class OtherUidAccess implements Experiment {
         var tcp = r.of("TCP 127.0.0.1");
         var closed = r.of("AF_UNIX in a 0700 directory");
         o.verdict(KernelEvidence.verdict(ctx.claim("SEC-2"), v, v == Verdict.REFUTED
-                ? String.format("A loopback TCP socket has no Unix-domain security: uid %d connected to 127.0.0.1 and the listener learned nothing of who it was (SO_PEERCRED uid -1)%s. "
+                ? String.format("A loopback TCP socket has no Unix-domain security: uid %d connected to 127.0.0.1 and %s%s. "
                         + "Only an AF_UNIX socket has file permissions and SO_PEERCRED.", AccessCheck.NOBODY,
+                        tcp.peerKnown() ? "SO_PEERCRED reported uid " + tcp.peerUid() : "the listener learned nothing of who it was (SO_PEERCRED uid -1)",
                         closed.connected() ? "" : ", while the 0700 directory kept it from the AF_UNIX socket (" + closed.error() + ")")
                 : "The other uid could not connect to the TCP loopback listener here (" + tcp.error() + ").",
                 tcp.connected() ? 1.0 : 0.0, 0.0, "another uid's TCP loopback connection accepted (1) or not (0)", ev, ctx));

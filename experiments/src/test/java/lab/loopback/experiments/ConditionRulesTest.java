@@ -26,6 +26,14 @@ class ConditionRulesTest {
         assertEquals(Verdict.PARTLY_TRUE, Conditions.degradeVerdict(List.of(row("base", "baseline", 1.0), row("x", "lower", 1.0))));
         assertEquals(Verdict.SUPPORTED, Conditions.degradeVerdict(List.of(row("base", "baseline", 0.0), row("x", "within noise", 1.0))));
         assertEquals(Verdict.REFUTED, Conditions.degradeVerdict(List.of(row("base", "baseline", Double.NaN), row("x", "within noise", Double.NaN))));
+        // when the baseline is itself a blamed condition (the default congestion module), a faster condition means a slower baseline
+        assertEquals(Verdict.REFUTED, Conditions.degradeVerdict(List.of(row("base", "baseline", 1.0), row("y", "higher", 1.0)), false));
+        assertEquals(Verdict.PARTLY_TRUE, Conditions.degradeVerdict(List.of(row("base", "baseline", 1.0), row("y", "higher", 1.0)), true));
+        // without traced copies the sentence must not claim anything about the path
+        String untraced = Conditions.summary(Verdict.REFUTED, List.of(row("base", "baseline", Double.NaN), row("x", "within noise", Double.NaN)), "X");
+        assertTrue(untraced.contains("could not be traced") && !untraced.contains("did not switch"), untraced);
+        String traced = Conditions.summary(Verdict.PARTLY_TRUE, List.of(row("base", "baseline", 1.0), row("x", "lower", 1.0)), "X");
+        assertTrue(traced.contains("copies 1.00"), traced);
         var base = lab.loopback.measure.Estimate.ofMedian(10, 11, 12);
         assertEquals("lower", Conditions.against(base, lab.loopback.measure.Estimate.ofMedian(5, 6, 7)));
         assertEquals("within noise", Conditions.against(base, lab.loopback.measure.Estimate.ofMedian(9, 10.5, 13)));

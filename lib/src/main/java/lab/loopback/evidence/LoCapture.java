@@ -75,8 +75,10 @@ public final class LoCapture {
                             continue;
                         }
                         lastFrame = System.nanoTime();
-                        Segment seg = parse(buf.asSlice(0, Math.min(n, SNAP)), s.lastPacketType() == PacketSocket.PACKET_OUTGOING, marker);
-                        if (seg != null && (port == 0 || seg.srcPort() == port || seg.dstPort() == port)) {
+                        MemorySegment frame = buf.asSlice(0, Math.min(n, SNAP));
+                        // other users' frames: only their ports are looked at, nothing else is parsed or searched
+                        Segment seg = port == 0 || hasPort(frame, port) ? parse(frame, s.lastPacketType() == PacketSocket.PACKET_OUTGOING, marker) : null;
+                        if (seg != null) {
                             synchronized (kept) {
                                 kept.add(seg);
                             }
@@ -101,6 +103,14 @@ public final class LoCapture {
         synchronized (kept) {
             return new Capture(List.copyOf(kept), others[0], kept.size() >= MAX_FRAMES, dropped[0]);
         }
+    }
+
+    /** Whether an Ethernet-framed IPv4 TCP/UDP packet (first fragment) has {@code port} as source or destination. */
+    static boolean hasPort(MemorySegment f, int port) {
+        if (f.byteSize() < 14 + 20 + 4 || u16(f, 12) != 0x0800) return false;
+        int ihl = (u8(f, 14) & 0x0f) * 4, proto = u8(f, 14 + 9);
+        if ((proto != 6 && proto != 17) || (u16(f, 14 + 6) & 0x1fff) != 0 || 14 + ihl + 4 > f.byteSize()) return false;
+        return u16(f, 14 + ihl) == port || u16(f, 14 + ihl + 2) == port;
     }
 
     /** Parses an Ethernet-framed IPv4 packet (lo frames carry a zeroed 14-byte Ethernet header); null for anything else. */

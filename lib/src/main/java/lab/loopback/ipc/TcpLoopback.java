@@ -16,22 +16,7 @@ public final class TcpLoopback implements StreamTransport {
     public Listener listen(String bindSpec) {
         int port = bindSpec == null || bindSpec.isBlank() ? 0 : parsePort(bindSpec);
         TcpSocket s = TcpSocket.listen(SockAddrIn.loopback(port), 16);
-        return new Listener() {
-            @Override
-            public String address() {
-                return s.localAddress().toString();
-            }
-
-            @Override
-            public Connection accept() {
-                return s.accept();
-            }
-
-            @Override
-            public void close() {
-                s.close();
-            }
-        };
+        return s.asListener();
     }
 
     @Override

@@ -34,22 +34,7 @@ public final class TcpNetns implements StreamTransport {
             throw new IllegalStateException("refusing to listen on " + at + ": this process is not inside a workbench network namespace (/run/netns/llab-*)");
         }
         TcpSocket s = TcpSocket.listen(at, 16);
-        return new Listener() {
-            @Override
-            public String address() {
-                return s.localAddress().toString();
-            }
-
-            @Override
-            public Connection accept() {
-                return s.accept();
-            }
-
-            @Override
-            public void close() {
-                s.close();
-            }
-        };
+        return s.asListener();
     }
 
     @Override

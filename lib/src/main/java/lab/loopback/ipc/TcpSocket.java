@@ -1,6 +1,5 @@
 package lab.loopback.ipc;
 
-import lab.loopback.sys.ErrnoException;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
 import lab.loopback.sys.SockAddrIn;
@@ -12,12 +11,9 @@ import java.lang.foreign.MemorySegment;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /** An AF_INET stream socket on a raw descriptor, made and used only through {@link Libc}. */
-public final class TcpSocket implements Connection {
-    private final int fd;
-    private boolean closed;
-
+public final class TcpSocket extends SocketConnection {
     private TcpSocket(int fd) {
-        this.fd = fd;
+        super(fd);
     }
 
     public static TcpSocket open() {
@@ -47,6 +43,26 @@ public final class TcpSocket implements Connection {
             s.close();
             throw e;
         }
+    }
+
+    /** This listening socket as a transport {@link Listener} (closing it closes the socket). */
+    public Listener asListener() {
+        return new Listener() {
+            @Override
+            public String address() {
+                return localAddress().toString();
+            }
+
+            @Override
+            public Connection accept() {
+                return TcpSocket.this.accept();
+            }
+
+            @Override
+            public void close() {
+                TcpSocket.this.close();
+            }
+        };
     }
 
     public TcpSocket accept() {
@@ -99,38 +115,6 @@ public final class TcpSocket implements Connection {
             MemorySegment len = a.allocateFrom(JAVA_INT, 16);
             Libc.getsockopt(fd, Net.IPPROTO_TCP, Net.TCP_CONGESTION, v, len);
             return v.getString(0, java.nio.charset.StandardCharsets.US_ASCII);
-        }
-    }
-
-    @Override
-    public long read(MemorySegment buf, long len) {
-        return Libc.read(fd, buf, len);
-    }
-
-    /** send(MSG_NOSIGNAL): a vanished peer is an EPIPE error here, never a SIGPIPE. */
-    @Override
-    public long write(MemorySegment buf, long len) {
-        return Libc.send(fd, buf, len, Net.MSG_NOSIGNAL);
-    }
-
-    @Override
-    public void shutdownOutput() {
-        Libc.shutdown(fd, Net.SHUT_WR);
-    }
-
-    @Override
-    public int fd() {
-        return fd;
-    }
-
-    @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
-        try {
-            Libc.close(fd);
-        } catch (ErrnoException ignored) {
-            // the descriptor is gone either way; nothing a caller could do
         }
     }
 }

@@ -1,21 +1,16 @@
 package lab.loopback.ipc;
 
-import lab.loopback.sys.ErrnoException;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
 import lab.loopback.sys.PeerCred;
 import lab.loopback.sys.SockAddrUn;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 
 /** An AF_UNIX stream socket bound to or connected to a filesystem path, through {@link Libc}. */
-public final class UnixSocket implements Connection {
-    private final int fd;
-    private boolean closed;
-
+public final class UnixSocket extends SocketConnection {
     private UnixSocket(int fd) {
-        this.fd = fd;
+        super(fd);
     }
 
     /** socket + bind + listen; the descriptor is closed again if a step fails. The path must not exist yet. */
@@ -49,36 +44,5 @@ public final class UnixSocket implements Connection {
     /** The connecting process's pid, uid and gid as the kernel recorded them at connect(). */
     public PeerCred peerCred() {
         return PeerCred.of(fd);
-    }
-
-    @Override
-    public long read(MemorySegment buf, long len) {
-        return Libc.read(fd, buf, len);
-    }
-
-    @Override
-    public long write(MemorySegment buf, long len) {
-        return Libc.send(fd, buf, len, Net.MSG_NOSIGNAL);
-    }
-
-    @Override
-    public void shutdownOutput() {
-        Libc.shutdown(fd, Net.SHUT_WR);
-    }
-
-    @Override
-    public int fd() {
-        return fd;
-    }
-
-    @Override
-    public void close() {
-        if (closed) return;
-        closed = true;
-        try {
-            Libc.close(fd);
-        } catch (ErrnoException ignored) {
-            // gone either way
-        }
     }
 }

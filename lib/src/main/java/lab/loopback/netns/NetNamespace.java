@@ -106,11 +106,6 @@ public final class NetNamespace implements AutoCloseable {
         }
     }
 
-    /** Reads a file of this namespace's /proc/net or /proc/sys/net view, e.g. "net/snmp", through a thread inside it. */
-    public String procFile(String relative) {
-        return call(() -> Files.readString(Path.of("/proc/thread-self", relative)));
-    }
-
     /** Kills every process still inside, then deletes the namespace; safe to call twice. */
     @Override
     public void close() {

@@ -46,11 +46,4 @@ public final class ThreadCredentials {
             return "unreadable: " + e.getMessage();
         }
     }
-
-    /** The effective uid of this thread (from /proc/thread-self/status). */
-    public static long effectiveUid() {
-        String d = describeThread();
-        String[] f = d.substring(d.indexOf("Uid:") + 4).strip().split("[ ;]+");
-        return Long.parseLong(f[1]);
-    }
 }

@@ -67,6 +67,8 @@ class LoCaptureTest {
         assertEquals(5001, seg.dstPort());
         assertEquals(4, seg.payloadLength());
         assertTrue(seg.ipChecksumValid() && seg.l4ChecksumValid() && seg.markerFound());
+        assertTrue(LoCapture.hasPort(s, 5000) && LoCapture.hasPort(s, 5001));
+        assertFalse(LoCapture.hasPort(s, 5002), "another port's frame is not parsed at all");
         f[43] ^= 1; // one flipped payload bit breaks the UDP checksum only
         LoCapture.Segment bad = LoCapture.parse(s, false, null);
         assertTrue(bad.ipChecksumValid());
