@@ -10,9 +10,11 @@ import java.util.Locale;
  * {@code trialMaxBytes}.
  */
 public enum Profile {
-    QUICK(1, 3, 0.25, 4L << 30, List.of(4096, 65536, 131072, 1 << 20, 4 << 20), 1, 0, 1, 0.05, 64L << 20, 16L << 20, 300),
+    QUICK(1, 3, 0.25, 4L << 30, List.of(4096, 65536, 131072, 1 << 20, 4 << 20), 1, 0, 1, 0.05, 64L << 20, 16L << 20, 300,
+            List.of(64, 4096, 65536, 4 << 20), 0.2, 20_000),
     STANDARD(2, 10, 2.0, 64L << 30,
-            List.of(1024, 4096, 16384, 65536, 131072, 262144, 1 << 20, 4 << 20), 3, 1, 5, 0.3, 256L << 20, 128L << 20, 3000);
+            List.of(1024, 4096, 16384, 65536, 131072, 262144, 1 << 20, 4 << 20), 3, 1, 5, 0.3, 256L << 20, 128L << 20, 3000,
+            List.of(64, 512, 4096, 16384, 65536, 262144, 1 << 20, 4 << 20), 1.0, 200_000);
 
     public final int warmups;
     public final int trials;
@@ -29,10 +31,15 @@ public enum Profile {
     public final long tracedBytes;
     /** Small writes timed one by one for the wake-up distribution (PATH-2). */
     public final int wakeupMessages;
+    /** Message sizes of the IPC shootout (IPC-1), for both the stream and the ping-pong runner. */
+    public final List<Integer> ipcSizes;
+    /** Measuring time of one ping-pong trial, and its round-trip bound. */
+    public final double pingPongSeconds;
+    public final int pingPongRoundTrips;
 
     Profile(int warmups, int trials, double trialSeconds, long trialMaxBytes, List<Integer> writeSizes,
             int iperf3Seconds, int iperf3OmitSeconds, int iperf3Runs, double memcpySecondsPerSize, long memcpyLargest,
-            long tracedBytes, int wakeupMessages) {
+            long tracedBytes, int wakeupMessages, List<Integer> ipcSizes, double pingPongSeconds, int pingPongRoundTrips) {
         this.warmups = warmups;
         this.trials = trials;
         this.trialSeconds = trialSeconds;
@@ -45,6 +52,9 @@ public enum Profile {
         this.memcpyLargest = memcpyLargest;
         this.tracedBytes = tracedBytes;
         this.wakeupMessages = wakeupMessages;
+        this.ipcSizes = ipcSizes;
+        this.pingPongSeconds = pingPongSeconds;
+        this.pingPongRoundTrips = pingPongRoundTrips;
     }
 
     public String id() {

@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
  * It exits when stdin closes, and after {@code maxSeconds} in any case.
  */
 public final class StreamReceiverMain {
+    private static volatile Listener open;
+
     private StreamReceiverMain() {}
 
     public static void main(String[] args) throws Exception {
@@ -35,6 +37,8 @@ public final class StreamReceiverMain {
             try {
                 Thread.sleep(maxSeconds * 1000);
                 System.err.println("receiver: lifetime of " + maxSeconds + " s reached, exiting");
+                Listener l = open;
+                if (l != null) l.close(); // halt() skips shutdown hooks; the listener's files must not outlive us
                 Runtime.getRuntime().halt(3);
             } catch (InterruptedException ignored) {
                 // normal end
@@ -43,6 +47,7 @@ public final class StreamReceiverMain {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try (Listener listener = transport.listen(args[1])) {
+            open = listener;
             out.println("READY " + listener.address());
             String line;
             while ((line = in.readLine()) != null) {

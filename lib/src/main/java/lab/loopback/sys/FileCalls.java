@@ -35,6 +35,8 @@ public final class FileCalls {
     private static final MethodHandle MUNMAP = Libc.bind("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle FADVISE = Libc.bind("posix_fadvise", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle MINCORE = Libc.bind("mincore", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle MKFIFO = Libc.bind("mkfifo", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle FALLOCATE = Libc.bind("posix_fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle FSYNC = Libc.bind("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     private FileCalls() {}
@@ -151,6 +153,31 @@ public final class FileCalls {
         try {
             int r = (int) FSYNC.invokeExact(slot, fd);
             if (r < 0) throw new ErrnoException("fsync(" + fd + ")", Libc.errno(slot));
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** mkfifo(3): a named pipe at {@code path} with permission bits {@code mode}. */
+    public static void mkfifo(String path, int mode) {
+        MemorySegment slot = Libc.errnoSlot();
+        try (Arena a = Arena.ofConfined()) {
+            int r = (int) MKFIFO.invokeExact(slot, a.allocateFrom(path), mode);
+            if (r < 0) throw new ErrnoException("mkfifo(" + path + ")", Libc.errno(slot));
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /**
+     * posix_fallocate(3): reserves the blocks now, so a full tmpfs is an ENOSPC error here rather than a SIGBUS
+     * at the first touch of a mapped page. It returns the error number itself rather than setting errno.
+     */
+    public static void posixFallocate(int fd, long len) {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            int r = (int) FALLOCATE.invokeExact(slot, fd, 0L, len);
+            if (r != 0) throw new ErrnoException("posix_fallocate(" + fd + ", " + len + " bytes)", r);
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }

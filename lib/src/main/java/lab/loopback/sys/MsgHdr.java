@@ -50,6 +50,11 @@ public final class MsgHdr {
         hdr.set(JAVA_INT, FLAGS_OFFSET, 0);
     }
 
+    /** The control buffer, for a sender that writes its own cmsghdr. */
+    public MemorySegment control() {
+        return control;
+    }
+
     public MemorySegment segment() {
         return hdr;
     }

@@ -1,0 +1,112 @@
+package lab.loopback.echo;
+
+import lab.loopback.ipc.Connection;
+import lab.loopback.ipc.StreamTransport;
+import lab.loopback.ipc.Transports;
+import lab.loopback.ipc.WaitMode;
+import lab.loopback.measure.ChildJvm;
+import lab.loopback.measure.Profile;
+import lab.loopback.measure.ThreadCpu;
+import lab.loopback.measure.ThreadSwitches;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Request/response over any {@link StreamTransport}: an RPC-style echo server in its own JVM ({@link EchoServerMain}
+ * {@code rpc}: each request is read whole, then answered with the same bytes), and closed-loop clients here, one request in flight, every answer verified, latency in
+ * an HdrHistogram ({@link EchoClients#stream}). Each trial is a fresh connection with its own warm-up round trips;
+ * TCP underneath gets TCP_NODELAY on both ends, as every latency-minded RPC stack sets it. Both ends wait for
+ * data the same way ({@link WaitMode}).
+ */
+public final class PingPong implements AutoCloseable {
+    /** Warm-up round trips at the start of every trial, before its histogram starts. */
+    static final int WARMUP_ROUND_TRIPS = 200;
+
+    /**
+     * One trial: the latency distribution, and per round trip the client thread's voluntary context switches (it
+     * went to sleep) and its CPU time, both from the kernel's accounting of the thread.
+     */
+    public record Trial(String transport, String waitMode, int size, String phase, int index, EchoStats stats,
+                        double sleepsPerRoundTrip, double clientCpuMicrosPerRoundTrip) {}
+
+    private final StreamTransport transport;
+    private final ChildJvm server;
+    private final String address;
+    private final WaitMode wait;
+
+    private PingPong(StreamTransport transport, ChildJvm server, String address, WaitMode wait) {
+        this.transport = transport;
+        this.server = server;
+        this.address = address;
+        this.wait = wait;
+    }
+
+    /** An echo server over {@code transport} with blocking reads, alive at most {@code maxSeconds}. */
+    public static PingPong start(StreamTransport transport, long maxSeconds) {
+        return start(transport, "", maxSeconds, List.of(), WaitMode.BLOCKING);
+    }
+
+    /** As {@link #start(StreamTransport, long)}, bound per {@code bind}, behind {@code prefix}, both ends waiting per {@code wait}. */
+    public static PingPong start(StreamTransport transport, String bind, long maxSeconds, List<String> prefix, WaitMode wait) {
+        ChildJvm server = ChildJvm.start(EchoServerMain.class,
+                List.of("rpc", Long.toString(maxSeconds), transport.id(), bind == null || bind.isEmpty() ? "0" : bind, wait.name()), prefix);
+        try {
+            return new PingPong(transport, server, EchoClients.address(server), wait);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    public String address() {
+        return address;
+    }
+
+    public long serverPid() {
+        return server.pid();
+    }
+
+    /** One connection: warm-up round trips, then at most {@code roundTrips} timed ones within {@code seconds}. */
+    public Trial trial(int size, String phase, int index, int roundTrips, double seconds) {
+        try (Connection raw = transport.connect(address); Connection c = wait.apply(Transports.noDelay(raw))) {
+            announceSize(c, size);
+            ThreadSwitches s0 = ThreadSwitches.now();
+            ThreadCpu cpu0 = ThreadCpu.now();
+            EchoStats stats = EchoClients.stream(transport.id(), c, size, EchoClients.Framing.ONE_WRITE, WARMUP_ROUND_TRIPS, roundTrips, seconds);
+            ThreadCpu cpu = ThreadCpu.now().minus(cpu0);
+            ThreadSwitches s = ThreadSwitches.now().minus(s0);
+            // both counters span the warm-up too, so they are divided by every round trip made
+            long all = stats.roundTrips() + WARMUP_ROUND_TRIPS;
+            return new Trial(transport.id(), wait.name(), size, phase, index, stats,
+                    s.voluntary() < 0 ? Double.NaN : (double) s.voluntary() / all, cpu.totalNanos() / 1e3 / all);
+        }
+    }
+
+    /** The request size, once per connection, as the rpc server expects it (4 bytes, little-endian). */
+    private static void announceSize(Connection c, int size) {
+        if (size <= 0 || size > GrpcEcho.MAX_MESSAGE) throw new IllegalArgumentException("request size " + size + " B is outside 1 B .. " + GrpcEcho.MAX_MESSAGE + " B");
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment m = a.allocate(4);
+            m.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, size);
+            c.writeFully(m, 4);
+        }
+    }
+
+    /** The profile's warm-up trials, then its timed trials, at one size. */
+    public List<Trial> trials(int size, Profile p) {
+        List<Trial> out = new ArrayList<>();
+        for (int i = 0; i < p.warmups; i++) out.add(trial(size, "warmup", i, p.pingPongRoundTrips, p.pingPongSeconds));
+        for (int i = 0; i < p.trials; i++) out.add(trial(size, "timed", i, p.pingPongRoundTrips, p.pingPongSeconds));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

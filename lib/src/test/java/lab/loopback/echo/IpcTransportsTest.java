@@ -1,0 +1,88 @@
+package lab.loopback.echo;
+
+import lab.loopback.ipc.StreamTransport;
+import lab.loopback.ipc.Transports;
+import lab.loopback.measure.StreamRunner;
+import lab.loopback.measure.StreamTrial;
+import lab.loopback.uring.IoUringSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every IPC transport in both runners, peers in separate JVMs: a one-way stream whose every byte is checked,
+ * and verified request/response round trips, at sizes that force short reads and split messages. Afterwards no
+ * ring file, FIFO or rendezvous directory of the workbench is left behind.
+ */
+class IpcTransportsTest {
+    static final List<String> TRANSPORTS = Transports.IPC;
+    private static Set<String> before;
+
+    @BeforeAll
+    static void remember() throws IOException {
+        before = leftovers();
+    }
+
+    @AfterAll
+    static void nothingLeftBehind() throws IOException {
+        Set<String> now = leftovers();
+        now.removeAll(before);
+        assertEquals(Set.of(), now, "files the transports created and did not remove");
+    }
+
+    /** Workbench-made entries in /dev/shm and the temp dir. */
+    static Set<String> leftovers() throws IOException {
+        Set<String> out = new java.util.HashSet<>();
+        for (Path dir : List.of(Path.of("/dev/shm"), Path.of(System.getProperty("java.io.tmpdir")))) {
+            if (!Files.isDirectory(dir)) continue;
+            try (Stream<Path> s = Files.list(dir)) {
+                out.addAll(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("llab-")).collect(Collectors.toSet()));
+            }
+        }
+        return out;
+    }
+
+    private static StreamTransport transport(String id) {
+        if (id.equals("uring")) Assumptions.assumeTrue(IoUringSupport.check().available(), () -> "io_uring: " + IoUringSupport.check().reason());
+        return Transports.byId(id);
+    }
+
+    @ParameterizedTest
+    @FieldSource("TRANSPORTS")
+    void theStreamRunnerMovesVerifiedBytes(String id) {
+        try (StreamRunner r = StreamRunner.start(transport(id), "", 120)) {
+            for (int size : new int[] {1000, 1 << 20}) {
+                // 3 MiB + 5: not a multiple of any write, ring message or pipe page
+                StreamTrial t = StreamRunner.verified(r.trial(size, 30, (3L << 20) + 5, "timed", 0));
+                assertEquals((3L << 20) + 5, t.bytesSent(), id);
+                assertEquals(t.bytesSent(), t.bytesReceived(), id);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @FieldSource("TRANSPORTS")
+    void thePingPongRunnerVerifiesEveryAnswer(String id) {
+        try (PingPong p = PingPong.start(transport(id), 120)) {
+            for (int size : new int[] {64, 700_000}) {
+                PingPong.Trial t = p.trial(size, "timed", 0, 40, 30);
+                assertEquals(40, t.stats().roundTrips(), id + " at " + size + " B");
+                assertTrue(t.stats().p50Micros() > 0 && t.stats().maxMicros() >= t.stats().p99Micros(), id);
+                assertEquals(id, t.transport());
+            }
+        }
+    }
+}
