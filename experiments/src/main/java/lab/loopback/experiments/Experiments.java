@@ -12,7 +12,8 @@ public final class Experiments {
                 new ZeroCopyTechniques(), new SyscallsAndDelivery(), new CExampleExperiment(), new TriggerCopies(), new WakeUp(), new RouteLookups(), new StreamThroughput(), new IperfUnits(),
                 new IoUringProbe(), new IoUringSends(), new LoopbackDma(), new EchoShootout(),
                 new TlsCost(), new OtherUidAccess(), new MtuAndSegments(), new RoutesAndNat(),
-                new NetfilterRules(), new ChecksumSetting(), new CongestionModules(), new BlockingModes(), new VethVersusLo(), new VethOptions());
+                new NetfilterRules(), new ChecksumSetting(), new CongestionModules(), new BlockingModes(), new VethVersusLo(), new VethOptions(),
+                new IpcShootout(), new TcpSemantics(), new UnixVersusTcp());
     }
 
     /** The experiments needed to judge {@code claimIds}, each once. */

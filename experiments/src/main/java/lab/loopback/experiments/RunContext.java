@@ -97,6 +97,12 @@ public final class RunContext implements AutoCloseable {
         tracefs = null;
     }
 
+    /** What {@link #shared} measured under {@code key} earlier in this run, if anything. */
+    @SuppressWarnings("unchecked")
+    public synchronized <T> java.util.Optional<T> sharedIfPresent(String key) {
+        return java.util.Optional.ofNullable((T) shared.get(key));
+    }
+
     @SuppressWarnings("unchecked")
     public synchronized <T> T shared(String key, Supplier<T> measure) {
         Object v = shared.get(key);

@@ -66,7 +66,7 @@ public final class Iperf3 {
                     recv.path("bits_per_second").asDouble(), cpu.path("host_total").asDouble(),
                     cpu.path("remote_total").asDouble(), root.path("start").path("version").asText());
         } catch (IOException e) {
-            throw new IllegalStateException("iperf3 printed no JSON: " + abbreviate(json), e);
+            throw new IllegalStateException("iperf3 printed no JSON: " + ToolServer.abbreviate(json), e);
         }
     }
 
@@ -77,11 +77,11 @@ public final class Iperf3 {
             log = Files.createTempFile("loopback-lab-iperf3-", ".log");
             server = new ProcessBuilder("iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", Integer.toString(port))
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            awaitListening(server, port, log);
+            ToolServer.awaitListening("iperf3", server, port, log);
             Command c = Command.run(client, (seconds + 30) * 1000L);
             if (!c.ok()) {
                 throw new IllegalStateException("iperf3 client failed (exit " + c.exitCode() + "): "
-                        + abbreviate(c.stdout() + c.stderr()));
+                        + ToolServer.abbreviate(c.stdout() + c.stderr()));
             }
             return c;
         } catch (IOException e) {
@@ -99,34 +99,10 @@ public final class Iperf3 {
         }
     }
 
-    /** Waits for the server's LISTEN socket to appear in /proc/net/tcp (a probe connection would consume -1). */
-    private static void awaitListening(Process server, int port, Path log) throws IOException {
-        String needle = String.format(":%04X 00000000:0000 0A", port);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (Files.readString(Path.of("/proc/net/tcp")).contains(needle)) return;
-            if (!server.isAlive()) {
-                throw new IllegalStateException("iperf3 server exited at once: " + abbreviate(Files.readString(log)));
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        throw new IllegalStateException("iperf3 server did not listen on 127.0.0.1:" + port + " within 10 s");
-    }
-
     /** A port on 127.0.0.1 that nothing listens on now (the kernel picks it). */
     public static int freeLoopbackPort() {
         try (TcpSocket s = TcpSocket.listen(SockAddrIn.loopback(0), 1)) {
             return s.localAddress().port();
         }
-    }
-
-    private static String abbreviate(String s) {
-        String t = s.strip();
-        return t.length() > 600 ? t.substring(0, 600) + "…" : t;
     }
 }

@@ -1,0 +1,142 @@
+package lab.loopback.experiments;
+
+import lab.loopback.echo.PingPong;
+import lab.loopback.ipc.SharedMemoryRing;
+import lab.loopback.ipc.StreamTransport;
+import lab.loopback.ipc.Transports;
+import lab.loopback.measure.Estimate;
+import lab.loopback.measure.Profile;
+import lab.loopback.measure.StreamRunner;
+import lab.loopback.measure.StreamTrial;
+import lab.loopback.tools.Sockperf;
+import lab.loopback.uring.IoUringSupport;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The IPC shootout's measurements, shared by IPC-1, IPC-2 and MORE-2: for every transport (peers in separate
+ * processes, one harness) verified one-way throughput at each message size (the stream runner, message size =
+ * write and read size) and request/response latency (the ping-pong runner). A transport this host cannot offer
+ * is listed with the reason instead.
+ */
+final class IpcData {
+    static final String KEY = "ipc-shootout";
+
+    /** Throughput at one size: median and interval over the timed trials, and both peers' CPU per byte. */
+    public record Throughput(String transport, int size, double gbitPerSecond, double low, double high, double cpuNsPerByte,
+                             double writesPerMessage, int trials) {}
+
+    /** Round trips at one size: each percentile is the median over the timed trials; p50's interval too. */
+    public record Latency(String transport, int size, double p50Micros, double p50Low, double p50High, double p90Micros,
+                          double p99Micros, double p999Micros, double maxMicros, long roundTrips, double sleepsPerRoundTrip,
+                          double clientCpuMicrosPerRoundTrip) {}
+
+    /** sockperf's TCP round trip on 127.0.0.1 beside the Java ping-pong's, same size, same run. */
+    public record Reference(int size, double sockperfP50Micros, double sockperfP99Micros, double javaP50Micros, double javaOverSockperf, String tool) {}
+
+    record Result(List<Throughput> throughput, List<Latency> latency, Map<String, String> unavailable, List<Reference> references,
+                  String referenceMissing) {
+        Throughput stream(String transport, int size) {
+            return throughput.stream().filter(t -> t.transport().equals(transport) && t.size() == size).findFirst().orElse(null);
+        }
+
+        Latency trip(String transport, int size) {
+            return latency.stream().filter(t -> t.transport().equals(transport) && t.size() == size).findFirst().orElse(null);
+        }
+
+        List<Integer> sizes() {
+            return throughput.stream().map(Throughput::size).distinct().sorted().toList();
+        }
+
+        boolean has(String transport) {
+            return !unavailable.containsKey(transport) && throughput.stream().anyMatch(t -> t.transport().equals(transport));
+        }
+    }
+
+    private IpcData() {}
+
+    /** Every IPC transport, measured once per run. */
+    static Result all(RunContext ctx) {
+        return ctx.shared(KEY, () -> measure(ctx, Transports.IPC));
+    }
+
+    /** Why {@code id} cannot run on this host, or null. */
+    static String unavailable(String id) {
+        if (id.equals("uring")) {
+            IoUringSupport.Availability a = IoUringSupport.check();
+            return a.available() ? null : a.reason();
+        }
+        if (id.equals("shm")) return SharedMemoryRing.unavailable();
+        return null;
+    }
+
+    static Result measure(RunContext ctx, List<String> ids) {
+        Profile p = ctx.profile();
+        List<Throughput> tp = new ArrayList<>();
+        List<Latency> lat = new ArrayList<>();
+        Map<String, String> missing = new LinkedHashMap<>();
+        for (String id : ids) {
+            String why = unavailable(id);
+            if (why != null) {
+                missing.put(id, why);
+                continue;
+            }
+            StreamTransport t = Transports.byId(id);
+            try (StreamRunner r = StreamRunner.start(t, "", 900)) {
+                for (int size : p.ipcSizes) {
+                    ctx.progress("IPC stream over " + id + " at " + lab.loopback.measure.Bytes.human(size));
+                    tp.add(throughput(id, size, r.trials(size, p)));
+                }
+            }
+            try (PingPong pp = PingPong.start(t, 900)) {
+                for (int size : p.ipcSizes) {
+                    ctx.progress("IPC round trips over " + id + " at " + lab.loopback.measure.Bytes.human(size));
+                    lat.add(latency(id, size, pp.trials(size, p)));
+                }
+            }
+        }
+        List<Reference> refs = new ArrayList<>();
+        String refMissing = null;
+        if (!ids.contains("tcp-lo")) refMissing = "TCP over lo was not measured";
+        else if (!Sockperf.installed()) refMissing = "sockperf is not installed (Debian package sockperf)";
+        else {
+            for (int size : p.ipcSizes) {
+                if (size > 65000) continue; // sockperf's message limit
+                ctx.progress("sockperf ping-pong at " + size + " B (reference)");
+                Latency java = lat.stream().filter(l -> l.transport().equals("tcp-lo") && l.size() == size).findFirst().orElseThrow();
+                try {
+                    Sockperf.Result r = Sockperf.pingPong(Math.max(size, 14), p == Profile.QUICK ? 1 : 5, ctx.toolPort());
+                    refs.add(new Reference(size, r.p50Micros(), r.p99Micros(), java.p50Micros(), java.p50Micros() / r.p50Micros(), "sockperf " + r.version()));
+                } catch (RuntimeException e) {
+                    refMissing = "sockperf failed: " + e.getMessage();
+                }
+            }
+        }
+        return new Result(tp, lat, missing, refs, refMissing);
+    }
+
+    static Throughput throughput(String id, int size, List<StreamTrial> trials) {
+        List<StreamTrial> timed = trials.stream().filter(t -> t.phase().equals("timed")).toList();
+        Estimate e = Estimate.ofMedian(timed.stream().mapToDouble(StreamTrial::gbitPerSecond).toArray());
+        double cpu = Estimate.ofMedian(timed.stream().mapToDouble(StreamTrial::cpuNanosPerByte).toArray()).median();
+        double writes = timed.stream().mapToDouble(t -> t.writes() / ((double) t.bytesSent() / size)).average().orElse(Double.NaN);
+        return new Throughput(id, size, e.median(), e.low(), e.high(), cpu, writes, timed.size());
+    }
+
+    static Latency latency(String id, int size, List<PingPong.Trial> trials) {
+        List<PingPong.Trial> timed = trials.stream().filter(t -> t.phase().equals("timed")).toList();
+        Estimate p50 = Estimate.ofMedian(timed.stream().mapToDouble(t -> t.stats().p50Micros()).toArray());
+        return new Latency(id, size, p50.median(), p50.low(), p50.high(),
+                median(timed, t -> t.stats().p90Micros()), median(timed, t -> t.stats().p99Micros()),
+                median(timed, t -> t.stats().p999Micros()), median(timed, t -> t.stats().maxMicros()),
+                timed.stream().mapToLong(t -> t.stats().roundTrips()).sum(), median(timed, PingPong.Trial::sleepsPerRoundTrip),
+                median(timed, PingPong.Trial::clientCpuMicrosPerRoundTrip));
+    }
+
+    private static double median(List<PingPong.Trial> ts, java.util.function.ToDoubleFunction<PingPong.Trial> f) {
+        return Estimate.ofMedian(ts.stream().mapToDouble(f).toArray()).median();
+    }
+}
