@@ -13,7 +13,7 @@ public final class Experiments {
                 new IoUringProbe(), new IoUringSends(), new LoopbackDma(), new EchoShootout(),
                 new TlsCost(), new OtherUidAccess(), new MtuAndSegments(), new RoutesAndNat(),
                 new NetfilterRules(), new ChecksumSetting(), new CongestionModules(), new BlockingModes(), new VethVersusLo(), new VethOptions(),
-                new IpcShootout(), new TcpSemantics(), new CacheResidency(), new RdmaComparison(), new PointersAndCopies(), new UnixVersusTcp());
+                new IpcShootout(), new TcpSemantics(), new CacheResidency(), new RdmaComparison(), new PointersAndCopies(), new WaitModes(), new UnixVersusTcp(), new FastOpen(), new ToolsOnLoopback());
     }
 
     /** The experiments needed to judge {@code claimIds}, each once. */

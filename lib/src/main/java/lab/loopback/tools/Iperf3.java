@@ -55,6 +55,16 @@ public final class Iperf3 {
         return c.stdout();
     }
 
+    /**
+     * An iperf3 client moving exactly {@code bytes} (-n) to a one-off server on 127.0.0.1, run under {@code wrapper}
+     * (say strace or perf stat); returns what the wrapped command printed.
+     */
+    public static Command runWrapped(List<String> wrapper, long bytes, int port) {
+        List<String> argv = new ArrayList<>(wrapper);
+        argv.addAll(List.of("iperf3", "-c", "127.0.0.1", "-p", Integer.toString(port), "-n", Long.toString(bytes), "-l", "65536"));
+        return withServer(port, argv, 10);
+    }
+
     static Result parse(String json, int writeSize) {
         try {
             JsonNode root = JSON.readTree(json);

@@ -1,0 +1,132 @@
+package lab.loopback.experiments;
+
+import lab.loopback.claim.Verdict;
+import lab.loopback.sys.Command;
+import lab.loopback.result.Outcome;
+import lab.loopback.result.RecordTable;
+import lab.loopback.tools.Iperf3;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * MORE-4 "Run strace, use perf, use tcpdump – and verify you're not hitting the slow path." The article's own
+ * commands, run for the reader around one bounded iperf3 transfer on 127.0.0.1 (4 MiB), with their output: strace
+ * -e trace=network -T, perf stat on the copy and lo tracepoints, tcpdump -i lo. What each can and cannot tell
+ * about the path is read from that output.
+ */
+public final class ToolsOnLoopback implements Experiment {
+    static final long BYTES = 4L << 20;
+    static final int LINES = 12;
+
+    /** One tool: its command, whether it ran, what it printed (abridged), and whether its output shows copies. */
+    public record ToolRun(String tool, String command, boolean ran, boolean showsCopies, String output) {}
+
+    @Override
+    public String name() {
+        return "tools-on-loopback";
+    }
+
+    @Override
+    public List<String> claims() {
+        return List.of("MORE-4");
+    }
+
+    /** Tools that ran: all show copies → SUPPORTED; some → PARTLY_TRUE; none → REFUTED; none ran → NOT_TESTABLE_HERE. */
+    static Verdict judge(List<ToolRun> runs) {
+        List<ToolRun> ran = runs.stream().filter(ToolRun::ran).toList();
+        if (ran.isEmpty()) return Verdict.NOT_TESTABLE_HERE;
+        long copies = ran.stream().filter(ToolRun::showsCopies).count();
+        return copies == ran.size() ? Verdict.SUPPORTED : copies == 0 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+    }
+
+    @Override
+    public Outcome run(RunContext ctx) {
+        Outcome o = new Outcome(name());
+        if (!Iperf3.installed()) {
+            o.verdict(KernelEvidence.notTestable(ctx, "MORE-4", "the bounded workload these commands watch is an iperf3 transfer, and iperf3 is not installed (Debian package iperf3)"));
+            return o;
+        }
+        int port = ctx.toolPort();
+        List<ToolRun> runs = new ArrayList<>();
+        ctx.progress("strace -e trace=network -T around a 4 MiB iperf3 transfer");
+        runs.add(strace(port));
+        ctx.progress("perf stat on the copy tracepoint around the same transfer");
+        runs.add(perf(port));
+        ctx.progress("tcpdump -i lo during the same transfer");
+        runs.add(tcpdump(port));
+        o.table("tools", RecordTable.of("tools", ToolRun.class, runs));
+        List<String> ev = new ArrayList<>();
+        for (ToolRun r : runs) ev.add(r.tool() + ": `" + r.command() + "` — " + (r.ran() ? "ran; shows copies: " + r.showsCopies() + "\n" + r.output() : "did not run: " + r.output()));
+        ev.add("strace sees system calls and their times, tcpdump sees segments (sizes, flags) on lo; neither can see whether a byte was copied. A tracepoint counted by perf can: skb:skb_copy_datagram_iovec fires once per copy into user memory");
+        ev.add("rule: of the tools that ran, all show copies → SUPPORTED, some → PARTLY_TRUE, none → REFUTED");
+        Verdict v = judge(runs);
+        if (v == Verdict.NOT_TESTABLE_HERE) {
+            o.verdict(KernelEvidence.notTestable(ctx, "MORE-4", "none of strace, perf, tcpdump could run here: " + String.join("; ", runs.stream().map(r -> r.tool() + ": " + r.output()).toList())));
+            return o;
+        }
+        List<String> can = runs.stream().filter(r -> r.ran() && r.showsCopies()).map(ToolRun::tool).toList();
+        List<String> cannot = runs.stream().filter(r -> r.ran() && !r.showsCopies()).map(ToolRun::tool).toList();
+        String summary = switch (v) {
+            case SUPPORTED -> "Every tool that ran here shows the copy path: " + String.join(", ", can) + ".";
+            case REFUTED -> "None of the tools that ran (" + String.join(", ", cannot) + ") can show whether bytes are copied; their output is syscalls and segments, not the path.";
+            default -> "Only " + String.join(", ", can) + " can show the slow path (by counting the copy tracepoint); " + String.join(", ", cannot)
+                    + " show syscalls and segments, which look the same whether a byte was copied or not.";
+        };
+        o.verdict(KernelEvidence.verdict(ctx.claim("MORE-4"), v, summary, (double) can.size(), (double) runs.stream().filter(ToolRun::ran).count(),
+                "tools that showed copies (of those that ran)", ev, ctx));
+        return o;
+    }
+
+    private static ToolRun strace(int port) {
+        String cmd = "strace -f -e trace=network -T iperf3 -c 127.0.0.1 -n 4M";
+        if (Command.which("strace") == null) return new ToolRun("strace", cmd, false, false, "strace is not installed (Debian package strace)");
+        Command c = Iperf3.runWrapped(List.of("strace", "-f", "-e", "trace=network", "-T"), BYTES, port);
+        List<String> calls = c.stderr().lines().filter(l -> l.contains("<") && l.contains("(")).toList();
+        if (calls.isEmpty()) return new ToolRun("strace", cmd, false, false, "no traced calls: " + Command.firstLine(c.stderr()));
+        return new ToolRun("strace", cmd, true, false, calls.size() + " network calls traced; the first " + Math.min(LINES, calls.size()) + ":\n"
+                + String.join("\n", calls.subList(0, Math.min(LINES, calls.size()))));
+    }
+
+    private static ToolRun perf(int port) {
+        String events = "skb:skb_copy_datagram_iovec,net:net_dev_xmit";
+        String cmd = "perf stat -a -e " + events + " -- iperf3 -c 127.0.0.1 -n 4M";
+        if (Command.which("perf") == null) return new ToolRun("perf", cmd, false, false, "perf is not installed (Debian package linux-perf)");
+        Command c = Iperf3.runWrapped(List.of("perf", "stat", "-a", "-x,", "-e", events, "--"), BYTES, port);
+        List<String> counted = c.stderr().lines().filter(l -> l.contains("skb:") || l.contains("net:")).toList();
+        long copies = counted.stream().filter(l -> l.contains("skb_copy_datagram_iovec")).mapToLong(ToolsOnLoopback::leadingCount).findFirst().orElse(-1);
+        if (copies < 0) return new ToolRun("perf", cmd, false, false, "perf could not count the tracepoints: " + Command.firstLine(c.stderr()));
+        return new ToolRun("perf", cmd, true, copies > 0, String.join("\n", counted) + "\n(" + copies + " copies into user memory for 4 MiB, every process on the host during the transfer)");
+    }
+
+    static long leadingCount(String csv) {
+        try {
+            return Long.parseLong(csv.split(",")[0].trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static ToolRun tcpdump(int port) {
+        String cmd = "tcpdump -i lo -nn -c " + LINES + " tcp port " + port;
+        if (Command.which("tcpdump") == null) return new ToolRun("tcpdump", cmd, false, false, "tcpdump is not installed (Debian package tcpdump)");
+        try {
+            Process dump = new ProcessBuilder("tcpdump", "-i", "lo", "-nn", "-l", "-c", Integer.toString(LINES), "tcp", "port", Integer.toString(port))
+                    .redirectErrorStream(false).start();
+            Thread.sleep(1_000); // tcpdump attaches to lo before the transfer starts
+            Iperf3.runWrapped(List.of(), BYTES, port);
+            if (!dump.waitFor(10, TimeUnit.SECONDS)) dump.destroy();
+            dump.waitFor(5, TimeUnit.SECONDS);
+            List<String> lines = new String(dump.getInputStream().readAllBytes()).lines().toList();
+            String err = new String(dump.getErrorStream().readAllBytes()).strip();
+            if (lines.isEmpty()) return new ToolRun("tcpdump", cmd, false, false, "captured nothing: " + Command.firstLine(err));
+            return new ToolRun("tcpdump", cmd, true, false, String.join("\n", lines));
+        } catch (java.io.IOException e) {
+            return new ToolRun("tcpdump", cmd, false, false, "could not start: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ToolRun("tcpdump", cmd, false, false, "interrupted");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package lab.loopback.echo;
+
+import lab.loopback.ipc.TcpSocket;
+import lab.loopback.sys.SockAddrIn;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The server of the connect-to-first-byte probe (MORE-3), in its own JVM (inside a namespace when given a prefix):
+ * listens on 127.0.0.1 with TCP_FASTOPEN when asked, prints {@code READY <port>}, and for every connection reads
+ * one request of {@code SIZE} bytes, answers with the same bytes and closes. Exits when stdin closes or after
+ * {@code MAX_SECONDS}.
+ */
+public final class FirstByteServerMain {
+    private FirstByteServerMain() {}
+
+    public static void main(String[] args) {
+        if (args.length != 3) {
+            System.err.println("usage: FirstByteServerMain MAX_SECONDS SIZE FASTOPEN_QUEUE");
+            System.exit(2);
+        }
+        long maxSeconds = Long.parseLong(args[0]);
+        int size = Integer.parseInt(args[1]), queue = Integer.parseInt(args[2]);
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                Thread.sleep(maxSeconds * 1000);
+            } catch (InterruptedException ignored) {
+                // not interrupted in practice
+            }
+            Runtime.getRuntime().halt(3);
+        });
+        Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                while (in.readLine() != null) { /* no commands */ }
+            } catch (Exception ignored) {
+                // fall through to exit
+            }
+            Runtime.getRuntime().halt(0);
+        });
+        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 64, queue); Arena a = Arena.ofConfined()) {
+            System.out.println("READY " + l.localAddress().port());
+            System.out.flush();
+            MemorySegment buf = a.allocate(size);
+            while (true) {
+                try (TcpSocket c = l.accept()) {
+                    if (EchoServerMain.readFully(c, buf, size)) c.writeFully(buf, size);
+                } catch (RuntimeException e) {
+                    // a client that resets ends only its own connection
+                }
+            }
+        }
+    }
+}
