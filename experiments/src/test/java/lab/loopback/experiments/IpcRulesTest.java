@@ -1,0 +1,80 @@
+package lab.loopback.experiments;
+
+import lab.loopback.claim.Verdict;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The verdict rules of sections 13-15, on constructed measurements. */
+class IpcRulesTest {
+    static IpcData.Throughput tp(String id, int size, double g, double lo, double hi) {
+        return new IpcData.Throughput(id, size, g, lo, hi, 1, 1, 3);
+    }
+
+    static IpcData.Latency lat(String id, int size, double p50, double lo, double hi) {
+        return new IpcData.Latency(id, size, p50, lo, hi, p50, p50, p50, p50, 100, 1, 1);
+    }
+
+    /** TCP 10 Gbit/s and 20 µs at every size; the rival as given. */
+    static IpcData.Result data(String rival, double g, double us) {
+        List<IpcData.Throughput> t = new java.util.ArrayList<>();
+        List<IpcData.Latency> l = new java.util.ArrayList<>();
+        for (int size : List.of(64, 4096, 65536)) {
+            t.add(tp("tcp-lo", size, 10, 9, 11));
+            l.add(lat("tcp-lo", size, 20, 19, 21));
+            t.add(tp(rival, size, g, g * 0.9, g * 1.1));
+            l.add(lat(rival, size, us, us * 0.95, us * 1.05));
+        }
+        return new IpcData.Result(t, l, Map.of(), List.of(), null);
+    }
+
+    @Test
+    void aFasterLocalRivalRefutesBeatsThemAll() {
+        var shm = IpcShootout.duel(data("shm", 100, 1), "shm");
+        assertEquals("shm faster", shm.outcome());
+        var grpc = IpcShootout.duel(data("grpc", 1, 200), "grpc");
+        assertEquals("TCP lo faster", grpc.outcome());
+        assertEquals(Verdict.REFUTED, IpcShootout.judgeBeatsAll(List.of(shm, grpc)));
+        assertEquals(Verdict.SUPPORTED, IpcShootout.judgeBeatsAll(List.of(grpc)));
+        var same = IpcShootout.duel(data("unix", 10, 20), "unix");
+        assertEquals("mixed", same.outcome());
+        assertEquals(Verdict.PARTLY_TRUE, IpcShootout.judgeBeatsAll(List.of(grpc, same)));
+        assertEquals(Verdict.HOST_DEPENDENT, UnixVersusTcp.judge(same));
+        assertEquals(Verdict.REFUTED, UnixVersusTcp.judge(IpcShootout.duel(data("unix", 30, 5), "unix")));
+    }
+
+    @Test
+    void basicallySharedMemoryMeansWithinAFactorOfTwo() {
+        assertEquals(Verdict.REFUTED, IpcShootout.judgeBasicallyShm(IpcShootout.ringRatios(data("shm", 100, 1))));
+        assertEquals(Verdict.SUPPORTED, IpcShootout.judgeBasicallyShm(IpcShootout.ringRatios(data("shm", 15, 12))));
+    }
+
+    @Test
+    void theSectionFourteenAndFifteenRules() {
+        assertEquals(Verdict.REFUTED, CacheResidency.judge(1 << 20, 48 << 10));
+        assertEquals(Verdict.HOST_DEPENDENT, CacheResidency.judge(16 << 10, 48 << 10));
+        assertEquals(Verdict.REFUTED, RdmaComparison.judge(60, RdmaComparison.PUBLISHED));
+        assertEquals(Verdict.SUPPORTED, RdmaComparison.judge(8, RdmaComparison.PUBLISHED));
+        assertEquals(Verdict.PARTLY_TRUE, PointersAndCopies.judge(1.0, 400, 1.0));
+        assertEquals(Verdict.SUPPORTED, PointersAndCopies.judge(1.0, 0, 0));
+        assertEquals(Verdict.REFUTED, PointersAndCopies.judge(0.2, 400, 1.0));
+        var plain = new FastOpen.Mode("plain", 100, 50, 48, 52, 60, 90);
+        assertEquals(Verdict.SUPPORTED, FastOpen.judge(plain, new FastOpen.Mode("tfo", 100, 30, 29, 31, 40, 80), 100));
+        assertEquals(Verdict.PARTLY_TRUE, FastOpen.judge(plain, new FastOpen.Mode("tfo", 100, 49, 47, 51, 60, 90), 100));
+        assertEquals(Verdict.REFUTED, FastOpen.judge(plain, new FastOpen.Mode("tfo", 100, 30, 29, 31, 40, 80), 3));
+        var blocking = new WaitModes.Row("BLOCKING", 50, 45, 55, 70, 1, 20, 1000);
+        assertEquals(Verdict.REFUTED, WaitModes.judge(blocking, new WaitModes.Row("EPOLL", 52, 47, 56, 70, 1, 20, 1000)));
+        assertEquals(Verdict.SUPPORTED, WaitModes.judge(blocking, new WaitModes.Row("EPOLL", 70, 65, 75, 90, 1, 25, 1000)));
+        var strace = new ToolsOnLoopback.ToolRun("strace", "s", true, false, "");
+        var perf = new ToolsOnLoopback.ToolRun("perf", "p", true, true, "");
+        var absent = new ToolsOnLoopback.ToolRun("tcpdump", "t", false, false, "not installed");
+        assertEquals(Verdict.PARTLY_TRUE, ToolsOnLoopback.judge(List.of(strace, perf, absent)));
+        assertEquals(Verdict.SUPPORTED, ToolsOnLoopback.judge(List.of(perf, absent)));
+        assertEquals(Verdict.REFUTED, ToolsOnLoopback.judge(List.of(strace)));
+        assertEquals(Verdict.NOT_TESTABLE_HERE, ToolsOnLoopback.judge(List.of(absent)));
+        assertEquals(109, ToolsOnLoopback.leadingCount("109,,skb:skb_copy_datagram_iovec,9245965,100.00,,"));
+    }
+}
