@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -77,6 +78,9 @@ class IpcTransportsTest {
     @FieldSource("TRANSPORTS")
     void thePingPongRunnerVerifiesEveryAnswer(String id) {
         try (PingPong p = PingPong.start(transport(id), 120)) {
+            // sizes no request can have are refused before a byte moves, and the server carries on
+            assertThrows(IllegalArgumentException.class, () -> p.trial(0, "timed", 0, 10, 5));
+            assertThrows(IllegalArgumentException.class, () -> p.trial((16 << 20) + 1, "timed", 0, 10, 5));
             for (int size : new int[] {64, 700_000}) {
                 PingPong.Trial t = p.trial(size, "timed", 0, 40, 30);
                 assertEquals(40, t.stats().roundTrips(), id + " at " + size + " B");
