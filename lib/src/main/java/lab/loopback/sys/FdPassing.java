@@ -45,7 +45,7 @@ public final class FdPassing {
     public static int[] receive(int socket, int count) {
         try (Arena a = Arena.ofConfined()) {
             MsgHdr m = new MsgHdr(a, a.allocate(1), controlSpace(count));
-            long r = Libc.sysRecvmsg(socket, m.segment(), FileCalls.O_CLOEXEC); // MSG_CMSG_CLOEXEC has O_CLOEXEC's value
+            long r = Libc.sysRecvmsg(socket, m.segment(), Net.MSG_CMSG_CLOEXEC);
             if (r < 0) throw new ErrnoException("recvmsg(" + socket + ", SCM_RIGHTS)", (int) -r);
             if (r == 0) throw new IllegalStateException("the peer closed before passing " + count + " descriptors");
             for (MsgHdr.Cmsg c : m.controlMessages()) {

@@ -19,12 +19,13 @@ public final class Net {
 
     public static final int SHUT_RD = 0, SHUT_WR = 1, SHUT_RDWR = 2;
     public static final int MSG_PEEK = 0x2, MSG_DONTWAIT = 0x40, MSG_WAITALL = 0x100, MSG_NOSIGNAL = 0x4000,
-            MSG_ERRQUEUE = 0x2000, MSG_ZEROCOPY = 0x4000000, MSG_TRUNC = 0x20, MSG_FASTOPEN = 0x20000000;
+            MSG_ERRQUEUE = 0x2000, MSG_ZEROCOPY = 0x4000000, MSG_TRUNC = 0x20, MSG_FASTOPEN = 0x20000000,
+            MSG_CMSG_CLOEXEC = 0x40000000;
 
     public static final short POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10;
 
     /** 127.0.0.1 as the four bytes of an IPv4 address. */
     public static final byte[] LOOPBACK_V4 = {127, 0, 0, 1};
 
-    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CLOEXEC = 0x80000;
+    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_CREAT = 0100, O_EXCL = 0200, O_CLOEXEC = 0x80000;
 }
