@@ -1,7 +1,6 @@
 package lab.loopback.ipc;
 
 import lab.loopback.sys.ErrnoException;
-import lab.loopback.sys.FileCalls;
 import lab.loopback.sys.Libc;
 
 import java.lang.foreign.MemorySegment;
@@ -52,15 +51,10 @@ final class FdPairConnection implements Connection {
         writeFd = -1;
     }
 
-    /** The read end (pipe capacity and tracing are asked of it). */
+    /** The read end. */
     @Override
     public int fd() {
         return readFd;
-    }
-
-    /** The kernel's capacity of the pipe read from (F_GETPIPE_SZ), in bytes. */
-    int pipeCapacity() {
-        return FileCalls.fcntl(readFd, FileCalls.F_GETPIPE_SZ, 0);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package lab.loopback.ipc;
 
+import lab.loopback.sys.Epoll;
 import lab.loopback.sys.Errno;
 import lab.loopback.sys.ErrnoException;
 import lab.loopback.sys.FileCalls;
@@ -13,23 +14,34 @@ import java.lang.foreign.MemorySegment;
 /**
  * A connection switched to O_NONBLOCK, used the way the article's "mix blocking and non-blocking flags"
  * warns about: every read and write that would block returns EAGAIN, counted here, and then either waits in
- * poll(2) (the correct way) or simply tries again (a busy loop). Either way no byte may be lost: the
- * callers' byte checks stay on.
+ * poll(2) (the correct way), waits for input in epoll_wait(2) (what an event loop does), or simply tries again
+ * (a busy loop). Either way no byte may be lost: the callers' byte checks stay on.
  */
 public final class NonBlocking implements Connection {
+    /** What a call that would block does before it tries again. */
+    public enum Wait { POLL, EPOLL, SPIN }
+
     static final int F_GETFL = 3, F_SETFL = 4, O_NONBLOCK = 0x800;
     /** A wait in poll(2) gives up after this long and retries, so a vanished peer cannot hang a trial forever. */
     static final int POLL_MILLIS = 1_000;
     private final Connection c;
-    private final boolean spin;
+    private final Wait wait;
+    private final Epoll epoll; // EPOLL only: the descriptor registered for EPOLLIN
     private final MemorySegment pfd = Arena.ofAuto().allocate(PollFd.LAYOUT);
     private long wouldBlock, polls;
 
     /** Sets O_NONBLOCK on {@code c}'s descriptor; {@code spin} retries at once instead of polling. */
     public NonBlocking(Connection c, boolean spin) {
+        this(c, spin ? Wait.SPIN : Wait.POLL);
+    }
+
+    /** Sets O_NONBLOCK on {@code c}'s descriptor (a socket's: reads and writes go to it with read(2)/send(2)). */
+    public NonBlocking(Connection c, Wait wait) {
+        if (!(c instanceof SocketConnection)) throw new IllegalArgumentException("non-blocking waits are for sockets; " + c.getClass().getSimpleName() + " is none");
         this.c = c;
-        this.spin = spin;
+        this.wait = wait;
         setNonBlocking(c.fd(), true);
+        this.epoll = wait == Wait.EPOLL ? Epoll.watchingInput(c.fd()) : null;
     }
 
     public static void setNonBlocking(int fd, boolean on) {
@@ -63,8 +75,12 @@ public final class NonBlocking implements Connection {
 
     private void await(short events) {
         wouldBlock++;
-        if (spin) return;
+        if (wait == Wait.SPIN) return;
         polls++;
+        if (epoll != null && events == Net.POLLIN) {
+            epoll.awaitInput(POLL_MILLIS);
+            return;
+        }
         PollFd.set(pfd, 0, c.fd(), events);
         Libc.poll(pfd, 1, POLL_MILLIS);
     }
@@ -74,7 +90,7 @@ public final class NonBlocking implements Connection {
         return wouldBlock;
     }
 
-    /** poll(2) calls made while waiting (0 when spinning). */
+    /** poll(2) or epoll_wait(2) calls made while waiting (0 when spinning). */
     public long polls() {
         return polls;
     }
@@ -91,6 +107,10 @@ public final class NonBlocking implements Connection {
 
     @Override
     public void close() {
-        c.close();
+        try {
+            if (epoll != null) epoll.close();
+        } finally {
+            c.close();
+        }
     }
 }

@@ -51,11 +51,6 @@ final class SharedMemoryConnection implements Connection {
         return new OneToOneRingBuffer(new UnsafeBuffer(mapping.address() + base, (int) SharedMemoryRing.RING_BYTES));
     }
 
-    /** The largest piece one write moves (Agrona's limit for this capacity). */
-    int maxMessage() {
-        return out.maxMsgLength();
-    }
-
     @Override
     public long read(MemorySegment buf, long len) {
         if (ended || len == 0) return 0; // as read(2) with a zero length

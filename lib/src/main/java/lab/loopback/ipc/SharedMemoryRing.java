@@ -95,7 +95,7 @@ public final class SharedMemoryRing implements StreamTransport {
     /** Creates (sized and zeroed) or opens the ring file and maps both rings shared. */
     static MemorySegment map(Path file, boolean create) {
         long size = 2 * RING_BYTES;
-        int flags = Net.O_RDWR | Net.O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0);
+        int flags = Net.O_RDWR | Net.O_CLOEXEC | (create ? Net.O_CREAT | Net.O_EXCL : 0);
         int fd = Libc.open(file.toString(), flags, 0600);
         boolean ok = false;
         try {
@@ -114,8 +114,6 @@ public final class SharedMemoryRing implements StreamTransport {
             }
         }
     }
-
-    static final int O_CREAT = 0100, O_EXCL = 0200;
 
     private static void sendLine(UnixSocket s, String line) {
         try (Arena a = Arena.ofConfined()) {

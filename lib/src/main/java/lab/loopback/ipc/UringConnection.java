@@ -51,11 +51,6 @@ public final class UringConnection implements Connection {
         return c.res();
     }
 
-    /** io_uring_enter calls made on this connection. */
-    public long enterCalls() {
-        return ring.enterCalls();
-    }
-
     @Override
     public void shutdownOutput() {
         socket.shutdownOutput();

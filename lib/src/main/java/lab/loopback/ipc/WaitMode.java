@@ -13,8 +13,8 @@ import java.util.function.UnaryOperator;
  */
 public enum WaitMode {
     BLOCKING(c -> c),
-    EPOLL(EpollWait::new),
-    SPIN(c -> new NonBlocking(c, true)),
+    EPOLL(c -> new NonBlocking(c, NonBlocking.Wait.EPOLL)),
+    SPIN(c -> new NonBlocking(c, NonBlocking.Wait.SPIN)),
     BUSY_POLL(c -> {
         TcpSocket t = Transports.tcpUnder(c);
         if (t == null) throw new IllegalArgumentException("SO_BUSY_POLL needs a socket; " + c.getClass().getSimpleName() + " is none");

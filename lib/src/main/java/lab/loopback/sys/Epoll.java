@@ -24,7 +24,7 @@ public final class Epoll implements AutoCloseable {
     private final int epfd;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment events = arena.allocate(EVENT_SIZE, 8);
-    private long waits;
+    private boolean closed;
 
     private Epoll(int epfd) {
         this.epfd = epfd;
@@ -59,7 +59,6 @@ public final class Epoll implements AutoCloseable {
         MemorySegment slot = Libc.errnoSlot();
         try {
             while (true) {
-                waits++;
                 int r = (int) WAIT.invokeExact(slot, epfd, events, 1, timeoutMillis);
                 if (r > 0) return true;
                 if (r == 0) return false;
@@ -71,13 +70,10 @@ public final class Epoll implements AutoCloseable {
         }
     }
 
-    /** epoll_wait calls made so far. */
-    public long waits() {
-        return waits;
-    }
-
     @Override
     public void close() {
+        if (closed) return; // a second close must not hit a descriptor number the process has reused
+        closed = true;
         try {
             Libc.close(epfd);
         } catch (ErrnoException ignored) {
