@@ -1,6 +1,5 @@
 package lab.loopback.ipc;
 
-import lab.loopback.sys.SockAddrIn;
 import lab.loopback.uring.IoUringSupport;
 import lab.loopback.uring.IoUringUnavailableException;
 
@@ -20,22 +19,21 @@ public final class UringTcp implements StreamTransport {
     @Override
     public Listener listen(String bindSpec) {
         requireUring();
-        int port = bindSpec == null || bindSpec.isBlank() ? 0 : TcpLoopback.parsePort(bindSpec);
-        TcpSocket s = TcpSocket.listen(SockAddrIn.loopback(port), 16);
+        Listener tcpListener = tcp.listen(bindSpec);
         return new Listener() {
             @Override
             public String address() {
-                return "127.0.0.1:" + s.localAddress().port();
+                return tcpListener.address();
             }
 
             @Override
             public Connection accept() {
-                return UringConnection.over(s.accept());
+                return UringConnection.over((TcpSocket) tcpListener.accept());
             }
 
             @Override
             public void close() {
-                s.close();
+                tcpListener.close();
             }
         };
     }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 public final class Sockperf {
     private static final Pattern PERCENTILE = Pattern.compile("percentile\\s+([0-9.]+)\\s*=\\s*([0-9.]+)");
-    private static final Pattern VERSION = Pattern.compile("Version:\\s*(\\S+)");
+    private static final Pattern VERSION = Pattern.compile("version #(\\S+)");
 
     /** Round-trip percentiles in µs, as sockperf measured them. */
     public record Result(int size, double p50Micros, double p99Micros, double p999Micros, String version) {}
