@@ -121,14 +121,7 @@ public final class FastOpen implements Experiment {
         ctx.progress("TCP Fast Open: " + n + " connections each way");
         try (ChildJvm server = ChildJvm.start(FirstByteServerMain.class, List.of("300", Integer.toString(SIZE), "16"), prefix)) {
             int port = Integer.parseInt(server.expectLine("READY ", 30_000).trim());
-            java.util.concurrent.Callable<Probe> client = () -> connectAll(port, n, where);
-            try {
-                return ns != null ? ns.call(client) : client.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            return ns != null ? ns.call(() -> connectAll(port, n, where)) : connectAll(port, n, where);
         }
     }
 

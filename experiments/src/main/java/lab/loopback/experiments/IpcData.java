@@ -47,12 +47,13 @@ final class IpcData {
             return latency.stream().filter(t -> t.transport().equals(transport) && t.size() == size).findFirst().orElse(null);
         }
 
+        /** Every size measured by either runner. */
         List<Integer> sizes() {
-            return throughput.stream().map(Throughput::size).distinct().sorted().toList();
+            return java.util.stream.Stream.concat(throughput.stream().map(Throughput::size), latency.stream().map(Latency::size)).distinct().sorted().toList();
         }
 
         boolean has(String transport) {
-            return !unavailable.containsKey(transport) && throughput.stream().anyMatch(t -> t.transport().equals(transport));
+            return !unavailable.containsKey(transport) && latency.stream().anyMatch(t -> t.transport().equals(transport));
         }
     }
 
@@ -60,7 +61,12 @@ final class IpcData {
 
     /** Every IPC transport, measured once per run. */
     static Result all(RunContext ctx) {
-        return ctx.shared(KEY, () -> measure(ctx, Transports.IPC));
+        return ctx.shared(KEY, () -> measure(ctx, Transports.IPC, true));
+    }
+
+    /** The run's shootout when it has one; else {@code ids} measured now, with the stream runner only if {@code streams}. */
+    static Result sharedOr(RunContext ctx, List<String> ids, boolean streams) {
+        return ctx.<Result>sharedIfPresent(KEY).orElseGet(() -> measure(ctx, ids, streams));
     }
 
     /** Why {@code id} cannot run on this host, or null. */
@@ -73,7 +79,8 @@ final class IpcData {
         return null;
     }
 
-    static Result measure(RunContext ctx, List<String> ids) {
+    /** Round trips of every transport in {@code ids}; with {@code streams} also throughput and sockperf's reference. */
+    static Result measure(RunContext ctx, List<String> ids, boolean streams) {
         Profile p = ctx.profile();
         List<Throughput> tp = new ArrayList<>();
         List<Latency> lat = new ArrayList<>();
@@ -85,7 +92,7 @@ final class IpcData {
                 continue;
             }
             StreamTransport t = Transports.byId(id);
-            try (StreamRunner r = StreamRunner.start(t, "", 900)) {
+            if (streams) try (StreamRunner r = StreamRunner.start(t, "", 900)) {
                 for (int size : p.ipcSizes) {
                     ctx.progress("IPC stream over " + id + " at " + lab.loopback.measure.Bytes.human(size));
                     tp.add(throughput(id, size, r.trials(size, p)));
@@ -100,7 +107,8 @@ final class IpcData {
         }
         List<Reference> refs = new ArrayList<>();
         String refMissing = null;
-        if (!ids.contains("tcp-lo")) refMissing = "TCP over lo was not measured";
+        if (!streams) refMissing = "only round trips were measured";
+        else if (!ids.contains("tcp-lo")) refMissing = "TCP over lo was not measured";
         else if (!Sockperf.installed()) refMissing = "sockperf is not installed (Debian package sockperf)";
         else {
             for (int size : p.ipcSizes) {

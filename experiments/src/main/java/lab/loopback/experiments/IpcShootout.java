@@ -109,9 +109,9 @@ public final class IpcShootout implements Experiment {
                     r.size(), r.sockperfP50Micros(), r.javaP50Micros(), r.javaOverSockperf()));
         }
         if (d.referenceMissing() != null) ev.add("no C reference for the round trips: " + d.referenceMissing());
-        ev.add("every stream trial verified byte for byte and every answer compared with its request; peers in separate JVMs; TCP with TCP_NODELAY; "
-                + "the ring waits by spinning/yielding/parking (Agrona back-off) and so uses CPU while idle, the kernel transports sleep");
-        ev.add("not measured: 'flexibility' (it is not a number); 'with zero-copy' — the TCP here is the ordinary copying path, since TLDR-2 and ZC-* found no zero-copy loopback to switch on");
+        ev.add("every stream trial verified byte for byte and every answer compared with its request; peers in separate JVMs; TCP_NODELAY on both ends of the round trips; "
+                + "the ring waits by spinning/yielding/parking (Agrona back-off) and so uses CPU while idle (see the sleeps per round trip in the latency table)");
+        ev.add("not measured: 'flexibility' (it is not a number); 'with zero-copy' — the TCP measured here is the ordinary socket path (read/send); whether loopback has a zero-copy path is TLDR-2's and ZC-*'s question");
         ev.add("rule: 'faster' at a size = throughput or median-latency intervals do not overlap in that direction (and not the other); a rival faster at most sizes beats TCP. "
                 + "Any of AF_UNIX, pipe, FIFO, ring faster → REFUTED; TCP faster than every rival → SUPPORTED; else PARTLY_TRUE");
         if (duels.isEmpty()) {

@@ -39,6 +39,14 @@ public final class PointersAndCopies implements Experiment {
         return segmentsOnLo == 0 && receiveCopies < WHOLE ? Verdict.SUPPORTED : Verdict.PARTLY_TRUE;
     }
 
+    /** What keeps the claim from being whole: packets through lo, payload copies — only those observed. */
+    static List<String> remains(long segmentsOnLo, double receiveCopies) {
+        List<String> out = new ArrayList<>();
+        if (segmentsOnLo > 0) out.add(String.format("packets are still sent (%d lo transmits)", segmentsOnLo));
+        if (receiveCopies >= WHOLE) out.add(String.format("the payload is copied (%.2f times per byte on receive)", receiveCopies));
+        return out;
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
@@ -70,8 +78,8 @@ public final class PointersAndCopies implements Experiment {
         String summary = switch (v) {
             case SUPPORTED -> "The skb moved by pointer and nothing else was observed: no packets through lo, no payload copies.";
             case REFUTED -> String.format("Only %.0f%% of the data skbs could be followed from lo's transmit to the receive path as the same skb; the trace does not show pointer passing.", same * 100);
-            default -> String.format("Half right: the sk_buff is passed by pointer from lo's transmit to the receiver (%d of %d followed), but packets are still sent (%d lo transmits) "
-                    + "and the payload is copied — %.2f times per byte on receive, and into the skb on send.", p.sameSkbReceived(), p.dataSkbsSent(), p.xmitOnLo(), rc.perByte());
+            default -> String.format("Half right: the sk_buff is passed by pointer from lo's transmit to the receiver (%d of %d followed), but %s.",
+                    p.sameSkbReceived(), p.dataSkbsSent(), String.join(" and ", remains(p.xmitOnLo(), rc.perByte())));
         };
         o.verdict(KernelEvidence.verdict(ctx.claim("FIN-3"), v, summary, rc.perByte(), 0.0, "payload copies per byte on receive", ev, ctx));
         return o;

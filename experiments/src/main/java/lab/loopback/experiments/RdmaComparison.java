@@ -51,7 +51,7 @@ public final class RdmaComparison implements Experiment {
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
-        IpcData.Result d = ctx.<IpcData.Result>sharedIfPresent(IpcData.KEY).orElseGet(() -> IpcData.measure(ctx, List.of("tcp-lo", "shm")));
+        IpcData.Result d = IpcData.sharedOr(ctx, List.of("tcp-lo", "shm"), false);
         int smallest = d.sizes().getFirst();
         IpcData.Latency tcp = d.trip("tcp-lo", smallest), shm = d.trip("shm", smallest);
         o.table("published", RecordTable.of("published", Published.class, PUBLISHED));

@@ -42,7 +42,7 @@ public final class TcpSemantics implements Experiment {
     /** The lo connection showed a congestion algorithm at work (window and rtt) and the unchanged code worked over veth. */
     static Verdict judge(Endpoint lo, Endpoint veth) {
         boolean cc = lo.cwndSegments() > 0 && lo.rttMicros() > 0 && !lo.congestionControl().isBlank();
-        return cc && veth.verified() ? Verdict.SUPPORTED : Verdict.REFUTED;
+        return cc && lo.verified() && veth.verified() ? Verdict.SUPPORTED : Verdict.REFUTED;
     }
 
     /** One verified transfer on {@code runner}, with TCP_INFO and the algorithm read from the sender's socket. */
@@ -55,7 +55,8 @@ public final class TcpSemantics implements Experiment {
             cc[0] = s.congestion();
         });
         TcpInfo i = info[0];
-        return new Endpoint(route, t.gbitPerSecond(), cc[0], i.sndCwnd(), i.rttMicros(), i.minRttMicros(), i.sndMss(), i.unacked(),
+        // a transfer that lost or altered a byte has no throughput, only its TCP_INFO
+        return new Endpoint(route, t.verified() ? t.gbitPerSecond() : Double.NaN, cc[0], i.sndCwnd(), i.rttMicros(), i.minRttMicros(), i.sndMss(), i.unacked(),
                 i.notsentBytes(), i.bytesRetrans(), t.verified());
     }
 

@@ -20,8 +20,18 @@ public final class ToolsOnLoopback implements Experiment {
     static final long BYTES = 4L << 20;
     static final int LINES = 12;
 
-    /** One tool: its command, whether it ran, what it printed (abridged), and whether its output shows copies. */
-    public record ToolRun(String tool, String command, boolean ran, boolean showsCopies, String output) {}
+    /** One tool: its command, whether it ran, what it printed (abridged), and whether that output shows copies. */
+    public record ToolRun(String tool, String command, boolean ran, boolean showsCopies, String output) {
+        /** A tool that ran: its output shows copies when it reports a positive count of the copy tracepoint. */
+        static ToolRun ran(String tool, String command, String output) {
+            boolean copies = output.lines().filter(l -> l.contains("skb_copy_datagram_iovec")).anyMatch(l -> leadingCount(l) > 0);
+            return new ToolRun(tool, command, true, copies, output);
+        }
+
+        static ToolRun notRun(String tool, String command, String why) {
+            return new ToolRun(tool, command, false, false, why);
+        }
+    }
 
     @Override
     public String name() {
@@ -81,23 +91,23 @@ public final class ToolsOnLoopback implements Experiment {
 
     private static ToolRun strace(int port) {
         String cmd = "strace -f -e trace=network -T iperf3 -c 127.0.0.1 -n 4M";
-        if (Command.which("strace") == null) return new ToolRun("strace", cmd, false, false, "strace is not installed (Debian package strace)");
+        if (Command.which("strace") == null) return ToolRun.notRun("strace", cmd, "strace is not installed (Debian package strace)");
         Command c = Iperf3.runWrapped(List.of("strace", "-f", "-e", "trace=network", "-T"), BYTES, port);
         List<String> calls = c.stderr().lines().filter(l -> l.contains("<") && l.contains("(")).toList();
-        if (calls.isEmpty()) return new ToolRun("strace", cmd, false, false, "no traced calls: " + Command.firstLine(c.stderr()));
-        return new ToolRun("strace", cmd, true, false, calls.size() + " network calls traced; the first " + Math.min(LINES, calls.size()) + ":\n"
+        if (calls.isEmpty()) return ToolRun.notRun("strace", cmd, "no traced calls: " + Command.firstLine(c.stderr()));
+        return ToolRun.ran("strace", cmd, calls.size() + " network calls traced; the first " + Math.min(LINES, calls.size()) + ":\n"
                 + String.join("\n", calls.subList(0, Math.min(LINES, calls.size()))));
     }
 
     private static ToolRun perf(int port) {
         String events = "skb:skb_copy_datagram_iovec,net:net_dev_xmit";
         String cmd = "perf stat -a -e " + events + " -- iperf3 -c 127.0.0.1 -n 4M";
-        if (Command.which("perf") == null) return new ToolRun("perf", cmd, false, false, "perf is not installed (Debian package linux-perf)");
+        if (Command.which("perf") == null) return ToolRun.notRun("perf", cmd, "perf is not installed (Debian package linux-perf)");
         Command c = Iperf3.runWrapped(List.of("perf", "stat", "-a", "-x,", "-e", events, "--"), BYTES, port);
         List<String> counted = c.stderr().lines().filter(l -> l.contains("skb:") || l.contains("net:")).toList();
         long copies = counted.stream().filter(l -> l.contains("skb_copy_datagram_iovec")).mapToLong(ToolsOnLoopback::leadingCount).findFirst().orElse(-1);
-        if (copies < 0) return new ToolRun("perf", cmd, false, false, "perf could not count the tracepoints: " + Command.firstLine(c.stderr()));
-        return new ToolRun("perf", cmd, true, copies > 0, String.join("\n", counted) + "\n(" + copies + " copies into user memory for 4 MiB, every process on the host during the transfer)");
+        if (copies < 0) return ToolRun.notRun("perf", cmd, "perf could not count the tracepoints: " + Command.firstLine(c.stderr()));
+        return ToolRun.ran("perf", cmd, String.join("\n", counted) + "\n(" + copies + " copies into user memory for 4 MiB, every process on the host during the transfer)");
     }
 
     static long leadingCount(String csv) {
@@ -110,7 +120,7 @@ public final class ToolsOnLoopback implements Experiment {
 
     private static ToolRun tcpdump(int port) {
         String cmd = "tcpdump -i lo -nn -c " + LINES + " tcp port " + port;
-        if (Command.which("tcpdump") == null) return new ToolRun("tcpdump", cmd, false, false, "tcpdump is not installed (Debian package tcpdump)");
+        if (Command.which("tcpdump") == null) return ToolRun.notRun("tcpdump", cmd, "tcpdump is not installed (Debian package tcpdump)");
         try {
             Process dump = new ProcessBuilder("tcpdump", "-i", "lo", "-nn", "-l", "-c", Integer.toString(LINES), "tcp", "port", Integer.toString(port))
                     .redirectErrorStream(false).start();
@@ -120,13 +130,13 @@ public final class ToolsOnLoopback implements Experiment {
             dump.waitFor(5, TimeUnit.SECONDS);
             List<String> lines = new String(dump.getInputStream().readAllBytes()).lines().toList();
             String err = new String(dump.getErrorStream().readAllBytes()).strip();
-            if (lines.isEmpty()) return new ToolRun("tcpdump", cmd, false, false, "captured nothing: " + Command.firstLine(err));
-            return new ToolRun("tcpdump", cmd, true, false, String.join("\n", lines));
+            if (lines.isEmpty()) return ToolRun.notRun("tcpdump", cmd, "captured nothing: " + Command.firstLine(err));
+            return ToolRun.ran("tcpdump", cmd, String.join("\n", lines));
         } catch (java.io.IOException e) {
-            return new ToolRun("tcpdump", cmd, false, false, "could not start: " + e.getMessage());
+            return ToolRun.notRun("tcpdump", cmd, "could not start: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new ToolRun("tcpdump", cmd, false, false, "interrupted");
+            return ToolRun.notRun("tcpdump", cmd, "interrupted");
         }
     }
 }

@@ -40,7 +40,7 @@ public final class UnixVersusTcp implements Experiment {
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
-        IpcData.Result d = ctx.<IpcData.Result>sharedIfPresent(IpcData.KEY).orElseGet(() -> IpcData.measure(ctx, List.of("tcp-lo", "unix")));
+        IpcData.Result d = IpcData.sharedOr(ctx, List.of("tcp-lo", "unix"), true);
         List<Pair> rows = new ArrayList<>();
         for (int size : d.sizes()) {
             var tt = d.stream("tcp-lo", size);

@@ -61,6 +61,9 @@ class IpcRulesTest {
         assertEquals(Verdict.PARTLY_TRUE, PointersAndCopies.judge(1.0, 400, 1.0));
         assertEquals(Verdict.SUPPORTED, PointersAndCopies.judge(1.0, 0, 0));
         assertEquals(Verdict.REFUTED, PointersAndCopies.judge(0.2, 400, 1.0));
+        assertEquals(Verdict.PARTLY_TRUE, PointersAndCopies.judge(1.0, 0, 1.0));
+        assertEquals(1, PointersAndCopies.remains(0, 1.0).size(), "no packets observed: only the copies are named");
+        assertEquals(2, PointersAndCopies.remains(400, 1.0).size());
         var plain = new FastOpen.Mode("plain", 100, 50, 48, 52, 60, 90);
         assertEquals(Verdict.SUPPORTED, FastOpen.judge(plain, new FastOpen.Mode("tfo", 100, 30, 29, 31, 40, 80), 100));
         assertEquals(Verdict.PARTLY_TRUE, FastOpen.judge(plain, new FastOpen.Mode("tfo", 100, 49, 47, 51, 60, 90), 100));
@@ -76,5 +79,9 @@ class IpcRulesTest {
         assertEquals(Verdict.REFUTED, ToolsOnLoopback.judge(List.of(strace)));
         assertEquals(Verdict.NOT_TESTABLE_HERE, ToolsOnLoopback.judge(List.of(absent)));
         assertEquals(109, ToolsOnLoopback.leadingCount("109,,skb:skb_copy_datagram_iovec,9245965,100.00,,"));
+        // whether a tool shows copies is read from what it printed
+        assertEquals(true, ToolsOnLoopback.ToolRun.ran("perf", "p", "109,,skb:skb_copy_datagram_iovec,9245965,100.00,,\n197,,net:net_dev_xmit").showsCopies());
+        assertEquals(false, ToolsOnLoopback.ToolRun.ran("perf", "p", "0,,skb:skb_copy_datagram_iovec,9245965,100.00,,").showsCopies());
+        assertEquals(false, ToolsOnLoopback.ToolRun.ran("strace", "s", "sendto(5, \"...\", 65536, 0, NULL, 0) = 65536 <0.000021>").showsCopies());
     }
 }
