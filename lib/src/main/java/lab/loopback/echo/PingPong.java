@@ -24,12 +24,13 @@ import java.util.List;
  * data the same way ({@link WaitMode}).
  */
 public final class PingPong implements AutoCloseable {
-    /** Warm-up round trips at the start of every trial, before its histogram starts. */
+    /** Warm-up round trips at the start of every trial (at most half its time), before its histogram starts. */
     static final int WARMUP_ROUND_TRIPS = 200;
 
     /**
      * One trial: the latency distribution, and per round trip the client thread's voluntary context switches (it
-     * went to sleep) and its CPU time, both from the kernel's accounting of the thread.
+     * went to sleep) and its CPU time (which includes the client comparing each answer with its request), both from
+     * the kernel's accounting of the thread, over the timed round trips only.
      */
     public record Trial(String transport, String waitMode, int size, String phase, int index, EchoStats stats,
                         double sleepsPerRoundTrip, double clientCpuMicrosPerRoundTrip) {}
@@ -75,15 +76,16 @@ public final class PingPong implements AutoCloseable {
     public Trial trial(int size, String phase, int index, int roundTrips, double seconds) {
         try (Connection raw = transport.connect(address); Connection c = wait.apply(Transports.noDelay(raw))) {
             announceSize(c, size);
+            // the warm-up is a call of its own (bounded by half the time), so the counters below span only timed round trips
+            EchoClients.stream(transport.id(), c, size, EchoClients.Framing.ONE_WRITE, 0, WARMUP_ROUND_TRIPS, seconds / 2);
             ThreadSwitches s0 = ThreadSwitches.now();
             ThreadCpu cpu0 = ThreadCpu.now();
-            EchoStats stats = EchoClients.stream(transport.id(), c, size, EchoClients.Framing.ONE_WRITE, WARMUP_ROUND_TRIPS, roundTrips, seconds);
+            EchoStats stats = EchoClients.stream(transport.id(), c, size, EchoClients.Framing.ONE_WRITE, 0, roundTrips, seconds);
             ThreadCpu cpu = ThreadCpu.now().minus(cpu0);
             ThreadSwitches s = ThreadSwitches.now().minus(s0);
-            // both counters span the warm-up too, so they are divided by every round trip made
-            long all = stats.roundTrips() + WARMUP_ROUND_TRIPS;
+            long n = stats.roundTrips();
             return new Trial(transport.id(), wait.name(), size, phase, index, stats,
-                    s.voluntary() < 0 ? Double.NaN : (double) s.voluntary() / all, cpu.totalNanos() / 1e3 / all);
+                    s.voluntary() < 0 ? Double.NaN : (double) s.voluntary() / n, cpu.totalNanos() / 1e3 / n);
         }
     }
 
