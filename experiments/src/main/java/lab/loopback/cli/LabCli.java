@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 /** The Java side of {@code ./lab}: run, report, host, claims. Bad input: one line naming the value, exit 2. */
 @Command(name = "lab", mixinStandardHelpOptions = true, version = "Loopback Lab 0.1",
         description = "Puts the claims of 'What is the Zero-Copy Loopback Stack?' to the test on this host.",
-        subcommands = {LabCli.Run.class, LabCli.Report.class, LabCli.Host.class, LabCli.Claims.class})
+        subcommands = {LabCli.Run.class, LabCli.Report.class, LabCli.Compare.class, LabCli.Host.class, LabCli.Claims.class})
 public final class LabCli implements Callable<Integer> {
     static final int BAD_INPUT = 2;
 
@@ -108,6 +108,27 @@ public final class LabCli implements Callable<Integer> {
                 throw new IllegalArgumentException(runDir + " is an incomplete run (it was interrupted); it has no report");
             }
             System.out.println(new ReportWriter(ledger(claims)).write(runDir));
+            return 0;
+        }
+    }
+
+    @Command(name = "compare", description = "Line up finished runs (other hosts, kernels, days) by claim: verdicts side by side, "
+            + "differences flagged, key figures overlaid.")
+    static final class Compare implements Callable<Integer> {
+        @Parameters(arity = "1..*", description = "run directories, e.g. results/latest data/reference/*")
+        List<Path> runs;
+
+        @Option(names = "--out", description = "also write comparison.html, comparison.csv, runs.csv and the figures into this directory")
+        Path out;
+
+        @Option(names = "--claims", description = "a claims.yaml to use instead of the bundled ledger")
+        Path claims;
+
+        @Override
+        public Integer call() {
+            var cmp = lab.loopback.compare.RunComparison.of(ledger(claims), runs);
+            System.out.print(cmp.text());
+            if (out != null) System.out.println("comparison: " + lab.loopback.report.ComparisonReport.write(cmp, out));
             return 0;
         }
     }

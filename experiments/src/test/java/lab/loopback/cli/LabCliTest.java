@@ -3,6 +3,8 @@ package lab.loopback.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.result.RunStore;
+import lab.loopback.tools.HeadlessBrowser;
+import org.junit.jupiter.api.Assumptions;
 import lab.loopback.sys.SockAddrIn;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -111,5 +115,42 @@ class LabCliTest {
         assertTrue(out.toString().contains("07 Performance"), "verdict table grouped by section");
         // the report can be re-rendered from the directory alone
         assertEquals(0, LabCli.execute("report", run.toString()), err.toString());
+        reportLoadsInABrowser(run);
+    }
+
+    /**
+     * The report as a reader sees it: Chromium loads it from disk, its self-check script counts the claims
+     * and the figures that decoded, and every relative link (CSV, SVG, notebook) names a file of the run.
+     */
+    static void reportLoadsInABrowser(Path run) throws IOException {
+        HeadlessBrowser browser = HeadlessBrowser.find();
+        if (browser == null) {
+            // ./lab setup installs chromium-headless-shell whenever it can (as root); elsewhere the check cannot run
+            assertFalse("root".equals(System.getProperty("user.name")), "no chromium-headless-shell or chromium on PATH although root: ./lab setup installs it");
+            Assumptions.abort("no headless Chromium on PATH (not root, so ./lab setup could not install it)");
+        }
+        String dom = browser.dumpDom(run.resolve("report.html"));
+        String body = dom.substring(dom.indexOf("<body"), dom.indexOf('>', dom.indexOf("<body")) + 1);
+        assertTrue(body.contains("data-claims="), "the self-check ran in the browser: " + body);
+        int figures = bodyNumber(body, "data-figures");
+        assertTrue(figures > 0, "the run drew figures");
+        assertEquals(figures, bodyNumber(body, "data-figures-shown"), "every figure decoded in the browser");
+        assertEquals(45, bodyNumber(body, "data-claims"), "all 45 claims are on the page");
+        assertFalse(dom.contains("id=\"broken-figures\""), "no figure reported broken");
+        Matcher href = Pattern.compile("href=\"([^\"#][^\"]*)\"").matcher(dom);
+        int links = 0;
+        while (href.find()) {
+            String target = href.group(1);
+            if (target.contains(":")) continue; // absolute URLs: none are written, and none could be checked offline
+            assertTrue(Files.isRegularFile(run.resolve(target)), "link " + target + " resolves inside the run");
+            links++;
+        }
+        assertTrue(links > 0, "the report links its CSVs");
+    }
+
+    private static int bodyNumber(String body, String attribute) {
+        Matcher m = Pattern.compile(attribute + "=\"(\\d+)\"").matcher(body);
+        assertTrue(m.find(), attribute + " on " + body);
+        return Integer.parseInt(m.group(1));
     }
 }

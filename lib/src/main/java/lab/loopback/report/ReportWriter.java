@@ -66,7 +66,7 @@ public final class ReportWriter {
 
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Loopback Lab report ")
-                .append(esc(runDir.getFileName())).append("</title>\n<style>").append(CSS).append("</style></head><body>\n");
+                .append(esc(runDir.getFileName())).append("</title>\n<style>").append(BASE_CSS).append("</style></head><body>\n");
         h.append("<h1>Loopback Lab: the zero-copy loopback article, tested on this host</h1>\n");
         h.append("<p class=\"lede\">Every checkable claim of “What is the Zero-Copy Loopback Stack?”, with what this host measured and what the evidence supports. ");
         h.append("Numbers come from this run only; nothing here is copied from the article except the claims.</p>\n");
@@ -95,7 +95,7 @@ public final class ReportWriter {
             h.append("</section>\n");
         }
         h.append("<footer>Written by Loopback Lab from ").append(esc(runDir.toAbsolutePath())).append(". Re-render with <code>./lab report ")
-                .append(esc(runDir.getFileName())).append("</code>.</footer>\n</body></html>\n");
+                .append(esc(runDir.getFileName())).append("</code>.</footer>\n<script>").append(SELF_CHECK).append("</script>\n</body></html>\n");
         return h.toString();
     }
 
@@ -185,7 +185,30 @@ public final class ReportWriter {
         return "<span class=\"v " + v.name().toLowerCase() + "\">" + v.name() + "</span>";
     }
 
-    private static final String CSS = """
+    /**
+     * Runs in the reader's browser after load: a figure that did not decode is named at the top of the page
+     * instead of being a silent blank, and the counts land on body's data attributes, where the headless
+     * browser test reads them.
+     */
+    static final String SELF_CHECK = """
+            addEventListener('load', () => {
+              const imgs = Array.from(document.images);
+              const broken = imgs.filter(i => !(i.complete && i.naturalWidth > 0));
+              const b = document.body.dataset;
+              b.figures = imgs.length;
+              b.figuresShown = imgs.length - broken.length;
+              b.claims = document.querySelectorAll('article.claim').length;
+              if (broken.length) {
+                const p = document.createElement('p');
+                p.className = 'bad';
+                p.id = 'broken-figures';
+                p.textContent = broken.length + ' figure(s) could not be shown: ' + broken.map(i => i.alt).join('; ');
+                document.body.prepend(p);
+              }
+            });
+            """;
+
+    static final String BASE_CSS = """
             body{font:15px/1.5 system-ui,sans-serif;max-width:1050px;margin:2em auto;padding:0 1em;color:#222}
             h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
             .lede{color:#444}.meta{color:#555}code,pre{font:13px ui-monospace,monospace}pre{white-space:pre-wrap;margin:0}

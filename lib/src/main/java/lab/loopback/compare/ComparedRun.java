@@ -1,0 +1,52 @@
+package lab.loopback.compare;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.result.RunStore;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One finished run as a comparison sees it: where it is, which host and kernel made it, and its verdicts.
+ * Loading refuses what is not a finished run (missing, interrupted, or without verdicts) with a message
+ * naming the directory.
+ */
+public record ComparedRun(Path dir, String runId, String profile, String hostId, String kernel, Map<String, ClaimVerdict> verdicts) {
+
+    public static ComparedRun load(Path dir) {
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException("run directory '" + dir + "' does not exist");
+        Path real = dir.toAbsolutePath().normalize();
+        try {
+            real = dir.toRealPath(); // results/latest is a link; the run's own name is what identifies it
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("run directory '" + dir + "' cannot be read: " + e.getMessage());
+        }
+        if (real.getFileName().toString().endsWith(RunStore.PARTIAL)) {
+            throw new IllegalArgumentException("'" + dir + "' is an incomplete run (it was interrupted); only finished runs can be compared");
+        }
+        for (String f : new String[] {"verdicts.json", "host.json"}) {
+            if (!Files.isRegularFile(real.resolve(f))) {
+                throw new IllegalArgumentException("'" + dir + "' is not a finished run: it has no " + f);
+            }
+        }
+        Map<String, Object> host = RunStore.readJson(real.resolve("host.json"), new TypeReference<LinkedHashMap<String, Object>>() {});
+        Map<String, Object> run = Files.isRegularFile(real.resolve("run.json"))
+                ? RunStore.readJson(real.resolve("run.json"), new TypeReference<LinkedHashMap<String, Object>>() {}) : Map.of();
+        Map<String, ClaimVerdict> verdicts = new LinkedHashMap<>();
+        for (ClaimVerdict v : RunStore.verdicts(real)) verdicts.put(v.claim(), v);
+        return new ComparedRun(real, text(run.get("runId"), real.getFileName().toString()), text(run.get("profile"), "?"),
+                text(host.get("hostId"), "unknown-host"), text(host.get("kernelRelease"), "?"), Map.copyOf(verdicts));
+    }
+
+    private static String text(Object o, String otherwise) {
+        return o == null || o.toString().isBlank() ? otherwise : o.toString();
+    }
+
+    /** Short enough for a column header: host, kernel, profile and run id. */
+    public String label() {
+        return hostId + " · " + kernel + " · " + profile + " · " + runId;
+    }
+}

@@ -1,0 +1,113 @@
+package lab.loopback.compare;
+
+import lab.loopback.chart.Charts;
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.measure.Estimate;
+import lab.loopback.result.Figure;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import tech.tablesaw.api.Table;
+
+import java.awt.Color;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The key figures of several runs overlaid: one colour per run, the article's claim as the dashed red reference. */
+public final class ComparisonFigures {
+    private static final Color[] RUN_COLORS = {Charts.MEASURED, new Color(0xD6, 0x89, 0x10), new Color(0x27, 0x8E, 0x4B),
+            new Color(0x8E, 0x44, 0xAD), new Color(0x17, 0xA5, 0x89), new Color(0x7F, 0x8C, 0x8D)};
+
+    private ComparisonFigures() {}
+
+    static Color color(int run) {
+        return RUN_COLORS[run % RUN_COLORS.length];
+    }
+
+    /**
+     * Measured ÷ claimed for every claim with both numbers in some run (a log axis: 1 is the article's value).
+     * Empty when no run measured a number the article also gives.
+     */
+    public static Optional<Figure> ratios(RunComparison cmp) {
+        List<String> ids = new ArrayList<>();
+        for (RunComparison.Row r : cmp.rows()) {
+            if (r.verdicts().stream().anyMatch(v -> ratio(v) != null)) ids.add(r.claim().id());
+        }
+        if (ids.isEmpty()) return Optional.empty();
+        CategoryChart c = Charts.bars("Measured ÷ claimed, by claim and run", "claim", "measured ÷ article's value (log)");
+        c.getStyler().setYAxisLogarithmic(true);
+        c.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
+        c.getStyler().setXAxisLabelRotation(60);
+        c.getStyler().setOverlapped(true); // every run's point of a claim on one vertical, over the article's diamond
+        List<RunComparison.Row> rows = cmp.rows().stream().filter(r -> ids.contains(r.claim().id())).toList();
+        for (int i = 0; i < cmp.runs().size(); i++) {
+            final int run = i;
+            List<Double> ys = rows.stream().map(r -> ratio(r.verdicts().get(run))).toList();
+            CategorySeries s = c.addSeries("run " + (i + 1) + " " + cmp.runs().get(i).hostId(), ids, ys);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setMarkerColor(color(i));
+        }
+        CategorySeries claim = c.addSeries("article's value (= 1)", ids, ids.stream().map(id -> 1.0).toList());
+        claim.setMarker(SeriesMarkers.DIAMOND);
+        claim.setMarkerColor(Charts.CLAIM);
+        return Optional.of(new Figure("measured-over-claimed", ids, "Each point is one run's measured value divided by the number "
+                + "the article gives for that claim (units as in verdicts.json); 1 is the article's value. Claims without a number on "
+                + "both sides are left out.", c));
+    }
+
+    /** measured ÷ claimed when both are positive numbers, else null (nothing to draw). */
+    static Double ratio(ClaimVerdict v) {
+        if (v == null || v.measured() == null || v.claimed() == null) return null;
+        if (!(v.measured() > 0) || !(v.claimed() > 0)) return null;
+        return v.measured() / v.claimed();
+    }
+
+    /**
+     * TCP-over-lo throughput against write size from each run's stream sweep (median of its timed, verified
+     * trials). Empty when no run holds the sweep.
+     */
+    public static Optional<Figure> streamThroughput(RunComparison cmp) {
+        XYChart c = Charts.xy("Loopback TCP throughput by write size, by run", "write size", "Gbit/s (median of timed trials)", true);
+        boolean any = false;
+        for (int i = 0; i < cmp.runs().size(); i++) {
+            Path csv = cmp.runs().get(i).dir().resolve("stream-throughput/java-trials.csv");
+            if (!Files.isRegularFile(csv)) continue;
+            TreeMap<Integer, Double> bySize = medians(Table.read().csv(csv.toFile()));
+            if (bySize.isEmpty()) continue;
+            double[] x = bySize.keySet().stream().mapToDouble(Charts::log2).toArray();
+            double[] y = bySize.values().stream().mapToDouble(Double::doubleValue).toArray();
+            Charts.line(c, "run " + (i + 1) + " " + cmp.runs().get(i).hostId(), x, y, color(i));
+            any = true;
+        }
+        if (!any) return Optional.empty();
+        return Optional.of(new Figure("stream-throughput", List.of("PERF-1"), "Median Gbit/s of the timed trials over TCP on "
+                + "127.0.0.1 at each write size, one line per run (trials whose bytes did not verify are not in the CSV's timed rows).", c));
+    }
+
+    /** write size → median Gbit/s over the timed tcp-lo trials whose bytes arrived intact. */
+    static TreeMap<Integer, Double> medians(Table t) {
+        TreeMap<Integer, List<Double>> values = new TreeMap<>();
+        for (int r = 0; r < t.rowCount(); r++) {
+            if (!"timed".equals(t.getString(r, "phase")) || !"tcp-lo".equals(t.getString(r, "transport"))) continue;
+            if (t.numberColumn("mismatch_at").getDouble(r) != -1) continue;
+            values.computeIfAbsent((int) t.numberColumn("write_size").getDouble(r), k -> new ArrayList<>())
+                    .add(t.numberColumn("gbit_per_s").getDouble(r));
+        }
+        TreeMap<Integer, Double> out = new TreeMap<>();
+        values.forEach((size, v) -> out.put(size, Estimate.ofMedian(v.stream().mapToDouble(Double::doubleValue).toArray()).median()));
+        return out;
+    }
+
+    /** Both figures, those that exist. */
+    public static List<Figure> all(RunComparison cmp) {
+        List<Figure> out = new ArrayList<>();
+        ratios(cmp).ifPresent(out::add);
+        streamThroughput(cmp).ifPresent(out::add);
+        return out;
+    }
+}
