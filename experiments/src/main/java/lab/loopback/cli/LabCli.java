@@ -78,6 +78,7 @@ public final class LabCli implements Callable<Integer> {
             Profile p = Profile.parse(profile);
             if (kernelSource != null) lab.loopback.kernel.KernelSource.at(kernelSource); // a bad tree fails before anything is measured
             Ports.check(port);
+            lab.loopback.experiments.NetfilterRules.ruleCounts(System.getenv("LAB_NFT_RULES")); // a bad count fails before anything is measured
             ClaimLedger ledger = ledger(claims);
             if (!only.isEmpty()) ledger.select(only); // fail on a bad selector before anything is measured
             var result = lab.loopback.experiments.LabRun.execute(

@@ -29,6 +29,7 @@ final class ProgressDisplay {
         @Override
         public void step(String message) {
             if (bar != null) bar.setExtraMessage(message);
+            else System.err.println("lab: " + message); // before the first experiment (e.g. leftovers swept): a line of its own
         }
 
         @Override

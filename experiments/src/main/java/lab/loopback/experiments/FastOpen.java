@@ -52,13 +52,18 @@ public final class FastOpen implements Experiment {
         return p == Profile.QUICK ? 200 : 2000;
     }
 
+    /** The smallest saving that counts: a tenth of the plain connect-to-first-byte median. */
+    static final double MEASURABLE = 0.10;
+
     /**
-     * SUPPORTED: SYNs carried data (TCPFastOpenActive counted most TFO connections) and TFO's median is lower with
-     * non-overlapping intervals; PARTLY_TRUE: it worked but saved nothing measurable; REFUTED: no SYN carried data.
+     * SUPPORTED: SYNs carried data (TCPFastOpenActive counted most TFO connections) and TFO's median is at least
+     * {@link #MEASURABLE} lower with non-overlapping intervals; PARTLY_TRUE: it worked but saved nothing measurable;
+     * REFUTED: no SYN carried data.
      */
     static Verdict judge(Mode plain, Mode tfo, long active) {
         if (active < tfo.connections() * 0.9) return Verdict.REFUTED;
-        return tfo.high() < plain.low() ? Verdict.SUPPORTED : Verdict.PARTLY_TRUE;
+        boolean large = plain.p50Micros() - tfo.p50Micros() >= MEASURABLE * plain.p50Micros();
+        return tfo.high() < plain.low() && large ? Verdict.SUPPORTED : Verdict.PARTLY_TRUE;
     }
 
     @Override
@@ -95,7 +100,7 @@ public final class FastOpen implements Experiment {
                 probe.fastOpen().high(), probe.fastOpen().p90Micros(), probe.fastOpen().maxMicros(), probe.fastOpen().connections()));
         ev.add("the kernel's TFO counters (TcpExt, this namespace) over the measured connections: " + probe.counters());
         ev.add("measured from before socket() to the first byte of the answer, client and server in different processes, one 64-byte request each, the two modes alternating");
-        ev.add("rule: SYN data on < 90% of TFO connections (TCPFastOpenActive) → REFUTED; TFO's median interval below plain → SUPPORTED; otherwise PARTLY_TRUE (works, saves nothing measurable)");
+        ev.add("rule: SYN data on < 90% of TFO connections (TCPFastOpenActive) → REFUTED; TFO's median interval below plain and its median ≥ " + Math.round(MEASURABLE * 100) + "% lower → SUPPORTED; otherwise PARTLY_TRUE (works, saves nothing measurable)");
         Verdict v = judge(probe.plain(), probe.fastOpen(), active);
         double saved = probe.plain().p50Micros() - probe.fastOpen().p50Micros();
         String summary = switch (v) {

@@ -46,6 +46,7 @@ public final class LabRun {
         ClaimLedger ledger = opt.ledger();
         List<String> selected = opt.only().isEmpty() ? ledger.claims().stream().map(Claim::id).toList() : ledger.select(opt.only());
         List<Experiment> experiments = Experiments.judging(selected);
+        for (String l : Leftovers.sweep(opt.out())) progress.step("before this run: " + l);
         Instant start = Instant.now();
         String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(start) + "-" + opt.profile().id();
         RunStore.Writer w = RunStore.begin(opt.out(), runId);

@@ -62,6 +62,63 @@ public final class LoopbackPath implements Experiment {
         return Verdict.PARTLY_TRUE;
     }
 
+    /** PATH-1, FAST-2 and TLDR-1 from the device and IP-layer counts of this connection. */
+    private void judgePath(Outcome o, RunContext ctx, TracedStream.Result r, LoopbackFacts facts, PathCount p, long seg, double devicePerSeg,
+                           String deviceSource, double ipPerSeg, String ipSource, String segLine, String bg, String route) {
+        // PATH-1
+        Verdict v1 = judgeDevice(devicePerSeg);
+        o.verdict(KernelEvidence.verdict(ctx.claim("PATH-1"), v1, String.format(
+                "%.2f lo device transmissions per segment: %s", devicePerSeg,
+                v1 == Verdict.REFUTED ? String.format("%.0f transmissions through the lo device (loopback_xmit) for %d segments — device output was not skipped.", devicePerSeg * seg, seg)
+                        : v1 == Verdict.SUPPORTED ? "no segment went through the lo device." : "some segments bypassed the lo device."),
+                devicePerSeg, 0.0, "lo device transmissions per segment",
+                List.of(deviceSource + String.format(": %.0f for %d segments", devicePerSeg * seg, seg), segLine, route,
+                        "rule: REFUTED ≥ " + TRAVERSED + " per segment, SUPPORTED ≤ " + BYPASSED + ", PARTLY_TRUE between"), ctx));
+
+        // FAST-2
+        Verdict v2 = judgeBypass(devicePerSeg, ipPerSeg);
+        o.verdict(KernelEvidence.verdict(ctx.claim("FAST-2"), v2, String.format(
+                "Per segment of this connection the IP layer counted %.2f received packets and the lo device %.2f transmissions: %s",
+                ipPerSeg, devicePerSeg, v2 == Verdict.REFUTED ? "data does not pass socket to socket; it goes down through IP and lo and up again."
+                        : v2 == Verdict.SUPPORTED ? "the IP stack and the device were bypassed." : "part of the traffic bypassed one of the layers."),
+                ipPerSeg, 0.0, "IP-layer packets per segment",
+                List.of(ipSource, String.format("Ip.InReceives %+.0f, Ip.InDelivers %+.0f, Tcp.OutSegs %+.0f (namespace-wide, less background)",
+                                r.counterNet("Ip.InReceives"), r.counterNet("Ip.InDelivers"), r.counterNet("Tcp.OutSegs")),
+                        deviceSource + String.format(": %.0f", devicePerSeg * seg), segLine, bg,
+                        "rule: REFUTED when both the device and the IP layer see ≥ " + TRAVERSED + " events per segment, SUPPORTED when both ≤ " + BYPASSED), ctx));
+
+        // TLDR-1
+        List<Part> parts = parts(p, facts, devicePerSeg, ipPerSeg);
+        o.table("bypass", RecordTable.of("bypass", Part.class, parts));
+        Verdict v3 = judgeParts(parts);
+        long bypassed = parts.stream().filter(Part::bypassed).count();
+        List<String> ev = new ArrayList<>();
+        for (Part x : parts) ev.add(x.part() + ": " + (x.bypassed() ? "bypassed — " : "traversed — ") + x.evidence());
+        ev.add(segLine);
+        ev.add("rule: SUPPORTED if all four are bypassed, REFUTED if none, PARTLY_TRUE otherwise");
+        o.verdict(KernelEvidence.verdict(ctx.claim("TLDR-1"), v3, String.format(
+                "%d of the four hold: %s", bypassed, String.join("; ", parts.stream().map(x -> x.part() + (x.bypassed() ? " bypassed" : " traversed")).toList()) + "."),
+                (double) bypassed, 4.0, "of 4 parts bypassed", ev, ctx));
+    }
+
+    /**
+     * Why the namespace-wide counters cannot stand for one connection, or null. The connection's own segments
+     * (TCP_INFO, both directions) bound what they may show: from none (bypassed, give or take a tenth for noise)
+     * to one packet per segment and a half; outside that, other traffic coming and going swamped them.
+     */
+    static String swampedCounters(TracedStream.Result r) {
+        for (String c : List.of("dev.lo.tx_packets", "Ip.InReceives")) {
+            String why = swamped(c, r.counterNet(c), r.counterBackground(c), r.segments());
+            if (why != null) return why;
+        }
+        return null;
+    }
+
+    static String swamped(String counter, double net, double background, long segments) {
+        if (net >= -0.1 * segments && net <= 1.5 * segments) return null;
+        return String.format("%s %+.0f less a background of %+.0f leaves %.0f for %d segments", counter, net + background, background, net, segments);
+    }
+
     static Verdict judgeParts(List<Part> parts) {
         long n = parts.stream().filter(Part::bypassed).count();
         if (n == parts.size()) return Verdict.SUPPORTED;
@@ -102,47 +159,30 @@ public final class LoopbackPath implements Experiment {
         double devicePerSeg = p != null ? p.xmitOnLo() / (double) seg : r.counterNet("dev.lo.tx_packets") / seg;
         String deviceSource = p != null ? "net:net_dev_xmit dev=lo events of this connection's tasks (a lower bound)"
                 : "/proc/net/dev lo tx_packets, namespace-wide less background (tracefs: " + r.traceUnavailable() + ")";
-        double ipPerSeg = r.counterNet("Ip.InReceives") / seg;
+        // the IP layer from this connection's own tracepoints when there are any: namespace-wide counters less a
+        // background window go wrong (even negative) when other traffic on the host comes and goes meanwhile
+        double ipCounterPerSeg = r.counterNet("Ip.InReceives") / seg;
+        double ipPerSeg = p != null ? p.receivedOnLo() / (double) seg : ipCounterPerSeg;
+        String ipSource = p != null ? String.format("net:netif_receive_skb dev=lo events of this connection's tasks: %d (lo hands each packet up "
+                + "to the protocol stack, ip_rcv for IPv4; a lower bound); the namespace-wide Ip.InReceives counter less background says %.2f per segment",
+                p.receivedOnLo(), ipCounterPerSeg) : "/proc/net/snmp Ip.InReceives, namespace-wide less background (tracefs: " + r.traceUnavailable() + ")";
+        String swamped = p == null ? swampedCounters(r) : null;
         String segLine = String.format("this connection carried %d segments (TCP_INFO of the sender: segs_out %d + segs_in %d; %d of them data), %s in %s writes",
                 seg, r.sender().segsOut(), r.sender().segsIn(), r.sender().dataSegsOut(), Bytes.human(r.trial().bytesReceived()), Bytes.human(KernelEvidence.WRITE));
         String bg = String.format("counter background: a %.2f s quiet window just before showed lo tx_packets %+.0f, Ip.InReceives %+.0f (scaled to the %.2f s transfer window)",
                 r.backgroundSeconds(), r.counterBackground("dev.lo.tx_packets"), r.counterBackground("Ip.InReceives"), r.windowSeconds());
         String route = facts.route() == null ? "route unknown: " + facts.notes().get("route") : "ip route get 127.0.0.1: " + facts.route();
 
-        // PATH-1
-        Verdict v1 = judgeDevice(devicePerSeg);
-        o.verdict(KernelEvidence.verdict(ctx.claim("PATH-1"), v1, String.format(
-                "%.2f lo device transmissions per segment: %s", devicePerSeg,
-                v1 == Verdict.REFUTED ? String.format("%.0f transmissions through the lo device (loopback_xmit) for %d segments — device output was not skipped.", devicePerSeg * seg, seg)
-                        : v1 == Verdict.SUPPORTED ? "no segment went through the lo device." : "some segments bypassed the lo device."),
-                devicePerSeg, 0.0, "lo device transmissions per segment",
-                List.of(deviceSource + String.format(": %.0f for %d segments", devicePerSeg * seg, seg), segLine, route,
-                        "rule: REFUTED ≥ " + TRAVERSED + " per segment, SUPPORTED ≤ " + BYPASSED + ", PARTLY_TRUE between"), ctx));
-
-        // FAST-2
-        Verdict v2 = judgeBypass(devicePerSeg, ipPerSeg);
-        o.verdict(KernelEvidence.verdict(ctx.claim("FAST-2"), v2, String.format(
-                "Per segment of this connection the IP layer counted %.2f received packets and the lo device %.2f transmissions: %s",
-                ipPerSeg, devicePerSeg, v2 == Verdict.REFUTED ? "data does not pass socket to socket; it goes down through IP and lo and up again."
-                        : v2 == Verdict.SUPPORTED ? "the IP stack and the device were bypassed." : "part of the traffic bypassed one of the layers."),
-                ipPerSeg, 0.0, "IP-layer packets per segment",
-                List.of(String.format("Ip.InReceives %+.0f, Ip.InDelivers %+.0f, Tcp.OutSegs %+.0f (namespace-wide, less background)",
-                                r.counterNet("Ip.InReceives"), r.counterNet("Ip.InDelivers"), r.counterNet("Tcp.OutSegs")),
-                        deviceSource + String.format(": %.0f", devicePerSeg * seg), segLine, bg,
-                        "rule: REFUTED when both the device and the IP layer see ≥ " + TRAVERSED + " events per segment, SUPPORTED when both ≤ " + BYPASSED), ctx));
-
-        // TLDR-1
-        List<Part> parts = parts(p, facts, devicePerSeg, ipPerSeg);
-        o.table("bypass", RecordTable.of("bypass", Part.class, parts));
-        Verdict v3 = judgeParts(parts);
-        long bypassed = parts.stream().filter(Part::bypassed).count();
-        List<String> ev = new ArrayList<>();
-        for (Part x : parts) ev.add(x.part() + ": " + (x.bypassed() ? "bypassed — " : "traversed — ") + x.evidence());
-        ev.add(segLine);
-        ev.add("rule: SUPPORTED if all four are bypassed, REFUTED if none, PARTLY_TRUE otherwise");
-        o.verdict(KernelEvidence.verdict(ctx.claim("TLDR-1"), v3, String.format(
-                "%d of the four hold: %s", bypassed, String.join("; ", parts.stream().map(x -> x.part() + (x.bypassed() ? " bypassed" : " traversed")).toList()) + "."),
-                (double) bypassed, 4.0, "of 4 parts bypassed", ev, ctx));
+        if (swamped != null) {
+            // without tracepoints the counters are all there is; when other traffic swamped them, nothing can be judged
+            for (String id : List.of("PATH-1", "FAST-2", "TLDR-1")) {
+                o.verdict(KernelEvidence.notTestable(ctx, id, "No tracepoints (" + r.traceUnavailable() + ") and the namespace-wide counters were "
+                        + "swamped by other traffic during the measurement (" + swamped + "), so this run cannot say what one connection's "
+                        + "segments passed through; rerun on a quieter host, or as root where tracefs is available."));
+            }
+        } else {
+            judgePath(o, ctx, r, facts, p, seg, devicePerSeg, deviceSource, ipPerSeg, ipSource, segLine, bg, route);
+        }
 
         // HIST-2
         int mtu = facts.loMtu() == null ? 65536 : facts.loMtu();
@@ -200,7 +240,8 @@ public final class LoopbackPath implements Experiment {
         }
         parts.add(new Part("checksum", skipped, csum));
         boolean routed = ipPerSeg >= TRAVERSED || "lo".equals(facts.routeDevice());
-        parts.add(new Part("IP routing", !routed, String.format("%.2f IP-layer packets per segment (Ip.InReceives); %s", ipPerSeg,
+        parts.add(new Part("IP routing", !routed, String.format("%.2f IP-layer packets per segment (%s); %s", ipPerSeg,
+                p != null ? "handed up by netif_receive_skb, tracepoint" : "Ip.InReceives, counter",
                 facts.route() == null ? "route unknown" : "the kernel routes 127.0.0.1 as '" + facts.route() + "'")));
         return parts;
     }

@@ -33,7 +33,7 @@ public final class NetfilterRules implements Experiment {
     }
 
     /** The rule counts to test: LAB_NFT_RULES ("0,10,100,1000") if set, else the default; 0 is always first. */
-    static List<Integer> ruleCounts(String env) {
+    public static List<Integer> ruleCounts(String env) {
         if (env == null || env.isBlank()) return DEFAULT_COUNTS;
         List<Integer> out = new ArrayList<>(List.of(0));
         for (String s : env.split(",")) {

@@ -50,6 +50,13 @@ class IpcRulesTest {
     void basicallySharedMemoryMeansWithinAFactorOfTwo() {
         assertEquals(Verdict.REFUTED, IpcShootout.judgeBasicallyShm(IpcShootout.ringRatios(data("shm", 100, 1))));
         assertEquals(Verdict.SUPPORTED, IpcShootout.judgeBasicallyShm(IpcShootout.ringRatios(data("shm", 15, 12))));
+        // within 2× at a minority of sizes (the copy-bound largest) is still not "basically shared memory"
+        List<IpcShootout.RingRatio> oneOfFour = List.of(new IpcShootout.RingRatio(64, 0.1, 60, false), new IpcShootout.RingRatio(4096, 0.2, 20, false),
+                new IpcShootout.RingRatio(65536, 0.3, 4, false), new IpcShootout.RingRatio(4 << 20, 0.6, 1.9, true));
+        assertEquals(Verdict.REFUTED, IpcShootout.judgeBasicallyShm(oneOfFour));
+        List<IpcShootout.RingRatio> twoOfFour = new java.util.ArrayList<>(oneOfFour);
+        twoOfFour.set(2, new IpcShootout.RingRatio(65536, 0.6, 1.5, true));
+        assertEquals(Verdict.PARTLY_TRUE, IpcShootout.judgeBasicallyShm(twoOfFour));
     }
 
     @Test

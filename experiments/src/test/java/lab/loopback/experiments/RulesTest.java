@@ -28,6 +28,11 @@ class RulesTest {
 
     @Test
     void layerRulesSeparateTraversedFromBypassed() {
+        // counters swamped by other traffic (a negative net, seen while another run shared the host) are not evidence
+        assertTrue(LoopbackPath.swamped("Ip.InReceives", -32428, 40000, 456).contains("leaves -32428 for 456 segments"));
+        assertTrue(LoopbackPath.swamped("Ip.InReceives", 5000, 100, 456) != null, "far more packets than the connection had segments");
+        assertEquals(null, LoopbackPath.swamped("Ip.InReceives", 456, 12, 456));
+        assertEquals(null, LoopbackPath.swamped("Ip.InReceives", -3, 3, 456), "a true bypass, give or take noise, is still evidence");
         assertEquals(Verdict.REFUTED, LoopbackPath.judgeDevice(1.0));
         assertEquals(Verdict.REFUTED, LoopbackPath.judgeDevice(0.5));
         assertEquals(Verdict.PARTLY_TRUE, LoopbackPath.judgeDevice(0.2));

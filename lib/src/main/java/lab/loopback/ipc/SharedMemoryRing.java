@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,6 +42,25 @@ public final class SharedMemoryRing implements StreamTransport {
     }
 
     /** Why this host cannot map a ring file, or null when it can (the directory exists and is writable). */
+    /**
+     * Ring files whose creating process is gone: normally a file is unlinked once both peers mapped it, but a
+     * creator killed outright before the hand-over leaves it. Removed; returns what was removed.
+     */
+    public static List<Path> removeOrphans() {
+        List<Path> removed = new java.util.ArrayList<>();
+        try (var s = Files.newDirectoryStream(directory(), "llab-*")) {
+            for (Path p : s) {
+                String[] parts = p.getFileName().toString().split("-");
+                if (parts.length != 3 || !parts[1].matches("\\d+")) continue;
+                if (ProcessHandle.of(Long.parseLong(parts[1])).map(ProcessHandle::isAlive).orElse(false)) continue;
+                if (Files.deleteIfExists(p)) removed.add(p);
+            }
+        } catch (java.io.IOException | SecurityException e) {
+            // no /dev/shm or not ours to list: nothing to remove
+        }
+        return removed;
+    }
+
     public static String unavailable() {
         Path d = directory();
         if (!Files.isDirectory(d)) return d + " does not exist (no tmpfs for POSIX shared memory)";

@@ -173,7 +173,11 @@ public final class TraceRecorder implements AutoCloseable {
         }
     }
 
-    /** Removes instances of ours whose process is gone (a run killed with -9). */
+    /** Removes this workbench's instances whose process is gone (a run killed with -9), where tracefs is mounted. */
+    public static void removeStale(Tracefs tracefs) {
+        if (tracefs.available()) removeStale(tracefs.root().resolve("instances"));
+    }
+
     static void removeStale(Path instances) {
         if (!Files.isDirectory(instances)) return;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(instances, PREFIX + "*")) {

@@ -88,6 +88,7 @@ public final class RunStore {
         /** Renames the finished run into place and points {@code latest} at it. */
         public Path commit() {
             try {
+                Files.deleteIfExists(partial.resolve(OWNER));
                 Files.move(partial, finalDir, StandardCopyOption.ATOMIC_MOVE);
                 Path link = root.resolve("latest");
                 Path tmpLink = root.resolve(".latest.tmp");
@@ -127,6 +128,8 @@ public final class RunStore {
             if (Files.exists(w.finalDir)) continue;
             try {
                 Files.createDirectory(w.partial);
+                // who is writing it: a later run tells an interrupted run (owner gone) from one still going
+                Files.writeString(w.partial.resolve(OWNER), Long.toString(ProcessHandle.current().pid()));
                 return w;
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 // another run holds this id right now; try the next
@@ -135,6 +138,40 @@ public final class RunStore {
             }
         }
         throw new IllegalArgumentException("--out " + root + " already holds 999 runs named " + runId + "*");
+    }
+
+    static final String OWNER = "owner.pid";
+    static final String INCOMPLETE = "INCOMPLETE";
+
+    /**
+     * Partial runs under {@code root} whose writing process is gone (killed outright): each gets an INCOMPLETE
+     * file saying so, and stays where it is — it is never renamed into a result, and the caller names it.
+     */
+    public static List<Path> markInterrupted(Path root) {
+        List<Path> found = new ArrayList<>();
+        if (!Files.isDirectory(root)) return found;
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path p : s.filter(d -> d.getFileName().toString().endsWith(PARTIAL) && Files.isDirectory(d)).sorted().toList()) {
+                long owner = ownerOf(p);
+                if (owner > 0 && ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) continue; // still running
+                if (!Files.exists(p.resolve(INCOMPLETE))) {
+                    AtomicFiles.writeString(p.resolve(INCOMPLETE), "This run was interrupted (its process " + (owner > 0 ? owner : "?")
+                            + " ended before the run finished). Nothing in it is a result; delete the directory.\n");
+                }
+                found.add(p);
+            }
+        } catch (IOException e) {
+            // an unreadable --out is reported when the run begins
+        }
+        return found;
+    }
+
+    private static long ownerOf(Path partial) {
+        try {
+            return Long.parseLong(Files.readString(partial.resolve(OWNER)).strip());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     public static List<ClaimVerdict> verdicts(Path runDir) {
