@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 /** The Java side of {@code ./lab}: run, report, host, claims. Bad input: one line naming the value, exit 2. */
 @Command(name = "lab", mixinStandardHelpOptions = true, version = "Loopback Lab 0.1",
         description = "Puts the claims of 'What is the Zero-Copy Loopback Stack?' to the test on this host.",
-        subcommands = {LabCli.Run.class, LabCli.Report.class, LabCli.Compare.class, LabCli.Host.class, LabCli.Claims.class})
+        subcommands = {LabCli.Run.class, LabCli.Report.class, LabCli.Compare.class, LabCli.Reference.class, LabCli.Host.class, LabCli.Claims.class})
 public final class LabCli implements Callable<Integer> {
     static final int BAD_INPUT = 2;
 
@@ -130,6 +130,22 @@ public final class LabCli implements Callable<Integer> {
             var cmp = lab.loopback.compare.RunComparison.of(ledger(claims), runs);
             System.out.print(cmp.text());
             if (out != null) System.out.println("comparison: " + lab.loopback.report.ComparisonReport.write(cmp, out));
+            return 0;
+        }
+    }
+
+    @Command(name = "reference", description = "Copy a finished run, trimmed (CSV, PNG, JSON), to data/reference/HOST-ID/ as this host's reference run.")
+    static final class Reference implements Callable<Integer> {
+        @Parameters(index = "0", description = "a finished run directory, e.g. results/latest")
+        Path runDir;
+
+        @Option(names = "--into", defaultValue = lab.loopback.result.ReferenceRuns.DIR, description = "where reference runs live; default ${DEFAULT-VALUE}")
+        Path into;
+
+        @Override
+        public Integer call() {
+            if (!Files.isDirectory(runDir)) throw new IllegalArgumentException("run directory '" + runDir + "' does not exist");
+            System.out.println("reference: " + lab.loopback.result.ReferenceRuns.export(runDir, into));
             return 0;
         }
     }

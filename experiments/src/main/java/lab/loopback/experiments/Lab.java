@@ -12,9 +12,17 @@ import lab.loopback.result.RunStore;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
+import lab.loopback.compare.ComparisonFigures;
+import lab.loopback.compare.RunComparison;
+import lab.loopback.result.Figure;
+import lab.loopback.result.ReferenceRuns;
+
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -66,18 +74,49 @@ public final class Lab {
                 : "Measured live in this notebook, profile '" + context.profile().id() + "'.";
     }
 
-    /** The outcome of the experiment judging {@code claimId}: loaded from the run, or measured now (once). */
+    /**
+     * The outcome of the experiment judging {@code claimId}: loaded from the run, or measured now (once). Where this
+     * host produced no figure or table, {@code show} and {@code tableOrNote} offer the reference run's, labelled.
+     */
     public ExperimentView experiment(String claimId) {
         Experiment e = Experiments.forClaim(claimId);
-        return done.computeIfAbsent(e.name(), n -> {
-            if (runDir != null && RunStore.has(runDir, n)) return RunStore.load(runDir, n);
-            if (runDir != null) {
-                // say so: the reader was told the numbers come from the run
-                System.out.println(claimId + " was not part of the run in " + runDir + "; measuring it live now (profile '"
-                        + context.profile().id() + "').");
-            }
-            return e.run(context);
-        });
+        return done.computeIfAbsent(e.name(), n -> new WithReference(measureOrLoad(e, claimId), reference()));
+    }
+
+    /** The committed reference run the notebooks fall back on (the first under data/reference), or null. */
+    public Path reference() {
+        List<Path> refs = ReferenceRuns.fromEnvironment();
+        return refs.isEmpty() ? null : refs.getFirst();
+    }
+
+    /**
+     * The reference runs, then this notebook's run (LAB_RUN_DIR, else results/latest when there is one), lined up
+     * by claim for the cross-host notebook.
+     */
+    public RunComparison compare() {
+        List<Path> runs = new ArrayList<>(ReferenceRuns.fromEnvironment());
+        Path mine = runDir;
+        String home = System.getenv("LAB_HOME");
+        if (mine == null && home != null && Files.isRegularFile(Path.of(home, "results", "latest", "verdicts.json"))) mine = Path.of(home, "results", "latest");
+        if (mine != null) runs.add(mine);
+        if (runs.isEmpty()) throw new IllegalStateException("no runs to compare: no reference run under LAB_HOME/data/reference and no run of this host (./lab run)");
+        return RunComparison.of(context.ledger(), runs);
+    }
+
+    /** The comparison's overlaid figures, ready for display(...). */
+    public List<BufferedImage> figures(RunComparison cmp) {
+        return ComparisonFigures.all(cmp).stream().map(Figure::image).toList();
+    }
+
+    private ExperimentView measureOrLoad(Experiment e, String claimId) {
+        String n = e.name();
+        if (runDir != null && RunStore.has(runDir, n)) return RunStore.load(runDir, n);
+        if (runDir != null) {
+            // say so: the reader was told the numbers come from the run
+            System.out.println(claimId + " was not part of the run in " + runDir + "; measuring it live now (profile '"
+                    + context.profile().id() + "').");
+        }
+        return e.run(context);
     }
 
     /** One claim's verdict as a few lines of text: quote, verdict, summary, numbers, evidence. */
@@ -95,6 +134,12 @@ public final class Lab {
             b.append('\n');
         }
         for (String e : v.evidence()) b.append("  - ").append(e.replace("\n", "\n    ")).append('\n');
+        if (v.verdict() == Verdict.NOT_TESTABLE_HERE && done.get(Experiments.forClaim(v.claim()).name()) instanceof WithReference w) {
+            ClaimVerdict ref = w.referenceVerdict(v.claim());
+            if (ref != null && ref.verdict() != Verdict.NOT_TESTABLE_HERE) {
+                b.append("  On the ").append(w.label()).append(": ").append(ref.verdict()).append(" — ").append(ref.summary()).append('\n');
+            }
+        }
         return b.toString();
     }
 

@@ -42,8 +42,12 @@ class IpcRulesTest {
         var same = IpcShootout.duel(data("unix", 10, 20), "unix");
         assertEquals("mixed", same.outcome());
         assertEquals(Verdict.PARTLY_TRUE, IpcShootout.judgeBeatsAll(List.of(grpc, same)));
-        assertEquals(Verdict.HOST_DEPENDENT, UnixVersusTcp.judge(same));
-        assertEquals(Verdict.REFUTED, UnixVersusTcp.judge(IpcShootout.duel(data("unix", 30, 5), "unix")));
+        assertEquals(Verdict.REFUTED, UnixVersusTcp.judge(UnixVersusTcp.wins(data("unix", 30, 5))));
+        assertEquals(Verdict.SUPPORTED, UnixVersusTcp.judge(UnixVersusTcp.wins(data("unix", 5, 200))));
+        // the quick runs' pattern: AF_UNIX's round trips faster at 3 of 4 sizes, throughput split 1 : 2 → AF_UNIX wins a metric, TCP none
+        assertEquals(Verdict.REFUTED, UnixVersusTcp.judge(new UnixVersusTcp.Wins(4, 1, 2, 0, 3)));
+        assertEquals(Verdict.HOST_DEPENDENT, UnixVersusTcp.judge(new UnixVersusTcp.Wins(4, 3, 0, 0, 3)), "each wins a metric");
+        assertEquals(Verdict.HOST_DEPENDENT, UnixVersusTcp.judge(new UnixVersusTcp.Wins(4, 2, 2, 1, 1)), "no majority anywhere");
     }
 
     @Test

@@ -1,0 +1,123 @@
+package lab.loopback.experiments;
+
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.result.ExperimentView;
+import lab.loopback.result.RunStore;
+import tech.tablesaw.api.Table;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An experiment's outcome on this host, with a committed reference run to fall back on where this host could
+ * not produce a figure or table. What comes from the reference is labelled every time — a banner drawn into
+ * the figure itself, the table's name — so it cannot be mistaken for a measurement of this host.
+ */
+final class WithReference implements ExperimentView {
+    private final ExperimentView live;
+    private final Path reference;
+
+    /** {@code reference}: a reference run directory, or null when there is none. */
+    WithReference(ExperimentView live, Path reference) {
+        this.live = live;
+        this.reference = reference;
+    }
+
+    private ExperimentView fromReference() {
+        return reference != null && RunStore.has(reference, live.experiment()) ? RunStore.load(reference, live.experiment()) : null;
+    }
+
+    /** "reference run HOST-ID (RUN-ID), not this host". */
+    String label() {
+        return "reference run " + reference.getFileName() + " (data/reference), not this host";
+    }
+
+    @Override
+    public Object show(String figure) {
+        if (live.figureNames().contains(figure)) return live.figure(figure);
+        ExperimentView ref = fromReference();
+        if (ref == null || !ref.figureNames().contains(figure)) return live.show(figure);
+        System.out.println("This host did not produce '" + figure + "'; shown instead: the " + label() + ".");
+        return bannered(ref.figure(figure), "REFERENCE — " + label());
+    }
+
+    @Override
+    public Object tableOrNote(String name) {
+        if (live.tables().containsKey(name)) return live.tables().get(name);
+        ExperimentView ref = fromReference();
+        if (ref == null || !ref.tables().containsKey(name)) return live.tableOrNote(name);
+        System.out.println("This host did not produce table '" + name + "'; shown instead: the " + label() + ".");
+        return ref.tables().get(name).copy().setName("REFERENCE (" + label() + "): " + name);
+    }
+
+    /** The reference run's verdict of {@code claimId}, or null. */
+    ClaimVerdict referenceVerdict(String claimId) {
+        ExperimentView ref = fromReference();
+        if (ref == null) return null;
+        return ref.verdicts().stream().filter(v -> v.claim().equalsIgnoreCase(claimId)).findFirst().orElse(null);
+    }
+
+    static BufferedImage bannered(BufferedImage img, String text) {
+        int band = 34;
+        BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight() + band, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(new Color(0xD6, 0x89, 0x10));
+            g.fillRect(0, 0, img.getWidth(), band);
+            g.setColor(Color.WHITE);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+            g.drawString(text, 10, 22);
+            g.drawImage(img, 0, band, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    @Override
+    public String experiment() {
+        return live.experiment();
+    }
+
+    @Override
+    public Map<String, Table> tables() {
+        return live.tables();
+    }
+
+    @Override
+    public List<String> figureNames() {
+        return live.figureNames();
+    }
+
+    @Override
+    public BufferedImage figure(String name) {
+        return live.figure(name);
+    }
+
+    @Override
+    public String caption(String name) {
+        return live.caption(name);
+    }
+
+    @Override
+    public List<ClaimVerdict> verdicts() {
+        return live.verdicts();
+    }
+
+    @Override
+    public List<String> notes() {
+        return live.notes();
+    }
+
+    @Override
+    public String origin() {
+        return live.origin();
+    }
+}

@@ -1,0 +1,85 @@
+package lab.loopback.result;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Reference runs: finished runs committed under data/reference/HOST-ID/, so a notebook on a host that cannot
+ * measure something can still show what a real host measured — always labelled as such. Exported trimmed (no
+ * SVG twins, no report or notebooks: a few MiB) and atomically (a half-copied reference never appears).
+ */
+public final class ReferenceRuns {
+    public static final String DIR = "data/reference";
+    /** Kept: what the notebooks, the report and ./lab compare read back. Left out: SVG twins of the PNGs, report.html, notebooks/. */
+    static final List<String> KEPT = List.of(".csv", ".png", ".json");
+
+    private ReferenceRuns() {}
+
+    /** The reference runs committed under {@code labHome}, in name order (none when there are none). */
+    public static List<Path> under(Path labHome) {
+        Path root = labHome.resolve(DIR);
+        if (!Files.isDirectory(root)) return List.of();
+        try (Stream<Path> s = Files.list(root)) {
+            return s.filter(p -> Files.isRegularFile(p.resolve("verdicts.json"))).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The reference runs of the project named by LAB_HOME, or none outside the project. */
+    public static List<Path> fromEnvironment() {
+        String home = System.getenv("LAB_HOME");
+        return home == null || home.isBlank() ? List.of() : under(Path.of(home));
+    }
+
+    /** Copies the finished run {@code runDir} to {@code root}/HOST-ID/, replacing an older reference of that host. */
+    public static Path export(Path given, Path root) {
+        Path runDir;
+        try {
+            runDir = given.toRealPath(); // results/latest is a link; the walk below must start at the run itself
+        } catch (IOException e) {
+            throw new IllegalArgumentException("run directory '" + given + "' cannot be read: " + e.getMessage());
+        }
+        if (!Files.isRegularFile(runDir.resolve("verdicts.json")) || !Files.isRegularFile(runDir.resolve("host.json"))) {
+            throw new IllegalArgumentException("'" + runDir + "' is not a finished run (no verdicts.json or host.json)");
+        }
+        if (runDir.toAbsolutePath().normalize().getFileName().toString().endsWith(RunStore.PARTIAL)) {
+            throw new IllegalArgumentException("'" + runDir + "' is an incomplete run; only a finished run can be a reference");
+        }
+        Map<?, ?> host = RunStore.readJson(runDir.resolve("host.json"), new com.fasterxml.jackson.core.type.TypeReference<Map<?, ?>>() {});
+        String hostId = String.valueOf(host.get("hostId"));
+        if (!hostId.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) throw new IllegalArgumentException("host id '" + hostId + "' of " + runDir + " is not a usable directory name");
+        Path target = root.resolve(hostId);
+        Path tmp = root.resolve("." + hostId + ".tmp");
+        try {
+            Files.createDirectories(root);
+            AtomicFiles.deleteTree(tmp);
+            Files.createDirectories(tmp);
+            try (Stream<Path> s = Files.walk(runDir)) {
+                for (Path p : s.toList()) {
+                    Path rel = runDir.relativize(p);
+                    if (rel.toString().isEmpty()) continue;
+                    if (rel.getName(0).toString().equals("notebooks")) continue;
+                    Path t = tmp.resolve(rel.toString());
+                    if (Files.isDirectory(p)) Files.createDirectories(t);
+                    else if (KEPT.stream().anyMatch(ext -> p.getFileName().toString().endsWith(ext))) Files.copy(p, t);
+                }
+            }
+            Path old = root.resolve("." + hostId + ".old");
+            AtomicFiles.deleteTree(old);
+            if (Files.exists(target)) Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.deleteTree(old);
+            return target;
+        } catch (IOException e) {
+            AtomicFiles.deleteTree(tmp);
+            throw new UncheckedIOException("cannot export " + runDir + " to " + target + ": " + e.getMessage(), e);
+        }
+    }
+}
