@@ -116,6 +116,22 @@ class LabCliTest {
         // the report can be re-rendered from the directory alone
         assertEquals(0, LabCli.execute("report", run.toString()), err.toString());
         reportLoadsInABrowser(run);
+        comparesWithTheReferenceRuns(run, tmp.resolve("compare"));
+    }
+
+    /** ./lab compare on the committed reference run(s) and the run just made: both listed, every claim a row, files written. */
+    private void comparesWithTheReferenceRuns(Path run, Path outDir) throws IOException {
+        var refs = lab.loopback.result.ReferenceRuns.under(Path.of("..").toAbsolutePath().normalize());
+        assertFalse(refs.isEmpty(), "a reference run is committed under data/reference");
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("compare"));
+        refs.forEach(r -> args.add(r.toString()));
+        args.addAll(java.util.List.of(run.toString(), "--out", outDir.toString()));
+        out.reset();
+        assertEquals(0, LabCli.execute(args.toArray(String[]::new)), err.toString());
+        String text = out.toString();
+        assertTrue(text.contains("run " + (refs.size() + 1) + ":") && text.contains(run.getFileName().toString()), text);
+        assertTrue(text.contains("TRIG-1") && text.contains("MORE-4"), "every claim has a row");
+        assertTrue(Files.isRegularFile(outDir.resolve("comparison.html")) && Files.isRegularFile(outDir.resolve("comparison.csv")));
     }
 
     /**
