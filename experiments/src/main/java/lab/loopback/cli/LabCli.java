@@ -49,8 +49,14 @@ public final class LabCli implements Callable<Integer> {
         return cl.execute(args);
     }
 
-    static ClaimLedger ledger(Path file) {
-        return file == null ? ClaimLedger.bundled() : ClaimLedger.load(file);
+    /** {@code --claims FILE}, shared by every subcommand that reads the ledger. */
+    static final class LedgerOption {
+        @Option(names = "--claims", description = "a claims.yaml to use instead of the bundled ledger")
+        Path file;
+
+        ClaimLedger ledger() {
+            return file == null ? ClaimLedger.bundled() : ClaimLedger.load(file);
+        }
     }
 
     @Command(name = "run", description = "Run the experiments, print the verdict table, write OUT/RUN-ID/ (OUT/latest points to it).")
@@ -67,8 +73,8 @@ public final class LabCli implements Callable<Integer> {
         @Option(names = "--port", defaultValue = "0", description = "loopback port for the receiver (iperf3 takes port+1); 0 = any free port")
         int port;
 
-        @Option(names = "--claims", description = "a claims.yaml to use instead of the bundled ledger")
-        Path claims;
+        @picocli.CommandLine.Mixin
+        LedgerOption claims;
 
         @Option(names = "--kernel-src", description = "a Linux source tree to consult for PATH-4 (default: LAB_KERNEL_SRC, else none)")
         Path kernelSource;
@@ -79,7 +85,7 @@ public final class LabCli implements Callable<Integer> {
             if (kernelSource != null) lab.loopback.kernel.KernelSource.at(kernelSource); // a bad tree fails before anything is measured
             Ports.check(port);
             lab.loopback.experiments.NetfilterRules.ruleCounts(System.getenv("LAB_NFT_RULES")); // a bad count fails before anything is measured
-            ClaimLedger ledger = ledger(claims);
+            ClaimLedger ledger = claims.ledger();
             if (!only.isEmpty()) ledger.select(only); // fail on a bad selector before anything is measured
             var result = lab.loopback.experiments.LabRun.execute(
                     new lab.loopback.experiments.LabRun.Options(p, only, out, port, ledger, kernelSource), ProgressDisplay.create());
@@ -99,16 +105,12 @@ public final class LabCli implements Callable<Integer> {
         @Parameters(index = "0", description = "a run directory, e.g. results/latest")
         Path runDir;
 
-        @Option(names = "--claims", description = "a claims.yaml to use instead of the bundled ledger")
-        Path claims;
+        @picocli.CommandLine.Mixin
+        LedgerOption claims;
 
         @Override
         public Integer call() {
-            if (!Files.isDirectory(runDir)) throw new IllegalArgumentException("run directory '" + runDir + "' does not exist");
-            if (runDir.getFileName().toString().endsWith(RunStore.PARTIAL)) {
-                throw new IllegalArgumentException(runDir + " is an incomplete run (it was interrupted); it has no report");
-            }
-            System.out.println(new ReportWriter(ledger(claims)).write(runDir));
+            System.out.println(new ReportWriter(claims.ledger()).write(RunStore.finishedRun(runDir)));
             return 0;
         }
     }
@@ -122,12 +124,12 @@ public final class LabCli implements Callable<Integer> {
         @Option(names = "--out", description = "also write comparison.html, comparison.csv, runs.csv and the figures into this directory")
         Path out;
 
-        @Option(names = "--claims", description = "a claims.yaml to use instead of the bundled ledger")
-        Path claims;
+        @picocli.CommandLine.Mixin
+        LedgerOption claims;
 
         @Override
         public Integer call() {
-            var cmp = lab.loopback.compare.RunComparison.of(ledger(claims), runs);
+            var cmp = lab.loopback.compare.RunComparison.of(claims.ledger(), runs);
             System.out.print(cmp.text());
             if (out != null) System.out.println("comparison: " + lab.loopback.report.ComparisonReport.write(cmp, out));
             return 0;
@@ -144,7 +146,6 @@ public final class LabCli implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            if (!Files.isDirectory(runDir)) throw new IllegalArgumentException("run directory '" + runDir + "' does not exist");
             System.out.println("reference: " + lab.loopback.result.ReferenceRuns.export(runDir, into));
             return 0;
         }
@@ -161,12 +162,12 @@ public final class LabCli implements Callable<Integer> {
 
     @Command(name = "claims", description = "List the claim ledger.")
     static final class Claims implements Callable<Integer> {
-        @Option(names = "--claims", description = "a claims.yaml to use instead of the bundled ledger")
-        Path claims;
+        @picocli.CommandLine.Mixin
+        LedgerOption claims;
 
         @Override
         public Integer call() {
-            ClaimLedger l = ledger(claims);
+            ClaimLedger l = claims.ledger();
             for (var c : l.claims()) System.out.printf("%-8s %02d  %s%n", c.id(), c.section(), c.quote().length() > 90 ? c.quote().substring(0, 89) + "…" : c.quote());
             return 0;
         }

@@ -95,12 +95,18 @@ public final class Lab {
      */
     public RunComparison compare() {
         List<Path> runs = new ArrayList<>(ReferenceRuns.fromEnvironment());
-        Path mine = runDir;
-        String home = System.getenv("LAB_HOME");
-        if (mine == null && home != null && Files.isRegularFile(Path.of(home, "results", "latest", "verdicts.json"))) mine = Path.of(home, "results", "latest");
+        Path mine = thisHostsRun();
         if (mine != null) runs.add(mine);
         if (runs.isEmpty()) throw new IllegalStateException("no runs to compare: no reference run under LAB_HOME/data/reference and no run of this host (./lab run)");
         return RunComparison.of(context.ledger(), runs);
+    }
+
+    /** The run this notebook reports on: LAB_RUN_DIR, else LAB_HOME/results/latest when a run finished there, else null. */
+    private Path thisHostsRun() {
+        if (runDir != null) return runDir;
+        String home = System.getenv("LAB_HOME");
+        if (home != null && Files.isRegularFile(Path.of(home, "results", "latest", "verdicts.json"))) return Path.of(home, "results", "latest");
+        return null;
     }
 
     /** The comparison's overlaid figures, ready for display(...). */
@@ -148,11 +154,7 @@ public final class Lab {
      * run exists, else every claim marked as not yet measured on this host.
      */
     public Table verdictTable() {
-        Path dir = runDir;
-        String home = System.getenv("LAB_HOME");
-        if (dir == null && home != null && Files.isRegularFile(Path.of(home, "results", "latest", "verdicts.json"))) {
-            dir = Path.of(home, "results", "latest");
-        }
+        Path dir = thisHostsRun();
         Map<String, ClaimVerdict> byId = new HashMap<>();
         if (dir != null) for (ClaimVerdict v : RunStore.verdicts(dir)) byId.put(v.claim(), v);
         StringColumn id = StringColumn.create("claim"), sec = StringColumn.create("section"),

@@ -32,7 +32,12 @@ public final class LoopbackPath implements Experiment {
     static final int ETH_HLEN = 14;
 
     /** One layer's count over the transfer and per segment. */
-    public record Layer(String layer, String evidence, String source, double count, double perSegment) {}
+    public record Layer(String layer, String evidence, String source, double count, double perSegment) {
+        /** A counter that other traffic swamped: listed with its reason, never drawn or judged as this connection's. */
+        boolean swamped() {
+            return source.contains("swamped");
+        }
+    }
 
     /** A counter's delta over the transfer and the background expected in a window as long. */
     public record Counter(String counter, long delta, double background) {}
@@ -106,6 +111,8 @@ public final class LoopbackPath implements Experiment {
      * (TCP_INFO, both directions) bound what they may show: from none (bypassed, give or take a tenth for noise)
      * to one packet per segment and a half; outside that, other traffic coming and going swamped them.
      */
+    static final String COUNTER_SOURCE = "/proc/net counter, namespace-wide, less background";
+
     static String swampedCounters(TracedStream.Result r) {
         for (String c : List.of("dev.lo.tx_packets", "Ip.InReceives")) {
             String why = swamped(c, r.counterNet(c), r.counterBackground(c), r.segments());
@@ -149,7 +156,9 @@ public final class LoopbackPath implements Experiment {
         }
         for (String[] c : new String[][] {{"lo device, out", "dev.lo.tx_packets"}, {"IP layer, in", "Ip.InReceives"},
                 {"IP layer, delivered to TCP", "Ip.InDelivers"}, {"TCP, segments out", "Tcp.OutSegs"}}) {
-            layers.add(new Layer(c[0], c[1], "/proc/net counter, namespace-wide, less background", r.counterNet(c[1]), r.counterNet(c[1]) / seg));
+            String why = swamped(c[1], r.counterNet(c[1]), r.counterBackground(c[1]), seg);
+            layers.add(new Layer(c[0], c[1], why == null ? COUNTER_SOURCE : COUNTER_SOURCE + "; swamped by other traffic, not evidence (" + why + ")",
+                    r.counterNet(c[1]), r.counterNet(c[1]) / seg));
         }
         o.table("layers", RecordTable.of("layers", Layer.class, layers));
         List<Counter> counters = r.counters().entrySet().stream().map(e -> new Counter(e.getKey(), e.getValue(), r.counterBackground(e.getKey()))).toList();
@@ -166,6 +175,7 @@ public final class LoopbackPath implements Experiment {
         String ipSource = p != null ? String.format("net:netif_receive_skb dev=lo events of this connection's tasks: %d (lo hands each packet up "
                 + "to the protocol stack, ip_rcv for IPv4; a lower bound); the namespace-wide Ip.InReceives counter less background says %.2f per segment",
                 p.receivedOnLo(), ipCounterPerSeg) : "/proc/net/snmp Ip.InReceives, namespace-wide less background (tracefs: " + r.traceUnavailable() + ")";
+        // with tracepoints the counters are only corroboration; without them they must be plausible to count at all
         String swamped = p == null ? swampedCounters(r) : null;
         String segLine = String.format("this connection carried %d segments (TCP_INFO of the sender: segs_out %d + segs_in %d; %d of them data), %s in %s writes",
                 seg, r.sender().segsOut(), r.sender().segsIn(), r.sender().dataSegsOut(), Bytes.human(r.trial().bytesReceived()), Bytes.human(KernelEvidence.WRITE));
@@ -208,7 +218,7 @@ public final class LoopbackPath implements Experiment {
                         "lo does TSO/GSO: one skb on lo may carry more than one MSS, so lo's packets are fewer than TCP_INFO's MSS-sized segments", route,
                         "rule: SUPPORTED when a transfer larger than one MSS is split into several segments, none above the MTU (checked only with the trace), and the route is via lo"), ctx));
 
-        o.figure(layersFigure(layers, seg));
+        if (layers.stream().anyMatch(l -> !l.swamped())) o.figure(layersFigure(layers, seg));
         if (p != null) {
             o.table("segment-lengths", RecordTable.of("segment-lengths", SegmentLength.class, p.xmitLengths().stream().map(SegmentLength::new).toList()));
             o.figure(sizesFigure(p.xmitLengths(), mss, mtu));
@@ -248,9 +258,11 @@ public final class LoopbackPath implements Experiment {
 
     private static Figure layersFigure(List<Layer> layers, long seg) {
         CategoryChart c = Charts.bars("TLDR-1 / FAST-2 / PATH-1: layers each segment passes", "", "events per segment");
-        List<String> names = layers.stream().map(l -> l.layer() + (l.source().startsWith("tracepoint") ? " (trace)" : " (counter)")).toList();
-        c.addSeries("measured (" + seg + " segments of one connection)", names, layers.stream().map(Layer::perSegment).toList()).setFillColor(Charts.MEASURED);
-        c.addSeries("article: 0 (bypassed)", names, layers.stream().map(l -> 0.0).toList()).setFillColor(Charts.CLAIM);
+        // a counter swamped by other traffic is in the table with the reason, not drawn as if it were this connection's
+        List<Layer> drawn = layers.stream().filter(l -> !l.swamped()).toList();
+        List<String> names = drawn.stream().map(l -> l.layer() + (l.source().startsWith("tracepoint") ? " (trace)" : " (counter)")).toList();
+        c.addSeries("measured (" + seg + " segments of one connection)", names, drawn.stream().map(Layer::perSegment).toList()).setFillColor(Charts.MEASURED);
+        c.addSeries("article: 0 (bypassed)", names, drawn.stream().map(l -> 0.0).toList()).setFillColor(Charts.CLAIM);
         c.getStyler().setXAxisLabelRotation(20);
         return new Figure("layers-per-segment", List.of("TLDR-1", "FAST-2", "PATH-1"),
                 "Measured: tracepoint events of the connection's own tasks (lower bounds: softirq work deferred to ksoftirqd is not attributed) and "

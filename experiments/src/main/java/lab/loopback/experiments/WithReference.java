@@ -29,8 +29,16 @@ final class WithReference implements ExperimentView {
         this.reference = reference;
     }
 
+    /** The reference's outcome of this experiment, read once (null when there is none). */
+    private ExperimentView referenceOutcome;
+    private boolean referenceRead;
+
     private ExperimentView fromReference() {
-        return reference != null && RunStore.has(reference, live.experiment()) ? RunStore.load(reference, live.experiment()) : null;
+        if (!referenceRead) {
+            referenceRead = true;
+            if (reference != null && RunStore.has(reference, live.experiment())) referenceOutcome = RunStore.load(reference, live.experiment());
+        }
+        return referenceOutcome;
     }
 
     /** "reference run HOST-ID (RUN-ID), not this host". */

@@ -17,21 +17,7 @@ import java.util.Map;
 public record ComparedRun(Path dir, String runId, String profile, String hostId, String kernel, Map<String, ClaimVerdict> verdicts) {
 
     public static ComparedRun load(Path dir) {
-        if (!Files.isDirectory(dir)) throw new IllegalArgumentException("run directory '" + dir + "' does not exist");
-        Path real = dir.toAbsolutePath().normalize();
-        try {
-            real = dir.toRealPath(); // results/latest is a link; the run's own name is what identifies it
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("run directory '" + dir + "' cannot be read: " + e.getMessage());
-        }
-        if (real.getFileName().toString().endsWith(RunStore.PARTIAL)) {
-            throw new IllegalArgumentException("'" + dir + "' is an incomplete run (it was interrupted); only finished runs can be compared");
-        }
-        for (String f : new String[] {"verdicts.json", "host.json"}) {
-            if (!Files.isRegularFile(real.resolve(f))) {
-                throw new IllegalArgumentException("'" + dir + "' is not a finished run: it has no " + f);
-            }
-        }
+        Path real = RunStore.finishedRun(dir); // results/latest is a link; the run's own name is what identifies it
         Map<String, Object> host = RunStore.readJson(real.resolve("host.json"), new TypeReference<LinkedHashMap<String, Object>>() {});
         Map<String, Object> run = Files.isRegularFile(real.resolve("run.json"))
                 ? RunStore.readJson(real.resolve("run.json"), new TypeReference<LinkedHashMap<String, Object>>() {}) : Map.of();

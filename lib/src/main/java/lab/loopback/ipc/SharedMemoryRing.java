@@ -3,6 +3,7 @@ package lab.loopback.ipc;
 import lab.loopback.sys.FileCalls;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
+import lab.loopback.sys.Owner;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.io.IOException;
@@ -27,6 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SharedMemoryRing implements StreamTransport {
     public static final String DIR_PROPERTY = "lab.shm.dir";
     /** Bytes per direction; Agrona caps one message at an eighth of this. */
+    /** Ring files are PREFIX-PID-N (see {@link Owner}). */
+    static final String PREFIX = "llab-";
     public static final int RING_CAPACITY = 4 << 20;
     static final long RING_BYTES = RING_CAPACITY + RingBufferDescriptor.TRAILER_LENGTH;
     private static final AtomicInteger SEQ = new AtomicInteger();
@@ -48,12 +51,9 @@ public final class SharedMemoryRing implements StreamTransport {
      */
     public static List<Path> removeOrphans() {
         List<Path> removed = new java.util.ArrayList<>();
-        try (var s = Files.newDirectoryStream(directory(), "llab-*")) {
+        try (var s = Files.newDirectoryStream(directory(), PREFIX + "*")) {
             for (Path p : s) {
-                String[] parts = p.getFileName().toString().split("-");
-                if (parts.length != 3 || !parts[1].matches("\\d+")) continue;
-                if (ProcessHandle.of(Long.parseLong(parts[1])).map(ProcessHandle::isAlive).orElse(false)) continue;
-                if (Files.deleteIfExists(p)) removed.add(p);
+                if (Owner.leftBehind(p.getFileName().toString(), PREFIX) && Files.deleteIfExists(p)) removed.add(p);
             }
         } catch (java.io.IOException | SecurityException e) {
             // no /dev/shm or not ours to list: nothing to remove
@@ -76,7 +76,7 @@ public final class SharedMemoryRing implements StreamTransport {
     }
 
     private static Connection handOver(UnixSocket peer) {
-        Path file = directory().resolve("llab-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet());
+        Path file = directory().resolve(PREFIX + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet());
         MemorySegment mapping = map(file, true);
         try {
             sendLine(peer, file.toString());

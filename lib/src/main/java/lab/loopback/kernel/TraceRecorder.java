@@ -182,14 +182,7 @@ public final class TraceRecorder implements AutoCloseable {
         if (!Files.isDirectory(instances)) return;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(instances, PREFIX + "*")) {
             for (Path p : ds) {
-                String[] parts = p.getFileName().toString().substring(PREFIX.length()).split("-");
-                long pid;
-                try {
-                    pid = Long.parseLong(parts[0]);
-                } catch (NumberFormatException e) {
-                    continue;
-                }
-                if (ProcessHandle.of(pid).isEmpty()) {
+                if (lab.loopback.sys.Owner.leftBehind(p.getFileName().toString(), PREFIX)) {
                     try {
                         Files.deleteIfExists(p);
                     } catch (IOException ignored) {

@@ -12,8 +12,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A network namespace the workbench created itself, named {@code llab-<pid>-<n>} so that a later run can tell
@@ -26,7 +24,6 @@ import java.util.regex.Pattern;
 public final class NetNamespace implements AutoCloseable {
     static final String PREFIX = "llab-";
     static final Path RUN = Path.of("/run/netns");
-    private static final Pattern OURS = Pattern.compile("llab-(\\d+)-\\d+");
     private static final AtomicInteger SEQ = new AtomicInteger();
     private final String name;
     private boolean closed;
@@ -118,10 +115,7 @@ public final class NetNamespace implements AutoCloseable {
     public static List<String> sweepLeftovers() {
         List<String> removed = new ArrayList<>();
         for (String n : ours()) {
-            Matcher m = OURS.matcher(n);
-            if (!m.matches()) continue;
-            long owner = Long.parseLong(m.group(1));
-            if (owner == ProcessHandle.current().pid() || ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) continue;
+            if (!lab.loopback.sys.Owner.leftBehind(n, PREFIX)) continue;
             delete(n);
             removed.add(n);
         }

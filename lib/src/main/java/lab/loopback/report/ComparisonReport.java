@@ -8,11 +8,8 @@ import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.result.AtomicFiles;
 import lab.loopback.result.Figure;
-import org.knowm.xchart.BitmapEncoder;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -55,7 +52,7 @@ public final class ComparisonReport {
                 : differ.size() + " claim(s) judged differently: " + esc(String.join(", ", differ.stream().map(r -> r.claim().id()).toList()))
                 + ". A difference between hosts is a finding; between runs of one host it means the rule sits too close to the noise.").append("</p>\n");
         for (Figure f : figures) {
-            byte[] png = png(f);
+            byte[] png = f.png();
             h.append("<figure><img alt=\"").append(esc(f.caption())).append("\" src=\"data:image/png;base64,")
                     .append(Base64.getEncoder().encodeToString(png)).append("\"><figcaption>").append(esc(f.caption())).append("</figcaption></figure>\n");
             AtomicFiles.write(outDir.resolve(f.name() + ".png"), tmp -> Files.write(tmp, png));
@@ -77,16 +74,6 @@ public final class ComparisonReport {
         Path html = outDir.resolve("comparison.html");
         AtomicFiles.writeString(html, h.toString());
         return html;
-    }
-
-    private static byte[] png(Figure f) {
-        try {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            BitmapEncoder.saveBitmap(f.chart(), b, BitmapEncoder.BitmapFormat.PNG);
-            return b.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static final String CSS = ReportWriter.BASE_CSS + "tr.differs td{background:#fdecea}";

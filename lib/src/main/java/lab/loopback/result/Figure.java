@@ -23,6 +23,17 @@ public record Figure(String name, List<String> claims, String caption, Chart<?, 
         return new Info(name, claims, caption);
     }
 
+    /** The chart as PNG bytes: what a run directory stores and what the HTML pages embed. */
+    public byte[] png() {
+        try {
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            BitmapEncoder.saveBitmap(chart, b, BitmapEncoder.BitmapFormat.PNG);
+            return b.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot render figure " + name + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The chart rendered for {@code display(...)} in a notebook. */
     public BufferedImage image() {
         return BitmapEncoder.getBufferedImage(chart);

@@ -40,18 +40,7 @@ public final class ReferenceRuns {
 
     /** Copies the finished run {@code runDir} to {@code root}/HOST-ID/, replacing an older reference of that host. */
     public static Path export(Path given, Path root) {
-        Path runDir;
-        try {
-            runDir = given.toRealPath(); // results/latest is a link; the walk below must start at the run itself
-        } catch (IOException e) {
-            throw new IllegalArgumentException("run directory '" + given + "' cannot be read: " + e.getMessage());
-        }
-        if (!Files.isRegularFile(runDir.resolve("verdicts.json")) || !Files.isRegularFile(runDir.resolve("host.json"))) {
-            throw new IllegalArgumentException("'" + runDir + "' is not a finished run (no verdicts.json or host.json)");
-        }
-        if (runDir.toAbsolutePath().normalize().getFileName().toString().endsWith(RunStore.PARTIAL)) {
-            throw new IllegalArgumentException("'" + runDir + "' is an incomplete run; only a finished run can be a reference");
-        }
+        Path runDir = RunStore.finishedRun(given); // resolved: the walk below must start at the run itself, not at results/latest
         Map<?, ?> host = RunStore.readJson(runDir.resolve("host.json"), new com.fasterxml.jackson.core.type.TypeReference<Map<?, ?>>() {});
         String hostId = String.valueOf(host.get("hostId"));
         if (!hostId.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) throw new IllegalArgumentException("host id '" + hostId + "' of " + runDir + " is not a usable directory name");

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import lab.loopback.claim.ClaimVerdict;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import tech.tablesaw.api.Table;
 
@@ -68,11 +67,7 @@ public final class RunStore {
             }
             List<Figure.Info> infos = new ArrayList<>();
             for (Figure f : o.figures().values()) {
-                AtomicFiles.write(dir.resolve(f.name() + ".png"), tmp -> {
-                    try (OutputStream os = Files.newOutputStream(tmp)) {
-                        BitmapEncoder.saveBitmap(f.chart(), os, BitmapEncoder.BitmapFormat.PNG);
-                    }
-                });
+                AtomicFiles.write(dir.resolve(f.name() + ".png"), tmp -> Files.write(tmp, f.png()));
                 AtomicFiles.write(dir.resolve(f.name() + ".svg"), tmp -> {
                     try (OutputStream os = Files.newOutputStream(tmp)) {
                         VectorGraphicsEncoder.saveVectorGraphic(f.chart(), os, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
@@ -153,7 +148,7 @@ public final class RunStore {
         try (Stream<Path> s = Files.list(root)) {
             for (Path p : s.filter(d -> d.getFileName().toString().endsWith(PARTIAL) && Files.isDirectory(d)).sorted().toList()) {
                 long owner = ownerOf(p);
-                if (owner > 0 && ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) continue; // still running
+                if (owner > 0 && !lab.loopback.sys.Owner.gone(owner)) continue; // still running
                 if (!Files.exists(p.resolve(INCOMPLETE))) {
                     AtomicFiles.writeString(p.resolve(INCOMPLETE), "This run was interrupted (its process " + (owner > 0 ? owner : "?")
                             + " ended before the run finished). Nothing in it is a result; delete the directory.\n");
@@ -172,6 +167,27 @@ public final class RunStore {
         } catch (IOException | NumberFormatException e) {
             return -1;
         }
+    }
+
+    /**
+     * {@code given} as the finished run it must be (a link such as OUT/latest resolved to the run itself), or an
+     * IllegalArgumentException naming it: missing, unreadable, interrupted (.partial), or without verdicts/host.
+     */
+    public static Path finishedRun(Path given) {
+        Path real;
+        try {
+            real = given.toRealPath();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("run directory '" + given + "' does not exist or cannot be read (" + e.getMessage() + ")");
+        }
+        if (!Files.isDirectory(real)) throw new IllegalArgumentException("'" + given + "' is not a run directory");
+        if (real.getFileName().toString().endsWith(PARTIAL)) {
+            throw new IllegalArgumentException("'" + given + "' is an incomplete run (it was interrupted): not a result");
+        }
+        for (String f : new String[] {"verdicts.json", "host.json"}) {
+            if (!Files.isRegularFile(real.resolve(f))) throw new IllegalArgumentException("'" + given + "' is not a finished run: it has no " + f);
+        }
+        return real;
     }
 
     public static List<ClaimVerdict> verdicts(Path runDir) {
