@@ -106,7 +106,7 @@ public final class FastOpen implements Experiment {
         String summary = switch (v) {
             case SUPPORTED -> String.format("TFO works over loopback: %d of %d SYNs carried the request, and connect-to-first-byte fell from %.1f to %.1f µs (median, %.1f µs saved).",
                     active, probe.fastOpen().connections(), probe.plain().p50Micros(), probe.fastOpen().p50Micros(), saved);
-            case PARTLY_TRUE -> String.format("TFO works over loopback (%d of %d SYNs carried the request) but saved nothing measurable: %.1f vs %.1f µs median.",
+            case PARTLY_TRUE -> String.format("TFO works over loopback (%d of %d SYNs carried the request) but saved less than " + Math.round(MEASURABLE * 100) + "%% or within noise: %.1f vs %.1f µs median.",
                     active, probe.fastOpen().connections(), probe.fastOpen().p50Micros(), probe.plain().p50Micros());
             default -> String.format("Only %d of %d TFO connections sent data in the SYN, although TFO was enabled for both sides.", active, probe.fastOpen().connections());
         };
