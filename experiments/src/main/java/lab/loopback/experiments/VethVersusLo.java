@@ -98,7 +98,7 @@ public final class VethVersusLo implements Experiment {
                 rows.get(1).ratioToBaseline(), null, "veth throughput / lo throughput", ev3, ctx));
         Verdict v1 = judgeVeth(rows.get(1), latency.get(0), latency.get(1));
         List<String> ev1 = new ArrayList<>(ev);
-        ev1.add("rule: SUPPORTED ('not quite loopback-fast') when veth's throughput interval lies below lo's or its p50 round trip is more than "
+        ev1.add("rule: SUPPORTED ('not quite loopback-fast') when veth's throughput is measurably lower than lo's (the same paired-round test as FAIL-3) or its p50 round trip is more than "
                 + (int) (LATENCY_MARGIN * 100) + " % longer; REFUTED otherwise");
         o.verdict(KernelEvidence.verdict(ctx.claim("VETH-1"), v1, v1 == Verdict.SUPPORTED
                 ? String.format("The recipe works and is not quite loopback-fast: veth moves %.2f× lo's throughput and its 64-byte round trip takes %.2f× as long — on the same copy path (%s).",
