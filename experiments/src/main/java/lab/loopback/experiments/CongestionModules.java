@@ -46,10 +46,10 @@ public final class CongestionModules implements Experiment {
         Profile p = ctx.profile();
         List<Conditions.Trial> trials = new ArrayList<>();
         String[] readBack = new String[usable.size()];
-        try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), 600)) {
-            for (int round = -1; round < p.trials; round++) {
-                ctx.progress("congestion control per socket, round " + (round + 2) + " of " + (p.trials + 1));
-                for (int i = 0; i < usable.size(); i++) {
+        try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), 600).pinPeers(true)) {
+            for (int round = -1; round < Conditions.rounds(p); round++) {
+                ctx.progress("congestion control per socket, round " + (round + 2) + " of " + (Conditions.rounds(p) + 1));
+                for (int i : Conditions.order(round, usable.size())) {
                     int k = i;
                     var t = runner.trial(WRITE, p.trialSeconds, p.trialMaxBytes, round < 0 ? "warmup" : "timed", round,
                             c -> readBack[k] = set((TcpSocket) c, usable.get(k)), c -> { });
@@ -77,7 +77,7 @@ public final class CongestionModules implements Experiment {
         // every algorithm here is a "module" of the claim, the default too
         Verdict v = Conditions.degradeVerdict(rows, true);
         boolean differ = rows.stream().anyMatch(r -> r.againstBaseline().equals("lower") || r.againstBaseline().equals("higher"));
-        List<String> ev = Conditions.evidence(rows, p.trials);
+        List<String> ev = Conditions.evidence(rows, Conditions.rounds(p));
         ev.add("host default: " + def + "; every algorithm here was already loaded (tcp_available_congestion_control), each read back with getsockopt(TCP_CONGESTION)");
         ev.add("cubic is the Linux default since 2.6.19: 'adding' it is what every host already runs");
         ev.add(Conditions.rule());

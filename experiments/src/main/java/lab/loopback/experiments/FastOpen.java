@@ -38,8 +38,15 @@ public final class FastOpen implements Experiment {
     static final int WARMUP = 1000;
     static final String SYSCTL = "net.ipv4.tcp_fastopen";
 
-    /** One mode: latency percentiles of connect → first byte over {@code n} connections. */
-    public record Mode(String mode, int connections, double p50Micros, double low, double high, double p90Micros, double maxMicros) {}
+    /**
+     * One mode: latency percentiles of connect → first byte over {@code n} connections, and its latency ÷ the plain
+     * connection's of the same pair: median per block, then the median and [min, max] over the blocks (1 for plain).
+     */
+    public record Mode(String mode, int connections, double p50Micros, double low, double high, double p90Micros, double maxMicros,
+                       double ratioToPlain, double ratioLow, double ratioHigh) {}
+
+    /** One TcpExt TFO counter's change over the measured connections of both modes. */
+    public record Counter(String counter, long delta) {}
 
     /** What a run produced: both modes and the kernel's TFO counters over the TFO connections. */
     record Probe(Mode plain, Mode fastOpen, Map<String, Long> counters, String where) {}
@@ -58,18 +65,22 @@ public final class FastOpen implements Experiment {
         return p == Profile.QUICK ? 1000 : 4000;
     }
 
-    /** The smallest saving that counts: a tenth of the plain connect-to-first-byte median. */
+    /**
+     * The smallest saving that counts, as a share of the plain connection's latency in the same pair (median over the
+     * pairs). Not 2 %: with a fixed order in each pair (plain, then TFO) a fresh VM measured TFO 11.6 % faster, 0.4 %
+     * and 3.5 % slower in three consecutive quick runs; what TFO saves on lo (the handshake never leaves the
+     * connect() call, so it saves one syscall's worth of waiting) is of the order of the run-to-run drift.
+     */
     static final double MEASURABLE = 0.10;
 
     /**
-     * SUPPORTED: SYNs carried data (TCPFastOpenActive counted most TFO connections) and TFO's median is at least
-     * {@link #MEASURABLE} lower with non-overlapping intervals; PARTLY_TRUE: it worked but saved nothing measurable;
-     * REFUTED: no SYN carried data.
+     * SUPPORTED: SYNs carried data (TCPFastOpenActive counted most TFO connections) and TFO ÷ plain within a pair
+     * (median per block, then over the {@link #BLOCKS} blocks) is at most 1 - {@link #MEASURABLE} with its interval
+     * below 1; PARTLY_TRUE: it worked but saved nothing measurable; REFUTED: no SYN carried data.
      */
-    static Verdict judge(Mode plain, Mode tfo, long active) {
+    static Verdict judge(Mode tfo, long active) {
         if (active < tfo.connections() * 0.9) return Verdict.REFUTED;
-        boolean large = plain.p50Micros() - tfo.p50Micros() >= MEASURABLE * plain.p50Micros();
-        return tfo.high() < plain.low() && large ? Verdict.SUPPORTED : Verdict.PARTLY_TRUE;
+        return tfo.ratioHigh() < 1 && tfo.ratioToPlain() <= 1 - MEASURABLE ? Verdict.SUPPORTED : Verdict.PARTLY_TRUE;
     }
 
     @Override
@@ -97,6 +108,7 @@ public final class FastOpen implements Experiment {
             probe = run(ctx, List.of(), n, "on the host's lo (" + SYSCTL + " = " + host + ")", null);
         }
         o.table("modes", RecordTable.of("modes", Mode.class, List.of(probe.plain(), probe.fastOpen())));
+        o.table("counters", RecordTable.of("counters", Counter.class, probe.counters().entrySet().stream().map(e -> new Counter(e.getKey(), e.getValue())).toList()));
         long active = probe.counters().getOrDefault("TcpExt.TCPFastOpenActive", 0L);
         List<String> ev = new ArrayList<>();
         ev.add("where: " + probe.where());
@@ -105,15 +117,18 @@ public final class FastOpen implements Experiment {
         ev.add(String.format("with TCP_FASTOPEN_CONNECT: p50 %.1f µs [%.1f, %.1f], p90 %.1f, max %.1f over %d connections", probe.fastOpen().p50Micros(), probe.fastOpen().low(),
                 probe.fastOpen().high(), probe.fastOpen().p90Micros(), probe.fastOpen().maxMicros(), probe.fastOpen().connections()));
         ev.add("the kernel's TFO counters (TcpExt, this namespace) over the measured connections: " + probe.counters());
-        ev.add("measured from before socket() to the first byte of the answer, client and server in different processes, one 64-byte request each, the two modes alternating");
-        ev.add("rule: SYN data on < 90% of TFO connections (TCPFastOpenActive) → REFUTED; TFO's median interval below plain and its median ≥ " + Math.round(MEASURABLE * 100) + "% lower → SUPPORTED; otherwise PARTLY_TRUE (works, saves nothing measurable)");
-        Verdict v = judge(probe.plain(), probe.fastOpen(), active);
+        ev.add(String.format("TFO ÷ plain within a pair, median per block (" + BLOCKS + " blocks, each against a fresh server): median %.3f, blocks from %.3f to %.3f", probe.fastOpen().ratioToPlain(), probe.fastOpen().ratioLow(), probe.fastOpen().ratioHigh()));
+        ev.add("measured from before socket() to the first byte of the answer, client and server in different processes, one 64-byte request each, in pairs of one plain and one TFO connection, which one first alternating");
+        ev.add("rule: SYN data on < 90% of TFO connections (TCPFastOpenActive) → REFUTED; TFO ÷ plain within a pair, its median per block at most " + String.format("%.2f", 1 - MEASURABLE)
+                + " (median over the blocks) and below 1 in every block → SUPPORTED; otherwise PARTLY_TRUE (works, saves nothing measurable)");
+        Verdict v = judge(probe.fastOpen(), active);
         double saved = probe.plain().p50Micros() - probe.fastOpen().p50Micros();
         String summary = switch (v) {
-            case SUPPORTED -> String.format("TFO works over loopback: %d of %d SYNs carried the request, and connect-to-first-byte fell from %.1f to %.1f µs (median, %.1f µs saved).",
-                    active, probe.fastOpen().connections(), probe.plain().p50Micros(), probe.fastOpen().p50Micros(), saved);
-            case PARTLY_TRUE -> String.format("TFO works over loopback (%d of %d SYNs carried the request) but saved less than " + Math.round(MEASURABLE * 100) + "%% or within noise: %.1f vs %.1f µs median.",
-                    active, probe.fastOpen().connections(), probe.fastOpen().p50Micros(), probe.plain().p50Micros());
+            case SUPPORTED -> String.format("TFO works over loopback: %d of %d SYNs carried the request, and connect-to-first-byte fell from %.1f to %.1f µs (median, %.1f µs saved; %.0f%% less within a pair).",
+                    active, probe.fastOpen().connections(), probe.plain().p50Micros(), probe.fastOpen().p50Micros(), saved, 100 * (1 - probe.fastOpen().ratioToPlain()));
+            case PARTLY_TRUE -> String.format("TFO works over loopback (%d of %d SYNs carried the request) but saved less than " + Math.round(MEASURABLE * 100) + "%% or not in every block: %.1f vs %.1f µs median, %.2f× within a pair (per fresh server from %.2f× to %.2f×).",
+                    active, probe.fastOpen().connections(), probe.fastOpen().p50Micros(), probe.plain().p50Micros(), probe.fastOpen().ratioToPlain(),
+                    probe.fastOpen().ratioLow(), probe.fastOpen().ratioHigh());
             default -> String.format("Only %d of %d TFO connections sent data in the SYN, although TFO was enabled for both sides.", active, probe.fastOpen().connections());
         };
         o.verdict(KernelEvidence.verdict(ctx.claim("MORE-3"), v, summary, probe.fastOpen().p50Micros(), null, "µs connect-to-first-byte (median, with TFO)", ev, ctx));
@@ -128,16 +143,43 @@ public final class FastOpen implements Experiment {
         }
     }
 
-    private static Probe run(RunContext ctx, List<String> prefix, int n, String where, NetNamespace ns) {
-        ctx.progress("TCP Fast Open: " + n + " connections each way");
-        try (ChildJvm server = ChildJvm.start(FirstByteServerMain.class, List.of("300", Integer.toString(SIZE), "16"), prefix)) {
-            int port = Integer.parseInt(server.expectLine("READY ", 30_000).trim());
-            return ns != null ? ns.call(() -> connectAll(port, n, where)) : connectAll(port, n, where);
+    /**
+     * Independent blocks per run, each against a freshly started server process: within one process the pairs agree
+     * closely, but three quick runs here put TFO ÷ plain at 0.87, 1.05 and 1.03 (each interval a hundredth wide), so
+     * what varies is the state of the processes, and one block would judge that state rather than TFO. With five
+     * blocks per run, blocks of one run ranged from 0.83 to 1.05 in each of three runs. Eight blocks: all of them
+     * below 1 by chance (the interval of eight is [min, max]) would happen here about once in 30 runs.
+     */
+    static final int BLOCKS = 8;
+
+    /** One block: per pair the plain and the TFO latency, and the kernel's TFO counters over its measured pairs. */
+    private record Block(double[] plain, double[] tfo, Map<String, Long> counters) {
+        double ratio() {
+            double[] r = new double[plain.length];
+            for (int i = 0; i < r.length; i++) r[i] = tfo[i] / plain[i];
+            return Estimate.ofMedian(r).median();
         }
     }
 
-    /** On the calling thread (inside the namespace): warm-up, then n alternating pairs, then the counters' deltas. */
-    private static Probe connectAll(int port, int n, String where) {
+    private static Probe run(RunContext ctx, List<String> prefix, int n, String where, NetNamespace ns) {
+        List<Block> blocks = new ArrayList<>();
+        for (int b = 0; b < BLOCKS; b++) {
+            ctx.progress("TCP Fast Open: block " + (b + 1) + " of " + BLOCKS + ", " + n / BLOCKS + " connections each way against a fresh server");
+            try (ChildJvm server = ChildJvm.start(FirstByteServerMain.class, List.of("300", Integer.toString(SIZE), "16"), prefix)) {
+                int port = Integer.parseInt(server.expectLine("READY ", 30_000).trim());
+                blocks.add(ns != null ? ns.call(() -> connectAll(port, n / BLOCKS)) : connectAll(port, n / BLOCKS));
+            }
+        }
+        Map<String, Long> counters = new java.util.TreeMap<>();
+        blocks.forEach(b -> b.counters().forEach((k, v) -> counters.merge(k, v, Long::sum)));
+        double[] plain = blocks.stream().flatMapToDouble(b -> java.util.Arrays.stream(b.plain())).toArray();
+        double[] tfo = blocks.stream().flatMapToDouble(b -> java.util.Arrays.stream(b.tfo())).toArray();
+        Estimate ratio = Estimate.ofMedian(blocks.stream().mapToDouble(Block::ratio).toArray());
+        return new Probe(mode("plain connect", plain, Estimate.ofMedian(1, 1)), mode("TCP_FASTOPEN_CONNECT", tfo, ratio), counters, where);
+    }
+
+    /** On the calling thread (inside the namespace): warm-up, then n pairs (which one first alternating), then the counters' deltas. */
+    private static Block connectAll(int port, int n) {
         SockAddrIn to = SockAddrIn.loopback(port);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment req = a.allocate(SIZE), resp = a.allocate(SIZE);
@@ -150,14 +192,17 @@ public final class FastOpen implements Experiment {
             NetCounters before = NetCounters.read(counters);
             double[] plain = new double[n], tfo = new double[n];
             for (int i = 0; i < n; i++) {
+                // the second of a pair follows a just-closed connection, the first does not
+                boolean tfoFirst = i % 2 == 1;
+                if (tfoFirst) tfo[i] = once(to, true, req, resp);
                 plain[i] = once(to, false, req, resp);
-                tfo[i] = once(to, true, req, resp);
+                if (!tfoFirst) tfo[i] = once(to, true, req, resp);
             }
             Map<String, Long> delta = new java.util.TreeMap<>();
             NetCounters.read(counters).minus(before).forEach((k, v) -> {
                 if (k.startsWith("TcpExt.TCPFastOpen")) delta.put(k, v);
             });
-            return new Probe(mode("plain connect", plain), mode("TCP_FASTOPEN_CONNECT", tfo), delta, where);
+            return new Block(plain, tfo, delta);
         }
     }
 
@@ -177,10 +222,10 @@ public final class FastOpen implements Experiment {
         }
     }
 
-    private static Mode mode(String name, double[] micros) {
+    private static Mode mode(String name, double[] micros, Estimate ratio) {
         Estimate e = Estimate.ofMedian(micros);
         double[] s = micros.clone();
         java.util.Arrays.sort(s);
-        return new Mode(name, s.length, e.median(), e.low(), e.high(), s[(int) (s.length * 0.9)], s[s.length - 1]);
+        return new Mode(name, s.length, e.median(), e.low(), e.high(), s[(int) (s.length * 0.9)], s[s.length - 1], ratio.median(), ratio.low(), ratio.high());
     }
 }

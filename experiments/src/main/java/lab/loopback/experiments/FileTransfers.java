@@ -1,5 +1,6 @@
 package lab.loopback.experiments;
 
+import lab.loopback.evidence.PayloadCalls;
 import lab.loopback.evidence.ReceiveCopies;
 import lab.loopback.evidence.SyscallCount;
 import lab.loopback.ipc.Transports;
@@ -24,14 +25,14 @@ import java.util.Map;
 
 /**
  * The one file-to-socket measurement ZC-1, ZC-2, SPL-1 and SPL-2 read: every technique moves the same pattern
- * file to one receiver process, rounds interleaved (technique order is the same in every round, so round i of
- * two techniques is a pair under the same conditions), warm page cache, then cold (POSIX_FADV_DONTNEED, residency
+ * file to one receiver process, rounds interleaved (round i of two techniques is a pair under the same conditions;
+ * the order rotates from round to round so that no technique always runs first), warm page cache, then cold (POSIX_FADV_DONTNEED, residency
  * checked with mincore), then one traced transfer each for the kernel's count of system calls and of the
  * receiver's copies.
  */
 public final class FileTransfers {
     static final int CHUNK = 64 * 1024;
-    static final List<String> TRACE_EVENTS = List.of(SyscallCount.EVENT, "skb/skb_copy_datagram_iovec");
+    static final List<String> TRACE_EVENTS = List.of(SyscallCount.EVENT, "skb/skb_copy_datagram_iovec", PayloadCalls.URING_EVENT);
 
     /** One timed transfer. */
     public record Row(String technique, String cache, double residentBefore, int round, long bytes, double seconds, double gbitPerSecond,
@@ -39,7 +40,12 @@ public final class FileTransfers {
                long zeroCopySends, long kernelSaysCopied) {}
 
     /** What the kernel recorded of one traced transfer. */
+    /**
+     * One traced transfer: the system calls of both threads, the sender's payload calls (with a user buffer to copy
+     * from, or moving references; io_uring requests by operation where the kernel traces them) and the receiver's copies.
+     */
     public record Traced(String technique, long bytes, long senderSyscalls, long receiverSyscalls, String senderCalls, String receiverCalls,
+                  long payloadCallsFromUser, long payloadCallsByReference, String payloadCalls,
                   long receiverCopyEvents, long receiverCopyBytes, double receiverCopiesPerByte) {}
 
     public record Result(long fileBytes, String fileSystem, List<Row> rows, List<Traced> traced, String traceUnavailable,
@@ -58,6 +64,15 @@ public final class FileTransfers {
     }
 
     private FileTransfers() {}
+
+    /**
+     * Warm rounds: the profile's trials, at least 21. ZC-1 infers a skipped copy from the sender's CPU per byte,
+     * and one 16 MiB send costs a few ms of CPU that swings 4× from round to round (the sender's thread also runs
+     * loopback's receive softirq when it lands there), so three rounds decided by chance; a round is ~0.1 s.
+     */
+    static int rounds(lab.loopback.measure.Profile p) {
+        return Math.max(p.trials, 21);
+    }
 
     static Result of(RunContext ctx) {
         return ctx.shared("file-transfers", () -> measure(ctx));
@@ -80,9 +95,9 @@ public final class FileTransfers {
             Map<String, KernelNotices> notices = new LinkedHashMap<>();
             file.warm();
             for (FileSender s : senders) StreamRunner.verified(FileTransfer.run(runner, file, s, CHUNK, 60, "warmup", 0, new KernelNotices()));
-            for (int round = 0; round < ctx.profile().trials; round++) {
-                ctx.progress("file → socket, warm page cache, round " + (round + 1) + " of " + ctx.profile().trials);
-                for (FileSender s : senders) rows.add(timed(runner, file, s, "warm", round, file.residentFraction()));
+            for (int round = 0; round < rounds(ctx.profile()); round++) {
+                ctx.progress("file → socket, warm page cache, round " + (round + 1) + " of " + rounds(ctx.profile()));
+                for (int i : Conditions.order(round, senders.size())) rows.add(timed(runner, file, senders.get(i), "warm", round, file.residentFraction()));
             }
             if (file.canBeCold()) {
                 ctx.progress("file → socket, cold page cache");
@@ -127,6 +142,8 @@ public final class FileTransfers {
         StreamTrial t = StreamRunner.verified(trial[0]);
         SyscallCount snd = SyscallCount.of(rec, senderTid), rcv = SyscallCount.of(rec, receiverTid);
         ReceiveCopies rc = ReceiveCopies.of(rec, List.of(receiverTid), t.bytesReceived());
-        return new Traced(s.id(), t.bytesReceived(), snd.total(), rcv.total(), snd.describe(), rcv.describe(), rc.events(), rc.bytes(), rc.perByte());
+        PayloadCalls payload = PayloadCalls.of(snd, rec, senderTid);
+        return new Traced(s.id(), t.bytesReceived(), snd.total(), rcv.total(), snd.describe(), rcv.describe(), payload.fromUserBuffer(), payload.byReference(),
+                payload.describe(), rc.events(), rc.bytes(), rc.perByte());
     }
 }

@@ -65,10 +65,10 @@ public final class NetfilterRules implements Experiment {
         List<String> details = new ArrayList<>();
         try (NetNamespace ns = NetNamespace.create()) {
             TracedStream.Route route = NamespaceRoutes.lo(ns);
-            try (StreamRunner runner = StreamRunner.start(route.transport(), route.bindSpec(), 600, route.receiverPrefix())) {
-                for (int round = -1; round < p.trials; round++) {
-                    ctx.progress("netfilter rules on lo, round " + (round + 2) + " of " + (p.trials + 1));
-                    for (int i = 0; i < counts.size(); i++) {
+            try (StreamRunner runner = StreamRunner.start(route.transport(), route.bindSpec(), 600, route.receiverPrefix()).pinPeers(true)) {
+                for (int round = -1; round < Conditions.rounds(p); round++) {
+                    ctx.progress("netfilter rules on lo, round " + (round + 2) + " of " + (Conditions.rounds(p) + 1));
+                    for (int i : Conditions.order(round, counts.size())) {
                         Nft.apply(ns, "flush ruleset\n" + Nft.loRules(counts.get(i)));
                         var t = runner.trial(WRITE, p.trialSeconds, p.trialMaxBytes, round < 0 ? "warmup" : "timed", round);
                         if (round >= 0) trials.add(Conditions.trial(names.get(i), round, t));
@@ -90,7 +90,7 @@ public final class NetfilterRules implements Experiment {
         o.table("trials", RecordTable.of("trials", Conditions.Trial.class, trials));
         Conditions.figures(o, "FAIL-1", "netfilter rules on lo", "rules every lo packet traverses (private namespace)", rows);
         Verdict v = Conditions.degradeVerdict(rows);
-        List<String> ev = Conditions.evidence(rows, p.trials);
+        List<String> ev = Conditions.evidence(rows, Conditions.rounds(p));
         ev.add("the rules: an nftables input chain with 'iifname \"lo\" ip saddr 192.x.y.z ip daddr 192.0.2.1 drop' × N (never matching), then 'iifname \"lo\" counter'; "
                 + "nft, not iptables: iptables on current Debian is iptables-nft and builds the same kind of chain");
         ev.add(Conditions.rule());

@@ -67,10 +67,10 @@ public final class VethVersusLo implements Experiment {
             List<TracedStream.Route> routes = List.of(NamespaceRoutes.lo(v.a()), NamespaceRoutes.veth(v));
             List<StreamRunner> runners = new ArrayList<>();
             try {
-                for (TracedStream.Route r : routes) runners.add(StreamRunner.start(r.transport(), r.bindSpec(), 600, r.receiverPrefix()));
-                for (int round = -1; round < p.trials; round++) {
-                    ctx.progress("lo vs veth, round " + (round + 2) + " of " + (p.trials + 1));
-                    for (int i = 0; i < routes.size(); i++) {
+                for (TracedStream.Route r : routes) runners.add(StreamRunner.start(r.transport(), r.bindSpec(), 600, r.receiverPrefix()).pinPeers(true));
+                for (int round = -1; round < Conditions.rounds(p); round++) {
+                    ctx.progress("lo vs veth, round " + (round + 2) + " of " + (Conditions.rounds(p) + 1));
+                    for (int i : Conditions.order(round, routes.size())) {
                         var t = StreamRunner.verified(runners.get(i).trial(WRITE, p.trialSeconds, p.trialMaxBytes, round < 0 ? "warmup" : "timed", round));
                         if (round >= 0) trials.add(Conditions.trial(NamespaceRoutes.names().get(i), round, t));
                     }
@@ -89,7 +89,7 @@ public final class VethVersusLo implements Experiment {
         o.table("trials", RecordTable.of("trials", Conditions.Trial.class, trials));
         o.table("latency", RecordTable.of("latency", Latency.class, latency));
         Conditions.figures(o, "FAIL-3", "lo vs a veth pair between namespaces", "route", rows);
-        List<String> ev = Conditions.evidence(rows, p.trials);
+        List<String> ev = Conditions.evidence(rows, Conditions.rounds(p));
         for (Latency l : latency) ev.add(String.format("%s: %d-byte round trips p50 %.1f µs, p99 %.1f µs (%d verified)", l.route(), l.size(), l.p50Micros(), l.p99Micros(), l.roundTrips()));
         Verdict f3 = Conditions.degradeVerdict(rows);
         List<String> ev3 = new ArrayList<>(ev);

@@ -65,8 +65,40 @@ class ConditionRulesTest {
         var ten = rounds("base", 20, 20, 20, 20, 20, 20, 20, 20, 20, 20);
         assertEquals("lower", against(ten, rounds("x", 15, 15, 15, 15, 15, 15, 15, 15, 15, 25)));
         assertEquals("within noise", against(ten, rounds("x", 15, 15, 15, 15, 15, 15, 15, 25, 25, 25)));
+        // every condition takes every position, the baseline included; the warm-up round (-1) too
+        assertEquals(List.of(0, 1, 2), Conditions.order(0, 3));
+        assertEquals(List.of(1, 2, 0), Conditions.order(1, 3));
+        assertEquals(List.of(2, 0, 1), Conditions.order(-1, 3));
         var e = assertThrows(IllegalArgumentException.class, () -> Conditions.pairedRatio(base, "base", "absent"));
         assertTrue(e.getMessage().contains("'absent'"), e.getMessage());
+    }
+
+    @Test
+    void mixingIsJudgedAgainstTheUnmixedPairingWithTheSameReceiver() {
+        List<String> names = BlockingModes.MODES.stream().map(BlockingModes.Mode::name).toList();
+        // a receiver that polls costs 0.7× whoever sends to it; a sender's flag alone changes nothing
+        double[] blocking = {20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20};
+        double[] polled = {14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14};
+        List<Conditions.Trial> trials = new java.util.ArrayList<>();
+        trials.addAll(rounds(names.get(0), blocking));
+        trials.addAll(rounds(names.get(1), blocking));
+        trials.addAll(rounds(names.get(2), polled));
+        trials.addAll(rounds(names.get(3), polled));
+        trials.addAll(rounds(names.get(4), blocking));
+        List<Conditions.Summary> rows = Conditions.summarize(trials, names, java.util.Collections.nCopies(5, 1.0), java.util.Collections.nCopies(5, ""));
+        assertEquals("lower", rows.get(2).againstBaseline(), "against the blocking pair the polling receiver is slower");
+        assertEquals(Verdict.PARTLY_TRUE, Conditions.degradeVerdict(rows), "which the generic rule took for a mixing effect");
+        List<BlockingModes.Mixing> mix = BlockingModes.mixing(trials);
+        assertEquals(List.of("within noise", "within noise"), mix.stream().map(BlockingModes.Mixing::against).toList());
+        assertEquals(Verdict.REFUTED, BlockingModes.judge(rows, mix));
+        // a mixed pairing slower than its unmixed twin in every round is a mixing effect
+        List<Conditions.Trial> slower = new java.util.ArrayList<>(trials.stream().filter(t -> !t.condition().equals(names.get(2))).toList());
+        slower.addAll(rounds(names.get(2), 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10));
+        assertEquals(Verdict.PARTLY_TRUE, BlockingModes.judge(rows, BlockingModes.mixing(slower)));
+        // another path outranks throughput
+        List<Conditions.Summary> moved = new java.util.ArrayList<>(rows);
+        moved.set(1, row(names.get(1), "within noise", 0.0));
+        assertEquals(Verdict.SUPPORTED, BlockingModes.judge(moved, mix));
     }
 
     @Test

@@ -77,13 +77,23 @@ class IpcRulesTest {
         assertEquals(Verdict.PARTLY_TRUE, PointersAndCopies.judge(1.0, 0, 1.0));
         assertEquals(1, PointersAndCopies.remains(0, 1.0).size(), "no packets observed: only the copies are named");
         assertEquals(2, PointersAndCopies.remains(400, 1.0).size());
-        var plain = new FastOpen.Mode("plain", 100, 50, 48, 52, 60, 90);
-        assertEquals(Verdict.SUPPORTED, FastOpen.judge(plain, new FastOpen.Mode("tfo", 100, 30, 29, 31, 40, 80), 100));
-        assertEquals(Verdict.PARTLY_TRUE, FastOpen.judge(plain, new FastOpen.Mode("tfo", 100, 49, 47, 51, 60, 90), 100));
-        assertEquals(Verdict.REFUTED, FastOpen.judge(plain, new FastOpen.Mode("tfo", 100, 30, 29, 31, 40, 80), 3));
-        var blocking = new WaitModes.Row("BLOCKING", 50, 45, 55, 70, 1, 20, 1000);
-        assertEquals(Verdict.REFUTED, WaitModes.judge(blocking, new WaitModes.Row("EPOLL", 52, 47, 56, 70, 1, 20, 1000)));
-        assertEquals(Verdict.SUPPORTED, WaitModes.judge(blocking, new WaitModes.Row("EPOLL", 70, 65, 75, 90, 1, 25, 1000)));
+        // judged on TFO ÷ plain within a pair (median per block, then over eight blocks against fresh servers)
+        assertEquals(Verdict.SUPPORTED, FastOpen.judge(tfo(30, 0.60, 0.58, 0.62), 1000));
+        assertEquals(Verdict.PARTLY_TRUE, FastOpen.judge(tfo(49, 0.98, 0.95, 1.01), 1000));
+        // 4 % saved, consistently apart from 1: real, but the same size as the run-to-run drift seen here (-3.5 .. 11.6 %)
+        assertEquals(Verdict.PARTLY_TRUE, FastOpen.judge(tfo(50.06, 0.96, 0.955, 0.965), 1000));
+        // a median 12 % lower with a block above 1 is not a saving either (here blocks of one run ranged 0.83-1.05)
+        assertEquals(Verdict.PARTLY_TRUE, FastOpen.judge(tfo(44, 0.88, 0.80, 1.02), 1000));
+        assertEquals(Verdict.SUPPORTED, FastOpen.judge(tfo(44, 0.88, 0.86, 0.90), 1000));
+        assertEquals(Verdict.REFUTED, FastOpen.judge(tfo(30, 0.60, 0.58, 0.62), 3));
+        // MORE-1 on epoll ÷ blocking read within a round; either direction counts
+        assertEquals(Verdict.REFUTED, WaitModes.judge(epoll(1.04, 0.95, 1.10)));
+        assertEquals(Verdict.SUPPORTED, WaitModes.judge(epoll(1.40, 1.30, 1.50)));
+        assertEquals(Verdict.SUPPORTED, WaitModes.judge(epoll(0.70, 0.60, 0.80)));
+        assertEquals(Verdict.REFUTED, WaitModes.judge(epoll(1.30, 0.95, 1.60)), "interval reaches 1");
+        assertEquals(Verdict.REFUTED, WaitModes.judge(epoll(1.06, 1.03, 1.09)), "apart from 1 but less than 10 %");
+        // six quick runs here: epoll 1.15-1.20× a blocking read in the same round, intervals within ±0.03
+        assertEquals(Verdict.SUPPORTED, WaitModes.judge(epoll(1.155, 1.141, 1.177)));
         var strace = new ToolsOnLoopback.ToolRun("strace", "s", true, false, "");
         var perf = new ToolsOnLoopback.ToolRun("perf", "p", true, true, "");
         var absent = new ToolsOnLoopback.ToolRun("tcpdump", "t", false, false, "not installed");
@@ -96,5 +106,13 @@ class IpcRulesTest {
         assertEquals(true, ToolsOnLoopback.ToolRun.ran("perf", "p", "109,,skb:skb_copy_datagram_iovec,9245965,100.00,,\n197,,net:net_dev_xmit").showsCopies());
         assertEquals(false, ToolsOnLoopback.ToolRun.ran("perf", "p", "0,,skb:skb_copy_datagram_iovec,9245965,100.00,,").showsCopies());
         assertEquals(false, ToolsOnLoopback.ToolRun.ran("strace", "s", "sendto(5, \"...\", 65536, 0, NULL, 0) = 65536 <0.000021>").showsCopies());
+    }
+
+    static FastOpen.Mode tfo(double p50, double ratio, double low, double high) {
+        return new FastOpen.Mode("TCP_FASTOPEN_CONNECT", 1000, p50, p50 - 0.2, p50 + 0.2, p50 * 1.5, p50 * 50, ratio, low, high);
+    }
+
+    static WaitModes.Row epoll(double ratio, double low, double high) {
+        return new WaitModes.Row("EPOLL", 30 * ratio, 30 * low, 30 * high, 90, 1, 20, 15_000, ratio, low, high);
     }
 }

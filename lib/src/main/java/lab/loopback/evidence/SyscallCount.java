@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 public record SyscallCount(long total, Map<String, Long> byCall) {
     public static final String EVENT = "raw_syscalls/sys_enter";
     static final Pattern NR = Pattern.compile("NR (\\d+)");
-    static final Map<Integer, String> X86_64 = Map.ofEntries(Map.entry(0, "read"), Map.entry(1, "write"), Map.entry(3, "close"),
+    static final Map<Integer, String> X86_64 = Map.ofEntries(Map.entry(0, "read"), Map.entry(1, "write"), Map.entry(18, "pwrite64"), Map.entry(20, "writev"), Map.entry(296, "pwritev"), Map.entry(276, "tee"), Map.entry(3, "close"),
             Map.entry(7, "poll"), Map.entry(9, "mmap"), Map.entry(11, "munmap"), Map.entry(27, "mincore"), Map.entry(40, "sendfile"),
             Map.entry(44, "sendto"), Map.entry(45, "recvfrom"), Map.entry(46, "sendmsg"), Map.entry(47, "recvmsg"),
             Map.entry(202, "futex"), Map.entry(257, "openat"), Map.entry(275, "splice"), Map.entry(278, "vmsplice"),

@@ -23,7 +23,6 @@ public final class MemcpyBaseline {
 
     private MemcpyBaseline() {}
 
-    /** Sizes 4 KiB, 16 KiB, … up to {@code largest} (factor 4), {@code trials} timed passes each. */
     /** The median rate (bytes/s) of the sweep's points at {@code size}, with its interval. */
     public static Estimate rateAt(List<Point> pts, long size) {
         double[] r = pts.stream().filter(x -> x.size() == size).mapToDouble(Point::bytesPerSecond).toArray();
@@ -37,6 +36,7 @@ public final class MemcpyBaseline {
                 .orElseThrow(() -> new IllegalStateException("the memcpy sweep is empty"));
     }
 
+    /** Sizes 4 KiB, 16 KiB, … up to {@code largest} (factor 4), {@code trials} timed passes each. */
     public static List<Point> sweep(long largest, double secondsPerPoint, int trials) {
         if (largest < 4096) throw new IllegalArgumentException("largest memcpy size " + largest + " is below 4096");
         List<Point> out = new ArrayList<>();

@@ -3,7 +3,12 @@ package lab.loopback.measure;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
-/** User and system CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID and the task's utime). */
+/**
+ * User and system CPU time of the calling thread: the total from CLOCK_THREAD_CPUTIME_ID (nanoseconds, exact), the
+ * user part from the task's utime, which the kernel samples at the tick (10 ms here). A 16 MiB transfer takes a few
+ * ms, so a tick that lands in user mode makes utime alone exceed the total; a difference therefore caps the user
+ * part at the total, and user + sys is always the exact total.
+ */
 public record ThreadCpu(long userNanos, long totalNanos) {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -12,7 +17,8 @@ public record ThreadCpu(long userNanos, long totalNanos) {
     }
 
     public ThreadCpu minus(ThreadCpu earlier) {
-        return new ThreadCpu(userNanos - earlier.userNanos, totalNanos - earlier.totalNanos);
+        long total = totalNanos - earlier.totalNanos;
+        return new ThreadCpu(Math.clamp(userNanos - earlier.userNanos, 0, Math.max(0, total)), total);
     }
 
     public long sysNanos() {

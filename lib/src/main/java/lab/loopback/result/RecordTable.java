@@ -35,6 +35,58 @@ public final class RecordTable {
         return t;
     }
 
+    /**
+     * The records back from a table that {@link #of} made and a CSV round trip re-read: columns are found by their
+     * snake_case names, numbers converted to the component's type, and an empty cell read as NaN for a double
+     * (Tablesaw writes NaN as a missing value). A missing column or an unconvertible cell names itself.
+     */
+    public static <R extends Record> List<R> rows(Table t, Class<R> type) {
+        RecordComponent[] comps = type.getRecordComponents();
+        Class<?>[] types = new Class<?>[comps.length];
+        for (int i = 0; i < comps.length; i++) {
+            types[i] = comps[i].getType();
+            if (!t.columnNames().contains(snake(comps[i].getName()))) {
+                throw new IllegalArgumentException("table '" + t.name() + "' has no column " + snake(comps[i].getName()) + " for " + type.getSimpleName()
+                        + "; it has " + t.columnNames());
+            }
+        }
+        List<R> out = new ArrayList<>();
+        for (int row = 0; row < t.rowCount(); row++) {
+            Object[] values = new Object[comps.length];
+            for (int i = 0; i < comps.length; i++) {
+                Column<?> col = t.column(snake(comps[i].getName()));
+                values[i] = value(col.isMissing(row) ? null : col.get(row), types[i], t.name() + " row " + row + " column " + col.name());
+            }
+            try {
+                out.add(type.getDeclaredConstructor(types).newInstance(values));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot make a " + type.getSimpleName() + " from " + t.name() + " row " + row, e);
+            }
+        }
+        return out;
+    }
+
+    private static Object value(Object cell, Class<?> type, String where) {
+        String text = cell == null ? "" : cell.toString().trim();
+        try {
+            if (type == double.class || type == Double.class) return cell instanceof Number n ? n.doubleValue() : text.isEmpty() ? Double.NaN : Double.parseDouble(text);
+            if (type == String.class) return cell == null ? "" : cell.toString();
+            if (text.isEmpty()) {
+                if (type.isPrimitive()) throw new IllegalArgumentException(where + " is empty; a " + type + " is needed");
+                return null;
+            }
+            if (type == int.class || type == Integer.class) return cell instanceof Number n ? n.intValue() : Integer.parseInt(text);
+            if (type == long.class || type == Long.class) return cell instanceof Number n ? n.longValue() : Long.parseLong(text);
+            if (type == boolean.class || type == Boolean.class) {
+                if (cell instanceof Boolean b) return b;
+                if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) return Boolean.parseBoolean(text);
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(where + " holds '" + text + "', not a " + type.getSimpleName(), e);
+        }
+        throw new IllegalArgumentException(where + " holds '" + text + "', not a " + type.getSimpleName());
+    }
+
     private static Column<?> column(String name, Class<?> type) {
         if (type == int.class || type == Integer.class) return IntColumn.create(name);
         if (type == long.class || type == Long.class) return LongColumn.create(name);

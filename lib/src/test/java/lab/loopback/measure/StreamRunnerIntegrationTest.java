@@ -1,6 +1,7 @@
 package lab.loopback.measure;
 
 import lab.loopback.ipc.Transports;
+import lab.loopback.sys.CpuAffinity;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -34,6 +35,20 @@ class StreamRunnerIntegrationTest {
             assertEquals(Profile.QUICK.warmups + Profile.QUICK.trials, all.size());
             assertTrue(all.stream().allMatch(StreamTrial::verified));
         }
+    }
+
+    @Test
+    void pinnedPeersShareOneCpuAndTheSenderGetsItsOwnSetBack() {
+        List<Integer> mine = CpuAffinity.of(0);
+        try (StreamRunner r = StreamRunner.start(Transports.byId("tcp-lo"), "0", 120).pinPeers(true)) {
+            StreamTrial t = r.trial(65536, 30, 4_000_000, "timed", 0);
+            assertTrue(t.verified());
+            assertEquals(mine, CpuAffinity.of(0), "the sending thread may run where it could before");
+            assertEquals(List.of(mine.getFirst()), CpuAffinity.of(r.receiverTid()), "the reader runs on the sender's first CPU only");
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> CpuAffinity.set(0, List.of(4096)));
+        assertTrue(e.getMessage().contains("4096"), e.getMessage());
+        assertEquals(mine, CpuAffinity.of(0), "a refused mask changes nothing");
     }
 
     @Test

@@ -1,0 +1,63 @@
+package lab.loopback.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Which CPUs a thread may run on: sched_getaffinity(2) and sched_setaffinity(2) on a kernel thread id (0 = the
+ * calling thread). The mask is a cpu_set_t of 1024 bits, glibc's size.
+ */
+public final class CpuAffinity {
+    static final int MASK_BYTES = 128;
+    private static final MethodHandle GET = Libc.bind("sched_getaffinity", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle SET = Libc.bind("sched_setaffinity", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+
+    private CpuAffinity() {}
+
+    /** The CPUs thread {@code tid} may run on, ascending. */
+    public static List<Integer> of(long tid) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment mask = a.allocate(MASK_BYTES);
+            MemorySegment slot = Libc.errnoSlot();
+            int r = (int) GET.invokeExact(slot, (int) tid, (long) MASK_BYTES, mask);
+            if (r < 0) throw new ErrnoException("sched_getaffinity(" + tid + ")", Libc.errno(slot));
+            List<Integer> cpus = new ArrayList<>();
+            for (int cpu = 0; cpu < MASK_BYTES * 8; cpu++) {
+                if ((mask.get(JAVA_BYTE, cpu / 8) & (1 << (cpu % 8))) != 0) cpus.add(cpu);
+            }
+            return cpus;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
+    /** Lets thread {@code tid} run only on {@code cpus}. */
+    public static void set(long tid, List<Integer> cpus) {
+        if (cpus.isEmpty()) throw new IllegalArgumentException("an affinity needs at least one CPU");
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment mask = a.allocate(MASK_BYTES);
+            for (int cpu : cpus) {
+                if (cpu < 0 || cpu >= MASK_BYTES * 8) throw new IllegalArgumentException("CPU " + cpu + " is outside 0.." + (MASK_BYTES * 8 - 1));
+                mask.set(JAVA_BYTE, cpu / 8, (byte) (mask.get(JAVA_BYTE, cpu / 8) | (1 << (cpu % 8))));
+            }
+            MemorySegment slot = Libc.errnoSlot();
+            int r = (int) SET.invokeExact(slot, (int) tid, (long) MASK_BYTES, mask);
+            if (r < 0) throw new ErrnoException("sched_setaffinity(" + tid + ", " + cpus + ")", Libc.errno(slot));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+}
