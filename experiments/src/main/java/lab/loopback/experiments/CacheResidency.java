@@ -99,15 +99,17 @@ public final class CacheResidency implements Experiment {
         long l1d = caches.stream().filter(c -> c.level() == 1).mapToLong(CpuCaches.Cache::bytes).findFirst().orElse(-1);
         long maxQueued = points.stream().mapToLong(Point::maxQueuedBytes).max().orElse(-1);
         List<String> ev = new ArrayList<>();
-        ev.add("caches (sysfs, cpu0): " + String.join(", ", caches.stream().map(c -> "L" + c.level() + " " + c.type() + " " + Bytes.human(c.bytes())).toList()));
+        ev.add("caches (" + CpuCaches.source() + "): " + String.join(", ", caches.stream().map(c -> "L" + c.level() + " " + c.type() + " " + Bytes.human(c.bytes())).toList()));
         for (Point pt : points) {
             ev.add(String.format("%s messages: TCP lo %.2f Gbit/s, memcpy of that size %.1f Gbit/s; the kernel held up to %s of the connection at once (median %s, %d samples of /proc/net/tcp in an extra trial)",
                     Bytes.human(pt.size()), pt.gbitPerSecond(), pt.memcpyGbitPerSecond(), Bytes.human(pt.maxQueuedBytes()), Bytes.human(pt.medianQueuedBytes()), pt.samples()));
         }
         ev.add(counters != null ? "cache-miss counters: " + counters : "cache-miss counters of the receiver over 2 s of a 64 KiB stream: " + counted);
         ev.add("rule: REFUTED when the kernel held more of the connection's bytes at once than L1d holds (they cannot all be in L1); HOST_DEPENDENT otherwise (fitting is not proof of staying)");
+        o.figure(figure(points, memcpy, caches));
         if (l1d <= 0 || maxQueued < 0) {
-            o.verdict(KernelEvidence.notTestable(ctx, "FIN-1", l1d <= 0 ? "sysfs does not describe this CPU's caches (/sys/devices/system/cpu/cpu0/cache)" : "/proc/net/tcp could not be read"));
+            o.verdict(KernelEvidence.notTestable(ctx, "FIN-1", l1d <= 0
+                    ? "neither sysfs (/sys/devices/system/cpu/cpu0/cache) nor sysconf(_SC_LEVEL1_DCACHE_SIZE) gives this CPU's L1d size" : "/proc/net/tcp could not be read"));
             return o;
         }
         Verdict v = judge(maxQueued, l1d);
@@ -119,7 +121,6 @@ public final class CacheResidency implements Experiment {
                 : String.format("The connection never held more than %s at once, within this CPU's %s L1d; whether the bytes stayed there needs cache counters: %s.",
                 Bytes.human(maxQueued), Bytes.human(l1d), counters == null ? "see the evidence" : counters);
         o.verdict(KernelEvidence.verdict(ctx.claim("FIN-1"), v, summary, (double) maxQueued, (double) l1d, "bytes held by the kernel at once (claimed: within L1d)", ev, ctx));
-        o.figure(figure(points, memcpy, caches));
         return o;
     }
 
@@ -164,6 +165,6 @@ public final class CacheResidency implements Experiment {
         long maxQueued = points.stream().mapToLong(Point::maxQueuedBytes).max().orElse(0);
         if (maxQueued > 0) Charts.vertical(c, "most bytes queued: " + Bytes.human(maxQueued), Charts.log2(maxQueued), 0, top).setLineColor(Charts.CLAIM);
         return new Figure("cache-hierarchy", List.of("FIN-1"), "Measured: TCP over lo throughput per message size beside this host's memcpy rate per size; "
-                + "grey lines mark the caches (sysfs), the red one the most bytes the kernel held for the connection at once (/proc/net/tcp). The article claims the data never leaves L1.", c);
+                + "grey lines mark the caches (" + CpuCaches.source() + "), the red one the most bytes the kernel held for the connection at once (/proc/net/tcp). The article claims the data never leaves L1.", c);
     }
 }

@@ -8,16 +8,38 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The data caches of CPU 0 as sysfs describes them (/sys/devices/system/cpu/cpu0/cache/index*). */
+/**
+ * The data caches of CPU 0 as sysfs describes them (/sys/devices/system/cpu/cpu0/cache/index*), else as the C
+ * library's sysconf(3) reports them (glibc asks CPUID on x86; some VMs have no cache directory in sysfs).
+ */
 public final class CpuCaches {
     /** One cache: level, type (Data, Unified) and size in bytes. */
     public record Cache(int level, String type, long bytes) {}
 
     private CpuCaches() {}
 
-    /** Data and unified caches, smallest level first; empty when sysfs does not describe them. */
+    /** glibc's sysconf names for the L1 data, L2 and L3 cache sizes (bits/confname.h). */
+    static final int SC_LEVEL1_DCACHE_SIZE = 188, SC_LEVEL2_CACHE_SIZE = 191, SC_LEVEL3_CACHE_SIZE = 194;
+
+    /** Data and unified caches, smallest level first; from sysfs, else sysconf; empty when neither knows. */
     public static List<Cache> read() {
-        return read(Path.of("/sys/devices/system/cpu/cpu0/cache"));
+        List<Cache> sysfs = read(Path.of("/sys/devices/system/cpu/cpu0/cache"));
+        return sysfs.isEmpty() ? fromSysconf() : sysfs;
+    }
+
+    /** Where {@link #read()} found its answer, for evidence lines. */
+    public static String source() {
+        return read(Path.of("/sys/devices/system/cpu/cpu0/cache")).isEmpty() ? "sysconf(3), which glibc answers from CPUID" : "sysfs, cpu0";
+    }
+
+    static List<Cache> fromSysconf() {
+        List<Cache> out = new ArrayList<>();
+        long l1 = lab.loopback.sys.Libc.sysconf(SC_LEVEL1_DCACHE_SIZE), l2 = lab.loopback.sys.Libc.sysconf(SC_LEVEL2_CACHE_SIZE),
+                l3 = lab.loopback.sys.Libc.sysconf(SC_LEVEL3_CACHE_SIZE);
+        if (l1 > 0) out.add(new Cache(1, "Data", l1));
+        if (l2 > 0) out.add(new Cache(2, "Unified", l2));
+        if (l3 > 0) out.add(new Cache(3, "Unified", l3));
+        return out;
     }
 
     static List<Cache> read(Path dir) {

@@ -55,6 +55,7 @@ public final class Libc {
     private static final MethodHandle GETPID = LINKER.downcallHandle(symbol("getpid"), FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETTID = LINKER.downcallHandle(symbol("gettid"), FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETEUID = LINKER.downcallHandle(symbol("geteuid"), FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle SYSCONF = LINKER.downcallHandle(symbol("sysconf"), FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(symbol("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
     private Libc() {}
@@ -355,6 +356,15 @@ public final class Libc {
     public static int gettid() {
         try {
             return (int) GETTID.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** sysconf(3): the value of {@code name}, or -1 or 0 when the C library does not know it. */
+    public static long sysconf(int name) {
+        try {
+            return (long) SYSCONF.invokeExact(name);
         } catch (Throwable t) {
             throw rethrow(t);
         }

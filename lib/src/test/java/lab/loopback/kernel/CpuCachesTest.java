@@ -1,0 +1,32 @@
+package lab.loopback.kernel;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** CPU 0's data caches from sysfs, else from sysconf(3) (this project's own VM has no sysfs cache directory). */
+class CpuCachesTest {
+    @Test
+    void sysfsIsReadAndSysconfFillsInWhenItIsMissing(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        for (String[] idx : new String[][] {{"index0", "1", "Data", "48K"}, {"index1", "1", "Instruction", "32K"}, {"index2", "2", "Unified", "1024K"}}) {
+            Path d = Files.createDirectories(dir.resolve(idx[0]));
+            Files.writeString(d.resolve("level"), idx[1] + "\n");
+            Files.writeString(d.resolve("type"), idx[2] + "\n");
+            Files.writeString(d.resolve("size"), idx[3] + "\n");
+        }
+        assertEquals(List.of(new CpuCaches.Cache(1, "Data", 49152), new CpuCaches.Cache(2, "Unified", 1 << 20)), CpuCaches.read(dir));
+        assertTrue(CpuCaches.read(dir.resolve("absent")).isEmpty());
+        // glibc answers sysconf(_SC_LEVEL1_DCACHE_SIZE) from CPUID on x86-64, the platform this workbench runs on
+        List<CpuCaches.Cache> sysconf = CpuCaches.fromSysconf();
+        assertFalse(sysconf.isEmpty(), "sysconf knows no cache sizes");
+        assertEquals(1, sysconf.getFirst().level());
+        assertTrue(sysconf.stream().allMatch(c -> c.bytes() > 0));
+        assertFalse(CpuCaches.read().isEmpty(), "one of the two sources answers");
+    }
+}
