@@ -86,6 +86,7 @@ public final class BlockingModes implements Experiment {
         List<Conditions.Trial> trials = new ArrayList<>();
         List<List<NonBlocking>> senders = new ArrayList<>();
         for (Mode ignored : MODES) senders.add(new ArrayList<>());
+        String placement;
         try (StreamRunner runner = StreamRunner.start(lab.loopback.ipc.Transports.byId("tcp-lo"), ctx.receiverPort(), 600).pinPeers(true)) {
             for (int round = -1; round < Conditions.rounds(p); round++) {
                 ctx.progress("blocking and non-blocking peers, round " + (round + 2) + " of " + (Conditions.rounds(p) + 1));
@@ -96,6 +97,7 @@ public final class BlockingModes implements Experiment {
                     if (round >= 0) trials.add(Conditions.trial(m.name(), round, t));
                 }
             }
+            placement = runner.placement();
         }
         List<Double> copies = new ArrayList<>();
         List<String> details = new ArrayList<>();
@@ -115,7 +117,7 @@ public final class BlockingModes implements Experiment {
         List<Mixing> mix = mixing(trials);
         o.table("mixing", RecordTable.of("mixing", Mixing.class, mix));
         Verdict v = judge(rows, mix);
-        List<String> ev = Conditions.evidence(rows, Conditions.rounds(p));
+        List<String> ev = Conditions.evidence(rows, Conditions.rounds(p), placement);
         for (Mixing m : mix) {
             ev.add(String.format("mixing alone: %s ÷ %s (same receiver) per round %.2f× [%.2f, %.2f], %s", m.mixed(), m.unmixed(), m.ratio(), m.low(), m.high(), m.against()));
         }

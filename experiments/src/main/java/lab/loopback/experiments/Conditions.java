@@ -146,7 +146,7 @@ final class Conditions {
                 + String.format("%.2f", 1 - MEASURABLE) + " and that median's interval lies wholly below 1 (with fewer than nine rounds: slower in every round); REFUTED otherwise";
     }
 
-    static List<String> evidence(List<Summary> rows, int rounds) {
+    static List<String> evidence(List<Summary> rows, int rounds, String placement) {
         List<String> ev = new ArrayList<>();
         for (Summary s : rows) {
             ev.add(String.format("%s: %.2f Gbit/s [%.2f, %.2f] (median of %d interleaved rounds; per round %.2f× the baseline [%.2f, %.2f], %s); receiver copies per byte %s%s",
@@ -154,8 +154,8 @@ final class Conditions {
                     Double.isNaN(s.receiveCopiesPerByte()) ? "not traced" : String.format("%.3f", s.receiveCopiesPerByte()),
                     s.detail().isEmpty() ? "" : "; " + s.detail()));
         }
-        ev.add(String.format("placement: in every trial the sending and the receiving thread both ran on CPU %d only, so no round is decided by where the scheduler put the two "
-                + "(unpinned, lo jumped between ~12 and ~24 Gbit/s from trial to trial on a 2-vCPU VM); the figures are one core's worth of loopback", lab.loopback.sys.CpuAffinity.of(0).getFirst()));
+        ev.add("placement: " + placement + " (pinned to one CPU so that no round is decided by where the scheduler put the two: unpinned, lo jumped "
+                + "between ~12 and ~24 Gbit/s from trial to trial on a 2-vCPU VM; pinned, the figures are one core's worth of loopback)");
         return ev;
     }
 

@@ -46,6 +46,7 @@ public final class CongestionModules implements Experiment {
         Profile p = ctx.profile();
         List<Conditions.Trial> trials = new ArrayList<>();
         String[] readBack = new String[usable.size()];
+        String placement;
         try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), 600).pinPeers(true)) {
             for (int round = -1; round < Conditions.rounds(p); round++) {
                 ctx.progress("congestion control per socket, round " + (round + 2) + " of " + (Conditions.rounds(p) + 1));
@@ -56,6 +57,7 @@ public final class CongestionModules implements Experiment {
                     if (round >= 0) trials.add(Conditions.trial(usable.get(i), round, t));
                 }
             }
+            placement = runner.placement();
         }
         List<Double> copies = new ArrayList<>();
         List<String> details = new ArrayList<>();
@@ -77,7 +79,7 @@ public final class CongestionModules implements Experiment {
         // every algorithm here is a "module" of the claim, the default too
         Verdict v = Conditions.degradeVerdict(rows, true);
         boolean differ = rows.stream().anyMatch(r -> r.againstBaseline().equals("lower") || r.againstBaseline().equals("higher"));
-        List<String> ev = Conditions.evidence(rows, Conditions.rounds(p));
+        List<String> ev = Conditions.evidence(rows, Conditions.rounds(p), placement);
         ev.add("host default: " + def + "; every algorithm here was already loaded (tcp_available_congestion_control), each read back with getsockopt(TCP_CONGESTION)");
         ev.add("cubic is the Linux default since 2.6.19: 'adding' it is what every host already runs");
         ev.add(Conditions.rule());

@@ -66,9 +66,10 @@ public final class FileTransfers {
     private FileTransfers() {}
 
     /**
-     * Warm rounds: the profile's trials, at least 21. ZC-1 infers a skipped copy from the sender's CPU per byte,
-     * and one 16 MiB send costs a few ms of CPU that swings 4× from round to round (the sender's thread also runs
-     * loopback's receive softirq when it lands there), so three rounds decided by chance; a round is ~0.1 s.
+     * Warm rounds: the profile's trials, at least 21. The sender's CPU per byte relative to read+write's (ZC-1's
+     * corroboration, and its only evidence without tracefs) comes from a 16 MiB send of a few ms whose CPU swings 4×
+     * from round to round (the sender's thread also runs loopback's receive softirq), so three rounds decided by
+     * chance; a round is ~0.1 s.
      */
     static int rounds(lab.loopback.measure.Profile p) {
         return Math.max(p.trials, 21);

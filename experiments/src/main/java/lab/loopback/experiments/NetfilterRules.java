@@ -63,6 +63,7 @@ public final class NetfilterRules implements Experiment {
         List<Conditions.Trial> trials = new ArrayList<>();
         List<Double> copies = new ArrayList<>();
         List<String> details = new ArrayList<>();
+        String placement;
         try (NetNamespace ns = NetNamespace.create()) {
             TracedStream.Route route = NamespaceRoutes.lo(ns);
             try (StreamRunner runner = StreamRunner.start(route.transport(), route.bindSpec(), 600, route.receiverPrefix()).pinPeers(true)) {
@@ -74,6 +75,7 @@ public final class NetfilterRules implements Experiment {
                         if (round >= 0) trials.add(Conditions.trial(names.get(i), round, t));
                     }
                 }
+                placement = runner.placement();
             }
             for (int i = 0; i < counts.size(); i++) {
                 ctx.progress("traced transfer through " + names.get(i));
@@ -90,7 +92,7 @@ public final class NetfilterRules implements Experiment {
         o.table("trials", RecordTable.of("trials", Conditions.Trial.class, trials));
         Conditions.figures(o, "FAIL-1", "netfilter rules on lo", "rules every lo packet traverses (private namespace)", rows);
         Verdict v = Conditions.degradeVerdict(rows);
-        List<String> ev = Conditions.evidence(rows, Conditions.rounds(p));
+        List<String> ev = Conditions.evidence(rows, Conditions.rounds(p), placement);
         ev.add("the rules: an nftables input chain with 'iifname \"lo\" ip saddr 192.x.y.z ip daddr 192.0.2.1 drop' × N (never matching), then 'iifname \"lo\" counter'; "
                 + "nft, not iptables: iptables on current Debian is iptables-nft and builds the same kind of chain");
         ev.add(Conditions.rule());

@@ -59,6 +59,7 @@ public final class VethVersusLo implements Experiment {
         }
         Profile p = ctx.profile();
         List<Conditions.Trial> trials = new ArrayList<>();
+        List<String> placements = new ArrayList<>();
         List<Double> copies = new ArrayList<>();
         List<Latency> latency = new ArrayList<>();
         int mtu;
@@ -75,6 +76,7 @@ public final class VethVersusLo implements Experiment {
                         if (round >= 0) trials.add(Conditions.trial(NamespaceRoutes.names().get(i), round, t));
                     }
                 }
+                for (int i = 0; i < runners.size(); i++) placements.add(NamespaceRoutes.names().get(i) + ": " + runners.get(i).placement());
             } finally {
                 runners.forEach(StreamRunner::close);
             }
@@ -89,7 +91,7 @@ public final class VethVersusLo implements Experiment {
         o.table("trials", RecordTable.of("trials", Conditions.Trial.class, trials));
         o.table("latency", RecordTable.of("latency", Latency.class, latency));
         Conditions.figures(o, "FAIL-3", "lo vs a veth pair between namespaces", "route", rows);
-        List<String> ev = Conditions.evidence(rows, Conditions.rounds(p));
+        List<String> ev = Conditions.evidence(rows, Conditions.rounds(p), String.join("; ", placements));
         for (Latency l : latency) ev.add(String.format("%s: %d-byte round trips p50 %.1f µs, p99 %.1f µs (%d verified)", l.route(), l.size(), l.p50Micros(), l.p99Micros(), l.roundTrips()));
         Verdict f3 = Conditions.degradeVerdict(rows);
         List<String> ev3 = new ArrayList<>(ev);

@@ -32,19 +32,23 @@ public record PayloadCalls(long fromUserBuffer, long byReference, Map<String, Lo
     /** The payload-carrying calls among {@code calls} (thread {@code tid}'s system calls) and its io_uring requests in {@code rec}. */
     public static PayloadCalls of(SyscallCount calls, TraceRecorder.Recording rec, long tid) {
         Map<String, Long> by = new TreeMap<>();
-        calls.byCall().forEach((name, n) -> {
-            if (USER_BUFFER_SYSCALLS.contains(name) || REFERENCE_SYSCALLS.contains(name)) by.merge(name, n, Long::sum);
-        });
+        long user = 0, ref = 0;
+        for (var c : calls.byCall().entrySet()) {
+            boolean fromUser = USER_BUFFER_SYSCALLS.contains(c.getKey());
+            if (!fromUser && !REFERENCE_SYSCALLS.contains(c.getKey())) continue;
+            by.put(c.getKey(), c.getValue());
+            if (fromUser) user += c.getValue();
+            else ref += c.getValue();
+        }
         for (TraceEvent e : rec.of("io_uring_submit_req")) {
             if (e.pid() != tid) continue;
             Matcher m = OPCODE.matcher(e.details());
-            if (m.find() && (USER_BUFFER_OPS.contains(m.group(1)) || REFERENCE_OPS.contains(m.group(1)))) by.merge("io_uring " + m.group(1), 1L, Long::sum);
-        }
-        long user = 0, ref = 0;
-        for (var e : by.entrySet()) {
-            String op = e.getKey().startsWith("io_uring ") ? e.getKey().substring(9) : e.getKey();
-            if (USER_BUFFER_SYSCALLS.contains(op) || USER_BUFFER_OPS.contains(op)) user += e.getValue();
-            else ref += e.getValue();
+            if (!m.find()) continue;
+            boolean fromUser = USER_BUFFER_OPS.contains(m.group(1));
+            if (!fromUser && !REFERENCE_OPS.contains(m.group(1))) continue;
+            by.merge("io_uring " + m.group(1), 1L, Long::sum);
+            if (fromUser) user++;
+            else ref++;
         }
         return new PayloadCalls(user, ref, by);
     }
@@ -60,7 +64,6 @@ public record PayloadCalls(long fromUserBuffer, long byReference, Map<String, Lo
 
     /** "sendfile 256, write 2" — the largest first, ties by name. */
     public String describe() {
-        return byCall.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("none");
+        return SyscallCount.describe(byCall);
     }
 }

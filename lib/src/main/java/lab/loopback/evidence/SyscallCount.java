@@ -44,7 +44,12 @@ public record SyscallCount(long total, Map<String, Long> byCall) {
 
     /** "write 256, futex 3" — the largest first. */
     public String describe() {
-        return byCall.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        return describe(byCall);
+    }
+
+    /** Call counts as "write 256, futex 3": the largest first, ties by name; "none" when empty. */
+    static String describe(Map<String, Long> counts) {
+        return counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("none");
     }
 }

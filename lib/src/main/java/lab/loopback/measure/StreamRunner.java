@@ -22,6 +22,8 @@ public final class StreamRunner implements AutoCloseable {
     private long receiverTid = -1;
     private boolean nonBlockingReader;
     private boolean pinPeers;
+    private final java.util.SortedSet<Integer> pinnedTo = new java.util.TreeSet<>();
+    private int trialsPinned, trialsUnpinned;
     private java.util.function.UnaryOperator<Connection> senderWrap = java.util.function.UnaryOperator.identity();
 
     private StreamRunner(StreamTransport transport, ChildJvm receiver, String address) {
@@ -118,6 +120,10 @@ public final class StreamRunner implements AutoCloseable {
         if (!allowed.isEmpty()) {
             CpuAffinity.set(receiverTid, List.of(allowed.get(0)));
             CpuAffinity.set(0, List.of(allowed.get(0)));
+            pinnedTo.add(allowed.get(0));
+            trialsPinned++;
+        } else {
+            trialsUnpinned++;
         }
         try (Connection c = transport.connect(address)) {
             beforeFirstWrite.accept(c);
@@ -156,6 +162,17 @@ public final class StreamRunner implements AutoCloseable {
     public StreamRunner pinPeers(boolean on) {
         this.pinPeers = on;
         return this;
+    }
+
+    /**
+     * Where this runner's trials ran, as it arranged them (for evidence lines): "both peers on CPU 0 in all 32 trials",
+     * with the trials it left to the scheduler (pinning off, or the receiver never named its thread) counted apart.
+     */
+    public String placement() {
+        String pinned = trialsPinned == 0 ? "" : "both peers on CPU " + pinnedTo.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" or "))
+                + " in " + trialsPinned + " trial" + (trialsPinned == 1 ? "" : "s");
+        String free = trialsUnpinned == 0 ? "" : "placement left to the scheduler in " + trialsUnpinned + " trial" + (trialsUnpinned == 1 ? "" : "s");
+        return pinned.isEmpty() ? (free.isEmpty() ? "no trials" : free) : free.isEmpty() ? pinned : pinned + ", " + free;
     }
 
     /**

@@ -45,6 +45,10 @@ class StreamRunnerIntegrationTest {
             assertTrue(t.verified());
             assertEquals(mine, CpuAffinity.of(0), "the sending thread may run where it could before");
             assertEquals(List.of(mine.getFirst()), CpuAffinity.of(r.receiverTid()), "the reader runs on the sender's first CPU only");
+            assertEquals("both peers on CPU " + mine.getFirst() + " in 1 trial", r.placement(), "the evidence says what was arranged");
+            r.pinPeers(false);
+            assertTrue(r.trial(65536, 30, 1_000_000, "timed", 1).verified());
+            assertEquals("both peers on CPU " + mine.getFirst() + " in 1 trial, placement left to the scheduler in 1 trial", r.placement());
         }
         var e = assertThrows(IllegalArgumentException.class, () -> CpuAffinity.set(0, List.of(4096)));
         assertTrue(e.getMessage().contains("4096"), e.getMessage());
