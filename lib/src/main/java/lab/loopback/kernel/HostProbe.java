@@ -84,39 +84,13 @@ public final class HostProbe {
         }
     }
 
+    /** Cache sizes keyed L1d, L2, L3: from the tree's sysfs, and on the live host from sysconf(3) when sysfs has none (as on some VMs). */
     private Map<String, Long> caches() {
+        List<CpuCaches.Cache> found = CpuCaches.read(root.resolve("sys/devices/system/cpu/cpu0/cache"));
+        if (found.isEmpty() && isLiveRoot()) found = CpuCaches.fromSysconf();
         Map<String, Long> out = new TreeMap<>();
-        Path dir = root.resolve("sys/devices/system/cpu/cpu0/cache");
-        if (!Files.isDirectory(dir)) return out;
-        try (var entries = Files.list(dir)) {
-            for (Path p : entries.filter(e -> e.getFileName().toString().startsWith("index")).toList()) {
-                Optional<String> level = readAbs(p.resolve("level"));
-                Optional<String> type = readAbs(p.resolve("type"));
-                Optional<String> size = readAbs(p.resolve("size"));
-                if (level.isEmpty() || type.isEmpty() || size.isEmpty()) continue;
-                String t = switch (type.get().trim()) {
-                    case "Data" -> "d";
-                    case "Instruction" -> "i";
-                    default -> "";
-                };
-                out.put("L" + level.get().trim() + t, parseSize(size.get().trim()));
-            }
-        } catch (IOException ignored) {
-            // no cache information: the map stays empty and reports say so
-        }
+        for (CpuCaches.Cache c : found) out.put("L" + c.level() + (c.type().equals("Data") ? "d" : ""), c.bytes());
         return out;
-    }
-
-    /** "32K" → 32768, "1024K", "8M", "512" → bytes. */
-    static long parseSize(String s) {
-        long mult = switch (Character.toUpperCase(s.charAt(s.length() - 1))) {
-            case 'K' -> 1L << 10;
-            case 'M' -> 1L << 20;
-            case 'G' -> 1L << 30;
-            default -> 1;
-        };
-        String digits = mult == 1 ? s : s.substring(0, s.length() - 1);
-        return Long.parseLong(digits.trim()) * mult;
     }
 
     private long memTotal() {

@@ -30,6 +30,9 @@ class HostProbeTest {
         write(root, "sys/devices/system/cpu/cpu0/cache/index0/level", "1");
         write(root, "sys/devices/system/cpu/cpu0/cache/index0/type", "Data");
         write(root, "sys/devices/system/cpu/cpu0/cache/index0/size", "48K");
+        write(root, "sys/devices/system/cpu/cpu0/cache/index1/level", "1");
+        write(root, "sys/devices/system/cpu/cpu0/cache/index1/type", "Instruction");
+        write(root, "sys/devices/system/cpu/cpu0/cache/index1/size", "32K");
         write(root, "sys/devices/system/cpu/cpu0/cache/index3/level", "3");
         write(root, "sys/devices/system/cpu/cpu0/cache/index3/type", "Unified");
         write(root, "sys/devices/system/cpu/cpu0/cache/index3/size", "32768K");
@@ -40,6 +43,7 @@ class HostProbeTest {
         assertEquals(2048000L * 1024, h.memoryBytes());
         assertEquals(48 * 1024L, h.cacheBytes().get("L1d"));
         assertEquals(32L << 20, h.lastLevelCacheBytes());
+        assertEquals(java.util.Set.of("L1d", "L3"), h.cacheBytes().keySet(), "data and unified caches only");
         assertEquals("bbr", h.defaultCongestionControl());
         assertEquals(2, h.ioUringDisabled());
         assertTrue(h.virtualization().startsWith("vm"));
@@ -60,8 +64,6 @@ class HostProbeTest {
     void hostIdChangesWithTheConfiguration() {
         assertNotEquals(HostProbe.hostId("cpu", 2, 1L << 34, "6.1", "vm"), HostProbe.hostId("cpu", 4, 1L << 34, "6.1", "vm"));
         assertEquals(HostProbe.hostId("cpu", 2, 1L << 34, "6.1", "vm"), HostProbe.hostId("cpu", 2, 1L << 34, "6.1", "vm"));
-        assertEquals(8L << 20, HostProbe.parseSize("8M"));
-        assertEquals(512, HostProbe.parseSize("512"));
     }
 
     @Test
@@ -69,5 +71,12 @@ class HostProbeTest {
         HostFingerprint h = HostProbe.probe();
         assertTrue(h.logicalCpus() > 0);
         assertFalse(h.kernelRelease().isBlank());
+    }
+
+    @Test
+    void theLiveHostRecordsTheCachesTheExperimentsUse() {
+        // host.json once said {} on a VM without cache sysfs while FIN-1 read the sizes from sysconf(3)
+        long largest = CpuCaches.read().stream().mapToLong(CpuCaches.Cache::bytes).max().orElse(0);
+        assertEquals(largest, HostProbe.probe().lastLevelCacheBytes());
     }
 }
