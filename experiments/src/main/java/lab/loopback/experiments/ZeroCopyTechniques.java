@@ -186,7 +186,7 @@ public final class ZeroCopyTechniques implements Experiment {
                 + " rounds of the ratio within a round; inferred). A group of the article's counts when one of its senders avoids the copy; SUPPORTED when all four do, REFUTED when none");
         return KernelEvidence.verdict(ctx.claim("ZC-1"), v, String.format(
                 "%d of the article's %d techniques avoid the user→kernel copy of a file sent over loopback on this host; %s",
-                zero, groups, copying.isEmpty() ? "each is zero-copy on the send side." : String.join(", ", copying) + " still cost(s) a send-side copy here (the kernel's trace or notices; CPU where untraced)."),
+                zero, groups, copying.isEmpty() ? "each is zero-copy on the send side." : String.join(", ", copying) + (copying.size() == 1 ? " still costs" : " still cost") + " a send-side copy here (the kernel's trace or notices; CPU where untraced)."),
                 (double) zero, (double) groups, "techniques avoiding the send-side copy", ev, ctx);
     }
 
