@@ -85,8 +85,8 @@ public final class NearRamSpeed implements Experiment {
                 String.format("memcpy cache-resident (%s): %s GB/s", Bytes.human(CACHE_SIZE), cache.scaled(1e-9).format("%.2f")),
                 String.format("CPU per byte (both peers, user+sys, pattern check excluded): %.3f ns = %.2f DRAM-memcpy or %.2f cache-memcpy equivalents", cpuPerByte, copiesDram, copiesCache),
                 llc > 0 && 2 * dramSize < 4 * llc
-                        ? "caution: the largest memcpy working set is less than 4× the last-level cache (" + Bytes.human(llc) + "); the DRAM rate may be flattered"
-                        : "largest memcpy working set exceeds the last-level cache (" + (llc > 0 ? Bytes.human(llc) : "size unknown") + ")",
+                        ? "caution: the largest memcpy working set is less than 4× the last-level cache (" + Bytes.human(llc) + " per " + ctx.host().cacheSource() + "); the DRAM rate may be flattered"
+                        : "largest memcpy working set exceeds the last-level cache (" + (llc > 0 ? Bytes.human(llc) + " per " : "size ") + ctx.host().cacheSource() + ")",
                 "rule: SUPPORTED ≥ 80% of DRAM memcpy, PARTLY_TRUE 40–80%, REFUTED below 40%"));
         o.verdict(new ClaimVerdict(claim.id(), v, summary, ratioDram, null, null, claim.claimed(), claim.unit(), evidence, ctx.host().hostId()));
         o.figure(figure(memcpy, streamBytes, dram.median(), ctx.host().cacheBytes()));

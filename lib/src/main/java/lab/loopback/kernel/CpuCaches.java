@@ -21,15 +21,33 @@ public final class CpuCaches {
     /** glibc's sysconf names for the L1 data, L2 and L3 cache sizes (bits/confname.h). */
     static final int SC_LEVEL1_DCACHE_SIZE = 188, SC_LEVEL2_CACHE_SIZE = 191, SC_LEVEL3_CACHE_SIZE = 194;
 
+    /** The caches found and where: "sysfs, cpu0", sysconf(3), or why there are none. */
+    public record Found(List<Cache> caches, String source) {}
+
+    static final Path SYSFS = Path.of("/sys/devices/system/cpu/cpu0/cache");
+    static final String SYSCONF = "sysconf(3), which glibc answers from CPUID, on a VM as the hypervisor presents it";
+
     /** Data and unified caches, smallest level first; from sysfs, else sysconf; empty when neither knows. */
     public static List<Cache> read() {
-        List<Cache> sysfs = read(Path.of("/sys/devices/system/cpu/cpu0/cache"));
-        return sysfs.isEmpty() ? fromSysconf() : sysfs;
+        return find().caches();
     }
 
     /** Where {@link #read()} found its answer, for evidence lines. */
     public static String source() {
-        return read(Path.of("/sys/devices/system/cpu/cpu0/cache")).isEmpty() ? "sysconf(3), which glibc answers from CPUID" : "sysfs, cpu0";
+        return find().source();
+    }
+
+    public static Found find() {
+        return find(SYSFS, true);
+    }
+
+    /** {@code sysfsDir} is a fake tree in tests; {@code askSysconf} only for the live host, whose CPU sysconf describes. */
+    static Found find(Path sysfsDir, boolean askSysconf) {
+        List<Cache> sysfs = read(sysfsDir);
+        if (!sysfs.isEmpty()) return new Found(sysfs, "sysfs, cpu0");
+        List<Cache> sysconf = askSysconf ? fromSysconf() : List.of();
+        if (!sysconf.isEmpty()) return new Found(sysconf, SYSCONF);
+        return new Found(List.of(), "unknown: no cache directory in sysfs" + (askSysconf ? " and sysconf(3) reports no sizes" : ""));
     }
 
     static List<Cache> fromSysconf() {
@@ -58,15 +76,16 @@ public final class CpuCaches {
         return out;
     }
 
-    /** sysfs sizes: "48K", "32768K", "2M"; plain numbers are bytes. */
-    static long parseSize(String s) {
-        char unit = s.charAt(s.length() - 1);
+    /** sysfs sizes: "48K", "32768K", "2M" (either case, spaces ignored); plain numbers are bytes. */
+    static long parseSize(String size) {
+        String s = size.trim();
+        char unit = Character.toUpperCase(s.charAt(s.length() - 1));
         long mult = switch (unit) {
             case 'K' -> 1024L;
             case 'M' -> 1024L * 1024;
             case 'G' -> 1024L * 1024 * 1024;
             default -> 1;
         };
-        return Long.parseLong(mult == 1 ? s : s.substring(0, s.length() - 1)) * mult;
+        return Long.parseLong((mult == 1 ? s : s.substring(0, s.length() - 1)).trim()) * mult;
     }
 }

@@ -13,6 +13,7 @@ public record HostFingerprint(
         String cpuModel,
         int logicalCpus,
         Map<String, Long> cacheBytes,
+        String cacheSource,
         long memoryBytes,
         String virtualization,
         String defaultCongestionControl,

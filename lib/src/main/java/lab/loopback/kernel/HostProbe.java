@@ -50,7 +50,7 @@ public final class HostProbe {
         String model = cpuinfoField(cpuinfo, "model name").orElse(System.getProperty("os.arch"));
         int cpus = (int) cpuinfo.lines().filter(l -> l.startsWith("processor")).count();
         if (cpus == 0) cpus = Runtime.getRuntime().availableProcessors();
-        Map<String, Long> caches = caches();
+        CpuCaches.Found caches = CpuCaches.find(root.resolve("sys/devices/system/cpu/cpu0/cache"), isLiveRoot());
         long mem = memTotal();
         String virt = virtualization(cpuinfo);
         String cc = read("proc/sys/net/ipv4/tcp_congestion_control").orElse("unknown");
@@ -59,7 +59,7 @@ public final class HostProbe {
         Map<String, String> tools = new LinkedHashMap<>();
         for (var e : TOOLS.entrySet()) tools.put(e.getKey(), toolVersion(e.getValue()));
         String id = hostId(model, cpus, mem, release, virt);
-        return new HostFingerprint(id, release, version, model, cpus, caches, mem, virt, cc, uring, isRoot,
+        return new HostFingerprint(id, release, version, model, cpus, cacheBytes(caches), caches.source(), mem, virt, cc, uring, isRoot,
                 tracefs(isRoot), tools, Runtime.version().toString());
     }
 
@@ -84,12 +84,10 @@ public final class HostProbe {
         }
     }
 
-    /** Cache sizes keyed L1d, L2, L3: from the tree's sysfs, and on the live host from sysconf(3) when sysfs has none (as on some VMs). */
-    private Map<String, Long> caches() {
-        List<CpuCaches.Cache> found = CpuCaches.read(root.resolve("sys/devices/system/cpu/cpu0/cache"));
-        if (found.isEmpty() && isLiveRoot()) found = CpuCaches.fromSysconf();
+    /** Cache sizes keyed L1d, L2, L3, as the experiments see them (sysfs, else sysconf on the live host). */
+    private static Map<String, Long> cacheBytes(CpuCaches.Found found) {
         Map<String, Long> out = new TreeMap<>();
-        for (CpuCaches.Cache c : found) out.put("L" + c.level() + (c.type().equals("Data") ? "d" : ""), c.bytes());
+        for (CpuCaches.Cache c : found.caches()) out.put("L" + c.level() + (c.type().equals("Data") ? "d" : ""), c.bytes());
         return out;
     }
 

@@ -22,6 +22,9 @@ class CpuCachesTest {
         }
         assertEquals(List.of(new CpuCaches.Cache(1, "Data", 49152), new CpuCaches.Cache(2, "Unified", 1 << 20)), CpuCaches.read(dir));
         assertTrue(CpuCaches.read(dir.resolve("absent")).isEmpty());
+        assertEquals("sysfs, cpu0", CpuCaches.find(dir, false).source());
+        CpuCaches.Found none = CpuCaches.find(dir.resolve("absent"), false);
+        assertTrue(none.caches().isEmpty() && none.source().startsWith("unknown"), none.source());
         // glibc answers sysconf(_SC_LEVEL1_DCACHE_SIZE) from CPUID on x86-64, the platform this workbench runs on
         List<CpuCaches.Cache> sysconf = CpuCaches.fromSysconf();
         assertFalse(sysconf.isEmpty(), "sysconf knows no cache sizes");

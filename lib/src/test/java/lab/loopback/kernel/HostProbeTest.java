@@ -44,6 +44,7 @@ class HostProbeTest {
         assertEquals(48 * 1024L, h.cacheBytes().get("L1d"));
         assertEquals(32L << 20, h.lastLevelCacheBytes());
         assertEquals(java.util.Set.of("L1d", "L3"), h.cacheBytes().keySet(), "data and unified caches only");
+        assertEquals("sysfs, cpu0", h.cacheSource());
         assertEquals("bbr", h.defaultCongestionControl());
         assertEquals(2, h.ioUringDisabled());
         assertTrue(h.virtualization().startsWith("vm"));
@@ -57,6 +58,7 @@ class HostProbeTest {
         HostFingerprint h = new HostProbe(root).fingerprint();
         assertNull(h.ioUringDisabled());
         assertEquals(0, h.lastLevelCacheBytes());
+        assertTrue(h.cacheSource().startsWith("unknown"), "a fake tree never asks the live CPU: " + h.cacheSource());
         assertEquals("unknown", h.defaultCongestionControl());
     }
 
@@ -64,6 +66,10 @@ class HostProbeTest {
     void hostIdChangesWithTheConfiguration() {
         assertNotEquals(HostProbe.hostId("cpu", 2, 1L << 34, "6.1", "vm"), HostProbe.hostId("cpu", 4, 1L << 34, "6.1", "vm"));
         assertEquals(HostProbe.hostId("cpu", 2, 1L << 34, "6.1", "vm"), HostProbe.hostId("cpu", 2, 1L << 34, "6.1", "vm"));
+        // the sizes HostProbe parsed before it shared CpuCaches' reader
+        assertEquals(8L << 20, CpuCaches.parseSize("8M"));
+        assertEquals(512, CpuCaches.parseSize("512"));
+        assertEquals(48 * 1024L, CpuCaches.parseSize(" 48k "));
     }
 
     @Test
@@ -76,7 +82,11 @@ class HostProbeTest {
     @Test
     void theLiveHostRecordsTheCachesTheExperimentsUse() {
         // host.json once said {} on a VM without cache sysfs while FIN-1 read the sizes from sysconf(3)
-        long largest = CpuCaches.read().stream().mapToLong(CpuCaches.Cache::bytes).max().orElse(0);
-        assertEquals(largest, HostProbe.probe().lastLevelCacheBytes());
+        HostFingerprint h = HostProbe.probe();
+        CpuCaches.Found found = CpuCaches.find();
+        assertEquals(found.caches().stream().map(CpuCaches.Cache::bytes).sorted().toList(), h.cacheBytes().values().stream().sorted().toList());
+        assertEquals(found.source(), h.cacheSource());
+        long largest = found.caches().stream().mapToLong(CpuCaches.Cache::bytes).max().orElse(0);
+        assertEquals(largest, h.lastLevelCacheBytes());
     }
 }
