@@ -50,7 +50,7 @@ public final class HostProbe {
         String model = cpuinfoField(cpuinfo, "model name").orElse(System.getProperty("os.arch"));
         int cpus = (int) cpuinfo.lines().filter(l -> l.startsWith("processor")).count();
         if (cpus == 0) cpus = Runtime.getRuntime().availableProcessors();
-        CpuCaches.Found caches = CpuCaches.find(root.resolve("sys/devices/system/cpu/cpu0/cache"), isLiveRoot());
+        CpuCaches.Found caches = CpuCaches.find(root.resolve(Path.of("/").relativize(CpuCaches.SYSFS)), isLiveRoot());
         long mem = memTotal();
         String virt = virtualization(cpuinfo);
         String cc = read("proc/sys/net/ipv4/tcp_congestion_control").orElse("unknown");
