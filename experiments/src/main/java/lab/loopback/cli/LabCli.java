@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 /** The Java side of {@code ./lab}: run, report, host, claims. Bad input: one line naming the value, exit 2. */
 @Command(name = "lab", mixinStandardHelpOptions = true, version = "Loopback Lab 0.1",
         description = "Puts the claims of 'What is the Zero-Copy Loopback Stack?' to the test on this host.",
-        subcommands = {LabCli.Run.class, LabCli.Report.class, LabCli.Compare.class, LabCli.Reference.class, LabCli.Host.class, LabCli.Claims.class})
+        subcommands = {LabCli.Run.class, LabCli.Report.class, LabCli.Compare.class, LabCli.Reference.class, LabCli.Host.class, LabCli.Claims.class, LabCli.Sections.class})
 public final class LabCli implements Callable<Integer> {
     static final int BAD_INPUT = 2;
 
@@ -79,6 +79,9 @@ public final class LabCli implements Callable<Integer> {
         @Option(names = "--kernel-src", description = "a Linux source tree to consult for PATH-4 (default: LAB_KERNEL_SRC, else none)")
         Path kernelSource;
 
+        @Option(names = "--run-dir-file", description = "write the finished run's directory (absolute) into this file, for scripts")
+        Path runDirFile;
+
         @Override
         public Integer call() {
             Profile p = Profile.parse(profile);
@@ -89,6 +92,7 @@ public final class LabCli implements Callable<Integer> {
             if (!only.isEmpty()) ledger.select(only); // fail on a bad selector before anything is measured
             var result = lab.loopback.experiments.LabRun.execute(
                     new lab.loopback.experiments.LabRun.Options(p, only, out, port, ledger, kernelSource), ProgressDisplay.create());
+            if (runDirFile != null) lab.loopback.result.AtomicFiles.writeString(runDirFile, result.runDir().toAbsolutePath().toString());
             VerdictTable.print(System.out, ledger, result.verdicts());
             System.out.printf("%nrun: %s (%.0f s)%nreport: %s%n", result.runDir(), result.seconds(), result.runDir().resolve("report.html"));
             if (!result.failures().isEmpty()) {
@@ -156,6 +160,24 @@ public final class LabCli implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             System.out.println(RunStore.JSON.writeValueAsString(HostProbe.probe()));
+            return 0;
+        }
+    }
+
+    @Command(name = "sections", description = "Print the section numbers (two digits, space-separated) whose claims RUN_DIR selected.")
+    static final class Sections implements Callable<Integer> {
+        @Parameters(index = "0", description = "a finished run directory, e.g. results/latest")
+        Path runDir;
+
+        @picocli.CommandLine.Mixin
+        LedgerOption claims;
+
+        @Override
+        public Integer call() {
+            ClaimLedger l = claims.ledger();
+            java.util.Set<String> selected = new java.util.HashSet<>(lab.loopback.result.RunStore.runInfo(runDir).selectedClaims());
+            System.out.println(String.join(" ", l.claims().stream().filter(c -> selected.contains(c.id()))
+                    .map(c -> String.format("%02d", c.section())).distinct().sorted().toList()));
             return 0;
         }
     }

@@ -15,10 +15,13 @@ import lab.loopback.zerocopy.FileSender;
 import lab.loopback.zerocopy.FileSenders;
 import lab.loopback.zerocopy.FileTransfer;
 import lab.loopback.zerocopy.KernelNotices;
+import lab.loopback.zerocopy.MemorySenders;
+import lab.loopback.zerocopy.PinLimitException;
 import lab.loopback.zerocopy.PatternFile;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +88,9 @@ public final class FileTransfers {
         List<FileSender> senders = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (FileSender s : FileSenders.all()) {
+            String pinLimit = s.id().equals(FileSenders.URING_SEND_ZC) ? MemorySenders.sendZcUnfit(CHUNK) : null;
             if (FileSenders.usesIoUring(s.id()) && !uring.available()) skipped.add(s.id() + ": " + uring.reason());
+            else if (pinLimit != null) skipped.add(s.id() + ": " + pinLimit);
             else senders.add(s);
         }
         Path dir = Path.of(System.getProperty("java.io.tmpdir"));
@@ -95,7 +100,15 @@ public final class FileTransfers {
             List<Row> rows = new ArrayList<>();
             Map<String, KernelNotices> notices = new LinkedHashMap<>();
             file.warm();
-            for (FileSender s : senders) StreamRunner.verified(FileTransfer.run(runner, file, s, CHUNK, 60, "warmup", 0, new KernelNotices()));
+            for (Iterator<FileSender> it = senders.iterator(); it.hasNext(); ) {
+                FileSender s = it.next();
+                try {
+                    StreamRunner.verified(FileTransfer.run(runner, file, s, CHUNK, 60, "warmup", 0, new KernelNotices()));
+                } catch (PinLimitException e) { // this user's other pinned memory left too little: not this kernel's doing
+                    skipped.add(s.id() + ": " + e.getMessage());
+                    it.remove();
+                }
+            }
             for (int round = 0; round < rounds(ctx.profile()); round++) {
                 ctx.progress("file → socket, warm page cache, round " + (round + 1) + " of " + rounds(ctx.profile()));
                 for (int i : Conditions.order(round, senders.size())) rows.add(timed(runner, file, senders.get(i), "warm", round, file.residentFraction()));

@@ -15,6 +15,7 @@ import lab.loopback.uring.IoUringSupport;
 import lab.loopback.zerocopy.FileSenders;
 import lab.loopback.zerocopy.KernelNotices;
 import lab.loopback.zerocopy.MemorySenders;
+import lab.loopback.zerocopy.PinLimitException;
 import org.knowm.xchart.CategoryChart;
 
 import java.lang.foreign.Arena;
@@ -59,6 +60,11 @@ public final class IoUringSends implements Experiment {
             o.verdict(KernelEvidence.notTestable(ctx, "URING-2", a.reason()));
             return o;
         }
+        String pinLimit = MemorySenders.sendZcUnfit(CHUNK);
+        if (pinLimit != null) {
+            o.verdict(KernelEvidence.notTestable(ctx, "URING-2", pinLimit));
+            return o;
+        }
         var p = ctx.profile();
         List<Trial> trials = new ArrayList<>();
         try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), 600);
@@ -77,6 +83,9 @@ public final class IoUringSends implements Experiment {
                             (t.senderUserNanos() + t.senderSysNanos()) / (double) t.bytesReceived(), t.writes(), n.sends(), n.reported(), n.copied()));
                 }
             }
+        } catch (PinLimitException e) { // this user's other pinned memory left too little: not this kernel's doing
+            o.verdict(KernelEvidence.notTestable(ctx, "URING-2", e.getMessage()));
+            return o;
         }
         o.table("trials", RecordTable.of("trials", Trial.class, trials));
         double writeMedian = Estimate.ofMedian(of(trials, "write")).median();

@@ -9,6 +9,7 @@ import lab.loopback.kernel.HostProbe;
 import lab.loopback.measure.Profile;
 import lab.loopback.result.ExperimentView;
 import lab.loopback.result.RunStore;
+import lab.loopback.result.TableView;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
@@ -122,7 +123,14 @@ public final class Lab {
             System.out.println(claimId + " was not part of the run in " + runDir + "; measuring it live now (profile '"
                     + context.profile().id() + "').");
         }
-        return e.run(context);
+        try {
+            return e.run(context);
+        } catch (RuntimeException ex) {
+            // a notebook must not break on a restricted host: the claims say why, the reference run's figures stand in
+            System.out.println(e.name() + " could not run on this host (" + ex + "); its claims are NOT_TESTABLE_HERE here"
+                    + (reference() == null ? "." : ", and the reference run's figures and tables are shown where it has them."));
+            return FailedExperiment.outcome(e, ex, context.ledger(), context.host().hostId());
+        }
     }
 
     /** One claim's verdict as a few lines of text: quote, verdict, summary, numbers, evidence. */
@@ -150,13 +158,16 @@ public final class Lab {
     }
 
     /**
-     * The verdict of every claim of the ledger: from LAB_RUN_DIR, else from LAB_HOME/results/latest when a
-     * run exists, else every claim marked as not yet measured on this host.
+     * The verdict of every claim of the ledger: from LAB_RUN_DIR, else from LAB_HOME/results/latest when a run
+     * exists, else from the reference run, titled as the reference host's (not this one's); with none of these,
+     * every claim is marked as not yet measured.
      */
-    public Table verdictTable() {
+    public TableView verdictTable() {
         Path dir = thisHostsRun();
+        Path ref = reference();
+        Path source = dir != null ? dir : ref;
         Map<String, ClaimVerdict> byId = new HashMap<>();
-        if (dir != null) for (ClaimVerdict v : RunStore.verdicts(dir)) byId.put(v.claim(), v);
+        if (source != null) for (ClaimVerdict v : RunStore.verdicts(source)) byId.put(v.claim(), v);
         StringColumn id = StringColumn.create("claim"), sec = StringColumn.create("section"),
                 verdict = StringColumn.create("verdict"), summary = StringColumn.create("summary");
         ClaimLedger ledger = context.ledger();
@@ -167,7 +178,15 @@ public final class Lab {
             verdict.append(v == null ? Verdict.NOT_YET_MEASURED.name() : v.verdict().name());
             summary.append(v == null ? "no run on this host yet: ./lab run" : abbreviate(v.summary(), 110));
         }
-        return Table.create(dir == null ? "verdicts (no run yet)" : "verdicts of " + dir.getFileName(), id, sec, verdict, summary);
+        String title = dir != null ? "verdicts of " + dir.getFileName()
+                : ref != null ? "REFERENCE verdicts of " + ref.getFileName() + " (data/reference): not this host, which has no run yet (./lab run)"
+                : "verdicts (no run yet)";
+        return TableView.of(Table.create(title, id, sec, verdict, summary), ledger.claims().size());
+    }
+
+    /** Any Tablesaw table, shown as a table (HTML where the notebook renders it, aligned text otherwise). */
+    public static TableView view(Table t) {
+        return TableView.of(t);
     }
 
     private static String abbreviate(String s, int n) {

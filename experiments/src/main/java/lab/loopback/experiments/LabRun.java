@@ -67,10 +67,7 @@ public final class LabRun {
                         String why = e.name() + " failed: " + ex.getMessage();
                         failures.add(why);
                         progress.step("FAILED: " + why);
-                        o = new Outcome(e.name());
-                        for (String id : e.claims()) {
-                            o.verdict(ClaimVerdict.notTestable(ledger.claim(id), "The experiment failed on this host, so nothing was judged: " + ex, host.hostId()));
-                        }
+                        o = FailedExperiment.outcome(e, ex, ledger, host.hostId());
                     }
                     w.outcome(o);
                     for (ClaimVerdict v : o.verdicts()) if (selected.contains(v.claim())) verdicts.put(v.claim(), v);

@@ -103,11 +103,20 @@ public final class ToolsOnLoopback implements Experiment {
         String events = "skb:skb_copy_datagram_iovec,net:net_dev_xmit";
         String cmd = "perf stat -a -e " + events + " -- iperf3 -c 127.0.0.1 -n 4M";
         if (Command.which("perf") == null) return ToolRun.notRun("perf", cmd, "perf is not installed (Debian package linux-perf)");
+        // perf without access to tracefs (not root, tracefs not mounted) refuses the events before it starts the workload
+        Command probe = Command.run(List.of("perf", "stat", "-x,", "-e", events, "--", "true"), 20_000);
+        if (!probe.ok()) return ToolRun.notRun("perf", cmd, "perf is installed but not usable here: " + perfError(probe.stderr()));
         Command c = Iperf3.runWrapped(List.of("perf", "stat", "-a", "-x,", "-e", events, "--"), BYTES, port);
         List<String> counted = c.stderr().lines().filter(l -> l.contains("skb:") || l.contains("net:")).toList();
         long copies = counted.stream().filter(l -> l.contains("skb_copy_datagram_iovec")).mapToLong(ToolsOnLoopback::leadingCount).findFirst().orElse(-1);
         if (copies < 0) return ToolRun.notRun("perf", cmd, "perf could not count the tracepoints: " + Command.firstLine(c.stderr()));
         return ToolRun.ran("perf", cmd, String.join("\n", counted) + "\n(" + copies + " copies into user memory for 4 MiB, every process on the host during the transfer)");
+    }
+
+    /** perf's own reason ("Error: Unable to find debugfs/tracefs"), else its first line. */
+    static String perfError(String stderr) {
+        return stderr.lines().map(String::strip).filter(l -> l.startsWith("Error:")).map(l -> l.substring(6).strip()).findFirst()
+                .orElse(Command.firstLine(stderr));
     }
 
     static long leadingCount(String csv) {

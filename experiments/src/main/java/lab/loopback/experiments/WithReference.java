@@ -3,6 +3,7 @@ package lab.loopback.experiments;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.result.ExperimentView;
 import lab.loopback.result.RunStore;
+import lab.loopback.result.TableView;
 import tech.tablesaw.api.Table;
 
 import java.awt.Color;
@@ -57,11 +58,11 @@ final class WithReference implements ExperimentView {
 
     @Override
     public Object tableOrNote(String name) {
-        if (live.tables().containsKey(name)) return live.tables().get(name);
+        if (live.tables().containsKey(name)) return TableView.of(live.tables().get(name));
         ExperimentView ref = fromReference();
         if (ref == null || !ref.tables().containsKey(name)) return live.tableOrNote(name);
         System.out.println("This host did not produce table '" + name + "'; shown instead: the " + label() + ".");
-        return ref.tables().get(name).copy().setName("REFERENCE (" + label() + "): " + name);
+        return TableView.of(ref.tables().get(name).copy().setName("REFERENCE (" + label() + "): " + name));
     }
 
     /** The reference run's verdict of {@code claimId}, or null. */

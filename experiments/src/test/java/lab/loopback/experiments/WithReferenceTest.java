@@ -6,6 +6,7 @@ import lab.loopback.claim.Verdict;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RunStore;
+import lab.loopback.result.TableView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.IntColumn;
@@ -45,8 +46,9 @@ class WithReferenceTest {
         BufferedImage original = RunStore.load(ref, "stream-throughput").figure("throughput");
         assertEquals(original.getHeight() + 34, img.getHeight(), "a banner is drawn above the figure");
         assertEquals(0xD68910, img.getRGB(3, 3) & 0xFFFFFF, "the banner is the reference colour");
-        Table t = assertInstanceOf(Table.class, view.tableOrNote("calibration"));
+        TableView t = assertInstanceOf(TableView.class, view.tableOrNote("calibration"));
         assertTrue(t.name().startsWith("REFERENCE (reference run ref-host"), t.name());
+        assertTrue(t.toHtml().contains("REFERENCE (reference run ref-host"), "the label is the table's caption");
         assertEquals(Verdict.HOST_DEPENDENT, view.referenceVerdict("PERF-1").verdict());
         // nothing in the reference either: the host's reason, as before
         assertTrue(view.show("no-such-figure").toString().contains("iperf3 is not installed"));
@@ -67,6 +69,6 @@ class WithReferenceTest {
         WithReference view = new WithReference(outcome(true), w.commit());
         BufferedImage img = assertInstanceOf(BufferedImage.class, view.show("throughput"));
         assertEquals(outcome(true).figure("throughput").getHeight(), img.getHeight(), "no banner on this host's own figure");
-        assertEquals("calibration", ((Table) view.tableOrNote("calibration")).name());
+        assertEquals("calibration", ((TableView) view.tableOrNote("calibration")).name());
     }
 }

@@ -52,7 +52,7 @@ public final class ReportWriter {
         Map<String, ClaimVerdict> verdicts = new LinkedHashMap<>();
         for (ClaimVerdict v : RunStore.verdicts(runDir)) verdicts.put(v.claim(), v);
         Map<String, Object> host = RunStore.readJson(runDir.resolve("host.json"), new TypeReference<LinkedHashMap<String, Object>>() {});
-        RunInfo info = Files.exists(runDir.resolve("run.json")) ? RunStore.readJson(runDir.resolve("run.json"), new TypeReference<RunInfo>() {}) : null;
+        RunInfo info = Files.exists(runDir.resolve("run.json")) ? RunStore.runInfo(runDir) : null;
         Map<String, List<FigureRef>> figuresByClaim = new LinkedHashMap<>();
         Map<String, String> experimentOfClaim = new LinkedHashMap<>();
         for (String exp : RunStore.experiments(runDir)) {

@@ -43,9 +43,9 @@ public interface ExperimentView {
         return missing("figure", figure);
     }
 
-    /** As {@link #show}, for a table. */
+    /** As {@link #show}, for a table: shown as a {@link TableView} (HTML and plain text). */
     default Object tableOrNote(String name) {
-        if (tables().containsKey(name)) return tables().get(name);
+        if (tables().containsKey(name)) return TableView.of(tables().get(name));
         return missing("table", name);
     }
 

@@ -190,6 +190,13 @@ public final class RunStore {
         return real;
     }
 
+    /** run.json of a run directory: what it selected, its profile, how it ended. */
+    public static RunInfo runInfo(Path runDir) {
+        Path f = runDir.resolve("run.json");
+        if (!Files.isRegularFile(f)) throw new IllegalArgumentException("'" + runDir + "' has no run.json: not a run directory of ./lab run");
+        return readJson(f, new TypeReference<RunInfo>() {});
+    }
+
     public static List<ClaimVerdict> verdicts(Path runDir) {
         return readJson(runDir.resolve("verdicts.json"), new TypeReference<>() {});
     }

@@ -4,6 +4,7 @@ import lab.loopback.measure.StreamRunner.Sent;
 import lab.loopback.sys.Errno;
 import lab.loopback.sys.ErrnoException;
 import lab.loopback.sys.Libc;
+import lab.loopback.sys.LockedMemory;
 import lab.loopback.sys.Net;
 import lab.loopback.sys.ZerocopyNotices;
 import lab.loopback.uring.Cqe;
@@ -73,12 +74,21 @@ public final class MemorySenders {
      * io_uring SEND (or SEND_ZC with IORING_SEND_ZC_REPORT_USAGE), one request in flight, each submitted and
      * waited for with one io_uring_enter — the same one-call-per-chunk shape as write(2). MSG_WAITALL makes
      * the kernel finish a short send itself; a short result is still resubmitted.
+     *
+     * <p>SEND_ZC pins each send's pages until its notification, counted against RLIMIT_MEMLOCK unless the process
+     * holds CAP_IPC_LOCK (then ENOMEM): notifications are reaped before the pinned total would pass half the limit
+     * (the other half is left to the rest of this user's pinned memory), and a single send that cannot fit is a
+     * {@link PinLimitException} naming the limit.
      */
     public static Sent uring(IoUring ring, int sock, Chunks src, long total, int chunk, boolean zeroCopy, long deadline, KernelNotices notices) {
+        long pinCap = zeroCopy ? PinnedSends.capOf(LockedMemory.budget()) : Long.MAX_VALUE;
+        if (zeroCopy && Math.min(chunk, total) > pinCap) throw PinLimitException.forSend(Math.min(chunk, total), LockedMemory.budget());
+        PinnedSends pinned = new PinnedSends();
         long enters0 = ring.enterCalls();
-        long sent = 0, requests = 0, notifsPending = 0;
+        long sent = 0, requests = 0;
         while (sent < total) {
             int n = (int) Math.min(chunk, total - sent);
+            while (zeroCopy && pinned.bytes() + n > pinCap && pinned.pending() > 0) reapNotification(ring, pinned, notices);
             long tag = ++requests;
             if (zeroCopy) {
                 ring.prepSendZc(sock, src.at(sent, n), n, Net.MSG_WAITALL | Net.MSG_NOSIGNAL, IoUringOp.IORING_SEND_ZC_REPORT_USAGE, tag);
@@ -89,34 +99,53 @@ public final class MemorySenders {
             while (true) { // the send's own CQE; notifications of earlier sends may come first
                 Cqe c = ring.waitCqe();
                 if (c.notification()) {
-                    record(c, notices);
-                    notifsPending--;
+                    if (pinned.released(c.userData())) record(c, notices);
                     continue;
+                }
+                if (zeroCopy && c.res() == -Errno.ENOMEM) {
+                    // the user's pinned total is over the limit (this user's other pins count too): wait for ours, then retry
+                    if (c.more()) pinned.failed(tag);
+                    if (pinned.bytes() == 0) { // nothing of ours left to release: the limit is too small for this send
+                        while (pinned.pending() > 0) reapNotification(ring, pinned, notices);
+                        throw PinLimitException.forSend(n, LockedMemory.budget());
+                    }
+                    reapNotification(ring, pinned, notices);
+                    break;
                 }
                 if (c.res() < 0) throw new ErrnoException("io_uring " + (zeroCopy ? "SEND_ZC" : "SEND") + " of " + n + " bytes", -c.res());
                 sent += c.res();
                 if (zeroCopy) {
                     notices.sends++;
-                    if (c.more()) notifsPending++;
+                    if (c.more()) pinned.pinned(tag, n);
                 }
                 break;
             }
             if (System.nanoTime() >= deadline) break;
         }
         long waitUntil = System.nanoTime() + NOTICE_WAIT_MILLIS * 1_000_000;
-        while (notifsPending > 0 && System.nanoTime() < waitUntil) {
+        while (pinned.pending() > 0 && System.nanoTime() < waitUntil) {
             Cqe c = ring.peekCqe();
             if (c == null) {
                 ring.submitAndWait(1);
                 continue;
             }
             ring.cqeSeen();
-            if (c.notification()) {
-                record(c, notices);
-                notifsPending--;
-            }
+            if (c.notification() && pinned.released(c.userData())) record(c, notices);
         }
         return new Sent(sent, ring.enterCalls() - enters0);
+    }
+
+    /** Why SEND_ZC sends of {@code chunk} bytes cannot run in this process (its locked-memory limit), or null when they can. */
+    public static String sendZcUnfit(int chunk) {
+        long budget = LockedMemory.budget();
+        return chunk > PinnedSends.capOf(budget) ? PinLimitException.forSend(chunk, budget).getMessage() : null;
+    }
+
+    /** Waits for the next CQE, which can only be a notification: no send is in flight between sends. */
+    private static void reapNotification(IoUring ring, PinnedSends pinned, KernelNotices notices) {
+        Cqe c = ring.waitCqe();
+        if (!c.notification()) throw new IllegalStateException("expected a SEND_ZC notification, got a CQE with res " + c.res());
+        if (pinned.released(c.userData())) record(c, notices);
     }
 
     private static void record(Cqe c, KernelNotices notices) {
