@@ -6,6 +6,7 @@ import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
 import lab.loopback.kernel.HostFingerprint;
 import lab.loopback.kernel.HostProbe;
+import lab.loopback.measure.MeasurementInterruptedException;
 import lab.loopback.measure.Profile;
 import lab.loopback.result.ExperimentView;
 import lab.loopback.result.RunStore;
@@ -126,6 +127,8 @@ public final class Lab {
         try {
             return e.run(context);
         } catch (RuntimeException ex) {
+            MeasurementInterruptedException stopped = MeasurementInterruptedException.of(ex);
+            if (stopped != null) throw stopped; // the reader stopped it: no verdict, no fallback
             // a notebook must not break on a restricted host: the claims say why, the reference run's figures stand in
             System.out.println(e.name() + " could not run on this host (" + ex + "); its claims are NOT_TESTABLE_HERE here"
                     + (reference() == null ? "." : ", and the reference run's figures and tables are shown where it has them."));

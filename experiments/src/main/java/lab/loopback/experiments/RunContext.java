@@ -5,6 +5,7 @@ import lab.loopback.claim.ClaimLedger;
 import lab.loopback.kernel.HostFingerprint;
 import lab.loopback.kernel.KernelSource;
 import lab.loopback.kernel.Tracefs;
+import lab.loopback.measure.MeasurementInterruptedException;
 import lab.loopback.measure.Profile;
 
 import java.nio.file.Path;
@@ -63,7 +64,9 @@ public final class RunContext implements AutoCloseable {
         return port == 0 ? lab.loopback.tools.Iperf3.freeLoopbackPort() : port + 1;
     }
 
+    /** Reports a step; an interrupted measurement (a notebook's Kernel → Interrupt) stops here. */
     public void progress(String message) {
+        MeasurementInterruptedException.check();
         progress.accept(message);
     }
 

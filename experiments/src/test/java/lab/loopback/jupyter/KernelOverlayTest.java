@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * the original's public constructors and methods, or the kernel's own classes would fail to link against it.
  */
 class KernelOverlayTest {
-    private static final String LOOP_THREAD = "org.rapaio.jupyter.kernel.channels.LoopThread";
+    private static final List<String> REPLACED = List.of("org.rapaio.jupyter.kernel.channels.LoopThread",
+            "org.rapaio.jupyter.kernel.channels.ControlChannel");
 
     private static Properties pins() throws IOException {
         Properties p = new Properties();
@@ -64,18 +66,21 @@ class KernelOverlayTest {
                 }
                 checked++;
             }
-            assertEquals(2, checked, "LoopThread and Channels must both be pinned");
+            assertEquals(7, checked, "every class the overlay replaces or relies on must be pinned");
         }
     }
 
     @Test
-    void theReplacementOffersTheOriginalsPublicMembers() throws Exception {
+    void theReplacementsOfferTheOriginalsPublicMembers() throws Exception {
         try (URLClassLoader original = new URLClassLoader(new URL[] {kernelJar().toUri().toURL()}, null)) {
-            Class<?> theirs = original.loadClass(LOOP_THREAD);
-            Class<?> ours = Class.forName(LOOP_THREAD);
-            assertEquals(original, theirs.getClassLoader(), "the original must come from the kernel jar");
-            assertEquals(publicMembers(theirs), publicMembers(ours));
-            assertEquals(theirs.getModifiers(), ours.getModifiers());
+            for (String name : REPLACED) {
+                Class<?> theirs = original.loadClass(name);
+                Class<?> ours = Class.forName(name);
+                assertEquals(original, theirs.getClassLoader(), "the original must come from the kernel jar");
+                assertEquals(publicMembers(theirs), publicMembers(ours), name);
+                assertEquals(theirs.getModifiers(), ours.getModifiers(), name);
+                assertEquals(theirs.getSuperclass().getName(), ours.getSuperclass().getName(), name);
+            }
         }
     }
 

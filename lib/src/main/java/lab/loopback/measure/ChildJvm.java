@@ -85,15 +85,19 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /**
-     * The code sources of {@code main} and of this library, then this process's own class path (it names the
-     * third-party jars a child may need: gRPC, HdrHistogram), then, in a notebook kernel whose class path is
-     * the kernel's, the project's dependency folder under LAB_HOME.
+     * The code sources of {@code main} and of this library, then the jars a child may need (gRPC, HdrHistogram):
+     * in the project's notebook kernel the notebook class path it was given (RJK_CLASSPATH, ';'-separated; the
+     * kernel's own jars are of no use to a child), elsewhere this process's class path; then, in a notebook kernel
+     * whose class path is the kernel's, the project's dependency folder under LAB_HOME.
      */
     static String classpathFor(Class<?> main) {
         java.util.LinkedHashSet<String> parts = new java.util.LinkedHashSet<>();
         parts.add(classpathOf(main));
         parts.add(classpathOf(ChildJvm.class));
-        for (String e : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) if (!e.isBlank()) parts.add(e);
+        String notebookClasspath = System.getenv("RJK_CLASSPATH");
+        String own = notebookClasspath != null && !notebookClasspath.isBlank() ? notebookClasspath.replace(';', java.io.File.pathSeparatorChar)
+                : System.getProperty("java.class.path", "");
+        for (String e : own.split(java.io.File.pathSeparator)) if (!e.isBlank()) parts.add(e);
         String home = System.getenv("LAB_HOME");
         if (home != null && java.nio.file.Files.isDirectory(Path.of(home, "experiments", "target", "lib"))) {
             parts.add(Path.of(home, "experiments", "target", "lib").resolve("*").toString());

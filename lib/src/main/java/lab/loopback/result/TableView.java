@@ -16,7 +16,7 @@ import java.util.Locale;
  */
 public final class TableView {
     /** Rows shown before a table is cut; the CSV and {@link #table()} keep them all. */
-    public static final int DEFAULT_MAX_ROWS = 40;
+    public static final int DEFAULT_MAX_ROWS = 50;
     /** Significant digits a column's largest value is shown with. */
     static final int SIGNIFICANT = 4;
     /** A text cell longer than this is cut in the plain-text rendering (HTML wraps it instead). */
