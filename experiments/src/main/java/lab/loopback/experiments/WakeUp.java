@@ -95,7 +95,6 @@ public final class WakeUp implements Experiment {
     private static Figure cdf(double[] oneWay, double[] kernel, double[] wake) {
         XYChart c = Charts.xy("PATH-2: one small write to a blocked reader", "µs", "% of messages at or below", false);
         c.getStyler().setXAxisLogarithmic(true);
-        c.getStyler().setYAxisDecimalPattern("0");
         addCdf(c, "one-way: write() → read() returns", oneWay, Charts.MEASURED);
         if (kernel != null) addCdf(c, "write() → sk_data_ready", kernel, Charts.REFERENCE);
         if (wake != null) addCdf(c, "sk_data_ready → read() returns", wake, Charts.CLAIM.darker());
@@ -105,10 +104,7 @@ public final class WakeUp implements Experiment {
     }
 
     private static void addCdf(XYChart c, String name, double[] v, java.awt.Color color) {
-        double[] s = Arrays.stream(v).map(x -> Math.max(x, 0.1)).sorted().toArray();
-        double[] y = new double[s.length];
-        for (int i = 0; i < s.length; i++) y[i] = 100.0 * (i + 1) / s.length;
-        Charts.line(c, name, s, y, color).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+        Charts.cdf(c, name, Arrays.stream(v).map(x -> Math.max(x, 0.1)).toArray(), color); // the x axis is logarithmic
     }
 
     private static Figure timelineFigure(List<WakeupProbe.Point> points, int seq) {

@@ -6,6 +6,9 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.internal.series.Series;
+import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -13,6 +16,12 @@ import lab.loopback.measure.Bytes;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The workbench's few figure shapes, styled once. Convention: the article's claim is always a dashed red
@@ -24,31 +33,85 @@ public final class Charts {
     public static final Color REFERENCE = new Color(0x27, 0x8E, 0x4B);
     public static final Color SAMPLE = new Color(0x1F, 0x4E, 0x79, 0x60);
     public static final Color MARKER = new Color(0x88, 0x88, 0x88);
+    private static final Color GRID = new Color(0xE5, 0xE5, 0xE5);
     private static final int WIDTH = 900, HEIGHT = 520;
+    /** Up to this many legend entries go in a column below the plot; more go beside it. */
+    static final int LEGEND_ROWS_BELOW = 4;
+    static final int CDF_POINTS = 200;
 
     private Charts() {}
 
     /** An XY chart; with {@code log2X} the x values are log2(bytes) and ticks read as byte sizes. */
     public static XYChart xy(String title, String xTitle, String yTitle, boolean log2X) {
         XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        var s = c.getStyler();
-        s.setLegendPosition(Styler.LegendPosition.OutsideS);
-        s.setLegendLayout(Styler.LegendLayout.Horizontal);
-        s.setChartBackgroundColor(Color.WHITE);
-        s.setPlotBackgroundColor(Color.WHITE);
-        s.setPlotGridLinesColor(new Color(0xE5, 0xE5, 0xE5));
-        s.setAntiAlias(true);
+        style(c.getStyler());
         if (log2X) c.getStyler().setxAxisTickLabelsFormattingFunction(Charts::log2Label);
         return c;
     }
 
     public static CategoryChart bars(String title, String xTitle, String yTitle) {
         CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-        c.getStyler().setChartBackgroundColor(Color.WHITE);
-        c.getStyler().setPlotBackgroundColor(Color.WHITE);
+        style(c.getStyler());
         return c;
+    }
+
+    /** The one look of every figure: white, light grid, legend below (moved aside by {@link #fitLegend} when it would not fit). */
+    private static void style(AxesChartStyler s) {
+        s.setLegendPosition(Styler.LegendPosition.OutsideS);
+        s.setLegendLayout(Styler.LegendLayout.Horizontal);
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotBackgroundColor(Color.WHITE);
+        s.setPlotGridLinesColor(GRID);
+        s.setLegendBorderColor(GRID);
+        s.setAntiAlias(true);
+    }
+
+    /**
+     * A legend laid out in one row below the plot is cut off at both sides once its entries are wider than the chart:
+     * XChart neither wraps nor shrinks it. Before a chart is drawn, such a legend becomes a column — below the plot for
+     * a few entries, beside it for more, where a column costs the plot less.
+     */
+    public static void fitLegend(Chart<?, ?> chart) {
+        Styler s = chart.getStyler();
+        if (!s.isLegendVisible() || s.getLegendLayout() != Styler.LegendLayout.Horizontal) return;
+        List<String> names = chart.getSeriesMap().values().stream().filter(Series::isShowInLegend).map(Series::getName).toList();
+        if (names.isEmpty()) return;
+        BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = scratch.createGraphics();
+        try {
+            FontMetrics m = g.getFontMetrics(s.getLegendFont());
+            int pad = s.getLegendPadding(), width = 2 * pad;
+            for (String n : names) width += m.stringWidth(n) + s.getLegendSeriesLineLength() + 3 * pad;
+            if (width <= chart.getWidth() - 2 * s.getChartPadding()) return;
+        } finally {
+            g.dispose();
+        }
+        s.setLegendLayout(Styler.LegendLayout.Vertical);
+        s.setLegendPosition(names.size() <= LEGEND_ROWS_BELOW ? Styler.LegendPosition.OutsideS : Styler.LegendPosition.OutsideE);
+    }
+
+    /**
+     * An empirical CDF (y in % of samples at or below x), drawn through {@value #CDF_POINTS} quantiles spaced densest
+     * at both tails, where latency distributions say the most. Not one point per sample at equal 1/n steps: XChart puts
+     * an axis tick on every value of an axis whose values are equally spaced, which crowds the percent axis.
+     */
+    public static XYSeries cdf(XYChart c, String name, double[] values, Color color) {
+        if (values.length == 0) throw new IllegalArgumentException("a CDF of " + name + " needs at least one sample");
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        List<double[]> pts = new ArrayList<>();
+        int last = -1;
+        for (int k = 0; k <= CDF_POINTS; k++) {
+            double p = (1 - Math.cos(Math.PI * k / CDF_POINTS)) / 2;
+            int idx = Math.min(n - 1, Math.max(0, (int) Math.ceil(p * n) - 1));
+            if (idx == last) continue;
+            last = idx;
+            pts.add(new double[] {sorted[idx], 100.0 * (idx + 1) / n});
+        }
+        XYSeries s = line(c, name, pts.stream().mapToDouble(q -> q[0]).toArray(), pts.stream().mapToDouble(q -> q[1]).toArray(), color);
+        s.setMarker(SeriesMarkers.NONE);
+        return s;
     }
 
     public static XYSeries line(XYChart c, String name, double[] x, double[] y, Color color) {

@@ -1,5 +1,6 @@
 package lab.loopback.result;
 
+import lab.loopback.chart.Charts;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
 
@@ -25,6 +26,7 @@ public record Figure(String name, List<String> claims, String caption, Chart<?, 
 
     /** The chart as PNG bytes: what a run directory stores and what the HTML pages embed. */
     public byte[] png() {
+        Charts.fitLegend(chart);
         try {
             java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
             BitmapEncoder.saveBitmap(chart, b, BitmapEncoder.BitmapFormat.PNG);
@@ -36,6 +38,7 @@ public record Figure(String name, List<String> claims, String caption, Chart<?, 
 
     /** The chart rendered for {@code display(...)} in a notebook. */
     public BufferedImage image() {
+        Charts.fitLegend(chart);
         return BitmapEncoder.getBufferedImage(chart);
     }
 }
