@@ -124,14 +124,21 @@ public final class Lab {
             System.out.println(claimId + " was not part of the run in " + runDir + "; measuring it live now (profile '"
                     + context.profile().id() + "').");
         }
+        return runOrExplain(e, context, reference() != null);
+    }
+
+    /**
+     * {@code e} measured live; an experiment that throws on this host becomes NOT_TESTABLE_HERE for its claims, with the
+     * exception as the reason (a notebook must not break on a restricted host), unless the reader interrupted it.
+     */
+    static ExperimentView runOrExplain(Experiment e, RunContext context, boolean haveReference) {
         try {
             return e.run(context);
         } catch (RuntimeException ex) {
             MeasurementInterruptedException stopped = MeasurementInterruptedException.of(ex);
             if (stopped != null) throw stopped; // the reader stopped it: no verdict, no fallback
-            // a notebook must not break on a restricted host: the claims say why, the reference run's figures stand in
             System.out.println(e.name() + " could not run on this host (" + ex + "); its claims are NOT_TESTABLE_HERE here"
-                    + (reference() == null ? "." : ", and the reference run's figures and tables are shown where it has them."));
+                    + (haveReference ? ", and the reference run's figures and tables are shown where it has them." : "."));
             return FailedExperiment.outcome(e, ex, context.ledger(), context.host().hostId());
         }
     }
@@ -166,20 +173,22 @@ public final class Lab {
      * every claim is marked as not yet measured.
      */
     public TableView verdictTable() {
-        Path dir = thisHostsRun();
-        Path ref = reference();
+        return verdictTable(context.ledger(), thisHostsRun(), reference());
+    }
+
+    /** The verdict table from this host's run {@code dir}, else from the reference run {@code ref} (either may be null). */
+    static TableView verdictTable(ClaimLedger ledger, Path dir, Path ref) {
         Path source = dir != null ? dir : ref;
         Map<String, ClaimVerdict> byId = new HashMap<>();
         if (source != null) for (ClaimVerdict v : RunStore.verdicts(source)) byId.put(v.claim(), v);
         StringColumn id = StringColumn.create("claim"), sec = StringColumn.create("section"),
                 verdict = StringColumn.create("verdict"), summary = StringColumn.create("summary");
-        ClaimLedger ledger = context.ledger();
         for (Claim c : ledger.claims()) {
             ClaimVerdict v = byId.get(c.id());
             id.append(c.id());
             sec.append(String.format("%02d %s", c.section(), ledger.section(c.section()).slug()));
             verdict.append(v == null ? Verdict.NOT_YET_MEASURED.name() : v.verdict().name());
-            summary.append(v == null ? "no run on this host yet: ./lab run" : abbreviate(v.summary(), 110));
+            summary.append(v == null ? (source == null ? "no run on this host yet: ./lab run" : "not in this run") : abbreviate(v.summary(), 110));
         }
         String title = dir != null ? "verdicts of " + dir.getFileName()
                 : ref != null ? "REFERENCE verdicts of " + ref.getFileName() + " (data/reference): not this host, which has no run yet (./lab run)"

@@ -1,0 +1,104 @@
+package lab.loopback.experiments;
+
+import lab.loopback.claim.ClaimLedger;
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Verdict;
+import lab.loopback.kernel.HostProbe;
+import lab.loopback.measure.MeasurementInterruptedException;
+import lab.loopback.measure.Profile;
+import lab.loopback.result.ExperimentView;
+import lab.loopback.result.Outcome;
+import lab.loopback.result.RunStore;
+import lab.loopback.result.TableView;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What a notebook shows when this host has no run, and when an experiment throws or is interrupted. */
+class LabNotebookTest {
+    private static final ClaimLedger LEDGER = ClaimLedger.bundled();
+
+    private static Path run(Path root, String id, Verdict perf1) {
+        RunStore.Writer w = RunStore.begin(root, id);
+        w.json("host.json", Map.of("hostId", id));
+        w.json("verdicts.json", List.of(new ClaimVerdict("PERF-1", perf1, "judged on " + id, null, null, null, null, null, List.of(), id)));
+        return w.commit();
+    }
+
+    private static String cell(TableView v, String claim, String column) {
+        var t = v.table();
+        for (int r = 0; r < t.rowCount(); r++) if (t.stringColumn("claim").get(r).equals(claim)) return t.stringColumn(column).get(r);
+        throw new AssertionError("no row " + claim);
+    }
+
+    @Test
+    void withoutARunOfThisHostTheReferenceVerdictsAreShownUnderTheReferenceHostsName(@TempDir Path tmp) {
+        Path ref = run(tmp, "ref-host", Verdict.HOST_DEPENDENT);
+        TableView v = Lab.verdictTable(LEDGER, null, ref);
+        assertTrue(v.name().startsWith("REFERENCE verdicts of " + ref.getFileName()) && v.name().contains("not this host"), v.name());
+        assertEquals(LEDGER.claims().size(), v.table().rowCount());
+        assertEquals("HOST_DEPENDENT", cell(v, "PERF-1", "verdict"));
+        assertEquals("NOT_YET_MEASURED", cell(v, "TLDR-1", "verdict"));
+        assertFalse(v.toHtml().contains("rows shown"), "all claims are shown");
+    }
+
+    @Test
+    void thisHostsRunComesBeforeTheReference(@TempDir Path tmp) {
+        Path mine = run(tmp.resolve("mine"), "this-host", Verdict.REFUTED);
+        Path ref = run(tmp.resolve("ref"), "ref-host", Verdict.HOST_DEPENDENT);
+        TableView v = Lab.verdictTable(LEDGER, mine, ref);
+        assertEquals("verdicts of " + mine.getFileName(), v.name());
+        assertEquals("REFUTED", cell(v, "PERF-1", "verdict"));
+        assertEquals("verdicts (no run yet)", Lab.verdictTable(LEDGER, null, null).name());
+    }
+
+    private static Experiment throwing(RuntimeException e, boolean interruptFirst) {
+        return new Experiment() {
+            @Override
+            public String name() {
+                return "boom";
+            }
+
+            @Override
+            public List<String> claims() {
+                return List.of("PERF-1", "PERF-2");
+            }
+
+            @Override
+            public Outcome run(RunContext ctx) {
+                if (interruptFirst) Thread.currentThread().interrupt();
+                throw e;
+            }
+        };
+    }
+
+    @Test
+    void anExperimentThatThrowsIsNotTestableWithItsReason() {
+        try (RunContext ctx = new RunContext(Profile.parse("quick"), HostProbe.probe(), LEDGER, 0, m -> { })) {
+            ExperimentView v = Lab.runOrExplain(throwing(new IllegalStateException("io_uring SEND_ZC failed: ENOMEM"), false), ctx, true);
+            for (String id : List.of("PERF-1", "PERF-2")) {
+                assertEquals(Verdict.NOT_TESTABLE_HERE, v.verdict(id).verdict());
+                assertTrue(v.verdict(id).summary().contains("ENOMEM"), v.verdict(id).summary());
+            }
+        }
+    }
+
+    @Test
+    void anInterruptedExperimentStaysAnInterruptionAndGetsNoVerdict() {
+        try (RunContext ctx = new RunContext(Profile.parse("quick"), HostProbe.probe(), LEDGER, 0, m -> { })) {
+            assertThrows(MeasurementInterruptedException.class,
+                    () -> Lab.runOrExplain(throwing(new IllegalStateException("interrupted waiting for the child"), true), ctx, true));
+            assertFalse(Thread.currentThread().isInterrupted(), "the flag is cleared so cleanup can wait for children");
+            Thread.currentThread().interrupt();
+            assertThrows(MeasurementInterruptedException.class, () -> ctx.progress("next step"), "an experiment stops at its next step");
+        }
+    }
+}
