@@ -153,6 +153,9 @@ class LabCliTest {
         assertEquals(figures, bodyNumber(body, "data-figures-shown"), "every figure decoded in the browser");
         assertEquals(45, bodyNumber(body, "data-claims"), "all 45 claims are on the page");
         assertFalse(dom.contains("id=\"broken-figures\""), "no figure reported broken");
+        int tables = bodyNumber(body, "data-tables");
+        assertTrue(tables > 1, "the host table and the experiments' tables are tables: " + tables);
+        assertEquals(tables, bodyNumber(body, "data-tables-well-formed"), "every table row has a cell per header");
         Matcher href = Pattern.compile("href=\"([^\"#][^\"]*)\"").matcher(dom);
         int links = 0;
         while (href.find()) {

@@ -9,6 +9,9 @@ import lab.loopback.result.AtomicFiles;
 import lab.loopback.result.Figure;
 import lab.loopback.result.RunInfo;
 import lab.loopback.result.RunStore;
+import lab.loopback.result.TableView;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,9 +20,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static lab.loopback.report.Html.esc;
@@ -81,6 +86,7 @@ public final class ReportWriter {
         }
         hostTable(h, host);
         overview(h, verdicts);
+        Set<String> tablesShown = new HashSet<>();
         for (ClaimLedger.Section s : ledger.sections()) {
             h.append("<section id=\"s").append(s.number()).append("\"><h2>").append(String.format("%02d", s.number())).append(" ")
                     .append(esc(s.title())).append("</h2>\n");
@@ -90,7 +96,8 @@ public final class ReportWriter {
             }
             for (Claim c : ledger.inSection(s.number())) {
                 ClaimVerdict v = verdicts.getOrDefault(c.id(), ClaimVerdict.notYetMeasured(c, String.valueOf(host.get("hostId"))));
-                claimBlock(h, runDir, c, v, experimentOfClaim.get(c.id()), figuresByClaim.getOrDefault(c.id(), List.of()));
+                String exp = experimentOfClaim.get(c.id());
+                claimBlock(h, runDir, c, v, exp, figuresByClaim.getOrDefault(c.id(), List.of()), exp != null && tablesShown.add(exp));
             }
             h.append("</section>\n");
         }
@@ -100,11 +107,21 @@ public final class ReportWriter {
     }
 
     private static void hostTable(StringBuilder h, Map<String, Object> host) {
-        h.append("<h2>The host</h2>\n<table class=\"host\">\n");
+        StringColumn field = StringColumn.create("field"), value = StringColumn.create("value");
         for (var e : host.entrySet()) {
-            h.append("<tr><th>").append(esc(e.getKey())).append("</th><td>").append(esc(e.getValue())).append("</td></tr>\n");
+            field.append(e.getKey());
+            value.append(String.valueOf(e.getValue()));
         }
-        h.append("</table>\n");
+        h.append("<h2>The host</h2>\n").append(TableView.of(Table.create("host.json", field, value), host.size()).toHtml()).append('\n');
+    }
+
+    /** The experiment's recorded tables, with the notebooks' rendering, once per experiment (at its first claim). */
+    private static void experimentTables(StringBuilder h, Path runDir, String experiment) {
+        Map<String, Table> tables = RunStore.load(runDir, experiment).tables();
+        if (tables.isEmpty()) return;
+        h.append("<details class=\"tables\"><summary>Tables of ").append(esc(experiment)).append(" (").append(tables.size()).append(")</summary>\n");
+        for (Table t : tables.values()) h.append(TableView.of(t).toHtml()).append('\n');
+        h.append("</details>\n");
     }
 
     private void overview(StringBuilder h, Map<String, ClaimVerdict> verdicts) {
@@ -126,7 +143,7 @@ public final class ReportWriter {
         h.append("</table>\n");
     }
 
-    private static void claimBlock(StringBuilder h, Path runDir, Claim c, ClaimVerdict v, String experiment, List<FigureRef> figures) {
+    private static void claimBlock(StringBuilder h, Path runDir, Claim c, ClaimVerdict v, String experiment, List<FigureRef> figures, boolean withTables) {
         h.append("<article class=\"claim\" id=\"").append(esc(c.id())).append("\">\n<h3>").append(esc(c.id())).append(" ")
                 .append(badge(v.verdict())).append("</h3>\n");
         h.append("<blockquote>").append(esc(c.quote())).append("</blockquote>\n");
@@ -162,6 +179,7 @@ public final class ReportWriter {
                 h.append("<a href=\"").append(esc(experiment + "/" + csv)).append("\">").append(esc(csv)).append("</a> ");
             }
             h.append("</p>\n");
+            if (withTables) experimentTables(h, runDir, experiment);
         }
         h.append("</article>\n");
     }
@@ -187,8 +205,8 @@ public final class ReportWriter {
 
     /**
      * Runs in the reader's browser after load: a figure that did not decode is named at the top of the page
-     * instead of being a silent blank, and the counts land on body's data attributes, where the headless
-     * browser test reads them.
+     * instead of being a silent blank, and the counts (claims, figures decoded, tables whose every row has a cell per
+     * header) land on body's data attributes, where the headless browser test reads them.
      */
     static final String SELF_CHECK = """
             addEventListener('load', () => {
@@ -198,6 +216,13 @@ public final class ReportWriter {
               b.figures = imgs.length;
               b.figuresShown = imgs.length - broken.length;
               b.claims = document.querySelectorAll('article.claim').length;
+              const tables = Array.from(document.querySelectorAll('table.lab-table'));
+              b.tables = tables.length;
+              b.tablesWellFormed = tables.filter(t => {
+                const cols = t.querySelectorAll('thead th').length;
+                const rows = Array.from(t.querySelectorAll('tbody tr'));
+                return cols > 0 && rows.every(r => r.querySelectorAll('td').length === cols);
+              }).length;
               if (broken.length) {
                 const p = document.createElement('p');
                 p.className = 'bad';
@@ -213,7 +238,8 @@ public final class ReportWriter {
             h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
             .lede{color:#444}.meta{color:#555}code,pre{font:13px ui-monospace,monospace}pre{white-space:pre-wrap;margin:0}
             table{border-collapse:collapse;width:100%}th,td{border:1px solid #e2e2e2;padding:.25em .5em;text-align:left;vertical-align:top}
-            table.host th{width:14em;background:#fafafa}table.overview td:first-child{white-space:nowrap}
+            table.overview td:first-child{white-space:nowrap}table.lab-table{width:auto;margin:.6em 0 1em;font-size:13px}
+            table.lab-table td:first-child{white-space:nowrap}details.tables{margin:.5em 0}
             blockquote{border-left:4px solid #c0392b;margin:.5em 0;padding:.2em .8em;color:#555;font-style:italic}
             .claim{border:1px solid #eee;border-radius:6px;padding:.2em 1em;margin:1em 0}
             figure{margin:.5em 0}figure img{max-width:100%;border:1px solid #eee}figcaption{color:#555;font-size:.9em}

@@ -31,7 +31,9 @@ final class Units {
     static String of(String column) {
         String n = column.toLowerCase(Locale.ROOT);
         for (var e : SUFFIXES) {
-            if (n.endsWith(e.getKey()) || n.equals(e.getKey().substring(1))) return e.getValue();
+            // a column named just "bytes" or "micros" has that unit too; one named "per_segment" says it already
+            boolean bare = !e.getKey().startsWith("_per") && n.equals(e.getKey().substring(1));
+            if (n.endsWith(e.getKey()) || bare) return e.getValue();
         }
         return "";
     }

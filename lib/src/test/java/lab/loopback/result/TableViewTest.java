@@ -49,6 +49,9 @@ class TableViewTest {
         assertEquals("Gbit/s", Units.of("gbit_per_second"));
         assertEquals("ns/B", Units.of("receiver_cpu_ns_per_byte"));
         assertEquals("", Units.of("transport"));
+        assertEquals("", Units.of("per_segment"), "the name says it already");
+        assertEquals("per segment", Units.of("ip_per_segment"));
+        assertEquals("B", Units.of("bytes"));
     }
 
     @Test
