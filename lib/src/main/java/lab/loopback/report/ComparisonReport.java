@@ -15,7 +15,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 
-import static lab.loopback.report.Html.esc;
+import static lab.loopback.result.HtmlEscape.esc;
 
 /**
  * {@code ./lab compare --out DIR}: comparison.csv (verdicts side by side), runs.csv (which run is which),

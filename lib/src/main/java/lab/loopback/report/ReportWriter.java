@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import static lab.loopback.report.Html.esc;
+import static lab.loopback.result.HtmlEscape.esc;
 
 /**
  * Renders OUT/RUN-ID/report.html from what the run directory holds — nothing is remeasured, so

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import static lab.loopback.result.HtmlEscape.esc;
+
 /**
  * A table as a reader sees it: an HTML {@code <table>} (header, units under the column names, numbers right-aligned
  * with one rounding per column, long tables cut with a note) and the same in plain text. Notebooks display it
@@ -138,21 +140,6 @@ public final class TableView {
     private static String pad(String s, int width, boolean right) {
         String fill = " ".repeat(Math.max(0, width - s.length()));
         return right ? fill + s : s + fill;
-    }
-
-    static String esc(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                default -> b.append(ch);
-            }
-        }
-        return b.toString();
     }
 
     /**

@@ -1,10 +1,10 @@
-package lab.loopback.report;
+package lab.loopback.result;
 
-/** Escaping for text placed in HTML element content and attribute values. */
-final class Html {
-    private Html() {}
+/** Escaping for text placed in HTML element content and attribute values (tables, the report, the comparison). */
+public final class HtmlEscape {
+    private HtmlEscape() {}
 
-    static String esc(Object o) {
+    public static String esc(Object o) {
         if (o == null) return "";
         String s = o.toString();
         StringBuilder b = new StringBuilder(s.length() + 16);
