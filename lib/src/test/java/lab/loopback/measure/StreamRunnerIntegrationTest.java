@@ -4,6 +4,9 @@ import lab.loopback.ipc.Transports;
 import lab.loopback.sys.CpuAffinity;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,6 +25,38 @@ class StreamRunnerIntegrationTest {
             assertTrue(t.seconds() > 0);
             assertTrue(t.cpuNanosPerByte() > 0, "both peers used some CPU");
             assertTrue(r.address().startsWith("127.0.0.1:"));
+        }
+    }
+
+    /**
+     * A sender that corrupts one byte, and one that says it sent more than it did: the receiver's check finds both,
+     * and {@link StreamRunner#verified} refuses them, so neither can ever be reported as a throughput.
+     */
+    @Test
+    void aCorruptedOrShortTransferIsRefused() {
+        long total = 1 << 20, flipped = 300_001;
+        try (StreamRunner r = StreamRunner.start(Transports.byId("tcp-lo"), "0", 120); Arena arena = Arena.ofConfined()) {
+            KnownPattern pattern = new KnownPattern(arena, 65536);
+            MemorySegment copy = arena.allocate(65536);
+            StreamTrial corrupted = r.trial(65536, 30, "timed", 0, c -> { }, (c, deadline) -> {
+                long sent = 0;
+                while (sent < total) {
+                    long n = Math.min(65536, total - sent);
+                    MemorySegment.copy(pattern.slice(sent, n), 0, copy, 0, n);
+                    if (flipped >= sent && flipped < sent + n) copy.set(ValueLayout.JAVA_BYTE, flipped - sent, (byte) ~copy.get(ValueLayout.JAVA_BYTE, flipped - sent));
+                    sent += c.write(copy, n);
+                }
+                return new StreamRunner.Sent(sent, total / 65536);
+            }, c -> { });
+            assertEquals(flipped, corrupted.mismatchAt(), "the receiver names the first wrong byte");
+            assertThrows(TransferCorruptedException.class, () -> StreamRunner.verified(corrupted));
+
+            StreamTrial shortOne = r.trial(65536, 30, "timed", 1, c -> { }, (c, deadline) -> {
+                long sent = c.write(pattern.slice(0, 65536), 65536);
+                return new StreamRunner.Sent(sent + 1, 1); // claims one byte more than the kernel took
+            }, c -> { });
+            assertEquals(65536, shortOne.bytesReceived());
+            assertThrows(TransferCorruptedException.class, () -> StreamRunner.verified(shortOne));
         }
     }
 
