@@ -5,9 +5,11 @@ import lab.loopback.sys.Command;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import lab.loopback.tools.Iperf3;
+import lab.loopback.tools.PerfCounters;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -100,25 +102,20 @@ public final class ToolsOnLoopback implements Experiment {
     }
 
     private static ToolRun perf(int port) {
-        String events = "skb:skb_copy_datagram_iovec,net:net_dev_xmit";
-        String cmd = "perf stat -a -e " + events + " -- iperf3 -c 127.0.0.1 -n 4M";
-        if (Command.which("perf") == null) return ToolRun.notRun("perf", cmd, "perf is not installed (Debian package linux-perf)");
+        List<String> events = List.of("skb:skb_copy_datagram_iovec", "net:net_dev_xmit");
+        String cmd = "perf stat -a -e " + String.join(",", events) + " -- iperf3 -c 127.0.0.1 -n 4M";
         // perf without access to tracefs (not root, tracefs not mounted) refuses the events before it starts the workload
-        Command probe = Command.run(List.of("perf", "stat", "-x,", "-e", events, "--", "true"), 20_000);
-        if (!probe.ok()) return ToolRun.notRun("perf", cmd, "perf is installed but not usable here: " + perfError(probe.stderr()));
-        Command c = Iperf3.runWrapped(List.of("perf", "stat", "-a", "-x,", "-e", events, "--"), BYTES, port);
-        List<String> counted = c.stderr().lines().filter(l -> l.contains("skb:") || l.contains("net:")).toList();
-        long copies = counted.stream().filter(l -> l.contains("skb_copy_datagram_iovec")).mapToLong(ToolsOnLoopback::leadingCount).findFirst().orElse(-1);
-        if (copies < 0) return ToolRun.notRun("perf", cmd, "perf could not count the tracepoints: " + Command.firstLine(c.stderr()));
-        return ToolRun.ran("perf", cmd, String.join("\n", counted) + "\n(" + copies + " copies into user memory for 4 MiB, every process on the host during the transfer)");
+        String unusable = PerfCounters.unusable(events);
+        if (unusable != null) return ToolRun.notRun("perf", cmd, unusable);
+        Command c = Iperf3.runWrapped(List.of("perf", "stat", "-a", "-x,", "-e", String.join(",", events), "--"), BYTES, port);
+        Map<String, Long> counted = PerfCounters.parse(c.stderr());
+        Long copies = counted.get("skb:skb_copy_datagram_iovec");
+        if (copies == null) return ToolRun.notRun("perf", cmd, "perf could not count the tracepoints: " + PerfCounters.reason(c.stderr()));
+        List<String> lines = c.stderr().lines().filter(l -> l.contains("skb:") || l.contains("net:")).toList(); // perf's own CSV lines
+        return ToolRun.ran("perf", cmd, String.join("\n", lines) + "\n(" + copies + " copies into user memory for 4 MiB, every process on the host during the transfer)");
     }
 
-    /** perf's own reason ("Error: Unable to find debugfs/tracefs"), else its first line. */
-    static String perfError(String stderr) {
-        return stderr.lines().map(String::strip).filter(l -> l.startsWith("Error:")).map(l -> l.substring(6).strip()).findFirst()
-                .orElse(Command.firstLine(stderr));
-    }
-
+    /** The count at the start of one of perf's CSV lines ("109,,skb:…"), or -1 when the event was not counted. */
     static long leadingCount(String csv) {
         try {
             return Long.parseLong(csv.split(",")[0].trim());

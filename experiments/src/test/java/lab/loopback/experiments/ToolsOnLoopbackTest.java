@@ -1,5 +1,6 @@
 package lab.loopback.experiments;
 
+import lab.loopback.tools.PerfCounters;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,13 +19,15 @@ class ToolsOnLoopbackTest {
 
     @Test
     void perfsOwnReasonIsQuoted() {
-        assertEquals("Unable to find debugfs/tracefs", ToolsOnLoopback.perfError(PERF_WITHOUT_TRACEFS));
-        assertEquals("perf_event_paranoid forbids it", ToolsOnLoopback.perfError("perf_event_paranoid forbids it\nmore"));
+        assertEquals("Unable to find debugfs/tracefs", PerfCounters.reason(PERF_WITHOUT_TRACEFS));
+        assertEquals("perf_event_paranoid forbids it", PerfCounters.reason("perf_event_paranoid forbids it\nmore"));
     }
 
     @Test
     void countsAreReadFromPerfsCsvLines() {
         assertEquals(1234, ToolsOnLoopback.leadingCount("1234,,skb:skb_copy_datagram_iovec,100.00,,"));
         assertEquals(-1, ToolsOnLoopback.leadingCount("<not supported>,,skb:skb_copy_datagram_iovec"));
+        assertEquals(1234L, PerfCounters.parse("1234,,skb:skb_copy_datagram_iovec,100.00,,").get("skb:skb_copy_datagram_iovec"));
+        assertEquals(null, PerfCounters.parse("<not supported>,,skb:skb_copy_datagram_iovec").get("skb:skb_copy_datagram_iovec"));
     }
 }
