@@ -124,19 +124,28 @@ public final class Lab {
             System.out.println(claimId + " was not part of the run in " + runDir + "; measuring it live now (profile '"
                     + context.profile().id() + "').");
         }
-        return runOrExplain(e, context, reference() != null);
+        return runOrExplain(e, context, reference() != null, "1".equals(System.getenv(STRICT_ENV)));
     }
 
     /**
-     * {@code e} measured live; an experiment that throws on this host becomes NOT_TESTABLE_HERE for its claims, with the
-     * exception as the reason (a notebook must not break on a restricted host), unless the reader interrupted it.
+     * Set by {@code ./lab test}: an experiment that throws fails the notebook instead of falling back. A restricted host
+     * is the experiments' own business (they say NOT_TESTABLE_HERE with the reason themselves); a throw is a bug or a
+     * restriction nobody handled, which a test run must show, not hide behind the reference run.
      */
-    static ExperimentView runOrExplain(Experiment e, RunContext context, boolean haveReference) {
+    static final String STRICT_ENV = "LAB_STRICT";
+
+    /**
+     * {@code e} measured live; an experiment that throws on this host becomes NOT_TESTABLE_HERE for its claims, with the
+     * exception as the reason (a reader's notebook must not break on a restricted host), unless the reader interrupted
+     * it or {@code strict} (tests) asks for the exception.
+     */
+    static ExperimentView runOrExplain(Experiment e, RunContext context, boolean haveReference, boolean strict) {
         try {
             return e.run(context);
         } catch (RuntimeException ex) {
             MeasurementInterruptedException stopped = MeasurementInterruptedException.of(ex);
             if (stopped != null) throw stopped; // the reader stopped it: no verdict, no fallback
+            if (strict) throw ex;
             System.out.println(e.name() + " could not run on this host (" + ex + "); its claims are NOT_TESTABLE_HERE here"
                     + (haveReference ? ", and the reference run's figures and tables are shown where it has them." : "."));
             return FailedExperiment.outcome(e, ex, context.ledger(), context.host().hostId());

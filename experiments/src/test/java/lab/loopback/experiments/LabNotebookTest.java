@@ -19,6 +19,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,7 +84,7 @@ class LabNotebookTest {
     @Test
     void anExperimentThatThrowsIsNotTestableWithItsReason() {
         try (RunContext ctx = new RunContext(Profile.parse("quick"), HostProbe.probe(), LEDGER, 0, m -> { })) {
-            ExperimentView v = Lab.runOrExplain(throwing(new IllegalStateException("io_uring SEND_ZC failed: ENOMEM"), false), ctx, true);
+            ExperimentView v = Lab.runOrExplain(throwing(new IllegalStateException("io_uring SEND_ZC failed: ENOMEM"), false), ctx, true, false);
             for (String id : List.of("PERF-1", "PERF-2")) {
                 assertEquals(Verdict.NOT_TESTABLE_HERE, v.verdict(id).verdict());
                 assertTrue(v.verdict(id).summary().contains("ENOMEM"), v.verdict(id).summary());
@@ -91,11 +92,20 @@ class LabNotebookTest {
         }
     }
 
+    /** ./lab test runs the notebooks strict: a throwing experiment must fail them, not pass behind a fallback. */
+    @Test
+    void inATestRunAThrowingExperimentFailsTheNotebook() {
+        try (RunContext ctx = new RunContext(Profile.parse("quick"), HostProbe.probe(), LEDGER, 0, m -> { })) {
+            IllegalStateException bug = new IllegalStateException("NoClassDefFoundError in a child JVM");
+            assertSame(bug, assertThrows(IllegalStateException.class, () -> Lab.runOrExplain(throwing(bug, false), ctx, true, true)));
+        }
+    }
+
     @Test
     void anInterruptedExperimentStaysAnInterruptionAndGetsNoVerdict() {
         try (RunContext ctx = new RunContext(Profile.parse("quick"), HostProbe.probe(), LEDGER, 0, m -> { })) {
             assertThrows(MeasurementInterruptedException.class,
-                    () -> Lab.runOrExplain(throwing(new IllegalStateException("interrupted waiting for the child"), true), ctx, true));
+                    () -> Lab.runOrExplain(throwing(new IllegalStateException("interrupted waiting for the child"), true), ctx, true, false));
             assertFalse(Thread.currentThread().isInterrupted(), "the flag is cleared so cleanup can wait for children");
             Thread.currentThread().interrupt();
             assertThrows(MeasurementInterruptedException.class, () -> ctx.progress("next step"), "an experiment stops at its next step");
