@@ -54,17 +54,23 @@ final class LabProcess {
 
     private LabProcess() {}
 
-    /** The java command running LabCli with {@code classpath}, behind {@code prefix}. */
-    static List<String> command(List<String> prefix, String classpath, List<String> labArgs) {
+    static final String LAB_CLI = "lab.loopback.cli.LabCli";
+
+    /** The java command running {@code mainClass} (LabCli, or a launcher that restricts itself first) behind {@code prefix}. */
+    static List<String> command(List<String> prefix, String classpath, String mainClass, List<String> labArgs) {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
-                ChildJvm.AGRONA_OPENS, "-Djava.awt.headless=true", "-cp", classpath, "lab.loopback.cli.LabCli"));
+                ChildJvm.AGRONA_OPENS, "-Djava.awt.headless=true", "-cp", classpath, mainClass));
         cmd.addAll(labArgs);
         return cmd;
     }
 
     static Process start(List<String> prefix, String classpath, Map<String, String> env, List<String> labArgs, Path stdout, Path stderr) {
-        ProcessBuilder pb = new ProcessBuilder(command(prefix, classpath, labArgs)).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        return start(prefix, classpath, LAB_CLI, env, labArgs, stdout, stderr);
+    }
+
+    static Process start(List<String> prefix, String classpath, String mainClass, Map<String, String> env, List<String> labArgs, Path stdout, Path stderr) {
+        ProcessBuilder pb = new ProcessBuilder(command(prefix, classpath, mainClass, labArgs)).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         pb.environment().putAll(env);
         try {
             return pb.start();
@@ -75,10 +81,14 @@ final class LabProcess {
 
     /** Runs to the end (at most 10 minutes); the run directory is OUT/latest when the run finished. */
     static Finished run(List<String> prefix, String classpath, Map<String, String> env, Path out, String... labArgs) {
+        return run(prefix, classpath, LAB_CLI, env, out, labArgs);
+    }
+
+    static Finished run(List<String> prefix, String classpath, String mainClass, Map<String, String> env, Path out, String... labArgs) {
         try {
             Path so = Files.createTempFile("llab-test-", ".out"), se = Files.createTempFile("llab-test-", ".err");
             List<String> args = new ArrayList<>(List.of(labArgs));
-            Process p = start(prefix, classpath, env, args, so, se);
+            Process p = start(prefix, classpath, mainClass, env, args, so, se);
             if (!p.waitFor(10, TimeUnit.MINUTES)) {
                 p.destroyForcibly().waitFor();
                 throw new AssertionError("lab run did not end within 10 minutes: " + String.join(" ", args));

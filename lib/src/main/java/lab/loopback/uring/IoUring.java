@@ -105,8 +105,7 @@ public final class IoUring implements AutoCloseable {
             MemorySegment params = a.allocate(PARAMS_SIZE, 8);
             long r = setupRaw(entries, flags, params);
             if (r < 0) {
-                throw new IoUringUnavailableException(IoUringSupport.explain((int) -r, IoUringSupport.read(IoUringSupport.DISABLED),
-                        IoUringSupport.read(IoUringSupport.GROUP)));
+                throw new IoUringUnavailableException(IoUringSupport.explainHere((int) -r));
             }
             try {
                 return new IoUring((int) r, params);

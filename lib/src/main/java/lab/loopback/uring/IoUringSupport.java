@@ -2,10 +2,12 @@ package lab.loopback.uring;
 
 import lab.loopback.sys.Errno;
 import lab.loopback.sys.Libc;
+import lab.loopback.sys.Seccomp;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 
 /**
  * Whether this process may use io_uring, and if not, exactly why — as a value. The kernel answers
@@ -33,14 +35,20 @@ public final class IoUringSupport {
             Libc.close((int) fd);
             return Availability.yes();
         }
-        return explain((int) -fd, read(DISABLED), read(GROUP));
+        return explainHere((int) -fd);
+    }
+
+    /** {@link #explain} with this host's sysctls and this process's seccomp filters. */
+    static Availability explainHere(int errno) {
+        return explain(errno, read(DISABLED), read(GROUP), Seccomp.filters());
     }
 
     /**
-     * The reason for a failed io_uring_setup, from its errno and the two sysctls as read (null when absent);
-     * a pure function, so each restricted-host case can be tested without being that host.
+     * The reason for a failed io_uring_setup, from its errno, the two sysctls as read (null when absent) and the
+     * number of seccomp filters the kernel says this process runs under; a pure function, so each restricted-host
+     * case can be tested without being that host.
      */
-    public static Availability explain(int errno, String disabledSysctl, String groupSysctl) {
+    public static Availability explain(int errno, String disabledSysctl, String groupSysctl, OptionalInt seccompFilters) {
         String call = "io_uring_setup failed with " + Errno.name(errno) + " (" + Libc.strerror(errno) + ")";
         String d = disabledSysctl == null ? null : disabledSysctl.trim();
         String why;
@@ -50,10 +58,15 @@ public final class IoUringSupport {
             why = call + ": kernel.io_uring_disabled=1 allows it only to CAP_SYS_ADMIN and to members of kernel.io_uring_group ("
                     + (groupSysctl == null ? "not readable" : "gid " + groupSysctl.trim()) + ")";
         } else if (errno == Errno.EPERM) {
-            why = call + ": kernel.io_uring_disabled=" + (d == null ? "(not present)" : d)
-                    + " allows it, so a seccomp filter or security module is refusing the call";
+            String allows = call + ": kernel.io_uring_disabled=" + (d == null ? "(not present)" : d) + " allows it";
+            if (seccompFilters.isEmpty()) why = allows + ", so a seccomp filter or security module is refusing the call";
+            else if (seccompFilters.getAsInt() > 0) why = allows + ", and this process runs under " + seccompFilters.getAsInt()
+                    + " seccomp filter(s) (Seccomp_filters in /proc/self/status): a filter refuses the call, as container runtimes' default profiles do";
+            else why = allows + " and no seccomp filter applies (Seccomp_filters: 0), so a security module (SELinux, AppArmor, a BPF LSM) is refusing it";
         } else if (errno == Errno.ENOSYS) {
-            why = call + ": the kernel has no io_uring (built without CONFIG_IO_URING, older than 5.1, or the call is filtered by seccomp)";
+            boolean filtered = seccompFilters.isPresent() && seccompFilters.getAsInt() > 0;
+            why = call + ": the kernel has no io_uring (built without CONFIG_IO_URING, or older than 5.1)"
+                    + (filtered ? ", or one of this process's " + seccompFilters.getAsInt() + " seccomp filter(s) answers ENOSYS for it" : "");
         } else if (errno == Errno.ENOMEM) {
             why = call + ": the ring's memory could not be allocated or locked (RLIMIT_MEMLOCK on kernels before 5.12)";
         } else {
