@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.ipc.Transports;
 import lab.loopback.kernel.ConnectionQueues;
@@ -20,6 +21,7 @@ import org.knowm.xchart.XYChart;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -83,15 +85,15 @@ public final class CacheResidency implements Experiment {
             }
             if (counters == null) {
                 ctx.progress("cache-miss counters of the receiver during one trial");
-                Map<String, Long>[] got = new Map[1];
-                Thread t = Thread.ofPlatform().start(() -> got[0] = PerfCounters.countProcess(r.receiverPid(), 2));
+                AtomicReference<Map<String, Long>> got = new AtomicReference<>();
+                Thread t = Thread.ofPlatform().start(() -> got.set(PerfCounters.countProcess(r.receiverPid(), 2)));
                 StreamRunner.verified(r.trial(65536, 1.5, p.trialMaxBytes, "counted", 0));
                 try {
                     t.join(30_000);
                 } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
                 }
-                counted = got[0] == null ? Map.of() : got[0];
+                counted = got.get() == null ? Map.of() : got.get();
             }
         }
         o.table("points", RecordTable.of("points", Point.class, points));
@@ -108,7 +110,7 @@ public final class CacheResidency implements Experiment {
         ev.add("rule: REFUTED when the kernel held more of the connection's bytes at once than L1d holds (they cannot all be in L1); HOST_DEPENDENT otherwise (fitting is not proof of staying)");
         o.figure(figure(points, memcpy, caches));
         if (l1d <= 0 || maxQueued < 0) {
-            o.verdict(KernelEvidence.notTestable(ctx, "FIN-1", l1d <= 0
+            o.verdict(KernelEvidence.notTestable(ctx, "FIN-1", l1d <= 0 ? Lack.KERNEL : Lack.NO_DATA, l1d <= 0
                     ? "neither sysfs (/sys/devices/system/cpu/cpu0/cache) nor sysconf(_SC_LEVEL1_DCACHE_SIZE) gives this CPU's L1d size" : "/proc/net/tcp could not be read"));
             return o;
         }

@@ -1,5 +1,6 @@
 package lab.loopback.experiments;
 
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.LoCapture;
 import lab.loopback.result.Outcome;
@@ -86,7 +87,7 @@ public final class ChecksumSetting implements Experiment {
         ev.add("rule: REFUTED when no tcp_checksum setting exists (the condition cannot be set); SUPPORTED if it exists and changes the copy path");
         Verdict v = exists ? Verdict.NOT_TESTABLE_HERE : Verdict.REFUTED;
         if (exists) {
-            o.verdict(KernelEvidence.notTestable(ctx, "FAIL-2", "This kernel has a tcp_checksum sysctl; the workbench does not change host sysctls, so its effect is not measured."));
+            o.verdict(KernelEvidence.notTestable(ctx, "FAIL-2", Lack.HOST_POLICY, "This kernel has a tcp_checksum sysctl; the workbench does not change host sysctls, so its effect is not measured."));
             return o;
         }
         o.verdict(KernelEvidence.verdict(ctx.claim("FAIL-2"), v, "There is no tcp_checksum setting to set: no such sysctl exists under /proc/sys"

@@ -1,5 +1,6 @@
 package lab.loopback.experiments;
 
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.ipc.TcpSocket;
@@ -39,7 +40,7 @@ public final class CongestionModules implements Experiment {
         List<String> usable = new ArrayList<>(FastPathConditions.usable(ctx.host().root()));
         if (def != null && usable.remove(def)) usable.addFirst(def);
         if (usable.size() < 2) {
-            o.verdict(KernelEvidence.notTestable(ctx, "FAIL-4", "Only " + usable + " can be set on a socket here: comparing algorithms would mean loading a module "
+            o.verdict(KernelEvidence.notTestable(ctx, "FAIL-4", Lack.HOST_POLICY, "Only " + usable + " can be set on a socket here: comparing algorithms would mean loading a module "
                     + "or changing tcp_allowed_congestion_control, which the workbench never does. Available: /proc/sys/net/ipv4/tcp_available_congestion_control."));
             return o;
         }

@@ -99,7 +99,7 @@ public final class CopyCount implements Experiment {
         Verdict v1 = judgeZeroCopy(rx, tx);
         double total = (Double.isNaN(rx) ? 0 : rx) + (Double.isNaN(tx) ? 0 : tx);
         String v1Reason = v1 == Verdict.NOT_TESTABLE_HERE ? "Neither side's copies can be observed here: " + rxLine + "; " + txLine : null;
-        o.verdict(v1Reason != null ? KernelEvidence.notTestable(ctx, "TLDR-2", v1Reason)
+        o.verdict(v1Reason != null ? KernelEvidence.notTestable(ctx, "TLDR-2", KernelEvidence.traceLack(ctx), v1Reason)
                 : KernelEvidence.verdict(ctx.claim("TLDR-2"), v1, String.format(
                         "The kernel copies each byte %s: %s",
                         Double.isNaN(rx) || Double.isNaN(tx) ? "at least once (one side observed)" : String.format("%.2f times (send %.2f, receive %.2f)", total, tx, rx),
@@ -112,7 +112,7 @@ public final class CopyCount implements Experiment {
         double today = Double.isNaN(rx) || Double.isNaN(tx) ? Double.NaN : rx + tx;
         Verdict v2 = judgeFourCopies(today);
         o.verdict(v2 == Verdict.NOT_TESTABLE_HERE
-                ? KernelEvidence.notTestable(ctx, "HIST-1", "Both sides' copies are needed to count them: " + rxLine + "; " + txLine)
+                ? KernelEvidence.notTestable(ctx, "HIST-1", KernelEvidence.traceLack(ctx), "Both sides' copies are needed to count them: " + rxLine + "; " + txLine)
                 : KernelEvidence.verdict(ctx.claim("HIST-1"), v2, String.format(
                         "A byte is copied %.2f times on this kernel's loopback path (send %.2f, receive %.2f)%s",
                         today, tx, rx, allFollowed

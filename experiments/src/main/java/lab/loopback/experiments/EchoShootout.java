@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.echo.EchoClients;
 import lab.loopback.echo.EchoStats;
@@ -47,7 +48,7 @@ public final class EchoShootout implements Experiment {
         Outcome o = new Outcome(name());
         IoUringSupport.Availability a = IoUringSupport.check();
         if (!a.available()) {
-            o.verdict(KernelEvidence.notTestable(ctx, "URING-4", a.reason()));
+            o.verdict(KernelEvidence.notTestable(ctx, "URING-4", Lack.IO_URING, a.reason()));
             return o;
         }
         // JIT-compiling gRPC's Netty path takes thousands of calls; the warm-up is also bounded in time

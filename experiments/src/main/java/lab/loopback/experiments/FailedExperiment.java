@@ -2,6 +2,7 @@ package lab.loopback.experiments;
 
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Lack;
 import lab.loopback.result.Outcome;
 
 /**
@@ -14,7 +15,7 @@ final class FailedExperiment {
     static Outcome outcome(Experiment e, RuntimeException ex, ClaimLedger ledger, String hostId) {
         Outcome o = new Outcome(e.name());
         for (String id : e.claims()) {
-            o.verdict(ClaimVerdict.notTestable(ledger.claim(id), "The experiment failed on this host, so nothing was judged: " + ex, hostId));
+            o.verdict(ClaimVerdict.notTestable(ledger.claim(id), Lack.FAILED, "The experiment failed on this host, so nothing was judged: " + ex, hostId));
         }
         return o;
     }

@@ -1,5 +1,6 @@
 package lab.loopback.experiments;
 
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.echo.FirstByteServerMain;
 import lab.loopback.ipc.TcpSocket;
@@ -93,7 +94,7 @@ public final class FastOpen implements Experiment {
             try (NetNamespace ns = NetNamespace.create()) {
                 Command set = ns.exec(10_000, "sysctl", "-w", SYSCTL + "=3");
                 if (!set.ok()) {
-                    o.verdict(KernelEvidence.notTestable(ctx, "MORE-3", "could not enable TFO inside the workbench's namespace: " + Command.firstLine(set.stderr())));
+                    o.verdict(KernelEvidence.notTestable(ctx, "MORE-3", Lack.NO_DATA, "could not enable TFO inside the workbench's namespace: " + Command.firstLine(set.stderr())));
                     return o;
                 }
                 probe = run(ctx, ns.execPrefix(), n, "inside namespace " + ns.name() + " (its own " + SYSCTL + " = 3; the host's untouched)", ns);
@@ -101,7 +102,7 @@ public final class FastOpen implements Experiment {
         } else {
             int host = hostSetting();
             if ((host & 3) != 3) {
-                o.verdict(KernelEvidence.notTestable(ctx, "MORE-3", "TFO needs " + SYSCTL + " with both the client (1) and server (2) bits; this host has " + host
+                o.verdict(KernelEvidence.notTestable(ctx, "MORE-3", Lack.HOST_POLICY, "TFO needs " + SYSCTL + " with both the client (1) and server (2) bits; this host has " + host
                         + ", and the workbench changes it only inside its own network namespace, which it cannot create here: " + why));
                 return o;
             }

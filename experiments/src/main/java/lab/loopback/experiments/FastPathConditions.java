@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.PathCount;
 import lab.loopback.evidence.ReceiveCopies;
@@ -63,7 +64,7 @@ public final class FastPathConditions implements Experiment {
         o.table("host-state", RecordTable.of("host-state", HostState.class, state));
         List<String> algorithms = usable(ctx.host().root());
         if (algorithms.size() < 2) {
-            o.verdict(KernelEvidence.notTestable(ctx, "FAST-3", "Only " + algorithms + " can be set on a socket here ("
+            o.verdict(KernelEvidence.notTestable(ctx, "FAST-3", Lack.HOST_POLICY, "Only " + algorithms + " can be set on a socket here ("
                     + (ctx.host().root() ? "/proc/sys/net/ipv4/tcp_available_congestion_control" : "a non-root process may use only /proc/sys/net/ipv4/tcp_allowed_congestion_control")
                     + "): there is no second condition to switch to without loading a module or changing a sysctl, which the workbench does not do."));
             return o;

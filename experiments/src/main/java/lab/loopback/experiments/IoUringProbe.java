@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
@@ -45,7 +46,7 @@ public final class IoUringProbe implements Experiment {
         Outcome o = new Outcome(name());
         IoUringSupport.Availability a = IoUringSupport.check();
         if (!a.available()) {
-            o.verdict(KernelEvidence.notTestable(ctx, "URING-1", "This kernel's opcodes can be asked only through a ring: " + a.reason()
+            o.verdict(KernelEvidence.notTestable(ctx, "URING-1", Lack.IO_URING, "This kernel's opcodes can be asked only through a ring: " + a.reason()
                     + ". (Documented: IORING_OP_SEND_ZC arrived in Linux 6.0, not 5.6.)"));
             return o;
         }

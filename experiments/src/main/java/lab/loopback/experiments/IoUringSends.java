@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.ipc.Transports;
 import lab.loopback.measure.Estimate;
@@ -57,12 +58,12 @@ public final class IoUringSends implements Experiment {
         Outcome o = new Outcome(name());
         IoUringSupport.Availability a = IoUringSupport.check();
         if (!a.available()) {
-            o.verdict(KernelEvidence.notTestable(ctx, "URING-2", a.reason()));
+            o.verdict(KernelEvidence.notTestable(ctx, "URING-2", Lack.IO_URING, a.reason()));
             return o;
         }
         String pinLimit = MemorySenders.sendZcUnfit(CHUNK);
         if (pinLimit != null) {
-            o.verdict(KernelEvidence.notTestable(ctx, "URING-2", pinLimit));
+            o.verdict(KernelEvidence.notTestable(ctx, "URING-2", Lack.LOCKED_MEMORY, pinLimit));
             return o;
         }
         var p = ctx.profile();
@@ -84,7 +85,7 @@ public final class IoUringSends implements Experiment {
                 }
             }
         } catch (PinLimitException e) { // this user's other pinned memory left too little: not this kernel's doing
-            o.verdict(KernelEvidence.notTestable(ctx, "URING-2", e.getMessage()));
+            o.verdict(KernelEvidence.notTestable(ctx, "URING-2", Lack.LOCKED_MEMORY, e.getMessage()));
             return o;
         }
         o.table("trials", RecordTable.of("trials", Trial.class, trials));

@@ -1,7 +1,9 @@
 package lab.loopback.experiments;
 
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
+import lab.loopback.ipc.SharedMemoryRing;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
@@ -119,7 +121,7 @@ public final class IpcShootout implements Experiment {
         ev.add("rule: 'faster' at a size = throughput or median-latency intervals do not overlap in that direction (and not the other); a rival faster at most sizes beats TCP. "
                 + "Any of AF_UNIX, pipe, FIFO, ring faster → REFUTED; TCP faster than every rival → SUPPORTED; else PARTLY_TRUE");
         if (duels.isEmpty()) {
-            o.verdict(KernelEvidence.notTestable(ctx, "IPC-1", "no rival transport could run here: " + String.join("; ", missing)));
+            o.verdict(KernelEvidence.notTestable(ctx, "IPC-1", Lack.NO_DATA, "no rival transport could run here: " + String.join("; ", missing)));
             return;
         }
         Verdict v = judgeBeatsAll(duels);
@@ -149,7 +151,7 @@ public final class IpcShootout implements Experiment {
 
     private void judgeIpc2(RunContext ctx, Outcome o, IpcData.Result d) {
         if (!d.has("shm") || !d.has("tcp-lo")) {
-            o.verdict(KernelEvidence.notTestable(ctx, "IPC-2", "the shared-memory ring could not run: " + d.unavailable().getOrDefault("shm", "not measured")));
+            o.verdict(KernelEvidence.notTestable(ctx, "IPC-2", d.has("tcp-lo") && SharedMemoryRing.unavailable() != null ? Lack.SHARED_MEMORY : Lack.NO_DATA, "the shared-memory ring could not run: " + d.unavailable().getOrDefault("shm", "not measured")));
             return;
         }
         List<RingRatio> rs = ringRatios(d);

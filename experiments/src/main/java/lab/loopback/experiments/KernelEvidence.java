@@ -2,6 +2,7 @@ package lab.loopback.experiments;
 
 import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.kernel.ZerocopyProbe;
@@ -67,7 +68,15 @@ final class KernelEvidence {
                 c.unit() != null ? c.unit() : unit, evidence, ctx.host().hostId());
     }
 
-    static ClaimVerdict notTestable(RunContext ctx, String claimId, String reason) {
-        return ClaimVerdict.notTestable(ctx.claim(claimId), reason, ctx.host().hostId());
+    static ClaimVerdict notTestable(RunContext ctx, String claimId, Lack lack, String reason) {
+        return ClaimVerdict.notTestable(ctx.claim(claimId), lack, reason, ctx.host().hostId());
+    }
+
+    /**
+     * What a claim seen only through tracepoints lacked: tracefs itself, or — where tracefs is there — this
+     * kernel's tracepoint (or event field) the rule reads.
+     */
+    static Lack traceLack(RunContext ctx) {
+        return ctx.tracefs().available() ? Lack.KERNEL : Lack.TRACEFS;
     }
 }

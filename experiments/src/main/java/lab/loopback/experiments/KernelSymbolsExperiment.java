@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.kernel.KernelSource;
 import lab.loopback.kernel.KernelSymbols;
@@ -53,8 +54,8 @@ public final class KernelSymbolsExperiment implements Experiment {
         KernelSymbols k = KernelSymbols.live();
         String why = k.unavailable();
         if (why != null) {
-            o.verdict(KernelEvidence.notTestable(ctx, "FAST-1", "The kernel's symbol table cannot be read: " + why + "."));
-            o.verdict(KernelEvidence.notTestable(ctx, "PATH-4", "The kernel's symbol table cannot be read: " + why + "."));
+            o.verdict(KernelEvidence.notTestable(ctx, "FAST-1", Lack.KALLSYMS, "The kernel's symbol table cannot be read: " + why + "."));
+            o.verdict(KernelEvidence.notTestable(ctx, "PATH-4", Lack.KALLSYMS, "The kernel's symbol table cannot be read: " + why + "."));
             return o;
         }
         ctx.progress("searching /proc/kallsyms");

@@ -20,6 +20,7 @@ import lab.loopback.result.Figure;
 import lab.loopback.result.ReferenceRuns;
 
 import java.awt.image.BufferedImage;
+import java.io.Serial;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ public final class Lab {
      */
     public ExperimentView experiment(String claimId) {
         Experiment e = Experiments.forClaim(claimId);
-        return done.computeIfAbsent(e.name(), n -> new WithReference(measureOrLoad(e, claimId), reference()));
+        return done.computeIfAbsent(e.name(), n -> new WithReference(measureOrLoad(e, claimId), reference(), strict()));
     }
 
     /** The committed reference run the notebooks fall back on (the first under data/reference), or null. */
@@ -124,13 +125,19 @@ public final class Lab {
             System.out.println(claimId + " was not part of the run in " + runDir + "; measuring it live now (profile '"
                     + context.profile().id() + "').");
         }
-        return runOrExplain(e, context, reference() != null, "1".equals(System.getenv(STRICT_ENV)));
+        return runOrExplain(e, context, reference() != null, strict());
+    }
+
+    private static boolean strict() {
+        return "1".equals(System.getenv(STRICT_ENV));
     }
 
     /**
-     * Set by {@code ./lab test}: an experiment that throws fails the notebook instead of falling back. A restricted host
-     * is the experiments' own business (they say NOT_TESTABLE_HERE with the reason themselves); a throw is a bug or a
-     * restriction nobody handled, which a test run must show, not hide behind the reference run.
+     * Set by {@code ./lab test}: an experiment that throws, or leaves a claim NOT_TESTABLE_HERE for want of something
+     * this host has ({@link HostAbilities}), fails the notebook instead of falling back. A restricted host is the
+     * experiments' own business (they say NOT_TESTABLE_HERE with what was lacking); a throw or an unjudged claim the
+     * host could judge is a bug or a restriction nobody handled, which a test run must show, not hide behind the
+     * reference run.
      */
     static final String STRICT_ENV = "LAB_STRICT";
 
@@ -141,7 +148,9 @@ public final class Lab {
      */
     static ExperimentView runOrExplain(Experiment e, RunContext context, boolean haveReference, boolean strict) {
         try {
-            return e.run(context);
+            ExperimentView v = e.run(context);
+            if (strict) requireJudged(v, HostAbilities.probe());
+            return v;
         } catch (RuntimeException ex) {
             MeasurementInterruptedException stopped = MeasurementInterruptedException.of(ex);
             if (stopped != null) throw stopped; // the reader stopped it: no verdict, no fallback
@@ -149,6 +158,23 @@ public final class Lab {
             System.out.println(e.name() + " could not run on this host (" + ex + "); its claims are NOT_TESTABLE_HERE here"
                     + (haveReference ? ", and the reference run's figures and tables are shown where it has them." : "."));
             return FailedExperiment.outcome(e, ex, context.ledger(), context.host().hostId());
+        }
+    }
+
+    /** A strict run's claims that came back NOT_TESTABLE_HERE although {@code host} could have judged them. */
+    static final class UnjudgedException extends IllegalStateException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        UnjudgedException(String message) {
+            super(message);
+        }
+    }
+
+    static void requireJudged(ExperimentView v, HostAbilities host) {
+        List<String> unjudged = host.unjudged(v.verdicts().stream());
+        if (!unjudged.isEmpty()) {
+            throw new UnjudgedException(v.experiment() + " left claims unjudged that this host can judge:\n  " + String.join("\n  ", unjudged));
         }
     }
 

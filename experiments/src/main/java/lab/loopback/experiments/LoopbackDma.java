@@ -49,7 +49,7 @@ public final class LoopbackDma implements Experiment {
         ev.add(sysLo.resolve("device") + (device ? " exists: lo has a bus device behind it" : " does not exist: no bus device (and so no DMA engine) is behind lo"));
         if (!t.available() || !Files.isDirectory(t.root().resolve("events/dma"))) {
             String why = !t.available() ? t.unavailable() : "this kernel has no dma:* tracepoints (" + t.root().resolve("events/dma") + ")";
-            o.verdict(KernelEvidence.notTestable(ctx, "URING-3", "Whether DMA happens during a loopback transfer is seen only through the dma:* tracepoints: " + why
+            o.verdict(KernelEvidence.notTestable(ctx, "URING-3", KernelEvidence.traceLack(ctx), "Whether DMA happens during a loopback transfer is seen only through the dma:* tracepoints: " + why
                     + ". Without them: " + ev.getFirst() + "."));
             return o;
         }

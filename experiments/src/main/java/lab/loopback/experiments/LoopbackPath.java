@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.PathCount;
 import lab.loopback.evidence.TracedStream;
@@ -186,7 +187,7 @@ public final class LoopbackPath implements Experiment {
         if (swamped != null) {
             // without tracepoints the counters are all there is; when other traffic swamped them, nothing can be judged
             for (String id : List.of("PATH-1", "FAST-2", "TLDR-1")) {
-                o.verdict(KernelEvidence.notTestable(ctx, id, "No tracepoints (" + r.traceUnavailable() + ") and the namespace-wide counters were "
+                o.verdict(KernelEvidence.notTestable(ctx, id, Lack.TRACEFS, "No tracepoints (" + r.traceUnavailable() + ") and the namespace-wide counters were "
                         + "swamped by other traffic during the measurement (" + swamped + "), so this run cannot say what one connection's "
                         + "segments passed through; rerun on a quieter host, or as root where tracefs is available."));
             }

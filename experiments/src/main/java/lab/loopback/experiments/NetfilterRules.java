@@ -1,5 +1,6 @@
 package lab.loopback.experiments;
 
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.measure.Profile;
@@ -54,7 +55,7 @@ public final class NetfilterRules implements Experiment {
         Outcome o = new Outcome(name());
         String why = Nft.unavailable();
         if (why != null) {
-            o.verdict(KernelEvidence.notTestable(ctx, "FAIL-1", "Rules are installed only inside a private network namespace: " + why + "."));
+            o.verdict(KernelEvidence.notTestable(ctx, "FAIL-1", Lack.NFTABLES, "Rules are installed only inside a private network namespace: " + why + "."));
             return o;
         }
         List<Integer> counts = ruleCounts(System.getenv("LAB_NFT_RULES"));

@@ -2,6 +2,7 @@ package lab.loopback.experiments;
 
 import lab.loopback.access.AccessCheck;
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
@@ -38,7 +39,7 @@ public final class OtherUidAccess implements Experiment {
         Outcome o = new Outcome(name());
         String why = AccessCheck.unavailable();
         if (why != null) {
-            o.verdict(KernelEvidence.notTestable(ctx, "SEC-2", "Connecting as another uid: " + why + "."));
+            o.verdict(KernelEvidence.notTestable(ctx, "SEC-2", Lack.ROOT, "Connecting as another uid: " + why + "."));
             return o;
         }
         ctx.progress("connecting as uid " + AccessCheck.NOBODY + " (nobody)");

@@ -1,5 +1,6 @@
 package lab.loopback.experiments;
 
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.PathCount;
 import lab.loopback.evidence.ReceiveCopies;
@@ -52,7 +53,7 @@ public final class PointersAndCopies implements Experiment {
         Outcome o = new Outcome(name());
         TracedStream.Result r = KernelEvidence.traced(ctx);
         if (!r.traced()) {
-            o.verdict(KernelEvidence.notTestable(ctx, "FIN-3", "Following skbs and copies needs tracefs: " + r.traceUnavailable()));
+            o.verdict(KernelEvidence.notTestable(ctx, "FIN-3", Lack.TRACEFS, "Following skbs and copies needs tracefs: " + r.traceUnavailable()));
             return o;
         }
         ZerocopyProbe.Result zc = KernelEvidence.zerocopy(ctx);

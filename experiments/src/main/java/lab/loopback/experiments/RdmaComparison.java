@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
@@ -56,7 +57,7 @@ public final class RdmaComparison implements Experiment {
         IpcData.Latency tcp = d.trip("tcp-lo", smallest), shm = d.trip("shm", smallest);
         o.table("published", RecordTable.of("published", Published.class, PUBLISHED));
         if (tcp == null) {
-            o.verdict(KernelEvidence.notTestable(ctx, "FIN-2", "TCP over lo round trips could not be measured"));
+            o.verdict(KernelEvidence.notTestable(ctx, "FIN-2", Lack.NO_DATA, "TCP over lo round trips could not be measured"));
             return o;
         }
         List<Bar> bars = new ArrayList<>();

@@ -43,7 +43,7 @@ public final class RouteLookups implements Experiment {
         TracedStream.Result r = KernelEvidence.traced(ctx);
         Outcome o = new Outcome(name());
         if (!r.traced() || r.missingEvents().contains("fib/fib_table_lookup")) {
-            o.verdict(KernelEvidence.notTestable(ctx, "PATH-3", "Route lookups are seen only through the fib:fib_table_lookup tracepoint: "
+            o.verdict(KernelEvidence.notTestable(ctx, "PATH-3", KernelEvidence.traceLack(ctx), "Route lookups are seen only through the fib:fib_table_lookup tracepoint: "
                     + (r.traced() ? "this kernel lacks it" : r.traceUnavailable()) + "."));
             return o;
         }

@@ -1,5 +1,6 @@
 package lab.loopback.experiments;
 
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.ipc.Connection;
@@ -74,7 +75,7 @@ public final class TcpSemantics implements Experiment {
         String why = NetNamespace.unavailable();
         if (why != null) {
             o.table("connections", RecordTable.of("connections", Endpoint.class, List.of(lo)));
-            o.verdict(KernelEvidence.notTestable(ctx, "IPC-3", "The upgrade half needs two network namespaces and a veth pair: " + why
+            o.verdict(KernelEvidence.notTestable(ctx, "IPC-3", Lack.NAMESPACES, "The upgrade half needs two network namespaces and a veth pair: " + why
                     + ". Measured on lo: " + loLine + "."));
             return o;
         }

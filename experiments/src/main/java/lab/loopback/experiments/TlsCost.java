@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.LoCapture;
 import lab.loopback.measure.Estimate;
@@ -77,7 +78,7 @@ public final class TlsCost implements Experiment {
         Verdict v;
         String summary;
         if (why != null) {
-            o.verdict(KernelEvidence.notTestable(ctx, "SEC-1", String.format("The claim's premise — that loopback traffic cannot be seen — is checked with a capture on lo, and "
+            o.verdict(KernelEvidence.notTestable(ctx, "SEC-1", Lack.ROOT, String.format("The claim's premise — that loopback traffic cannot be seen — is checked with a capture on lo, and "
                     + "%s. Measured anyway: TLS 1.3 moves %.2f× the bytes of clear text on this host (table).", why, ratio)));
             figures(o, clear, tls, trips);
             return o;

@@ -1,9 +1,10 @@
 package lab.loopback.experiments;
 
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
-import lab.loopback.sys.Command;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.sys.Command;
 import lab.loopback.tools.Iperf3;
 import lab.loopback.tools.PerfCounters;
 
@@ -57,7 +58,7 @@ public final class ToolsOnLoopback implements Experiment {
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
         if (!Iperf3.installed()) {
-            o.verdict(KernelEvidence.notTestable(ctx, "MORE-4", "the bounded workload these commands watch is an iperf3 transfer, and iperf3 is not installed (Debian package iperf3)"));
+            o.verdict(KernelEvidence.notTestable(ctx, "MORE-4", Lack.TOOL, "the bounded workload these commands watch is an iperf3 transfer, and iperf3 is not installed (Debian package iperf3)"));
             return o;
         }
         int port = ctx.toolPort();
@@ -75,7 +76,7 @@ public final class ToolsOnLoopback implements Experiment {
         ev.add("rule: of the tools that ran, all show copies → SUPPORTED, some → PARTLY_TRUE, none → REFUTED");
         Verdict v = judge(runs);
         if (v == Verdict.NOT_TESTABLE_HERE) {
-            o.verdict(KernelEvidence.notTestable(ctx, "MORE-4", "none of strace, perf, tcpdump could run here: " + String.join("; ", runs.stream().map(r -> r.tool() + ": " + r.output()).toList())));
+            o.verdict(KernelEvidence.notTestable(ctx, "MORE-4", Lack.TOOL, "none of strace, perf, tcpdump could run here: " + String.join("; ", runs.stream().map(r -> r.tool() + ": " + r.output()).toList())));
             return o;
         }
         List<String> can = runs.stream().filter(r -> r.ran() && r.showsCopies()).map(ToolRun::tool).toList();

@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.ReceiveCopies;
 import lab.loopback.kernel.TraceRecorder;
@@ -58,17 +59,17 @@ public final class TriggerCopies implements Experiment {
         Outcome o = new Outcome(name());
         String release = ctx.host().kernelRelease();
         if (!atLeast(release, 4, 16)) {
-            o.verdict(KernelEvidence.notTestable(ctx, "TRIG-2", "The claim is about Linux 4.16 and later; this kernel is " + release + "."));
+            o.verdict(KernelEvidence.notTestable(ctx, "TRIG-2", Lack.KERNEL, "The claim is about Linux 4.16 and later; this kernel is " + release + "."));
             return o;
         }
         Tracefs t = ctx.tracefs();
         if (!t.available()) {
-            o.verdict(KernelEvidence.notTestable(ctx, "TRIG-2", "The copy into the reader's buffer is seen only through tracepoints: " + t.unavailable() + "."));
+            o.verdict(KernelEvidence.notTestable(ctx, "TRIG-2", Lack.TRACEFS, "The copy into the reader's buffer is seen only through tracepoints: " + t.unavailable() + "."));
             return o;
         }
         List<String> present = EVENTS.stream().filter(t::hasEvent).toList();
         if (!present.contains("skb/skb_copy_datagram_iovec")) {
-            o.verdict(KernelEvidence.notTestable(ctx, "TRIG-2", "This kernel has no skb:skb_copy_datagram_iovec tracepoint (" + t.root().resolve("events/skb") + ")."));
+            o.verdict(KernelEvidence.notTestable(ctx, "TRIG-2", Lack.KERNEL, "This kernel has no skb:skb_copy_datagram_iovec tracepoint (" + t.root().resolve("events/skb") + ")."));
             return o;
         }
         ctx.progress("the C example's write/read under tracepoints");

@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
@@ -104,7 +105,7 @@ public final class UnixVersusTcp implements Experiment {
         ev.add("why it can differ: an AF_UNIX stream write queues the skb straight on the peer's receive queue; TCP over lo builds segments, runs them through IP, lo's transmit, the backlog softirq and TCP receive (see PATH-1)");
         ev.add("rule: per metric (throughput, median round trip), the side faster at most sizes wins it; one side wins a metric and the other is faster at no size in either → SUPPORTED (TCP, the article's side) or REFUTED (AF_UNIX), otherwise HOST_DEPENDENT");
         if (rows.isEmpty()) {
-            o.verdict(KernelEvidence.notTestable(ctx, "MORE-2", "neither AF_UNIX nor TCP over lo could be measured here"));
+            o.verdict(KernelEvidence.notTestable(ctx, "MORE-2", Lack.NO_DATA, "neither AF_UNIX nor TCP over lo could be measured here"));
             return o;
         }
         Verdict v = judge(w);

@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.echo.EchoClients;
 import lab.loopback.echo.EchoStats;
@@ -56,7 +57,7 @@ public final class VethOptions implements Experiment {
         Outcome o = new Outcome(name());
         String why = NetNamespace.unavailable();
         if (why != null) {
-            o.verdict(KernelEvidence.notTestable(ctx, "VETH-2", "Needs two network namespaces and a veth pair: " + why + "."));
+            o.verdict(KernelEvidence.notTestable(ctx, "VETH-2", Lack.NAMESPACES, "Needs two network namespaces and a veth pair: " + why + "."));
             return o;
         }
         Profile p = ctx.profile();

@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.echo.EchoClients;
 import lab.loopback.echo.EchoStats;
@@ -54,7 +55,7 @@ public final class VethVersusLo implements Experiment {
         Outcome o = new Outcome(name());
         String why = NetNamespace.unavailable();
         if (why != null) {
-            for (String c : claims()) o.verdict(KernelEvidence.notTestable(ctx, c, "Needs two network namespaces and a veth pair: " + why + "."));
+            for (String c : claims()) o.verdict(KernelEvidence.notTestable(ctx, c, Lack.NAMESPACES, "Needs two network namespaces and a veth pair: " + why + "."));
             return o;
         }
         Profile p = ctx.profile();

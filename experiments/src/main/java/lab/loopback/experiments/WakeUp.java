@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.WakeupProbe;
 import lab.loopback.measure.Estimate;
@@ -52,14 +53,14 @@ public final class WakeUp implements Experiment {
         Estimate ow = Estimate.ofMedian(oneWay);
         if (r.trace() == null || r.missingEvents().contains("sock/sk_data_ready")) {
             o.figure(cdf(oneWay, null, null));
-            o.verdict(KernelEvidence.notTestable(ctx, "PATH-2", "When sk_data_ready fires is seen only through the sock:sk_data_ready tracepoint: "
+            o.verdict(KernelEvidence.notTestable(ctx, "PATH-2", KernelEvidence.traceLack(ctx), "When sk_data_ready fires is seen only through the sock:sk_data_ready tracepoint: "
                     + (r.trace() == null ? r.traceUnavailable() : "this kernel lacks it") + String.format(". The user-space one-way time alone: median %.1f µs.", ow.median())));
             return o;
         }
         List<WakeupProbe.Breakdown> b = WakeupProbe.breakdown(r);
         o.table("breakdown", RecordTable.of("breakdown", WakeupProbe.Breakdown.class, b));
         if (b.isEmpty()) {
-            o.verdict(KernelEvidence.notTestable(ctx, "PATH-2", "The trace holds no sk_data_ready of the sending thread for any message (softirq work ran elsewhere, e.g. in ksoftirqd)."));
+            o.verdict(KernelEvidence.notTestable(ctx, "PATH-2", Lack.NO_DATA, "The trace holds no sk_data_ready of the sending thread for any message (softirq work ran elsewhere, e.g. in ksoftirqd)."));
             return o;
         }
         double[] kernel = b.stream().mapToDouble(x -> x.kernelPathNanos() / 1e3).toArray();

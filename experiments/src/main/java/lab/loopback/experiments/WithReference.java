@@ -23,9 +23,19 @@ import java.util.Map;
 final class WithReference implements ExperimentView {
     private final ExperimentView live;
     private final Path reference;
+    private final boolean strict;
 
     /** {@code reference}: a reference run directory, or null when there is none. */
     WithReference(ExperimentView live, Path reference) {
+        this(live, reference, false);
+    }
+
+    /**
+     * {@code strict} ({@code ./lab test}): a figure or table the notebook asks for and this host did not produce, although
+     * the experiment judged all its claims, is an error — a name the experiment never records — not a reason to borrow.
+     */
+    WithReference(ExperimentView live, Path reference, boolean strict) {
+        this.strict = strict;
         this.live = live;
         this.reference = reference;
     }
@@ -50,6 +60,7 @@ final class WithReference implements ExperimentView {
     @Override
     public Object show(String figure) {
         if (live.figureNames().contains(figure)) return live.figure(figure);
+        requireUnjudged("figure", figure, live.figureNames());
         ExperimentView ref = fromReference();
         if (ref == null || !ref.figureNames().contains(figure)) return live.show(figure);
         System.out.println("This host did not produce '" + figure + "'; shown instead: the " + label() + ".");
@@ -59,10 +70,19 @@ final class WithReference implements ExperimentView {
     @Override
     public Object tableOrNote(String name) {
         if (live.tables().containsKey(name)) return TableView.of(live.tables().get(name));
+        requireUnjudged("table", name, live.tables().keySet());
         ExperimentView ref = fromReference();
         if (ref == null || !ref.tables().containsKey(name)) return live.tableOrNote(name);
         System.out.println("This host did not produce table '" + name + "'; shown instead: the " + label() + ".");
         return TableView.of(ref.tables().get(name).copy().setName("REFERENCE (" + label() + "): " + name));
+    }
+
+    /** In a strict run, a missing figure or table is allowed only where this host left a claim unjudged. */
+    private void requireUnjudged(String kind, String name, java.util.Collection<String> produced) {
+        if (strict && live.verdicts().stream().noneMatch(v -> v.verdict() == lab.loopback.claim.Verdict.NOT_TESTABLE_HERE)) {
+            throw new IllegalStateException(live.experiment() + " judged all its claims but recorded no " + kind + " '" + name
+                    + "'; it recorded: " + produced);
+        }
     }
 
     /** The reference run's verdict of {@code claimId}, or null. */

@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.measure.Bytes;
 import lab.loopback.measure.Estimate;
@@ -174,7 +175,7 @@ public final class ZeroCopyTechniques implements Experiment {
             ev.add(e.getKey() + (any ? ": avoids the user→kernel copy — " : ": still copies on the send side — ")
                     + String.join(" | ", members.stream().map(ZeroCopyTechniques::sendSideEvidence).toList()));
         }
-        if (groups == 0) return KernelEvidence.notTestable(ctx, "ZC-1", "No technique could be measured: " + String.join("; ", r.skipped()));
+        if (groups == 0) return KernelEvidence.notTestable(ctx, "ZC-1", Lack.NO_DATA, "No technique could be measured: " + String.join("; ", r.skipped()));
         Verdict v = judgeZc1(avoiding);
         Summary rw = find(sum, FileSenders.READ_WRITE);
         ev.add(String.format("baseline read+write: sender %.2f ns/B (two copies per byte and the TCP send path); memcpy on this host: %.3f ns/B at %s — the stack, not the copy, dominates",
@@ -193,7 +194,7 @@ public final class ZeroCopyTechniques implements Experiment {
     private lab.loopback.claim.ClaimVerdict spl1(RunContext ctx, List<Summary> sum, FileTransfers.Result r) {
         Summary sp = find(sum, FileSenders.SPLICE_MOVE);
         if (r.traceUnavailable() != null) {
-            return KernelEvidence.notTestable(ctx, "SPL-1", "Whether the receiving side copies is seen only through tracepoints: " + r.traceUnavailable()
+            return KernelEvidence.notTestable(ctx, "SPL-1", KernelEvidence.traceLack(ctx), "Whether the receiving side copies is seen only through tracepoints: " + r.traceUnavailable()
                     + String.format(". Measured without them: splice %.1f Gbit/s warm, %.1f cold.", sp.warmGbit(), sp.coldGbit()));
         }
         double perByte = sp.receiverCopiesPerByte();

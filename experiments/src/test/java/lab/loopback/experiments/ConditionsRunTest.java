@@ -36,18 +36,8 @@ class ConditionsRunTest {
             public void done() { }
         });
         assertTrue(r.failures().isEmpty(), r.failures().toString());
-        Map<String, ClaimVerdict> byId = r.verdicts().stream().collect(Collectors.toMap(ClaimVerdict::claim, v -> v));
+        RunAssertions.judgedWhereJudgeable(r.verdicts(), CLAIMS);
         boolean root = Libc.geteuid() == 0 && NetNamespace.unavailable() == null;
-        for (String id : CLAIMS) {
-            ClaimVerdict v = byId.get(id);
-            assertNotEquals(Verdict.NOT_YET_MEASURED, v.verdict(), id);
-            if (v.verdict() == Verdict.NOT_TESTABLE_HERE) {
-                assertFalse(root && !id.equals("FAIL-4"), id + " not testable although this process is root: " + v.summary());
-                assertTrue(v.summary().length() > 20, "a reason is given: " + v.summary());
-            } else {
-                assertFalse(v.evidence().isEmpty(), id + " names its evidence");
-            }
-        }
         if (root) {
             for (String exp : List.of("tls-cost", "other-uid-access", "mtu-and-segments", "netfilter-rules", "veth-versus-lo", "veth-options", "blocking-modes")) {
                 try (var files = Files.list(r.runDir().resolve(exp))) {

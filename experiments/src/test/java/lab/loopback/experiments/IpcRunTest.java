@@ -43,20 +43,7 @@ class IpcRunTest {
             public void done() { }
         });
         assertTrue(r.failures().isEmpty(), r.failures().toString());
-        Map<String, ClaimVerdict> byId = r.verdicts().stream().collect(Collectors.toMap(ClaimVerdict::claim, v -> v));
-        // as root with namespaces, every claim here can be judged; only MORE-4's workload needs a tool of its own
-        boolean canJudgeAll = Libc.geteuid() == 0 && NetNamespace.unavailable() == null;
-        Set<String> mayNeedATool = Iperf3.installed() ? Set.of() : Set.of("MORE-4");
-        for (String id : CLAIMS) {
-            ClaimVerdict v = byId.get(id);
-            assertNotEquals(Verdict.NOT_YET_MEASURED, v.verdict(), id);
-            if (v.verdict() == Verdict.NOT_TESTABLE_HERE) {
-                assertFalse(canJudgeAll && !mayNeedATool.contains(id), id + " not testable although this host can judge it: " + v.summary());
-                assertTrue(v.summary().length() > 20, id + " gives a reason: " + v.summary());
-            } else {
-                assertFalse(v.evidence().isEmpty(), id + " names its evidence");
-            }
-        }
+        RunAssertions.judgedWhereJudgeable(r.verdicts(), CLAIMS);
         for (String exp : List.of("ipc-shootout", "cache-residency", "rdma-comparison", "wait-modes", "unix-versus-tcp")) {
             try (var files = Files.list(r.runDir().resolve(exp))) {
                 assertTrue(files.anyMatch(f -> f.toString().endsWith(".png")), exp + " drew a figure");

@@ -19,6 +19,11 @@ public record Tracefs(Path root, boolean mountedHere, String unavailable) {
         return unavailable == null;
     }
 
+    /** Whether {@link #locate locate(true)} would find tracefs usable, without mounting it: mounted and writable, or mountable as root. */
+    public static boolean reachable() {
+        return locate(false).available() || (Libc.geteuid() == 0 && Files.isDirectory(CANDIDATES.getFirst()));
+    }
+
     public static Tracefs locate(boolean mountIfAbsent) {
         for (Path p : CANDIDATES) {
             if (!Files.isRegularFile(p.resolve("trace"))) continue;

@@ -1,0 +1,41 @@
+package lab.loopback.experiments;
+
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Verdict;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What every end-to-end run test asks of its claims' verdicts. */
+final class RunAssertions {
+    private RunAssertions() {}
+
+    /**
+     * Each of {@code claims} has a verdict; a judged one names its evidence; an unjudged one names what the host lacked
+     * and why; and none is unjudged for want of something this host has ({@link HostAbilities}).
+     */
+    static Map<String, ClaimVerdict> judgedWhereJudgeable(List<ClaimVerdict> verdicts, List<String> claims) {
+        Map<String, ClaimVerdict> byId = verdicts.stream().collect(Collectors.toMap(ClaimVerdict::claim, Function.identity()));
+        for (String id : claims) {
+            ClaimVerdict v = byId.get(id);
+            assertNotNull(v, id + " has a verdict");
+            assertNotEquals(Verdict.NOT_YET_MEASURED, v.verdict(), id);
+            if (v.verdict() == Verdict.NOT_TESTABLE_HERE) {
+                assertNotNull(v.lack(), id + " names what this host lacked: " + v.summary());
+                assertTrue(v.summary().length() > 20, id + " gives a reason: " + v.summary());
+            } else {
+                assertFalse(v.evidence().isEmpty(), id + " names its evidence");
+            }
+        }
+        assertEquals(List.of(), HostAbilities.probe().unjudged(claims.stream().map(byId::get)), "claims this host can judge came back unjudged");
+        return byId;
+    }
+}
