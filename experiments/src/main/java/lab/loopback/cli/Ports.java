@@ -14,7 +14,7 @@ final class Ports {
             throw new IllegalArgumentException("--port " + port + " is outside 1024..65534 (or 0 for any free port)");
         }
         for (int p : new int[] {port, port + 1}) {
-            try (TcpSocket s = TcpSocket.listen(SockAddrIn.loopback(p), 1)) {
+            try (TcpSocket _ = TcpSocket.listen(SockAddrIn.loopback(p), 1)) {
                 // free: closing it again releases the port
             } catch (ErrnoException e) {
                 throw new IllegalArgumentException("--port " + port + ": 127.0.0.1:" + p + " is not available (" + e.errnoName()

@@ -42,7 +42,6 @@ public final class FileTransfers {
                double senderCpuNsPerByte, double receiverCpuNsPerByte, double senderSysNsPerByte, long senderCalls, long receiverReads,
                long zeroCopySends, long kernelSaysCopied) {}
 
-    /** What the kernel recorded of one traced transfer. */
     /**
      * One traced transfer: the system calls of both threads, the sender's payload calls (with a user buffer to copy
      * from, or moving references; io_uring requests by operation where the kernel traces them) and the receiver's copies.

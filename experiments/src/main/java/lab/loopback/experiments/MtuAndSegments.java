@@ -47,7 +47,7 @@ public final class MtuAndSegments implements Experiment {
         int mtu = readInt(Path.of("/sys/class/net/lo/mtu"));
         facts.add(new Fact("lo MTU (/sys/class/net/lo/mtu)", Integer.toString(mtu)));
         TcpInfo info;
-        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1); TcpSocket c = TcpSocket.connect(l.localAddress()); TcpSocket a = l.accept()) {
+        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1); TcpSocket c = TcpSocket.connect(l.localAddress()); TcpSocket _ = l.accept()) {
             info = c.tcpInfo();
         }
         facts.add(new Fact("TCP_INFO advmss / snd_mss / pmtu", info.advMss() + " / " + info.sndMss() + " / " + info.pmtu()));

@@ -76,6 +76,7 @@ public final class RoutesAndNat implements Experiment {
     }
 
     /** Inside a private namespace: a listener on port B, a NAT rule sending port A to B, a connect to A. */
+    @SuppressWarnings("try") // 'spare' is closed early on purpose: its port must be free before the rule redirects it
     static String redirect(List<Observation> obs) {
         try (NetNamespace ns = NetNamespace.create()) {
             return ns.call(() -> {
@@ -102,7 +103,7 @@ public final class RoutesAndNat implements Experiment {
     }
 
     static String attempt(int port) {
-        try (TcpSocket c = TcpSocket.connect(SockAddrIn.loopback(port))) {
+        try (TcpSocket _ = TcpSocket.connect(SockAddrIn.loopback(port))) {
             return "connected";
         } catch (ErrnoException e) {
             return "refused (" + Errno.name(e.errno()) + ")";

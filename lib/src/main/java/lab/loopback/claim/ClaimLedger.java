@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
+import java.io.Serial;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,6 +152,9 @@ public final class ClaimLedger {
 
     /** A ledger that cannot be loaded or a selector that names nothing in it. */
     public static final class LedgerException extends IllegalArgumentException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
         public LedgerException(String message) {
             super(message);
         }

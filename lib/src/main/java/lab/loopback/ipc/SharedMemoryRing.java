@@ -27,9 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SharedMemoryRing implements StreamTransport {
     public static final String DIR_PROPERTY = "lab.shm.dir";
-    /** Bytes per direction; Agrona caps one message at an eighth of this. */
     /** Ring files are PREFIX-PID-N (see {@link Owner}). */
     static final String PREFIX = "llab-";
+    /** Bytes per direction; Agrona caps one message at an eighth of this. */
     public static final int RING_CAPACITY = 4 << 20;
     static final long RING_BYTES = RING_CAPACITY + RingBufferDescriptor.TRAILER_LENGTH;
     private static final AtomicInteger SEQ = new AtomicInteger();
@@ -44,7 +44,6 @@ public final class SharedMemoryRing implements StreamTransport {
         return Path.of(System.getProperty(DIR_PROPERTY, "/dev/shm"));
     }
 
-    /** Why this host cannot map a ring file, or null when it can (the directory exists and is writable). */
     /**
      * Ring files whose creating process is gone: normally a file is unlinked once both peers mapped it, but a
      * creator killed outright before the hand-over leaves it. Removed; returns what was removed.
@@ -61,6 +60,7 @@ public final class SharedMemoryRing implements StreamTransport {
         return removed;
     }
 
+    /** Why this host cannot map a ring file, or null when it can (the directory exists and is writable). */
     public static String unavailable() {
         Path d = directory();
         if (!Files.isDirectory(d)) return d + " does not exist (no tmpfs for POSIX shared memory)";

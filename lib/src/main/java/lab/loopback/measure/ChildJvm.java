@@ -62,12 +62,13 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** The one JVM option Agrona 2.x needs; every JVM of the workbench gets it (lab, kernelspec, tests, children). */
+    public static final String AGRONA_OPENS = "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED";
+
     /**
      * The command line that runs {@code main} in a fresh JVM; its classpath holds the code source of
      * {@code main} and of this library (they differ when main lives in the experiments jar).
      */
-    /** The one JVM option Agrona 2.x needs; every JVM of the workbench gets it (lab, kernelspec, tests, children). */
-    public static final String AGRONA_OPENS = "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED";
 
     public static List<String> command(Class<?> main, List<String> args) {
         List<String> cmd = new ArrayList<>();

@@ -1,11 +1,15 @@
 package lab.loopback.measure;
 
+import java.io.Serial;
+
 /**
  * The reader stopped a measurement (Kernel → Interrupt in a notebook, which interrupts the cell's thread). Thrown at
  * the next step of an experiment, with the thread's interrupt flag cleared, so the experiment's resources (child
  * JVMs, namespaces, tracefs instances) close as on any failure, and never turned into a verdict.
  */
 public final class MeasurementInterruptedException extends RuntimeException {
+    @Serial
+    private static final long serialVersionUID = 1L;
     static final String MESSAGE = "measurement interrupted (Kernel → Interrupt); what it had started was cleaned up";
 
     public MeasurementInterruptedException() {

@@ -23,7 +23,6 @@ public record StreamTrial(String transport, int writeSize, int readSize, String 
         return bytesReceived / seconds;
     }
 
-    /** Both peers' CPU per byte moved, the receiver's pattern check excluded. */
     /**
      * Both peers' CPU per byte, less the receiver's checking of the pattern. That check is timed by the wall clock
      * (a thread-CPU clock read per read would cost more than the check), which exceeds its CPU when the receiver is

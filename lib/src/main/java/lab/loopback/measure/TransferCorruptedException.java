@@ -1,8 +1,12 @@
 package lab.loopback.measure;
 
+import java.io.Serial;
+
 /** A transfer lost or changed bytes: it is a failed trial, never a throughput. */
 public final class TransferCorruptedException extends RuntimeException {
-    private final StreamTrial trial;
+    @Serial
+    private static final long serialVersionUID = 1L;
+    private final transient StreamTrial trial; // never serialized: the message says what went wrong
 
     public TransferCorruptedException(StreamTrial t) {
         super(t.mismatchAt() >= 0

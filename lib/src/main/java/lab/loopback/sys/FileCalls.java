@@ -99,6 +99,7 @@ public final class FileCalls {
     }
 
     /** mmap(2) of {@code len} bytes of {@code fd} from {@code offset} (fd -1 with MAP_ANONYMOUS); the segment spans the mapping. */
+    @SuppressWarnings("restricted") // the kernel's mapping is len bytes long: the segment is sized to it
     public static MemorySegment mmap(long len, int prot, int flags, int fd, long offset) {
         if (len <= 0) throw new IllegalArgumentException("mapping length " + len + " must be positive");
         MemorySegment slot = Libc.errnoSlot();

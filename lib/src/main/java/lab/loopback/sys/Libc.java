@@ -21,6 +21,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * {@code sysXxx} return the raw result or {@code -errno} and allocate nothing (hot paths, non-blocking
  * loops); the plain names throw {@link ErrnoException} naming the call, and retry on EINTR.
  */
+@SuppressWarnings("restricted") // binding native calls is this class's whole job; every JVM runs with --enable-native-access
 public final class Libc {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();

@@ -26,7 +26,7 @@ public final class ZerocopyNotices {
 
     public ZerocopyNotices(int fd, Arena arena) {
         this.fd = fd;
-        this.msg = new MsgHdr(arena, MemorySegment.NULL.reinterpret(0), 128);
+        this.msg = new MsgHdr(arena, MemorySegment.NULL, 128);
         this.pfd = arena.allocate(PollFd.LAYOUT);
     }
 

@@ -41,6 +41,7 @@ public final class JdkStreams {
     private JdkStreams() {}
 
     /** Sends at most {@code maxBytes} in writes of {@code writeSize} for at most {@code seconds}; {@code key} null means in clear. */
+    @SuppressWarnings("try") // the socket is closed inside its try on purpose: close_notify and FIN before the receiver's count is awaited
     public static Stream stream(ThrowawayKey key, int writeSize, long maxBytes, double seconds) {
         if (writeSize <= 0 || writeSize > (16 << 20)) throw new IllegalArgumentException("write size " + writeSize + " is outside 1 B .. 16 MiB");
         try (Arena a = Arena.ofConfined(); ServerSocket server = listen(key)) {

@@ -2,11 +2,15 @@ package lab.loopback.zerocopy;
 
 import lab.loopback.sys.LockedMemory;
 
+import java.io.Serial;
+
 /**
  * A zero-copy send that this process may not pin: its pages would pass RLIMIT_MEMLOCK. Not a failure of the host's
  * kernel but a limit of this session, so experiments report it as NOT_TESTABLE_HERE with {@link #getMessage()}.
  */
 public final class PinLimitException extends RuntimeException {
+    @Serial
+    private static final long serialVersionUID = 1L;
     private PinLimitException(String message) {
         super(message);
     }

@@ -33,7 +33,7 @@ class AccessCheckTest {
 
     @Test
     void aTcpPeerHasNoCredentialsAndTheThreadDropIsRefusedForRoot() {
-        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1); TcpSocket c = TcpSocket.connect(l.localAddress()); TcpSocket a = l.accept()) {
+        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1); TcpSocket _ = TcpSocket.connect(l.localAddress()); TcpSocket a = l.accept()) {
             PeerCred p = PeerCred.of(a.fd());
             assertFalse(p.known(), p.toString());
         }

@@ -43,6 +43,7 @@ class ZerocopyProbeTest {
     }
 
     @Test
+    @SuppressWarnings("restricted") // the control buffer MsgHdr allocated is 64 bytes
     void decodesAnExtendedErrorFromAControlMessage() {
         try (Arena a = Arena.ofConfined()) {
             MsgHdr m = new MsgHdr(a, MemorySegment.NULL, 64);

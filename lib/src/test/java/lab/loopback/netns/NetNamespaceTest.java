@@ -103,7 +103,7 @@ class NetNamespaceTest {
             assertEquals(101, Nft.ruleCount(listing), listing.lines().limit(8).toList().toString());
             // traffic on lo inside traverses the chain: the final counter moves
             ns.call(() -> {
-                try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1); TcpSocket c = TcpSocket.connect(l.localAddress()); TcpSocket a = l.accept()) {
+                try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1); TcpSocket _ = TcpSocket.connect(l.localAddress()); TcpSocket a = l.accept()) {
                     return a.fd();
                 }
             });

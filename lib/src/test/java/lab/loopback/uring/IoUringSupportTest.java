@@ -61,7 +61,7 @@ class IoUringSupportTest {
             Seccomp.refuse(Syscall.IO_URING_SETUP, Errno.EPERM);
             var a = IoUringSupport.check();
             System.out.println("check " + (a.available() ? "available" : a.reason()));
-            try (IoUring ring = IoUring.setup(4, 0)) {
+            try (IoUring _ = IoUring.setup(4, 0)) {
                 System.out.println("setup threw nothing");
             } catch (IoUringUnavailableException e) {
                 System.out.println("setup threw " + Errno.name(e.availability().errno()));
