@@ -1,5 +1,6 @@
 package lab.loopback.bench;
 
+import java.util.concurrent.TimeUnit;
 import lab.loopback.uring.Cqe;
 import lab.loopback.uring.IoUring;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -14,8 +15,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * One NOP round trip through the workbench's io_uring binding: prepare an SQE, publish it, io_uring_enter to

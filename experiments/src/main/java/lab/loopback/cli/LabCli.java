@@ -1,5 +1,8 @@
 package lab.loopback.cli;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.kernel.HostProbe;
 import lab.loopback.measure.Profile;
@@ -10,15 +13,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
-
 /** The Java side of {@code ./lab}: run, report, host, claims. Bad input: one line naming the value, exit 2. */
-@Command(name = "lab", mixinStandardHelpOptions = true, version = "Loopback Lab 0.1",
+@Command(
+        name = "lab",
+        mixinStandardHelpOptions = true,
+        version = "Loopback Lab 0.1",
         description = "Puts the claims of 'What is the Zero-Copy Loopback Stack?' to the test on this host.",
-        subcommands = {LabCli.Run.class, LabCli.Report.class, LabCli.Compare.class, LabCli.Reference.class, LabCli.Host.class, LabCli.Claims.class, LabCli.Sections.class})
+        subcommands = {
+            LabCli.Run.class,
+            LabCli.Report.class,
+            LabCli.Compare.class,
+            LabCli.Reference.class,
+            LabCli.Host.class,
+            LabCli.Claims.class,
+            LabCli.Sections.class
+        })
 public final class LabCli implements Callable<Integer> {
     static final int BAD_INPUT = 2;
 
@@ -59,42 +68,67 @@ public final class LabCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "run", description = "Run the experiments, print the verdict table, write OUT/RUN-ID/ (OUT/latest points to it).")
+    @Command(
+            name = "run",
+            description = "Run the experiments, print the verdict table, write OUT/RUN-ID/ (OUT/latest points to it).")
     static final class Run implements Callable<Integer> {
-        @Option(names = "--profile", defaultValue = "standard", description = "quick (seconds per experiment) or standard (the real run); default ${DEFAULT-VALUE}")
+        @Option(
+                names = "--profile",
+                defaultValue = "standard",
+                description = "quick (seconds per experiment) or standard (the real run); default ${DEFAULT-VALUE}")
         String profile;
 
-        @Option(names = "--only", split = ",", description = "claim ids (PERF-1), section numbers (7) or names (performance), comma-separated")
+        @Option(
+                names = "--only",
+                split = ",",
+                description = "claim ids (PERF-1), section numbers (7) or names (performance), comma-separated")
         List<String> only = List.of();
 
-        @Option(names = "--out", defaultValue = "results", description = "directory that receives the run; default ${DEFAULT-VALUE}")
+        @Option(
+                names = "--out",
+                defaultValue = "results",
+                description = "directory that receives the run; default ${DEFAULT-VALUE}")
         Path out;
 
-        @Option(names = "--port", defaultValue = "0", description = "loopback port for the receiver (iperf3 takes port+1); 0 = any free port")
+        @Option(
+                names = "--port",
+                defaultValue = "0",
+                description = "loopback port for the receiver (iperf3 takes port+1); 0 = any free port")
         int port;
 
         @picocli.CommandLine.Mixin
         LedgerOption claims;
 
-        @Option(names = "--kernel-src", description = "a Linux source tree to consult for PATH-4 (default: LAB_KERNEL_SRC, else none)")
+        @Option(
+                names = "--kernel-src",
+                description = "a Linux source tree to consult for PATH-4 (default: LAB_KERNEL_SRC, else none)")
         Path kernelSource;
 
-        @Option(names = "--run-dir-file", description = "write the finished run's directory (absolute) into this file, for scripts")
+        @Option(
+                names = "--run-dir-file",
+                description = "write the finished run's directory (absolute) into this file, for scripts")
         Path runDirFile;
 
         @Override
         public Integer call() {
             Profile p = Profile.parse(profile);
-            if (kernelSource != null) lab.loopback.kernel.KernelSource.at(kernelSource); // a bad tree fails before anything is measured
+            if (kernelSource != null)
+                lab.loopback.kernel.KernelSource.at(kernelSource); // a bad tree fails before anything is measured
             Ports.check(port);
-            lab.loopback.experiments.NetfilterRules.ruleCounts(System.getenv("LAB_NFT_RULES")); // a bad count fails before anything is measured
+            lab.loopback.experiments.NetfilterRules.ruleCounts(
+                    System.getenv("LAB_NFT_RULES")); // a bad count fails before anything is measured
             ClaimLedger ledger = claims.ledger();
             if (!only.isEmpty()) ledger.select(only); // fail on a bad selector before anything is measured
             var result = lab.loopback.experiments.LabRun.execute(
-                    new lab.loopback.experiments.LabRun.Options(p, only, out, port, ledger, kernelSource), ProgressDisplay.create());
-            if (runDirFile != null) lab.loopback.result.AtomicFiles.writeString(runDirFile, result.runDir().toAbsolutePath().toString());
+                    new lab.loopback.experiments.LabRun.Options(p, only, out, port, ledger, kernelSource),
+                    ProgressDisplay.create());
+            if (runDirFile != null)
+                lab.loopback.result.AtomicFiles.writeString(
+                        runDirFile, result.runDir().toAbsolutePath().toString());
             VerdictTable.print(System.out, ledger, result.verdicts());
-            System.out.printf("%nrun: %s (%.0f s)%nreport: %s%n", result.runDir(), result.seconds(), result.runDir().resolve("report.html"));
+            System.out.printf(
+                    "%nrun: %s (%.0f s)%nreport: %s%n",
+                    result.runDir(), result.seconds(), result.runDir().resolve("report.html"));
             if (!result.failures().isEmpty()) {
                 System.err.println("lab: " + result.failures().size() + " experiment(s) failed:");
                 result.failures().forEach(f -> System.err.println("  " + f));
@@ -119,13 +153,18 @@ public final class LabCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "compare", description = "Line up finished runs (other hosts, kernels, days) by claim: verdicts side by side, "
-            + "differences flagged, key figures overlaid.")
+    @Command(
+            name = "compare",
+            description = "Line up finished runs (other hosts, kernels, days) by claim: verdicts side by side, "
+                    + "differences flagged, key figures overlaid.")
     static final class Compare implements Callable<Integer> {
         @Parameters(arity = "1..*", description = "run directories, e.g. results/latest data/reference/*")
         List<Path> runs;
 
-        @Option(names = "--out", description = "also write comparison.html, comparison.csv, runs.csv and the figures into this directory")
+        @Option(
+                names = "--out",
+                description =
+                        "also write comparison.html, comparison.csv, runs.csv and the figures into this directory")
         Path out;
 
         @picocli.CommandLine.Mixin
@@ -140,12 +179,18 @@ public final class LabCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "reference", description = "Copy a finished run, trimmed (CSV, PNG, JSON), to data/reference/HOST-ID/ as this host's reference run.")
+    @Command(
+            name = "reference",
+            description =
+                    "Copy a finished run, trimmed (CSV, PNG, JSON), to data/reference/HOST-ID/ as this host's reference run.")
     static final class Reference implements Callable<Integer> {
         @Parameters(index = "0", description = "a finished run directory, e.g. results/latest")
         Path runDir;
 
-        @Option(names = "--into", defaultValue = lab.loopback.result.ReferenceRuns.DIR, description = "where reference runs live; default ${DEFAULT-VALUE}")
+        @Option(
+                names = "--into",
+                defaultValue = lab.loopback.result.ReferenceRuns.DIR,
+                description = "where reference runs live; default ${DEFAULT-VALUE}")
         Path into;
 
         @Override
@@ -164,7 +209,9 @@ public final class LabCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "sections", description = "Print the section numbers (two digits, space-separated) whose claims RUN_DIR selected.")
+    @Command(
+            name = "sections",
+            description = "Print the section numbers (two digits, space-separated) whose claims RUN_DIR selected.")
     static final class Sections implements Callable<Integer> {
         @Parameters(index = "0", description = "a finished run directory, e.g. results/latest")
         Path runDir;
@@ -175,9 +222,16 @@ public final class LabCli implements Callable<Integer> {
         @Override
         public Integer call() {
             ClaimLedger l = claims.ledger();
-            java.util.Set<String> selected = new java.util.HashSet<>(lab.loopback.result.RunStore.runInfo(runDir).selectedClaims());
-            System.out.println(String.join(" ", l.claims().stream().filter(c -> selected.contains(c.id()))
-                    .map(c -> String.format("%02d", c.section())).distinct().sorted().toList()));
+            java.util.Set<String> selected = new java.util.HashSet<>(
+                    lab.loopback.result.RunStore.runInfo(runDir).selectedClaims());
+            System.out.println(String.join(
+                    " ",
+                    l.claims().stream()
+                            .filter(c -> selected.contains(c.id()))
+                            .map(c -> String.format("%02d", c.section()))
+                            .distinct()
+                            .sorted()
+                            .toList()));
             return 0;
         }
     }
@@ -190,7 +244,10 @@ public final class LabCli implements Callable<Integer> {
         @Override
         public Integer call() {
             ClaimLedger l = claims.ledger();
-            for (var c : l.claims()) System.out.printf("%-8s %02d  %s%n", c.id(), c.section(), c.quote().length() > 90 ? c.quote().substring(0, 89) + "…" : c.quote());
+            for (var c : l.claims())
+                System.out.printf(
+                        "%-8s %02d  %s%n",
+                        c.id(), c.section(), c.quote().length() > 90 ? c.quote().substring(0, 89) + "…" : c.quote());
             return 0;
         }
     }

@@ -17,8 +17,8 @@ final class Ports {
             try (TcpSocket _ = TcpSocket.listen(SockAddrIn.loopback(p), 1)) {
                 // free: closing it again releases the port
             } catch (ErrnoException e) {
-                throw new IllegalArgumentException("--port " + port + ": 127.0.0.1:" + p + " is not available (" + e.errnoName()
-                        + "); the run needs port and port+1 free, or use --port 0");
+                throw new IllegalArgumentException("--port " + port + ": 127.0.0.1:" + p + " is not available ("
+                        + e.errnoName() + "); the run needs port and port+1 free, or use --port 0");
             }
         }
     }

@@ -19,8 +19,13 @@ final class ProgressDisplay {
         @Override
         public void experiment(int index, int total, String name) {
             if (bar == null) {
-                bar = new ProgressBarBuilder().setTaskName("lab run").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                        .setUpdateIntervalMillis(250).continuousUpdate().build();
+                bar = new ProgressBarBuilder()
+                        .setTaskName("lab run")
+                        .setInitialMax(total)
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .setUpdateIntervalMillis(250)
+                        .continuousUpdate()
+                        .build();
             }
             bar.stepTo(index - 1);
             bar.setExtraMessage(name);
@@ -29,7 +34,9 @@ final class ProgressDisplay {
         @Override
         public void step(String message) {
             if (bar != null) bar.setExtraMessage(message);
-            else System.err.println("lab: " + message); // before the first experiment (e.g. leftovers swept): a line of its own
+            else
+                System.err.println(
+                        "lab: " + message); // before the first experiment (e.g. leftovers swept): a line of its own
         }
 
         @Override

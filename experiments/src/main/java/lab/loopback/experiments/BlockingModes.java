@@ -1,5 +1,8 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.ipc.Connection;
@@ -9,10 +12,6 @@ import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.UnaryOperator;
 
 /**
  * FAIL-5: "it degrades to the regular copy path if you mix blocking and non-blocking socket flags incorrectly".
@@ -48,16 +47,20 @@ public final class BlockingModes implements Experiment {
      * with that receiver at 0.82, 0.79 and 0.71× the blocking pair, and split between PARTLY_TRUE and REFUTED on it.
      * The sender that retries at once has no unmixed twin (its receiver would change too); it stays in the table.
      */
-    static final List<List<String>> MIXING = List.of(List.of(MODES.get(0).name(), MODES.get(1).name()), List.of(MODES.get(3).name(), MODES.get(2).name()));
+    static final List<List<String>> MIXING = List.of(
+            List.of(MODES.get(0).name(), MODES.get(1).name()),
+            List.of(MODES.get(3).name(), MODES.get(2).name()));
 
     /** One mixed pairing against its unmixed twin: per round mixed ÷ unmixed, median with interval, and the call on it. */
     public record Mixing(String unmixed, String mixed, double ratio, double low, double high, String against) {}
 
     static List<Mixing> mixing(List<Conditions.Trial> trials) {
-        return MIXING.stream().map(pair -> {
-            Estimate r = Conditions.pairedRatio(trials, pair.get(0), pair.get(1));
-            return new Mixing(pair.get(0), pair.get(1), r.median(), r.low(), r.high(), Conditions.against(r));
-        }).toList();
+        return MIXING.stream()
+                .map(pair -> {
+                    Estimate r = Conditions.pairedRatio(trials, pair.get(0), pair.get(1));
+                    return new Mixing(pair.get(0), pair.get(1), r.median(), r.low(), r.high(), Conditions.against(r));
+                })
+                .toList();
     }
 
     /**
@@ -87,12 +90,16 @@ public final class BlockingModes implements Experiment {
         List<List<NonBlocking>> senders = new ArrayList<>();
         for (Mode ignored : MODES) senders.add(new ArrayList<>());
         String placement;
-        try (StreamRunner runner = StreamRunner.start(lab.loopback.ipc.Transports.byId("tcp-lo"), ctx.receiverPort(), 600).pinPeers(true)) {
+        try (StreamRunner runner = StreamRunner.start(
+                        lab.loopback.ipc.Transports.byId("tcp-lo"), ctx.receiverPort(), 600)
+                .pinPeers(true)) {
             for (int round = -1; round < Conditions.rounds(p); round++) {
-                ctx.progress("blocking and non-blocking peers, round " + (round + 2) + " of " + (Conditions.rounds(p) + 1));
+                ctx.progress(
+                        "blocking and non-blocking peers, round " + (round + 2) + " of " + (Conditions.rounds(p) + 1));
                 for (int i : Conditions.order(round, MODES.size())) {
                     Mode m = MODES.get(i);
-                    runner.nonBlockingReader(m.nonBlockingReader()).senderWrap(m.sender(round < 0 ? new ArrayList<>() : senders.get(i)));
+                    runner.nonBlockingReader(m.nonBlockingReader())
+                            .senderWrap(m.sender(round < 0 ? new ArrayList<>() : senders.get(i)));
                     var t = runner.trial(WRITE, p.trialSeconds, p.trialMaxBytes, round < 0 ? "warmup" : "timed", round);
                     if (round >= 0) trials.add(Conditions.trial(m.name(), round, t));
                 }
@@ -104,11 +111,30 @@ public final class BlockingModes implements Experiment {
         for (int i = 0; i < MODES.size(); i++) {
             Mode m = MODES.get(i);
             ctx.progress("traced transfer, " + m.name());
-            TracedStream.Route route = TracedStream.Route.loopback(ctx.receiverPort()).withReader(m.nonBlockingReader()).withSender(m.sender(new ArrayList<>()));
-            copies.add(Conditions.copies(TracedStream.run(ctx.tracefs(), route, WRITE, p.tracedBytes, 60, s -> { })));
-            long eagain = senders.get(i).stream().mapToLong(NonBlocking::wouldBlock).sum(), polls = senders.get(i).stream().mapToLong(NonBlocking::polls).sum();
-            double cpu = trials.stream().filter(t -> t.condition().equals(m.name())).mapToDouble(Conditions.Trial::senderCpuNsPerByte).average().orElse(Double.NaN);
-            details.add(String.format("sender CPU %.3f ns/B%s", cpu, m.nonBlockingSender() ? String.format(", %d EAGAIN and %d poll() over the timed trials", eagain, polls) : ""));
+            TracedStream.Route route = TracedStream.Route.loopback(ctx.receiverPort())
+                    .withReader(m.nonBlockingReader())
+                    .withSender(m.sender(new ArrayList<>()));
+            copies.add(Conditions.copies(TracedStream.run(ctx.tracefs(), route, WRITE, p.tracedBytes, 60, s -> {})));
+            long
+                    eagain =
+                            senders.get(i).stream()
+                                    .mapToLong(NonBlocking::wouldBlock)
+                                    .sum(),
+                    polls =
+                            senders.get(i).stream()
+                                    .mapToLong(NonBlocking::polls)
+                                    .sum();
+            double cpu = trials.stream()
+                    .filter(t -> t.condition().equals(m.name()))
+                    .mapToDouble(Conditions.Trial::senderCpuNsPerByte)
+                    .average()
+                    .orElse(Double.NaN);
+            details.add(String.format(
+                    "sender CPU %.3f ns/B%s",
+                    cpu,
+                    m.nonBlockingSender()
+                            ? String.format(", %d EAGAIN and %d poll() over the timed trials", eagain, polls)
+                            : ""));
         }
         List<String> names = MODES.stream().map(Mode::name).toList();
         List<Conditions.Summary> rows = Conditions.summarize(trials, names, copies, details);
@@ -119,27 +145,52 @@ public final class BlockingModes implements Experiment {
         Verdict v = judge(rows, mix);
         List<String> ev = Conditions.evidence(rows, Conditions.rounds(p), placement);
         for (Mixing m : mix) {
-            ev.add(String.format("mixing alone: %s ÷ %s (same receiver) per round %.2f× [%.2f, %.2f], %s", m.mixed(), m.unmixed(), m.ratio(), m.low(), m.high(), m.against()));
+            ev.add(String.format(
+                    "mixing alone: %s ÷ %s (same receiver) per round %.2f× [%.2f, %.2f], %s",
+                    m.mixed(), m.unmixed(), m.ratio(), m.low(), m.high(), m.against()));
         }
-        ev.add("O_NONBLOCK changes what a call does when it would wait (EAGAIN instead of sleeping), not how the bytes travel: the same tcp_sendmsg/tcp_recvmsg copies run");
-        ev.add("rule: SUPPORTED when a pairing changes the receiver's copies per byte by more than " + Conditions.SAME_COPIES + " (another path); PARTLY_TRUE when the copies stay but a mixed "
-                + "pairing is measurably slower than the unmixed pairing with the same receiver (per round mixed ÷ unmixed: median at most " + String.format("%.2f", 1 - Conditions.MEASURABLE)
-                + " with its interval wholly below 1); REFUTED otherwise. Each pairing against blocking → blocking is shown above, but a receiver that polls costs the same whether or not the sender matches it");
-        o.verdict(KernelEvidence.verdict(ctx.claim("FAIL-5"), v, summary(v, rows, mix), mix.stream().mapToDouble(Mixing::ratio).min().orElse(1), null,
-                "lowest throughput of a mixed pairing / its unmixed twin's", ev, ctx));
+        ev.add(
+                "O_NONBLOCK changes what a call does when it would wait (EAGAIN instead of sleeping), not how the bytes travel: the same tcp_sendmsg/tcp_recvmsg copies run");
+        ev.add(
+                "rule: SUPPORTED when a pairing changes the receiver's copies per byte by more than "
+                        + Conditions.SAME_COPIES + " (another path); PARTLY_TRUE when the copies stay but a mixed "
+                        + "pairing is measurably slower than the unmixed pairing with the same receiver (per round mixed ÷ unmixed: median at most "
+                        + String.format("%.2f", 1 - Conditions.MEASURABLE)
+                        + " with its interval wholly below 1); REFUTED otherwise. Each pairing against blocking → blocking is shown above, but a receiver that polls costs the same whether or not the sender matches it");
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("FAIL-5"),
+                v,
+                summary(v, rows, mix),
+                mix.stream().mapToDouble(Mixing::ratio).min().orElse(1),
+                null,
+                "lowest throughput of a mixed pairing / its unmixed twin's",
+                ev,
+                ctx));
         return o;
     }
 
     private static String summary(Verdict v, List<Conditions.Summary> rows, List<Mixing> mix) {
-        if (v == Verdict.SUPPORTED) return "Mixing blocking and non-blocking peers changed the copy evidence (table): a different data path.";
-        Mixing worst = mix.stream().min(java.util.Comparator.comparingDouble(Mixing::ratio)).orElseThrow();
+        if (v == Verdict.SUPPORTED)
+            return "Mixing blocking and non-blocking peers changed the copy evidence (table): a different data path.";
+        Mixing worst = mix.stream()
+                .min(java.util.Comparator.comparingDouble(Mixing::ratio))
+                .orElseThrow();
         Conditions.Summary base = rows.getFirst();
-        String path = Double.isNaN(base.receiveCopiesPerByte()) ? "whether the path changed could not be traced here (tracefs unavailable)"
-                : v == Verdict.PARTLY_TRUE ? String.format("not by switching paths: the receiver copies %.2f of every byte in every pairing, the blocking pair included — there is no copy-free path to fall from", base.receiveCopiesPerByte())
-                : String.format("the receiver copies %.2f of every byte in every pairing", base.receiveCopiesPerByte());
-        return String.format(v == Verdict.PARTLY_TRUE
+        String path = Double.isNaN(base.receiveCopiesPerByte())
+                ? "whether the path changed could not be traced here (tracefs unavailable)"
+                : v == Verdict.PARTLY_TRUE
+                        ? String.format(
+                                "not by switching paths: the receiver copies %.2f of every byte in every pairing, the blocking pair included — there is no copy-free path to fall from",
+                                base.receiveCopiesPerByte())
+                        : String.format(
+                                "the receiver copies %.2f of every byte in every pairing", base.receiveCopiesPerByte());
+        return String.format(
+                v == Verdict.PARTLY_TRUE
                         ? "Mixing made a transfer measurably slower (%s: %.2f× %s with the same receiver), %s."
                         : "Mixing alone moved neither the path nor the throughput beyond noise (%s: %.2f× %s with the same receiver); %s. What a receiver that polls costs, it costs mixed or not.",
-                worst.mixed(), worst.ratio(), worst.unmixed(), path);
+                worst.mixed(),
+                worst.ratio(),
+                worst.unmixed(),
+                path);
     }
 }

@@ -1,8 +1,6 @@
 package lab.loopback.experiments;
 
-import lab.loopback.sys.Libc;
-import lab.loopback.sys.Net;
-import lab.loopback.sys.SockAddrIn;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -11,8 +9,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
+import lab.loopback.sys.Libc;
+import lab.loopback.sys.Net;
+import lab.loopback.sys.SockAddrIn;
 
 /**
  * The article's C example, call for call, through the syscall layer: socket, bind 127.0.0.1, listen(1),
@@ -25,14 +24,22 @@ public final class CExample {
     public record Call(int step, String call, long result, long nanos) {}
 
     /** What the exchange produced. */
-    public record Exchange(List<Call> calls, byte[] sent, byte[] received, SockAddrIn clientLocal, SockAddrIn serverPeer,
-                           SockAddrIn serverLocal) {
+    public record Exchange(
+            List<Call> calls,
+            byte[] sent,
+            byte[] received,
+            SockAddrIn clientLocal,
+            SockAddrIn serverPeer,
+            SockAddrIn serverLocal) {
         public boolean bytesIntact() {
             return Arrays.equals(sent, received);
         }
 
         public boolean bothEndsLoopback() {
-            return clientLocal.isLoopback() && serverPeer.isLoopback() && serverLocal.isLoopback() && clientLocal.equals(serverPeer);
+            return clientLocal.isLoopback()
+                    && serverPeer.isLoopback()
+                    && serverLocal.isLoopback()
+                    && clientLocal.equals(serverPeer);
         }
     }
 
@@ -54,14 +61,25 @@ public final class CExample {
     private Exchange exchange() {
         int listener = -1, client = -1, server = -1;
         try (Arena a = Arena.ofConfined()) {
-            int l = listener = (int) record("socket(AF_INET, SOCK_STREAM, 0)", () -> Libc.socket(Net.AF_INET, Net.SOCK_STREAM, 0));
+            int l = listener =
+                    (int) record("socket(AF_INET, SOCK_STREAM, 0)", () -> Libc.socket(Net.AF_INET, Net.SOCK_STREAM, 0));
             MemorySegment any = SockAddrIn.loopback(0).allocate(a);
-            record("bind(listener, {127.0.0.1, port 0}, 16)", () -> { Libc.bind(l, any, SockAddrIn.SIZE); return 0; });
-            record("listen(listener, 1)", () -> { Libc.listen(l, 1); return 0; });
+            record("bind(listener, {127.0.0.1, port 0}, 16)", () -> {
+                Libc.bind(l, any, SockAddrIn.SIZE);
+                return 0;
+            });
+            record("listen(listener, 1)", () -> {
+                Libc.listen(l, 1);
+                return 0;
+            });
             SockAddrIn bound = local(l, a);
-            int c = client = (int) record("socket(AF_INET, SOCK_STREAM, 0)", () -> Libc.socket(Net.AF_INET, Net.SOCK_STREAM, 0));
+            int c = client =
+                    (int) record("socket(AF_INET, SOCK_STREAM, 0)", () -> Libc.socket(Net.AF_INET, Net.SOCK_STREAM, 0));
             MemorySegment to = bound.allocate(a);
-            record("connect(client, {" + bound + "}, 16)", () -> { Libc.connect(c, to, SockAddrIn.SIZE); return 0; });
+            record("connect(client, {" + bound + "}, 16)", () -> {
+                Libc.connect(c, to, SockAddrIn.SIZE);
+                return 0;
+            });
             int s = server = (int) record("accept(listener, NULL, NULL)", () -> Libc.accept4(l, 0));
             MemorySegment msg = a.allocate(MESSAGE.length);
             msg.copyFrom(MemorySegment.ofArray(MESSAGE));
@@ -90,6 +108,7 @@ public final class CExample {
     /** Runs the exchange once and prints a marker line, so a tracer (strace) around this JVM can find it. */
     public static void main(String[] args) {
         Exchange e = run();
-        System.out.println("EXCHANGE " + (e.bytesIntact() ? "intact" : "damaged") + " " + e.clientLocal() + " -> " + e.serverLocal());
+        System.out.println("EXCHANGE " + (e.bytesIntact() ? "intact" : "damaged") + " " + e.clientLocal() + " -> "
+                + e.serverLocal());
     }
 }

@@ -1,5 +1,12 @@
 package lab.loopback.experiments;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.LoCapture;
@@ -8,14 +15,6 @@ import lab.loopback.result.RecordTable;
 import lab.loopback.sys.Command;
 import lab.loopback.sys.PacketSocket;
 import lab.loopback.tls.JdkStreams;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * FAIL-2: "it degrades to the regular copy path if you set tcp_checksum=1". Whether any sysctl of that name (or
@@ -41,15 +40,18 @@ public final class ChecksumSetting implements Experiment {
         List<Setting> out = new ArrayList<>();
         if (!Files.isDirectory(root)) return out;
         try (Stream<Path> s = Files.walk(root, 8)) {
-            s.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().matches(".*(checksum|csum).*")).sorted().forEach(p -> {
-                String v;
-                try {
-                    v = Files.readString(p).strip();
-                } catch (IOException e) {
-                    v = "unreadable";
-                }
-                out.add(new Setting(root.relativize(p).toString().replace('/', '.'), v));
-            });
+            s.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().matches(".*(checksum|csum).*"))
+                    .sorted()
+                    .forEach(p -> {
+                        String v;
+                        try {
+                            v = Files.readString(p).strip();
+                        } catch (IOException e) {
+                            v = "unreadable";
+                        }
+                        out.add(new Setting(root.relativize(p).toString().replace('/', '.'), v));
+                    });
         } catch (IOException | java.io.UncheckedIOException e) {
             // partial listing: what was found stays
         }
@@ -63,11 +65,25 @@ public final class ChecksumSetting implements Experiment {
         o.table("sysctls", RecordTable.of("sysctls", Setting.class, found));
         boolean exists = found.stream().anyMatch(s -> s.sysctl().endsWith("tcp_checksum"));
         List<String> ev = new ArrayList<>();
-        ev.add("sysctls under /proc/sys naming checksums: " + (found.isEmpty() ? "none" : String.join(", ", found.stream().map(s -> s.sysctl() + "=" + s.value()).toList()))
+        ev.add("sysctls under /proc/sys naming checksums: "
+                + (found.isEmpty()
+                        ? "none"
+                        : String.join(
+                                ", ",
+                                found.stream()
+                                        .map(s -> s.sysctl() + "=" + s.value())
+                                        .toList()))
                 + (exists ? "" : " — no tcp_checksum among them"));
         if (Command.which("ethtool") != null) {
             Command k = Command.run(5_000, "ethtool", "-k", "lo");
-            String flags = String.join("; ", k.stdout().lines().filter(l -> l.contains("checksum")).map(String::strip).limit(6).toList());
+            String flags = String.join(
+                    "; ",
+                    k.stdout()
+                            .lines()
+                            .filter(l -> l.contains("checksum"))
+                            .map(String::strip)
+                            .limit(6)
+                            .toList());
             ev.add("ethtool -k lo: " + (flags.isEmpty() ? Command.firstLine(k.stderr()) : flags));
         }
         String why = LoCapture.unavailable();
@@ -75,24 +91,65 @@ public final class ChecksumSetting implements Experiment {
         if (why == null) {
             ctx.progress("capture of a 256 KiB transfer on lo, checksums recomputed");
             AtomicInteger port = new AtomicInteger();
-            LoCapture.Capture cap = LoCapture.during(() -> PacketSocket.open("lo"), 0, null, () -> JdkStreams.sendOnce(null, new byte[256 * 1024], port::set));
-            var data = cap.segments().stream().filter(s -> (s.srcPort() == port.get() || s.dstPort() == port.get()) && s.protocol() == 6 && s.payloadLength() > 0 && !s.outgoing()).toList();
-            long valid = data.stream().filter(LoCapture.Segment::l4ChecksumValid).count(), ipValid = data.stream().filter(LoCapture.Segment::ipChecksumValid).count();
+            LoCapture.Capture cap = LoCapture.during(
+                    () -> PacketSocket.open("lo"),
+                    0,
+                    null,
+                    () -> JdkStreams.sendOnce(null, new byte[256 * 1024], port::set));
+            var data = cap.segments().stream()
+                    .filter(s -> (s.srcPort() == port.get() || s.dstPort() == port.get())
+                            && s.protocol() == 6
+                            && s.payloadLength() > 0
+                            && !s.outgoing())
+                    .toList();
+            long
+                    valid =
+                            data.stream()
+                                    .filter(LoCapture.Segment::l4ChecksumValid)
+                                    .count(),
+                    ipValid =
+                            data.stream()
+                                    .filter(LoCapture.Segment::ipChecksumValid)
+                                    .count();
             validShare = data.isEmpty() ? Double.NaN : valid / (double) data.size();
-            ev.add(String.format("captured data segments on lo: %d (%d frames dropped by the capture socket); TCP checksum field valid in %d (%s), IPv4 header checksum valid in %d",
-                    data.size(), cap.dropped(), valid, valid == 0 ? "the field holds only the pseudo-header seed: the payload checksum is never computed (CHECKSUM_PARTIAL, nobody completes it)" : "computed", ipValid));
+            ev.add(String.format(
+                    "captured data segments on lo: %d (%d frames dropped by the capture socket); TCP checksum field valid in %d (%s), IPv4 header checksum valid in %d",
+                    data.size(),
+                    cap.dropped(),
+                    valid,
+                    valid == 0
+                            ? "the field holds only the pseudo-header seed: the payload checksum is never computed (CHECKSUM_PARTIAL, nobody completes it)"
+                            : "computed",
+                    ipValid));
         } else {
             ev.add("capture not run: " + why);
         }
-        ev.add("rule: REFUTED when no tcp_checksum setting exists (the condition cannot be set); SUPPORTED if it exists and changes the copy path");
+        ev.add(
+                "rule: REFUTED when no tcp_checksum setting exists (the condition cannot be set); SUPPORTED if it exists and changes the copy path");
         Verdict v = exists ? Verdict.NOT_TESTABLE_HERE : Verdict.REFUTED;
         if (exists) {
-            o.verdict(KernelEvidence.notTestable(ctx, "FAIL-2", Lack.HOST_POLICY, "This kernel has a tcp_checksum sysctl; the workbench does not change host sysctls, so its effect is not measured."));
+            o.verdict(
+                    KernelEvidence.notTestable(
+                            ctx,
+                            "FAIL-2",
+                            Lack.HOST_POLICY,
+                            "This kernel has a tcp_checksum sysctl; the workbench does not change host sysctls, so its effect is not measured."));
             return o;
         }
-        o.verdict(KernelEvidence.verdict(ctx.claim("FAIL-2"), v, "There is no tcp_checksum setting to set: no such sysctl exists under /proc/sys"
-                        + (Double.isNaN(validShare) ? "." : String.format(", and lo computes no TCP checksum to begin with (%.0f %% of captured segments carry a valid one).", 100 * validShare)),
-                Double.isNaN(validShare) ? null : validShare, null, "share of lo TCP segments with a computed checksum", ev, ctx));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("FAIL-2"),
+                v,
+                "There is no tcp_checksum setting to set: no such sysctl exists under /proc/sys"
+                        + (Double.isNaN(validShare)
+                                ? "."
+                                : String.format(
+                                        ", and lo computes no TCP checksum to begin with (%.0f %% of captured segments carry a valid one).",
+                                        100 * validShare)),
+                Double.isNaN(validShare) ? null : validShare,
+                null,
+                "share of lo TCP segments with a computed checksum",
+                ev,
+                ctx));
         return o;
     }
 }

@@ -1,5 +1,9 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.ReceiveCopies;
@@ -10,11 +14,6 @@ import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import org.knowm.xchart.CategoryChart;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The shape shared by the "it degrades to the copy path if …" experiments (FAIL-*, VETH-*): one baseline and
@@ -38,8 +37,17 @@ final class Conditions {
      * One condition against the first (the baseline): throughput and its interval, the median of the per-round
      * ratios condition ÷ baseline with that median's interval, and the copy evidence.
      */
-    public record Summary(String condition, double gbitPerSecond, double low, double high, double ratioToBaseline, double ratioLow, double ratioHigh,
-                          String againstBaseline, double receiveCopiesPerByte, String detail) {}
+    public record Summary(
+            String condition,
+            double gbitPerSecond,
+            double low,
+            double high,
+            double ratioToBaseline,
+            double ratioLow,
+            double ratioHigh,
+            String againstBaseline,
+            double receiveCopiesPerByte,
+            String detail) {}
 
     private Conditions() {}
 
@@ -67,11 +75,19 @@ final class Conditions {
 
     static Trial trial(String condition, int round, StreamTrial t) {
         StreamTrial v = lab.loopback.measure.StreamRunner.verified(t);
-        return new Trial(condition, round, v.gbitPerSecond(), (v.senderUserNanos() + v.senderSysNanos()) / (double) v.bytesReceived(), v.bytesReceived());
+        return new Trial(
+                condition,
+                round,
+                v.gbitPerSecond(),
+                (v.senderUserNanos() + v.senderSysNanos()) / (double) v.bytesReceived(),
+                v.bytesReceived());
     }
 
     static Estimate estimate(List<Trial> trials, String condition) {
-        return Estimate.ofMedian(trials.stream().filter(t -> t.condition().equals(condition)).mapToDouble(Trial::gbitPerSecond).toArray());
+        return Estimate.ofMedian(trials.stream()
+                .filter(t -> t.condition().equals(condition))
+                .mapToDouble(Trial::gbitPerSecond)
+                .toArray());
     }
 
     /**
@@ -82,9 +98,12 @@ final class Conditions {
     static Estimate pairedRatio(List<Trial> trials, String baseline, String condition) {
         Map<Integer, Double> base = new TreeMap<>();
         for (Trial t : trials) if (t.condition().equals(baseline)) base.put(t.round(), t.gbitPerSecond());
-        double[] ratios = trials.stream().filter(t -> t.condition().equals(condition) && base.containsKey(t.round()))
-                .mapToDouble(t -> t.gbitPerSecond() / base.get(t.round())).toArray();
-        if (ratios.length == 0) throw new IllegalArgumentException("no round holds both '" + baseline + "' and '" + condition + "'");
+        double[] ratios = trials.stream()
+                .filter(t -> t.condition().equals(condition) && base.containsKey(t.round()))
+                .mapToDouble(t -> t.gbitPerSecond() / base.get(t.round()))
+                .toArray();
+        if (ratios.length == 0)
+            throw new IllegalArgumentException("no round holds both '" + baseline + "' and '" + condition + "'");
         return Estimate.ofMedian(ratios);
     }
 
@@ -99,17 +118,30 @@ final class Conditions {
     }
 
     static double copies(TracedStream.Result r) {
-        return r.traced() ? ReceiveCopies.of(r.trace(), r.receiverTids(), r.trial().bytesReceived()).perByte() : Double.NaN;
+        return r.traced()
+                ? ReceiveCopies.of(r.trace(), r.receiverTids(), r.trial().bytesReceived())
+                        .perByte()
+                : Double.NaN;
     }
 
     /** Summaries in the order of {@code conditions}; the first is the baseline. */
-    static List<Summary> summarize(List<Trial> trials, List<String> conditions, List<Double> copies, List<String> details) {
+    static List<Summary> summarize(
+            List<Trial> trials, List<String> conditions, List<Double> copies, List<String> details) {
         List<Summary> out = new ArrayList<>();
         for (int i = 0; i < conditions.size(); i++) {
             Estimate e = estimate(trials, conditions.get(i));
             Estimate r = pairedRatio(trials, conditions.getFirst(), conditions.get(i));
-            out.add(new Summary(conditions.get(i), e.median(), e.low(), e.high(), r.median(), r.low(), r.high(), i == 0 ? "baseline" : against(r),
-                    copies.get(i), details.get(i)));
+            out.add(new Summary(
+                    conditions.get(i),
+                    e.median(),
+                    e.low(),
+                    e.high(),
+                    r.median(),
+                    r.low(),
+                    r.high(),
+                    i == 0 ? "baseline" : against(r),
+                    copies.get(i),
+                    details.get(i)));
         }
         return out;
     }
@@ -129,33 +161,52 @@ final class Conditions {
      */
     static Verdict degradeVerdict(List<Summary> rows, boolean baselineIsACondition) {
         if (pathChanged(rows)) return Verdict.SUPPORTED;
-        return rows.stream().anyMatch(r -> r.againstBaseline().equals("lower") || baselineIsACondition && r.againstBaseline().equals("higher"))
-                ? Verdict.PARTLY_TRUE : Verdict.REFUTED;
+        return rows.stream()
+                        .anyMatch(r -> r.againstBaseline().equals("lower")
+                                || baselineIsACondition && r.againstBaseline().equals("higher"))
+                ? Verdict.PARTLY_TRUE
+                : Verdict.REFUTED;
     }
 
     /** Whether any condition changed the receiver's copies per byte against the baseline (both traced). */
     static boolean pathChanged(List<Summary> rows) {
         Summary base = rows.getFirst();
-        return rows.stream().anyMatch(r -> !Double.isNaN(r.receiveCopiesPerByte()) && !Double.isNaN(base.receiveCopiesPerByte())
-                && Math.abs(r.receiveCopiesPerByte() - base.receiveCopiesPerByte()) > SAME_COPIES);
+        return rows.stream()
+                .anyMatch(r -> !Double.isNaN(r.receiveCopiesPerByte())
+                        && !Double.isNaN(base.receiveCopiesPerByte())
+                        && Math.abs(r.receiveCopiesPerByte() - base.receiveCopiesPerByte()) > SAME_COPIES);
     }
 
     static String rule() {
         return "rule: SUPPORTED when a condition changes the receiver's copies per byte by more than " + SAME_COPIES
                 + " (another path); PARTLY_TRUE when the copies stay but a condition is measurably slower: the median of its throughput ÷ the baseline's in the same round is at most "
-                + String.format("%.2f", 1 - MEASURABLE) + " and that median's interval lies wholly below 1 (with fewer than nine rounds: slower in every round); REFUTED otherwise";
+                + String.format("%.2f", 1 - MEASURABLE)
+                + " and that median's interval lies wholly below 1 (with fewer than nine rounds: slower in every round); REFUTED otherwise";
     }
 
     static List<String> evidence(List<Summary> rows, int rounds, String placement) {
         List<String> ev = new ArrayList<>();
         for (Summary s : rows) {
-            ev.add(String.format("%s: %.2f Gbit/s [%.2f, %.2f] (median of %d interleaved rounds; per round %.2f× the baseline [%.2f, %.2f], %s); receiver copies per byte %s%s",
-                    s.condition(), s.gbitPerSecond(), s.low(), s.high(), rounds, s.ratioToBaseline(), s.ratioLow(), s.ratioHigh(), s.againstBaseline(),
-                    Double.isNaN(s.receiveCopiesPerByte()) ? "not traced" : String.format("%.3f", s.receiveCopiesPerByte()),
+            ev.add(String.format(
+                    "%s: %.2f Gbit/s [%.2f, %.2f] (median of %d interleaved rounds; per round %.2f× the baseline [%.2f, %.2f], %s); receiver copies per byte %s%s",
+                    s.condition(),
+                    s.gbitPerSecond(),
+                    s.low(),
+                    s.high(),
+                    rounds,
+                    s.ratioToBaseline(),
+                    s.ratioLow(),
+                    s.ratioHigh(),
+                    s.againstBaseline(),
+                    Double.isNaN(s.receiveCopiesPerByte())
+                            ? "not traced"
+                            : String.format("%.3f", s.receiveCopiesPerByte()),
                     s.detail().isEmpty() ? "" : "; " + s.detail()));
         }
-        ev.add("placement: " + placement + " (pinned to one CPU so that no round is decided by where the scheduler put the two: unpinned, lo jumped "
-                + "between ~12 and ~24 Gbit/s from trial to trial on a 2-vCPU VM; pinned, the figures are one core's worth of loopback)");
+        ev.add(
+                "placement: " + placement
+                        + " (pinned to one CPU so that no round is decided by where the scheduler put the two: unpinned, lo jumped "
+                        + "between ~12 and ~24 Gbit/s from trial to trial on a 2-vCPU VM; pinned, the figures are one core's worth of loopback)");
         return ev;
     }
 
@@ -164,15 +215,26 @@ final class Conditions {
         Summary base = rows.getFirst();
         double worst = rows.stream().mapToDouble(Summary::ratioToBaseline).min().orElse(1);
         if (rows.stream().anyMatch(r -> Double.isNaN(r.receiveCopiesPerByte()))) {
-            return String.format("%s %s (lowest %.2f× the baseline); the copy path could not be traced here (tracefs unavailable), so whether it changed is not shown.",
-                    what, v == Verdict.PARTLY_TRUE ? "made transfers measurably slower" : "moved the throughput no further than noise", worst);
+            return String.format(
+                    "%s %s (lowest %.2f× the baseline); the copy path could not be traced here (tracefs unavailable), so whether it changed is not shown.",
+                    what,
+                    v == Verdict.PARTLY_TRUE
+                            ? "made transfers measurably slower"
+                            : "moved the throughput no further than noise",
+                    worst);
         }
-        String copies = String.format("the receiver copies %.2f of every byte under every condition", base.receiveCopiesPerByte());
+        String copies = String.format(
+                "the receiver copies %.2f of every byte under every condition", base.receiveCopiesPerByte());
         return switch (v) {
             case SUPPORTED -> what + " changed the copy evidence (table): a different data path.";
-            case PARTLY_TRUE -> String.format("%s changed throughput (down to %.2f× the baseline) but did not switch paths: %s, baseline included — there is no copy-free path to fall from.",
-                    what, worst, copies);
-            default -> String.format("%s moved neither the path nor the throughput beyond noise (lowest %.2f× the baseline): %s.", what, worst, copies);
+            case PARTLY_TRUE ->
+                String.format(
+                        "%s changed throughput (down to %.2f× the baseline) but did not switch paths: %s, baseline included — there is no copy-free path to fall from.",
+                        what, worst, copies);
+            default ->
+                String.format(
+                        "%s moved neither the path nor the throughput beyond noise (lowest %.2f× the baseline): %s.",
+                        what, worst, copies);
         };
     }
 
@@ -180,18 +242,35 @@ final class Conditions {
     static void figures(Outcome o, String claim, String title, String xTitle, List<Summary> rows) {
         List<String> names = rows.stream().map(Summary::condition).toList();
         CategoryChart c = Charts.bars(claim + ": " + title + " — the copy path", xTitle, "receiver copies per byte");
-        c.addSeries("measured (skb_copy_datagram_iovec bytes / payload)", names, rows.stream().map(r -> Double.isNaN(r.receiveCopiesPerByte()) ? 0.0 : r.receiveCopiesPerByte()).toList())
+        c.addSeries(
+                        "measured (skb_copy_datagram_iovec bytes / payload)",
+                        names,
+                        rows.stream()
+                                .map(r -> Double.isNaN(r.receiveCopiesPerByte()) ? 0.0 : r.receiveCopiesPerByte())
+                                .toList())
                 .setFillColor(Charts.MEASURED);
         List<Double> predicted = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) predicted.add(i == 0 ? 0.0 : 1.0);
-        c.addSeries("article: 0 on the fast path, ≥ 1 once degraded", names, predicted).setFillColor(Charts.CLAIM);
-        o.figure(new Figure("copies", List.of(claim), "Measured: bytes the receiving read() copied out of socket buffers per payload byte, from one traced transfer per condition (0 = not traced). "
-                + "The article's prediction beside it: a copy-free baseline that the condition degrades to copying.", c));
-        CategoryChart t = Charts.bars(claim + ": " + title + " — throughput", xTitle, "Gbit/s (median, verified bytes)");
-        t.addSeries("measured", names, rows.stream().map(Summary::gbitPerSecond).toList()).setFillColor(Charts.MEASURED);
-        t.addSeries("interval low", names, rows.stream().map(Summary::low).toList()).setFillColor(Charts.SAMPLE);
-        o.figure(new Figure("throughput", List.of(claim), "Measured: throughput under each condition (median of interleaved rounds, with the low end of its "
-                + "distribution-free interval). The article names no figure, only a fall to 'the regular copy path'.", t));
+        c.addSeries("article: 0 on the fast path, ≥ 1 once degraded", names, predicted)
+                .setFillColor(Charts.CLAIM);
+        o.figure(new Figure(
+                "copies",
+                List.of(claim),
+                "Measured: bytes the receiving read() copied out of socket buffers per payload byte, from one traced transfer per condition (0 = not traced). "
+                        + "The article's prediction beside it: a copy-free baseline that the condition degrades to copying.",
+                c));
+        CategoryChart t =
+                Charts.bars(claim + ": " + title + " — throughput", xTitle, "Gbit/s (median, verified bytes)");
+        t.addSeries("measured", names, rows.stream().map(Summary::gbitPerSecond).toList())
+                .setFillColor(Charts.MEASURED);
+        t.addSeries("interval low", names, rows.stream().map(Summary::low).toList())
+                .setFillColor(Charts.SAMPLE);
+        o.figure(new Figure(
+                "throughput",
+                List.of(claim),
+                "Measured: throughput under each condition (median of interleaved rounds, with the low end of its "
+                        + "distribution-free interval). The article names no figure, only a fall to 'the regular copy path'.",
+                t));
         o.table("summary", RecordTable.of("summary", Summary.class, rows));
     }
 }

@@ -1,5 +1,7 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.TracedStream;
@@ -9,9 +11,6 @@ import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * FAIL-4: "it degrades to the regular copy path if you add congestion control modules (bbr, cubic)". Each
@@ -37,24 +36,39 @@ public final class CongestionModules implements Experiment {
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
         String def = ctx.host().defaultCongestionControl();
-        List<String> usable = new ArrayList<>(FastPathConditions.usable(ctx.host().root()));
+        List<String> usable =
+                new ArrayList<>(FastPathConditions.usable(ctx.host().root()));
         if (def != null && usable.remove(def)) usable.addFirst(def);
         if (usable.size() < 2) {
-            o.verdict(KernelEvidence.notTestable(ctx, "FAIL-4", Lack.HOST_POLICY, "Only " + usable + " can be set on a socket here: comparing algorithms would mean loading a module "
-                    + "or changing tcp_allowed_congestion_control, which the workbench never does. Available: /proc/sys/net/ipv4/tcp_available_congestion_control."));
+            o.verdict(
+                    KernelEvidence.notTestable(
+                            ctx,
+                            "FAIL-4",
+                            Lack.HOST_POLICY,
+                            "Only " + usable
+                                    + " can be set on a socket here: comparing algorithms would mean loading a module "
+                                    + "or changing tcp_allowed_congestion_control, which the workbench never does. Available: /proc/sys/net/ipv4/tcp_available_congestion_control."));
             return o;
         }
         Profile p = ctx.profile();
         List<Conditions.Trial> trials = new ArrayList<>();
         String[] readBack = new String[usable.size()];
         String placement;
-        try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), 600).pinPeers(true)) {
+        try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), 600)
+                .pinPeers(true)) {
             for (int round = -1; round < Conditions.rounds(p); round++) {
-                ctx.progress("congestion control per socket, round " + (round + 2) + " of " + (Conditions.rounds(p) + 1));
+                ctx.progress(
+                        "congestion control per socket, round " + (round + 2) + " of " + (Conditions.rounds(p) + 1));
                 for (int i : Conditions.order(round, usable.size())) {
                     int k = i;
-                    var t = runner.trial(WRITE, p.trialSeconds, p.trialMaxBytes, round < 0 ? "warmup" : "timed", round,
-                            c -> readBack[k] = set((TcpSocket) c, usable.get(k)), c -> { });
+                    var t = runner.trial(
+                            WRITE,
+                            p.trialSeconds,
+                            p.trialMaxBytes,
+                            round < 0 ? "warmup" : "timed",
+                            round,
+                            c -> readBack[k] = set((TcpSocket) c, usable.get(k)),
+                            c -> {});
                     if (round >= 0) trials.add(Conditions.trial(usable.get(i), round, t));
                 }
             }
@@ -66,40 +80,78 @@ public final class CongestionModules implements Experiment {
         for (int i = 0; i < usable.size(); i++) {
             String cc = usable.get(i);
             ctx.progress("traced transfer with " + cc);
-            TracedStream.Result r = TracedStream.run(ctx.tracefs(), ctx.receiverPort(), WRITE, p.tracedBytes, 60, s -> set(s, cc));
+            TracedStream.Result r =
+                    TracedStream.run(ctx.tracefs(), ctx.receiverPort(), WRITE, p.tracedBytes, 60, s -> set(s, cc));
             copies.add(Conditions.copies(r));
             var info = r.sender();
-            details.add(String.format("%s; TCP_INFO at the end of the traced transfer: cwnd %d segments, rtt %d µs, delivery rate %.1f Gbit/s",
-                    cc.equals(def) ? "the host's default" : "set per socket", info.sndCwnd(), info.rttMicros(), info.deliveryRate() * 8 / 1e9));
+            details.add(String.format(
+                    "%s; TCP_INFO at the end of the traced transfer: cwnd %d segments, rtt %d µs, delivery rate %.1f Gbit/s",
+                    cc.equals(def) ? "the host's default" : "set per socket",
+                    info.sndCwnd(),
+                    info.rttMicros(),
+                    info.deliveryRate() * 8 / 1e9));
             algs.add(new Algorithm(cc, cc.equals(def), readBack[i]));
         }
         List<Conditions.Summary> rows = Conditions.summarize(trials, usable, copies, details);
         o.table("trials", RecordTable.of("trials", Conditions.Trial.class, trials));
         o.table("algorithms", RecordTable.of("algorithms", Algorithm.class, algs));
-        Conditions.figures(o, "FAIL-4", "congestion control per socket", "TCP_CONGESTION (first: the host default)", rows);
+        Conditions.figures(
+                o, "FAIL-4", "congestion control per socket", "TCP_CONGESTION (first: the host default)", rows);
         // every algorithm here is a "module" of the claim, the default too
         Verdict v = Conditions.degradeVerdict(rows, true);
-        boolean differ = rows.stream().anyMatch(r -> r.againstBaseline().equals("lower") || r.againstBaseline().equals("higher"));
+        boolean differ = rows.stream()
+                .anyMatch(r -> r.againstBaseline().equals("lower")
+                        || r.againstBaseline().equals("higher"));
         List<String> ev = Conditions.evidence(rows, Conditions.rounds(p), placement);
-        ev.add("host default: " + def + "; every algorithm here was already loaded (tcp_available_congestion_control), each read back with getsockopt(TCP_CONGESTION)");
+        ev.add(
+                "host default: " + def
+                        + "; every algorithm here was already loaded (tcp_available_congestion_control), each read back with getsockopt(TCP_CONGESTION)");
         ev.add("cubic is the Linux default since 2.6.19: 'adding' it is what every host already runs");
         ev.add(Conditions.rule());
-        Conditions.Summary slow = rows.stream().min(java.util.Comparator.comparingDouble(Conditions.Summary::gbitPerSecond)).orElseThrow(),
-                fast = rows.stream().max(java.util.Comparator.comparingDouble(Conditions.Summary::gbitPerSecond)).orElseThrow();
-        String sentence = v == Verdict.PARTLY_TRUE && differ && !Double.isNaN(rows.getFirst().receiveCopiesPerByte())
-                ? String.format("The algorithm matters for throughput on lo (%s %.1f vs %s %.1f Gbit/s) but no algorithm changes the path: %s.", slow.condition(),
-                        slow.gbitPerSecond(), fast.condition(), fast.gbitPerSecond(), String.format("the receiver copies %.2f of every byte under each", rows.getFirst().receiveCopiesPerByte()))
+        Conditions.Summary
+                slow =
+                        rows.stream()
+                                .min(java.util.Comparator.comparingDouble(Conditions.Summary::gbitPerSecond))
+                                .orElseThrow(),
+                fast =
+                        rows.stream()
+                                .max(java.util.Comparator.comparingDouble(Conditions.Summary::gbitPerSecond))
+                                .orElseThrow();
+        String sentence = v == Verdict.PARTLY_TRUE
+                        && differ
+                        && !Double.isNaN(rows.getFirst().receiveCopiesPerByte())
+                ? String.format(
+                        "The algorithm matters for throughput on lo (%s %.1f vs %s %.1f Gbit/s) but no algorithm changes the path: %s.",
+                        slow.condition(),
+                        slow.gbitPerSecond(),
+                        fast.condition(),
+                        fast.gbitPerSecond(),
+                        String.format(
+                                "the receiver copies %.2f of every byte under each",
+                                rows.getFirst().receiveCopiesPerByte()))
                 : Conditions.summary(v, rows, "Switching the congestion-control algorithm");
-        ev.add("here the default is one of the 'modules' too: an algorithm faster than it beyond noise counts as the default being slower");
-        o.verdict(KernelEvidence.verdict(ctx.claim("FAIL-4"), v, sentence,
-                rows.stream().mapToDouble(Conditions.Summary::ratioToBaseline).min().orElse(1), null, "lowest throughput / default's", ev, ctx));
+        ev.add(
+                "here the default is one of the 'modules' too: an algorithm faster than it beyond noise counts as the default being slower");
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("FAIL-4"),
+                v,
+                sentence,
+                rows.stream()
+                        .mapToDouble(Conditions.Summary::ratioToBaseline)
+                        .min()
+                        .orElse(1),
+                null,
+                "lowest throughput / default's",
+                ev,
+                ctx));
         return o;
     }
 
     static String set(TcpSocket s, String cc) {
         s.setCongestion(cc);
         String back = s.congestion();
-        if (!back.equals(cc)) throw new IllegalStateException("TCP_CONGESTION " + cc + " did not take: the socket reports " + back);
+        if (!back.equals(cc))
+            throw new IllegalStateException("TCP_CONGESTION " + cc + " did not take: the socket reports " + back);
         return back;
     }
 }

@@ -1,5 +1,7 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -12,9 +14,6 @@ import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import lab.loopback.uring.IoUringSupport;
 import org.knowm.xchart.XYChart;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * URING-4: "You're basically writing userland TCP that beats most RPC frameworks." An io_uring echo (client and
@@ -55,7 +54,8 @@ public final class EchoShootout implements Experiment {
         int n = ctx.profile().wakeupMessages, warm = 20 * n;
         double seconds = ctx.profile() == Profile.QUICK ? 4 : 20;
         List<EchoStats> rows = new ArrayList<>();
-        try (ChildJvm uring = EchoClients.startServer("uring", 600); ChildJvm grpc = EchoClients.startServer("grpc", 600)) {
+        try (ChildJvm uring = EchoClients.startServer("uring", 600);
+                ChildJvm grpc = EchoClients.startServer("grpc", 600)) {
             int up = EchoClients.port(uring), gp = EchoClients.port(grpc);
             for (int size : sizes(ctx.profile())) {
                 ctx.progress("echo round trips at " + size + " B: io_uring, gRPC");
@@ -70,26 +70,59 @@ public final class EchoShootout implements Experiment {
             EchoStats u = rows.get(i), g = rows.get(i + 1);
             sizes++;
             if (u.p50Micros() < g.p50Micros()) faster++;
-            ev.add(String.format("%d B: io_uring p50 %.1f µs (p99 %.1f), gRPC p50 %.1f µs (p99 %.1f) — %.1f× ; %d round trips each, payloads verified",
-                    u.size(), u.p50Micros(), u.p99Micros(), g.p50Micros(), g.p99Micros(), g.p50Micros() / u.p50Micros(), u.roundTrips()));
+            ev.add(String.format(
+                    "%d B: io_uring p50 %.1f µs (p99 %.1f), gRPC p50 %.1f µs (p99 %.1f) — %.1f× ; %d round trips each, payloads verified",
+                    u.size(),
+                    u.p50Micros(),
+                    u.p99Micros(),
+                    g.p50Micros(),
+                    g.p99Micros(),
+                    g.p50Micros() / u.p50Micros(),
+                    u.roundTrips()));
         }
-        ev.add("io_uring client: one io_uring_enter per round trip (SEND and RECV submitted together); gRPC: blocking unary calls over one plaintext HTTP/2 channel");
-        ev.add("caveat: only gRPC was measured, and a bare echo does none of an RPC framework's work (schemas, deadlines, streams, load balancing)");
-        ev.add("rule: io_uring faster at every size → PARTLY_TRUE (beats this one framework; 'most' is not measured); at no size → REFUTED; mixed → HOST_DEPENDENT");
+        ev.add(
+                "io_uring client: one io_uring_enter per round trip (SEND and RECV submitted together); gRPC: blocking unary calls over one plaintext HTTP/2 channel");
+        ev.add(
+                "caveat: only gRPC was measured, and a bare echo does none of an RPC framework's work (schemas, deadlines, streams, load balancing)");
+        ev.add(
+                "rule: io_uring faster at every size → PARTLY_TRUE (beats this one framework; 'most' is not measured); at no size → REFUTED; mixed → HOST_DEPENDENT");
         Verdict v = judge(faster, sizes);
-        o.verdict(KernelEvidence.verdict(ctx.claim("URING-4"), v, String.format(
-                "An io_uring echo over loopback had a lower median round trip than a gRPC echo at %d of %d sizes; that beats gRPC's framing and threading, "
-                        + "not 'most RPC frameworks' — only one was measured, and a raw echo does none of their work.", faster, sizes),
-                (double) faster, (double) sizes, "sizes where io_uring's p50 beats gRPC's", ev, ctx));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("URING-4"),
+                v,
+                String.format(
+                        "An io_uring echo over loopback had a lower median round trip than a gRPC echo at %d of %d sizes; that beats gRPC's framing and threading, "
+                                + "not 'most RPC frameworks' — only one was measured, and a raw echo does none of their work.",
+                        faster, sizes),
+                (double) faster,
+                (double) sizes,
+                "sizes where io_uring's p50 beats gRPC's",
+                ev,
+                ctx));
         XYChart c = Charts.xy("URING-4: echo round trip over loopback, median and p99", "message size", "µs", true);
         for (String tr : List.of("io_uring", "gRPC")) {
-            List<EchoStats> s = rows.stream().filter(r -> r.transport().equals(tr)).toList();
+            List<EchoStats> s =
+                    rows.stream().filter(r -> r.transport().equals(tr)).toList();
             double[] x = s.stream().mapToDouble(r -> Charts.log2(r.size())).toArray();
-            Charts.line(c, tr + " p50", x, s.stream().mapToDouble(EchoStats::p50Micros).toArray(), tr.equals("gRPC") ? Charts.CLAIM : Charts.MEASURED);
-            Charts.samples(c, tr + " p99", x, s.stream().mapToDouble(EchoStats::p99Micros).toArray(), tr.equals("gRPC") ? Charts.CLAIM : Charts.MEASURED);
+            Charts.line(
+                    c,
+                    tr + " p50",
+                    x,
+                    s.stream().mapToDouble(EchoStats::p50Micros).toArray(),
+                    tr.equals("gRPC") ? Charts.CLAIM : Charts.MEASURED);
+            Charts.samples(
+                    c,
+                    tr + " p99",
+                    x,
+                    s.stream().mapToDouble(EchoStats::p99Micros).toArray(),
+                    tr.equals("gRPC") ? Charts.CLAIM : Charts.MEASURED);
         }
         c.getStyler().setYAxisLogarithmic(true);
-        o.figure(new Figure("echo-round-trips", List.of("URING-4"), "Measured: closed-loop echo round trips (HdrHistogram), io_uring against grpc-java, servers in their own JVMs; the article claims io_uring beats most RPC frameworks.", c));
+        o.figure(new Figure(
+                "echo-round-trips",
+                List.of("URING-4"),
+                "Measured: closed-loop echo round trips (HdrHistogram), io_uring against grpc-java, servers in their own JVMs; the article claims io_uring beats most RPC frameworks.",
+                c));
         return o;
     }
 }

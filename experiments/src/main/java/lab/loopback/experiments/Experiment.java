@@ -1,8 +1,7 @@
 package lab.loopback.experiments;
 
-import lab.loopback.result.Outcome;
-
 import java.util.List;
+import lab.loopback.result.Outcome;
 
 /**
  * One experiment: it measures on this host and judges the claims it names. It never throws for a host

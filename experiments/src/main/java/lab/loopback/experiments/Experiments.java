@@ -8,12 +8,43 @@ public final class Experiments {
     private Experiments() {}
 
     public static List<Experiment> all() {
-        return List.of(new LoopbackPath(), new CopyCount(), new NearRamSpeed(), new KernelSymbolsExperiment(), new FastPathConditions(),
-                new ZeroCopyTechniques(), new SyscallsAndDelivery(), new CExampleExperiment(), new TriggerCopies(), new WakeUp(), new RouteLookups(), new StreamThroughput(), new IperfUnits(),
-                new IoUringProbe(), new IoUringSends(), new LoopbackDma(), new EchoShootout(),
-                new TlsCost(), new OtherUidAccess(), new MtuAndSegments(), new RoutesAndNat(),
-                new NetfilterRules(), new ChecksumSetting(), new CongestionModules(), new BlockingModes(), new VethVersusLo(), new VethOptions(),
-                new IpcShootout(), new TcpSemantics(), new CacheResidency(), new RdmaComparison(), new PointersAndCopies(), new WaitModes(), new UnixVersusTcp(), new FastOpen(), new ToolsOnLoopback());
+        return List.of(
+                new LoopbackPath(),
+                new CopyCount(),
+                new NearRamSpeed(),
+                new KernelSymbolsExperiment(),
+                new FastPathConditions(),
+                new ZeroCopyTechniques(),
+                new SyscallsAndDelivery(),
+                new CExampleExperiment(),
+                new TriggerCopies(),
+                new WakeUp(),
+                new RouteLookups(),
+                new StreamThroughput(),
+                new IperfUnits(),
+                new IoUringProbe(),
+                new IoUringSends(),
+                new LoopbackDma(),
+                new EchoShootout(),
+                new TlsCost(),
+                new OtherUidAccess(),
+                new MtuAndSegments(),
+                new RoutesAndNat(),
+                new NetfilterRules(),
+                new ChecksumSetting(),
+                new CongestionModules(),
+                new BlockingModes(),
+                new VethVersusLo(),
+                new VethOptions(),
+                new IpcShootout(),
+                new TcpSemantics(),
+                new CacheResidency(),
+                new RdmaComparison(),
+                new PointersAndCopies(),
+                new WaitModes(),
+                new UnixVersusTcp(),
+                new FastOpen(),
+                new ToolsOnLoopback());
     }
 
     /** The experiments needed to judge {@code claimIds}, each once. */
@@ -29,7 +60,9 @@ public final class Experiments {
 
     /** The experiment that judges {@code claimId}, or an error saying none does yet. */
     public static Experiment forClaim(String claimId) {
-        return all().stream().filter(e -> e.claims().contains(claimId.toUpperCase())).findFirst()
+        return all().stream()
+                .filter(e -> e.claims().contains(claimId.toUpperCase()))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no experiment judges " + claimId + " yet"));
     }
 }

@@ -15,7 +15,11 @@ final class FailedExperiment {
     static Outcome outcome(Experiment e, RuntimeException ex, ClaimLedger ledger, String hostId) {
         Outcome o = new Outcome(e.name());
         for (String id : e.claims()) {
-            o.verdict(ClaimVerdict.notTestable(ledger.claim(id), Lack.FAILED, "The experiment failed on this host, so nothing was judged: " + ex, hostId));
+            o.verdict(ClaimVerdict.notTestable(
+                    ledger.claim(id),
+                    Lack.FAILED,
+                    "The experiment failed on this host, so nothing was judged: " + ex,
+                    hostId));
         }
         return o;
     }

@@ -1,5 +1,12 @@
 package lab.loopback.experiments;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.echo.FirstByteServerMain;
@@ -13,14 +20,6 @@ import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import lab.loopback.sys.Command;
 import lab.loopback.sys.SockAddrIn;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * MORE-3 "Using TCP_FASTOPEN over localhost". Connect-to-first-byte latency — socket(), connect(), a 64-byte
@@ -37,14 +36,24 @@ public final class FastOpen implements Experiment {
      * saving is the same alone and in a full run; a connection costs ~50 µs, so this is tenths of a second.
      */
     static final int WARMUP = 1000;
+
     static final String SYSCTL = "net.ipv4.tcp_fastopen";
 
     /**
      * One mode: latency percentiles of connect → first byte over {@code n} connections, and its latency ÷ the plain
      * connection's of the same pair: median per block, then the median and [min, max] over the blocks (1 for plain).
      */
-    public record Mode(String mode, int connections, double p50Micros, double low, double high, double p90Micros, double maxMicros,
-                       double ratioToPlain, double ratioLow, double ratioHigh) {}
+    public record Mode(
+            String mode,
+            int connections,
+            double p50Micros,
+            double low,
+            double high,
+            double p90Micros,
+            double maxMicros,
+            double ratioToPlain,
+            double ratioLow,
+            double ratioHigh) {}
 
     /** One TcpExt TFO counter's change over the measured connections of both modes. */
     public record Counter(String counter, long delta) {}
@@ -94,51 +103,121 @@ public final class FastOpen implements Experiment {
             try (NetNamespace ns = NetNamespace.create()) {
                 Command set = ns.exec(10_000, "sysctl", "-w", SYSCTL + "=3");
                 if (!set.ok()) {
-                    o.verdict(KernelEvidence.notTestable(ctx, "MORE-3", Lack.NO_DATA, "could not enable TFO inside the workbench's namespace: " + Command.firstLine(set.stderr())));
+                    o.verdict(KernelEvidence.notTestable(
+                            ctx,
+                            "MORE-3",
+                            Lack.NO_DATA,
+                            "could not enable TFO inside the workbench's namespace: "
+                                    + Command.firstLine(set.stderr())));
                     return o;
                 }
-                probe = run(ctx, ns.execPrefix(), n, "inside namespace " + ns.name() + " (its own " + SYSCTL + " = 3; the host's untouched)", ns);
+                probe = run(
+                        ctx,
+                        ns.execPrefix(),
+                        n,
+                        "inside namespace " + ns.name() + " (its own " + SYSCTL + " = 3; the host's untouched)",
+                        ns);
             }
         } else {
             int host = hostSetting();
             if ((host & 3) != 3) {
-                o.verdict(KernelEvidence.notTestable(ctx, "MORE-3", Lack.HOST_POLICY, "TFO needs " + SYSCTL + " with both the client (1) and server (2) bits; this host has " + host
-                        + ", and the workbench changes it only inside its own network namespace, which it cannot create here: " + why));
+                o.verdict(KernelEvidence.notTestable(
+                        ctx,
+                        "MORE-3",
+                        Lack.HOST_POLICY,
+                        "TFO needs " + SYSCTL + " with both the client (1) and server (2) bits; this host has " + host
+                                + ", and the workbench changes it only inside its own network namespace, which it cannot create here: "
+                                + why));
                 return o;
             }
             probe = run(ctx, List.of(), n, "on the host's lo (" + SYSCTL + " = " + host + ")", null);
         }
         o.table("modes", RecordTable.of("modes", Mode.class, List.of(probe.plain(), probe.fastOpen())));
-        o.table("counters", RecordTable.of("counters", Counter.class, probe.counters().entrySet().stream().map(e -> new Counter(e.getKey(), e.getValue())).toList()));
+        o.table(
+                "counters",
+                RecordTable.of(
+                        "counters",
+                        Counter.class,
+                        probe.counters().entrySet().stream()
+                                .map(e -> new Counter(e.getKey(), e.getValue()))
+                                .toList()));
         long active = probe.counters().getOrDefault("TcpExt.TCPFastOpenActive", 0L);
         List<String> ev = new ArrayList<>();
         ev.add("where: " + probe.where());
-        ev.add(String.format("without TFO: p50 %.1f µs [%.1f, %.1f], p90 %.1f, max %.1f over %d connections", probe.plain().p50Micros(), probe.plain().low(), probe.plain().high(),
-                probe.plain().p90Micros(), probe.plain().maxMicros(), probe.plain().connections()));
-        ev.add(String.format("with TCP_FASTOPEN_CONNECT: p50 %.1f µs [%.1f, %.1f], p90 %.1f, max %.1f over %d connections", probe.fastOpen().p50Micros(), probe.fastOpen().low(),
-                probe.fastOpen().high(), probe.fastOpen().p90Micros(), probe.fastOpen().maxMicros(), probe.fastOpen().connections()));
+        ev.add(String.format(
+                "without TFO: p50 %.1f µs [%.1f, %.1f], p90 %.1f, max %.1f over %d connections",
+                probe.plain().p50Micros(),
+                probe.plain().low(),
+                probe.plain().high(),
+                probe.plain().p90Micros(),
+                probe.plain().maxMicros(),
+                probe.plain().connections()));
+        ev.add(String.format(
+                "with TCP_FASTOPEN_CONNECT: p50 %.1f µs [%.1f, %.1f], p90 %.1f, max %.1f over %d connections",
+                probe.fastOpen().p50Micros(),
+                probe.fastOpen().low(),
+                probe.fastOpen().high(),
+                probe.fastOpen().p90Micros(),
+                probe.fastOpen().maxMicros(),
+                probe.fastOpen().connections()));
         ev.add("the kernel's TFO counters (TcpExt, this namespace) over the measured connections: " + probe.counters());
-        ev.add(String.format("TFO ÷ plain within a pair, median per block (" + BLOCKS + " blocks, each against a fresh server): median %.3f, blocks from %.3f to %.3f", probe.fastOpen().ratioToPlain(), probe.fastOpen().ratioLow(), probe.fastOpen().ratioHigh()));
-        ev.add("measured from before socket() to the first byte of the answer, client and server in different processes, one 64-byte request each, in pairs of one plain and one TFO connection, which one first alternating");
-        ev.add("rule: SYN data on < 90% of TFO connections (TCPFastOpenActive) → REFUTED; TFO ÷ plain within a pair, its median per block at most " + String.format("%.2f", 1 - MEASURABLE)
-                + " (median over the blocks) and below 1 in every block → SUPPORTED; otherwise PARTLY_TRUE (works, saves nothing measurable)");
+        ev.add(String.format(
+                "TFO ÷ plain within a pair, median per block (" + BLOCKS
+                        + " blocks, each against a fresh server): median %.3f, blocks from %.3f to %.3f",
+                probe.fastOpen().ratioToPlain(),
+                probe.fastOpen().ratioLow(),
+                probe.fastOpen().ratioHigh()));
+        ev.add(
+                "measured from before socket() to the first byte of the answer, client and server in different processes, one 64-byte request each, in pairs of one plain and one TFO connection, which one first alternating");
+        ev.add(
+                "rule: SYN data on < 90% of TFO connections (TCPFastOpenActive) → REFUTED; TFO ÷ plain within a pair, its median per block at most "
+                        + String.format("%.2f", 1 - MEASURABLE)
+                        + " (median over the blocks) and below 1 in every block → SUPPORTED; otherwise PARTLY_TRUE (works, saves nothing measurable)");
         Verdict v = judge(probe.fastOpen(), active);
         double saved = probe.plain().p50Micros() - probe.fastOpen().p50Micros();
         String summary = switch (v) {
-            case SUPPORTED -> String.format("TFO works over loopback: %d of %d SYNs carried the request, and connect-to-first-byte fell from %.1f to %.1f µs (median, %.1f µs saved; %.0f%% less within a pair).",
-                    active, probe.fastOpen().connections(), probe.plain().p50Micros(), probe.fastOpen().p50Micros(), saved, 100 * (1 - probe.fastOpen().ratioToPlain()));
-            case PARTLY_TRUE -> String.format("TFO works over loopback (%d of %d SYNs carried the request) but saved less than " + Math.round(MEASURABLE * 100) + "%% or not in every block: %.1f vs %.1f µs median, %.2f× within a pair (per fresh server from %.2f× to %.2f×).",
-                    active, probe.fastOpen().connections(), probe.fastOpen().p50Micros(), probe.plain().p50Micros(), probe.fastOpen().ratioToPlain(),
-                    probe.fastOpen().ratioLow(), probe.fastOpen().ratioHigh());
-            default -> String.format("Only %d of %d TFO connections sent data in the SYN, although TFO was enabled for both sides.", active, probe.fastOpen().connections());
+            case SUPPORTED ->
+                String.format(
+                        "TFO works over loopback: %d of %d SYNs carried the request, and connect-to-first-byte fell from %.1f to %.1f µs (median, %.1f µs saved; %.0f%% less within a pair).",
+                        active,
+                        probe.fastOpen().connections(),
+                        probe.plain().p50Micros(),
+                        probe.fastOpen().p50Micros(),
+                        saved,
+                        100 * (1 - probe.fastOpen().ratioToPlain()));
+            case PARTLY_TRUE ->
+                String.format(
+                        "TFO works over loopback (%d of %d SYNs carried the request) but saved less than "
+                                + Math.round(MEASURABLE * 100)
+                                + "%% or not in every block: %.1f vs %.1f µs median, %.2f× within a pair (per fresh server from %.2f× to %.2f×).",
+                        active,
+                        probe.fastOpen().connections(),
+                        probe.fastOpen().p50Micros(),
+                        probe.plain().p50Micros(),
+                        probe.fastOpen().ratioToPlain(),
+                        probe.fastOpen().ratioLow(),
+                        probe.fastOpen().ratioHigh());
+            default ->
+                String.format(
+                        "Only %d of %d TFO connections sent data in the SYN, although TFO was enabled for both sides.",
+                        active, probe.fastOpen().connections());
         };
-        o.verdict(KernelEvidence.verdict(ctx.claim("MORE-3"), v, summary, probe.fastOpen().p50Micros(), null, "µs connect-to-first-byte (median, with TFO)", ev, ctx));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("MORE-3"),
+                v,
+                summary,
+                probe.fastOpen().p50Micros(),
+                null,
+                "µs connect-to-first-byte (median, with TFO)",
+                ev,
+                ctx));
         return o;
     }
 
     static int hostSetting() {
         try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/tcp_fastopen")).trim());
+            return Integer.parseInt(
+                    Files.readString(Path.of("/proc/sys/net/ipv4/tcp_fastopen")).trim());
         } catch (Exception e) {
             return 0;
         }
@@ -165,18 +244,29 @@ public final class FastOpen implements Experiment {
     private static Probe run(RunContext ctx, List<String> prefix, int n, String where, NetNamespace ns) {
         List<Block> blocks = new ArrayList<>();
         for (int b = 0; b < BLOCKS; b++) {
-            ctx.progress("TCP Fast Open: block " + (b + 1) + " of " + BLOCKS + ", " + n / BLOCKS + " connections each way against a fresh server");
-            try (ChildJvm server = ChildJvm.start(FirstByteServerMain.class, List.of("300", Integer.toString(SIZE), "16"), prefix)) {
+            ctx.progress("TCP Fast Open: block " + (b + 1) + " of " + BLOCKS + ", " + n / BLOCKS
+                    + " connections each way against a fresh server");
+            try (ChildJvm server =
+                    ChildJvm.start(FirstByteServerMain.class, List.of("300", Integer.toString(SIZE), "16"), prefix)) {
                 int port = Integer.parseInt(server.expectLine("READY ", 30_000).trim());
                 blocks.add(ns != null ? ns.call(() -> connectAll(port, n / BLOCKS)) : connectAll(port, n / BLOCKS));
             }
         }
         Map<String, Long> counters = new java.util.TreeMap<>();
         blocks.forEach(b -> b.counters().forEach((k, v) -> counters.merge(k, v, Long::sum)));
-        double[] plain = blocks.stream().flatMapToDouble(b -> java.util.Arrays.stream(b.plain())).toArray();
-        double[] tfo = blocks.stream().flatMapToDouble(b -> java.util.Arrays.stream(b.tfo())).toArray();
-        Estimate ratio = Estimate.ofMedian(blocks.stream().mapToDouble(Block::ratio).toArray());
-        return new Probe(mode("plain connect", plain, Estimate.ofMedian(1, 1)), mode("TCP_FASTOPEN_CONNECT", tfo, ratio), counters, where);
+        double[] plain = blocks.stream()
+                .flatMapToDouble(b -> java.util.Arrays.stream(b.plain()))
+                .toArray();
+        double[] tfo = blocks.stream()
+                .flatMapToDouble(b -> java.util.Arrays.stream(b.tfo()))
+                .toArray();
+        Estimate ratio =
+                Estimate.ofMedian(blocks.stream().mapToDouble(Block::ratio).toArray());
+        return new Probe(
+                mode("plain connect", plain, Estimate.ofMedian(1, 1)),
+                mode("TCP_FASTOPEN_CONNECT", tfo, ratio),
+                counters,
+                where);
     }
 
     /** On the calling thread (inside the namespace): warm-up, then n pairs (which one first alternating), then the counters' deltas. */
@@ -218,7 +308,8 @@ public final class FastOpen implements Experiment {
                 got += r;
             }
             double micros = (System.nanoTime() - t0) / 1e3;
-            if (MemorySegment.mismatch(req, 0, SIZE, resp, 0, SIZE) >= 0) throw new IllegalStateException("the answer differs from the request");
+            if (MemorySegment.mismatch(req, 0, SIZE, resp, 0, SIZE) >= 0)
+                throw new IllegalStateException("the answer differs from the request");
             return micros;
         }
     }
@@ -227,6 +318,16 @@ public final class FastOpen implements Experiment {
         Estimate e = Estimate.ofMedian(micros);
         double[] s = micros.clone();
         java.util.Arrays.sort(s);
-        return new Mode(name, s.length, e.median(), e.low(), e.high(), s[(int) (s.length * 0.9)], s[s.length - 1], ratio.median(), ratio.low(), ratio.high());
+        return new Mode(
+                name,
+                s.length,
+                e.median(),
+                e.low(),
+                e.high(),
+                s[(int) (s.length * 0.9)],
+                s[s.length - 1],
+                ratio.median(),
+                ratio.low(),
+                ratio.high());
     }
 }

@@ -1,5 +1,10 @@
 package lab.loopback.experiments;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -12,12 +17,6 @@ import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import lab.loopback.sys.Command;
 import org.knowm.xchart.CategoryChart;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * FAST-3: "the fast path needs no IPsec, no netfilter, no QoS, no congestion-control tricks". The one
@@ -32,7 +31,13 @@ public final class FastPathConditions implements Experiment {
     static final long BYTES = 16L << 20;
 
     /** The path evidence under one condition. */
-    public record Condition(String condition, double gbitPerSecond, double devicePerSegment, double ipPerSegment, double copiesPerByte, long segments) {}
+    public record Condition(
+            String condition,
+            double gbitPerSecond,
+            double devicePerSegment,
+            double ipPerSegment,
+            double copiesPerByte,
+            long segments) {}
 
     /** Something present on this host's loopback path right now. */
     public record HostState(String feature, String state) {}
@@ -51,9 +56,11 @@ public final class FastPathConditions implements Experiment {
     static Verdict judge(int loopbackTcpSymbols, List<Condition> rows) {
         if (rows.size() < 2) return Verdict.NOT_TESTABLE_HERE;
         Condition a = rows.getFirst();
-        boolean same = rows.stream().allMatch(r -> Math.abs(r.devicePerSegment() - a.devicePerSegment()) <= SAME_EVENTS
-                && Math.abs(r.ipPerSegment() - a.ipPerSegment()) <= SAME_EVENTS
-                && (Double.isNaN(r.copiesPerByte()) || Math.abs(r.copiesPerByte() - a.copiesPerByte()) <= SAME_COPIES));
+        boolean same = rows.stream()
+                .allMatch(r -> Math.abs(r.devicePerSegment() - a.devicePerSegment()) <= SAME_EVENTS
+                        && Math.abs(r.ipPerSegment() - a.ipPerSegment()) <= SAME_EVENTS
+                        && (Double.isNaN(r.copiesPerByte())
+                                || Math.abs(r.copiesPerByte() - a.copiesPerByte()) <= SAME_COPIES));
         return same && loopbackTcpSymbols == 0 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
     }
 
@@ -64,45 +71,112 @@ public final class FastPathConditions implements Experiment {
         o.table("host-state", RecordTable.of("host-state", HostState.class, state));
         List<String> algorithms = usable(ctx.host().root());
         if (algorithms.size() < 2) {
-            o.verdict(KernelEvidence.notTestable(ctx, "FAST-3", Lack.HOST_POLICY, "Only " + algorithms + " can be set on a socket here ("
-                    + (ctx.host().root() ? "/proc/sys/net/ipv4/tcp_available_congestion_control" : "a non-root process may use only /proc/sys/net/ipv4/tcp_allowed_congestion_control")
-                    + "): there is no second condition to switch to without loading a module or changing a sysctl, which the workbench does not do."));
+            o.verdict(
+                    KernelEvidence.notTestable(
+                            ctx,
+                            "FAST-3",
+                            Lack.HOST_POLICY,
+                            "Only " + algorithms + " can be set on a socket here ("
+                                    + (ctx.host().root()
+                                            ? "/proc/sys/net/ipv4/tcp_available_congestion_control"
+                                            : "a non-root process may use only /proc/sys/net/ipv4/tcp_allowed_congestion_control")
+                                    + "): there is no second condition to switch to without loading a module or changing a sysctl, which the workbench does not do."));
             return o;
         }
         List<Condition> rows = new ArrayList<>();
         for (String cc : algorithms) {
             ctx.progress("traced transfer with congestion control " + cc);
-            TracedStream.Result r = TracedStream.run(ctx.tracefs(), ctx.receiverPort(), KernelEvidence.WRITE, Math.min(BYTES, ctx.profile().tracedBytes), 60, s -> {
-                s.setCongestion(cc);
-                if (!s.congestion().equals(cc)) throw new IllegalStateException("TCP_CONGESTION " + cc + " did not take: the socket reports " + s.congestion());
-            });
-            double dev = r.traced() ? PathCount.of(r.trace()).xmitOnLo() / (double) r.segments() : r.counterNet("dev.lo.tx_packets") / r.segments();
-            double copies = r.traced() ? ReceiveCopies.of(r.trace(), r.receiverTids(), r.trial().bytesReceived()).perByte() : Double.NaN;
-            rows.add(new Condition("TCP_CONGESTION=" + cc, r.untraced().gbitPerSecond(), dev, r.counterNet("Ip.InReceives") / r.segments(), copies, r.segments()));
+            TracedStream.Result r = TracedStream.run(
+                    ctx.tracefs(),
+                    ctx.receiverPort(),
+                    KernelEvidence.WRITE,
+                    Math.min(BYTES, ctx.profile().tracedBytes),
+                    60,
+                    s -> {
+                        s.setCongestion(cc);
+                        if (!s.congestion().equals(cc))
+                            throw new IllegalStateException(
+                                    "TCP_CONGESTION " + cc + " did not take: the socket reports " + s.congestion());
+                    });
+            double dev = r.traced()
+                    ? PathCount.of(r.trace()).xmitOnLo() / (double) r.segments()
+                    : r.counterNet("dev.lo.tx_packets") / r.segments();
+            double copies = r.traced()
+                    ? ReceiveCopies.of(r.trace(), r.receiverTids(), r.trial().bytesReceived())
+                            .perByte()
+                    : Double.NaN;
+            rows.add(new Condition(
+                    "TCP_CONGESTION=" + cc,
+                    r.untraced().gbitPerSecond(),
+                    dev,
+                    r.counterNet("Ip.InReceives") / r.segments(),
+                    copies,
+                    r.segments()));
         }
         o.table("conditions", RecordTable.of("conditions", Condition.class, rows));
         KernelSymbols k = KernelSymbols.live();
-        int loopbackTcp = k.unavailable() == null ? k.find(KernelSymbolsExperiment.LOOPBACK_TCP).size() : -1;
+        int loopbackTcp = k.unavailable() == null
+                ? k.find(KernelSymbolsExperiment.LOOPBACK_TCP).size()
+                : -1;
         Verdict v = judge(Math.max(0, loopbackTcp), rows);
         List<String> ev = new ArrayList<>();
-        for (Condition c : rows) ev.add(String.format("%s: %.1f Gbit/s (one untraced transfer), %.2f lo transmissions and %.2f IP packets per segment, %s copies per byte (%d segments)",
-                c.condition(), c.gbitPerSecond(), c.devicePerSegment(), c.ipPerSegment(), Double.isNaN(c.copiesPerByte()) ? "?" : String.format("%.3f", c.copiesPerByte()), c.segments()));
+        for (Condition c : rows)
+            ev.add(String.format(
+                    "%s: %.1f Gbit/s (one untraced transfer), %.2f lo transmissions and %.2f IP packets per segment, %s copies per byte (%d segments)",
+                    c.condition(),
+                    c.gbitPerSecond(),
+                    c.devicePerSegment(),
+                    c.ipPerSegment(),
+                    Double.isNaN(c.copiesPerByte()) ? "?" : String.format("%.3f", c.copiesPerByte()),
+                    c.segments()));
         for (HostState h : state) ev.add("now on this host: " + h.feature() + " — " + h.state());
-        ev.add(loopbackTcp < 0 ? "kallsyms unreadable: " + k.unavailable() : "loopback-TCP symbols in this kernel: " + loopbackTcp + " (FAST-1)");
-        ev.add("netfilter rule counts, veth/namespaces and qdiscs are varied in notebook 11 (FAIL-1, FAIL-3), in private namespaces");
-        ev.add("rule: REFUTED when this kernel has no separate loopback path and switching the condition moves no path evidence (±" + SAME_EVENTS + " events per segment, ±" + SAME_COPIES + " copies per byte); PARTLY_TRUE otherwise");
-        o.verdict(KernelEvidence.verdict(ctx.claim("FAST-3"), v, v == Verdict.REFUTED
-                ? "There is no path for these conditions to switch off: under every congestion-control algorithm loaded here the segments take the same device, IP and copy path; conditions add or remove work on that one path (throughput in the table)."
-                : "Changing the condition moved the path evidence (see the table): something on this host does switch paths.",
-                rows.getFirst().devicePerSegment(), 0.0, "lo transmissions per segment", ev, ctx));
-        CategoryChart c = Charts.bars("FAST-3: the path under each congestion-control algorithm", "", "per segment / per byte");
+        ev.add(
+                loopbackTcp < 0
+                        ? "kallsyms unreadable: " + k.unavailable()
+                        : "loopback-TCP symbols in this kernel: " + loopbackTcp + " (FAST-1)");
+        ev.add(
+                "netfilter rule counts, veth/namespaces and qdiscs are varied in notebook 11 (FAIL-1, FAIL-3), in private namespaces");
+        ev.add(
+                "rule: REFUTED when this kernel has no separate loopback path and switching the condition moves no path evidence (±"
+                        + SAME_EVENTS + " events per segment, ±" + SAME_COPIES
+                        + " copies per byte); PARTLY_TRUE otherwise");
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("FAST-3"),
+                v,
+                v == Verdict.REFUTED
+                        ? "There is no path for these conditions to switch off: under every congestion-control algorithm loaded here the segments take the same device, IP and copy path; conditions add or remove work on that one path (throughput in the table)."
+                        : "Changing the condition moved the path evidence (see the table): something on this host does switch paths.",
+                rows.getFirst().devicePerSegment(),
+                0.0,
+                "lo transmissions per segment",
+                ev,
+                ctx));
+        CategoryChart c =
+                Charts.bars("FAST-3: the path under each congestion-control algorithm", "", "per segment / per byte");
         List<String> names = rows.stream().map(Condition::condition).toList();
-        c.addSeries("lo transmissions per segment", names, rows.stream().map(Condition::devicePerSegment).toList()).setFillColor(Charts.MEASURED);
-        c.addSeries("IP packets per segment", names, rows.stream().map(Condition::ipPerSegment).toList()).setFillColor(Charts.REFERENCE);
-        c.addSeries("receive copies per byte", names, rows.stream().map(r -> Double.isNaN(r.copiesPerByte()) ? 0 : r.copiesPerByte()).toList()).setFillColor(Charts.MARKER);
-        o.figure(new Figure("conditions", List.of("FAST-3"),
+        c.addSeries(
+                        "lo transmissions per segment",
+                        names,
+                        rows.stream().map(Condition::devicePerSegment).toList())
+                .setFillColor(Charts.MEASURED);
+        c.addSeries(
+                        "IP packets per segment",
+                        names,
+                        rows.stream().map(Condition::ipPerSegment).toList())
+                .setFillColor(Charts.REFERENCE);
+        c.addSeries(
+                        "receive copies per byte",
+                        names,
+                        rows.stream()
+                                .map(r -> Double.isNaN(r.copiesPerByte()) ? 0 : r.copiesPerByte())
+                                .toList())
+                .setFillColor(Charts.MARKER);
+        o.figure(new Figure(
+                "conditions",
+                List.of("FAST-3"),
                 "Measured: the same traced transfer under each loaded congestion-control algorithm (per socket; the host default is untouched). "
-                        + "A 'fast path' that these conditions disable would show as a change of path here; the article implies 0 device and IP events on it.", c));
+                        + "A 'fast path' that these conditions disable would show as a change of path here; the article implies 0 device and IP events on it.",
+                c));
         return o;
     }
 
@@ -125,7 +199,8 @@ public final class FastPathConditions implements Experiment {
 
     private static List<HostState> hostState(RunContext ctx) {
         List<HostState> out = new ArrayList<>();
-        out.add(new HostState("default congestion control", String.valueOf(ctx.host().defaultCongestionControl())));
+        out.add(new HostState(
+                "default congestion control", String.valueOf(ctx.host().defaultCongestionControl())));
         out.add(tool("qdisc on lo", "tc", "qdisc", "show", "dev", "lo"));
         out.add(tool("nftables tables", "nft", "list", "tables"));
         out.add(tool("IPsec (xfrm) policies", "ip", "xfrm", "policy"));
@@ -137,6 +212,8 @@ public final class FastPathConditions implements Experiment {
         Command c = Command.run(5_000, cmd);
         if (!c.ok()) return new HostState(feature, String.join(" ", cmd) + " failed: " + Command.firstLine(c.stderr()));
         String out = c.stdout().strip();
-        return new HostState(feature, out.isEmpty() ? "none (" + String.join(" ", cmd) + " printed nothing)" : out.replaceAll("\\s+", " "));
+        return new HostState(
+                feature,
+                out.isEmpty() ? "none (" + String.join(" ", cmd) + " printed nothing)" : out.replaceAll("\\s+", " "));
     }
 }

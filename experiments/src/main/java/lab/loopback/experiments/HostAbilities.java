@@ -1,5 +1,10 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -12,12 +17,6 @@ import lab.loopback.sys.Command;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.LockedMemory;
 import lab.loopback.uring.IoUringSupport;
-
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * What this host lets the workbench do, asked with the same checks the experiments use. A claim that came back
@@ -68,8 +67,11 @@ public record HostAbilities(Set<Lack> present) {
         List<String> out = new ArrayList<>();
         verdicts.filter(v -> v.verdict() == Verdict.NOT_TESTABLE_HERE).forEach(v -> {
             if (v.lack() == null) out.add(v.claim() + ": NOT_TESTABLE_HERE naming no lack: " + v.summary());
-            else if (couldHaveJudged(v.lack())) out.add(v.claim() + ": NOT_TESTABLE_HERE for want of " + v.lack().what()
-                    + (v.lack() == Lack.NO_DATA || v.lack() == Lack.FAILED ? "" : ", which this host has") + ": " + v.summary());
+            else if (couldHaveJudged(v.lack()))
+                out.add(v.claim() + ": NOT_TESTABLE_HERE for want of "
+                        + v.lack().what()
+                        + (v.lack() == Lack.NO_DATA || v.lack() == Lack.FAILED ? "" : ", which this host has") + ": "
+                        + v.summary());
         });
         return out;
     }

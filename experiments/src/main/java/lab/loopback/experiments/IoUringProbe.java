@@ -1,5 +1,6 @@
 package lab.loopback.experiments;
 
+import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -10,8 +11,6 @@ import lab.loopback.uring.IoUring;
 import lab.loopback.uring.IoUringOp;
 import lab.loopback.uring.IoUringSupport;
 import org.knowm.xchart.CategoryChart;
-
-import java.util.List;
 
 /**
  * URING-1: "Newer Linux (5.6+) supports io_uring_prep_send_zc()". This kernel's own opcode probe
@@ -24,8 +23,10 @@ public final class IoUringProbe implements Experiment {
      * Pavel Begunkov, merged Aug 2022), IORING_SEND_ZC_REPORT_USAGE in 6.2; io_uring_prep_send_zc() itself is liburing's (2.3, Sep 2022).
      */
     static final double SEND_ZC_SINCE = 6.0, SEND_SINCE = 5.6;
-    static final String SOURCE = "Linux git history: IORING_OP_SEND/RECV added in 5.6 (Jens Axboe, Dec 2019); IORING_OP_SEND_ZC added in 6.0 "
-            + "(Pavel Begunkov, io_uring/net.c, Aug 2022); IORING_SEND_ZC_REPORT_USAGE in 6.2; io_uring_prep_send_zc() is liburing 2.3's helper (man page dated Sep 2022)";
+
+    static final String SOURCE =
+            "Linux git history: IORING_OP_SEND/RECV added in 5.6 (Jens Axboe, Dec 2019); IORING_OP_SEND_ZC added in 6.0 "
+                    + "(Pavel Begunkov, io_uring/net.c, Aug 2022); IORING_SEND_ZC_REPORT_USAGE in 6.2; io_uring_prep_send_zc() is liburing 2.3's helper (man page dated Sep 2022)";
 
     @Override
     public String name() {
@@ -46,8 +47,12 @@ public final class IoUringProbe implements Experiment {
         Outcome o = new Outcome(name());
         IoUringSupport.Availability a = IoUringSupport.check();
         if (!a.available()) {
-            o.verdict(KernelEvidence.notTestable(ctx, "URING-1", Lack.IO_URING, "This kernel's opcodes can be asked only through a ring: " + a.reason()
-                    + ". (Documented: IORING_OP_SEND_ZC arrived in Linux 6.0, not 5.6.)"));
+            o.verdict(KernelEvidence.notTestable(
+                    ctx,
+                    "URING-1",
+                    Lack.IO_URING,
+                    "This kernel's opcodes can be asked only through a ring: " + a.reason()
+                            + ". (Documented: IORING_OP_SEND_ZC arrived in Linux 6.0, not 5.6.)"));
             return o;
         }
         List<IoUring.ProbeOp> ops;
@@ -58,21 +63,42 @@ public final class IoUringProbe implements Experiment {
         boolean sendZc = ops.stream().anyMatch(p -> p.op() == IoUringOp.SEND_ZC && p.supported());
         boolean send = ops.stream().anyMatch(p -> p.op() == IoUringOp.SEND && p.supported());
         long supported = ops.stream().filter(IoUring.ProbeOp::supported).count();
-        Verdict v = judge(ctx.claim("URING-1").claimed() == null ? 5.6 : ctx.claim("URING-1").claimed(), SEND_ZC_SINCE);
-        o.verdict(KernelEvidence.verdict(ctx.claim("URING-1"), v, String.format(
-                "This kernel (%s) %s IORING_OP_SEND_ZC (%d of %d opcodes supported), but the zero-copy send arrived in Linux 6.0, not 5.6: 5.6 brought the plain IORING_OP_SEND/RECV.",
-                ctx.host().kernelRelease(), sendZc ? "supports" : "does not support", supported, ops.size()),
-                SEND_ZC_SINCE, 5.6, "kernel version", List.of(
-                        "IORING_REGISTER_PROBE on this kernel: IORING_OP_SEND " + (send ? "supported" : "absent") + ", IORING_OP_SEND_ZC " + (sendZc ? "supported" : "absent")
-                                + ", highest opcode " + ops.stream().mapToInt(IoUring.ProbeOp::op).max().orElse(-1),
+        Verdict v = judge(
+                ctx.claim("URING-1").claimed() == null
+                        ? 5.6
+                        : ctx.claim("URING-1").claimed(),
+                SEND_ZC_SINCE);
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("URING-1"),
+                v,
+                String.format(
+                        "This kernel (%s) %s IORING_OP_SEND_ZC (%d of %d opcodes supported), but the zero-copy send arrived in Linux 6.0, not 5.6: 5.6 brought the plain IORING_OP_SEND/RECV.",
+                        ctx.host().kernelRelease(), sendZc ? "supports" : "does not support", supported, ops.size()),
+                SEND_ZC_SINCE,
+                5.6,
+                "kernel version",
+                List.of(
+                        "IORING_REGISTER_PROBE on this kernel: IORING_OP_SEND " + (send ? "supported" : "absent")
+                                + ", IORING_OP_SEND_ZC " + (sendZc ? "supported" : "absent") + ", highest opcode "
+                                + ops.stream()
+                                        .mapToInt(IoUring.ProbeOp::op)
+                                        .max()
+                                        .orElse(-1),
                         "documented, not measured: " + SOURCE,
-                        "rule: REFUTED when the documented first release of IORING_OP_SEND_ZC is later than the claimed one"), ctx));
+                        "rule: REFUTED when the documented first release of IORING_OP_SEND_ZC is later than the claimed one"),
+                ctx));
         CategoryChart c = Charts.bars("URING-1: the kernel release that introduced each opcode", "", "Linux version");
         List<String> names = List.of("IORING_OP_SEND", "IORING_OP_SEND_ZC");
         c.addSeries("article: send_zc since", names, List.of(5.6, 5.6)).setFillColor(Charts.CLAIM);
-        c.addSeries("documented (git history)", names, List.of(SEND_SINCE, SEND_ZC_SINCE)).setFillColor(Charts.MEASURED);
-        o.figure(new Figure("uring-opcodes", List.of("URING-1"), "Documented (kernel git history, not measured): the first release with each opcode. "
-                + "Measured on this host: the opcode probe in table 'opcodes' (" + (sendZc ? "SEND_ZC supported" : "SEND_ZC absent") + ").", c));
+        c.addSeries("documented (git history)", names, List.of(SEND_SINCE, SEND_ZC_SINCE))
+                .setFillColor(Charts.MEASURED);
+        o.figure(new Figure(
+                "uring-opcodes",
+                List.of("URING-1"),
+                "Documented (kernel git history, not measured): the first release with each opcode. "
+                        + "Measured on this host: the opcode probe in table 'opcodes' ("
+                        + (sendZc ? "SEND_ZC supported" : "SEND_ZC absent") + ").",
+                c));
         return o;
     }
 }

@@ -1,5 +1,9 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import lab.loopback.echo.PingPong;
 import lab.loopback.ipc.SharedMemoryRing;
 import lab.loopback.ipc.StreamTransport;
@@ -11,11 +15,6 @@ import lab.loopback.measure.StreamTrial;
 import lab.loopback.tools.Sockperf;
 import lab.loopback.uring.IoUringSupport;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 /**
  * The IPC shootout's measurements, shared by IPC-1, IPC-2 and MORE-2: for every transport (peers in separate
  * processes, one harness) verified one-way throughput at each message size (the stream runner, message size =
@@ -26,34 +25,73 @@ final class IpcData {
     static final String KEY = "ipc-shootout";
 
     /** Throughput at one size: median and interval over the timed trials, and both peers' CPU per byte. */
-    public record Throughput(String transport, int size, double gbitPerSecond, double low, double high, double cpuNsPerByte,
-                             double writesPerMessage, int trials) {}
+    public record Throughput(
+            String transport,
+            int size,
+            double gbitPerSecond,
+            double low,
+            double high,
+            double cpuNsPerByte,
+            double writesPerMessage,
+            int trials) {}
 
     /** Round trips at one size: each percentile is the median over the timed trials; p50's interval too. */
-    public record Latency(String transport, int size, double p50Micros, double p50Low, double p50High, double p90Micros,
-                          double p99Micros, double p999Micros, double maxMicros, long roundTrips, double sleepsPerRoundTrip,
-                          double clientCpuMicrosPerRoundTrip) {}
+    public record Latency(
+            String transport,
+            int size,
+            double p50Micros,
+            double p50Low,
+            double p50High,
+            double p90Micros,
+            double p99Micros,
+            double p999Micros,
+            double maxMicros,
+            long roundTrips,
+            double sleepsPerRoundTrip,
+            double clientCpuMicrosPerRoundTrip) {}
 
     /** sockperf's TCP round trip on 127.0.0.1 beside the Java ping-pong's, same size, same run. */
-    public record Reference(int size, double sockperfP50Micros, double sockperfP99Micros, double javaP50Micros, double javaOverSockperf, String tool) {}
+    public record Reference(
+            int size,
+            double sockperfP50Micros,
+            double sockperfP99Micros,
+            double javaP50Micros,
+            double javaOverSockperf,
+            String tool) {}
 
-    record Result(List<Throughput> throughput, List<Latency> latency, Map<String, String> unavailable, List<Reference> references,
-                  String referenceMissing) {
+    record Result(
+            List<Throughput> throughput,
+            List<Latency> latency,
+            Map<String, String> unavailable,
+            List<Reference> references,
+            String referenceMissing) {
         Throughput stream(String transport, int size) {
-            return throughput.stream().filter(t -> t.transport().equals(transport) && t.size() == size).findFirst().orElse(null);
+            return throughput.stream()
+                    .filter(t -> t.transport().equals(transport) && t.size() == size)
+                    .findFirst()
+                    .orElse(null);
         }
 
         Latency trip(String transport, int size) {
-            return latency.stream().filter(t -> t.transport().equals(transport) && t.size() == size).findFirst().orElse(null);
+            return latency.stream()
+                    .filter(t -> t.transport().equals(transport) && t.size() == size)
+                    .findFirst()
+                    .orElse(null);
         }
 
         /** Every size measured by either runner. */
         List<Integer> sizes() {
-            return java.util.stream.Stream.concat(throughput.stream().map(Throughput::size), latency.stream().map(Latency::size)).distinct().sorted().toList();
+            return java.util.stream.Stream.concat(
+                            throughput.stream().map(Throughput::size),
+                            latency.stream().map(Latency::size))
+                    .distinct()
+                    .sorted()
+                    .toList();
         }
 
         boolean has(String transport) {
-            return !unavailable.containsKey(transport) && latency.stream().anyMatch(t -> t.transport().equals(transport));
+            return !unavailable.containsKey(transport)
+                    && latency.stream().anyMatch(t -> t.transport().equals(transport));
         }
     }
 
@@ -92,12 +130,13 @@ final class IpcData {
                 continue;
             }
             StreamTransport t = Transports.byId(id);
-            if (streams) try (StreamRunner r = StreamRunner.start(t, "", 900)) {
-                for (int size : p.ipcSizes) {
-                    ctx.progress("IPC stream over " + id + " at " + lab.loopback.measure.Bytes.human(size));
-                    tp.add(throughput(id, size, r.trials(size, p)));
+            if (streams)
+                try (StreamRunner r = StreamRunner.start(t, "", 900)) {
+                    for (int size : p.ipcSizes) {
+                        ctx.progress("IPC stream over " + id + " at " + lab.loopback.measure.Bytes.human(size));
+                        tp.add(throughput(id, size, r.trials(size, p)));
+                    }
                 }
-            }
             try (PingPong pp = PingPong.start(t, 900)) {
                 for (int size : p.ipcSizes) {
                     ctx.progress("IPC round trips over " + id + " at " + lab.loopback.measure.Bytes.human(size));
@@ -114,10 +153,20 @@ final class IpcData {
             for (int size : p.ipcSizes) {
                 if (size > 65000) continue; // sockperf's message limit
                 ctx.progress("sockperf ping-pong at " + size + " B (reference)");
-                Latency java = lat.stream().filter(l -> l.transport().equals("tcp-lo") && l.size() == size).findFirst().orElseThrow();
+                Latency java = lat.stream()
+                        .filter(l -> l.transport().equals("tcp-lo") && l.size() == size)
+                        .findFirst()
+                        .orElseThrow();
                 try {
-                    Sockperf.Result r = Sockperf.pingPong(Math.max(size, 14), p == Profile.QUICK ? 1 : 5, ctx.toolPort());
-                    refs.add(new Reference(size, r.p50Micros(), r.p99Micros(), java.p50Micros(), java.p50Micros() / r.p50Micros(), "sockperf " + r.version()));
+                    Sockperf.Result r =
+                            Sockperf.pingPong(Math.max(size, 14), p == Profile.QUICK ? 1 : 5, ctx.toolPort());
+                    refs.add(new Reference(
+                            size,
+                            r.p50Micros(),
+                            r.p99Micros(),
+                            java.p50Micros(),
+                            java.p50Micros() / r.p50Micros(),
+                            "sockperf " + r.version()));
                 } catch (RuntimeException e) {
                     refMissing = "sockperf failed: " + e.getMessage();
                 }
@@ -127,20 +176,37 @@ final class IpcData {
     }
 
     static Throughput throughput(String id, int size, List<StreamTrial> trials) {
-        List<StreamTrial> timed = trials.stream().filter(t -> t.phase().equals("timed")).toList();
-        Estimate e = Estimate.ofMedian(timed.stream().mapToDouble(StreamTrial::gbitPerSecond).toArray());
-        double cpu = Estimate.ofMedian(timed.stream().mapToDouble(StreamTrial::cpuNanosPerByte).toArray()).median();
-        double writes = timed.stream().mapToDouble(t -> t.writes() / ((double) t.bytesSent() / size)).average().orElse(Double.NaN);
+        List<StreamTrial> timed =
+                trials.stream().filter(t -> t.phase().equals("timed")).toList();
+        Estimate e = Estimate.ofMedian(
+                timed.stream().mapToDouble(StreamTrial::gbitPerSecond).toArray());
+        double cpu = Estimate.ofMedian(
+                        timed.stream().mapToDouble(StreamTrial::cpuNanosPerByte).toArray())
+                .median();
+        double writes = timed.stream()
+                .mapToDouble(t -> t.writes() / ((double) t.bytesSent() / size))
+                .average()
+                .orElse(Double.NaN);
         return new Throughput(id, size, e.median(), e.low(), e.high(), cpu, writes, timed.size());
     }
 
     static Latency latency(String id, int size, List<PingPong.Trial> trials) {
-        List<PingPong.Trial> timed = trials.stream().filter(t -> t.phase().equals("timed")).toList();
-        Estimate p50 = Estimate.ofMedian(timed.stream().mapToDouble(t -> t.stats().p50Micros()).toArray());
-        return new Latency(id, size, p50.median(), p50.low(), p50.high(),
-                median(timed, t -> t.stats().p90Micros()), median(timed, t -> t.stats().p99Micros()),
-                median(timed, t -> t.stats().p999Micros()), median(timed, t -> t.stats().maxMicros()),
-                timed.stream().mapToLong(t -> t.stats().roundTrips()).sum(), median(timed, PingPong.Trial::sleepsPerRoundTrip),
+        List<PingPong.Trial> timed =
+                trials.stream().filter(t -> t.phase().equals("timed")).toList();
+        Estimate p50 = Estimate.ofMedian(
+                timed.stream().mapToDouble(t -> t.stats().p50Micros()).toArray());
+        return new Latency(
+                id,
+                size,
+                p50.median(),
+                p50.low(),
+                p50.high(),
+                median(timed, t -> t.stats().p90Micros()),
+                median(timed, t -> t.stats().p99Micros()),
+                median(timed, t -> t.stats().p999Micros()),
+                median(timed, t -> t.stats().maxMicros()),
+                timed.stream().mapToLong(t -> t.stats().roundTrips()).sum(),
+                median(timed, PingPong.Trial::sleepsPerRoundTrip),
                 median(timed, PingPong.Trial::clientCpuMicrosPerRoundTrip));
     }
 

@@ -1,5 +1,8 @@
 package lab.loopback.experiments;
 
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -9,10 +12,6 @@ import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import org.knowm.xchart.XYChart;
 
-import java.awt.Color;
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * IPC-1 "TCP over loopback with zero-copy beats all of them [Unix domain sockets, named pipes, shared memory, gRPC]"
  * and IPC-2 "It's basically shared memory with TCP semantics." One harness, peers in separate processes, the same
@@ -21,6 +20,7 @@ import java.util.List;
 public final class IpcShootout implements Experiment {
     /** The article's rivals; io_uring over TCP is TCP too and is shown for reference only. */
     static final List<String> RIVALS = List.of("unix", "pipe", "fifo", "shm", "grpc");
+
     static final List<String> LOCAL = List.of("unix", "pipe", "fifo", "shm");
     /** "Basically shared memory": TCP within this factor of the ring in throughput and in median latency. */
     static final double BASICALLY = 2.0;
@@ -62,7 +62,9 @@ public final class IpcShootout implements Experiment {
      * pipe, FIFO, shared-memory ring) is faster than it at most sizes; PARTLY_TRUE otherwise.
      */
     static Verdict judgeBeatsAll(List<Duel> duels) {
-        if (duels.stream().anyMatch(x -> LOCAL.contains(x.rival()) && x.outcome().equals(x.rival() + " faster"))) return Verdict.REFUTED;
+        if (duels.stream()
+                .anyMatch(x -> LOCAL.contains(x.rival()) && x.outcome().equals(x.rival() + " faster")))
+            return Verdict.REFUTED;
         if (duels.stream().allMatch(x -> x.outcome().equals("TCP lo faster"))) return Verdict.SUPPORTED;
         return Verdict.PARTLY_TRUE;
     }
@@ -95,8 +97,11 @@ public final class IpcShootout implements Experiment {
         IpcData.Result d = IpcData.all(ctx);
         o.table("throughput", RecordTable.of("throughput", IpcData.Throughput.class, d.throughput()));
         o.table("latency", RecordTable.of("latency", IpcData.Latency.class, d.latency()));
-        List<String> missing = d.unavailable().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList();
-        if (!d.references().isEmpty()) o.table("reference", RecordTable.of("reference", IpcData.Reference.class, d.references()));
+        List<String> missing = d.unavailable().entrySet().stream()
+                .map(e -> e.getKey() + ": " + e.getValue())
+                .toList();
+        if (!d.references().isEmpty())
+            o.table("reference", RecordTable.of("reference", IpcData.Reference.class, d.references()));
         figures(o, d);
         judgeIpc1(ctx, o, d, missing);
         judgeIpc2(ctx, o, d);
@@ -107,35 +112,61 @@ public final class IpcShootout implements Experiment {
         List<Duel> duels = RIVALS.stream().filter(d::has).map(r -> duel(d, r)).toList();
         o.table("duels", RecordTable.of("duels", Duel.class, duels));
         List<String> ev = new ArrayList<>();
-        for (Duel x : duels) ev.add(String.format("TCP lo vs %s: TCP faster at %d of %d sizes, %s faster at %d → %s", x.rival(), x.tcpFaster(), x.sizes(), x.rival(), x.rivalFaster(), x.outcome()));
+        for (Duel x : duels)
+            ev.add(String.format(
+                    "TCP lo vs %s: TCP faster at %d of %d sizes, %s faster at %d → %s",
+                    x.rival(), x.tcpFaster(), x.sizes(), x.rival(), x.rivalFaster(), x.outcome()));
         for (int size : d.sizes()) ev.add(sizeLine(d, size));
         missing.forEach(m -> ev.add("not measured here: " + m));
         for (IpcData.Reference r : d.references()) {
-            ev.add(String.format("reference, same run: sockperf ping-pong --tcp --full-rtt at %d B p50 %.1f µs; the Java harness over TCP lo %.1f µs (%.2f×)",
+            ev.add(String.format(
+                    "reference, same run: sockperf ping-pong --tcp --full-rtt at %d B p50 %.1f µs; the Java harness over TCP lo %.1f µs (%.2f×)",
                     r.size(), r.sockperfP50Micros(), r.javaP50Micros(), r.javaOverSockperf()));
         }
         if (d.referenceMissing() != null) ev.add("no C reference for the round trips: " + d.referenceMissing());
-        ev.add("every stream trial verified byte for byte and every answer compared with its request; peers in separate JVMs; TCP_NODELAY on both ends of the round trips; "
-                + "the ring waits by spinning/yielding/parking (Agrona back-off) and so uses CPU while idle (see the sleeps per round trip in the latency table)");
-        ev.add("not measured: 'flexibility' (it is not a number); 'with zero-copy' — the TCP measured here is the ordinary socket path (read/send); whether loopback has a zero-copy path is TLDR-2's and ZC-*'s question");
-        ev.add("rule: 'faster' at a size = throughput or median-latency intervals do not overlap in that direction (and not the other); a rival faster at most sizes beats TCP. "
-                + "Any of AF_UNIX, pipe, FIFO, ring faster → REFUTED; TCP faster than every rival → SUPPORTED; else PARTLY_TRUE");
+        ev.add(
+                "every stream trial verified byte for byte and every answer compared with its request; peers in separate JVMs; TCP_NODELAY on both ends of the round trips; "
+                        + "the ring waits by spinning/yielding/parking (Agrona back-off) and so uses CPU while idle (see the sleeps per round trip in the latency table)");
+        ev.add(
+                "not measured: 'flexibility' (it is not a number); 'with zero-copy' — the TCP measured here is the ordinary socket path (read/send); whether loopback has a zero-copy path is TLDR-2's and ZC-*'s question");
+        ev.add(
+                "rule: 'faster' at a size = throughput or median-latency intervals do not overlap in that direction (and not the other); a rival faster at most sizes beats TCP. "
+                        + "Any of AF_UNIX, pipe, FIFO, ring faster → REFUTED; TCP faster than every rival → SUPPORTED; else PARTLY_TRUE");
         if (duels.isEmpty()) {
-            o.verdict(KernelEvidence.notTestable(ctx, "IPC-1", Lack.NO_DATA, "no rival transport could run here: " + String.join("; ", missing)));
+            o.verdict(KernelEvidence.notTestable(
+                    ctx, "IPC-1", Lack.NO_DATA, "no rival transport could run here: " + String.join("; ", missing)));
             return;
         }
         Verdict v = judgeBeatsAll(duels);
-        List<String> beatTcp = duels.stream().filter(x -> x.outcome().equals(x.rival() + " faster")).map(Duel::rival).toList();
-        List<String> lostToTcp = duels.stream().filter(x -> x.outcome().equals("TCP lo faster")).map(Duel::rival).toList();
+        List<String> beatTcp = duels.stream()
+                .filter(x -> x.outcome().equals(x.rival() + " faster"))
+                .map(Duel::rival)
+                .toList();
+        List<String> lostToTcp = duels.stream()
+                .filter(x -> x.outcome().equals("TCP lo faster"))
+                .map(Duel::rival)
+                .toList();
         String summary = switch (v) {
-            case SUPPORTED -> "TCP over loopback was faster than every rival measured (" + String.join(", ", lostToTcp) + ") at most sizes.";
-            case REFUTED -> "TCP over loopback does not beat them all: " + String.join(", ", beatTcp) + " beat it at most sizes"
-                    + (lostToTcp.isEmpty() ? "" : ", while it beat " + String.join(", ", lostToTcp)) + ".";
-            default -> "Mixed: TCP over loopback beat " + (lostToTcp.isEmpty() ? "none" : String.join(", ", lostToTcp))
-                    + (beatTcp.isEmpty() ? "" : " and lost to " + String.join(", ", beatTcp)) + "; the rest were within noise or split by size.";
+            case SUPPORTED ->
+                "TCP over loopback was faster than every rival measured (" + String.join(", ", lostToTcp)
+                        + ") at most sizes.";
+            case REFUTED ->
+                "TCP over loopback does not beat them all: " + String.join(", ", beatTcp) + " beat it at most sizes"
+                        + (lostToTcp.isEmpty() ? "" : ", while it beat " + String.join(", ", lostToTcp)) + ".";
+            default ->
+                "Mixed: TCP over loopback beat " + (lostToTcp.isEmpty() ? "none" : String.join(", ", lostToTcp))
+                        + (beatTcp.isEmpty() ? "" : " and lost to " + String.join(", ", beatTcp))
+                        + "; the rest were within noise or split by size.";
         };
-        o.verdict(KernelEvidence.verdict(ctx.claim("IPC-1"), v, summary, (double) lostToTcp.size(), (double) duels.size(),
-                "rivals TCP lo beat (of those measured)", ev, ctx));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("IPC-1"),
+                v,
+                summary,
+                (double) lostToTcp.size(),
+                (double) duels.size(),
+                "rivals TCP lo beat (of those measured)",
+                ev,
+                ctx));
     }
 
     private static String sizeLine(IpcData.Result d, int size) {
@@ -144,14 +175,19 @@ public final class IpcShootout implements Experiment {
             IpcData.Throughput t = d.stream(id, size);
             IpcData.Latency l = d.trip(id, size);
             if (t == null || l == null) continue;
-            b.append(String.format(" %s %.2f Gbit/s, p50 %.1f µs (p99 %.1f);", id, t.gbitPerSecond(), l.p50Micros(), l.p99Micros()));
+            b.append(String.format(
+                    " %s %.2f Gbit/s, p50 %.1f µs (p99 %.1f);", id, t.gbitPerSecond(), l.p50Micros(), l.p99Micros()));
         }
         return b.toString();
     }
 
     private void judgeIpc2(RunContext ctx, Outcome o, IpcData.Result d) {
         if (!d.has("shm") || !d.has("tcp-lo")) {
-            o.verdict(KernelEvidence.notTestable(ctx, "IPC-2", d.has("tcp-lo") && SharedMemoryRing.unavailable() != null ? Lack.SHARED_MEMORY : Lack.NO_DATA, "the shared-memory ring could not run: " + d.unavailable().getOrDefault("shm", "not measured")));
+            o.verdict(KernelEvidence.notTestable(
+                    ctx,
+                    "IPC-2",
+                    d.has("tcp-lo") && SharedMemoryRing.unavailable() != null ? Lack.SHARED_MEMORY : Lack.NO_DATA,
+                    "the shared-memory ring could not run: " + d.unavailable().getOrDefault("shm", "not measured")));
             return;
         }
         List<RingRatio> rs = ringRatios(d);
@@ -159,55 +195,126 @@ public final class IpcShootout implements Experiment {
         List<String> ev = new ArrayList<>();
         for (RingRatio r : rs) {
             IpcData.Latency lt = d.trip("tcp-lo", r.size()), lr = d.trip("shm", r.size());
-            ev.add(String.format("%s: TCP lo throughput %.2f× the ring's, median round trip %.1f× the ring's (%.1f vs %.2f µs); TCP client slept %.2f times per round trip, the ring's %.2f",
-                    lab.loopback.measure.Bytes.human(r.size()), r.throughputRatio(), r.latencyRatio(), lt.p50Micros(), lr.p50Micros(),
-                    lt.sleepsPerRoundTrip(), lr.sleepsPerRoundTrip()));
+            ev.add(String.format(
+                    "%s: TCP lo throughput %.2f× the ring's, median round trip %.1f× the ring's (%.1f vs %.2f µs); TCP client slept %.2f times per round trip, the ring's %.2f",
+                    lab.loopback.measure.Bytes.human(r.size()),
+                    r.throughputRatio(),
+                    r.latencyRatio(),
+                    lt.p50Micros(),
+                    lr.p50Micros(),
+                    lt.sleepsPerRoundTrip(),
+                    lr.sleepsPerRoundTrip()));
         }
-        ev.add("sleeps: the client thread's voluntary context switches (/proc/thread-self/status) per round trip — the kernel putting it to sleep until the peer's data woke it");
-        ev.add("rule: 'basically shared memory' = within " + BASICALLY + "× of the ring in throughput and in median latency; at every size → SUPPORTED, at fewer than half the sizes → REFUTED, else PARTLY_TRUE");
+        ev.add(
+                "sleeps: the client thread's voluntary context switches (/proc/thread-self/status) per round trip — the kernel putting it to sleep until the peer's data woke it");
+        ev.add(
+                "rule: 'basically shared memory' = within " + BASICALLY
+                        + "× of the ring in throughput and in median latency; at every size → SUPPORTED, at fewer than half the sizes → REFUTED, else PARTLY_TRUE");
         Verdict v = judgeBasicallyShm(rs);
-        double medianLat = lab.loopback.measure.Estimate.ofMedian(rs.stream().mapToDouble(RingRatio::latencyRatio).toArray()).median();
+        double medianLat = lab.loopback.measure.Estimate.ofMedian(
+                        rs.stream().mapToDouble(RingRatio::latencyRatio).toArray())
+                .median();
         long ok = rs.stream().filter(RingRatio::comparable).count();
         String summary = switch (v) {
-            case SUPPORTED -> String.format("TCP over loopback stayed within %.0f× of a shared-memory ring at every size (median round trip %.1f× the ring's).", BASICALLY, medianLat);
-            case REFUTED -> String.format("TCP over loopback is not 'basically shared memory': it was within %.0f× of a shared-memory ring in both throughput and latency at only %d of %d sizes (median round trip %.1f× the ring's).", BASICALLY, ok, rs.size(), medianLat);
-            default -> String.format("TCP over loopback was within %.0f× of a shared-memory ring at %d of %d sizes (median round trip %.1f× the ring's).", BASICALLY, ok, rs.size(), medianLat);
+            case SUPPORTED ->
+                String.format(
+                        "TCP over loopback stayed within %.0f× of a shared-memory ring at every size (median round trip %.1f× the ring's).",
+                        BASICALLY, medianLat);
+            case REFUTED ->
+                String.format(
+                        "TCP over loopback is not 'basically shared memory': it was within %.0f× of a shared-memory ring in both throughput and latency at only %d of %d sizes (median round trip %.1f× the ring's).",
+                        BASICALLY, ok, rs.size(), medianLat);
+            default ->
+                String.format(
+                        "TCP over loopback was within %.0f× of a shared-memory ring at %d of %d sizes (median round trip %.1f× the ring's).",
+                        BASICALLY, ok, rs.size(), medianLat);
         };
-        o.verdict(KernelEvidence.verdict(ctx.claim("IPC-2"), v, summary, medianLat, 1.0, "× the ring's median round trip", ev, ctx));
-        XYChart c = Charts.xy("IPC-2: TCP over loopback relative to a shared-memory ring", "message size", "TCP lo / ring", true);
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("IPC-2"), v, summary, medianLat, 1.0, "× the ring's median round trip", ev, ctx));
+        XYChart c = Charts.xy(
+                "IPC-2: TCP over loopback relative to a shared-memory ring", "message size", "TCP lo / ring", true);
         double[] x = rs.stream().mapToDouble(r -> Charts.log2(r.size())).toArray();
-        Charts.line(c, "throughput ratio", x, rs.stream().mapToDouble(RingRatio::throughputRatio).toArray(), Charts.MEASURED);
-        Charts.line(c, "median round-trip ratio", x, rs.stream().mapToDouble(RingRatio::latencyRatio).toArray(), Charts.REFERENCE);
+        Charts.line(
+                c,
+                "throughput ratio",
+                x,
+                rs.stream().mapToDouble(RingRatio::throughputRatio).toArray(),
+                Charts.MEASURED);
+        Charts.line(
+                c,
+                "median round-trip ratio",
+                x,
+                rs.stream().mapToDouble(RingRatio::latencyRatio).toArray(),
+                Charts.REFERENCE);
         Charts.claimLine(c, "claimed: basically the same (1.0)", 1.0, x[0], x[x.length - 1]);
         c.getStyler().setYAxisLogarithmic(true);
-        o.figure(new Figure("tcp-over-ring", List.of("IPC-2"), "Measured: TCP over lo divided by the shared-memory ring, throughput and median round trip; the article claims TCP lo is basically shared memory (ratio 1).", c));
+        o.figure(new Figure(
+                "tcp-over-ring",
+                List.of("IPC-2"),
+                "Measured: TCP over lo divided by the shared-memory ring, throughput and median round trip; the article claims TCP lo is basically shared memory (ratio 1).",
+                c));
     }
 
     private static void figures(Outcome o, IpcData.Result d) {
-        List<String> ids = lab.loopback.ipc.Transports.IPC.stream().filter(d::has).toList();
-        XYChart tp = Charts.xy("IPC-1: one-way throughput, peers in separate processes", "message size", "Gbit/s", true);
+        List<String> ids =
+                lab.loopback.ipc.Transports.IPC.stream().filter(d::has).toList();
+        XYChart tp =
+                Charts.xy("IPC-1: one-way throughput, peers in separate processes", "message size", "Gbit/s", true);
         XYChart lat = Charts.xy("IPC-1: request/response round trip (median; p99 dots)", "message size", "µs", true);
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
             Color col = color(i, id);
-            List<IpcData.Throughput> ts = d.throughput().stream().filter(t -> t.transport().equals(id)).toList();
-            List<IpcData.Latency> ls = d.latency().stream().filter(t -> t.transport().equals(id)).toList();
-            Charts.line(tp, id, ts.stream().mapToDouble(t -> Charts.log2(t.size())).toArray(), ts.stream().mapToDouble(IpcData.Throughput::gbitPerSecond).toArray(), col);
+            List<IpcData.Throughput> ts = d.throughput().stream()
+                    .filter(t -> t.transport().equals(id))
+                    .toList();
+            List<IpcData.Latency> ls =
+                    d.latency().stream().filter(t -> t.transport().equals(id)).toList();
+            Charts.line(
+                    tp,
+                    id,
+                    ts.stream().mapToDouble(t -> Charts.log2(t.size())).toArray(),
+                    ts.stream().mapToDouble(IpcData.Throughput::gbitPerSecond).toArray(),
+                    col);
             double[] lx = ls.stream().mapToDouble(t -> Charts.log2(t.size())).toArray();
-            Charts.line(lat, id, lx, ls.stream().mapToDouble(IpcData.Latency::p50Micros).toArray(), col);
-            Charts.samples(lat, id + " p99", lx, ls.stream().mapToDouble(IpcData.Latency::p99Micros).toArray(), col);
+            Charts.line(
+                    lat,
+                    id,
+                    lx,
+                    ls.stream().mapToDouble(IpcData.Latency::p50Micros).toArray(),
+                    col);
+            Charts.samples(
+                    lat,
+                    id + " p99",
+                    lx,
+                    ls.stream().mapToDouble(IpcData.Latency::p99Micros).toArray(),
+                    col);
         }
         tp.getStyler().setYAxisLogarithmic(true);
         lat.getStyler().setYAxisLogarithmic(true);
-        o.figure(new Figure("ipc-throughput", List.of("IPC-1", "MORE-2"), "Measured: verified one-way throughput per transport and message size; the article claims TCP over lo beats the others.", tp));
-        o.figure(new Figure("ipc-latency", List.of("IPC-1", "MORE-2"), "Measured: closed-loop request/response round trips (HdrHistogram) per transport; the article claims TCP over lo beats the others.", lat));
+        o.figure(new Figure(
+                "ipc-throughput",
+                List.of("IPC-1", "MORE-2"),
+                "Measured: verified one-way throughput per transport and message size; the article claims TCP over lo beats the others.",
+                tp));
+        o.figure(new Figure(
+                "ipc-latency",
+                List.of("IPC-1", "MORE-2"),
+                "Measured: closed-loop request/response round trips (HdrHistogram) per transport; the article claims TCP over lo beats the others.",
+                lat));
     }
 
     /** TCP over lo in the claim colour, so the article's candidate stands out; the rest from a fixed palette. */
     static Color color(int i, String id) {
         if (id.equals("tcp-lo")) return Charts.CLAIM;
-        Color[] palette = {Charts.MEASURED, Charts.REFERENCE, new Color(0x8E, 0x44, 0xAD), new Color(0xD3, 0x8B, 0x10),
-                new Color(0x16, 0xA0, 0x85), new Color(0x7F, 0x8C, 0x8D), new Color(0x34, 0x49, 0x5E)};
+        Color[] palette = {
+            Charts.MEASURED,
+            Charts.REFERENCE,
+            new Color(0x8E, 0x44, 0xAD),
+            new Color(0xD3, 0x8B, 0x10),
+            new Color(0x16, 0xA0, 0x85),
+            new Color(0x7F, 0x8C, 0x8D),
+            new Color(0x34, 0x49, 0x5E)
+        };
         return palette[i % palette.length];
     }
 }

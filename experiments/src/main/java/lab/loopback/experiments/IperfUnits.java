@@ -1,5 +1,9 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimVerdict;
@@ -10,11 +14,6 @@ import lab.loopback.result.RecordTable;
 import lab.loopback.tools.Iperf3;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategorySeries;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * PERF-2: does "11.2 GBytes" in "0.00-1.00 sec" make "96.3 Gbits/sec"? Pure arithmetic over the rounding
@@ -51,8 +50,15 @@ public final class IperfUnits implements Experiment {
     }
 
     /** One interval line of iperf3's human output, and what each convention implies for it. */
-    public record UnitCheck(String line, double seconds, double bytes, String byteUnit, double bits, String bitUnit,
-                            boolean binaryBytesFit, boolean decimalBytesFit) {}
+    public record UnitCheck(
+            String line,
+            double seconds,
+            double bytes,
+            String byteUnit,
+            double bits,
+            String bitUnit,
+            boolean binaryBytesFit,
+            boolean decimalBytesFit) {}
 
     private static final Pattern LINE = Pattern.compile(
             "([\\d.]+)-([\\d.]+)\\s+sec\\s+([\\d.]+)\\s+([KMGT]?)Bytes\\s+([\\d.]+)\\s+([KMGT]?)bits/sec");
@@ -73,7 +79,13 @@ public final class IperfUnits implements Experiment {
             Range dec = implied(bytes, decimals, secs, prefix(m.group(4), 1000));
             // the printed rate is itself rounded to 3 significant digits
             double tol = bitsGbit * 0.006;
-            out.add(new UnitCheck(l.strip(), secs, bytes, m.group(4) + "Bytes", bits, m.group(6) + "bits/sec",
+            out.add(new UnitCheck(
+                    l.strip(),
+                    secs,
+                    bytes,
+                    m.group(4) + "Bytes",
+                    bits,
+                    m.group(6) + "bits/sec",
                     bitsGbit + tol >= bin.low() && bitsGbit - tol <= bin.high(),
                     bitsGbit + tol >= dec.low() && bitsGbit - tol <= dec.high()));
         }
@@ -102,52 +114,86 @@ public final class IperfUnits implements Experiment {
         boolean fitsDecimal = decimal.contains(claim.claimed());
 
         List<String> evidence = new ArrayList<>();
-        evidence.add(String.format("11.2 GiB/s = 11.2 × 2^30 × 8 bit = %.2f Gbit/s; the printed values allow %.2f … %.2f", asBinary, binary.low(), binary.high()));
-        evidence.add(String.format("11.2 GB/s = 11.2 × 10^9 × 8 bit = %.2f Gbit/s; the printed values allow %.2f … %.2f", asDecimal, decimal.low(), decimal.high()));
+        evidence.add(String.format(
+                "11.2 GiB/s = 11.2 × 2^30 × 8 bit = %.2f Gbit/s; the printed values allow %.2f … %.2f",
+                asBinary, binary.low(), binary.high()));
+        evidence.add(String.format(
+                "11.2 GB/s = 11.2 × 10^9 × 8 bit = %.2f Gbit/s; the printed values allow %.2f … %.2f",
+                asDecimal, decimal.low(), decimal.high()));
         String convention;
         if (Iperf3.installed()) {
             ctx.progress("iperf3 human output, 2 s");
             String text = Iperf3.runHuman(2, ctx.toolPort());
             List<UnitCheck> checks = check(text);
             o.table("iperf3-lines", RecordTable.of("iperf3-lines", UnitCheck.class, checks));
-            long bin = checks.stream().filter(c -> c.binaryBytesFit() && !c.decimalBytesFit()).count();
-            long dec = checks.stream().filter(c -> c.decimalBytesFit() && !c.binaryBytesFit()).count();
-            convention = checks.isEmpty() ? "this host's iperf3 printed no interval lines to check"
-                    : bin > 0 && dec == 0 ? "this host's iperf3 prints binary byte units with decimal bit rates (" + bin + " of " + checks.size() + " lines fit only that reading)"
-                    : dec > 0 && bin == 0 ? "this host's iperf3 prints decimal byte units (" + dec + " of " + checks.size() + " lines fit only that reading)"
-                    : "this host's iperf3 lines do not tell the conventions apart";
+            long bin = checks.stream()
+                    .filter(c -> c.binaryBytesFit() && !c.decimalBytesFit())
+                    .count();
+            long dec = checks.stream()
+                    .filter(c -> c.decimalBytesFit() && !c.binaryBytesFit())
+                    .count();
+            convention = checks.isEmpty()
+                    ? "this host's iperf3 printed no interval lines to check"
+                    : bin > 0 && dec == 0
+                            ? "this host's iperf3 prints binary byte units with decimal bit rates (" + bin + " of "
+                                    + checks.size() + " lines fit only that reading)"
+                            : dec > 0 && bin == 0
+                                    ? "this host's iperf3 prints decimal byte units (" + dec + " of " + checks.size()
+                                            + " lines fit only that reading)"
+                                    : "this host's iperf3 lines do not tell the conventions apart";
             evidence.add(convention);
             evidence.add("iperf3 output:\n" + text.strip());
             o.note("iperf3 -c 127.0.0.1 -t 2, as printed:\n" + text.strip());
         } else {
-            convention = "iperf3 is not installed, so its convention could not be checked live (iperf3's units.c formats bytes with 1024-based prefixes and rates with 1000-based ones)";
+            convention =
+                    "iperf3 is not installed, so its convention could not be checked live (iperf3's units.c formats bytes with 1024-based prefixes and rates with 1000-based ones)";
             evidence.add(convention);
         }
         Verdict v;
         String summary;
         if (fitsBinary && !fitsDecimal) {
             v = Verdict.SUPPORTED;
-            summary = String.format("The arithmetic holds in iperf3's mixed units: 11.2 GBytes means GiB (2^30 bytes), which makes %.1f Gbit/s "
-                    + "(anything from %.2f to %.2f rounds to the printed figures); read as decimal gigabytes it would be only %.1f Gbit/s. Checked: %s.",
+            summary = String.format(
+                    "The arithmetic holds in iperf3's mixed units: 11.2 GBytes means GiB (2^30 bytes), which makes %.1f Gbit/s "
+                            + "(anything from %.2f to %.2f rounds to the printed figures); read as decimal gigabytes it would be only %.1f Gbit/s. Checked: %s.",
                     asBinary, binary.low(), binary.high(), asDecimal, convention);
         } else if (fitsDecimal && !fitsBinary) {
             v = Verdict.SUPPORTED;
             summary = String.format("The arithmetic holds with decimal gigabytes (%.1f Gbit/s).", asDecimal);
         } else {
             v = Verdict.REFUTED;
-            summary = String.format("Neither reading of 11.2 GBytes in 1.00 s gives %.1f Gbit/s: binary gives %.1f, decimal %.1f.",
+            summary = String.format(
+                    "Neither reading of 11.2 GBytes in 1.00 s gives %.1f Gbit/s: binary gives %.1f, decimal %.1f.",
                     claim.claimed(), asBinary, asDecimal);
         }
-        o.verdict(new ClaimVerdict(claim.id(), v, summary, asBinary, binary.low(), binary.high(), claim.claimed(), claim.unit(),
-                evidence, ctx.host().hostId()));
+        o.verdict(new ClaimVerdict(
+                claim.id(),
+                v,
+                summary,
+                asBinary,
+                binary.low(),
+                binary.high(),
+                claim.claimed(),
+                claim.unit(),
+                evidence,
+                ctx.host().hostId()));
         CategoryChart c = Charts.bars("PERF-2: what \"11.2 GBytes in 1 s\" amounts to", "", "Gbit/s");
-        CategorySeries claimed = c.addSeries("article: 96.3 Gbits/sec", List.of("printed rate", "11.2 GiB/s", "11.2 GB/s"), List.of(claim.claimed(), 0, 0));
+        CategorySeries claimed = c.addSeries(
+                "article: 96.3 Gbits/sec",
+                List.of("printed rate", "11.2 GiB/s", "11.2 GB/s"),
+                List.of(claim.claimed(), 0, 0));
         claimed.setFillColor(Charts.CLAIM);
-        CategorySeries computed = c.addSeries("computed from 11.2 GBytes", List.of("printed rate", "11.2 GiB/s", "11.2 GB/s"), List.of(0, asBinary, asDecimal));
+        CategorySeries computed = c.addSeries(
+                "computed from 11.2 GBytes",
+                List.of("printed rate", "11.2 GiB/s", "11.2 GB/s"),
+                List.of(0, asBinary, asDecimal));
         computed.setFillColor(Charts.MEASURED);
         c.getStyler().setOverlapped(true);
-        o.figure(new Figure("units", List.of("PERF-2"),
-                "Computed: the rate 11.2 GBytes per second makes with binary and with decimal gigabytes, beside the rate the article prints.", c));
+        o.figure(new Figure(
+                "units",
+                List.of("PERF-2"),
+                "Computed: the rate 11.2 GBytes per second makes with binary and with decimal gigabytes, beside the rate the article prints.",
+                c));
         return o;
     }
 }

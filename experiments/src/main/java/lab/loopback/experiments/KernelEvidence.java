@@ -1,5 +1,6 @@
 package lab.loopback.experiments;
 
+import java.util.List;
 import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Lack;
@@ -8,8 +9,6 @@ import lab.loopback.evidence.TracedStream;
 import lab.loopback.kernel.ZerocopyProbe;
 import lab.loopback.measure.MemcpyBaseline;
 
-import java.util.List;
-
 /**
  * The kernel-testimony measurements several experiments read, each made once per run: one traced
  * transfer, the MSG_ZEROCOPY probe, the memcpy sweep. And the verdict shape they share.
@@ -17,20 +16,25 @@ import java.util.List;
 final class KernelEvidence {
     /** The traced transfer's write size: large enough for full-size segments on lo, small enough to be common. */
     static final int WRITE = 64 * 1024;
+
     static final int ZEROCOPY_SENDS = 256;
 
     private KernelEvidence() {}
 
     static TracedStream.Result traced(RunContext ctx) {
         return ctx.shared("traced-stream", () -> {
-            ctx.progress("one traced " + lab.loopback.measure.Bytes.human(ctx.profile().tracedBytes) + " transfer to a receiver process");
+            ctx.progress("one traced " + lab.loopback.measure.Bytes.human(ctx.profile().tracedBytes)
+                    + " transfer to a receiver process");
             return TracedStream.run(ctx.tracefs(), ctx.receiverPort(), WRITE, ctx.profile().tracedBytes, 60);
         });
     }
 
     /** The small-message one-way probe (PATH-2, ZC-2): writes to a reader blocked in read() in another process. */
     static lab.loopback.evidence.WakeupProbe.Result wakeup(RunContext ctx) {
-        return ctx.shared("wakeup", () -> lab.loopback.evidence.WakeupProbe.run(ctx.tracefs(), ctx.profile().wakeupMessages, WakeUp.WARMUPS));
+        return ctx.shared(
+                "wakeup",
+                () -> lab.loopback.evidence.WakeupProbe.run(
+                        ctx.tracefs(), ctx.profile().wakeupMessages, WakeUp.WARMUPS));
     }
 
     static ZerocopyProbe.Result zerocopy(RunContext ctx) {
@@ -59,17 +63,37 @@ final class KernelEvidence {
 
     /** Median memcpy ns per byte at the sweep's size nearest {@code size}. */
     static double memcpyNanosPerByte(List<MemcpyBaseline.Point> pts, long size) {
-        return 1e9 / MemcpyBaseline.rateAt(pts, MemcpyBaseline.nearestSize(pts, size)).median();
+        return 1e9
+                / MemcpyBaseline.rateAt(pts, MemcpyBaseline.nearestSize(pts, size))
+                        .median();
     }
 
     /** A verdict whose claimed value and unit come from the ledger when it has them, else from the experiment. */
-    static ClaimVerdict verdict(Claim c, Verdict v, String summary, Double measured, Double claimed, String unit, List<String> evidence, RunContext ctx) {
-        return new ClaimVerdict(c.id(), v, summary, measured, null, null, c.claimed() != null ? c.claimed() : claimed,
-                c.unit() != null ? c.unit() : unit, evidence, ctx.host().hostId());
+    static ClaimVerdict verdict(
+            Claim c,
+            Verdict v,
+            String summary,
+            Double measured,
+            Double claimed,
+            String unit,
+            List<String> evidence,
+            RunContext ctx) {
+        return new ClaimVerdict(
+                c.id(),
+                v,
+                summary,
+                measured,
+                null,
+                null,
+                c.claimed() != null ? c.claimed() : claimed,
+                c.unit() != null ? c.unit() : unit,
+                evidence,
+                ctx.host().hostId());
     }
 
     static ClaimVerdict notTestable(RunContext ctx, String claimId, Lack lack, String reason) {
-        return ClaimVerdict.notTestable(ctx.claim(claimId), lack, reason, ctx.host().hostId());
+        return ClaimVerdict.notTestable(
+                ctx.claim(claimId), lack, reason, ctx.host().hostId());
     }
 
     /**

@@ -1,5 +1,7 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -9,9 +11,6 @@ import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import org.knowm.xchart.CategoryChart;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * FAST-1 and PATH-4: does the running kernel contain a loopback-specific TCP data path? Its own symbol
@@ -26,7 +25,8 @@ public final class KernelSymbolsExperiment implements Experiment {
     static final String LOOPBACK_TCP = "(?i)(.*tcp.*loopback.*|.*loopback.*tcp.*)";
 
     /** A pattern, whether the article implies it exists, and what the kernel's symbol table holds for it. */
-    public record Search(String label, String pattern, String meaning, boolean articleImplies, int found, String names) {}
+    public record Search(
+            String label, String pattern, String meaning, boolean articleImplies, int found, String names) {}
 
     @Override
     public String name() {
@@ -54,8 +54,10 @@ public final class KernelSymbolsExperiment implements Experiment {
         KernelSymbols k = KernelSymbols.live();
         String why = k.unavailable();
         if (why != null) {
-            o.verdict(KernelEvidence.notTestable(ctx, "FAST-1", Lack.KALLSYMS, "The kernel's symbol table cannot be read: " + why + "."));
-            o.verdict(KernelEvidence.notTestable(ctx, "PATH-4", Lack.KALLSYMS, "The kernel's symbol table cannot be read: " + why + "."));
+            o.verdict(KernelEvidence.notTestable(
+                    ctx, "FAST-1", Lack.KALLSYMS, "The kernel's symbol table cannot be read: " + why + "."));
+            o.verdict(KernelEvidence.notTestable(
+                    ctx, "PATH-4", Lack.KALLSYMS, "The kernel's symbol table cannot be read: " + why + "."));
             return o;
         }
         ctx.progress("searching /proc/kallsyms");
@@ -63,7 +65,12 @@ public final class KernelSymbolsExperiment implements Experiment {
         s.add(search(k, "tcp+loopback (any)", LOOPBACK_TCP, "anything TCP-and-loopback (a loopback TCP path)", true));
         s.add(search(k, "tcp_loopback*", "tcp_loopback.*", "functions of the article's net/ipv4/tcp_loopback.c", true));
         s.add(search(k, "loopback_xmit", "loopback_xmit", "the lo driver's transmit (drivers/net/loopback.c)", false));
-        s.add(search(k, "dev_loopback_xmit", "dev_loopback_xmit", "multicast/broadcast loop-back of a sent packet (net/core/dev.c)", false));
+        s.add(search(
+                k,
+                "dev_loopback_xmit",
+                "dev_loopback_xmit",
+                "multicast/broadcast loop-back of a sent packet (net/core/dev.c)",
+                false));
         s.add(search(k, "tcp_sendmsg", "tcp_sendmsg", "TCP's send entry", false));
         s.add(search(k, "ip_queue_xmit", "ip_queue_xmit|__ip_queue_xmit", "IP output of a TCP segment", false));
         s.add(search(k, "ip_rcv", "ip_rcv", "IP input", false));
@@ -72,49 +79,114 @@ public final class KernelSymbolsExperiment implements Experiment {
         int loopbackTcp = s.get(0).found(), tcpLoopback = s.get(1).found();
         String release = ctx.host().kernelRelease();
         List<String> ev = new ArrayList<>();
-        for (Search x : s) ev.add(String.format("/proc/kallsyms %s (%s): %d%s", x.pattern(), x.meaning(), x.found(), x.names().isEmpty() ? "" : " — " + x.names()));
+        for (Search x : s)
+            ev.add(String.format(
+                    "/proc/kallsyms %s (%s): %d%s",
+                    x.pattern(), x.meaning(), x.found(), x.names().isEmpty() ? "" : " — " + x.names()));
 
         Boolean hasFile = null;
         KernelSource src = ctx.kernelSource();
         List<String> srcEv = new ArrayList<>();
         if (src != null) {
             hasFile = src.exists("net/ipv4/tcp_loopback.c");
-            srcEv.add("kernel source " + src.root() + " (version " + src.version() + "): net/ipv4/tcp_loopback.c " + (hasFile ? "exists" : "does not exist")
-                    + "; drivers/net/loopback.c " + (src.exists("drivers/net/loopback.c") ? "exists" : "does not exist"));
+            srcEv.add("kernel source " + src.root() + " (version " + src.version() + "): net/ipv4/tcp_loopback.c "
+                    + (hasFile ? "exists" : "does not exist") + "; drivers/net/loopback.c "
+                    + (src.exists("drivers/net/loopback.c") ? "exists" : "does not exist"));
             var hits = src.grep("net/ipv4", "tcp*.c", "IFF_LOOPBACK");
-            srcEv.add("IFF_LOOPBACK in net/ipv4/tcp*.c: " + (hits.isEmpty() ? "no line" : String.join("; ", hits.stream().limit(10).map(h -> h.file() + ":" + h.line() + " " + h.text()).toList())));
+            srcEv.add("IFF_LOOPBACK in net/ipv4/tcp*.c: "
+                    + (hits.isEmpty()
+                            ? "no line"
+                            : String.join(
+                                    "; ",
+                                    hits.stream()
+                                            .limit(10)
+                                            .map(h -> h.file() + ":" + h.line() + " " + h.text())
+                                            .toList())));
             o.table("source-hits", RecordTable.of("source-hits", KernelSource.Hit.class, hits));
         } else {
             srcEv.add("no kernel source tree given (set LAB_KERNEL_SRC or pass --kernel-src to look there as well)");
         }
 
         Verdict v1 = judgeFastPath(loopbackTcp);
-        o.verdict(KernelEvidence.verdict(ctx.claim("FAST-1"), v1, String.format(
-                "Kernel %s has %d symbol%s naming both TCP and loopback; %s", release, loopbackTcp, loopbackTcp == 1 ? "" : "s",
-                v1 == Verdict.REFUTED ? "its loopback traffic goes through the ordinary TCP, IP and device code (tcp_sendmsg, ip_queue_xmit, loopback_xmit, ip_rcv, tcp_v4_rcv are all there)."
-                        : "look at them (evidence) — a name is not yet a data path."),
-                (double) loopbackTcp, null, "symbols", concat(List.of("running kernel " + release + " (" + ctx.host().kernelVersion() + ")"), ev,
-                        List.of("rule: REFUTED when no symbol names both TCP and loopback, PARTLY_TRUE when some do (a name is not a path)")), ctx));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("FAST-1"),
+                v1,
+                String.format(
+                        "Kernel %s has %d symbol%s naming both TCP and loopback; %s",
+                        release,
+                        loopbackTcp,
+                        loopbackTcp == 1 ? "" : "s",
+                        v1 == Verdict.REFUTED
+                                ? "its loopback traffic goes through the ordinary TCP, IP and device code (tcp_sendmsg, ip_queue_xmit, loopback_xmit, ip_rcv, tcp_v4_rcv are all there)."
+                                : "look at them (evidence) — a name is not yet a data path."),
+                (double) loopbackTcp,
+                null,
+                "symbols",
+                concat(
+                        List.of("running kernel " + release + " (" + ctx.host().kernelVersion() + ")"),
+                        ev,
+                        List.of(
+                                "rule: REFUTED when no symbol names both TCP and loopback, PARTLY_TRUE when some do (a name is not a path)")),
+                ctx));
         Verdict v2 = judgeLocation(tcpLoopback, hasFile);
-        o.verdict(KernelEvidence.verdict(ctx.claim("PATH-4"), v2, String.format(
-                "No tcp_loopback* function exists in this kernel (%d found)%s; loopback transmission lives in loopback_xmit (%d), the lo device driver.",
-                tcpLoopback, hasFile == null ? "" : hasFile ? ", although the source tree has net/ipv4/tcp_loopback.c" : " and the given source tree has no net/ipv4/tcp_loopback.c",
-                s.get(2).found()), (double) tcpLoopback, null, "tcp_loopback* symbols", concat(ev, srcEv,
-                List.of("rule: REFUTED when no tcp_loopback* symbol exists and (if a source tree is given) no such file; SUPPORTED when both exist")), ctx));
-        CategoryChart c = Charts.bars("FAST-1 / PATH-4: what the running kernel's symbol table holds", "", "symbols found");
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("PATH-4"),
+                v2,
+                String.format(
+                        "No tcp_loopback* function exists in this kernel (%d found)%s; loopback transmission lives in loopback_xmit (%d), the lo device driver.",
+                        tcpLoopback,
+                        hasFile == null
+                                ? ""
+                                : hasFile
+                                        ? ", although the source tree has net/ipv4/tcp_loopback.c"
+                                        : " and the given source tree has no net/ipv4/tcp_loopback.c",
+                        s.get(2).found()),
+                (double) tcpLoopback,
+                null,
+                "tcp_loopback* symbols",
+                concat(
+                        ev,
+                        srcEv,
+                        List.of(
+                                "rule: REFUTED when no tcp_loopback* symbol exists and (if a source tree is given) no such file; SUPPORTED when both exist")),
+                ctx));
+        CategoryChart c =
+                Charts.bars("FAST-1 / PATH-4: what the running kernel's symbol table holds", "", "symbols found");
         List<String> names = s.stream().map(Search::label).toList();
-        c.addSeries("article: exists", names, s.stream().map(x -> x.articleImplies() ? 1 : 0).toList()).setFillColor(Charts.CLAIM);
-        c.addSeries("measured: /proc/kallsyms", names, s.stream().map(Search::found).toList()).setFillColor(Charts.MEASURED);
+        c.addSeries(
+                        "article: exists",
+                        names,
+                        s.stream().map(x -> x.articleImplies() ? 1 : 0).toList())
+                .setFillColor(Charts.CLAIM);
+        c.addSeries(
+                        "measured: /proc/kallsyms",
+                        names,
+                        s.stream().map(Search::found).toList())
+                .setFillColor(Charts.MEASURED);
         c.getStyler().setXAxisLabelRotation(20);
-        o.figure(new Figure("kernel-symbols", List.of("FAST-1", "PATH-4"),
+        o.figure(new Figure(
+                "kernel-symbols",
+                List.of("FAST-1", "PATH-4"),
                 "Measured: the number of symbols in the running kernel's /proc/kallsyms matching each pattern. The article's claim implies at least one "
-                        + "loopback TCP function; the ordinary path's functions are shown for comparison. Inlined code has no symbol.", c));
+                        + "loopback TCP function; the ordinary path's functions are shown for comparison. Inlined code has no symbol.",
+                c));
         return o;
     }
 
     private static Search search(KernelSymbols k, String label, String regex, String meaning, boolean articleImplies) {
-        var found = k.find(regex).stream().map(KernelSymbols.Symbol::name).filter(n -> !n.startsWith("__pfx_")).distinct().sorted().toList();
-        return new Search(label, regex, meaning, articleImplies, found.size(), String.join(" ", found.stream().limit(12).toList()) + (found.size() > 12 ? " …" : ""));
+        var found = k.find(regex).stream()
+                .map(KernelSymbols.Symbol::name)
+                .filter(n -> !n.startsWith("__pfx_"))
+                .distinct()
+                .sorted()
+                .toList();
+        return new Search(
+                label,
+                regex,
+                meaning,
+                articleImplies,
+                found.size(),
+                String.join(" ", found.stream().limit(12).toList()) + (found.size() > 12 ? " …" : ""));
     }
 
     @SafeVarargs

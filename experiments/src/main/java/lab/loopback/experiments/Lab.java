@@ -1,24 +1,5 @@
 package lab.loopback.experiments;
 
-import lab.loopback.claim.Claim;
-import lab.loopback.claim.ClaimLedger;
-import lab.loopback.claim.ClaimVerdict;
-import lab.loopback.claim.Verdict;
-import lab.loopback.kernel.HostFingerprint;
-import lab.loopback.kernel.HostProbe;
-import lab.loopback.measure.MeasurementInterruptedException;
-import lab.loopback.measure.Profile;
-import lab.loopback.result.ExperimentView;
-import lab.loopback.result.RunStore;
-import lab.loopback.result.TableView;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
-
-import lab.loopback.compare.ComparisonFigures;
-import lab.loopback.compare.RunComparison;
-import lab.loopback.result.Figure;
-import lab.loopback.result.ReferenceRuns;
-
 import java.awt.image.BufferedImage;
 import java.io.Serial;
 import java.nio.file.Files;
@@ -27,6 +8,23 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import lab.loopback.claim.Claim;
+import lab.loopback.claim.ClaimLedger;
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Verdict;
+import lab.loopback.compare.ComparisonFigures;
+import lab.loopback.compare.RunComparison;
+import lab.loopback.kernel.HostFingerprint;
+import lab.loopback.kernel.HostProbe;
+import lab.loopback.measure.MeasurementInterruptedException;
+import lab.loopback.measure.Profile;
+import lab.loopback.result.ExperimentView;
+import lab.loopback.result.Figure;
+import lab.loopback.result.ReferenceRuns;
+import lab.loopback.result.RunStore;
+import lab.loopback.result.TableView;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * The notebooks' entry point: the same experiment objects {@code ./lab run} uses. With LAB_RUN_DIR set
@@ -38,11 +36,12 @@ public final class Lab {
     private final Path runDir;
     /** The context live experiments share, so one notebook measures the stream sweep once. */
     private final RunContext context;
+
     private final Map<String, ExperimentView> done = new HashMap<>();
 
     private Lab(Profile profile, Path runDir) {
         this.runDir = runDir;
-        this.context = new RunContext(profile, HostProbe.probe(), ClaimLedger.bundled(), 0, msg -> { });
+        this.context = new RunContext(profile, HostProbe.probe(), ClaimLedger.bundled(), 0, msg -> {});
         // a notebook has no end of run: unmount tracefs (if this lab mounted it) when the kernel's JVM exits
         Runtime.getRuntime().addShutdownHook(new Thread(context::close));
     }
@@ -59,7 +58,9 @@ public final class Lab {
     public static Lab open(String profile) {
         String env = System.getenv("LAB_PROFILE");
         String dir = System.getenv("LAB_RUN_DIR");
-        return new Lab(Profile.parse(env == null || env.isBlank() ? profile : env), dir == null || dir.isBlank() ? null : Path.of(dir));
+        return new Lab(
+                Profile.parse(env == null || env.isBlank() ? profile : env),
+                dir == null || dir.isBlank() ? null : Path.of(dir));
     }
 
     /** A lab that measures live in {@code profile}, whatever the environment says. */
@@ -73,8 +74,10 @@ public final class Lab {
 
     /** Where this notebook's numbers come from, in one sentence for the reader. */
     public String source() {
-        return runDir != null ? "Results of the run in " + runDir + " (not remeasured here)."
-                : "Measured live in this notebook, profile '" + context.profile().id() + "'.";
+        return runDir != null
+                ? "Results of the run in " + runDir + " (not remeasured here)."
+                : "Measured live in this notebook, profile '"
+                        + context.profile().id() + "'.";
     }
 
     /**
@@ -100,7 +103,9 @@ public final class Lab {
         List<Path> runs = new ArrayList<>(ReferenceRuns.fromEnvironment());
         Path mine = thisHostsRun();
         if (mine != null) runs.add(mine);
-        if (runs.isEmpty()) throw new IllegalStateException("no runs to compare: no reference run under LAB_HOME/data/reference and no run of this host (./lab run)");
+        if (runs.isEmpty())
+            throw new IllegalStateException(
+                    "no runs to compare: no reference run under LAB_HOME/data/reference and no run of this host (./lab run)");
         return RunComparison.of(context.ledger(), runs);
     }
 
@@ -108,7 +113,8 @@ public final class Lab {
     private Path thisHostsRun() {
         if (runDir != null) return runDir;
         String home = System.getenv("LAB_HOME");
-        if (home != null && Files.isRegularFile(Path.of(home, "results", "latest", "verdicts.json"))) return Path.of(home, "results", "latest");
+        if (home != null && Files.isRegularFile(Path.of(home, "results", "latest", "verdicts.json")))
+            return Path.of(home, "results", "latest");
         return null;
     }
 
@@ -155,9 +161,13 @@ public final class Lab {
             MeasurementInterruptedException stopped = MeasurementInterruptedException.of(ex);
             if (stopped != null) throw stopped; // the reader stopped it: no verdict, no fallback
             if (strict) throw ex;
-            System.out.println(e.name() + " could not run on this host (" + ex + "); its claims are NOT_TESTABLE_HERE here"
-                    + (haveReference ? ", and the reference run's figures and tables are shown where it has them." : "."));
-            return FailedExperiment.outcome(e, ex, context.ledger(), context.host().hostId());
+            System.out.println(
+                    e.name() + " could not run on this host (" + ex + "); its claims are NOT_TESTABLE_HERE here"
+                            + (haveReference
+                                    ? ", and the reference run's figures and tables are shown where it has them."
+                                    : "."));
+            return FailedExperiment.outcome(
+                    e, ex, context.ledger(), context.host().hostId());
         }
     }
 
@@ -174,7 +184,8 @@ public final class Lab {
     static void requireJudged(ExperimentView v, HostAbilities host) {
         List<String> unjudged = host.unjudged(v.verdicts().stream());
         if (!unjudged.isEmpty()) {
-            throw new UnjudgedException(v.experiment() + " left claims unjudged that this host can judge:\n  " + String.join("\n  ", unjudged));
+            throw new UnjudgedException(v.experiment() + " left claims unjudged that this host can judge:\n  "
+                    + String.join("\n  ", unjudged));
         }
     }
 
@@ -192,11 +203,19 @@ public final class Lab {
             if (v.claimed() != null) b.append(String.format("; claimed %.4g", v.claimed()));
             b.append('\n');
         }
-        for (String e : v.evidence()) b.append("  - ").append(e.replace("\n", "\n    ")).append('\n');
-        if (v.verdict() == Verdict.NOT_TESTABLE_HERE && done.get(Experiments.forClaim(v.claim()).name()) instanceof WithReference w) {
+        for (String e : v.evidence())
+            b.append("  - ").append(e.replace("\n", "\n    ")).append('\n');
+        if (v.verdict() == Verdict.NOT_TESTABLE_HERE
+                && done.get(Experiments.forClaim(v.claim()).name()) instanceof WithReference w) {
             ClaimVerdict ref = w.referenceVerdict(v.claim());
             if (ref != null && ref.verdict() != Verdict.NOT_TESTABLE_HERE) {
-                b.append("  On the ").append(w.label()).append(": ").append(ref.verdict()).append(" — ").append(ref.summary()).append('\n');
+                b.append("  On the ")
+                        .append(w.label())
+                        .append(": ")
+                        .append(ref.verdict())
+                        .append(" — ")
+                        .append(ref.summary())
+                        .append('\n');
             }
         }
         return b.toString();
@@ -216,19 +235,30 @@ public final class Lab {
         Path source = dir != null ? dir : ref;
         Map<String, ClaimVerdict> byId = new HashMap<>();
         if (source != null) for (ClaimVerdict v : RunStore.verdicts(source)) byId.put(v.claim(), v);
-        StringColumn id = StringColumn.create("claim"), sec = StringColumn.create("section"),
-                verdict = StringColumn.create("verdict"), summary = StringColumn.create("summary");
+        StringColumn id = StringColumn.create("claim"),
+                sec = StringColumn.create("section"),
+                verdict = StringColumn.create("verdict"),
+                summary = StringColumn.create("summary");
         for (Claim c : ledger.claims()) {
             ClaimVerdict v = byId.get(c.id());
             id.append(c.id());
-            sec.append(String.format("%02d %s", c.section(), ledger.section(c.section()).slug()));
-            verdict.append(v == null ? Verdict.NOT_YET_MEASURED.name() : v.verdict().name());
-            summary.append(v == null ? (source == null ? "no run on this host yet: ./lab run" : "not in this run") : abbreviate(v.summary(), 110));
+            sec.append(String.format(
+                    "%02d %s", c.section(), ledger.section(c.section()).slug()));
+            verdict.append(
+                    v == null ? Verdict.NOT_YET_MEASURED.name() : v.verdict().name());
+            summary.append(
+                    v == null
+                            ? (source == null ? "no run on this host yet: ./lab run" : "not in this run")
+                            : abbreviate(v.summary(), 110));
         }
-        String title = dir != null ? "verdicts of " + dir.getFileName()
-                : ref != null ? "REFERENCE verdicts of " + ref.getFileName() + " (data/reference): not this host, which has no run yet (./lab run)"
-                : "verdicts (no run yet)";
-        return TableView.of(Table.create(title, id, sec, verdict, summary), ledger.claims().size());
+        String title = dir != null
+                ? "verdicts of " + dir.getFileName()
+                : ref != null
+                        ? "REFERENCE verdicts of " + ref.getFileName()
+                                + " (data/reference): not this host, which has no run yet (./lab run)"
+                        : "verdicts (no run yet)";
+        return TableView.of(
+                Table.create(title, id, sec, verdict, summary), ledger.claims().size());
     }
 
     /** Any Tablesaw table, shown as a table (HTML where the notebook renders it, aligned text otherwise). */
@@ -245,12 +275,12 @@ public final class Lab {
         StringBuilder b = new StringBuilder();
         for (var comp : HostFingerprint.class.getRecordComponents()) {
             try {
-                b.append(String.format("%-26s %s%n", comp.getName(), comp.getAccessor().invoke(context.host())));
+                b.append(String.format(
+                        "%-26s %s%n", comp.getName(), comp.getAccessor().invoke(context.host())));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
         }
         return b.toString();
     }
-
 }

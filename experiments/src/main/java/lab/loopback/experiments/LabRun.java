@@ -1,5 +1,13 @@
 package lab.loopback.experiments;
 
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
@@ -11,15 +19,6 @@ import lab.loopback.result.Outcome;
 import lab.loopback.result.RunInfo;
 import lab.loopback.result.RunStore;
 
-import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 /**
  * One run of the workbench: select claims, run the experiments that judge them, write the run directory
  * (atomically: it appears only when complete), render the report. A failing experiment does not stop the
@@ -27,7 +26,8 @@ import java.util.Map;
  */
 public final class LabRun {
     /** {@code kernelSource} may be null: then LAB_KERNEL_SRC, else no source tree. */
-    public record Options(Profile profile, List<String> only, Path out, int port, ClaimLedger ledger, Path kernelSource) {}
+    public record Options(
+            Profile profile, List<String> only, Path out, int port, ClaimLedger ledger, Path kernelSource) {}
 
     public record Result(Path runDir, List<ClaimVerdict> verdicts, List<String> failures, double seconds) {}
 
@@ -44,11 +44,14 @@ public final class LabRun {
 
     public static Result execute(Options opt, Progress progress) {
         ClaimLedger ledger = opt.ledger();
-        List<String> selected = opt.only().isEmpty() ? ledger.claims().stream().map(Claim::id).toList() : ledger.select(opt.only());
+        List<String> selected =
+                opt.only().isEmpty() ? ledger.claims().stream().map(Claim::id).toList() : ledger.select(opt.only());
         List<Experiment> experiments = Experiments.judging(selected);
         for (String l : Leftovers.sweep(opt.out())) progress.step("before this run: " + l);
         Instant start = Instant.now();
-        String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(start) + "-" + opt.profile().id();
+        String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                        .withZone(ZoneOffset.UTC)
+                        .format(start) + "-" + opt.profile().id();
         RunStore.Writer w = RunStore.begin(opt.out(), runId);
         try {
             HostFingerprint host = HostProbe.probe();
@@ -79,16 +82,35 @@ public final class LabRun {
                 ClaimVerdict v = verdicts.get(c.id());
                 if (v == null) {
                     v = Experiments.judges(c.id())
-                            ? new ClaimVerdict(c.id(), lab.loopback.claim.Verdict.NOT_YET_MEASURED, "Not selected in this run (--only).",
-                                    null, null, null, c.claimed(), c.unit(), List.of(), host.hostId())
+                            ? new ClaimVerdict(
+                                    c.id(),
+                                    lab.loopback.claim.Verdict.NOT_YET_MEASURED,
+                                    "Not selected in this run (--only).",
+                                    null,
+                                    null,
+                                    null,
+                                    c.claimed(),
+                                    c.unit(),
+                                    List.of(),
+                                    host.hostId())
                             : ClaimVerdict.notYetMeasured(c, host.hostId());
                 }
                 all.add(v);
             }
             w.json("verdicts.json", all);
             double seconds = java.time.Duration.between(start, Instant.now()).toMillis() / 1e3;
-            w.json("run.json", new RunInfo(runId, opt.profile().id(), start.toString(), Instant.now().toString(), seconds, selected,
-                    experiments.stream().map(Experiment::name).toList(), failures, "lab run"));
+            w.json(
+                    "run.json",
+                    new RunInfo(
+                            runId,
+                            opt.profile().id(),
+                            start.toString(),
+                            Instant.now().toString(),
+                            seconds,
+                            selected,
+                            experiments.stream().map(Experiment::name).toList(),
+                            failures,
+                            "lab run"));
             new ReportWriter(ledger).write(w.dir());
             Path dir = w.commit();
             return new Result(dir, all, failures, seconds);

@@ -1,14 +1,13 @@
 package lab.loopback.experiments;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.ipc.SharedMemoryRing;
 import lab.loopback.kernel.TraceRecorder;
 import lab.loopback.kernel.Tracefs;
 import lab.loopback.netns.NetNamespace;
 import lab.loopback.result.RunStore;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What a run killed outright (kill -9) can leave behind, cleared when the next run starts: namespaces (and the
@@ -22,11 +21,14 @@ final class Leftovers {
     /** Sweeps and returns one line per thing found, for the run's progress output. */
     static List<String> sweep(Path out) {
         List<String> found = new ArrayList<>();
-        for (String ns : NetNamespace.sweepLeftovers()) found.add("deleted namespace " + ns + " of a process that is gone");
-        for (Path f : SharedMemoryRing.removeOrphans()) found.add("removed ring file " + f + " of a process that is gone");
+        for (String ns : NetNamespace.sweepLeftovers())
+            found.add("deleted namespace " + ns + " of a process that is gone");
+        for (Path f : SharedMemoryRing.removeOrphans())
+            found.add("removed ring file " + f + " of a process that is gone");
         Tracefs tracefs = Tracefs.locate(false);
         TraceRecorder.removeStale(tracefs);
-        for (Path p : RunStore.markInterrupted(out)) found.add(p + " is an interrupted run, marked INCOMPLETE: not a result, delete it");
+        for (Path p : RunStore.markInterrupted(out))
+            found.add(p + " is an interrupted run, marked INCOMPLETE: not a result, delete it");
         return found;
     }
 }

@@ -1,5 +1,9 @@
 package lab.loopback.experiments;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Verdict;
 import lab.loopback.ipc.Transports;
@@ -11,11 +15,6 @@ import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.sys.Libc;
 import org.knowm.xchart.CategoryChart;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * URING-3: "data path = DMA → socket queue → peer buffer". DMA is done by a device; lo has none. The host's
@@ -46,11 +45,20 @@ public final class LoopbackDma implements Experiment {
         boolean device = Files.exists(sysLo.resolve("device"));
         Tracefs t = ctx.tracefs();
         List<String> ev = new ArrayList<>();
-        ev.add(sysLo.resolve("device") + (device ? " exists: lo has a bus device behind it" : " does not exist: no bus device (and so no DMA engine) is behind lo"));
+        ev.add(sysLo.resolve("device")
+                + (device
+                        ? " exists: lo has a bus device behind it"
+                        : " does not exist: no bus device (and so no DMA engine) is behind lo"));
         if (!t.available() || !Files.isDirectory(t.root().resolve("events/dma"))) {
-            String why = !t.available() ? t.unavailable() : "this kernel has no dma:* tracepoints (" + t.root().resolve("events/dma") + ")";
-            o.verdict(KernelEvidence.notTestable(ctx, "URING-3", KernelEvidence.traceLack(ctx), "Whether DMA happens during a loopback transfer is seen only through the dma:* tracepoints: " + why
-                    + ". Without them: " + ev.getFirst() + "."));
+            String why = !t.available()
+                    ? t.unavailable()
+                    : "this kernel has no dma:* tracepoints (" + t.root().resolve("events/dma") + ")";
+            o.verdict(KernelEvidence.notTestable(
+                    ctx,
+                    "URING-3",
+                    KernelEvidence.traceLack(ctx),
+                    "Whether DMA happens during a loopback transfer is seen only through the dma:* tracepoints: " + why
+                            + ". Without them: " + ev.getFirst() + "."));
             return o;
         }
         List<String> events = new ArrayList<>(List.of("net/net_dev_xmit"));
@@ -65,27 +73,50 @@ public final class LoopbackDma implements Experiment {
         try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), 300)) {
             StreamRunner.verified(runner.trial(65536, 30, 1 << 20, "warmup", 0));
             long receiverTid = runner.receiverTid();
-            try (TraceRecorder r = TraceRecorder.open(t, events.stream().filter(t::hasEvent).toList(), 8 * 1024)) {
+            try (TraceRecorder r =
+                    TraceRecorder.open(t, events.stream().filter(t::hasEvent).toList(), 8 * 1024)) {
                 r.onlyTasks(List.of((long) Libc.gettid(), receiverTid));
                 rec = r.record(() -> trial[0] = runner.trial(65536, 30, ctx.profile().tracedBytes, "traced", 0));
             }
         }
         StreamRunner.verified(trial[0]);
-        long dma = rec.events().stream().filter(e -> e.event().startsWith("dma_")).count();
-        long loXmit = rec.of("net_dev_xmit").stream().filter(e -> e.field("dev").equals("lo")).count();
-        ev.add(String.format("during a verified %d-byte transfer: %d dma:* events (%d dma event types enabled) and %d net:net_dev_xmit on lo, in the sending and receiving threads",
+        long dma =
+                rec.events().stream().filter(e -> e.event().startsWith("dma_")).count();
+        long loXmit = rec.of("net_dev_xmit").stream()
+                .filter(e -> e.field("dev").equals("lo"))
+                .count();
+        ev.add(String.format(
+                "during a verified %d-byte transfer: %d dma:* events (%d dma event types enabled) and %d net:net_dev_xmit on lo, in the sending and receiving threads",
                 trial[0].bytesReceived(), dma, events.size() - 1, loXmit));
-        ev.add("what lo does instead: loopback_xmit hands the skb to netif_rx on the same host (drivers/net/loopback.c); the receiver's read() copies it (TLDR-2)");
+        ev.add(
+                "what lo does instead: loopback_xmit hands the skb to netif_rx on the same host (drivers/net/loopback.c); the receiver's read() copies it (TLDR-2)");
         ev.add("rule: REFUTED when lo has no device and no DMA event accompanies its segments");
         Verdict v = judge(device, dma, loXmit);
-        o.verdict(KernelEvidence.verdict(ctx.claim("URING-3"), v, String.format(
-                "%s: lo %s device, and %d DMA events accompanied its %d segments in the data threads%s.",
-                v == Verdict.REFUTED ? "No DMA is involved on loopback" : "DMA cannot be ruled out here", device ? "has a" : "has no", dma, loXmit,
-                v == Verdict.REFUTED ? "; the path is memory → skb → socket queue → a CPU copy into the peer's buffer" : ""), (double) dma, null, "DMA events during the transfer", ev, ctx));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("URING-3"),
+                v,
+                String.format(
+                        "%s: lo %s device, and %d DMA events accompanied its %d segments in the data threads%s.",
+                        v == Verdict.REFUTED ? "No DMA is involved on loopback" : "DMA cannot be ruled out here",
+                        device ? "has a" : "has no",
+                        dma,
+                        loXmit,
+                        v == Verdict.REFUTED
+                                ? "; the path is memory → skb → socket queue → a CPU copy into the peer's buffer"
+                                : ""),
+                (double) dma,
+                null,
+                "DMA events during the transfer",
+                ev,
+                ctx));
         CategoryChart c = Charts.bars("URING-3: device-layer events during a loopback transfer", "", "events");
         List<String> names = List.of("net_dev_xmit on lo", "dma:* (any)");
         c.addSeries("measured", names, List.of((double) loXmit, (double) dma)).setFillColor(Charts.MEASURED);
-        o.figure(new Figure("lo-dma", List.of("URING-3"), "Measured: tracepoint counts in the two data threads during one transfer. The article's path starts with DMA; lo has no device to do it.", c));
+        o.figure(new Figure(
+                "lo-dma",
+                List.of("URING-3"),
+                "Measured: tracepoint counts in the two data threads during one transfer. The article's path starts with DMA; lo has no device to do it.",
+                c));
         return o;
     }
 }

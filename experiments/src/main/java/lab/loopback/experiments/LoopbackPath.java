@@ -1,5 +1,9 @@
 package lab.loopback.experiments;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -12,12 +16,6 @@ import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
 
 /**
  * TLDR-1, FAST-2, PATH-1, HIST-2: which layers the segments of one loopback transfer pass through, per
@@ -69,29 +67,76 @@ public final class LoopbackPath implements Experiment {
     }
 
     /** PATH-1, FAST-2 and TLDR-1 from the device and IP-layer counts of this connection. */
-    private void judgePath(Outcome o, RunContext ctx, TracedStream.Result r, LoopbackFacts facts, PathCount p, long seg, double devicePerSeg,
-                           String deviceSource, double ipPerSeg, String ipSource, String segLine, String bg, String route) {
+    private void judgePath(
+            Outcome o,
+            RunContext ctx,
+            TracedStream.Result r,
+            LoopbackFacts facts,
+            PathCount p,
+            long seg,
+            double devicePerSeg,
+            String deviceSource,
+            double ipPerSeg,
+            String ipSource,
+            String segLine,
+            String bg,
+            String route) {
         // PATH-1
         Verdict v1 = judgeDevice(devicePerSeg);
-        o.verdict(KernelEvidence.verdict(ctx.claim("PATH-1"), v1, String.format(
-                "%.2f lo device transmissions per segment: %s", devicePerSeg,
-                v1 == Verdict.REFUTED ? String.format("%.0f transmissions through the lo device (loopback_xmit) for %d segments — device output was not skipped.", devicePerSeg * seg, seg)
-                        : v1 == Verdict.SUPPORTED ? "no segment went through the lo device." : "some segments bypassed the lo device."),
-                devicePerSeg, 0.0, "lo device transmissions per segment",
-                List.of(deviceSource + String.format(": %.0f for %d segments", devicePerSeg * seg, seg), segLine, route,
-                        "rule: REFUTED ≥ " + TRAVERSED + " per segment, SUPPORTED ≤ " + BYPASSED + ", PARTLY_TRUE between"), ctx));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("PATH-1"),
+                v1,
+                String.format(
+                        "%.2f lo device transmissions per segment: %s",
+                        devicePerSeg,
+                        v1 == Verdict.REFUTED
+                                ? String.format(
+                                        "%.0f transmissions through the lo device (loopback_xmit) for %d segments — device output was not skipped.",
+                                        devicePerSeg * seg, seg)
+                                : v1 == Verdict.SUPPORTED
+                                        ? "no segment went through the lo device."
+                                        : "some segments bypassed the lo device."),
+                devicePerSeg,
+                0.0,
+                "lo device transmissions per segment",
+                List.of(
+                        deviceSource + String.format(": %.0f for %d segments", devicePerSeg * seg, seg),
+                        segLine,
+                        route,
+                        "rule: REFUTED ≥ " + TRAVERSED + " per segment, SUPPORTED ≤ " + BYPASSED
+                                + ", PARTLY_TRUE between"),
+                ctx));
 
         // FAST-2
         Verdict v2 = judgeBypass(devicePerSeg, ipPerSeg);
-        o.verdict(KernelEvidence.verdict(ctx.claim("FAST-2"), v2, String.format(
-                "Per segment of this connection the IP layer counted %.2f received packets and the lo device %.2f transmissions: %s",
-                ipPerSeg, devicePerSeg, v2 == Verdict.REFUTED ? "data does not pass socket to socket; it goes down through IP and lo and up again."
-                        : v2 == Verdict.SUPPORTED ? "the IP stack and the device were bypassed." : "part of the traffic bypassed one of the layers."),
-                ipPerSeg, 0.0, "IP-layer packets per segment",
-                List.of(ipSource, String.format("Ip.InReceives %+.0f, Ip.InDelivers %+.0f, Tcp.OutSegs %+.0f (namespace-wide, less background)",
-                                r.counterNet("Ip.InReceives"), r.counterNet("Ip.InDelivers"), r.counterNet("Tcp.OutSegs")),
-                        deviceSource + String.format(": %.0f", devicePerSeg * seg), segLine, bg,
-                        "rule: REFUTED when both the device and the IP layer see ≥ " + TRAVERSED + " events per segment, SUPPORTED when both ≤ " + BYPASSED), ctx));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("FAST-2"),
+                v2,
+                String.format(
+                        "Per segment of this connection the IP layer counted %.2f received packets and the lo device %.2f transmissions: %s",
+                        ipPerSeg,
+                        devicePerSeg,
+                        v2 == Verdict.REFUTED
+                                ? "data does not pass socket to socket; it goes down through IP and lo and up again."
+                                : v2 == Verdict.SUPPORTED
+                                        ? "the IP stack and the device were bypassed."
+                                        : "part of the traffic bypassed one of the layers."),
+                ipPerSeg,
+                0.0,
+                "IP-layer packets per segment",
+                List.of(
+                        ipSource,
+                        String.format(
+                                "Ip.InReceives %+.0f, Ip.InDelivers %+.0f, Tcp.OutSegs %+.0f (namespace-wide, less background)",
+                                r.counterNet("Ip.InReceives"),
+                                r.counterNet("Ip.InDelivers"),
+                                r.counterNet("Tcp.OutSegs")),
+                        deviceSource + String.format(": %.0f", devicePerSeg * seg),
+                        segLine,
+                        bg,
+                        "rule: REFUTED when both the device and the IP layer see ≥ " + TRAVERSED
+                                + " events per segment, SUPPORTED when both ≤ " + BYPASSED),
+                ctx));
 
         // TLDR-1
         List<Part> parts = parts(p, facts, devicePerSeg, ipPerSeg);
@@ -102,9 +147,23 @@ public final class LoopbackPath implements Experiment {
         for (Part x : parts) ev.add(x.part() + ": " + (x.bypassed() ? "bypassed — " : "traversed — ") + x.evidence());
         ev.add(segLine);
         ev.add("rule: SUPPORTED if all four are bypassed, REFUTED if none, PARTLY_TRUE otherwise");
-        o.verdict(KernelEvidence.verdict(ctx.claim("TLDR-1"), v3, String.format(
-                "%d of the four hold: %s", bypassed, String.join("; ", parts.stream().map(x -> x.part() + (x.bypassed() ? " bypassed" : " traversed")).toList()) + "."),
-                (double) bypassed, 4.0, "of 4 parts bypassed", ev, ctx));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("TLDR-1"),
+                v3,
+                String.format(
+                        "%d of the four hold: %s",
+                        bypassed,
+                        String.join(
+                                        "; ",
+                                        parts.stream()
+                                                .map(x -> x.part() + (x.bypassed() ? " bypassed" : " traversed"))
+                                                .toList())
+                                + "."),
+                (double) bypassed,
+                4.0,
+                "of 4 parts bypassed",
+                ev,
+                ctx));
     }
 
     /**
@@ -124,7 +183,9 @@ public final class LoopbackPath implements Experiment {
 
     static String swamped(String counter, double net, double background, long segments) {
         if (net >= -0.1 * segments && net <= 1.5 * segments) return null;
-        return String.format("%s %+.0f less a background of %+.0f leaves %.0f for %d segments", counter, net + background, background, net, segments);
+        return String.format(
+                "%s %+.0f less a background of %+.0f leaves %.0f for %d segments",
+                counter, net + background, background, net, segments);
     }
 
     static Verdict judgeParts(List<Part> parts) {
@@ -137,7 +198,8 @@ public final class LoopbackPath implements Experiment {
      * Packetized (more than one data segment for a transfer larger than one MSS), no segment above the MTU
      * ({@code largestPayload} -1: not observed, not checked), routed via lo.
      */
-    static Verdict judgeSegments(long dataSegments, long largestPayload, long transfer, int mss, int mtu, String routeDevice) {
+    static Verdict judgeSegments(
+            long dataSegments, long largestPayload, long transfer, int mss, int mtu, String routeDevice) {
         boolean packetized = transfer <= mss || dataSegments > 1;
         return packetized && largestPayload <= mtu && "lo".equals(routeDevice) ? Verdict.SUPPORTED : Verdict.REFUTED;
     }
@@ -151,45 +213,95 @@ public final class LoopbackPath implements Experiment {
         PathCount p = r.traced() ? PathCount.of(r.trace()) : null;
         List<Layer> layers = new ArrayList<>();
         if (p != null) {
-            layers.add(new Layer("lo device, out", "net:net_dev_xmit dev=lo", "tracepoint, this connection's tasks", p.xmitOnLo(), p.xmitOnLo() / (double) seg));
-            layers.add(new Layer("lo device, in", "net:netif_rx dev=lo", "tracepoint, this connection's tasks", p.rxOnLo(), p.rxOnLo() / (double) seg));
-            layers.add(new Layer("stack receive", "net:netif_receive_skb dev=lo", "tracepoint, this connection's tasks", p.receivedOnLo(), p.receivedOnLo() / (double) seg));
+            layers.add(new Layer(
+                    "lo device, out",
+                    "net:net_dev_xmit dev=lo",
+                    "tracepoint, this connection's tasks",
+                    p.xmitOnLo(),
+                    p.xmitOnLo() / (double) seg));
+            layers.add(new Layer(
+                    "lo device, in",
+                    "net:netif_rx dev=lo",
+                    "tracepoint, this connection's tasks",
+                    p.rxOnLo(),
+                    p.rxOnLo() / (double) seg));
+            layers.add(new Layer(
+                    "stack receive",
+                    "net:netif_receive_skb dev=lo",
+                    "tracepoint, this connection's tasks",
+                    p.receivedOnLo(),
+                    p.receivedOnLo() / (double) seg));
         }
-        for (String[] c : new String[][] {{"lo device, out", "dev.lo.tx_packets"}, {"IP layer, in", "Ip.InReceives"},
-                {"IP layer, delivered to TCP", "Ip.InDelivers"}, {"TCP, segments out", "Tcp.OutSegs"}}) {
+        for (String[] c : new String[][] {
+            {"lo device, out", "dev.lo.tx_packets"},
+            {"IP layer, in", "Ip.InReceives"},
+            {"IP layer, delivered to TCP", "Ip.InDelivers"},
+            {"TCP, segments out", "Tcp.OutSegs"}
+        }) {
             String why = swamped(c[1], r.counterNet(c[1]), r.counterBackground(c[1]), seg);
-            layers.add(new Layer(c[0], c[1], why == null ? COUNTER_SOURCE : COUNTER_SOURCE + "; swamped by other traffic, not evidence (" + why + ")",
-                    r.counterNet(c[1]), r.counterNet(c[1]) / seg));
+            layers.add(new Layer(
+                    c[0],
+                    c[1],
+                    why == null
+                            ? COUNTER_SOURCE
+                            : COUNTER_SOURCE + "; swamped by other traffic, not evidence (" + why + ")",
+                    r.counterNet(c[1]),
+                    r.counterNet(c[1]) / seg));
         }
         o.table("layers", RecordTable.of("layers", Layer.class, layers));
-        List<Counter> counters = r.counters().entrySet().stream().map(e -> new Counter(e.getKey(), e.getValue(), r.counterBackground(e.getKey()))).toList();
+        List<Counter> counters = r.counters().entrySet().stream()
+                .map(e -> new Counter(e.getKey(), e.getValue(), r.counterBackground(e.getKey())))
+                .toList();
         o.table("counters", RecordTable.of("counters", Counter.class, counters));
         o.table("tcp-info", RecordTable.of("tcp-info", lab.loopback.sys.TcpInfo.class, List.of(r.sender())));
 
         double devicePerSeg = p != null ? p.xmitOnLo() / (double) seg : r.counterNet("dev.lo.tx_packets") / seg;
-        String deviceSource = p != null ? "net:net_dev_xmit dev=lo events of this connection's tasks (a lower bound)"
+        String deviceSource = p != null
+                ? "net:net_dev_xmit dev=lo events of this connection's tasks (a lower bound)"
                 : "/proc/net/dev lo tx_packets, namespace-wide less background (tracefs: " + r.traceUnavailable() + ")";
         // the IP layer from this connection's own tracepoints when there are any: namespace-wide counters less a
         // background window go wrong (even negative) when other traffic on the host comes and goes meanwhile
         double ipCounterPerSeg = r.counterNet("Ip.InReceives") / seg;
         double ipPerSeg = p != null ? p.receivedOnLo() / (double) seg : ipCounterPerSeg;
-        String ipSource = p != null ? String.format("net:netif_receive_skb dev=lo events of this connection's tasks: %d (lo hands each packet up "
-                + "to the protocol stack, ip_rcv for IPv4; a lower bound); the namespace-wide Ip.InReceives counter less background says %.2f per segment",
-                p.receivedOnLo(), ipCounterPerSeg) : "/proc/net/snmp Ip.InReceives, namespace-wide less background (tracefs: " + r.traceUnavailable() + ")";
+        String ipSource = p != null
+                ? String.format(
+                        "net:netif_receive_skb dev=lo events of this connection's tasks: %d (lo hands each packet up "
+                                + "to the protocol stack, ip_rcv for IPv4; a lower bound); the namespace-wide Ip.InReceives counter less background says %.2f per segment",
+                        p.receivedOnLo(), ipCounterPerSeg)
+                : "/proc/net/snmp Ip.InReceives, namespace-wide less background (tracefs: " + r.traceUnavailable()
+                        + ")";
         // with tracepoints the counters are only corroboration; without them they must be plausible to count at all
         String swamped = p == null ? swampedCounters(r) : null;
-        String segLine = String.format("this connection carried %d segments (TCP_INFO of the sender: segs_out %d + segs_in %d; %d of them data), %s in %s writes",
-                seg, r.sender().segsOut(), r.sender().segsIn(), r.sender().dataSegsOut(), Bytes.human(r.trial().bytesReceived()), Bytes.human(KernelEvidence.WRITE));
-        String bg = String.format("counter background: a %.2f s quiet window just before showed lo tx_packets %+.0f, Ip.InReceives %+.0f (scaled to the %.2f s transfer window)",
-                r.backgroundSeconds(), r.counterBackground("dev.lo.tx_packets"), r.counterBackground("Ip.InReceives"), r.windowSeconds());
-        String route = facts.route() == null ? "route unknown: " + facts.notes().get("route") : "ip route get 127.0.0.1: " + facts.route();
+        String segLine = String.format(
+                "this connection carried %d segments (TCP_INFO of the sender: segs_out %d + segs_in %d; %d of them data), %s in %s writes",
+                seg,
+                r.sender().segsOut(),
+                r.sender().segsIn(),
+                r.sender().dataSegsOut(),
+                Bytes.human(r.trial().bytesReceived()),
+                Bytes.human(KernelEvidence.WRITE));
+        String bg = String.format(
+                "counter background: a %.2f s quiet window just before showed lo tx_packets %+.0f, Ip.InReceives %+.0f (scaled to the %.2f s transfer window)",
+                r.backgroundSeconds(),
+                r.counterBackground("dev.lo.tx_packets"),
+                r.counterBackground("Ip.InReceives"),
+                r.windowSeconds());
+        String route = facts.route() == null
+                ? "route unknown: " + facts.notes().get("route")
+                : "ip route get 127.0.0.1: " + facts.route();
 
         if (swamped != null) {
             // without tracepoints the counters are all there is; when other traffic swamped them, nothing can be judged
             for (String id : List.of("PATH-1", "FAST-2", "TLDR-1")) {
-                o.verdict(KernelEvidence.notTestable(ctx, id, Lack.TRACEFS, "No tracepoints (" + r.traceUnavailable() + ") and the namespace-wide counters were "
-                        + "swamped by other traffic during the measurement (" + swamped + "), so this run cannot say what one connection's "
-                        + "segments passed through; rerun on a quieter host, or as root where tracefs is available."));
+                o.verdict(
+                        KernelEvidence.notTestable(
+                                ctx,
+                                id,
+                                Lack.TRACEFS,
+                                "No tracepoints (" + r.traceUnavailable() + ") and the namespace-wide counters were "
+                                        + "swamped by other traffic during the measurement (" + swamped
+                                        + "), so this run cannot say what one connection's "
+                                        + "segments passed through; rerun on a quieter host, or as root where tracefs is available."));
             }
         } else {
             judgePath(o, ctx, r, facts, p, seg, devicePerSeg, deviceSource, ipPerSeg, ipSource, segLine, bg, route);
@@ -197,31 +309,66 @@ public final class LoopbackPath implements Experiment {
 
         // HIST-2
         int mtu = facts.loMtu() == null ? 65536 : facts.loMtu();
-        List<Long> dataLens = p == null ? List.of() : PathCount.dataXmits(r.trace()).stream().map(e -> Long.parseLong(e.field("len"))).toList();
+        List<Long> dataLens = p == null
+                ? List.of()
+                : PathCount.dataXmits(r.trace()).stream()
+                        .map(e -> Long.parseLong(e.field("len")))
+                        .toList();
         long dataSegs = p != null ? dataLens.size() : r.sender().dataSegsOut();
-        // with the trace: the largest IP packet lo carried; without: only the average the counters imply, which cannot show the largest
-        long largest = p != null ? dataLens.stream().mapToLong(Long::longValue).max().orElse(0) - ETH_HLEN : -1;
-        long average = Math.round((double) r.counters().getOrDefault("dev.lo.tx_bytes", 0L) / Math.max(1, r.counters().getOrDefault("dev.lo.tx_packets", 1L))) - ETH_HLEN;
+        // with the trace: the largest IP packet lo carried; without: only the average the counters imply, which cannot
+        // show the largest
+        long largest =
+                p != null ? dataLens.stream().mapToLong(Long::longValue).max().orElse(0) - ETH_HLEN : -1;
+        long average = Math.round((double) r.counters().getOrDefault("dev.lo.tx_bytes", 0L)
+                        / Math.max(1, r.counters().getOrDefault("dev.lo.tx_packets", 1L)))
+                - ETH_HLEN;
         int mss = r.sender().advMss() > 0 ? (int) r.sender().advMss() : facts.mss();
         Verdict v4 = judgeSegments(dataSegs, largest, r.trial().bytesReceived(), mss, mtu, facts.routeDevice());
-        o.verdict(KernelEvidence.verdict(ctx.claim("HIST-2"), v4, String.format(
-                "%s: %s went out as %d data segments %s on lo (MTU %s, MSS %d), routed %s%s",
-                v4 == Verdict.SUPPORTED ? "It still happens today" : "Not as described", Bytes.human(r.trial().bytesReceived()), dataSegs,
-                p != null ? "of at most " + Bytes.human(largest) : "(lo's packets average " + Bytes.human(average) + ", ACKs included)", Bytes.human(mtu), mss,
-                facts.routeDevice() == null ? "(route unknown)" : "via " + facts.routeDevice() + " (" + facts.routeType() + ")",
-                v4 == Verdict.SUPPORTED ? " and reassembled into the receiver's stream — the 'old' path is still the path." : "."),
-                (double) (p != null ? largest : average), null, p != null ? "bytes, largest IP packet on lo" : "bytes, average IP packet on lo",
-                List.of(p != null ? "segment lengths from net:net_dev_xmit dev=lo (link header of " + ETH_HLEN + " B included there, taken off here)"
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("HIST-2"),
+                v4,
+                String.format(
+                        "%s: %s went out as %d data segments %s on lo (MTU %s, MSS %d), routed %s%s",
+                        v4 == Verdict.SUPPORTED ? "It still happens today" : "Not as described",
+                        Bytes.human(r.trial().bytesReceived()),
+                        dataSegs,
+                        p != null
+                                ? "of at most " + Bytes.human(largest)
+                                : "(lo's packets average " + Bytes.human(average) + ", ACKs included)",
+                        Bytes.human(mtu),
+                        mss,
+                        facts.routeDevice() == null
+                                ? "(route unknown)"
+                                : "via " + facts.routeDevice() + " (" + facts.routeType() + ")",
+                        v4 == Verdict.SUPPORTED
+                                ? " and reassembled into the receiver's stream — the 'old' path is still the path."
+                                : "."),
+                (double) (p != null ? largest : average),
+                null,
+                p != null ? "bytes, largest IP packet on lo" : "bytes, average IP packet on lo",
+                List.of(
+                        p != null
+                                ? "segment lengths from net:net_dev_xmit dev=lo (link header of " + ETH_HLEN
+                                        + " B included there, taken off here)"
                                 : "average packet size from /proc/net/dev (tracefs: " + r.traceUnavailable() + ")",
-                        "lo MTU " + mtu + " (/sys/class/net/lo/mtu); advertised MSS " + mss + " and final send MSS " + r.sender().sndMss()
-                                + " (TCP_INFO of this connection); TCP_MAXSEG of a fresh loopback connection " + facts.mss()
+                        "lo MTU " + mtu + " (/sys/class/net/lo/mtu); advertised MSS " + mss + " and final send MSS "
+                                + r.sender().sndMss()
+                                + " (TCP_INFO of this connection); TCP_MAXSEG of a fresh loopback connection "
+                                + facts.mss()
                                 + " (TCP bounds the MSS to half the peer's initial window until the window opens)",
-                        "lo does TSO/GSO: one skb on lo may carry more than one MSS, so lo's packets are fewer than TCP_INFO's MSS-sized segments", route,
-                        "rule: SUPPORTED when a transfer larger than one MSS is split into several segments, none above the MTU (checked only with the trace), and the route is via lo"), ctx));
+                        "lo does TSO/GSO: one skb on lo may carry more than one MSS, so lo's packets are fewer than TCP_INFO's MSS-sized segments",
+                        route,
+                        "rule: SUPPORTED when a transfer larger than one MSS is split into several segments, none above the MTU (checked only with the trace), and the route is via lo"),
+                ctx));
 
         if (layers.stream().anyMatch(l -> !l.swamped())) o.figure(layersFigure(layers, seg));
         if (p != null) {
-            o.table("segment-lengths", RecordTable.of("segment-lengths", SegmentLength.class, p.xmitLengths().stream().map(SegmentLength::new).toList()));
+            o.table(
+                    "segment-lengths",
+                    RecordTable.of(
+                            "segment-lengths",
+                            SegmentLength.class,
+                            p.xmitLengths().stream().map(SegmentLength::new).toList()));
             o.figure(sizesFigure(p.xmitLengths(), mss, mtu));
         }
         return o;
@@ -232,28 +379,46 @@ public final class LoopbackPath implements Experiment {
     static List<Part> parts(PathCount p, LoopbackFacts facts, double devicePerSeg, double ipPerSeg) {
         List<Part> parts = new ArrayList<>();
         boolean hardware = Files.exists(Path.of("/sys/class/net/lo/device"));
-        parts.add(new Part("NIC", !hardware, hardware ? "/sys/class/net/lo/device exists: lo is backed by a device here"
-                : "lo has no backing device (/sys/class/net/lo/device absent); no NIC hardware is involved"));
-        parts.add(new Part("driver stack", devicePerSeg <= BYPASSED, String.format(
-                "%.2f transmissions per segment through the lo driver (loopback_xmit) and the device layer", devicePerSeg)));
+        parts.add(new Part(
+                "NIC",
+                !hardware,
+                hardware
+                        ? "/sys/class/net/lo/device exists: lo is backed by a device here"
+                        : "lo has no backing device (/sys/class/net/lo/device absent); no NIC hardware is involved"));
+        parts.add(new Part(
+                "driver stack",
+                devicePerSeg <= BYPASSED,
+                String.format(
+                        "%.2f transmissions per segment through the lo driver (loopback_xmit) and the device layer",
+                        devicePerSeg)));
         String csum;
         boolean skipped;
         if (p != null && p.checksumPartial() + p.checksumOther() > 0) {
             skipped = p.checksumOther() == 0;
-            csum = String.format("net_dev_start_xmit on lo: %d of %d skbs with ip_summed=CHECKSUM_PARTIAL, i.e. left to the device; "
-                    + "lo advertises checksum offload and never computes it, so no checksum is computed — through the offload feature, not around it",
+            csum = String.format(
+                    "net_dev_start_xmit on lo: %d of %d skbs with ip_summed=CHECKSUM_PARTIAL, i.e. left to the device; "
+                            + "lo advertises checksum offload and never computes it, so no checksum is computed — through the offload feature, not around it",
                     p.checksumPartial(), p.checksumPartial() + p.checksumOther());
         } else {
             String tx = facts.features().get("tx-checksumming");
             skipped = tx != null && tx.startsWith("on");
-            csum = tx == null ? "lo's offload features unknown: " + facts.notes().getOrDefault("features", "?")
-                    : "ethtool -k lo: tx-checksumming " + tx + " (inferred: the stack leaves the checksum to lo, which does not compute it)";
+            csum = tx == null
+                    ? "lo's offload features unknown: " + facts.notes().getOrDefault("features", "?")
+                    : "ethtool -k lo: tx-checksumming " + tx
+                            + " (inferred: the stack leaves the checksum to lo, which does not compute it)";
         }
         parts.add(new Part("checksum", skipped, csum));
         boolean routed = ipPerSeg >= TRAVERSED || "lo".equals(facts.routeDevice());
-        parts.add(new Part("IP routing", !routed, String.format("%.2f IP-layer packets per segment (%s); %s", ipPerSeg,
-                p != null ? "handed up by netif_receive_skb, tracepoint" : "Ip.InReceives, counter",
-                facts.route() == null ? "route unknown" : "the kernel routes 127.0.0.1 as '" + facts.route() + "'")));
+        parts.add(new Part(
+                "IP routing",
+                !routed,
+                String.format(
+                        "%.2f IP-layer packets per segment (%s); %s",
+                        ipPerSeg,
+                        p != null ? "handed up by netif_receive_skb, tracepoint" : "Ip.InReceives, counter",
+                        facts.route() == null
+                                ? "route unknown"
+                                : "the kernel routes 127.0.0.1 as '" + facts.route() + "'")));
         return parts;
     }
 
@@ -261,18 +426,32 @@ public final class LoopbackPath implements Experiment {
         CategoryChart c = Charts.bars("TLDR-1 / FAST-2 / PATH-1: layers each segment passes", "", "events per segment");
         // a counter swamped by other traffic is in the table with the reason, not drawn as if it were this connection's
         List<Layer> drawn = layers.stream().filter(l -> !l.swamped()).toList();
-        List<String> names = drawn.stream().map(l -> l.layer() + (l.source().startsWith("tracepoint") ? " (trace)" : " (counter)")).toList();
-        c.addSeries("measured (" + seg + " segments of one connection)", names, drawn.stream().map(Layer::perSegment).toList()).setFillColor(Charts.MEASURED);
-        c.addSeries("article: 0 (bypassed)", names, drawn.stream().map(l -> 0.0).toList()).setFillColor(Charts.CLAIM);
+        List<String> names = drawn.stream()
+                .map(l -> l.layer() + (l.source().startsWith("tracepoint") ? " (trace)" : " (counter)"))
+                .toList();
+        c.addSeries(
+                        "measured (" + seg + " segments of one connection)",
+                        names,
+                        drawn.stream().map(Layer::perSegment).toList())
+                .setFillColor(Charts.MEASURED);
+        c.addSeries("article: 0 (bypassed)", names, drawn.stream().map(l -> 0.0).toList())
+                .setFillColor(Charts.CLAIM);
         c.getStyler().setXAxisLabelRotation(20);
-        return new Figure("layers-per-segment", List.of("TLDR-1", "FAST-2", "PATH-1"),
+        return new Figure(
+                "layers-per-segment",
+                List.of("TLDR-1", "FAST-2", "PATH-1"),
                 "Measured: tracepoint events of the connection's own tasks (lower bounds: softirq work deferred to ksoftirqd is not attributed) and "
                         + "/proc/net counters (namespace-wide, less the background of a quiet window), each divided by the connection's segment count "
-                        + "from TCP_INFO. The article's claim is that these layers are bypassed: 0 events per segment.", c);
+                        + "from TCP_INFO. The article's claim is that these layers are bypassed: 0 events per segment.",
+                c);
     }
 
     private static Figure sizesFigure(List<Long> lens, int mss, int mtu) {
-        XYChart c = Charts.xy("HIST-2: sizes of the packets lo carried", "bytes on lo (IP packet + 14 B link header)", "packets", false);
+        XYChart c = Charts.xy(
+                "HIST-2: sizes of the packets lo carried",
+                "bytes on lo (IP packet + 14 B link header)",
+                "packets",
+                false);
         int bins = 32;
         double width = (mtu + ETH_HLEN) / (double) bins;
         double[] x = new double[bins], y = new double[bins];
@@ -282,8 +461,11 @@ public final class LoopbackPath implements Experiment {
         double top = java.util.Arrays.stream(y).max().orElse(1) * 1.1;
         Charts.vertical(c, "MSS " + mss, mss + 66, 0, top);
         Charts.vertical(c, "MTU " + mtu, mtu + ETH_HLEN, 0, top);
-        return new Figure("segment-sizes", List.of("HIST-2"),
+        return new Figure(
+                "segment-sizes",
+                List.of("HIST-2"),
                 "Measured: the length of every packet the lo device transmitted for one transfer (data segments near the MSS, ACKs near 66 B). "
-                        + "The article says the old path packetized the stream into sk_buffs and routed them to lo; this is today's kernel doing it.", c);
+                        + "The article says the old path packetized the stream into sk_buffs and routed them to lo; this is today's kernel doing it.",
+                c);
     }
 }

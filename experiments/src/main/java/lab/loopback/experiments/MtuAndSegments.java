@@ -1,5 +1,10 @@
 package lab.loopback.experiments;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.LoCapture;
@@ -13,12 +18,6 @@ import lab.loopback.sys.SockAddrIn;
 import lab.loopback.sys.TcpInfo;
 import lab.loopback.tls.JdkStreams;
 import org.knowm.xchart.CategoryChart;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * SEC-3: "loopback sockets can skip MTU fragmentation logic". lo's MTU and the MSS TCP derives from it
@@ -47,12 +46,16 @@ public final class MtuAndSegments implements Experiment {
         int mtu = readInt(Path.of("/sys/class/net/lo/mtu"));
         facts.add(new Fact("lo MTU (/sys/class/net/lo/mtu)", Integer.toString(mtu)));
         TcpInfo info;
-        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1); TcpSocket c = TcpSocket.connect(l.localAddress()); TcpSocket _ = l.accept()) {
+        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1);
+                TcpSocket c = TcpSocket.connect(l.localAddress());
+                TcpSocket _ = l.accept()) {
             info = c.tcpInfo();
         }
-        facts.add(new Fact("TCP_INFO advmss / snd_mss / pmtu", info.advMss() + " / " + info.sndMss() + " / " + info.pmtu()));
+        facts.add(new Fact(
+                "TCP_INFO advmss / snd_mss / pmtu", info.advMss() + " / " + info.sndMss() + " / " + info.pmtu()));
         List<String> ev = new ArrayList<>();
-        ev.add(String.format("lo MTU %d; a 127.0.0.1 connection's advertised MSS %d = MTU − 40 (IPv4 + TCP headers) − %d (options), path MTU %d: TCP sizes its segments from the MTU",
+        ev.add(String.format(
+                "lo MTU %d; a 127.0.0.1 connection's advertised MSS %d = MTU − 40 (IPv4 + TCP headers) − %d (options), path MTU %d: TCP sizes its segments from the MTU",
                 mtu, info.advMss(), mtu - 40 - info.advMss(), info.pmtu()));
         boolean mssFromMtu = info.advMss() > 0 && mtu - 40 - info.advMss() >= 0 && mtu - 40 - info.advMss() <= 40;
         List<UdpFragments.Result> frags = new ArrayList<>();
@@ -61,42 +64,89 @@ public final class MtuAndSegments implements Experiment {
             AtomicInteger port = new AtomicInteger();
             ctx.progress("capture of a 1 MiB transfer's segment sizes on lo");
             byte[] msg = new byte[1 << 20];
-            LoCapture.Capture cap = LoCapture.during(() -> PacketSocket.open("lo"), 0, null, () -> JdkStreams.sendOnce(null, msg, port::set));
-            var data = cap.segments().stream().filter(s -> (s.srcPort() == port.get() || s.dstPort() == port.get()) && !s.outgoing() && s.payloadLength() > 0).toList();
-            int largest = data.stream().mapToInt(LoCapture.Segment::ipLength).max().orElse(0);
+            LoCapture.Capture cap = LoCapture.during(
+                    () -> PacketSocket.open("lo"), 0, null, () -> JdkStreams.sendOnce(null, msg, port::set));
+            var data = cap.segments().stream()
+                    .filter(s -> (s.srcPort() == port.get() || s.dstPort() == port.get())
+                            && !s.outgoing()
+                            && s.payloadLength() > 0)
+                    .toList();
+            int largest =
+                    data.stream().mapToInt(LoCapture.Segment::ipLength).max().orElse(0);
             long fragmented = data.stream().filter(LoCapture.Segment::fragment).count();
-            facts.add(new Fact("captured data segments / largest IP packet / IP fragments", data.size() + " / " + largest + " B / " + fragmented));
-            ev.add(String.format("captured: %d data segments of a 1 MiB transfer, the largest IP packet %d B (≤ MTU %d), %d IP fragments; %d frames dropped by the capture socket",
+            facts.add(new Fact(
+                    "captured data segments / largest IP packet / IP fragments",
+                    data.size() + " / " + largest + " B / " + fragmented));
+            ev.add(String.format(
+                    "captured: %d data segments of a 1 MiB transfer, the largest IP packet %d B (≤ MTU %d), %d IP fragments; %d frames dropped by the capture socket",
                     data.size(), largest, mtu, fragmented, cap.dropped()));
             try (NetNamespace ns = NetNamespace.create()) {
-                ctx.progress("a " + DATAGRAM + "-byte UDP datagram over lo at MTU " + mtu + " and 1500 (private namespace)");
+                ctx.progress(
+                        "a " + DATAGRAM + "-byte UDP datagram over lo at MTU " + mtu + " and 1500 (private namespace)");
                 frags.add(UdpFragments.send(ns, mtu, DATAGRAM));
                 frags.add(UdpFragments.send(ns, 1500, DATAGRAM));
             }
             o.table("udp", RecordTable.of("udp", UdpFragments.Result.class, frags));
             for (UdpFragments.Result f : frags) {
-                ev.add(String.format("UDP %d B over lo at MTU %d (private namespace): %d fragments captured, Ip FragCreates +%d, ReasmOKs +%d, received %d B",
-                        f.datagramBytes(), f.mtu(), f.fragmentsCaptured(), f.fragCreates(), f.reassembled(), f.receivedBytes()));
+                ev.add(String.format(
+                        "UDP %d B over lo at MTU %d (private namespace): %d fragments captured, Ip FragCreates +%d, ReasmOKs +%d, received %d B",
+                        f.datagramBytes(),
+                        f.mtu(),
+                        f.fragmentsCaptured(),
+                        f.fragCreates(),
+                        f.reassembled(),
+                        f.receivedBytes()));
             }
         } else {
-            ev.add("segment capture and the UDP fragmentation test not run: " + (why != null ? why : LoCapture.unavailable()));
+            ev.add("segment capture and the UDP fragmentation test not run: "
+                    + (why != null ? why : LoCapture.unavailable()));
         }
         o.table("facts", RecordTable.of("facts", Fact.class, facts));
-        boolean fragmentsSeen = frags.size() == 2 && frags.get(1).fragCreates() > 0 && frags.get(1).receivedBytes() == DATAGRAM;
-        ev.add("rule: REFUTED when TCP's MSS on lo is derived from lo's MTU, or when a datagram larger than the MTU is fragmented and reassembled on lo; SUPPORTED otherwise");
+        boolean fragmentsSeen = frags.size() == 2
+                && frags.get(1).fragCreates() > 0
+                && frags.get(1).receivedBytes() == DATAGRAM;
+        ev.add(
+                "rule: REFUTED when TCP's MSS on lo is derived from lo's MTU, or when a datagram larger than the MTU is fragmented and reassembled on lo; SUPPORTED otherwise");
         Verdict v = mssFromMtu || fragmentsSeen ? Verdict.REFUTED : Verdict.SUPPORTED;
-        o.verdict(KernelEvidence.verdict(ctx.claim("SEC-3"), v, v == Verdict.REFUTED
-                ? String.format("Nothing is skipped: lo has an MTU (%d) and TCP sizes segments from it (MSS %d)%s. The logic rarely fires only because lo's MTU is large.",
-                        mtu, info.advMss(), fragmentsSeen ? String.format("; a %d-byte datagram at MTU 1500 was cut into %d fragments and reassembled", DATAGRAM, frags.get(1).fragCreates()) : "")
-                : "TCP's MSS on lo is not derived from its MTU here and no fragmentation was seen.",
-                (double) info.advMss(), null, "advertised MSS on lo (bytes)", ev, ctx));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("SEC-3"),
+                v,
+                v == Verdict.REFUTED
+                        ? String.format(
+                                "Nothing is skipped: lo has an MTU (%d) and TCP sizes segments from it (MSS %d)%s. The logic rarely fires only because lo's MTU is large.",
+                                mtu,
+                                info.advMss(),
+                                fragmentsSeen
+                                        ? String.format(
+                                                "; a %d-byte datagram at MTU 1500 was cut into %d fragments and reassembled",
+                                                DATAGRAM, frags.get(1).fragCreates())
+                                        : "")
+                        : "TCP's MSS on lo is not derived from its MTU here and no fragmentation was seen.",
+                (double) info.advMss(),
+                null,
+                "advertised MSS on lo (bytes)",
+                ev,
+                ctx));
         if (!frags.isEmpty()) {
-            CategoryChart c = Charts.bars("SEC-3: one " + DATAGRAM + "-byte UDP datagram over lo", "lo MTU", "IP fragments created");
+            CategoryChart c = Charts.bars(
+                    "SEC-3: one " + DATAGRAM + "-byte UDP datagram over lo", "lo MTU", "IP fragments created");
             List<String> names = frags.stream().map(f -> "MTU " + f.mtu()).toList();
-            c.addSeries("measured (Ip FragCreates)", names, frags.stream().map(f -> (double) f.fragCreates()).toList()).setFillColor(Charts.MEASURED);
-            c.addSeries("article: fragmentation logic skipped (0)", names, names.stream().map(x -> 0.0).toList()).setFillColor(Charts.CLAIM);
-            o.figure(new Figure("fragments", List.of("SEC-3"), "Measured: fragments IP created for one datagram larger than the MTU, at lo's default MTU and at 1500, "
-                    + "in a private namespace. The article: loopback skips the fragmentation logic.", c));
+            c.addSeries(
+                            "measured (Ip FragCreates)",
+                            names,
+                            frags.stream().map(f -> (double) f.fragCreates()).toList())
+                    .setFillColor(Charts.MEASURED);
+            c.addSeries(
+                            "article: fragmentation logic skipped (0)",
+                            names,
+                            names.stream().map(x -> 0.0).toList())
+                    .setFillColor(Charts.CLAIM);
+            o.figure(new Figure(
+                    "fragments",
+                    List.of("SEC-3"),
+                    "Measured: fragments IP created for one datagram larger than the MTU, at lo's default MTU and at 1500, "
+                            + "in a private namespace. The article: loopback skips the fragmentation logic.",
+                    c));
         }
         return o;
     }

@@ -1,5 +1,8 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimVerdict;
@@ -11,10 +14,6 @@ import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import org.knowm.xchart.XYChart;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * TLDR-3: "near-RAM speed socket communication". The best loopback stream of this run against what this
@@ -54,12 +53,21 @@ public final class NearRamSpeed implements Experiment {
         Outcome o = new Outcome(name());
         o.table("memcpy", RecordTable.of("memcpy", MemcpyBaseline.Point.class, memcpy));
 
-        long dramSize = memcpy.stream().mapToLong(MemcpyBaseline.Point::size).max().orElseThrow();
+        long dramSize =
+                memcpy.stream().mapToLong(MemcpyBaseline.Point::size).max().orElseThrow();
         Estimate dram = MemcpyBaseline.rateAt(memcpy, dramSize);
         Estimate cache = MemcpyBaseline.rateAt(memcpy, CACHE_SIZE);
-        int bestSize = s.sizes().stream().max((a, b) -> Double.compare(s.javaGbit(a).median(), s.javaGbit(b).median())).orElseThrow();
+        int bestSize = s.sizes().stream()
+                .max((a, b) ->
+                        Double.compare(s.javaGbit(a).median(), s.javaGbit(b).median()))
+                .orElseThrow();
         double javaBytes = s.javaGbit(bestSize).median() * 1e9 / 8;
-        double iperfBytes = s.iperf3Sizes().stream().mapToDouble(w -> s.iperf3Gbit(w).median()).max().orElse(0) * 1e9 / 8;
+        double iperfBytes = s.iperf3Sizes().stream()
+                        .mapToDouble(w -> s.iperf3Gbit(w).median())
+                        .max()
+                        .orElse(0)
+                * 1e9
+                / 8;
         double streamBytes = Math.max(javaBytes, iperfBytes);
         double ratioDram = streamBytes / dram.median();
         double ratioCache = streamBytes / cache.median();
@@ -72,32 +80,71 @@ public final class NearRamSpeed implements Experiment {
         String summary = String.format(
                 "The fastest loopback stream here moves %.2f GB/s, %.0f%% of what this CPU copies in DRAM (%.2f GB/s at %s) and %.0f%% of a cache-resident copy (%.2f GB/s); "
                         + "its CPU cost is %.1f DRAM-memcpy-equivalents per byte. %s",
-                streamBytes / 1e9, ratioDram * 100, dram.median() / 1e9, Bytes.human(dramSize), ratioCache * 100, cache.median() / 1e9, copiesDram,
+                streamBytes / 1e9,
+                ratioDram * 100,
+                dram.median() / 1e9,
+                Bytes.human(dramSize),
+                ratioCache * 100,
+                cache.median() / 1e9,
+                copiesDram,
                 switch (v) {
                     case SUPPORTED -> "That is near RAM speed.";
                     case PARTLY_TRUE -> "Fast, but well short of RAM speed.";
-                    default -> "That is not near RAM speed: every byte is copied into the kernel and out again, and TCP costs more on top.";
+                    default ->
+                        "That is not near RAM speed: every byte is copied into the kernel and out again, and TCP costs more on top.";
                 });
         List<String> evidence = new ArrayList<>(List.of(
-                String.format("stream: best Java median %.2f Gbit/s at %s writes%s", s.javaGbit(bestSize).median(), Bytes.human(bestSize),
+                String.format(
+                        "stream: best Java median %.2f Gbit/s at %s writes%s",
+                        s.javaGbit(bestSize).median(),
+                        Bytes.human(bestSize),
                         s.hasIperf3() ? String.format("; best iperf3 median %.2f Gbit/s", iperfBytes * 8 / 1e9) : ""),
-                String.format("memcpy DRAM-sized (%s, working set %s): %s GB/s", Bytes.human(dramSize), Bytes.human(2 * dramSize), dram.scaled(1e-9).format("%.2f")),
-                String.format("memcpy cache-resident (%s): %s GB/s", Bytes.human(CACHE_SIZE), cache.scaled(1e-9).format("%.2f")),
-                String.format("CPU per byte (both peers, user+sys, pattern check excluded): %.3f ns = %.2f DRAM-memcpy or %.2f cache-memcpy equivalents", cpuPerByte, copiesDram, copiesCache),
+                String.format(
+                        "memcpy DRAM-sized (%s, working set %s): %s GB/s",
+                        Bytes.human(dramSize),
+                        Bytes.human(2 * dramSize),
+                        dram.scaled(1e-9).format("%.2f")),
+                String.format(
+                        "memcpy cache-resident (%s): %s GB/s",
+                        Bytes.human(CACHE_SIZE), cache.scaled(1e-9).format("%.2f")),
+                String.format(
+                        "CPU per byte (both peers, user+sys, pattern check excluded): %.3f ns = %.2f DRAM-memcpy or %.2f cache-memcpy equivalents",
+                        cpuPerByte, copiesDram, copiesCache),
                 llc > 0 && 2 * dramSize < 4 * llc
-                        ? "caution: the largest memcpy working set is less than 4× the last-level cache (" + Bytes.human(llc) + " per " + ctx.host().cacheSource() + "); the DRAM rate may be flattered"
-                        : "largest memcpy working set exceeds the last-level cache (" + (llc > 0 ? Bytes.human(llc) + " per " : "size ") + ctx.host().cacheSource() + ")",
+                        ? "caution: the largest memcpy working set is less than 4× the last-level cache ("
+                                + Bytes.human(llc) + " per " + ctx.host().cacheSource()
+                                + "); the DRAM rate may be flattered"
+                        : "largest memcpy working set exceeds the last-level cache ("
+                                + (llc > 0 ? Bytes.human(llc) + " per " : "size ")
+                                + ctx.host().cacheSource() + ")",
                 "rule: SUPPORTED ≥ 80% of DRAM memcpy, PARTLY_TRUE 40–80%, REFUTED below 40%"));
-        o.verdict(new ClaimVerdict(claim.id(), v, summary, ratioDram, null, null, claim.claimed(), claim.unit(), evidence, ctx.host().hostId()));
+        o.verdict(new ClaimVerdict(
+                claim.id(),
+                v,
+                summary,
+                ratioDram,
+                null,
+                null,
+                claim.claimed(),
+                claim.unit(),
+                evidence,
+                ctx.host().hostId()));
         o.figure(figure(memcpy, streamBytes, dram.median(), ctx.host().cacheBytes()));
         return o;
     }
 
-    private static Figure figure(List<MemcpyBaseline.Point> memcpy, double streamBytes, double dram, Map<String, Long> caches) {
+    private static Figure figure(
+            List<MemcpyBaseline.Point> memcpy, double streamBytes, double dram, Map<String, Long> caches) {
         XYChart c = Charts.xy("TLDR-3: loopback stream vs this host's memcpy", "buffer size (memcpy)", "GB/s", true);
-        List<Long> sizes = memcpy.stream().map(MemcpyBaseline.Point::size).distinct().sorted().toList();
+        List<Long> sizes = memcpy.stream()
+                .map(MemcpyBaseline.Point::size)
+                .distinct()
+                .sorted()
+                .toList();
         double[] x = sizes.stream().mapToDouble(Charts::log2).toArray();
-        double[] y = sizes.stream().mapToDouble(sz -> MemcpyBaseline.rateAt(memcpy, sz).median() / 1e9).toArray();
+        double[] y = sizes.stream()
+                .mapToDouble(sz -> MemcpyBaseline.rateAt(memcpy, sz).median() / 1e9)
+                .toArray();
         Charts.line(c, "memcpy (median)", x, y, Charts.REFERENCE);
         double top = java.util.Arrays.stream(y).max().orElse(1) * 1.05;
         Charts.claimLine(c, "article: near RAM speed (= DRAM memcpy)", dram / 1e9, x[0], x[x.length - 1]);
@@ -106,8 +153,11 @@ public final class NearRamSpeed implements Experiment {
             if (e.getKey().endsWith("i")) continue;
             Charts.vertical(c, e.getKey() + " " + Bytes.human(e.getValue()), Charts.log2(e.getValue()), 0, top);
         }
-        return new Figure("memcpy-vs-stream", List.of("TLDR-3"),
+        return new Figure(
+                "memcpy-vs-stream",
+                List.of("TLDR-3"),
                 "Measured: memcpy rate by buffer size (dotted lines mark this host's data caches) and the best loopback stream of the run. "
-                        + "The claim line is the DRAM-sized memcpy rate the article's 'near-RAM speed' implies.", c);
+                        + "The claim line is the DRAM-sized memcpy rate the article's 'near-RAM speed' implies.",
+                c);
     }
 }

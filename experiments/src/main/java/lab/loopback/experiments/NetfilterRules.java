@@ -1,5 +1,7 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.TracedStream;
@@ -9,9 +11,6 @@ import lab.loopback.netns.NetNamespace;
 import lab.loopback.netns.Nft;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * FAIL-1: "it degrades to the regular copy path if you use iptables rules on lo". In a private namespace, N
@@ -42,9 +41,11 @@ public final class NetfilterRules implements Experiment {
             try {
                 n = Integer.parseInt(s.trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("LAB_NFT_RULES: '" + s.trim() + "' is not a rule count; allowed: comma-separated integers 0.." + Nft.MAX_RULES);
+                throw new IllegalArgumentException("LAB_NFT_RULES: '" + s.trim()
+                        + "' is not a rule count; allowed: comma-separated integers 0.." + Nft.MAX_RULES);
             }
-            if (n < 0 || n > Nft.MAX_RULES) throw new IllegalArgumentException("LAB_NFT_RULES: " + n + " is outside 0.." + Nft.MAX_RULES);
+            if (n < 0 || n > Nft.MAX_RULES)
+                throw new IllegalArgumentException("LAB_NFT_RULES: " + n + " is outside 0.." + Nft.MAX_RULES);
             if (!out.contains(n)) out.add(n);
         }
         return out;
@@ -55,7 +56,11 @@ public final class NetfilterRules implements Experiment {
         Outcome o = new Outcome(name());
         String why = Nft.unavailable();
         if (why != null) {
-            o.verdict(KernelEvidence.notTestable(ctx, "FAIL-1", Lack.NFTABLES, "Rules are installed only inside a private network namespace: " + why + "."));
+            o.verdict(KernelEvidence.notTestable(
+                    ctx,
+                    "FAIL-1",
+                    Lack.NFTABLES,
+                    "Rules are installed only inside a private network namespace: " + why + "."));
             return o;
         }
         List<Integer> counts = ruleCounts(System.getenv("LAB_NFT_RULES"));
@@ -67,12 +72,15 @@ public final class NetfilterRules implements Experiment {
         String placement;
         try (NetNamespace ns = NetNamespace.create()) {
             TracedStream.Route route = NamespaceRoutes.lo(ns);
-            try (StreamRunner runner = StreamRunner.start(route.transport(), route.bindSpec(), 600, route.receiverPrefix()).pinPeers(true)) {
+            try (StreamRunner runner = StreamRunner.start(
+                            route.transport(), route.bindSpec(), 600, route.receiverPrefix())
+                    .pinPeers(true)) {
                 for (int round = -1; round < Conditions.rounds(p); round++) {
                     ctx.progress("netfilter rules on lo, round " + (round + 2) + " of " + (Conditions.rounds(p) + 1));
                     for (int i : Conditions.order(round, counts.size())) {
                         Nft.apply(ns, "flush ruleset\n" + Nft.loRules(counts.get(i)));
-                        var t = runner.trial(WRITE, p.trialSeconds, p.trialMaxBytes, round < 0 ? "warmup" : "timed", round);
+                        var t = runner.trial(
+                                WRITE, p.trialSeconds, p.trialMaxBytes, round < 0 ? "warmup" : "timed", round);
                         if (round >= 0) trials.add(Conditions.trial(names.get(i), round, t));
                     }
                 }
@@ -81,24 +89,35 @@ public final class NetfilterRules implements Experiment {
             for (int i = 0; i < counts.size(); i++) {
                 ctx.progress("traced transfer through " + names.get(i));
                 Nft.apply(ns, "flush ruleset\n" + Nft.loRules(counts.get(i)));
-                TracedStream.Result r = TracedStream.run(ctx.tracefs(), route, WRITE, p.tracedBytes, 60, s -> { });
+                TracedStream.Result r = TracedStream.run(ctx.tracefs(), route, WRITE, p.tracedBytes, 60, s -> {});
                 String listing = Nft.list(ns);
                 copies.add(Conditions.copies(r));
-                // the rule set was loaded just before this traced run, so the counter covers its warm-up, untraced and traced transfers
-                details.add(String.format("%d rules in the chain; its final counter passed %d packets over this count's warm-up, untraced and traced transfers",
+                // the rule set was loaded just before this traced run, so the counter covers its warm-up, untraced and
+                // traced transfers
+                details.add(String.format(
+                        "%d rules in the chain; its final counter passed %d packets over this count's warm-up, untraced and traced transfers",
                         Nft.ruleCount(listing) - 1, Nft.lastCounterPackets(listing)));
             }
         }
         List<Conditions.Summary> rows = Conditions.summarize(trials, names, copies, details);
         o.table("trials", RecordTable.of("trials", Conditions.Trial.class, trials));
-        Conditions.figures(o, "FAIL-1", "netfilter rules on lo", "rules every lo packet traverses (private namespace)", rows);
+        Conditions.figures(
+                o, "FAIL-1", "netfilter rules on lo", "rules every lo packet traverses (private namespace)", rows);
         Verdict v = Conditions.degradeVerdict(rows);
         List<String> ev = Conditions.evidence(rows, Conditions.rounds(p), placement);
-        ev.add("the rules: an nftables input chain with 'iifname \"lo\" ip saddr 192.x.y.z ip daddr 192.0.2.1 drop' × N (never matching), then 'iifname \"lo\" counter'; "
-                + "nft, not iptables: iptables on current Debian is iptables-nft and builds the same kind of chain");
+        ev.add(
+                "the rules: an nftables input chain with 'iifname \"lo\" ip saddr 192.x.y.z ip daddr 192.0.2.1 drop' × N (never matching), then 'iifname \"lo\" counter'; "
+                        + "nft, not iptables: iptables on current Debian is iptables-nft and builds the same kind of chain");
         ev.add(Conditions.rule());
-        o.verdict(KernelEvidence.verdict(ctx.claim("FAIL-1"), v, Conditions.summary(v, rows, "Up to " + counts.getLast() + " netfilter rules on lo"),
-                rows.getLast().ratioToBaseline(), null, "throughput with the most rules / without rules", ev, ctx));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("FAIL-1"),
+                v,
+                Conditions.summary(v, rows, "Up to " + counts.getLast() + " netfilter rules on lo"),
+                rows.getLast().ratioToBaseline(),
+                null,
+                "throughput with the most rules / without rules",
+                ev,
+                ctx));
         return o;
     }
 }

@@ -1,5 +1,7 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.access.AccessCheck;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
@@ -8,9 +10,6 @@ import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import org.knowm.xchart.CategoryChart;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * SEC-2: "loopback sockets can rely on Unix domain security". A process thread running as nobody tries a
@@ -49,26 +48,66 @@ public final class OtherUidAccess implements Experiment {
         List<String> ev = new ArrayList<>();
         ev.add("the prober's thread after the drop: " + r.proberCredentials());
         for (AccessCheck.Attempt a : r.attempts()) {
-            ev.add(String.format("%s (%s): %s%s", a.listener(), a.protection(), a.connected() ? "connected" : "refused with " + a.error(),
-                    a.accepted() ? (a.peerKnown() ? String.format("; SO_PEERCRED: uid %d, pid %d", a.peerUid(), a.peerPid()) : "; SO_PEERCRED: no identity (uid -1, pid 0)") : ""));
+            ev.add(String.format(
+                    "%s (%s): %s%s",
+                    a.listener(),
+                    a.protection(),
+                    a.connected() ? "connected" : "refused with " + a.error(),
+                    a.accepted()
+                            ? (a.peerKnown()
+                                    ? String.format("; SO_PEERCRED: uid %d, pid %d", a.peerUid(), a.peerPid())
+                                    : "; SO_PEERCRED: no identity (uid -1, pid 0)")
+                            : ""));
         }
-        ev.add("a TCP listener can still learn a local peer's uid indirectly (the owner of the matching socket in /proc/net/tcp or sock_diag) — the kernel's TCP itself carries none");
-        ev.add("rule: REFUTED when the other uid connects to the TCP loopback listener (nothing of Unix-domain security applies to it); SUPPORTED if it is kept out");
+        ev.add(
+                "a TCP listener can still learn a local peer's uid indirectly (the owner of the matching socket in /proc/net/tcp or sock_diag) — the kernel's TCP itself carries none");
+        ev.add(
+                "rule: REFUTED when the other uid connects to the TCP loopback listener (nothing of Unix-domain security applies to it); SUPPORTED if it is kept out");
         var tcp = r.of("TCP 127.0.0.1");
         var closed = r.of("AF_UNIX in a 0700 directory");
-        o.verdict(KernelEvidence.verdict(ctx.claim("SEC-2"), v, v == Verdict.REFUTED
-                ? String.format("A loopback TCP socket has no Unix-domain security: uid %d connected to 127.0.0.1 and %s%s. "
-                        + "Only an AF_UNIX socket has file permissions and SO_PEERCRED.", AccessCheck.NOBODY,
-                        tcp.peerKnown() ? "SO_PEERCRED reported uid " + tcp.peerUid() : "the listener learned nothing of who it was (SO_PEERCRED uid -1)",
-                        closed.connected() ? "" : ", while the 0700 directory kept it from the AF_UNIX socket (" + closed.error() + ")")
-                : "The other uid could not connect to the TCP loopback listener here (" + tcp.error() + ").",
-                tcp.connected() ? 1.0 : 0.0, 0.0, "another uid's TCP loopback connection accepted (1) or not (0)", ev, ctx));
-        CategoryChart c = Charts.bars("SEC-2: uid " + AccessCheck.NOBODY + " against three listeners", "", "connected (1) / refused (0)");
-        List<String> names = r.attempts().stream().map(AccessCheck.Attempt::listener).toList();
-        c.addSeries("measured", names, r.attempts().stream().map(a -> a.connected() ? 1.0 : 0.0).toList()).setFillColor(Charts.MEASURED);
-        c.addSeries("article: 'Unix domain security' (refused)", names, names.stream().map(x -> 0.0).toList()).setFillColor(Charts.CLAIM);
-        o.figure(new Figure("access", List.of("SEC-2"), "Measured: whether a thread running as nobody could connect. "
-                + "The article implies loopback sockets enjoy Unix-domain (file-permission) protection, i.e. a refusal.", c));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("SEC-2"),
+                v,
+                v == Verdict.REFUTED
+                        ? String.format(
+                                "A loopback TCP socket has no Unix-domain security: uid %d connected to 127.0.0.1 and %s%s. "
+                                        + "Only an AF_UNIX socket has file permissions and SO_PEERCRED.",
+                                AccessCheck.NOBODY,
+                                tcp.peerKnown()
+                                        ? "SO_PEERCRED reported uid " + tcp.peerUid()
+                                        : "the listener learned nothing of who it was (SO_PEERCRED uid -1)",
+                                closed.connected()
+                                        ? ""
+                                        : ", while the 0700 directory kept it from the AF_UNIX socket ("
+                                                + closed.error() + ")")
+                        : "The other uid could not connect to the TCP loopback listener here (" + tcp.error() + ").",
+                tcp.connected() ? 1.0 : 0.0,
+                0.0,
+                "another uid's TCP loopback connection accepted (1) or not (0)",
+                ev,
+                ctx));
+        CategoryChart c = Charts.bars(
+                "SEC-2: uid " + AccessCheck.NOBODY + " against three listeners", "", "connected (1) / refused (0)");
+        List<String> names =
+                r.attempts().stream().map(AccessCheck.Attempt::listener).toList();
+        c.addSeries(
+                        "measured",
+                        names,
+                        r.attempts().stream()
+                                .map(a -> a.connected() ? 1.0 : 0.0)
+                                .toList())
+                .setFillColor(Charts.MEASURED);
+        c.addSeries(
+                        "article: 'Unix domain security' (refused)",
+                        names,
+                        names.stream().map(x -> 0.0).toList())
+                .setFillColor(Charts.CLAIM);
+        o.figure(new Figure(
+                "access",
+                List.of("SEC-2"),
+                "Measured: whether a thread running as nobody could connect. "
+                        + "The article implies loopback sockets enjoy Unix-domain (file-permission) protection, i.e. a refusal.",
+                c));
         return o;
     }
 }

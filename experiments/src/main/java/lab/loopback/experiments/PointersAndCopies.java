@@ -1,5 +1,7 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.PathCount;
@@ -8,9 +10,6 @@ import lab.loopback.evidence.TracedStream;
 import lab.loopback.kernel.ZerocopyProbe;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * FIN-3 "You're not sending packets anymore. You're passing pointers inside the kernel." From the traced transfer
@@ -44,7 +43,8 @@ public final class PointersAndCopies implements Experiment {
     static List<String> remains(long segmentsOnLo, double receiveCopies) {
         List<String> out = new ArrayList<>();
         if (segmentsOnLo > 0) out.add(String.format("packets are still sent (%d lo transmits)", segmentsOnLo));
-        if (receiveCopies >= WHOLE) out.add(String.format("the payload is copied (%.2f times per byte on receive)", receiveCopies));
+        if (receiveCopies >= WHOLE)
+            out.add(String.format("the payload is copied (%.2f times per byte on receive)", receiveCopies));
         return out;
     }
 
@@ -53,36 +53,80 @@ public final class PointersAndCopies implements Experiment {
         Outcome o = new Outcome(name());
         TracedStream.Result r = KernelEvidence.traced(ctx);
         if (!r.traced()) {
-            o.verdict(KernelEvidence.notTestable(ctx, "FIN-3", Lack.TRACEFS, "Following skbs and copies needs tracefs: " + r.traceUnavailable()));
+            o.verdict(KernelEvidence.notTestable(
+                    ctx, "FIN-3", Lack.TRACEFS, "Following skbs and copies needs tracefs: " + r.traceUnavailable()));
             return o;
         }
         ZerocopyProbe.Result zc = KernelEvidence.zerocopy(ctx);
         PathCount p = PathCount.of(r.trace());
-        ReceiveCopies rc = ReceiveCopies.of(r.trace(), r.receiverTids(), r.trial().bytesReceived());
+        ReceiveCopies rc =
+                ReceiveCopies.of(r.trace(), r.receiverTids(), r.trial().bytesReceived());
         double same = p.dataSkbsSent() == 0 ? 0 : (double) p.sameSkbReceived() / p.dataSkbsSent();
         double sendCopied = zc.complete() ? (double) zc.sendsReportedCopied() / zc.sends() : Double.NaN;
         List<Movement> moves = List.of(
-                new Movement("data skb, lo transmit → receive path", "by pointer", same, "share arriving as the same skb (address)", "net:net_dev_xmit → net:netif_receive_skb, followed by skbaddr"),
-                new Movement("segments through lo", "as packets", p.xmitOnLo(), "lo transmits (all segments, ACKs included)", "net:net_dev_xmit on dev=lo"),
-                new Movement("payload, user → skb (send)", "by copy", sendCopied, "share of MSG_ZEROCOPY sends the kernel reported COPIED", "SO_EE_CODE_ZEROCOPY_COPIED notices"),
-                new Movement("payload, skb → user (receive)", "by copy", rc.perByte(), "copies per payload byte", "skb:skb_copy_datagram_iovec"));
+                new Movement(
+                        "data skb, lo transmit → receive path",
+                        "by pointer",
+                        same,
+                        "share arriving as the same skb (address)",
+                        "net:net_dev_xmit → net:netif_receive_skb, followed by skbaddr"),
+                new Movement(
+                        "segments through lo",
+                        "as packets",
+                        p.xmitOnLo(),
+                        "lo transmits (all segments, ACKs included)",
+                        "net:net_dev_xmit on dev=lo"),
+                new Movement(
+                        "payload, user → skb (send)",
+                        "by copy",
+                        sendCopied,
+                        "share of MSG_ZEROCOPY sends the kernel reported COPIED",
+                        "SO_EE_CODE_ZEROCOPY_COPIED notices"),
+                new Movement(
+                        "payload, skb → user (receive)",
+                        "by copy",
+                        rc.perByte(),
+                        "copies per payload byte",
+                        "skb:skb_copy_datagram_iovec"));
         o.table("movements", RecordTable.of("movements", Movement.class, moves));
         List<String> ev = new ArrayList<>();
-        ev.add(String.format("by pointer: %d of %d data skbs that lo transmitted reached netif_receive_skb as the same skb — the sk_buff is handed on, not copied", p.sameSkbReceived(), p.dataSkbsSent()));
-        ev.add(String.format("still packets: lo's transmit ran %d times for %s (segments of up to %d B, each through IP output, lo's xmit and the backlog softirq)",
-                p.xmitOnLo(), lab.loopback.measure.Bytes.human(r.trial().bytesReceived()), p.xmitLengths().stream().mapToLong(Long::longValue).max().orElse(0)));
-        ev.add(String.format("by copy: %.2f receive copies per payload byte (skb_copy_datagram_iovec)%s", rc.perByte(),
-                Double.isNaN(sendCopied) ? "; send side not observed: " + (zc.unavailable() != null ? zc.unavailable() : "notices incomplete")
-                        : String.format("; on send, %.0f%% of MSG_ZEROCOPY sends were reported COPIED by the kernel", sendCopied * 100)));
-        ev.add("rule: skbs not passed by pointer (< " + FOLLOWED + " followed) → REFUTED; by pointer with no lo packets and no payload copies → SUPPORTED; by pointer while packets and copies remain → PARTLY_TRUE");
+        ev.add(String.format(
+                "by pointer: %d of %d data skbs that lo transmitted reached netif_receive_skb as the same skb — the sk_buff is handed on, not copied",
+                p.sameSkbReceived(), p.dataSkbsSent()));
+        ev.add(String.format(
+                "still packets: lo's transmit ran %d times for %s (segments of up to %d B, each through IP output, lo's xmit and the backlog softirq)",
+                p.xmitOnLo(),
+                lab.loopback.measure.Bytes.human(r.trial().bytesReceived()),
+                p.xmitLengths().stream().mapToLong(Long::longValue).max().orElse(0)));
+        ev.add(String.format(
+                "by copy: %.2f receive copies per payload byte (skb_copy_datagram_iovec)%s",
+                rc.perByte(),
+                Double.isNaN(sendCopied)
+                        ? "; send side not observed: "
+                                + (zc.unavailable() != null ? zc.unavailable() : "notices incomplete")
+                        : String.format(
+                                "; on send, %.0f%% of MSG_ZEROCOPY sends were reported COPIED by the kernel",
+                                sendCopied * 100)));
+        ev.add(
+                "rule: skbs not passed by pointer (< " + FOLLOWED
+                        + " followed) → REFUTED; by pointer with no lo packets and no payload copies → SUPPORTED; by pointer while packets and copies remain → PARTLY_TRUE");
         Verdict v = judge(same, p.xmitOnLo(), rc.perByte());
         String summary = switch (v) {
-            case SUPPORTED -> "The skb moved by pointer and nothing else was observed: no packets through lo, no payload copies.";
-            case REFUTED -> String.format("Only %.0f%% of the data skbs could be followed from lo's transmit to the receive path as the same skb; the trace does not show pointer passing.", same * 100);
-            default -> String.format("Half right: the sk_buff is passed by pointer from lo's transmit to the receiver (%d of %d followed), but %s.",
-                    p.sameSkbReceived(), p.dataSkbsSent(), String.join(" and ", remains(p.xmitOnLo(), rc.perByte())));
+            case SUPPORTED ->
+                "The skb moved by pointer and nothing else was observed: no packets through lo, no payload copies.";
+            case REFUTED ->
+                String.format(
+                        "Only %.0f%% of the data skbs could be followed from lo's transmit to the receive path as the same skb; the trace does not show pointer passing.",
+                        same * 100);
+            default ->
+                String.format(
+                        "Half right: the sk_buff is passed by pointer from lo's transmit to the receiver (%d of %d followed), but %s.",
+                        p.sameSkbReceived(),
+                        p.dataSkbsSent(),
+                        String.join(" and ", remains(p.xmitOnLo(), rc.perByte())));
         };
-        o.verdict(KernelEvidence.verdict(ctx.claim("FIN-3"), v, summary, rc.perByte(), 0.0, "payload copies per byte on receive", ev, ctx));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("FIN-3"), v, summary, rc.perByte(), 0.0, "payload copies per byte on receive", ev, ctx));
         return o;
     }
 }

@@ -1,14 +1,13 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import org.knowm.xchart.CategoryChart;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * FIN-2 "Wire-speed localhost RPC ... a fast path through the kernel that mimics what RDMA and DPDK do, without
@@ -24,10 +23,16 @@ public final class RdmaComparison implements Experiment {
     public record Published(String system, double micros, String what, String quote, String source) {}
 
     static final List<Published> PUBLISHED = List.of(
-            new Published("HERD (RDMA key-value store)", 5.0, "average request/response latency between machines over RDMA (InfiniBand/RoCE)",
+            new Published(
+                    "HERD (RDMA key-value store)",
+                    5.0,
+                    "average request/response latency between machines over RDMA (InfiniBand/RoCE)",
                     "supports up to 26 million key-value operations per second with 5 µs average latency",
                     "Kalia, Kaminsky, Andersen: Using RDMA Efficiently for Key-Value Services, ACM SIGCOMM 2014 — https://pdl.cmu.edu/PDL-FTP/Storage/herd-sigcomm2014_abs.shtml"),
-            new Published("eRPC (kernel-bypass RPC, DPDK-class)", 5.5, "Raft replication latency over eRPC on lossy Ethernet, between machines",
+            new Published(
+                    "eRPC (kernel-bypass RPC, DPDK-class)",
+                    5.5,
+                    "Raft replication latency over eRPC on lossy Ethernet, between machines",
                     "We achieve 5.5 µs of replication latency on lossy Ethernet",
                     "Kalia, Kaminsky, Andersen: Datacenter RPCs can be General and Fast, USENIX NSDI 2019 — https://www.pdl.cmu.edu/PDL-FTP/CloudComputing/erpc_nsdi19_abs.shtml"));
 
@@ -57,7 +62,8 @@ public final class RdmaComparison implements Experiment {
         IpcData.Latency tcp = d.trip("tcp-lo", smallest), shm = d.trip("shm", smallest);
         o.table("published", RecordTable.of("published", Published.class, PUBLISHED));
         if (tcp == null) {
-            o.verdict(KernelEvidence.notTestable(ctx, "FIN-2", Lack.NO_DATA, "TCP over lo round trips could not be measured"));
+            o.verdict(KernelEvidence.notTestable(
+                    ctx, "FIN-2", Lack.NO_DATA, "TCP over lo round trips could not be measured"));
             return o;
         }
         List<Bar> bars = new ArrayList<>();
@@ -67,27 +73,63 @@ public final class RdmaComparison implements Experiment {
         for (Published p : PUBLISHED) bars.add(new Bar(p.system(), p.micros(), "published"));
         o.table("round-trips", RecordTable.of("round-trips", Bar.class, bars));
         List<String> ev = new ArrayList<>();
-        ev.add(String.format("this host, %d B request/response over TCP lo, peers in separate processes: p50 %.1f µs, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f (%d round trips)",
-                smallest, tcp.p50Micros(), tcp.p90Micros(), tcp.p99Micros(), tcp.p999Micros(), tcp.maxMicros(), tcp.roundTrips()));
-        for (Published p : PUBLISHED) ev.add(String.format("published: %s — %.1f µs, %s: \"%s\" (%s)", p.system(), p.micros(), p.what(), p.quote(), p.source()));
-        ev.add(String.format("'without leaving userspace': the TCP client thread went to sleep in the kernel %.2f times per round trip (voluntary context switches); every request and answer is a syscall",
+        ev.add(String.format(
+                "this host, %d B request/response over TCP lo, peers in separate processes: p50 %.1f µs, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f (%d round trips)",
+                smallest,
+                tcp.p50Micros(),
+                tcp.p90Micros(),
+                tcp.p99Micros(),
+                tcp.p999Micros(),
+                tcp.maxMicros(),
+                tcp.roundTrips()));
+        for (Published p : PUBLISHED)
+            ev.add(String.format(
+                    "published: %s — %.1f µs, %s: \"%s\" (%s)",
+                    p.system(), p.micros(), p.what(), p.quote(), p.source()));
+        ev.add(String.format(
+                "'without leaving userspace': the TCP client thread went to sleep in the kernel %.2f times per round trip (voluntary context switches); every request and answer is a syscall",
                 tcp.sleepsPerRoundTrip()));
-        if (shm != null) ev.add(String.format("what does stay in user space here: the shared-memory ring's round trip, p50 %.2f µs (no syscall, no sleep: %.2f sleeps per round trip)", shm.p50Micros(), shm.sleepsPerRoundTrip()));
-        ev.add("caveat: the published figures are averages or medians of other hardware across a real network; they are the scale RDMA-class systems reach, not a same-host reference");
-        ev.add("rule: loopback's median round trip within " + MIMICS + "× of the slowest published RDMA-class figure → SUPPORTED, else REFUTED");
+        if (shm != null)
+            ev.add(String.format(
+                    "what does stay in user space here: the shared-memory ring's round trip, p50 %.2f µs (no syscall, no sleep: %.2f sleeps per round trip)",
+                    shm.p50Micros(), shm.sleepsPerRoundTrip()));
+        ev.add(
+                "caveat: the published figures are averages or medians of other hardware across a real network; they are the scale RDMA-class systems reach, not a same-host reference");
+        ev.add("rule: loopback's median round trip within " + MIMICS
+                + "× of the slowest published RDMA-class figure → SUPPORTED, else REFUTED");
         Verdict v = judge(tcp.p50Micros(), PUBLISHED);
         double slowest = PUBLISHED.stream().mapToDouble(Published::micros).max().orElseThrow();
         String summary = v == Verdict.SUPPORTED
-                ? String.format("A loopback TCP round trip (p50 %.1f µs) is within %.0f× of published RDMA-class latencies (%.1f µs between machines), though it never leaves the kernel's syscall path.", tcp.p50Micros(), MIMICS, slowest)
-                : String.format("A loopback TCP round trip on one host (p50 %.1f µs) is %.0f× the published RDMA-class figures between machines (%.1f µs), and every message is a syscall: it does not mimic RDMA or DPDK.",
-                tcp.p50Micros(), tcp.p50Micros() / slowest, slowest);
-        o.verdict(KernelEvidence.verdict(ctx.claim("FIN-2"), v, summary, tcp.p50Micros(), slowest, "µs round trip (median)", ev, ctx));
+                ? String.format(
+                        "A loopback TCP round trip (p50 %.1f µs) is within %.0f× of published RDMA-class latencies (%.1f µs between machines), though it never leaves the kernel's syscall path.",
+                        tcp.p50Micros(), MIMICS, slowest)
+                : String.format(
+                        "A loopback TCP round trip on one host (p50 %.1f µs) is %.0f× the published RDMA-class figures between machines (%.1f µs), and every message is a syscall: it does not mimic RDMA or DPDK.",
+                        tcp.p50Micros(), tcp.p50Micros() / slowest, slowest);
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("FIN-2"), v, summary, tcp.p50Micros(), slowest, "µs round trip (median)", ev, ctx));
         CategoryChart c = Charts.bars("FIN-2: a loopback round trip beside published RDMA-class latencies", "", "µs");
-        c.addSeries("measured here", bars.stream().map(Bar::name).toList(), bars.stream().map(b -> b.kind().equals("measured") ? b.micros() : 0.0).toList()).setFillColor(Charts.MEASURED);
-        c.addSeries("published (cited)", bars.stream().map(Bar::name).toList(), bars.stream().map(b -> b.kind().equals("published") ? b.micros() : 0.0).toList()).setFillColor(Charts.CLAIM);
+        c.addSeries(
+                        "measured here",
+                        bars.stream().map(Bar::name).toList(),
+                        bars.stream()
+                                .map(b -> b.kind().equals("measured") ? b.micros() : 0.0)
+                                .toList())
+                .setFillColor(Charts.MEASURED);
+        c.addSeries(
+                        "published (cited)",
+                        bars.stream().map(Bar::name).toList(),
+                        bars.stream()
+                                .map(b -> b.kind().equals("published") ? b.micros() : 0.0)
+                                .toList())
+                .setFillColor(Charts.CLAIM);
         c.getStyler().setOverlapped(true);
-        o.figure(new lab.loopback.result.Figure("rdma-comparison", List.of("FIN-2"), "Measured: request/response round trips on this host (TCP lo, shared-memory ring); "
-                + "published: RDMA-class systems across a network, sources in the table. The article claims loopback mimics RDMA and DPDK.", c));
+        o.figure(new lab.loopback.result.Figure(
+                "rdma-comparison",
+                List.of("FIN-2"),
+                "Measured: request/response round trips on this host (TCP lo, shared-memory ring); "
+                        + "published: RDMA-class systems across a network, sources in the table. The article claims loopback mimics RDMA and DPDK.",
+                c));
         return o;
     }
 }

@@ -1,5 +1,10 @@
 package lab.loopback.experiments;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.ipc.TcpSocket;
@@ -8,15 +13,9 @@ import lab.loopback.netns.Nft;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import lab.loopback.sys.Command;
-import lab.loopback.sys.ErrnoException;
 import lab.loopback.sys.Errno;
+import lab.loopback.sys.ErrnoException;
 import lab.loopback.sys.SockAddrIn;
-
-import java.lang.foreign.Arena;
-import java.util.ArrayList;
-import java.util.List;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * SEC-4: "loopback sockets can skip route tables, NAT, IP rules". The route the kernel picks for 127.0.0.1
@@ -44,13 +43,22 @@ public final class RoutesAndNat implements Experiment {
         if (Command.which("ip") != null) {
             Command route = Command.run(5_000, "ip", "route", "get", "127.0.0.1");
             Command rules = Command.run(5_000, "ip", "rule", "list");
-            obs.add(new Observation("ip route get 127.0.0.1", route.stdout().strip().replaceAll("\\s+", " ")));
-            obs.add(new Observation("ip rule list (policy rules consulted first)", rules.stdout().strip().replaceAll("\\s*\\n\\s*", " | ")));
-            routed = route.ok() && (route.stdout().contains("table local") || route.stdout().strip().startsWith("local "));
+            obs.add(new Observation(
+                    "ip route get 127.0.0.1", route.stdout().strip().replaceAll("\\s+", " ")));
+            obs.add(new Observation(
+                    "ip rule list (policy rules consulted first)",
+                    rules.stdout().strip().replaceAll("\\s*\\n\\s*", " | ")));
+            routed = route.ok()
+                    && (route.stdout().contains("table local")
+                            || route.stdout().strip().startsWith("local "));
         }
         TracedStream.Result r = KernelEvidence.traced(ctx);
-        long lookups = r.traced() && !r.missingEvents().contains("fib/fib_table_lookup") ? r.trace().of("fib_table_lookup").size() : -1;
-        obs.add(new Observation("fib:fib_table_lookup events of the traced transfer", lookups < 0 ? "not traced" : Long.toString(lookups)));
+        long lookups = r.traced() && !r.missingEvents().contains("fib/fib_table_lookup")
+                ? r.trace().of("fib_table_lookup").size()
+                : -1;
+        obs.add(new Observation(
+                "fib:fib_table_lookup events of the traced transfer",
+                lookups < 0 ? "not traced" : Long.toString(lookups)));
         String nat = null;
         String why = Nft.unavailable();
         if (why == null) {
@@ -62,16 +70,26 @@ public final class RoutesAndNat implements Experiment {
         o.table("observations", RecordTable.of("observations", Observation.class, obs));
         List<String> ev = new ArrayList<>();
         for (Observation x : obs) ev.add(x.what() + ": " + x.result());
-        ev.add("rule: REFUTED when 127.0.0.1 resolves through a routing table (the local table, reached through the policy rules) or fib lookups are traced, "
-                + "or a NAT rule rewrites a loopback connection; SUPPORTED when none of these is seen");
+        ev.add(
+                "rule: REFUTED when 127.0.0.1 resolves through a routing table (the local table, reached through the policy rules) or fib lookups are traced, "
+                        + "or a NAT rule rewrites a loopback connection; SUPPORTED when none of these is seen");
         boolean natWorked = nat != null && nat.startsWith("redirected");
         Verdict v = routed || lookups > 0 || natWorked ? Verdict.REFUTED : Verdict.SUPPORTED;
-        o.verdict(KernelEvidence.verdict(ctx.claim("SEC-4"), v, v == Verdict.REFUTED
-                ? "Loopback skips none of them: 127.0.0.1 is found through the policy rules in the 'local' routing table"
-                        + (lookups > 0 ? " (" + lookups + " fib lookups in one traced transfer)" : "")
-                        + (natWorked ? ", and a NAT rule on lo redirected a loopback connection to another port." : ".")
-                : "No route lookup, policy rule or NAT effect was observed for loopback here.",
-                lookups < 0 ? null : (double) lookups, 0.0, "fib_table_lookup events in one traced transfer", ev, ctx));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("SEC-4"),
+                v,
+                v == Verdict.REFUTED
+                        ? "Loopback skips none of them: 127.0.0.1 is found through the policy rules in the 'local' routing table"
+                                + (lookups > 0 ? " (" + lookups + " fib lookups in one traced transfer)" : "")
+                                + (natWorked
+                                        ? ", and a NAT rule on lo redirected a loopback connection to another port."
+                                        : ".")
+                        : "No route lookup, policy rule or NAT effect was observed for loopback here.",
+                lookups < 0 ? null : (double) lookups,
+                0.0,
+                "fib_table_lookup events in one traced transfer",
+                ev,
+                ctx));
         return o;
     }
 
@@ -80,21 +98,31 @@ public final class RoutesAndNat implements Experiment {
     static String redirect(List<Observation> obs) {
         try (NetNamespace ns = NetNamespace.create()) {
             return ns.call(() -> {
-                try (TcpSocket target = TcpSocket.listen(SockAddrIn.loopback(0), 4); TcpSocket spare = TcpSocket.listen(SockAddrIn.loopback(0), 1)) {
-                    int to = target.localAddress().port(), from = spare.localAddress().port();
+                try (TcpSocket target = TcpSocket.listen(SockAddrIn.loopback(0), 4);
+                        TcpSocket spare = TcpSocket.listen(SockAddrIn.loopback(0), 1)) {
+                    int to = target.localAddress().port(),
+                            from = spare.localAddress().port();
                     spare.close(); // nothing listens on 'from' now
                     String before = attempt(from);
                     obs.add(new Observation("connect 127.0.0.1:" + from + " without the rule", before));
                     Nft.apply(ns, Nft.redirect(from, to));
                     String after;
-                    try (TcpSocket c = TcpSocket.connect(SockAddrIn.loopback(from)); TcpSocket a = target.accept(); Arena arena = Arena.ofConfined()) {
+                    try (TcpSocket c = TcpSocket.connect(SockAddrIn.loopback(from));
+                            TcpSocket a = target.accept();
+                            Arena arena = Arena.ofConfined()) {
                         var buf = arena.allocateFrom("nat");
                         c.writeFully(buf, 3);
                         var in = arena.allocate(3);
                         long n = a.read(in, 3);
-                        after = n == 3 && in.get(JAVA_BYTE, 0) == 'n' ? "redirected: accepted by the listener on port " + to + " (peer " + a.peerAddress() + "), bytes intact" : "accepted but bytes differ";
+                        after = n == 3 && in.get(JAVA_BYTE, 0) == 'n'
+                                ? "redirected: accepted by the listener on port " + to + " (peer " + a.peerAddress()
+                                        + "), bytes intact"
+                                : "accepted but bytes differ";
                     }
-                    obs.add(new Observation("connect 127.0.0.1:" + from + " with 'oifname lo tcp dport " + from + " redirect to :" + to + "'", after));
+                    obs.add(new Observation(
+                            "connect 127.0.0.1:" + from + " with 'oifname lo tcp dport " + from + " redirect to :" + to
+                                    + "'",
+                            after));
                     obs.add(new Observation("NAT rule counter", Nft.lastCounterPackets(Nft.list(ns)) + " packets"));
                     return after;
                 }

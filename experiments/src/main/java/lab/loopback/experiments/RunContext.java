@@ -1,5 +1,10 @@
 package lab.loopback.experiments;
 
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.kernel.HostFingerprint;
@@ -7,12 +12,6 @@ import lab.loopback.kernel.KernelSource;
 import lab.loopback.kernel.Tracefs;
 import lab.loopback.measure.MeasurementInterruptedException;
 import lab.loopback.measure.Profile;
-
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * What every experiment of one run shares: the profile, this host, the ledger, the port choice, a progress

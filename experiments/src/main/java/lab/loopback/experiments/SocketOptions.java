@@ -1,10 +1,9 @@
 package lab.loopback.experiments;
 
+import java.util.List;
 import lab.loopback.echo.EchoClients;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.sys.Net;
-
-import java.util.List;
 
 /** The per-socket knobs of VETH-2, each set on the sending socket and read back from the kernel. */
 enum SocketOptions {

@@ -1,13 +1,12 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.ipc.Transports;
 import lab.loopback.measure.Estimate;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measure.StreamTrial;
 import lab.loopback.tools.Iperf3;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The one-way TCP stream over 127.0.0.1 at every write size of the profile: the Java harness (receiver in a
@@ -36,7 +35,8 @@ public record StreamSweep(List<StreamTrial> trials, List<Iperf3.Result> iperf3, 
         } else {
             for (int size : p.writeSizes) {
                 if (size > Iperf3.MAX_WRITE) {
-                    notes.add("iperf3 was not run at " + size + " B writes: it refuses -l above " + Iperf3.MAX_WRITE + " B");
+                    notes.add("iperf3 was not run at " + size + " B writes: it refuses -l above " + Iperf3.MAX_WRITE
+                            + " B");
                     continue;
                 }
                 ctx.progress("iperf3, " + size + " B writes");
@@ -56,16 +56,22 @@ public record StreamSweep(List<StreamTrial> trials, List<Iperf3.Result> iperf3, 
     }
 
     public List<StreamTrial> timed(int writeSize) {
-        return trials.stream().filter(t -> t.writeSize() == writeSize && t.phase().equals("timed")).toList();
+        return trials.stream()
+                .filter(t -> t.writeSize() == writeSize && t.phase().equals("timed"))
+                .toList();
     }
 
     /** Median and interval of the Java harness's Gbit/s at one write size. */
     public Estimate javaGbit(int writeSize) {
-        return Estimate.ofMedian(timed(writeSize).stream().mapToDouble(StreamTrial::gbitPerSecond).toArray());
+        return Estimate.ofMedian(timed(writeSize).stream()
+                .mapToDouble(StreamTrial::gbitPerSecond)
+                .toArray());
     }
 
     public Estimate javaCpuNanosPerByte(int writeSize) {
-        return Estimate.ofMedian(timed(writeSize).stream().mapToDouble(StreamTrial::cpuNanosPerByte).toArray());
+        return Estimate.ofMedian(timed(writeSize).stream()
+                .mapToDouble(StreamTrial::cpuNanosPerByte)
+                .toArray());
     }
 
     public boolean hasIperf3() {
@@ -82,7 +88,10 @@ public record StreamSweep(List<StreamTrial> trials, List<Iperf3.Result> iperf3, 
     }
 
     public Estimate iperf3Gbit(int writeSize) {
-        return Estimate.ofMedian(iperf3.stream().filter(r -> r.writeSize() == writeSize).mapToDouble(Iperf3.Result::gbitPerSecond).toArray());
+        return Estimate.ofMedian(iperf3.stream()
+                .filter(r -> r.writeSize() == writeSize)
+                .mapToDouble(Iperf3.Result::gbitPerSecond)
+                .toArray());
     }
 
     public List<Integer> sizes() {

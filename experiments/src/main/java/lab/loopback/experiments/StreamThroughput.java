@@ -1,5 +1,7 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimVerdict;
@@ -15,9 +17,6 @@ import org.knowm.xchart.XYChart;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * PERF-1: "iperf3 -c 127.0.0.1 ... 96.3 Gbits/sec". iperf3 itself and the Java harness, same run, write
@@ -42,7 +41,9 @@ public final class StreamThroughput implements Experiment {
 
     /** SUPPORTED when within ±15 % of the claim, HOST_DEPENDENT otherwise: a throughput is the machine's. */
     static Verdict judge(double measuredGbit, double claimedGbit) {
-        return Math.abs(measuredGbit / claimedGbit - 1) <= REPRODUCED_WITHIN ? Verdict.SUPPORTED : Verdict.HOST_DEPENDENT;
+        return Math.abs(measuredGbit / claimedGbit - 1) <= REPRODUCED_WITHIN
+                ? Verdict.SUPPORTED
+                : Verdict.HOST_DEPENDENT;
     }
 
     @Override
@@ -54,33 +55,64 @@ public final class StreamThroughput implements Experiment {
         if (s.hasIperf3()) o.table("iperf3-runs", RecordTable.of("iperf3-runs", Iperf3.Result.class, s.iperf3()));
         o.table("calibration", calibration(s));
 
-        int size = s.sizes().contains(IPERF3_DEFAULT_WRITE) ? IPERF3_DEFAULT_WRITE : s.sizes().getLast();
+        int size = s.sizes().contains(IPERF3_DEFAULT_WRITE)
+                ? IPERF3_DEFAULT_WRITE
+                : s.sizes().getLast();
         boolean byIperf3 = s.hasIperf3(size);
         Estimate at = byIperf3 ? s.iperf3Gbit(size) : s.javaGbit(size);
-        int bestSize = s.sizes().stream().max((a, b) -> Double.compare(best(s, a), best(s, b))).orElseThrow();
+        int bestSize = s.sizes().stream()
+                .max((a, b) -> Double.compare(best(s, a), best(s, b)))
+                .orElseThrow();
         double ratio = at.median() / claim.claimed();
         Verdict v = judge(at.median(), claim.claimed());
         String who = byIperf3 ? "iperf3 -c 127.0.0.1" : "the Java harness (iperf3 absent)";
         String summary = String.format(
                 "On this host %s moves %.1f Gbit/s with %s writes (%.0f%% of the article's %.1f Gbit/s; best over the sweep %.1f Gbit/s at %s). %s",
-                who, at.median(), Bytes.human(size), ratio * 100, claim.claimed(), best(s, bestSize), Bytes.human(bestSize),
-                v == Verdict.SUPPORTED ? "This host reproduces the article's figure."
+                who,
+                at.median(),
+                Bytes.human(size),
+                ratio * 100,
+                claim.claimed(),
+                best(s, bestSize),
+                Bytes.human(bestSize),
+                v == Verdict.SUPPORTED
+                        ? "This host reproduces the article's figure."
                         : "The article's figure belongs to its unnamed machine; loopback throughput is set by how fast this CPU copies (see TLDR-3).");
         List<String> evidence = new ArrayList<>();
-        evidence.add(String.format("%s at %s writes: %s Gbit/s", byIperf3 ? "iperf3" : "Java harness", Bytes.human(size), at.format("%.2f")));
+        evidence.add(String.format(
+                "%s at %s writes: %s Gbit/s",
+                byIperf3 ? "iperf3" : "Java harness", Bytes.human(size), at.format("%.2f")));
         evidence.add(name() + "/calibration.csv: Java harness and iperf3 medians per write size and their ratio");
         evidence.add(name() + "/java-trials.csv: every trial, bytes verified against the known pattern");
-        if (s.hasIperf3()) evidence.add(name() + "/iperf3-runs.csv: iperf3 JSON reports (" + s.iperf3().getFirst().version() + ")");
+        if (s.hasIperf3())
+            evidence.add(name() + "/iperf3-runs.csv: iperf3 JSON reports ("
+                    + s.iperf3().getFirst().version() + ")");
         evidence.addAll(s.iperf3Notes());
-        evidence.add("host " + ctx.host().cpuModel() + ", " + ctx.host().logicalCpus() + " CPUs, " + ctx.host().virtualization()
-                + ", kernel " + ctx.host().kernelRelease());
-        o.verdict(new ClaimVerdict(claim.id(), v, summary, at.median(), at.lowOrNull(), at.highOrNull(), claim.claimed(), claim.unit(),
-                evidence, ctx.host().hostId()));
+        evidence.add("host " + ctx.host().cpuModel() + ", " + ctx.host().logicalCpus() + " CPUs, "
+                + ctx.host().virtualization() + ", kernel " + ctx.host().kernelRelease());
+        o.verdict(new ClaimVerdict(
+                claim.id(),
+                v,
+                summary,
+                at.median(),
+                at.lowOrNull(),
+                at.highOrNull(),
+                claim.claimed(),
+                claim.unit(),
+                evidence,
+                ctx.host().hostId()));
         o.figure(figure(s, claim.claimed()));
         for (int w : s.sizes()) {
-            o.note(String.format("%s writes: Java %s Gbit/s%s", Bytes.human(w), s.javaGbit(w).format("%.2f"),
-                    s.hasIperf3(w) ? String.format(", iperf3 %s Gbit/s, ratio Java/iperf3 %.2f", s.iperf3Gbit(w).format("%.2f"),
-                            s.javaGbit(w).median() / s.iperf3Gbit(w).median()) : ""));
+            o.note(String.format(
+                    "%s writes: Java %s Gbit/s%s",
+                    Bytes.human(w),
+                    s.javaGbit(w).format("%.2f"),
+                    s.hasIperf3(w)
+                            ? String.format(
+                                    ", iperf3 %s Gbit/s, ratio Java/iperf3 %.2f",
+                                    s.iperf3Gbit(w).format("%.2f"),
+                                    s.javaGbit(w).median() / s.iperf3Gbit(w).median())
+                            : ""));
         }
         return o;
     }
@@ -91,16 +123,26 @@ public final class StreamThroughput implements Experiment {
     }
 
     private static Table withRates(Table t, List<StreamTrial> trials) {
-        t.addColumns(DoubleColumn.create("gbit_per_s", trials.stream().mapToDouble(StreamTrial::gbitPerSecond).toArray()),
-                DoubleColumn.create("cpu_ns_per_byte", trials.stream().mapToDouble(StreamTrial::cpuNanosPerByte).toArray()));
+        t.addColumns(
+                DoubleColumn.create(
+                        "gbit_per_s",
+                        trials.stream().mapToDouble(StreamTrial::gbitPerSecond).toArray()),
+                DoubleColumn.create(
+                        "cpu_ns_per_byte",
+                        trials.stream()
+                                .mapToDouble(StreamTrial::cpuNanosPerByte)
+                                .toArray()));
         return t;
     }
 
     static Table calibration(StreamSweep s) {
         IntColumn size = IntColumn.create("write_size");
-        DoubleColumn java = DoubleColumn.create("java_gbit_median"), javaLo = DoubleColumn.create("java_gbit_low"),
-                javaHi = DoubleColumn.create("java_gbit_high"), ref = DoubleColumn.create("iperf3_gbit_median"),
-                ratio = DoubleColumn.create("ratio_java_to_iperf3"), cpu = DoubleColumn.create("java_cpu_ns_per_byte");
+        DoubleColumn java = DoubleColumn.create("java_gbit_median"),
+                javaLo = DoubleColumn.create("java_gbit_low"),
+                javaHi = DoubleColumn.create("java_gbit_high"),
+                ref = DoubleColumn.create("iperf3_gbit_median"),
+                ratio = DoubleColumn.create("ratio_java_to_iperf3"),
+                cpu = DoubleColumn.create("java_cpu_ns_per_byte");
         for (int w : s.sizes()) {
             Estimate j = s.javaGbit(w);
             size.append(w);
@@ -121,21 +163,39 @@ public final class StreamThroughput implements Experiment {
     }
 
     private Figure figure(StreamSweep s, double claimed) {
-        XYChart c = Charts.xy("PERF-1: one-way TCP over 127.0.0.1 vs the article's 96.3 Gbit/s", "write size", "Gbit/s", true);
+        XYChart c = Charts.xy(
+                "PERF-1: one-way TCP over 127.0.0.1 vs the article's 96.3 Gbit/s", "write size", "Gbit/s", true);
         List<Integer> sizes = s.sizes();
         double[] x = sizes.stream().mapToDouble(w -> Charts.log2(w)).toArray();
-        Charts.line(c, "Java harness (median)", x, sizes.stream().mapToDouble(w -> s.javaGbit(w).median()).toArray(), Charts.MEASURED);
-        List<StreamTrial> timed = s.trials().stream().filter(t -> t.phase().equals("timed")).toList();
-        Charts.samples(c, "Java trials", timed.stream().mapToDouble(t -> Charts.log2(t.writeSize())).toArray(),
-                timed.stream().mapToDouble(StreamTrial::gbitPerSecond).toArray(), Charts.SAMPLE);
+        Charts.line(
+                c,
+                "Java harness (median)",
+                x,
+                sizes.stream().mapToDouble(w -> s.javaGbit(w).median()).toArray(),
+                Charts.MEASURED);
+        List<StreamTrial> timed =
+                s.trials().stream().filter(t -> t.phase().equals("timed")).toList();
+        Charts.samples(
+                c,
+                "Java trials",
+                timed.stream().mapToDouble(t -> Charts.log2(t.writeSize())).toArray(),
+                timed.stream().mapToDouble(StreamTrial::gbitPerSecond).toArray(),
+                Charts.SAMPLE);
         if (s.hasIperf3()) {
             List<Integer> ref = s.iperf3Sizes();
-            Charts.line(c, "iperf3 (median)", ref.stream().mapToDouble(w -> Charts.log2(w)).toArray(),
-                    ref.stream().mapToDouble(w -> s.iperf3Gbit(w).median()).toArray(), Charts.REFERENCE);
+            Charts.line(
+                    c,
+                    "iperf3 (median)",
+                    ref.stream().mapToDouble(w -> Charts.log2(w)).toArray(),
+                    ref.stream().mapToDouble(w -> s.iperf3Gbit(w).median()).toArray(),
+                    Charts.REFERENCE);
         }
         Charts.claimLine(c, "article: 96.3 Gbit/s", claimed, x[0], x[x.length - 1]);
-        return new Figure("throughput", List.of("PERF-1"),
+        return new Figure(
+                "throughput",
+                List.of("PERF-1"),
                 "Measured: bytes delivered and verified per second, receiver side, for each write size; dots are individual trials. "
-                        + "Dashed: the article's claim.", c);
+                        + "Dashed: the article's claim.",
+                c);
     }
 }

@@ -1,5 +1,7 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.WakeupProbe;
@@ -12,9 +14,6 @@ import lab.loopback.result.RecordTable;
 import lab.loopback.tools.Strace;
 import lab.loopback.zerocopy.FileSenders;
 import org.knowm.xchart.CategoryChart;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * ZC-2: "in-kernel socket-to-socket zero-copy. No user interaction. No syscalls. Data is enqueued in one socket
@@ -44,55 +43,116 @@ public final class SyscallsAndDelivery implements Experiment {
             List<FileTransfers.Row> warm = r.warm(id);
             if (warm.isEmpty()) continue;
             double mib = warm.getFirst().bytes() / 1048576.0;
-            rows.add(new PerMiB(id, "harness", warm.getFirst().senderCalls() / mib, warm.getFirst().receiverReads() / mib));
+            rows.add(new PerMiB(
+                    id,
+                    "harness",
+                    warm.getFirst().senderCalls() / mib,
+                    warm.getFirst().receiverReads() / mib));
             FileTransfers.Traced t = r.traced(id);
-            if (t != null) rows.add(new PerMiB(id, "kernel (raw_syscalls:sys_enter)", t.senderSyscalls() / (t.bytes() / 1048576.0), t.receiverSyscalls() / (t.bytes() / 1048576.0)));
+            if (t != null)
+                rows.add(new PerMiB(
+                        id,
+                        "kernel (raw_syscalls:sys_enter)",
+                        t.senderSyscalls() / (t.bytes() / 1048576.0),
+                        t.receiverSyscalls() / (t.bytes() / 1048576.0)));
         }
         ctx.progress("strace -c -f on the receiving process during one read+write transfer");
         long bytes = ctx.profile().tracedBytes;
         Strace.Summary st;
         try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), 300)) {
             StreamRunner.verified(runner.trial(FileTransfers.CHUNK, 30, bytes, "warmup", 0));
-            st = Strace.during(runner.receiverPid(), () -> StreamRunner.verified(runner.trial(FileTransfers.CHUNK, 30, bytes, "strace", 0)));
+            st = Strace.during(
+                    runner.receiverPid(),
+                    () -> StreamRunner.verified(runner.trial(FileTransfers.CHUNK, 30, bytes, "strace", 0)));
         }
-        if (st.unavailable() == null) rows.add(new PerMiB(FileSenders.READ_WRITE, "strace -c -f (receiver process)", Double.NaN, st.of("read", "recvfrom") / (bytes / 1048576.0)));
+        if (st.unavailable() == null)
+            rows.add(new PerMiB(
+                    FileSenders.READ_WRITE,
+                    "strace -c -f (receiver process)",
+                    Double.NaN,
+                    st.of("read", "recvfrom") / (bytes / 1048576.0)));
         o.table("syscalls-per-mib", RecordTable.of("syscalls-per-mib", PerMiB.class, rows));
         WakeupProbe.Result w = KernelEvidence.wakeup(ctx);
-        double[] oneWay = w.messages().stream().mapToDouble(m -> m.oneWayNanos() / 1e3).toArray();
+        double[] oneWay =
+                w.messages().stream().mapToDouble(m -> m.oneWayNanos() / 1e3).toArray();
         Estimate ow = Estimate.ofMedian(oneWay);
-        PerMiB plain = rows.stream().filter(x -> x.technique().equals(FileSenders.READ_WRITE)).reduce((a, b) -> b.counter().startsWith("kernel") ? b : a).orElseThrow();
+        PerMiB plain = rows.stream()
+                .filter(x -> x.technique().equals(FileSenders.READ_WRITE))
+                .reduce((a, b) -> b.counter().startsWith("kernel") ? b : a)
+                .orElseThrow();
         PerMiB harness = rows.getFirst();
         double total = plain.senderPerMiB() + plain.receiverPerMiB();
-        double fewest = rows.stream().filter(x -> !Double.isNaN(x.senderPerMiB())).mapToDouble(x -> x.senderPerMiB() + x.receiverPerMiB()).min().orElse(total);
+        double fewest = rows.stream()
+                .filter(x -> !Double.isNaN(x.senderPerMiB()))
+                .mapToDouble(x -> x.senderPerMiB() + x.receiverPerMiB())
+                .min()
+                .orElse(total);
         Verdict v = fewest > 0 ? Verdict.REFUTED : Verdict.SUPPORTED;
         List<String> ev = new ArrayList<>();
-        ev.add(String.format("read+write, %s count: sender %.1f, receiver %.1f system calls per MiB", plain.counter(), plain.senderPerMiB(), plain.receiverPerMiB()));
-        ev.add(String.format("harness's own count (data calls only): sender %.1f, receiver %.1f per MiB", harness.senderPerMiB(), harness.receiverPerMiB()));
-        ev.add(st.unavailable() == null
-                ? String.format("strace -c -f of the receiver process: %d read/recvfrom calls for %d MiB (%d calls of every kind, all threads)", st.of("read", "recvfrom"), bytes >> 20, st.total())
-                : "strace: " + st.unavailable());
+        ev.add(String.format(
+                "read+write, %s count: sender %.1f, receiver %.1f system calls per MiB",
+                plain.counter(), plain.senderPerMiB(), plain.receiverPerMiB()));
+        ev.add(String.format(
+                "harness's own count (data calls only): sender %.1f, receiver %.1f per MiB",
+                harness.senderPerMiB(), harness.receiverPerMiB()));
+        ev.add(
+                st.unavailable() == null
+                        ? String.format(
+                                "strace -c -f of the receiver process: %d read/recvfrom calls for %d MiB (%d calls of every kind, all threads)",
+                                st.of("read", "recvfrom"), bytes >> 20, st.total())
+                        : "strace: " + st.unavailable());
         ev.add(String.format("fewest of any technique: %.1f calls per MiB (both peers)", fewest));
-        ev.add(String.format("one-way delivery of a 16-byte message to a reader blocked in read() in another process: median %s µs, %d messages (CLOCK_MONOTONIC in both)", ow.format("%.1f"), oneWay.length));
+        ev.add(String.format(
+                "one-way delivery of a 16-byte message to a reader blocked in read() in another process: median %s µs, %d messages (CLOCK_MONOTONIC in both)",
+                ow.format("%.1f"), oneWay.length));
         ev.add("rule: REFUTED when either peer makes any system call to move the data");
         o.figure(figure(rows));
-        o.verdict(KernelEvidence.verdict(ctx.claim("ZC-2"), v, String.format(
-                "Moving data over loopback took %.0f system calls per MiB with read()/write() of 64 KiB (%s count), and at least %.1f per MiB with any technique measured — %s; "
-                        + "a message reached a reader blocked in read() a median %.1f µs after the write() began (not zero: a wake-up and a copy).",
-                total, plain.counter().startsWith("kernel") ? "the kernel's" : "the harness's", fewest, v == Verdict.REFUTED ? "not 'no syscalls'" : "none, as claimed", ow.median()),
-                total, 0.0, "system calls per MiB (both peers)", ev, ctx));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("ZC-2"),
+                v,
+                String.format(
+                        "Moving data over loopback took %.0f system calls per MiB with read()/write() of 64 KiB (%s count), and at least %.1f per MiB with any technique measured — %s; "
+                                + "a message reached a reader blocked in read() a median %.1f µs after the write() began (not zero: a wake-up and a copy).",
+                        total,
+                        plain.counter().startsWith("kernel") ? "the kernel's" : "the harness's",
+                        fewest,
+                        v == Verdict.REFUTED ? "not 'no syscalls'" : "none, as claimed",
+                        ow.median()),
+                total,
+                0.0,
+                "system calls per MiB (both peers)",
+                ev,
+                ctx));
         return o;
     }
 
     private static Figure figure(List<PerMiB> rows) {
-        List<PerMiB> shown = rows.stream().filter(x -> !Double.isNaN(x.senderPerMiB())).filter(x -> x.counter().startsWith("kernel")).toList();
-        if (shown.isEmpty()) shown = rows.stream().filter(x -> x.counter().equals("harness")).toList();
-        CategoryChart c = Charts.bars("ZC-2: system calls per MiB moved over loopback (" + shown.getFirst().counter() + ")", "", "calls per MiB");
+        List<PerMiB> shown = rows.stream()
+                .filter(x -> !Double.isNaN(x.senderPerMiB()))
+                .filter(x -> x.counter().startsWith("kernel"))
+                .toList();
+        if (shown.isEmpty())
+            shown = rows.stream().filter(x -> x.counter().equals("harness")).toList();
+        CategoryChart c = Charts.bars(
+                "ZC-2: system calls per MiB moved over loopback ("
+                        + shown.getFirst().counter() + ")",
+                "",
+                "calls per MiB");
         List<String> names = shown.stream().map(PerMiB::technique).toList();
-        c.addSeries("article: no syscalls", names, shown.stream().map(x -> 0.0).toList()).setFillColor(Charts.CLAIM);
-        c.addSeries("sender", names, shown.stream().map(PerMiB::senderPerMiB).toList()).setFillColor(Charts.MEASURED);
-        c.addSeries("receiver", names, shown.stream().map(PerMiB::receiverPerMiB).toList()).setFillColor(Charts.REFERENCE);
+        c.addSeries("article: no syscalls", names, shown.stream().map(x -> 0.0).toList())
+                .setFillColor(Charts.CLAIM);
+        c.addSeries("sender", names, shown.stream().map(PerMiB::senderPerMiB).toList())
+                .setFillColor(Charts.MEASURED);
+        c.addSeries(
+                        "receiver",
+                        names,
+                        shown.stream().map(PerMiB::receiverPerMiB).toList())
+                .setFillColor(Charts.REFERENCE);
         c.getStyler().setXAxisLabelRotation(30);
-        return new Figure("zc2-syscalls", List.of("ZC-2"),
-                "Measured: system calls of the sending and the receiving thread per MiB of a verified file transfer, 64 KiB pieces; the kernel's count where tracefs allows, else the harness's. The article: none.", c);
+        return new Figure(
+                "zc2-syscalls",
+                List.of("ZC-2"),
+                "Measured: system calls of the sending and the receiving thread per MiB of a verified file transfer, 64 KiB pieces; the kernel's count where tracefs allows, else the harness's. The article: none.",
+                c);
     }
 }

@@ -1,5 +1,7 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.TracedStream;
@@ -14,9 +16,6 @@ import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import lab.loopback.sys.TcpInfo;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * IPC-3 "You get: ... Congestion control ... Kernel-managed queues ... Transparent upgrade path to real TCP". The
  * kernel's own account of a loopback connection (TCP_INFO after the last write: congestion window, smoothed rtt,
@@ -27,8 +26,18 @@ public final class TcpSemantics implements Experiment {
     static final int WRITE = 64 * 1024;
 
     /** One connection as the kernel saw it when the sender had written its last byte. */
-    public record Endpoint(String route, double gbitPerSecond, String congestionControl, long cwndSegments, long rttMicros,
-                              long minRttMicros, long mss, long unackedSegments, long notsentBytes, long bytesRetransmitted, boolean verified) {}
+    public record Endpoint(
+            String route,
+            double gbitPerSecond,
+            String congestionControl,
+            long cwndSegments,
+            long rttMicros,
+            long minRttMicros,
+            long mss,
+            long unackedSegments,
+            long notsentBytes,
+            long bytesRetransmitted,
+            boolean verified) {}
 
     @Override
     public String name() {
@@ -42,7 +51,9 @@ public final class TcpSemantics implements Experiment {
 
     /** The lo connection showed a congestion algorithm at work (window and rtt) and the unchanged code worked over veth. */
     static Verdict judge(Endpoint lo, Endpoint veth) {
-        boolean cc = lo.cwndSegments() > 0 && lo.rttMicros() > 0 && !lo.congestionControl().isBlank();
+        boolean cc = lo.cwndSegments() > 0
+                && lo.rttMicros() > 0
+                && !lo.congestionControl().isBlank();
         return cc && lo.verified() && veth.verified() ? Verdict.SUPPORTED : Verdict.REFUTED;
     }
 
@@ -50,15 +61,25 @@ public final class TcpSemantics implements Experiment {
     static Endpoint measure(String route, StreamRunner runner, Profile p) {
         TcpInfo[] info = new TcpInfo[1];
         String[] cc = new String[1];
-        StreamTrial t = runner.trial(WRITE, p.trialSeconds, p.trialMaxBytes, "timed", 0, c -> { }, (Connection c) -> {
+        StreamTrial t = runner.trial(WRITE, p.trialSeconds, p.trialMaxBytes, "timed", 0, c -> {}, (Connection c) -> {
             var s = Transports.tcpUnder(c);
             info[0] = s.tcpInfo();
             cc[0] = s.congestion();
         });
         TcpInfo i = info[0];
         // a transfer that lost or altered a byte has no throughput, only its TCP_INFO
-        return new Endpoint(route, t.verified() ? t.gbitPerSecond() : Double.NaN, cc[0], i.sndCwnd(), i.rttMicros(), i.minRttMicros(), i.sndMss(), i.unacked(),
-                i.notsentBytes(), i.bytesRetrans(), t.verified());
+        return new Endpoint(
+                route,
+                t.verified() ? t.gbitPerSecond() : Double.NaN,
+                cc[0],
+                i.sndCwnd(),
+                i.rttMicros(),
+                i.minRttMicros(),
+                i.sndMss(),
+                i.unacked(),
+                i.notsentBytes(),
+                i.bytesRetrans(),
+                t.verified());
     }
 
     @Override
@@ -75,15 +96,20 @@ public final class TcpSemantics implements Experiment {
         String why = NetNamespace.unavailable();
         if (why != null) {
             o.table("connections", RecordTable.of("connections", Endpoint.class, List.of(lo)));
-            o.verdict(KernelEvidence.notTestable(ctx, "IPC-3", Lack.NAMESPACES, "The upgrade half needs two network namespaces and a veth pair: " + why
-                    + ". Measured on lo: " + loLine + "."));
+            o.verdict(KernelEvidence.notTestable(
+                    ctx,
+                    "IPC-3",
+                    Lack.NAMESPACES,
+                    "The upgrade half needs two network namespaces and a veth pair: " + why + ". Measured on lo: "
+                            + loLine + "."));
             return o;
         }
         Endpoint veth;
         ctx.progress("the same sender code over veth between two namespaces");
         try (Veth v = Veth.create()) {
             TracedStream.Route route = NamespaceRoutes.veth(v);
-            try (StreamRunner r = StreamRunner.start(route.transport(), route.bindSpec(), 300, route.receiverPrefix())) {
+            try (StreamRunner r =
+                    StreamRunner.start(route.transport(), route.bindSpec(), 300, route.receiverPrefix())) {
                 r.trials(WRITE, p);
                 veth = measure("veth A → B (MTU " + v.mtu() + ")", r, p);
             }
@@ -92,23 +118,49 @@ public final class TcpSemantics implements Experiment {
         List<String> ev = new ArrayList<>();
         ev.add("lo: " + loLine);
         ev.add("veth: " + line(veth));
-        ev.add("the sending code is StreamRunner.trial for both; only the transport's address differs (127.0.0.1 vs " + Veth.ADDRESS_B + " in another namespace); bytes verified on both");
-        ev.add(String.format("caveat: the algorithm (%s) runs its own model on lo too and set the window to %d segments; lo retransmitted %d B and veth %d B in this transfer. "
-                + "'Kernel-managed queues' are the socket buffers either way (unacked/notsent above). 'Stream semantics' and 'POSIX compliance' hold for any TCP socket and need no measurement",
+        ev.add("the sending code is StreamRunner.trial for both; only the transport's address differs (127.0.0.1 vs "
+                + Veth.ADDRESS_B + " in another namespace); bytes verified on both");
+        ev.add(String.format(
+                "caveat: the algorithm (%s) runs its own model on lo too and set the window to %d segments; lo retransmitted %d B and veth %d B in this transfer. "
+                        + "'Kernel-managed queues' are the socket buffers either way (unacked/notsent above). 'Stream semantics' and 'POSIX compliance' hold for any TCP socket and need no measurement",
                 lo.congestionControl(), lo.cwndSegments(), lo.bytesRetransmitted(), veth.bytesRetransmitted()));
-        ev.add("rule: SUPPORTED when lo's TCP_INFO reports a congestion window, an rtt and an algorithm, and the same code moved verified bytes over veth; REFUTED otherwise");
+        ev.add(
+                "rule: SUPPORTED when lo's TCP_INFO reports a congestion window, an rtt and an algorithm, and the same code moved verified bytes over veth; REFUTED otherwise");
         Verdict v = judge(lo, veth);
         String summary = v == Verdict.SUPPORTED
-                ? String.format("A loopback connection carries full TCP state — %s with a %d-segment window and %d µs smoothed rtt — and the same code ran unchanged over veth between namespaces (%.1f vs %.1f Gbit/s).",
-                lo.congestionControl(), lo.cwndSegments(), lo.rttMicros(), lo.gbitPerSecond(), veth.gbitPerSecond())
-                : "The loopback connection's TCP_INFO or the veth run did not show what the claim needs: " + loLine + "; veth verified " + veth.verified() + ".";
-        o.verdict(KernelEvidence.verdict(ctx.claim("IPC-3"), v, summary, (double) lo.cwndSegments(), null, "segments (lo congestion window)", ev, ctx));
+                ? String.format(
+                        "A loopback connection carries full TCP state — %s with a %d-segment window and %d µs smoothed rtt — and the same code ran unchanged over veth between namespaces (%.1f vs %.1f Gbit/s).",
+                        lo.congestionControl(),
+                        lo.cwndSegments(),
+                        lo.rttMicros(),
+                        lo.gbitPerSecond(),
+                        veth.gbitPerSecond())
+                : "The loopback connection's TCP_INFO or the veth run did not show what the claim needs: " + loLine
+                        + "; veth verified " + veth.verified() + ".";
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("IPC-3"),
+                v,
+                summary,
+                (double) lo.cwndSegments(),
+                null,
+                "segments (lo congestion window)",
+                ev,
+                ctx));
         return o;
     }
 
     private static String line(Endpoint c) {
-        return String.format("%s, cwnd %d segments of %d B, srtt %d µs (min %d), unacked %d, not sent %d B, retransmitted %d B, %.1f Gbit/s, verified %s",
-                c.congestionControl(), c.cwndSegments(), c.mss(), c.rttMicros(), c.minRttMicros(), c.unackedSegments(), c.notsentBytes(),
-                c.bytesRetransmitted(), c.gbitPerSecond(), c.verified());
+        return String.format(
+                "%s, cwnd %d segments of %d B, srtt %d µs (min %d), unacked %d, not sent %d B, retransmitted %d B, %.1f Gbit/s, verified %s",
+                c.congestionControl(),
+                c.cwndSegments(),
+                c.mss(),
+                c.rttMicros(),
+                c.minRttMicros(),
+                c.unackedSegments(),
+                c.notsentBytes(),
+                c.bytesRetransmitted(),
+                c.gbitPerSecond(),
+                c.verified());
     }
 }

@@ -1,5 +1,9 @@
 package lab.loopback.experiments;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -14,11 +18,6 @@ import lab.loopback.tls.JdkStreams;
 import lab.loopback.tls.ThrowawayKey;
 import org.knowm.xchart.CategoryChart;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-
 /**
  * SEC-1: "because data never leaves the host, loopback sockets can avoid TLS (if you dare)". What TLS 1.3
  * costs on loopback (JSSE against the same JDK sockets in clear: 64 KiB stream, 64-byte round trips) and
@@ -28,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TlsCost implements Experiment {
     static final int WRITE = 64 * 1024, MESSAGE = 64;
 
-    public record Capture(String connection, long framesOfConnection, boolean markerReadable, long framesDroppedByCapture) {}
+    public record Capture(
+            String connection, long framesOfConnection, boolean markerReadable, long framesDroppedByCapture) {}
 
     @Override
     public String name() {
@@ -48,7 +48,8 @@ public final class TlsCost implements Experiment {
         List<JdkStreams.Stream> streams = new ArrayList<>();
         for (int round = -1; round < p.trials; round++) {
             ctx.progress("clear vs TLS 1.3 stream, round " + (round + 2) + " of " + (p.trials + 1));
-            JdkStreams.Stream c = JdkStreams.stream(null, WRITE, p.trialMaxBytes, p.trialSeconds * 2), t = JdkStreams.stream(key, WRITE, p.trialMaxBytes, p.trialSeconds * 2);
+            JdkStreams.Stream c = JdkStreams.stream(null, WRITE, p.trialMaxBytes, p.trialSeconds * 2),
+                    t = JdkStreams.stream(key, WRITE, p.trialMaxBytes, p.trialSeconds * 2);
             if (round >= 0) {
                 streams.add(c);
                 streams.add(t);
@@ -68,18 +69,38 @@ public final class TlsCost implements Experiment {
         o.table("round-trips", RecordTable.of("round-trips", JdkStreams.PingPong.class, rounds));
         Estimate clear = gbit(streams, "clear"), tls = gbit(streams, "TLS 1.3");
         double ratio = tls.median() / clear.median();
-        String suite = streams.stream().filter(s -> !s.cipherSuite().equals("none")).findFirst().map(JdkStreams.Stream::cipherSuite).orElse("?");
+        String suite = streams.stream()
+                .filter(s -> !s.cipherSuite().equals("none"))
+                .findFirst()
+                .map(JdkStreams.Stream::cipherSuite)
+                .orElse("?");
         List<String> ev = new ArrayList<>(List.of(
-                String.format("64 KiB stream, JDK sockets both ways: clear %s, TLS 1.3 (%s) %s Gbit/s — %.2f× clear", clear.format("%.2f"), suite, tls.format("%.2f"), ratio),
-                String.format("sender CPU per byte: clear %.3f ns, TLS %.3f ns (median of rounds)", cpu(streams, "clear"), cpu(streams, "TLS 1.3")),
-                String.format("%d-byte round trips, median over %d interleaved rounds of each round's p50: clear %.1f µs, TLS %.1f µs (p99 %.1f / %.1f)", MESSAGE, p.trials, trips.get(0).p50Micros(), trips.get(1).p50Micros(),
-                        trips.get(0).p99Micros(), trips.get(1).p99Micros())));
+                String.format(
+                        "64 KiB stream, JDK sockets both ways: clear %s, TLS 1.3 (%s) %s Gbit/s — %.2f× clear",
+                        clear.format("%.2f"), suite, tls.format("%.2f"), ratio),
+                String.format(
+                        "sender CPU per byte: clear %.3f ns, TLS %.3f ns (median of rounds)",
+                        cpu(streams, "clear"), cpu(streams, "TLS 1.3")),
+                String.format(
+                        "%d-byte round trips, median over %d interleaved rounds of each round's p50: clear %.1f µs, TLS %.1f µs (p99 %.1f / %.1f)",
+                        MESSAGE,
+                        p.trials,
+                        trips.get(0).p50Micros(),
+                        trips.get(1).p50Micros(),
+                        trips.get(0).p99Micros(),
+                        trips.get(1).p99Micros())));
         String why = LoCapture.unavailable();
         Verdict v;
         String summary;
         if (why != null) {
-            o.verdict(KernelEvidence.notTestable(ctx, "SEC-1", Lack.ROOT, String.format("The claim's premise — that loopback traffic cannot be seen — is checked with a capture on lo, and "
-                    + "%s. Measured anyway: TLS 1.3 moves %.2f× the bytes of clear text on this host (table).", why, ratio)));
+            o.verdict(KernelEvidence.notTestable(
+                    ctx,
+                    "SEC-1",
+                    Lack.ROOT,
+                    String.format(
+                            "The claim's premise — that loopback traffic cannot be seen — is checked with a capture on lo, and "
+                                    + "%s. Measured anyway: TLS 1.3 moves %.2f× the bytes of clear text on this host (table).",
+                            why, ratio)));
             figures(o, clear, tls, trips);
             return o;
         }
@@ -90,51 +111,93 @@ public final class TlsCost implements Experiment {
         for (ThrowawayKey k : new ThrowawayKey[] {null, key}) {
             AtomicInteger port = new AtomicInteger();
             ctx.progress("capture on lo while one message crosses " + (k == null ? "in clear" : "inside TLS"));
-            LoCapture.Capture all = LoCapture.during(() -> PacketSocket.open("lo"), 0, marker, () -> JdkStreams.sendOnce(k, message, port::set));
-            var mine = all.segments().stream().filter(s -> s.srcPort() == port.get() || s.dstPort() == port.get()).toList();
-            caps.add(new Capture(k == null ? "clear" : "TLS 1.3", mine.size(), mine.stream().anyMatch(LoCapture.Segment::markerFound), all.dropped()));
+            LoCapture.Capture all = LoCapture.during(
+                    () -> PacketSocket.open("lo"), 0, marker, () -> JdkStreams.sendOnce(k, message, port::set));
+            var mine = all.segments().stream()
+                    .filter(s -> s.srcPort() == port.get() || s.dstPort() == port.get())
+                    .toList();
+            caps.add(new Capture(
+                    k == null ? "clear" : "TLS 1.3",
+                    mine.size(),
+                    mine.stream().anyMatch(LoCapture.Segment::markerFound),
+                    all.dropped()));
         }
         o.table("capture", RecordTable.of("capture", Capture.class, caps));
         boolean clearSeen = caps.get(0).markerReadable(), tlsSeen = caps.get(1).markerReadable();
-        ev.add(String.format("AF_PACKET capture on lo (what tcpdump -i lo opens; needs only CAP_NET_RAW): the marker was %s in the clear connection's %d frames and %s in the TLS connection's %d frames",
-                clearSeen ? "readable" : "not found", caps.get(0).framesOfConnection(), tlsSeen ? "readable" : "not found", caps.get(1).framesOfConnection()));
-        ev.add("frames of other loopback users were counted and dropped unread; only the workbench's own two connections were searched");
-        ev.add("rule: PARTLY_TRUE when the capture reads the clear-text marker (skipping TLS is possible and saves the measured cost, but the data is visible on the host); "
-                + "SUPPORTED if it cannot; the cost alone decides nothing");
+        ev.add(String.format(
+                "AF_PACKET capture on lo (what tcpdump -i lo opens; needs only CAP_NET_RAW): the marker was %s in the clear connection's %d frames and %s in the TLS connection's %d frames",
+                clearSeen ? "readable" : "not found",
+                caps.get(0).framesOfConnection(),
+                tlsSeen ? "readable" : "not found",
+                caps.get(1).framesOfConnection()));
+        ev.add(
+                "frames of other loopback users were counted and dropped unread; only the workbench's own two connections were searched");
+        ev.add(
+                "rule: PARTLY_TRUE when the capture reads the clear-text marker (skipping TLS is possible and saves the measured cost, but the data is visible on the host); "
+                        + "SUPPORTED if it cannot; the cost alone decides nothing");
         v = clearSeen ? Verdict.PARTLY_TRUE : Verdict.SUPPORTED;
         summary = clearSeen
-                ? String.format("You can skip TLS on loopback and keep %.1f× its throughput, but not because the data is private: a capture on lo read the clear-text marker (and not the TLS one). "
-                        + "'Never leaves the host' still means every root process on it can read it.", 1 / ratio)
+                ? String.format(
+                        "You can skip TLS on loopback and keep %.1f× its throughput, but not because the data is private: a capture on lo read the clear-text marker (and not the TLS one). "
+                                + "'Never leaves the host' still means every root process on it can read it.",
+                        1 / ratio)
                 : "A capture on lo could not read the clear-text marker here; skipping TLS saved the measured cost.";
-        o.verdict(KernelEvidence.verdict(ctx.claim("SEC-1"), v, summary, ratio, null, "TLS 1.3 throughput / clear", ev, ctx));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("SEC-1"), v, summary, ratio, null, "TLS 1.3 throughput / clear", ev, ctx));
         figures(o, clear, tls, trips);
         return o;
     }
 
     /** The round of {@code security} whose p50 is the median of all its rounds' p50s. */
     static JdkStreams.PingPong medianTrip(List<JdkStreams.PingPong> all, String security) {
-        List<JdkStreams.PingPong> mine = all.stream().filter(t -> t.security().equals(security))
-                .sorted(java.util.Comparator.comparingDouble(JdkStreams.PingPong::p50Micros)).toList();
+        List<JdkStreams.PingPong> mine = all.stream()
+                .filter(t -> t.security().equals(security))
+                .sorted(java.util.Comparator.comparingDouble(JdkStreams.PingPong::p50Micros))
+                .toList();
         return mine.get(mine.size() / 2);
     }
 
     static Estimate gbit(List<JdkStreams.Stream> s, String security) {
-        return Estimate.ofMedian(s.stream().filter(x -> x.security().equals(security)).mapToDouble(JdkStreams.Stream::gbitPerSecond).toArray());
+        return Estimate.ofMedian(s.stream()
+                .filter(x -> x.security().equals(security))
+                .mapToDouble(JdkStreams.Stream::gbitPerSecond)
+                .toArray());
     }
 
     static double cpu(List<JdkStreams.Stream> s, String security) {
-        return Estimate.ofMedian(s.stream().filter(x -> x.security().equals(security)).mapToDouble(JdkStreams.Stream::senderCpuNsPerByte).toArray()).median();
+        return Estimate.ofMedian(s.stream()
+                        .filter(x -> x.security().equals(security))
+                        .mapToDouble(JdkStreams.Stream::senderCpuNsPerByte)
+                        .toArray())
+                .median();
     }
 
     static void figures(Outcome o, Estimate clear, Estimate tls, List<JdkStreams.PingPong> trips) {
         CategoryChart c = Charts.bars("SEC-1: what TLS 1.3 costs on loopback", "", "Gbit/s (64 KiB writes, median)");
-        c.addSeries("measured", List.of("clear", "TLS 1.3"), List.of(clear.median(), tls.median())).setFillColor(Charts.MEASURED);
-        o.figure(new Figure("tls-throughput", List.of("SEC-1"), "Measured: the same verified stream over JDK sockets on 127.0.0.1, in clear and in TLS 1.3. "
-                + "The article: TLS can be avoided 'if you dare' — it puts no number on what is saved.", c));
+        c.addSeries("measured", List.of("clear", "TLS 1.3"), List.of(clear.median(), tls.median()))
+                .setFillColor(Charts.MEASURED);
+        o.figure(new Figure(
+                "tls-throughput",
+                List.of("SEC-1"),
+                "Measured: the same verified stream over JDK sockets on 127.0.0.1, in clear and in TLS 1.3. "
+                        + "The article: TLS can be avoided 'if you dare' — it puts no number on what is saved.",
+                c));
         CategoryChart l = Charts.bars("SEC-1: 64-byte round trips", "", "µs");
         List<String> names = trips.stream().map(JdkStreams.PingPong::security).toList();
-        l.addSeries("p50", names, trips.stream().map(JdkStreams.PingPong::p50Micros).toList()).setFillColor(Charts.MEASURED);
-        l.addSeries("p99", names, trips.stream().map(JdkStreams.PingPong::p99Micros).toList()).setFillColor(Charts.SAMPLE);
-        o.figure(new Figure("tls-latency", List.of("SEC-1"), "Measured: closed-loop round trips, clear and TLS 1.3 (after the handshake).", l));
+        l.addSeries(
+                        "p50",
+                        names,
+                        trips.stream().map(JdkStreams.PingPong::p50Micros).toList())
+                .setFillColor(Charts.MEASURED);
+        l.addSeries(
+                        "p99",
+                        names,
+                        trips.stream().map(JdkStreams.PingPong::p99Micros).toList())
+                .setFillColor(Charts.SAMPLE);
+        o.figure(new Figure(
+                "tls-latency",
+                List.of("SEC-1"),
+                "Measured: closed-loop round trips, clear and TLS 1.3 (after the handshake).",
+                l));
     }
 }

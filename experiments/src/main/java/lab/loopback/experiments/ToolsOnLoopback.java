@@ -1,5 +1,9 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.result.Outcome;
@@ -7,11 +11,6 @@ import lab.loopback.result.RecordTable;
 import lab.loopback.sys.Command;
 import lab.loopback.tools.Iperf3;
 import lab.loopback.tools.PerfCounters;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * MORE-4 "Run strace, use perf, use tcpdump – and verify you're not hitting the slow path." The article's own
@@ -27,7 +26,9 @@ public final class ToolsOnLoopback implements Experiment {
     public record ToolRun(String tool, String command, boolean ran, boolean showsCopies, String output) {
         /** A tool that ran: its output shows copies when it reports a positive count of the copy tracepoint. */
         static ToolRun ran(String tool, String command, String output) {
-            boolean copies = output.lines().filter(l -> l.contains("skb_copy_datagram_iovec")).anyMatch(l -> leadingCount(l) > 0);
+            boolean copies = output.lines()
+                    .filter(l -> l.contains("skb_copy_datagram_iovec"))
+                    .anyMatch(l -> leadingCount(l) > 0);
             return new ToolRun(tool, command, true, copies, output);
         }
 
@@ -58,7 +59,12 @@ public final class ToolsOnLoopback implements Experiment {
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
         if (!Iperf3.installed()) {
-            o.verdict(KernelEvidence.notTestable(ctx, "MORE-4", Lack.TOOL, "the bounded workload these commands watch is an iperf3 transfer, and iperf3 is not installed (Debian package iperf3)"));
+            o.verdict(
+                    KernelEvidence.notTestable(
+                            ctx,
+                            "MORE-4",
+                            Lack.TOOL,
+                            "the bounded workload these commands watch is an iperf3 transfer, and iperf3 is not installed (Debian package iperf3)"));
             return o;
         }
         int port = ctx.toolPort();
@@ -71,49 +77,98 @@ public final class ToolsOnLoopback implements Experiment {
         runs.add(tcpdump(port));
         o.table("tools", RecordTable.of("tools", ToolRun.class, runs));
         List<String> ev = new ArrayList<>();
-        for (ToolRun r : runs) ev.add(r.tool() + ": `" + r.command() + "` — " + (r.ran() ? "ran; shows copies: " + r.showsCopies() + "\n" + r.output() : "did not run: " + r.output()));
-        ev.add("strace sees system calls and their times, tcpdump sees segments (sizes, flags) on lo; neither can see whether a byte was copied. A tracepoint counted by perf can: skb:skb_copy_datagram_iovec fires once per copy into user memory");
+        for (ToolRun r : runs)
+            ev.add(r.tool() + ": `" + r.command() + "` — "
+                    + (r.ran()
+                            ? "ran; shows copies: " + r.showsCopies() + "\n" + r.output()
+                            : "did not run: " + r.output()));
+        ev.add(
+                "strace sees system calls and their times, tcpdump sees segments (sizes, flags) on lo; neither can see whether a byte was copied. A tracepoint counted by perf can: skb:skb_copy_datagram_iovec fires once per copy into user memory");
         ev.add("rule: of the tools that ran, all show copies → SUPPORTED, some → PARTLY_TRUE, none → REFUTED");
         Verdict v = judge(runs);
         if (v == Verdict.NOT_TESTABLE_HERE) {
-            o.verdict(KernelEvidence.notTestable(ctx, "MORE-4", Lack.TOOL, "none of strace, perf, tcpdump could run here: " + String.join("; ", runs.stream().map(r -> r.tool() + ": " + r.output()).toList())));
+            o.verdict(KernelEvidence.notTestable(
+                    ctx,
+                    "MORE-4",
+                    Lack.TOOL,
+                    "none of strace, perf, tcpdump could run here: "
+                            + String.join(
+                                    "; ",
+                                    runs.stream()
+                                            .map(r -> r.tool() + ": " + r.output())
+                                            .toList())));
             return o;
         }
-        List<String> can = runs.stream().filter(r -> r.ran() && r.showsCopies()).map(ToolRun::tool).toList();
-        List<String> cannot = runs.stream().filter(r -> r.ran() && !r.showsCopies()).map(ToolRun::tool).toList();
+        List<String> can = runs.stream()
+                .filter(r -> r.ran() && r.showsCopies())
+                .map(ToolRun::tool)
+                .toList();
+        List<String> cannot = runs.stream()
+                .filter(r -> r.ran() && !r.showsCopies())
+                .map(ToolRun::tool)
+                .toList();
         String summary = switch (v) {
             case SUPPORTED -> "Every tool that ran here shows the copy path: " + String.join(", ", can) + ".";
-            case REFUTED -> "None of the tools that ran (" + String.join(", ", cannot) + ") can show whether bytes are copied; their output is syscalls and segments, not the path.";
-            default -> "Only " + String.join(", ", can) + " can show the slow path (by counting the copy tracepoint); " + String.join(", ", cannot)
-                    + " show syscalls and segments, which look the same whether a byte was copied or not.";
+            case REFUTED ->
+                "None of the tools that ran (" + String.join(", ", cannot)
+                        + ") can show whether bytes are copied; their output is syscalls and segments, not the path.";
+            default ->
+                "Only " + String.join(", ", can) + " can show the slow path (by counting the copy tracepoint); "
+                        + String.join(", ", cannot)
+                        + " show syscalls and segments, which look the same whether a byte was copied or not.";
         };
-        o.verdict(KernelEvidence.verdict(ctx.claim("MORE-4"), v, summary, (double) can.size(), (double) runs.stream().filter(ToolRun::ran).count(),
-                "tools that showed copies (of those that ran)", ev, ctx));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("MORE-4"),
+                v,
+                summary,
+                (double) can.size(),
+                (double) runs.stream().filter(ToolRun::ran).count(),
+                "tools that showed copies (of those that ran)",
+                ev,
+                ctx));
         return o;
     }
 
     private static ToolRun strace(int port) {
         String cmd = "strace -f -e trace=network -T iperf3 -c 127.0.0.1 -n 4M";
-        if (Command.which("strace") == null) return ToolRun.notRun("strace", cmd, "strace is not installed (Debian package strace)");
+        if (Command.which("strace") == null)
+            return ToolRun.notRun("strace", cmd, "strace is not installed (Debian package strace)");
         Command c = Iperf3.runWrapped(List.of("strace", "-f", "-e", "trace=network", "-T"), BYTES, port);
-        List<String> calls = c.stderr().lines().filter(l -> l.contains("<") && l.contains("(")).toList();
+        List<String> calls = c.stderr()
+                .lines()
+                .filter(l -> l.contains("<") && l.contains("("))
+                .toList();
         if (calls.isEmpty()) return ToolRun.notRun("strace", cmd, "no traced calls: " + Command.firstLine(c.stderr()));
-        return ToolRun.ran("strace", cmd, calls.size() + " network calls traced; the first " + Math.min(LINES, calls.size()) + ":\n"
-                + String.join("\n", calls.subList(0, Math.min(LINES, calls.size()))));
+        return ToolRun.ran(
+                "strace",
+                cmd,
+                calls.size() + " network calls traced; the first " + Math.min(LINES, calls.size()) + ":\n"
+                        + String.join("\n", calls.subList(0, Math.min(LINES, calls.size()))));
     }
 
     private static ToolRun perf(int port) {
         List<String> events = List.of("skb:skb_copy_datagram_iovec", "net:net_dev_xmit");
         String cmd = "perf stat -a -e " + String.join(",", events) + " -- iperf3 -c 127.0.0.1 -n 4M";
-        // perf without access to tracefs (not root, tracefs not mounted) refuses the events before it starts the workload
+        // perf without access to tracefs (not root, tracefs not mounted) refuses the events before it starts the
+        // workload
         String unusable = PerfCounters.unusable(events);
         if (unusable != null) return ToolRun.notRun("perf", cmd, unusable);
-        Command c = Iperf3.runWrapped(List.of("perf", "stat", "-a", "-x,", "-e", String.join(",", events), "--"), BYTES, port);
+        Command c = Iperf3.runWrapped(
+                List.of("perf", "stat", "-a", "-x,", "-e", String.join(",", events), "--"), BYTES, port);
         Map<String, Long> counted = PerfCounters.parse(c.stderr());
         Long copies = counted.get("skb:skb_copy_datagram_iovec");
-        if (copies == null) return ToolRun.notRun("perf", cmd, "perf could not count the tracepoints: " + PerfCounters.reason(c.stderr()));
-        List<String> lines = c.stderr().lines().filter(l -> l.contains("skb:") || l.contains("net:")).toList(); // perf's own CSV lines
-        return ToolRun.ran("perf", cmd, String.join("\n", lines) + "\n(" + copies + " copies into user memory for 4 MiB, every process on the host during the transfer)");
+        if (copies == null)
+            return ToolRun.notRun(
+                    "perf", cmd, "perf could not count the tracepoints: " + PerfCounters.reason(c.stderr()));
+        List<String> lines = c.stderr()
+                .lines()
+                .filter(l -> l.contains("skb:") || l.contains("net:"))
+                .toList(); // perf's own CSV lines
+        return ToolRun.ran(
+                "perf",
+                cmd,
+                String.join("\n", lines) + "\n(" + copies
+                        + " copies into user memory for 4 MiB, every process on the host during the transfer)");
     }
 
     /** The count at the start of one of perf's CSV lines ("109,,skb:…"), or -1 when the event was not counted. */
@@ -127,15 +182,28 @@ public final class ToolsOnLoopback implements Experiment {
 
     private static ToolRun tcpdump(int port) {
         String cmd = "tcpdump -i lo -nn -c " + LINES + " tcp port " + port;
-        if (Command.which("tcpdump") == null) return ToolRun.notRun("tcpdump", cmd, "tcpdump is not installed (Debian package tcpdump)");
+        if (Command.which("tcpdump") == null)
+            return ToolRun.notRun("tcpdump", cmd, "tcpdump is not installed (Debian package tcpdump)");
         try {
-            Process dump = new ProcessBuilder("tcpdump", "-i", "lo", "-nn", "-l", "-c", Integer.toString(LINES), "tcp", "port", Integer.toString(port))
-                    .redirectErrorStream(false).start();
+            Process dump = new ProcessBuilder(
+                            "tcpdump",
+                            "-i",
+                            "lo",
+                            "-nn",
+                            "-l",
+                            "-c",
+                            Integer.toString(LINES),
+                            "tcp",
+                            "port",
+                            Integer.toString(port))
+                    .redirectErrorStream(false)
+                    .start();
             Thread.sleep(1_000); // tcpdump attaches to lo before the transfer starts
             Iperf3.runWrapped(List.of(), BYTES, port);
             if (!dump.waitFor(10, TimeUnit.SECONDS)) dump.destroy();
             dump.waitFor(5, TimeUnit.SECONDS);
-            List<String> lines = new String(dump.getInputStream().readAllBytes()).lines().toList();
+            List<String> lines =
+                    new String(dump.getInputStream().readAllBytes()).lines().toList();
             String err = new String(dump.getErrorStream().readAllBytes()).strip();
             if (lines.isEmpty()) return ToolRun.notRun("tcpdump", cmd, "captured nothing: " + Command.firstLine(err));
             return ToolRun.ran("tcpdump", cmd, String.join("\n", lines));

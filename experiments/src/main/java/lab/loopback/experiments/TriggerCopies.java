@@ -1,5 +1,9 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -13,11 +17,6 @@ import lab.loopback.result.RecordTable;
 import lab.loopback.sys.Libc;
 import org.knowm.xchart.CategoryChart;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 /**
  * TRIG-2: "on Linux 4.16+ this write() and read() are zero-copy socket buffer to socket buffer". The
  * article's exchange exactly (TRIG-1's calls, one thread, as in its C example), recorded by tracepoints:
@@ -26,7 +25,8 @@ import java.util.regex.Pattern;
  */
 public final class TriggerCopies implements Experiment {
     static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)");
-    static final List<String> EVENTS = List.of("net/net_dev_xmit", "net/netif_receive_skb", "sock/sk_data_ready", "skb/skb_copy_datagram_iovec");
+    static final List<String> EVENTS =
+            List.of("net/net_dev_xmit", "net/netif_receive_skb", "sock/sk_data_ready", "skb/skb_copy_datagram_iovec");
 
     @Override
     public String name() {
@@ -59,17 +59,30 @@ public final class TriggerCopies implements Experiment {
         Outcome o = new Outcome(name());
         String release = ctx.host().kernelRelease();
         if (!atLeast(release, 4, 16)) {
-            o.verdict(KernelEvidence.notTestable(ctx, "TRIG-2", Lack.KERNEL, "The claim is about Linux 4.16 and later; this kernel is " + release + "."));
+            o.verdict(KernelEvidence.notTestable(
+                    ctx,
+                    "TRIG-2",
+                    Lack.KERNEL,
+                    "The claim is about Linux 4.16 and later; this kernel is " + release + "."));
             return o;
         }
         Tracefs t = ctx.tracefs();
         if (!t.available()) {
-            o.verdict(KernelEvidence.notTestable(ctx, "TRIG-2", Lack.TRACEFS, "The copy into the reader's buffer is seen only through tracepoints: " + t.unavailable() + "."));
+            o.verdict(KernelEvidence.notTestable(
+                    ctx,
+                    "TRIG-2",
+                    Lack.TRACEFS,
+                    "The copy into the reader's buffer is seen only through tracepoints: " + t.unavailable() + "."));
             return o;
         }
         List<String> present = EVENTS.stream().filter(t::hasEvent).toList();
         if (!present.contains("skb/skb_copy_datagram_iovec")) {
-            o.verdict(KernelEvidence.notTestable(ctx, "TRIG-2", Lack.KERNEL, "This kernel has no skb:skb_copy_datagram_iovec tracepoint (" + t.root().resolve("events/skb") + ")."));
+            o.verdict(KernelEvidence.notTestable(
+                    ctx,
+                    "TRIG-2",
+                    Lack.KERNEL,
+                    "This kernel has no skb:skb_copy_datagram_iovec tracepoint ("
+                            + t.root().resolve("events/skb") + ")."));
             return o;
         }
         ctx.progress("the C example's write/read under tracepoints");
@@ -89,26 +102,50 @@ public final class TriggerCopies implements Experiment {
         o.table("events", RecordTable.of("events", Event.class, events));
         double perByte = rc.perByte();
         Verdict v = ex[0].bytesIntact() ? judge(perByte) : Verdict.REFUTED;
-        String zcLine = zc.unavailable() != null ? "MSG_ZEROCOPY: " + zc.unavailable()
-                : zc.complete() ? String.format("the same %d bytes sent with MSG_ZEROCOPY: the kernel's completion notice says %s", len,
-                        zc.sendsReportedCopied() == 1 ? "SO_EE_CODE_ZEROCOPY_COPIED — it copied" : "zero-copy — it did not copy")
-                : "the MSG_ZEROCOPY notice did not arrive within 2 s";
-        o.verdict(KernelEvidence.verdict(ctx.claim("TRIG-2"), v, String.format(
-                "On %s (≥ 4.16) the article's read() was served by %d copy from the socket buffer into the reader's buffer: %d of %d bytes copied (%.2f per byte)%s.",
-                release, rc.events(), rc.bytes(), len, perByte, v == Verdict.REFUTED ? " — not zero-copy" : ""),
-                perByte, 0.0, "copies/byte", List.of(
-                        String.format("skb:skb_copy_datagram_iovec during the exchange: %d event(s), %d bytes (tracepoint, this thread only)", rc.events(), rc.bytes()),
+        String zcLine = zc.unavailable() != null
+                ? "MSG_ZEROCOPY: " + zc.unavailable()
+                : zc.complete()
+                        ? String.format(
+                                "the same %d bytes sent with MSG_ZEROCOPY: the kernel's completion notice says %s",
+                                len,
+                                zc.sendsReportedCopied() == 1
+                                        ? "SO_EE_CODE_ZEROCOPY_COPIED — it copied"
+                                        : "zero-copy — it did not copy")
+                        : "the MSG_ZEROCOPY notice did not arrive within 2 s";
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("TRIG-2"),
+                v,
+                String.format(
+                        "On %s (≥ 4.16) the article's read() was served by %d copy from the socket buffer into the reader's buffer: %d of %d bytes copied (%.2f per byte)%s.",
+                        release, rc.events(), rc.bytes(), len, perByte, v == Verdict.REFUTED ? " — not zero-copy" : ""),
+                perByte,
+                0.0,
+                "copies/byte",
+                List.of(
+                        String.format(
+                                "skb:skb_copy_datagram_iovec during the exchange: %d event(s), %d bytes (tracepoint, this thread only)",
+                                rc.events(), rc.bytes()),
                         "the exchange: " + (ex[0].bytesIntact() ? "\"zero-copy!\" arrived intact" : "bytes DIFFER"),
-                        zcLine, "the write() side: a plain write copies into an skb in tcp_sendmsg (inferred; the MSG_ZEROCOPY notice is the kernel's own word)",
-                        "rule: REFUTED when the read copies ≥ " + CopyCount.WHOLE + " per byte, SUPPORTED ≤ " + CopyCount.NONE), ctx));
+                        zcLine,
+                        "the write() side: a plain write copies into an skb in tcp_sendmsg (inferred; the MSG_ZEROCOPY notice is the kernel's own word)",
+                        "rule: REFUTED when the read copies ≥ " + CopyCount.WHOLE + " per byte, SUPPORTED ≤ "
+                                + CopyCount.NONE),
+                ctx));
         CategoryChart c = Charts.bars("TRIG-2: the article's write()/read() of \"zero-copy!\"", "", "bytes");
-        List<String> names = List.of("written by write()", "copied by the kernel into read()'s buffer", "copied by the kernel under MSG_ZEROCOPY");
+        List<String> names = List.of(
+                "written by write()",
+                "copied by the kernel into read()'s buffer",
+                "copied by the kernel under MSG_ZEROCOPY");
         double zcBytes = zc.complete() ? zc.sendsReportedCopied() * (double) len : 0;
         c.addSeries("article: zero-copy", names, List.of(len, 0, 0)).setFillColor(Charts.CLAIM);
-        c.addSeries("measured", names, List.of((double) len, (double) rc.bytes(), zcBytes)).setFillColor(Charts.MEASURED);
-        o.figure(new Figure("c-example-copies", List.of("TRIG-2"),
+        c.addSeries("measured", names, List.of((double) len, (double) rc.bytes(), zcBytes))
+                .setFillColor(Charts.MEASURED);
+        o.figure(new Figure(
+                "c-example-copies",
+                List.of("TRIG-2"),
                 "Measured: bytes skb:skb_copy_datagram_iovec reports copied during the article's exact exchange; kernel-reported: what the "
-                        + "MSG_ZEROCOPY completion notice says for the same 11 bytes. The article's claim is that nothing is copied.", c));
+                        + "MSG_ZEROCOPY completion notice says for the same 11 bytes. The article's claim is that nothing is copied.",
+                c));
         return o;
     }
 }

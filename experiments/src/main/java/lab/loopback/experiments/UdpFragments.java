@@ -1,5 +1,10 @@
 package lab.loopback.experiments;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import lab.loopback.evidence.LoCapture;
 import lab.loopback.kernel.NetCounters;
 import lab.loopback.netns.NetNamespace;
@@ -9,19 +14,19 @@ import lab.loopback.sys.PacketSocket;
 import lab.loopback.sys.PollFd;
 import lab.loopback.sys.SockAddrIn;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 /**
  * One UDP datagram larger than lo's MTU, sent over lo inside a private namespace: whether IP fragments it
  * (the fragments seen by a capture, Ip FragCreates and ReasmOKs of that namespace) and whether it arrives whole.
  */
 final class UdpFragments {
     /** What one datagram did at one lo MTU. */
-    public record Result(int mtu, int datagramBytes, long fragmentsCaptured, long fragCreates, long reassembled, long receivedBytes) {}
+    public record Result(
+            int mtu,
+            int datagramBytes,
+            long fragmentsCaptured,
+            long fragCreates,
+            long reassembled,
+            long receivedBytes) {}
 
     private UdpFragments() {}
 
@@ -29,11 +34,19 @@ final class UdpFragments {
         ns.ip("link", "set", "lo", "mtu", Integer.toString(mtu));
         NetCounters before = ns.call(() -> NetCounters.read(Path.of("/proc/thread-self")));
         long[] got = {-1};
-        LoCapture.Capture cap = LoCapture.during(() -> ns.call(() -> PacketSocket.open("lo")), 0, null, () -> got[0] = ns.call(() -> roundTrip(size)));
+        LoCapture.Capture cap = LoCapture.during(
+                () -> ns.call(() -> PacketSocket.open("lo")), 0, null, () -> got[0] = ns.call(() -> roundTrip(size)));
         NetCounters after = ns.call(() -> NetCounters.read(Path.of("/proc/thread-self")));
-        long frags = cap.segments().stream().filter(s -> !s.outgoing() && s.fragment()).count();
-        return new Result(mtu, size, frags, after.get("Ip.FragCreates") - before.get("Ip.FragCreates"),
-                after.get("Ip.ReasmOKs") - before.get("Ip.ReasmOKs"), got[0]);
+        long frags = cap.segments().stream()
+                .filter(s -> !s.outgoing() && s.fragment())
+                .count();
+        return new Result(
+                mtu,
+                size,
+                frags,
+                after.get("Ip.FragCreates") - before.get("Ip.FragCreates"),
+                after.get("Ip.ReasmOKs") - before.get("Ip.ReasmOKs"),
+                got[0]);
     }
 
     /** Bytes the receiving socket got for one datagram of {@code size} (waits at most 2 s). */

@@ -1,5 +1,7 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -18,9 +20,6 @@ import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import org.knowm.xchart.CategoryChart;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * VETH-2: "use TCP_NODELAY, TCP_NOTSENT_LOWAT and TCP_CORK to simulate zero-copy over shared memory". Each
  * option on the sending socket, on lo (inside namespace A) and on veth (A → B): verified throughput at 64 KiB
@@ -30,8 +29,17 @@ import java.util.List;
 public final class VethOptions implements Experiment {
     static final int WRITE = 64 * 1024, MESSAGE = 1024;
 
-    public record Row(String route, String option, String readBack, double gbitPerSecond, double low, double high, double receiveCopiesPerByte,
-                      double p50Micros, double p99Micros, long roundTrips) {}
+    public record Row(
+            String route,
+            String option,
+            String readBack,
+            double gbitPerSecond,
+            double low,
+            double high,
+            double receiveCopiesPerByte,
+            double p50Micros,
+            double p99Micros,
+            long roundTrips) {}
 
     @Override
     public String name() {
@@ -45,11 +53,15 @@ public final class VethOptions implements Experiment {
 
     /** SUPPORTED if some option takes the receiver below half a copy per byte; PARTLY_TRUE if any moves it; REFUTED if none does. */
     static Verdict judge(List<Row> rows) {
-        List<Row> traced = rows.stream().filter(r -> !Double.isNaN(r.receiveCopiesPerByte())).toList();
+        List<Row> traced = rows.stream()
+                .filter(r -> !Double.isNaN(r.receiveCopiesPerByte()))
+                .toList();
         if (traced.isEmpty()) return Verdict.NOT_TESTABLE_HERE;
         if (traced.stream().anyMatch(r -> r.receiveCopiesPerByte() < 0.5)) return Verdict.SUPPORTED;
         double base = traced.getFirst().receiveCopiesPerByte();
-        return traced.stream().anyMatch(r -> Math.abs(r.receiveCopiesPerByte() - base) > Conditions.SAME_COPIES) ? Verdict.PARTLY_TRUE : Verdict.REFUTED;
+        return traced.stream().anyMatch(r -> Math.abs(r.receiveCopiesPerByte() - base) > Conditions.SAME_COPIES)
+                ? Verdict.PARTLY_TRUE
+                : Verdict.REFUTED;
     }
 
     @Override
@@ -57,7 +69,8 @@ public final class VethOptions implements Experiment {
         Outcome o = new Outcome(name());
         String why = NetNamespace.unavailable();
         if (why != null) {
-            o.verdict(KernelEvidence.notTestable(ctx, "VETH-2", Lack.NAMESPACES, "Needs two network namespaces and a veth pair: " + why + "."));
+            o.verdict(KernelEvidence.notTestable(
+                    ctx, "VETH-2", Lack.NAMESPACES, "Needs two network namespaces and a veth pair: " + why + "."));
             return o;
         }
         Profile p = ctx.profile();
@@ -70,44 +83,100 @@ public final class VethOptions implements Experiment {
                 List<List<Double>> gbit = new ArrayList<>();
                 String[] readBack = new String[SocketOptions.values().length];
                 for (SocketOptions ignored : SocketOptions.values()) gbit.add(new ArrayList<>());
-                try (StreamRunner runner = StreamRunner.start(route.transport(), route.bindSpec(), 600, route.receiverPrefix())) {
+                try (StreamRunner runner =
+                        StreamRunner.start(route.transport(), route.bindSpec(), 600, route.receiverPrefix())) {
                     for (int round = -1; round < p.trials; round++) {
-                        ctx.progress("socket options on " + routeName + ", round " + (round + 2) + " of " + (p.trials + 1));
+                        ctx.progress(
+                                "socket options on " + routeName + ", round " + (round + 2) + " of " + (p.trials + 1));
                         for (SocketOptions opt : SocketOptions.values()) {
-                            var t = StreamRunner.verified(runner.trial(WRITE, p.trialSeconds, p.trialMaxBytes, round < 0 ? "warmup" : "timed", round,
-                                    c -> readBack[opt.ordinal()] = opt.apply((TcpSocket) c), c -> { }));
+                            var t = StreamRunner.verified(runner.trial(
+                                    WRITE,
+                                    p.trialSeconds,
+                                    p.trialMaxBytes,
+                                    round < 0 ? "warmup" : "timed",
+                                    round,
+                                    c -> readBack[opt.ordinal()] = opt.apply((TcpSocket) c),
+                                    c -> {}));
                             if (round >= 0) gbit.get(opt.ordinal()).add(t.gbitPerSecond());
                         }
                     }
                 }
                 for (SocketOptions opt : SocketOptions.values()) {
                     ctx.progress("traced transfer and round trips with " + opt.label + " on " + routeName);
-                    double copies = Conditions.copies(TracedStream.run(ctx.tracefs(), route, WRITE, p.tracedBytes, 60, opt::apply));
+                    double copies = Conditions.copies(
+                            TracedStream.run(ctx.tracefs(), route, WRITE, p.tracedBytes, 60, opt::apply));
                     EchoStats s = roundTrips(ctx, route, opt);
-                    var e = lab.loopback.measure.Estimate.ofMedian(gbit.get(opt.ordinal()).stream().mapToDouble(Double::doubleValue).toArray());
-                    rows.add(new Row(routeName, opt.label, readBack[opt.ordinal()], e.median(), e.low(), e.high(), copies, s.p50Micros(), s.p99Micros(), s.roundTrips()));
+                    var e = lab.loopback.measure.Estimate.ofMedian(gbit.get(opt.ordinal()).stream()
+                            .mapToDouble(Double::doubleValue)
+                            .toArray());
+                    rows.add(new Row(
+                            routeName,
+                            opt.label,
+                            readBack[opt.ordinal()],
+                            e.median(),
+                            e.low(),
+                            e.high(),
+                            copies,
+                            s.p50Micros(),
+                            s.p99Micros(),
+                            s.roundTrips()));
                 }
             }
         }
         o.table("options", RecordTable.of("options", Row.class, rows));
         Verdict verdict = judge(rows);
         List<String> ev = new ArrayList<>();
-        for (Row r : rows) ev.add(String.format("%s, %s (read back %s): %.2f Gbit/s [%.2f, %.2f], %s receive copies per byte, 1 KiB round trip p50 %.1f µs / p99 %.1f µs (%d)",
-                r.route(), r.option(), r.readBack(), r.gbitPerSecond(), r.low(), r.high(),
-                Double.isNaN(r.receiveCopiesPerByte()) ? "untraced" : String.format("%.3f", r.receiveCopiesPerByte()), r.p50Micros(), r.p99Micros(), r.roundTrips()));
-        ev.add("what they do (tcp(7)): TCP_NODELAY sends small segments at once instead of waiting for an ACK (Nagle); TCP_NOTSENT_LOWAT limits unsent bytes "
-                + "queued in the kernel; TCP_CORK holds partial segments until uncorked — all decide when segments leave, none decides whether bytes are copied");
-        ev.add("rule: SUPPORTED if some option brings the receiver below 0.5 copies per byte, PARTLY_TRUE if any option moves copies per byte by more than "
-                + Conditions.SAME_COPIES + ", REFUTED if none does");
-        double minCopies = rows.stream().mapToDouble(Row::receiveCopiesPerByte).filter(d -> !Double.isNaN(d)).min().orElse(Double.NaN);
-        o.verdict(KernelEvidence.verdict(ctx.claim("VETH-2"), verdict, switch (verdict) {
-            case REFUTED -> String.format("None of the three options simulates zero copy: with each, on lo and on veth, the receiver still copies %.2f–%.2f of every byte; "
-                    + "they change when segments leave (round trips in the table), not whether data is copied.", minCopies,
-                    rows.stream().mapToDouble(Row::receiveCopiesPerByte).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN));
-            case SUPPORTED -> "An option took the receiver below half a copy per byte (table).";
-            case PARTLY_TRUE -> "An option moved the receiver's copies per byte, though nowhere near zero (table).";
-            default -> "The receiver's copies could not be traced here (tracefs unavailable), so whether any option removes a copy is not shown.";
-        }, Double.isNaN(minCopies) ? null : minCopies, 0.0, "lowest receiver copies per byte under any option", ev, ctx));
+        for (Row r : rows)
+            ev.add(String.format(
+                    "%s, %s (read back %s): %.2f Gbit/s [%.2f, %.2f], %s receive copies per byte, 1 KiB round trip p50 %.1f µs / p99 %.1f µs (%d)",
+                    r.route(),
+                    r.option(),
+                    r.readBack(),
+                    r.gbitPerSecond(),
+                    r.low(),
+                    r.high(),
+                    Double.isNaN(r.receiveCopiesPerByte())
+                            ? "untraced"
+                            : String.format("%.3f", r.receiveCopiesPerByte()),
+                    r.p50Micros(),
+                    r.p99Micros(),
+                    r.roundTrips()));
+        ev.add(
+                "what they do (tcp(7)): TCP_NODELAY sends small segments at once instead of waiting for an ACK (Nagle); TCP_NOTSENT_LOWAT limits unsent bytes "
+                        + "queued in the kernel; TCP_CORK holds partial segments until uncorked — all decide when segments leave, none decides whether bytes are copied");
+        ev.add(
+                "rule: SUPPORTED if some option brings the receiver below 0.5 copies per byte, PARTLY_TRUE if any option moves copies per byte by more than "
+                        + Conditions.SAME_COPIES + ", REFUTED if none does");
+        double minCopies = rows.stream()
+                .mapToDouble(Row::receiveCopiesPerByte)
+                .filter(d -> !Double.isNaN(d))
+                .min()
+                .orElse(Double.NaN);
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("VETH-2"),
+                verdict,
+                switch (verdict) {
+                    case REFUTED ->
+                        String.format(
+                                "None of the three options simulates zero copy: with each, on lo and on veth, the receiver still copies %.2f–%.2f of every byte; "
+                                        + "they change when segments leave (round trips in the table), not whether data is copied.",
+                                minCopies,
+                                rows.stream()
+                                        .mapToDouble(Row::receiveCopiesPerByte)
+                                        .filter(d -> !Double.isNaN(d))
+                                        .max()
+                                        .orElse(Double.NaN));
+                    case SUPPORTED -> "An option took the receiver below half a copy per byte (table).";
+                    case PARTLY_TRUE ->
+                        "An option moved the receiver's copies per byte, though nowhere near zero (table).";
+                    default ->
+                        "The receiver's copies could not be traced here (tracefs unavailable), so whether any option removes a copy is not shown.";
+                },
+                Double.isNaN(minCopies) ? null : minCopies,
+                0.0,
+                "lowest receiver copies per byte under any option",
+                ev,
+                ctx));
         figures(o, rows);
         return o;
     }
@@ -116,7 +185,7 @@ public final class VethOptions implements Experiment {
         int n = ctx.profile().wakeupMessages;
         double seconds = ctx.profile() == Profile.QUICK ? 1.5 : 8;
         try (ChildJvm server = EchoClients.startStreamServer(r.transport(), r.bindSpec(), 600, r.receiverPrefix());
-             Connection c = r.transport().connect(EchoClients.address(server))) {
+                Connection c = r.transport().connect(EchoClients.address(server))) {
             opt.applyForRoundTrips((TcpSocket) c);
             return EchoClients.stream(opt.label, c, MESSAGE, opt.framing, n / 10, n, seconds);
         }
@@ -124,18 +193,46 @@ public final class VethOptions implements Experiment {
 
     static void figures(Outcome o, List<Row> rows) {
         List<String> opts = SocketOptions.labels();
-        CategoryChart c = Charts.bars("VETH-2: receiver copies per byte under each option", "option on the sending socket", "copies per byte");
+        CategoryChart c = Charts.bars(
+                "VETH-2: receiver copies per byte under each option",
+                "option on the sending socket",
+                "copies per byte");
         for (String route : NamespaceRoutes.names()) {
-            c.addSeries("measured, " + route, opts, rows.stream().filter(r -> r.route().equals(route)).map(r -> Double.isNaN(r.receiveCopiesPerByte()) ? 0.0 : r.receiveCopiesPerByte()).toList());
+            c.addSeries(
+                    "measured, " + route,
+                    opts,
+                    rows.stream()
+                            .filter(r -> r.route().equals(route))
+                            .map(r -> Double.isNaN(r.receiveCopiesPerByte()) ? 0.0 : r.receiveCopiesPerByte())
+                            .toList());
         }
-        c.addSeries("article: zero copy 'simulated' (0)", opts, opts.stream().map(x -> 0.0).toList()).setFillColor(Charts.CLAIM);
-        o.figure(new Figure("copies", List.of("VETH-2"), "Measured: bytes copied by the receiving read() per payload byte (skb_copy_datagram_iovec), "
-                + "one traced transfer per option and route; the article's claim would put these at 0.", c));
-        CategoryChart l = Charts.bars("VETH-2: 1 KiB request as header + body, round-trip p50", "option on the sending socket", "µs");
+        c.addSeries(
+                        "article: zero copy 'simulated' (0)",
+                        opts,
+                        opts.stream().map(x -> 0.0).toList())
+                .setFillColor(Charts.CLAIM);
+        o.figure(new Figure(
+                "copies",
+                List.of("VETH-2"),
+                "Measured: bytes copied by the receiving read() per payload byte (skb_copy_datagram_iovec), "
+                        + "one traced transfer per option and route; the article's claim would put these at 0.",
+                c));
+        CategoryChart l = Charts.bars(
+                "VETH-2: 1 KiB request as header + body, round-trip p50", "option on the sending socket", "µs");
         for (String route : NamespaceRoutes.names()) {
-            l.addSeries(route, opts, rows.stream().filter(r -> r.route().equals(route)).map(Row::p50Micros).toList());
+            l.addSeries(
+                    route,
+                    opts,
+                    rows.stream()
+                            .filter(r -> r.route().equals(route))
+                            .map(Row::p50Micros)
+                            .toList());
         }
-        o.figure(new Figure("latency", List.of("VETH-2"), "Measured: closed-loop round trips of a request written in two parts; with the defaults "
-                + "Nagle's algorithm holds the body until the header is acknowledged. The article makes no latency claim; this is what the options actually change.", l));
+        o.figure(new Figure(
+                "latency",
+                List.of("VETH-2"),
+                "Measured: closed-loop round trips of a request written in two parts; with the defaults "
+                        + "Nagle's algorithm holds the body until the header is acknowledged. The article makes no latency claim; this is what the options actually change.",
+                l));
     }
 }

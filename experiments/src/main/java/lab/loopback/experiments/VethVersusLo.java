@@ -1,5 +1,7 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -17,9 +19,6 @@ import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import org.knowm.xchart.CategoryChart;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * FAIL-3 "routing via a different namespace degrades it to the copy path" and VETH-1 "two namespaces joined by
  * veth emulate loopback, not quite loopback-fast". The article's recipe is built (veth0 in A, veth1 in B) and
@@ -31,7 +30,8 @@ public final class VethVersusLo implements Experiment {
     /** p50 round trips further apart than this share count as different latency. */
     static final double LATENCY_MARGIN = 0.10;
 
-    public record Latency(String route, int size, long roundTrips, double p50Micros, double p99Micros, double maxMicros) {}
+    public record Latency(
+            String route, int size, long roundTrips, double p50Micros, double p99Micros, double maxMicros) {}
 
     @Override
     public String name() {
@@ -55,7 +55,9 @@ public final class VethVersusLo implements Experiment {
         Outcome o = new Outcome(name());
         String why = NetNamespace.unavailable();
         if (why != null) {
-            for (String c : claims()) o.verdict(KernelEvidence.notTestable(ctx, c, Lack.NAMESPACES, "Needs two network namespaces and a veth pair: " + why + "."));
+            for (String c : claims())
+                o.verdict(KernelEvidence.notTestable(
+                        ctx, c, Lack.NAMESPACES, "Needs two network namespaces and a veth pair: " + why + "."));
             return o;
         }
         Profile p = ctx.profile();
@@ -69,58 +71,98 @@ public final class VethVersusLo implements Experiment {
             List<TracedStream.Route> routes = List.of(NamespaceRoutes.lo(v.a()), NamespaceRoutes.veth(v));
             List<StreamRunner> runners = new ArrayList<>();
             try {
-                for (TracedStream.Route r : routes) runners.add(StreamRunner.start(r.transport(), r.bindSpec(), 600, r.receiverPrefix()).pinPeers(true));
+                for (TracedStream.Route r : routes)
+                    runners.add(StreamRunner.start(r.transport(), r.bindSpec(), 600, r.receiverPrefix())
+                            .pinPeers(true));
                 for (int round = -1; round < Conditions.rounds(p); round++) {
                     ctx.progress("lo vs veth, round " + (round + 2) + " of " + (Conditions.rounds(p) + 1));
                     for (int i : Conditions.order(round, routes.size())) {
-                        var t = StreamRunner.verified(runners.get(i).trial(WRITE, p.trialSeconds, p.trialMaxBytes, round < 0 ? "warmup" : "timed", round));
-                        if (round >= 0) trials.add(Conditions.trial(NamespaceRoutes.names().get(i), round, t));
+                        var t = StreamRunner.verified(runners.get(i)
+                                .trial(WRITE, p.trialSeconds, p.trialMaxBytes, round < 0 ? "warmup" : "timed", round));
+                        if (round >= 0)
+                            trials.add(Conditions.trial(NamespaceRoutes.names().get(i), round, t));
                     }
                 }
-                for (int i = 0; i < runners.size(); i++) placements.add(NamespaceRoutes.names().get(i) + ": " + runners.get(i).placement());
+                for (int i = 0; i < runners.size(); i++)
+                    placements.add(NamespaceRoutes.names().get(i) + ": "
+                            + runners.get(i).placement());
             } finally {
                 runners.forEach(StreamRunner::close);
             }
             for (int i = 0; i < routes.size(); i++) {
                 ctx.progress("traced transfer over " + NamespaceRoutes.names().get(i));
-                copies.add(Conditions.copies(TracedStream.run(ctx.tracefs(), routes.get(i), WRITE, p.tracedBytes, 60, s -> { })));
-                latency.add(roundTrips(ctx, routes.get(i), NamespaceRoutes.names().get(i)));
+                copies.add(Conditions.copies(
+                        TracedStream.run(ctx.tracefs(), routes.get(i), WRITE, p.tracedBytes, 60, s -> {})));
+                latency.add(
+                        roundTrips(ctx, routes.get(i), NamespaceRoutes.names().get(i)));
             }
         }
-        List<Conditions.Summary> rows = Conditions.summarize(trials, NamespaceRoutes.names(), copies,
-                List.of("MTU 65536 (lo)", "MTU " + mtu + " (veth1)"));
+        List<Conditions.Summary> rows = Conditions.summarize(
+                trials, NamespaceRoutes.names(), copies, List.of("MTU 65536 (lo)", "MTU " + mtu + " (veth1)"));
         o.table("trials", RecordTable.of("trials", Conditions.Trial.class, trials));
         o.table("latency", RecordTable.of("latency", Latency.class, latency));
         Conditions.figures(o, "FAIL-3", "lo vs a veth pair between namespaces", "route", rows);
         List<String> ev = Conditions.evidence(rows, Conditions.rounds(p), String.join("; ", placements));
-        for (Latency l : latency) ev.add(String.format("%s: %d-byte round trips p50 %.1f µs, p99 %.1f µs (%d verified)", l.route(), l.size(), l.p50Micros(), l.p99Micros(), l.roundTrips()));
+        for (Latency l : latency)
+            ev.add(String.format(
+                    "%s: %d-byte round trips p50 %.1f µs, p99 %.1f µs (%d verified)",
+                    l.route(), l.size(), l.p50Micros(), l.p99Micros(), l.roundTrips()));
         Verdict f3 = Conditions.degradeVerdict(rows);
         List<String> ev3 = new ArrayList<>(ev);
         ev3.add(Conditions.rule());
-        o.verdict(KernelEvidence.verdict(ctx.claim("FAIL-3"), f3, Conditions.summary(f3, rows, "Routing through a veth pair into another namespace"),
-                rows.get(1).ratioToBaseline(), null, "veth throughput / lo throughput", ev3, ctx));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("FAIL-3"),
+                f3,
+                Conditions.summary(f3, rows, "Routing through a veth pair into another namespace"),
+                rows.get(1).ratioToBaseline(),
+                null,
+                "veth throughput / lo throughput",
+                ev3,
+                ctx));
         Verdict v1 = judgeVeth(rows.get(1), latency.get(0), latency.get(1));
         List<String> ev1 = new ArrayList<>(ev);
-        ev1.add("rule: SUPPORTED ('not quite loopback-fast') when veth's throughput is measurably lower than lo's (the same paired-round test as FAIL-3) or its p50 round trip is more than "
-                + (int) (LATENCY_MARGIN * 100) + " % longer; REFUTED otherwise");
-        o.verdict(KernelEvidence.verdict(ctx.claim("VETH-1"), v1, v1 == Verdict.SUPPORTED
-                ? String.format("The recipe works and is not quite loopback-fast: veth moves %.2f× lo's throughput and its 64-byte round trip takes %.2f× as long — on the same copy path (%s).",
-                        rows.get(1).ratioToBaseline(), latency.get(1).p50Micros() / latency.get(0).p50Micros(), copyWords(rows))
-                : String.format("The recipe works, and here veth is as fast as lo within noise (%.2f× the throughput, %.2f× the round trip).",
-                        rows.get(1).ratioToBaseline(), latency.get(1).p50Micros() / latency.get(0).p50Micros()),
-                rows.get(1).ratioToBaseline(), null, "veth throughput / lo throughput", ev1, ctx));
+        ev1.add(
+                "rule: SUPPORTED ('not quite loopback-fast') when veth's throughput is measurably lower than lo's (the same paired-round test as FAIL-3) or its p50 round trip is more than "
+                        + (int) (LATENCY_MARGIN * 100) + " % longer; REFUTED otherwise");
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("VETH-1"),
+                v1,
+                v1 == Verdict.SUPPORTED
+                        ? String.format(
+                                "The recipe works and is not quite loopback-fast: veth moves %.2f× lo's throughput and its 64-byte round trip takes %.2f× as long — on the same copy path (%s).",
+                                rows.get(1).ratioToBaseline(),
+                                latency.get(1).p50Micros() / latency.get(0).p50Micros(),
+                                copyWords(rows))
+                        : String.format(
+                                "The recipe works, and here veth is as fast as lo within noise (%.2f× the throughput, %.2f× the round trip).",
+                                rows.get(1).ratioToBaseline(),
+                                latency.get(1).p50Micros() / latency.get(0).p50Micros()),
+                rows.get(1).ratioToBaseline(),
+                null,
+                "veth throughput / lo throughput",
+                ev1,
+                ctx));
         CategoryChart c = Charts.bars("VETH-1: 64-byte round trips, lo vs veth", "route", "µs");
         List<String> names = latency.stream().map(Latency::route).toList();
-        c.addSeries("p50", names, latency.stream().map(Latency::p50Micros).toList()).setFillColor(Charts.MEASURED);
-        c.addSeries("p99", names, latency.stream().map(Latency::p99Micros).toList()).setFillColor(Charts.SAMPLE);
-        o.figure(new Figure("latency", List.of("VETH-1"), "Measured: closed-loop 64-byte round trips to an echo server on each route (HdrHistogram). "
-                + "The article: veth is 'not quite loopback-fast', without a number.", c));
+        c.addSeries("p50", names, latency.stream().map(Latency::p50Micros).toList())
+                .setFillColor(Charts.MEASURED);
+        c.addSeries("p99", names, latency.stream().map(Latency::p99Micros).toList())
+                .setFillColor(Charts.SAMPLE);
+        o.figure(new Figure(
+                "latency",
+                List.of("VETH-1"),
+                "Measured: closed-loop 64-byte round trips to an echo server on each route (HdrHistogram). "
+                        + "The article: veth is 'not quite loopback-fast', without a number.",
+                c));
         return o;
     }
 
     static String copyWords(List<Conditions.Summary> rows) {
-        return Double.isNaN(rows.get(1).receiveCopiesPerByte()) ? "copies not traced"
-                : String.format("%.2f and %.2f receive copies per byte", rows.get(0).receiveCopiesPerByte(), rows.get(1).receiveCopiesPerByte());
+        return Double.isNaN(rows.get(1).receiveCopiesPerByte())
+                ? "copies not traced"
+                : String.format(
+                        "%.2f and %.2f receive copies per byte",
+                        rows.get(0).receiveCopiesPerByte(), rows.get(1).receiveCopiesPerByte());
     }
 
     /** Closed-loop round trips to a stream echo server started on the route's receiving side. */
@@ -128,7 +170,7 @@ public final class VethVersusLo implements Experiment {
         int n = ctx.profile().wakeupMessages;
         double seconds = ctx.profile() == Profile.QUICK ? 2 : 10;
         try (ChildJvm server = EchoClients.startStreamServer(r.transport(), r.bindSpec(), 600, r.receiverPrefix());
-             Connection c = r.transport().connect(EchoClients.address(server))) {
+                Connection c = r.transport().connect(EchoClients.address(server))) {
             EchoStats s = EchoClients.stream(name, c, MESSAGE, EchoClients.Framing.ONE_WRITE, n, n, seconds);
             return new Latency(name, MESSAGE, s.roundTrips(), s.p50Micros(), s.p99Micros(), s.maxMicros());
         }

@@ -1,5 +1,9 @@
 package lab.loopback.experiments;
 
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Verdict;
 import lab.loopback.echo.PingPong;
@@ -15,11 +19,6 @@ import lab.loopback.sys.Net;
 import lab.loopback.sys.SockAddrIn;
 import org.knowm.xchart.CategoryChart;
 
-import java.lang.foreign.Arena;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 /**
  * MORE-1 "How loopback interacts with epoll()". 64-byte request/response over TCP lo with both ends waiting the
  * same way: a blocking read, epoll_wait on a non-blocking socket, a spinning non-blocking read, and a blocking read
@@ -34,8 +33,18 @@ public final class WaitModes implements Experiment {
      * One wait mode's round trips (each value the median over the timed rounds; p50 with its interval) and its p50
      * ÷ the blocking read's in the same round (median with interval).
      */
-    public record Row(String mode, double p50Micros, double low, double high, double p99Micros, double sleepsPerRoundTrip,
-                      double clientCpuMicrosPerRoundTrip, long roundTrips, double ratioToBlocking, double ratioLow, double ratioHigh) {}
+    public record Row(
+            String mode,
+            double p50Micros,
+            double low,
+            double high,
+            double p99Micros,
+            double sleepsPerRoundTrip,
+            double clientCpuMicrosPerRoundTrip,
+            long roundTrips,
+            double ratioToBlocking,
+            double ratioLow,
+            double ratioHigh) {}
 
     @Override
     public String name() {
@@ -76,7 +85,8 @@ public final class WaitModes implements Experiment {
             for (WaitMode m : modes) servers.put(m, PingPong.start(Transports.byId("tcp-lo"), "", 300, List.of(), m));
             for (WaitMode m : modes) {
                 ctx.progress("64-byte round trips over TCP lo, warming up " + m);
-                for (int i = 0; i < p.warmups; i++) servers.get(m).trial(SIZE, "warmup", i, p.pingPongRoundTrips, p.pingPongSeconds);
+                for (int i = 0; i < p.warmups; i++)
+                    servers.get(m).trial(SIZE, "warmup", i, p.pingPongRoundTrips, p.pingPongSeconds);
             }
             Map<WaitMode, List<PingPong.Trial>> out = new java.util.EnumMap<>(WaitMode.class);
             modes.forEach(m -> out.put(m, new ArrayList<>()));
@@ -106,8 +116,10 @@ public final class WaitModes implements Experiment {
 
     /** SO_INCOMING_NAPI_ID of the receiving end of a loopback connection after one byte arrived (0 = no NAPI context). */
     static int loopbackNapiId() {
-        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1); TcpSocket c = TcpSocket.connect(l.localAddress()); TcpSocket a = l.accept();
-             Arena arena = Arena.ofConfined()) {
+        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1);
+                TcpSocket c = TcpSocket.connect(l.localAddress());
+                TcpSocket a = l.accept();
+                Arena arena = Arena.ofConfined()) {
             var b = arena.allocate(1);
             c.writeFully(b, 1);
             a.read(b, 1);
@@ -120,21 +132,41 @@ public final class WaitModes implements Experiment {
         Outcome o = new Outcome(name());
         Profile p = ctx.profile();
         String busy = busyPollRefused();
-        List<WaitMode> modes = java.util.Arrays.stream(WaitMode.values()).filter(m -> m != WaitMode.BUSY_POLL || busy == null).toList();
+        List<WaitMode> modes = java.util.Arrays.stream(WaitMode.values())
+                .filter(m -> m != WaitMode.BUSY_POLL || busy == null)
+                .toList();
         Map<WaitMode, List<PingPong.Trial>> timed = rounds(ctx, modes);
         List<PingPong.Trial> base = timed.get(WaitMode.BLOCKING);
         List<Row> rows = new ArrayList<>();
         for (WaitMode m : modes) {
             List<PingPong.Trial> t = timed.get(m);
-            Estimate e = Estimate.ofMedian(t.stream().mapToDouble(x -> x.stats().p50Micros()).toArray());
+            Estimate e = Estimate.ofMedian(
+                    t.stream().mapToDouble(x -> x.stats().p50Micros()).toArray());
             double[] perRound = new double[t.size()];
-            for (int i = 0; i < t.size(); i++) perRound[i] = t.get(i).stats().p50Micros() / base.get(i).stats().p50Micros();
+            for (int i = 0; i < t.size(); i++)
+                perRound[i] = t.get(i).stats().p50Micros() / base.get(i).stats().p50Micros();
             Estimate ratio = Estimate.ofMedian(perRound);
-            rows.add(new Row(m.name(), e.median(), e.low(), e.high(),
-                    Estimate.ofMedian(t.stream().mapToDouble(x -> x.stats().p99Micros()).toArray()).median(),
-                    Estimate.ofMedian(t.stream().mapToDouble(PingPong.Trial::sleepsPerRoundTrip).toArray()).median(),
-                    Estimate.ofMedian(t.stream().mapToDouble(PingPong.Trial::clientCpuMicrosPerRoundTrip).toArray()).median(),
-                    t.stream().mapToLong(x -> x.stats().roundTrips()).sum(), ratio.median(), ratio.low(), ratio.high()));
+            rows.add(new Row(
+                    m.name(),
+                    e.median(),
+                    e.low(),
+                    e.high(),
+                    Estimate.ofMedian(t.stream()
+                                    .mapToDouble(x -> x.stats().p99Micros())
+                                    .toArray())
+                            .median(),
+                    Estimate.ofMedian(t.stream()
+                                    .mapToDouble(PingPong.Trial::sleepsPerRoundTrip)
+                                    .toArray())
+                            .median(),
+                    Estimate.ofMedian(t.stream()
+                                    .mapToDouble(PingPong.Trial::clientCpuMicrosPerRoundTrip)
+                                    .toArray())
+                            .median(),
+                    t.stream().mapToLong(x -> x.stats().roundTrips()).sum(),
+                    ratio.median(),
+                    ratio.low(),
+                    ratio.high()));
         }
         o.table("modes", RecordTable.of("modes", Row.class, rows));
         int napi = loopbackNapiId();
@@ -143,27 +175,63 @@ public final class WaitModes implements Experiment {
         Row blocking = by.get("BLOCKING"), epoll = by.get("EPOLL"), spin = by.get("SPIN");
         List<String> ev = new ArrayList<>();
         for (Row r : rows) {
-            ev.add(String.format("%s: p50 %.1f µs [%.1f, %.1f], %.2f× the blocking read's in the same round [%.2f, %.2f], p99 %.1f; the client slept %.2f times and used %.1f µs of CPU per round trip (%d round trips)",
-                    r.mode(), r.p50Micros(), r.low(), r.high(), r.ratioToBlocking(), r.ratioLow(), r.ratioHigh(), r.p99Micros(), r.sleepsPerRoundTrip(),
-                    r.clientCpuMicrosPerRoundTrip(), r.roundTrips()));
+            ev.add(String.format(
+                    "%s: p50 %.1f µs [%.1f, %.1f], %.2f× the blocking read's in the same round [%.2f, %.2f], p99 %.1f; the client slept %.2f times and used %.1f µs of CPU per round trip (%d round trips)",
+                    r.mode(),
+                    r.p50Micros(),
+                    r.low(),
+                    r.high(),
+                    r.ratioToBlocking(),
+                    r.ratioLow(),
+                    r.ratioHigh(),
+                    r.p99Micros(),
+                    r.sleepsPerRoundTrip(),
+                    r.clientCpuMicrosPerRoundTrip(),
+                    r.roundTrips()));
         }
-        ev.add("SO_INCOMING_NAPI_ID of a loopback socket: " + napi + (napi == 0 ? " — loopback traffic has no NAPI instance of its own for busy polling to poll (it arrives through the per-CPU backlog)" : ""));
+        ev.add("SO_INCOMING_NAPI_ID of a loopback socket: " + napi
+                + (napi == 0
+                        ? " — loopback traffic has no NAPI instance of its own for busy polling to poll (it arrives through the per-CPU backlog)"
+                        : ""));
         if (busy != null) ev.add("SO_BUSY_POLL not measured: " + busy);
-        ev.add("how epoll meets loopback (kernel source, not measured here): lo's receive path ends in the socket's sk_data_ready, which wakes a reader blocked in read() and one in epoll_wait alike; after epoll_wait the reader still needs a read() for the data");
-        ev.add(String.format("rule: over %d rounds, each running every mode once (order rotated), epoll's round trip ÷ the blocking read's in the same round: "
-                + "median at least %.0f%% away from 1 with its interval on that side of 1 → SUPPORTED (the interaction is measurable); otherwise → REFUTED", base.size(), MEASURABLE * 100));
+        ev.add(
+                "how epoll meets loopback (kernel source, not measured here): lo's receive path ends in the socket's sk_data_ready, which wakes a reader blocked in read() and one in epoll_wait alike; after epoll_wait the reader still needs a read() for the data");
+        ev.add(String.format(
+                "rule: over %d rounds, each running every mode once (order rotated), epoll's round trip ÷ the blocking read's in the same round: "
+                        + "median at least %.0f%% away from 1 with its interval on that side of 1 → SUPPORTED (the interaction is measurable); otherwise → REFUTED",
+                base.size(), MEASURABLE * 100));
         Verdict v = judge(epoll);
-        String summary = String.format(v == Verdict.SUPPORTED
+        String summary = String.format(
+                v == Verdict.SUPPORTED
                         ? "Waiting in epoll_wait changes a loopback round trip measurably: %.1f µs median against %.1f µs with a blocking read (%.2f× in the same round)%s."
-                        : "epoll_wait and a blocking read wake the same way on loopback: %.1f against %.1f µs median (%.2f× in the same round), less than " + Math.round(MEASURABLE * 100) + "%% apart or within noise%s.",
-                epoll.p50Micros(), blocking.p50Micros(), epoll.ratioToBlocking(), spin != null && spin.high() < blocking.low()
-                        ? String.format("; what does change it is not sleeping at all (spinning: %.1f µs, %.1f µs CPU per round trip)", spin.p50Micros(), spin.clientCpuMicrosPerRoundTrip())
+                        : "epoll_wait and a blocking read wake the same way on loopback: %.1f against %.1f µs median (%.2f× in the same round), less than "
+                                + Math.round(MEASURABLE * 100) + "%% apart or within noise%s.",
+                epoll.p50Micros(),
+                blocking.p50Micros(),
+                epoll.ratioToBlocking(),
+                spin != null && spin.high() < blocking.low()
+                        ? String.format(
+                                "; what does change it is not sleeping at all (spinning: %.1f µs, %.1f µs CPU per round trip)",
+                                spin.p50Micros(), spin.clientCpuMicrosPerRoundTrip())
                         : "");
-        o.verdict(KernelEvidence.verdict(ctx.claim("MORE-1"), v, summary, epoll.p50Micros(), null, "µs median round trip with epoll", ev, ctx));
+        o.verdict(KernelEvidence.verdict(
+                ctx.claim("MORE-1"), v, summary, epoll.p50Micros(), null, "µs median round trip with epoll", ev, ctx));
         CategoryChart c = Charts.bars("MORE-1: 64-byte round trip over TCP lo by wait mode", "", "µs");
-        c.addSeries("p50", rows.stream().map(Row::mode).toList(), rows.stream().map(Row::p50Micros).toList()).setFillColor(Charts.MEASURED);
-        c.addSeries("p99", rows.stream().map(Row::mode).toList(), rows.stream().map(Row::p99Micros).toList()).setFillColor(Charts.SAMPLE);
-        o.figure(new Figure("wait-modes", List.of("MORE-1"), "Measured: closed-loop round trips over TCP lo with both ends waiting the same way; the article promises an account of loopback and epoll().", c));
+        c.addSeries(
+                        "p50",
+                        rows.stream().map(Row::mode).toList(),
+                        rows.stream().map(Row::p50Micros).toList())
+                .setFillColor(Charts.MEASURED);
+        c.addSeries(
+                        "p99",
+                        rows.stream().map(Row::mode).toList(),
+                        rows.stream().map(Row::p99Micros).toList())
+                .setFillColor(Charts.SAMPLE);
+        o.figure(new Figure(
+                "wait-modes",
+                List.of("MORE-1"),
+                "Measured: closed-loop round trips over TCP lo with both ends waiting the same way; the article promises an account of loopback and epoll().",
+                c));
         return o;
     }
 }

@@ -1,11 +1,5 @@
 package lab.loopback.experiments;
 
-import lab.loopback.claim.ClaimVerdict;
-import lab.loopback.result.ExperimentView;
-import lab.loopback.result.RunStore;
-import lab.loopback.result.TableView;
-import tech.tablesaw.api.Table;
-
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -14,6 +8,11 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.result.ExperimentView;
+import lab.loopback.result.RunStore;
+import lab.loopback.result.TableView;
+import tech.tablesaw.api.Table;
 
 /**
  * An experiment's outcome on this host, with a committed reference run to fall back on where this host could
@@ -42,12 +41,14 @@ final class WithReference implements ExperimentView {
 
     /** The reference's outcome of this experiment, read once (null when there is none). */
     private ExperimentView referenceOutcome;
+
     private boolean referenceRead;
 
     private ExperimentView fromReference() {
         if (!referenceRead) {
             referenceRead = true;
-            if (reference != null && RunStore.has(reference, live.experiment())) referenceOutcome = RunStore.load(reference, live.experiment());
+            if (reference != null && RunStore.has(reference, live.experiment()))
+                referenceOutcome = RunStore.load(reference, live.experiment());
         }
         return referenceOutcome;
     }
@@ -79,9 +80,11 @@ final class WithReference implements ExperimentView {
 
     /** In a strict run, a missing figure or table is allowed only where this host left a claim unjudged. */
     private void requireUnjudged(String kind, String name, java.util.Collection<String> produced) {
-        if (strict && live.verdicts().stream().noneMatch(v -> v.verdict() == lab.loopback.claim.Verdict.NOT_TESTABLE_HERE)) {
-            throw new IllegalStateException(live.experiment() + " judged all its claims but recorded no " + kind + " '" + name
-                    + "'; it recorded: " + produced);
+        if (strict
+                && live.verdicts().stream()
+                        .noneMatch(v -> v.verdict() == lab.loopback.claim.Verdict.NOT_TESTABLE_HERE)) {
+            throw new IllegalStateException(live.experiment() + " judged all its claims but recorded no " + kind + " '"
+                    + name + "'; it recorded: " + produced);
         }
     }
 
@@ -89,7 +92,10 @@ final class WithReference implements ExperimentView {
     ClaimVerdict referenceVerdict(String claimId) {
         ExperimentView ref = fromReference();
         if (ref == null) return null;
-        return ref.verdicts().stream().filter(v -> v.claim().equalsIgnoreCase(claimId)).findFirst().orElse(null);
+        return ref.verdicts().stream()
+                .filter(v -> v.claim().equalsIgnoreCase(claimId))
+                .findFirst()
+                .orElse(null);
     }
 
     static BufferedImage bannered(BufferedImage img, String text) {

@@ -1,5 +1,9 @@
 package lab.loopback.experiments;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -10,11 +14,6 @@ import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import lab.loopback.zerocopy.FileSenders;
 import org.knowm.xchart.CategoryChart;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * ZC-1 ("mmap, splice, sendfile and io_uring are user-to-kernel zero-copy techniques"), SPL-1 ("file → page
@@ -62,15 +61,32 @@ public final class ZeroCopyTechniques implements Experiment {
      * Per technique: median throughput, CPU (and its ratio to read+write's within a round), the receiver's copies, the
      * zero-copy notices, and the sender's payload calls in the traced transfer (-1 for both when untraced).
      */
-    public record Summary(String technique, String sendSide, double warmGbit, double warmLow, double warmHigh, double coldGbit, double ratioToReadWrite,
-                   double senderCpuNsPerByte, double senderCpuVsReadWrite, double receiverCopiesPerByte, long zeroCopySends, long kernelSaysCopied,
-                   double syscallsPerMiB, long payloadCallsFromUser, long payloadCallsByReference, String payloadCalls) {}
+    public record Summary(
+            String technique,
+            String sendSide,
+            double warmGbit,
+            double warmLow,
+            double warmHigh,
+            double coldGbit,
+            double ratioToReadWrite,
+            double senderCpuNsPerByte,
+            double senderCpuVsReadWrite,
+            double receiverCopiesPerByte,
+            long zeroCopySends,
+            long kernelSaysCopied,
+            double syscallsPerMiB,
+            long payloadCallsFromUser,
+            long payloadCallsByReference,
+            String payloadCalls) {}
 
     /** Per article technique measured here: whether any of its senders avoided the send-side copy. */
     static Map<String, Boolean> avoiding(List<Summary> sum) {
         Map<String, Boolean> out = new LinkedHashMap<>();
         for (var e : ARTICLE.entrySet()) {
-            List<Summary> members = e.getValue().stream().map(id -> find(sum, id)).filter(x -> x != null).toList();
+            List<Summary> members = e.getValue().stream()
+                    .map(id -> find(sum, id))
+                    .filter(x -> x != null)
+                    .toList();
             if (!members.isEmpty()) out.put(e.getKey(), members.stream().anyMatch(ZeroCopyTechniques::avoidsSendCopy));
         }
         return out;
@@ -92,21 +108,49 @@ public final class ZeroCopyTechniques implements Experiment {
         double memcpy = KernelEvidence.memcpyNanosPerByte(KernelEvidence.memcpy(ctx), r.fileBytes());
         o.table("trials", RecordTable.of("trials", FileTransfers.Row.class, r.rows()));
         if (!r.traced().isEmpty()) o.table("traced", RecordTable.of("traced", FileTransfers.Traced.class, r.traced()));
-        double rwGbit = Estimate.ofMedian(r.warm(FileSenders.READ_WRITE).stream().mapToDouble(FileTransfers.Row::gbitPerSecond).toArray()).median();
+        double rwGbit = Estimate.ofMedian(r.warm(FileSenders.READ_WRITE).stream()
+                        .mapToDouble(FileTransfers.Row::gbitPerSecond)
+                        .toArray())
+                .median();
         List<Summary> sum = new ArrayList<>();
         for (String id : FileSenders.ids()) {
             if (!r.has(id)) continue;
             List<FileTransfers.Row> warm = r.warm(id);
-            Estimate g = Estimate.ofMedian(warm.stream().mapToDouble(FileTransfers.Row::gbitPerSecond).toArray());
-            double cpu = Estimate.ofMedian(warm.stream().mapToDouble(FileTransfers.Row::senderCpuNsPerByte).toArray()).median();
+            Estimate g = Estimate.ofMedian(
+                    warm.stream().mapToDouble(FileTransfers.Row::gbitPerSecond).toArray());
+            double cpu = Estimate.ofMedian(warm.stream()
+                            .mapToDouble(FileTransfers.Row::senderCpuNsPerByte)
+                            .toArray())
+                    .median();
             double cpuRatio = pairedCpuRatio(warm, r.warm(FileSenders.READ_WRITE));
-            double cold = r.rows().stream().filter(x -> x.technique().equals(id) && x.cache().equals("cold")).mapToDouble(FileTransfers.Row::gbitPerSecond).findFirst().orElse(Double.NaN);
+            double cold = r.rows().stream()
+                    .filter(x -> x.technique().equals(id) && x.cache().equals("cold"))
+                    .mapToDouble(FileTransfers.Row::gbitPerSecond)
+                    .findFirst()
+                    .orElse(Double.NaN);
             FileTransfers.Traced t = r.traced(id);
-            long zs = warm.stream().mapToLong(FileTransfers.Row::zeroCopySends).sum(), zc = warm.stream().mapToLong(FileTransfers.Row::kernelSaysCopied).sum();
-            sum.add(new Summary(id, FileSenders.byId(id).sendSide(), g.median(), g.low(), g.high(), cold, g.median() / rwGbit, cpu,
-                    cpuRatio, t == null ? Double.NaN : t.receiverCopiesPerByte(), zs, zc,
+            long zs = warm.stream().mapToLong(FileTransfers.Row::zeroCopySends).sum(),
+                    zc =
+                            warm.stream()
+                                    .mapToLong(FileTransfers.Row::kernelSaysCopied)
+                                    .sum();
+            sum.add(new Summary(
+                    id,
+                    FileSenders.byId(id).sendSide(),
+                    g.median(),
+                    g.low(),
+                    g.high(),
+                    cold,
+                    g.median() / rwGbit,
+                    cpu,
+                    cpuRatio,
+                    t == null ? Double.NaN : t.receiverCopiesPerByte(),
+                    zs,
+                    zc,
                     t == null ? Double.NaN : (t.senderSyscalls() + t.receiverSyscalls()) / (t.bytes() / 1048576.0),
-                    t == null ? -1 : t.payloadCallsFromUser(), t == null ? -1 : t.payloadCallsByReference(), t == null ? "" : t.payloadCalls()));
+                    t == null ? -1 : t.payloadCallsFromUser(),
+                    t == null ? -1 : t.payloadCallsByReference(),
+                    t == null ? "" : t.payloadCalls()));
         }
         o.table("techniques", RecordTable.of("techniques", Summary.class, sum));
         o.figure(throughputFigure(sum, r));
@@ -125,7 +169,10 @@ public final class ZeroCopyTechniques implements Experiment {
     static double pairedCpuRatio(List<FileTransfers.Row> technique, List<FileTransfers.Row> readWrite) {
         Map<Integer, Double> base = new java.util.HashMap<>();
         readWrite.forEach(b -> base.put(b.round(), b.senderCpuNsPerByte()));
-        double[] ratios = technique.stream().filter(t -> base.containsKey(t.round())).mapToDouble(t -> t.senderCpuNsPerByte() / base.get(t.round())).toArray();
+        double[] ratios = technique.stream()
+                .filter(t -> base.containsKey(t.round()))
+                .mapToDouble(t -> t.senderCpuNsPerByte() / base.get(t.round()))
+                .toArray();
         return ratios.length == 0 ? Double.NaN : Estimate.ofMedian(ratios).median();
     }
 
@@ -143,7 +190,11 @@ public final class ZeroCopyTechniques implements Experiment {
     }
 
     /** Who says whether a technique copied on the send side: the kernel's notices, its trace of the payload calls, or (inferred) CPU. */
-    enum Witness { NOTICES, TRACE, CPU }
+    enum Witness {
+        NOTICES,
+        TRACE,
+        CPU
+    }
 
     static Witness sendSideWitness(Summary s) {
         if (s.zeroCopySends() > 0) return Witness.NOTICES;
@@ -151,67 +202,134 @@ public final class ZeroCopyTechniques implements Experiment {
     }
 
     private static String sendSideEvidence(Summary m) {
-        String cpu = String.format("sender %.2f ns/B, %.2f× read+write's (median of per-round ratios)", m.senderCpuNsPerByte(), m.senderCpuVsReadWrite());
-        return m.technique() + ": " + switch (sendSideWitness(m)) {
-            case NOTICES -> String.format("kernel notices: %d of %d zero-copy sends copied; %s", m.kernelSaysCopied(), m.zeroCopySends(), cpu);
-            case TRACE -> String.format("payload calls in the kernel's trace: %s (%d with a user buffer, %d by reference); %s", m.payloadCalls(),
-                    m.payloadCallsFromUser(), m.payloadCallsByReference(), cpu);
-            case CPU -> cpu + " — inferred, no trace";
-        };
+        String cpu = String.format(
+                "sender %.2f ns/B, %.2f× read+write's (median of per-round ratios)",
+                m.senderCpuNsPerByte(), m.senderCpuVsReadWrite());
+        return m.technique() + ": "
+                + switch (sendSideWitness(m)) {
+                    case NOTICES ->
+                        String.format(
+                                "kernel notices: %d of %d zero-copy sends copied; %s",
+                                m.kernelSaysCopied(), m.zeroCopySends(), cpu);
+                    case TRACE ->
+                        String.format(
+                                "payload calls in the kernel's trace: %s (%d with a user buffer, %d by reference); %s",
+                                m.payloadCalls(), m.payloadCallsFromUser(), m.payloadCallsByReference(), cpu);
+                    case CPU -> cpu + " — inferred, no trace";
+                };
     }
 
-    private lab.loopback.claim.ClaimVerdict zc1(RunContext ctx, List<Summary> sum, FileTransfers.Result r, double memcpy) {
+    private lab.loopback.claim.ClaimVerdict zc1(
+            RunContext ctx, List<Summary> sum, FileTransfers.Result r, double memcpy) {
         List<String> ev = new ArrayList<>();
         Map<String, Boolean> avoiding = avoiding(sum);
-        int groups = avoiding.size(), zero = (int) avoiding.values().stream().filter(b -> b).count();
-        List<String> copying = avoiding.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
+        int groups = avoiding.size(),
+                zero = (int) avoiding.values().stream().filter(b -> b).count();
+        List<String> copying = avoiding.entrySet().stream()
+                .filter(e -> !e.getValue())
+                .map(Map.Entry::getKey)
+                .toList();
         for (var e : ARTICLE.entrySet()) {
             if (!avoiding.containsKey(e.getKey())) {
                 ev.add(e.getKey() + ": not measured here (" + String.join("; ", r.skipped()) + ")");
                 continue;
             }
             boolean any = avoiding.get(e.getKey());
-            List<Summary> members = e.getValue().stream().map(id -> find(sum, id)).filter(x -> x != null).toList();
-            ev.add(e.getKey() + (any ? ": avoids the user→kernel copy — " : ": still copies on the send side — ")
-                    + String.join(" | ", members.stream().map(ZeroCopyTechniques::sendSideEvidence).toList()));
+            List<Summary> members = e.getValue().stream()
+                    .map(id -> find(sum, id))
+                    .filter(x -> x != null)
+                    .toList();
+            ev.add(e.getKey()
+                    + (any ? ": avoids the user→kernel copy — " : ": still copies on the send side — ")
+                    + String.join(
+                            " | ",
+                            members.stream()
+                                    .map(ZeroCopyTechniques::sendSideEvidence)
+                                    .toList()));
         }
-        if (groups == 0) return KernelEvidence.notTestable(ctx, "ZC-1", Lack.NO_DATA, "No technique could be measured: " + String.join("; ", r.skipped()));
+        if (groups == 0)
+            return KernelEvidence.notTestable(
+                    ctx, "ZC-1", Lack.NO_DATA, "No technique could be measured: " + String.join("; ", r.skipped()));
         Verdict v = judgeZc1(avoiding);
         Summary rw = find(sum, FileSenders.READ_WRITE);
-        ev.add(String.format("baseline read+write: sender %.2f ns/B (two copies per byte and the TCP send path); memcpy on this host: %.3f ns/B at %s — the stack, not the copy, dominates",
+        ev.add(String.format(
+                "baseline read+write: sender %.2f ns/B (two copies per byte and the TCP send path); memcpy on this host: %.3f ns/B at %s — the stack, not the copy, dominates",
                 rw.senderCpuNsPerByte(), memcpy, Bytes.human(r.fileBytes())));
-        ev.add("receive side: every technique's bytes are copied into the reader's buffer once — skb:skb_copy_datagram_iovec, column receiverCopiesPerByte of table techniques");
-        ev.add("rule: a technique avoids the send-side copy when the kernel's zero-copy notices say nothing was copied (MSG_ZEROCOPY, SEND_ZC); otherwise when, in the kernel's trace of the sending thread, "
-                + "most calls that carried the payload took no user buffer (sendfile, splice, vmsplice, io_uring SPLICE) rather than one to copy from (write, sendto, io_uring SEND); "
-                + "untraced, when its sender needs ≤ " + NO_COPY + "× read+write's CPU per byte (median over " + FileTransfers.rounds(ctx.profile())
-                + " rounds of the ratio within a round; inferred). A group of the article's counts when one of its senders avoids the copy; SUPPORTED when all four do, REFUTED when none");
-        return KernelEvidence.verdict(ctx.claim("ZC-1"), v, String.format(
-                "%d of the article's %d techniques avoid the user→kernel copy of a file sent over loopback on this host; %s",
-                zero, groups, copying.isEmpty() ? "each is zero-copy on the send side." : String.join(", ", copying) + (copying.size() == 1 ? " still costs" : " still cost") + " a send-side copy here (the kernel's trace or notices; CPU where untraced)."),
-                (double) zero, (double) groups, "techniques avoiding the send-side copy", ev, ctx);
+        ev.add(
+                "receive side: every technique's bytes are copied into the reader's buffer once — skb:skb_copy_datagram_iovec, column receiverCopiesPerByte of table techniques");
+        ev.add(
+                "rule: a technique avoids the send-side copy when the kernel's zero-copy notices say nothing was copied (MSG_ZEROCOPY, SEND_ZC); otherwise when, in the kernel's trace of the sending thread, "
+                        + "most calls that carried the payload took no user buffer (sendfile, splice, vmsplice, io_uring SPLICE) rather than one to copy from (write, sendto, io_uring SEND); "
+                        + "untraced, when its sender needs ≤ " + NO_COPY + "× read+write's CPU per byte (median over "
+                        + FileTransfers.rounds(ctx.profile())
+                        + " rounds of the ratio within a round; inferred). A group of the article's counts when one of its senders avoids the copy; SUPPORTED when all four do, REFUTED when none");
+        return KernelEvidence.verdict(
+                ctx.claim("ZC-1"),
+                v,
+                String.format(
+                        "%d of the article's %d techniques avoid the user→kernel copy of a file sent over loopback on this host; %s",
+                        zero,
+                        groups,
+                        copying.isEmpty()
+                                ? "each is zero-copy on the send side."
+                                : String.join(", ", copying) + (copying.size() == 1 ? " still costs" : " still cost")
+                                        + " a send-side copy here (the kernel's trace or notices; CPU where untraced)."),
+                (double) zero,
+                (double) groups,
+                "techniques avoiding the send-side copy",
+                ev,
+                ctx);
     }
 
     private lab.loopback.claim.ClaimVerdict spl1(RunContext ctx, List<Summary> sum, FileTransfers.Result r) {
         Summary sp = find(sum, FileSenders.SPLICE_MOVE);
         if (r.traceUnavailable() != null) {
-            return KernelEvidence.notTestable(ctx, "SPL-1", KernelEvidence.traceLack(ctx), "Whether the receiving side copies is seen only through tracepoints: " + r.traceUnavailable()
-                    + String.format(". Measured without them: splice %.1f Gbit/s warm, %.1f cold.", sp.warmGbit(), sp.coldGbit()));
+            return KernelEvidence.notTestable(
+                    ctx,
+                    "SPL-1",
+                    KernelEvidence.traceLack(ctx),
+                    "Whether the receiving side copies is seen only through tracepoints: " + r.traceUnavailable()
+                            + String.format(
+                                    ". Measured without them: splice %.1f Gbit/s warm, %.1f cold.",
+                                    sp.warmGbit(), sp.coldGbit()));
         }
         double perByte = sp.receiverCopiesPerByte();
         Verdict v = perByte >= COPIES_ALL ? Verdict.REFUTED : perByte <= 0.1 ? Verdict.SUPPORTED : Verdict.PARTLY_TRUE;
         FileTransfers.Traced t = r.traced(FileSenders.SPLICE_MOVE);
-        Summary sf = find(sum, FileSenders.SENDFILE), rw = find(sum, FileSenders.READ_WRITE), mw = find(sum, FileSenders.MMAP_WRITE);
-        return KernelEvidence.verdict(ctx.claim("SPL-1"), v, String.format(
-                "The article's splice(file → pipe → socket, SPLICE_F_MOVE) hands the file to the socket for %.2f× read+write's sender CPU, "
-                        + "but the peer's read() copies %.2f of every byte out of the socket buffer (%d copy events) — %s.",
-                sp.senderCpuVsReadWrite(), perByte, t.receiverCopyEvents(), v == Verdict.REFUTED ? "not 'all without copying'" : "as claimed"),
-                perByte, 0.0, "receiver copies per byte", List.of(
-                        String.format("receiver: skb:skb_copy_datagram_iovec %d events, %d of %d bytes (receiving thread only)", t.receiverCopyEvents(), t.receiverCopyBytes(), t.bytes()),
-                        String.format("throughput, warm page cache: splice %.1f, sendfile %.1f, read+write %.1f, mmap+write %.1f Gbit/s; cold: splice %.1f Gbit/s (%s, file on %s)",
-                                sp.warmGbit(), sf.warmGbit(), rw.warmGbit(), mw.warmGbit(), sp.coldGbit(),
-                                Double.isNaN(sp.coldGbit()) ? "no cold run: the file system keeps pages in memory" : "POSIX_FADV_DONTNEED before the run, residency checked with mincore", r.fileSystem()),
+        Summary sf = find(sum, FileSenders.SENDFILE),
+                rw = find(sum, FileSenders.READ_WRITE),
+                mw = find(sum, FileSenders.MMAP_WRITE);
+        return KernelEvidence.verdict(
+                ctx.claim("SPL-1"),
+                v,
+                String.format(
+                        "The article's splice(file → pipe → socket, SPLICE_F_MOVE) hands the file to the socket for %.2f× read+write's sender CPU, "
+                                + "but the peer's read() copies %.2f of every byte out of the socket buffer (%d copy events) — %s.",
+                        sp.senderCpuVsReadWrite(),
+                        perByte,
+                        t.receiverCopyEvents(),
+                        v == Verdict.REFUTED ? "not 'all without copying'" : "as claimed"),
+                perByte,
+                0.0,
+                "receiver copies per byte",
+                List.of(
+                        String.format(
+                                "receiver: skb:skb_copy_datagram_iovec %d events, %d of %d bytes (receiving thread only)",
+                                t.receiverCopyEvents(), t.receiverCopyBytes(), t.bytes()),
+                        String.format(
+                                "throughput, warm page cache: splice %.1f, sendfile %.1f, read+write %.1f, mmap+write %.1f Gbit/s; cold: splice %.1f Gbit/s (%s, file on %s)",
+                                sp.warmGbit(),
+                                sf.warmGbit(),
+                                rw.warmGbit(),
+                                mw.warmGbit(),
+                                sp.coldGbit(),
+                                Double.isNaN(sp.coldGbit())
+                                        ? "no cold run: the file system keeps pages in memory"
+                                        : "POSIX_FADV_DONTNEED before the run, residency checked with mincore",
+                                r.fileSystem()),
                         "the path: file → page cache (a disk read when cold: DMA by the disk, no CPU copy) → pipe (page references) → skb frags (references) → the peer's buffer (a CPU copy)",
-                        "rule: REFUTED when the receiver copies ≥ " + COPIES_ALL + " per byte, SUPPORTED ≤ 0.1"), ctx);
+                        "rule: REFUTED when the receiver copies ≥ " + COPIES_ALL + " per byte, SUPPORTED ≤ 0.1"),
+                ctx);
     }
 
     private lab.loopback.claim.ClaimVerdict spl2(RunContext ctx, FileTransfers.Result r) {
@@ -224,51 +342,104 @@ public final class ZeroCopyTechniques implements Experiment {
         }
         Estimate g = Estimate.ofMedian(dGbit), c = Estimate.ofMedian(dCpu);
         FileTransfers.Traced tw = r.traced(FileSenders.SPLICE_MOVE), to = r.traced(FileSenders.SPLICE);
-        List<String> ev = new ArrayList<>(List.of(
-                String.format("paired rounds (same run, alternating), with − without SPLICE_F_MOVE: throughput %s Gbit/s, sender CPU %s ns/B", g.format("%+.2f"), c.format("%+.3f")),
-                "splice(2): SPLICE_F_MOVE is a hint; since Linux 2.6.21 the kernel ignores it (man-pages, splice(2), NOTES) — documented, not measured here"));
+        List<String> ev = new ArrayList<>(
+                List.of(
+                        String.format(
+                                "paired rounds (same run, alternating), with − without SPLICE_F_MOVE: throughput %s Gbit/s, sender CPU %s ns/B",
+                                g.format("%+.2f"), c.format("%+.3f")),
+                        "splice(2): SPLICE_F_MOVE is a hint; since Linux 2.6.21 the kernel ignores it (man-pages, splice(2), NOTES) — documented, not measured here"));
         Verdict v;
         String how;
         if (tw != null && to != null) {
-            ev.add(String.format("receiver copies per byte (skb:skb_copy_datagram_iovec): %.2f with the flag, %.2f without", tw.receiverCopiesPerByte(), to.receiverCopiesPerByte()));
+            ev.add(String.format(
+                    "receiver copies per byte (skb:skb_copy_datagram_iovec): %.2f with the flag, %.2f without",
+                    tw.receiverCopiesPerByte(), to.receiverCopiesPerByte()));
             boolean sameCopies = Math.abs(tw.receiverCopiesPerByte() - to.receiverCopiesPerByte()) < 0.05;
             v = sameCopies && tw.receiverCopiesPerByte() >= COPIES_ALL ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
-            how = String.format("the kernel copies the same %.2f bytes per byte with and without it", tw.receiverCopiesPerByte());
+            how = String.format(
+                    "the kernel copies the same %.2f bytes per byte with and without it", tw.receiverCopiesPerByte());
         } else {
             boolean cpuSame = c.hasInterval() && c.low() <= 0 && c.high() >= 0;
             v = cpuSame ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
-            how = cpuSame ? "the sender's CPU per byte does not change measurably (no trace: " + r.traceUnavailable() + ")" : "the sender's CPU per byte changes (no trace to count copies: " + r.traceUnavailable() + ")";
+            how = cpuSame
+                    ? "the sender's CPU per byte does not change measurably (no trace: " + r.traceUnavailable() + ")"
+                    : "the sender's CPU per byte changes (no trace to count copies: " + r.traceUnavailable() + ")";
         }
         ev.add("rule: REFUTED when the copies (or, untraced, the CPU cost) are the same with and without the flag");
-        return KernelEvidence.verdict(ctx.claim("SPL-2"), v, String.format(
-                "SPLICE_F_MOVE %s: %s, and throughput differs by %+.2f Gbit/s (median of %d pairs%s).",
-                v == Verdict.REFUTED ? "changes nothing that moves or copies" : "changes something measurable", how, g.median(), n, g.hasInterval() ? String.format(", interval %.2f … %.2f", g.low(), g.high()) : ""),
-                g.median(), null, "Gbit/s, with − without SPLICE_F_MOVE", ev, ctx);
+        return KernelEvidence.verdict(
+                ctx.claim("SPL-2"),
+                v,
+                String.format(
+                        "SPLICE_F_MOVE %s: %s, and throughput differs by %+.2f Gbit/s (median of %d pairs%s).",
+                        v == Verdict.REFUTED ? "changes nothing that moves or copies" : "changes something measurable",
+                        how,
+                        g.median(),
+                        n,
+                        g.hasInterval() ? String.format(", interval %.2f … %.2f", g.low(), g.high()) : ""),
+                g.median(),
+                null,
+                "Gbit/s, with − without SPLICE_F_MOVE",
+                ev,
+                ctx);
     }
 
     private static Figure throughputFigure(List<Summary> sum, FileTransfers.Result r) {
-        CategoryChart c = Charts.bars("ZC-1 / SPL-1: file (" + Bytes.human(r.fileBytes()) + ") → loopback TCP socket → verified reader", "", "Gbit/s");
+        CategoryChart c = Charts.bars(
+                "ZC-1 / SPL-1: file (" + Bytes.human(r.fileBytes()) + ") → loopback TCP socket → verified reader",
+                "",
+                "Gbit/s");
         List<String> names = sum.stream().map(Summary::technique).toList();
-        c.addSeries("warm page cache (median)", names, sum.stream().map(Summary::warmGbit).toList()).setFillColor(Charts.MEASURED);
+        c.addSeries(
+                        "warm page cache (median)",
+                        names,
+                        sum.stream().map(Summary::warmGbit).toList())
+                .setFillColor(Charts.MEASURED);
         if (sum.stream().anyMatch(s -> !Double.isNaN(s.coldGbit()))) {
-            c.addSeries("cold page cache", names, sum.stream().map(s -> Double.isNaN(s.coldGbit()) ? 0.0 : s.coldGbit()).toList()).setFillColor(Charts.REFERENCE);
-        }
-        c.getStyler().setXAxisLabelRotation(30);
-        return new Figure("zc-throughput", List.of("ZC-1", "SPL-1", "SPL-2"),
-                "Measured: throughput of each technique moving the same file to a reader process that verifies every byte; warm = all pages cached, cold = dropped with POSIX_FADV_DONTNEED (mincore-checked). The article gives no number.", c);
-    }
-
-    private static Figure copiesFigure(List<Summary> sum) {
-        CategoryChart c = Charts.bars("ZC-1 / SPL-1: send-side cost and receive-side copies", "", "× read+write's sender CPU  |  copies per byte");
-        List<String> names = sum.stream().map(Summary::technique).toList();
-        c.addSeries("article: zero-copy", names, sum.stream().map(s -> 0.0).toList()).setFillColor(Charts.CLAIM);
-        c.addSeries("sender CPU ÷ read+write's", names, sum.stream().map(Summary::senderCpuVsReadWrite).toList()).setFillColor(Charts.MEASURED);
-        if (sum.stream().anyMatch(s -> !Double.isNaN(s.receiverCopiesPerByte()))) {
-            c.addSeries("receive side (kernel tracepoint)", names, sum.stream().map(s -> Double.isNaN(s.receiverCopiesPerByte()) ? 0.0 : s.receiverCopiesPerByte()).toList())
+            c.addSeries(
+                            "cold page cache",
+                            names,
+                            sum.stream()
+                                    .map(s -> Double.isNaN(s.coldGbit()) ? 0.0 : s.coldGbit())
+                                    .toList())
                     .setFillColor(Charts.REFERENCE);
         }
         c.getStyler().setXAxisLabelRotation(30);
-        return new Figure("zc-copies", List.of("ZC-1", "SPL-1"),
-                "Send side: the sender's CPU per byte ÷ read+write's in the same round (corroboration; the verdict reads the kernel's trace of which calls carried the payload, and where there is no trace counts below " + NO_COPY + " as skipping the copy). Receive side: bytes skb:skb_copy_datagram_iovec reports copied to the reader ÷ bytes moved — the kernel's count. The article: 0.", c);
+        return new Figure(
+                "zc-throughput",
+                List.of("ZC-1", "SPL-1", "SPL-2"),
+                "Measured: throughput of each technique moving the same file to a reader process that verifies every byte; warm = all pages cached, cold = dropped with POSIX_FADV_DONTNEED (mincore-checked). The article gives no number.",
+                c);
+    }
+
+    private static Figure copiesFigure(List<Summary> sum) {
+        CategoryChart c = Charts.bars(
+                "ZC-1 / SPL-1: send-side cost and receive-side copies",
+                "",
+                "× read+write's sender CPU  |  copies per byte");
+        List<String> names = sum.stream().map(Summary::technique).toList();
+        c.addSeries("article: zero-copy", names, sum.stream().map(s -> 0.0).toList())
+                .setFillColor(Charts.CLAIM);
+        c.addSeries(
+                        "sender CPU ÷ read+write's",
+                        names,
+                        sum.stream().map(Summary::senderCpuVsReadWrite).toList())
+                .setFillColor(Charts.MEASURED);
+        if (sum.stream().anyMatch(s -> !Double.isNaN(s.receiverCopiesPerByte()))) {
+            c.addSeries(
+                            "receive side (kernel tracepoint)",
+                            names,
+                            sum.stream()
+                                    .map(s -> Double.isNaN(s.receiverCopiesPerByte()) ? 0.0 : s.receiverCopiesPerByte())
+                                    .toList())
+                    .setFillColor(Charts.REFERENCE);
+        }
+        c.getStyler().setXAxisLabelRotation(30);
+        return new Figure(
+                "zc-copies",
+                List.of("ZC-1", "SPL-1"),
+                "Send side: the sender's CPU per byte ÷ read+write's in the same round (corroboration; the verdict reads the kernel's trace of which calls carried the payload, and where there is no trace counts below "
+                        + NO_COPY
+                        + " as skipping the copy). Receive side: bytes skb:skb_copy_datagram_iovec reports copied to the reader ÷ bytes moved — the kernel's count. The article: 0.",
+                c);
     }
 }

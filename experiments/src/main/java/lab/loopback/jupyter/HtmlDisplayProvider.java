@@ -1,10 +1,9 @@
 package lab.loopback.jupyter;
 
+import java.util.List;
 import org.rapaio.jupyter.kernel.display.DisplayRenderer;
 import org.rapaio.jupyter.kernel.display.DisplayTransformer;
 import org.rapaio.jupyter.kernel.display.spi.DisplayProvider;
-
-import java.util.List;
 
 /**
  * Teaches rapaio-jupyter-kernel to show the workbench's tables as tables. Loaded by the kernel's ServiceLoader from

@@ -1,10 +1,9 @@
 package lab.loopback.jupyter;
 
-import org.rapaio.jupyter.kernel.display.DisplayTransformer;
-
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import org.rapaio.jupyter.kernel.display.DisplayTransformer;
 
 /**
  * Turns any object with a public, argument-free {@code String toHtml()} into an {@link HtmlOutput}. Matched by
@@ -29,16 +28,19 @@ public final class ToHtmlTransformer implements DisplayTransformer {
         try {
             return new HtmlOutput((String) m.invoke(o), o.toString());
         } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot call toHtml() of " + o.getClass().getName(), e);
+            throw new IllegalStateException(
+                    "cannot call toHtml() of " + o.getClass().getName(), e);
         } catch (InvocationTargetException e) {
-            throw new IllegalStateException("toHtml() of " + o.getClass().getName() + " failed: " + e.getCause(), e.getCause());
+            throw new IllegalStateException(
+                    "toHtml() of " + o.getClass().getName() + " failed: " + e.getCause(), e.getCause());
         }
     }
 
     static Method toHtml(Object o) {
         try {
             Method m = o.getClass().getMethod("toHtml");
-            boolean usable = m.getReturnType() == String.class && Modifier.isPublic(o.getClass().getModifiers());
+            boolean usable = m.getReturnType() == String.class
+                    && Modifier.isPublic(o.getClass().getModifiers());
             return usable ? m : null;
         } catch (NoSuchMethodException e) {
             return null;

@@ -1,17 +1,10 @@
 package lab.loopback.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import lab.loopback.ipc.TcpSocket;
-import lab.loopback.result.RunStore;
-import lab.loopback.tools.HeadlessBrowser;
-import org.junit.jupiter.api.Assumptions;
-import lab.loopback.sys.SockAddrIn;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import tech.tablesaw.api.Table;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,10 +14,16 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import lab.loopback.ipc.TcpSocket;
+import lab.loopback.result.RunStore;
+import lab.loopback.sys.SockAddrIn;
+import lab.loopback.tools.HeadlessBrowser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
 
 /** The CLI end to end: bad input is one clear line and exit 2 with nothing written; a run leaves every file. */
 class LabCliTest {
@@ -61,15 +60,42 @@ class LabCliTest {
     @Test
     void badInputIsOneClearLine(@TempDir Path tmp) throws IOException {
         Path o = tmp.resolve("out");
-        assertBadInput(o, "unknown profile 'turbo'; allowed: quick, standard", "run", "--profile", "turbo", "--out", o.toString());
+        assertBadInput(
+                o,
+                "unknown profile 'turbo'; allowed: quick, standard",
+                "run",
+                "--profile",
+                "turbo",
+                "--out",
+                o.toString());
         assertBadInput(o, "'NOPE-9'", "run", "--profile", "quick", "--only", "NOPE-9", "--out", o.toString());
         assertBadInput(o, "section 42", "run", "--profile", "quick", "--only", "42", "--out", o.toString());
-        assertBadInput(o, "--port 80 is outside 1024..65534", "run", "--profile", "quick", "--port", "80", "--out", o.toString());
+        assertBadInput(
+                o,
+                "--port 80 is outside 1024..65534",
+                "run",
+                "--profile",
+                "quick",
+                "--port",
+                "80",
+                "--out",
+                o.toString());
         assertBadInput(o, "'x'", "run", "--port", "x");
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
-        assertBadInput(null, "--out " + file.resolve("r"), "run", "--profile", "quick", "--only", "PERF-2", "--out", file.resolve("r").toString());
+        assertBadInput(
+                null,
+                "--out " + file.resolve("r"),
+                "run",
+                "--profile",
+                "quick",
+                "--only",
+                "PERF-2",
+                "--out",
+                file.resolve("r").toString());
         assertBadInput(null, "does not exist", "report", tmp.resolve("nope").toString());
-        Path badLedger = Files.writeString(tmp.resolve("claims.yaml"), "sections: []\nclaims:\n  - {id: A-1, section: 3, quote: q, establish: e}\n");
+        Path badLedger = Files.writeString(
+                tmp.resolve("claims.yaml"),
+                "sections: []\nclaims:\n  - {id: A-1, section: 3, quote: q, establish: e}\n");
         assertBadInput(o, "section 3", "claims", "--claims", badLedger.toString());
     }
 
@@ -77,9 +103,18 @@ class LabCliTest {
     void aBusyPortIsNamed(@TempDir Path tmp) throws IOException {
         try (TcpSocket busy = TcpSocket.listen(SockAddrIn.loopback(0), 1)) {
             int port = busy.localAddress().port();
-            org.junit.jupiter.api.Assumptions.assumeTrue(port <= 65534, "port+1 does not exist at the very top of the range");
-            assertBadInput(tmp.resolve("out"), "127.0.0.1:" + port + " is not available (EADDRINUSE)",
-                    "run", "--profile", "quick", "--port", Integer.toString(port), "--out", tmp.resolve("out").toString());
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                    port <= 65534, "port+1 does not exist at the very top of the range");
+            assertBadInput(
+                    tmp.resolve("out"),
+                    "127.0.0.1:" + port + " is not available (EADDRINUSE)",
+                    "run",
+                    "--profile",
+                    "quick",
+                    "--port",
+                    Integer.toString(port),
+                    "--out",
+                    tmp.resolve("out").toString());
         }
     }
 
@@ -89,9 +124,20 @@ class LabCliTest {
         int rc = LabCli.execute("run", "--profile", "quick", "--only", "TRIG-1,7,TLDR-3", "--out", o.toString());
         assertEquals(0, rc, err.toString());
         Path run = o.resolve("latest").toRealPath();
-        for (String f : new String[] {"host.json", "run.json", "verdicts.json", "report.html", "stream-throughput/java-trials.csv",
-                "stream-throughput/calibration.csv", "stream-throughput/throughput.png", "stream-throughput/throughput.svg",
-                "near-ram-speed/memcpy.csv", "near-ram-speed/memcpy-vs-stream.png", "iperf3-units/units.png", "c-example/calls.csv"}) {
+        for (String f : new String[] {
+            "host.json",
+            "run.json",
+            "verdicts.json",
+            "report.html",
+            "stream-throughput/java-trials.csv",
+            "stream-throughput/calibration.csv",
+            "stream-throughput/throughput.png",
+            "stream-throughput/throughput.svg",
+            "near-ram-speed/memcpy.csv",
+            "near-ram-speed/memcpy-vs-stream.png",
+            "iperf3-units/units.png",
+            "c-example/calls.csv"
+        }) {
             assertTrue(Files.isRegularFile(run.resolve(f)), f);
         }
         JsonNode verdicts = RunStore.JSON.readTree(run.resolve("verdicts.json").toFile());
@@ -99,7 +145,9 @@ class LabCliTest {
         Map<String, String> byId = new HashMap<>();
         verdicts.forEach(v -> byId.put(v.get("claim").asText(), v.get("verdict").asText()));
         for (String id : new String[] {"PERF-1", "PERF-2", "TLDR-3", "TRIG-1"}) {
-            assertFalse(byId.get(id).equals("NOT_YET_MEASURED") || byId.get(id).equals("NOT_TESTABLE_HERE"), id + " " + byId.get(id));
+            assertFalse(
+                    byId.get(id).equals("NOT_YET_MEASURED") || byId.get(id).equals("NOT_TESTABLE_HERE"),
+                    id + " " + byId.get(id));
         }
         assertEquals("NOT_YET_MEASURED", byId.get("SPL-1"));
         JsonNode perf1 = null;
@@ -109,10 +157,14 @@ class LabCliTest {
             assertTrue(perf1.get("evidence").toString().contains("refuses -l above"), perf1.toString());
         }
         // every trial in the CSV verified its bytes: all that was sent arrived, and no byte differed from the pattern
-        Table trials = Table.read().csv(run.resolve("stream-throughput/java-trials.csv").toFile());
+        Table trials = Table.read()
+                .csv(run.resolve("stream-throughput/java-trials.csv").toFile());
         assertTrue(trials.rowCount() > 0, "the sweep recorded trials");
         for (int r = 0; r < trials.rowCount(); r++) {
-            assertEquals(trials.numberColumn("bytes_sent").getDouble(r), trials.numberColumn("bytes_received").getDouble(r), "trial " + r + " lost bytes");
+            assertEquals(
+                    trials.numberColumn("bytes_sent").getDouble(r),
+                    trials.numberColumn("bytes_received").getDouble(r),
+                    "trial " + r + " lost bytes");
             assertEquals(-1.0, trials.numberColumn("mismatch_at").getDouble(r), "trial " + r + " has a corrupted byte");
         }
         String html = Files.readString(run.resolve("report.html"));
@@ -126,7 +178,8 @@ class LabCliTest {
 
     /** ./lab compare on the committed reference run(s) and the run just made: both listed, every claim a row, files written. */
     private void comparesWithTheReferenceRuns(Path run, Path outDir) throws IOException {
-        var refs = lab.loopback.result.ReferenceRuns.under(Path.of("..").toAbsolutePath().normalize());
+        var refs = lab.loopback.result.ReferenceRuns.under(
+                Path.of("..").toAbsolutePath().normalize());
         assertFalse(refs.isEmpty(), "a reference run is committed under data/reference");
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("compare"));
         refs.forEach(r -> args.add(r.toString()));
@@ -134,9 +187,13 @@ class LabCliTest {
         out.reset();
         assertEquals(0, LabCli.execute(args.toArray(String[]::new)), err.toString());
         String text = out.toString();
-        assertTrue(text.contains("run " + (refs.size() + 1) + ":") && text.contains(run.getFileName().toString()), text);
+        assertTrue(
+                text.contains("run " + (refs.size() + 1) + ":")
+                        && text.contains(run.getFileName().toString()),
+                text);
         assertTrue(text.contains("TRIG-1") && text.contains("MORE-4"), "every claim has a row");
-        assertTrue(Files.isRegularFile(outDir.resolve("comparison.html")) && Files.isRegularFile(outDir.resolve("comparison.csv")));
+        assertTrue(Files.isRegularFile(outDir.resolve("comparison.html"))
+                && Files.isRegularFile(outDir.resolve("comparison.csv")));
     }
 
     /**
@@ -147,7 +204,9 @@ class LabCliTest {
         HeadlessBrowser browser = HeadlessBrowser.find();
         if (browser == null) {
             // ./lab setup installs chromium-headless-shell whenever it can (as root); elsewhere the check cannot run
-            assertFalse("root".equals(System.getProperty("user.name")), "no chromium-headless-shell or chromium on PATH although root: ./lab setup installs it");
+            assertFalse(
+                    "root".equals(System.getProperty("user.name")),
+                    "no chromium-headless-shell or chromium on PATH although root: ./lab setup installs it");
             Assumptions.abort("no headless Chromium on PATH (not root, so ./lab setup could not install it)");
         }
         String dom = browser.dumpDom(run.resolve("report.html"));

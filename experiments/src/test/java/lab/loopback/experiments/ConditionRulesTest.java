@@ -1,18 +1,17 @@
 package lab.loopback.experiments;
 
-import lab.loopback.access.AccessCheck;
-import lab.loopback.claim.Verdict;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import lab.loopback.access.AccessCheck;
+import lab.loopback.claim.Verdict;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The verdict rules of sections 10-12 on hand-made evidence, and their bad input. */
 class ConditionRulesTest {
@@ -22,17 +21,36 @@ class ConditionRulesTest {
 
     @Test
     void aDegradeNeedsAPathChangeOrAMeasurableSlowdown() {
-        assertEquals(Verdict.REFUTED, Conditions.degradeVerdict(List.of(row("base", "baseline", 1.0), row("x", "within noise", 1.01), row("y", "higher", 1.0))));
-        assertEquals(Verdict.PARTLY_TRUE, Conditions.degradeVerdict(List.of(row("base", "baseline", 1.0), row("x", "lower", 1.0))));
-        assertEquals(Verdict.SUPPORTED, Conditions.degradeVerdict(List.of(row("base", "baseline", 0.0), row("x", "within noise", 1.0))));
-        assertEquals(Verdict.REFUTED, Conditions.degradeVerdict(List.of(row("base", "baseline", Double.NaN), row("x", "within noise", Double.NaN))));
-        // when the baseline is itself a blamed condition (the default congestion module), a faster condition means a slower baseline
-        assertEquals(Verdict.REFUTED, Conditions.degradeVerdict(List.of(row("base", "baseline", 1.0), row("y", "higher", 1.0)), false));
-        assertEquals(Verdict.PARTLY_TRUE, Conditions.degradeVerdict(List.of(row("base", "baseline", 1.0), row("y", "higher", 1.0)), true));
+        assertEquals(
+                Verdict.REFUTED,
+                Conditions.degradeVerdict(List.of(
+                        row("base", "baseline", 1.0), row("x", "within noise", 1.01), row("y", "higher", 1.0))));
+        assertEquals(
+                Verdict.PARTLY_TRUE,
+                Conditions.degradeVerdict(List.of(row("base", "baseline", 1.0), row("x", "lower", 1.0))));
+        assertEquals(
+                Verdict.SUPPORTED,
+                Conditions.degradeVerdict(List.of(row("base", "baseline", 0.0), row("x", "within noise", 1.0))));
+        assertEquals(
+                Verdict.REFUTED,
+                Conditions.degradeVerdict(
+                        List.of(row("base", "baseline", Double.NaN), row("x", "within noise", Double.NaN))));
+        // when the baseline is itself a blamed condition (the default congestion module), a faster condition means a
+        // slower baseline
+        assertEquals(
+                Verdict.REFUTED,
+                Conditions.degradeVerdict(List.of(row("base", "baseline", 1.0), row("y", "higher", 1.0)), false));
+        assertEquals(
+                Verdict.PARTLY_TRUE,
+                Conditions.degradeVerdict(List.of(row("base", "baseline", 1.0), row("y", "higher", 1.0)), true));
         // without traced copies the sentence must not claim anything about the path
-        String untraced = Conditions.summary(Verdict.REFUTED, List.of(row("base", "baseline", Double.NaN), row("x", "within noise", Double.NaN)), "X");
+        String untraced = Conditions.summary(
+                Verdict.REFUTED,
+                List.of(row("base", "baseline", Double.NaN), row("x", "within noise", Double.NaN)),
+                "X");
         assertTrue(untraced.contains("could not be traced") && !untraced.contains("did not switch"), untraced);
-        String traced = Conditions.summary(Verdict.PARTLY_TRUE, List.of(row("base", "baseline", 1.0), row("x", "lower", 1.0)), "X");
+        String traced = Conditions.summary(
+                Verdict.PARTLY_TRUE, List.of(row("base", "baseline", 1.0), row("x", "lower", 1.0)), "X");
         assertTrue(traced.contains("copies 1.00"), traced);
     }
 
@@ -45,7 +63,9 @@ class ConditionRulesTest {
     static String against(List<Conditions.Trial> base, List<Conditions.Trial> cond) {
         List<Conditions.Trial> all = new java.util.ArrayList<>(base);
         all.addAll(cond);
-        return Conditions.summarize(all, List.of("base", "x"), List.of(1.0, 1.0), List.of("", "")).get(1).againstBaseline();
+        return Conditions.summarize(all, List.of("base", "x"), List.of(1.0, 1.0), List.of("", ""))
+                .get(1)
+                .againstBaseline();
     }
 
     @Test
@@ -56,10 +76,12 @@ class ConditionRulesTest {
         assertEquals("within noise", against(base, rounds("x", 9, 10.5, 13)));
         // slower in every round but by less than 10 %: not a measurable change
         assertEquals("within noise", against(base, rounds("x", 9.5, 10.5, 11.5)));
-        // FAIL-5 in one quick run on a 2-vCPU VM: the baseline hit lo's fast mode once (bimodal 22 vs 45 Gbit/s) and the
+        // FAIL-5 in one quick run on a 2-vCPU VM: the baseline hit lo's fast mode once (bimodal 22 vs 45 Gbit/s) and
+        // the
         // pooled intervals came apart (0.67×), though two of three rounds were as fast as the baseline
         assertEquals("within noise", against(rounds("base", 22.2, 45.1, 24.1), rounds("x", 22.0, 21.0, 24.2)));
-        // FAIL-3 (veth vs lo) in an idle quick run: lo's interval [19.6, 29.7] swallowed veth's, yet veth was slower in every round
+        // FAIL-3 (veth vs lo) in an idle quick run: lo's interval [19.6, 29.7] swallowed veth's, yet veth was slower in
+        // every round
         assertEquals("lower", against(rounds("base", 19.6, 29.7, 24.0), rounds("x", 15.0, 17.1, 16.8)));
         // ten rounds: the median's 95 % interval tolerates one round on the wrong side, not three
         var ten = rounds("base", 20, 20, 20, 20, 20, 20, 20, 20, 20, 20);
@@ -75,7 +97,8 @@ class ConditionRulesTest {
 
     @Test
     void mixingIsJudgedAgainstTheUnmixedPairingWithTheSameReceiver() {
-        List<String> names = BlockingModes.MODES.stream().map(BlockingModes.Mode::name).toList();
+        List<String> names =
+                BlockingModes.MODES.stream().map(BlockingModes.Mode::name).toList();
         // a receiver that polls costs 0.7× whoever sends to it; a sender's flag alone changes nothing
         double[] blocking = {20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20};
         double[] polled = {14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14};
@@ -85,14 +108,22 @@ class ConditionRulesTest {
         trials.addAll(rounds(names.get(2), polled));
         trials.addAll(rounds(names.get(3), polled));
         trials.addAll(rounds(names.get(4), blocking));
-        List<Conditions.Summary> rows = Conditions.summarize(trials, names, java.util.Collections.nCopies(5, 1.0), java.util.Collections.nCopies(5, ""));
-        assertEquals("lower", rows.get(2).againstBaseline(), "against the blocking pair the polling receiver is slower");
-        assertEquals(Verdict.PARTLY_TRUE, Conditions.degradeVerdict(rows), "which the generic rule took for a mixing effect");
+        List<Conditions.Summary> rows = Conditions.summarize(
+                trials, names, java.util.Collections.nCopies(5, 1.0), java.util.Collections.nCopies(5, ""));
+        assertEquals(
+                "lower", rows.get(2).againstBaseline(), "against the blocking pair the polling receiver is slower");
+        assertEquals(
+                Verdict.PARTLY_TRUE,
+                Conditions.degradeVerdict(rows),
+                "which the generic rule took for a mixing effect");
         List<BlockingModes.Mixing> mix = BlockingModes.mixing(trials);
-        assertEquals(List.of("within noise", "within noise"), mix.stream().map(BlockingModes.Mixing::against).toList());
+        assertEquals(
+                List.of("within noise", "within noise"),
+                mix.stream().map(BlockingModes.Mixing::against).toList());
         assertEquals(Verdict.REFUTED, BlockingModes.judge(rows, mix));
         // a mixed pairing slower than its unmixed twin in every round is a mixing effect
-        List<Conditions.Trial> slower = new java.util.ArrayList<>(trials.stream().filter(t -> !t.condition().equals(names.get(2))).toList());
+        List<Conditions.Trial> slower = new java.util.ArrayList<>(
+                trials.stream().filter(t -> !t.condition().equals(names.get(2))).toList());
         slower.addAll(rounds(names.get(2), 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10));
         assertEquals(Verdict.PARTLY_TRUE, BlockingModes.judge(rows, BlockingModes.mixing(slower)));
         // another path outranks throughput
@@ -124,20 +155,39 @@ class ConditionRulesTest {
     void optionsAndVethRules() {
         var lo = new VethVersusLo.Latency("lo", 64, 100, 10, 20, 30);
         assertEquals(Verdict.SUPPORTED, VethVersusLo.judgeVeth(row("veth", "lower", 1), lo, lo));
-        assertEquals(Verdict.SUPPORTED, VethVersusLo.judgeVeth(row("veth", "within noise", 1), lo, new VethVersusLo.Latency("veth", 64, 100, 12, 20, 30)));
-        assertEquals(Verdict.REFUTED, VethVersusLo.judgeVeth(row("veth", "within noise", 1), lo, new VethVersusLo.Latency("veth", 64, 100, 10.5, 20, 30)));
+        assertEquals(
+                Verdict.SUPPORTED,
+                VethVersusLo.judgeVeth(
+                        row("veth", "within noise", 1), lo, new VethVersusLo.Latency("veth", 64, 100, 12, 20, 30)));
+        assertEquals(
+                Verdict.REFUTED,
+                VethVersusLo.judgeVeth(
+                        row("veth", "within noise", 1), lo, new VethVersusLo.Latency("veth", 64, 100, 10.5, 20, 30)));
         VethOptions.Row one = new VethOptions.Row("lo", "defaults", "-", 10, 9, 11, 1.0, 20, 30, 100);
-        assertEquals(Verdict.REFUTED, VethOptions.judge(List.of(one, new VethOptions.Row("lo", "TCP_CORK", "1", 10, 9, 11, 1.0, 20, 30, 100))));
-        assertEquals(Verdict.SUPPORTED, VethOptions.judge(List.of(one, new VethOptions.Row("lo", "TCP_CORK", "1", 10, 9, 11, 0.2, 20, 30, 100))));
-        assertEquals(Verdict.NOT_TESTABLE_HERE, VethOptions.judge(List.of(new VethOptions.Row("lo", "defaults", "-", 10, 9, 11, Double.NaN, 20, 30, 100))));
+        assertEquals(
+                Verdict.REFUTED,
+                VethOptions.judge(
+                        List.of(one, new VethOptions.Row("lo", "TCP_CORK", "1", 10, 9, 11, 1.0, 20, 30, 100))));
+        assertEquals(
+                Verdict.SUPPORTED,
+                VethOptions.judge(
+                        List.of(one, new VethOptions.Row("lo", "TCP_CORK", "1", 10, 9, 11, 0.2, 20, 30, 100))));
+        assertEquals(
+                Verdict.NOT_TESTABLE_HERE,
+                VethOptions.judge(
+                        List.of(new VethOptions.Row("lo", "defaults", "-", 10, 9, 11, Double.NaN, 20, 30, 100))));
     }
 
     @Test
     void anotherUidReachingTcpRefutesUnixDomainSecurity() {
         var tcp = new AccessCheck.Attempt("TCP 127.0.0.1", "none", true, "", true, 0xffffffffL, 0, false);
         var unix = new AccessCheck.Attempt("AF_UNIX in a 0700 directory", "0700", false, "EACCES", false, -1, 0, false);
-        assertEquals(Verdict.REFUTED, OtherUidAccess.judge(new AccessCheck.Result(65534, 65534, "Uid: 65534", List.of(tcp, unix))));
+        assertEquals(
+                Verdict.REFUTED,
+                OtherUidAccess.judge(new AccessCheck.Result(65534, 65534, "Uid: 65534", List.of(tcp, unix))));
         var refused = new AccessCheck.Attempt("TCP 127.0.0.1", "none", false, "EACCES", false, -1, 0, false);
-        assertEquals(Verdict.SUPPORTED, OtherUidAccess.judge(new AccessCheck.Result(65534, 65534, "Uid: 65534", List.of(refused, unix))));
+        assertEquals(
+                Verdict.SUPPORTED,
+                OtherUidAccess.judge(new AccessCheck.Result(65534, 65534, "Uid: 65534", List.of(refused, unix))));
     }
 }

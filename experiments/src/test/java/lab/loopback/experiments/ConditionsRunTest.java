@@ -1,8 +1,13 @@
 package lab.loopback.experiments;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import lab.loopback.claim.ClaimLedger;
-import lab.loopback.claim.ClaimVerdict;
-import lab.loopback.claim.Verdict;
 import lab.loopback.measure.Profile;
 import lab.loopback.netns.NetNamespace;
 import lab.loopback.sys.Command;
@@ -10,44 +15,64 @@ import lab.loopback.sys.Libc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The done-when: a quick run of sections 10, 11 and 12 judges every claim, with figures, and leaves nothing behind. */
 class ConditionsRunTest {
-    static final List<String> CLAIMS = List.of("SEC-1", "SEC-2", "SEC-3", "SEC-4", "FAIL-1", "FAIL-2", "FAIL-3", "FAIL-4", "FAIL-5", "VETH-1", "VETH-2");
+    static final List<String> CLAIMS = List.of(
+            "SEC-1", "SEC-2", "SEC-3", "SEC-4", "FAIL-1", "FAIL-2", "FAIL-3", "FAIL-4", "FAIL-5", "VETH-1", "VETH-2");
 
     @Test
     void sectionsTenElevenAndTwelveAreJudgedAndCleanedUp(@TempDir Path out) throws IOException {
-        String rulesBefore = Command.which("nft") == null ? "" : Command.run(30_000, "nft", "list", "ruleset").stdout();
-        String linksBefore = Command.run(10_000, "ip", "-o", "link", "show").stdout().replaceAll("\\s+", " ");
-        var r = LabRun.execute(new LabRun.Options(Profile.QUICK, List.of("10", "11", "12"), out, 0, ClaimLedger.bundled(), null), new LabRun.Progress() {
-            public void experiment(int index, int total, String name) { }
-            public void step(String message) { }
-            public void done() { }
-        });
+        String rulesBefore = Command.which("nft") == null
+                ? ""
+                : Command.run(30_000, "nft", "list", "ruleset").stdout();
+        String linksBefore =
+                Command.run(10_000, "ip", "-o", "link", "show").stdout().replaceAll("\\s+", " ");
+        var r = LabRun.execute(
+                new LabRun.Options(Profile.QUICK, List.of("10", "11", "12"), out, 0, ClaimLedger.bundled(), null),
+                new LabRun.Progress() {
+                    public void experiment(int index, int total, String name) {}
+
+                    public void step(String message) {}
+
+                    public void done() {}
+                });
         assertTrue(r.failures().isEmpty(), r.failures().toString());
         RunAssertions.judgedWhereJudgeable(r.verdicts(), CLAIMS);
         boolean root = Libc.geteuid() == 0 && NetNamespace.unavailable() == null;
         if (root) {
-            for (String exp : List.of("tls-cost", "other-uid-access", "mtu-and-segments", "netfilter-rules", "veth-versus-lo", "veth-options", "blocking-modes")) {
+            for (String exp : List.of(
+                    "tls-cost",
+                    "other-uid-access",
+                    "mtu-and-segments",
+                    "netfilter-rules",
+                    "veth-versus-lo",
+                    "veth-options",
+                    "blocking-modes")) {
                 try (var files = Files.list(r.runDir().resolve(exp))) {
                     assertTrue(files.anyMatch(f -> f.toString().endsWith(".png")), exp + " drew a figure");
                 }
             }
-            assertEquals(List.of(), NetNamespace.ours().stream().filter(n -> n.startsWith("llab-" + ProcessHandle.current().pid() + "-")).toList(), "namespaces left");
+            assertEquals(
+                    List.of(),
+                    NetNamespace.ours().stream()
+                            .filter(n -> n.startsWith(
+                                    "llab-" + ProcessHandle.current().pid() + "-"))
+                            .toList(),
+                    "namespaces left");
         }
-        assertEquals(0, ProcessHandle.current().children().filter(ProcessHandle::isAlive).count(), "a child process outlived the run");
-        if (Command.which("nft") != null) assertEquals(rulesBefore, Command.run(30_000, "nft", "list", "ruleset").stdout(), "the host's rule set changed");
-        assertEquals(linksBefore, Command.run(10_000, "ip", "-o", "link", "show").stdout().replaceAll("\\s+", " "), "the host's interfaces changed");
+        assertEquals(
+                0,
+                ProcessHandle.current()
+                        .children()
+                        .filter(ProcessHandle::isAlive)
+                        .count(),
+                "a child process outlived the run");
+        if (Command.which("nft") != null)
+            assertEquals(
+                    rulesBefore, Command.run(30_000, "nft", "list", "ruleset").stdout(), "the host's rule set changed");
+        assertEquals(
+                linksBefore,
+                Command.run(10_000, "ip", "-o", "link", "show").stdout().replaceAll("\\s+", " "),
+                "the host's interfaces changed");
     }
 }

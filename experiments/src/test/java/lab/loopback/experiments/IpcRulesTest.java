@@ -1,12 +1,11 @@
 package lab.loopback.experiments;
 
-import lab.loopback.claim.Verdict;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import lab.loopback.claim.Verdict;
+import org.junit.jupiter.api.Test;
 
 /** The verdict rules of sections 13-15, on constructed measurements. */
 class IpcRulesTest {
@@ -48,8 +47,14 @@ class IpcRulesTest {
         assertEquals(Verdict.HOST_DEPENDENT, UnixVersusTcp.judge(new UnixVersusTcp.Wins(4, 1, 2, 0, 3)));
         assertEquals(Verdict.HOST_DEPENDENT, UnixVersusTcp.judge(new UnixVersusTcp.Wins(4, 3, 0, 1, 2)));
         assertEquals(Verdict.REFUTED, UnixVersusTcp.judge(new UnixVersusTcp.Wins(4, 0, 2, 0, 3)));
-        assertEquals(Verdict.HOST_DEPENDENT, UnixVersusTcp.judge(new UnixVersusTcp.Wins(4, 3, 0, 0, 3)), "each wins a metric");
-        assertEquals(Verdict.HOST_DEPENDENT, UnixVersusTcp.judge(new UnixVersusTcp.Wins(4, 2, 2, 1, 1)), "no majority anywhere");
+        assertEquals(
+                Verdict.HOST_DEPENDENT,
+                UnixVersusTcp.judge(new UnixVersusTcp.Wins(4, 3, 0, 0, 3)),
+                "each wins a metric");
+        assertEquals(
+                Verdict.HOST_DEPENDENT,
+                UnixVersusTcp.judge(new UnixVersusTcp.Wins(4, 2, 2, 1, 1)),
+                "no majority anywhere");
     }
 
     @Test
@@ -57,8 +62,11 @@ class IpcRulesTest {
         assertEquals(Verdict.REFUTED, IpcShootout.judgeBasicallyShm(IpcShootout.ringRatios(data("shm", 100, 1))));
         assertEquals(Verdict.SUPPORTED, IpcShootout.judgeBasicallyShm(IpcShootout.ringRatios(data("shm", 15, 12))));
         // within 2× at a minority of sizes (the copy-bound largest) is still not "basically shared memory"
-        List<IpcShootout.RingRatio> oneOfFour = List.of(new IpcShootout.RingRatio(64, 0.1, 60, false), new IpcShootout.RingRatio(4096, 0.2, 20, false),
-                new IpcShootout.RingRatio(65536, 0.3, 4, false), new IpcShootout.RingRatio(4 << 20, 0.6, 1.9, true));
+        List<IpcShootout.RingRatio> oneOfFour = List.of(
+                new IpcShootout.RingRatio(64, 0.1, 60, false),
+                new IpcShootout.RingRatio(4096, 0.2, 20, false),
+                new IpcShootout.RingRatio(65536, 0.3, 4, false),
+                new IpcShootout.RingRatio(4 << 20, 0.6, 1.9, true));
         assertEquals(Verdict.REFUTED, IpcShootout.judgeBasicallyShm(oneOfFour));
         List<IpcShootout.RingRatio> twoOfFour = new java.util.ArrayList<>(oneOfFour);
         twoOfFour.set(2, new IpcShootout.RingRatio(65536, 0.6, 1.5, true));
@@ -80,7 +88,8 @@ class IpcRulesTest {
         // judged on TFO ÷ plain within a pair (median per block, then over eight blocks against fresh servers)
         assertEquals(Verdict.SUPPORTED, FastOpen.judge(tfo(30, 0.60, 0.58, 0.62), 1000));
         assertEquals(Verdict.PARTLY_TRUE, FastOpen.judge(tfo(49, 0.98, 0.95, 1.01), 1000));
-        // 4 % saved, consistently apart from 1: real, but the same size as the run-to-run drift seen here (-3.5 .. 11.6 %)
+        // 4 % saved, consistently apart from 1: real, but the same size as the run-to-run drift seen here (-3.5 .. 11.6
+        // %)
         assertEquals(Verdict.PARTLY_TRUE, FastOpen.judge(tfo(50.06, 0.96, 0.955, 0.965), 1000));
         // a median 12 % lower with a block above 1 is not a saving either (here blocks of one run ranged 0.83-1.05)
         assertEquals(Verdict.PARTLY_TRUE, FastOpen.judge(tfo(44, 0.88, 0.80, 1.02), 1000));
@@ -103,13 +112,24 @@ class IpcRulesTest {
         assertEquals(Verdict.NOT_TESTABLE_HERE, ToolsOnLoopback.judge(List.of(absent)));
         assertEquals(109, ToolsOnLoopback.leadingCount("109,,skb:skb_copy_datagram_iovec,9245965,100.00,,"));
         // whether a tool shows copies is read from what it printed
-        assertEquals(true, ToolsOnLoopback.ToolRun.ran("perf", "p", "109,,skb:skb_copy_datagram_iovec,9245965,100.00,,\n197,,net:net_dev_xmit").showsCopies());
-        assertEquals(false, ToolsOnLoopback.ToolRun.ran("perf", "p", "0,,skb:skb_copy_datagram_iovec,9245965,100.00,,").showsCopies());
-        assertEquals(false, ToolsOnLoopback.ToolRun.ran("strace", "s", "sendto(5, \"...\", 65536, 0, NULL, 0) = 65536 <0.000021>").showsCopies());
+        assertEquals(
+                true,
+                ToolsOnLoopback.ToolRun.ran(
+                                "perf", "p", "109,,skb:skb_copy_datagram_iovec,9245965,100.00,,\n197,,net:net_dev_xmit")
+                        .showsCopies());
+        assertEquals(
+                false,
+                ToolsOnLoopback.ToolRun.ran("perf", "p", "0,,skb:skb_copy_datagram_iovec,9245965,100.00,,")
+                        .showsCopies());
+        assertEquals(
+                false,
+                ToolsOnLoopback.ToolRun.ran("strace", "s", "sendto(5, \"...\", 65536, 0, NULL, 0) = 65536 <0.000021>")
+                        .showsCopies());
     }
 
     static FastOpen.Mode tfo(double p50, double ratio, double low, double high) {
-        return new FastOpen.Mode("TCP_FASTOPEN_CONNECT", 1000, p50, p50 - 0.2, p50 + 0.2, p50 * 1.5, p50 * 50, ratio, low, high);
+        return new FastOpen.Mode(
+                "TCP_FASTOPEN_CONNECT", 1000, p50, p50 - 0.2, p50 + 0.2, p50 * 1.5, p50 * 50, ratio, low, high);
     }
 
     static WaitModes.Row epoll(double ratio, double low, double high) {

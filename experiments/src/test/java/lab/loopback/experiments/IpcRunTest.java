@@ -1,60 +1,77 @@
 package lab.loopback.experiments;
 
-import lab.loopback.claim.ClaimLedger;
-import lab.loopback.claim.ClaimVerdict;
-import lab.loopback.claim.Verdict;
-import lab.loopback.measure.Profile;
-import lab.loopback.netns.NetNamespace;
-import lab.loopback.sys.Command;
-import lab.loopback.sys.Libc;
-import lab.loopback.tools.Iperf3;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import lab.loopback.claim.ClaimLedger;
+import lab.loopback.measure.Profile;
+import lab.loopback.netns.NetNamespace;
+import lab.loopback.sys.Libc;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Sections 13-15 in the quick profile: every claim judged with evidence, figures drawn, nothing left behind. */
 class IpcRunTest {
-    static final List<String> CLAIMS = List.of("IPC-1", "IPC-2", "IPC-3", "FIN-1", "FIN-2", "FIN-3", "MORE-1", "MORE-2", "MORE-3", "MORE-4");
+    static final List<String> CLAIMS =
+            List.of("IPC-1", "IPC-2", "IPC-3", "FIN-1", "FIN-2", "FIN-3", "MORE-1", "MORE-2", "MORE-3", "MORE-4");
 
     static List<String> ours(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) return List.of();
         try (var s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("llab-")).sorted().toList();
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("llab-"))
+                    .sorted()
+                    .toList();
         }
     }
 
     @Test
     void sectionsThirteenToFifteenAreJudgedAndCleanedUp(@TempDir Path out) throws IOException {
-        List<String> shmBefore = ours(Path.of("/dev/shm")), tmpBefore = ours(Path.of(System.getProperty("java.io.tmpdir")));
+        List<String> shmBefore = ours(Path.of("/dev/shm")),
+                tmpBefore = ours(Path.of(System.getProperty("java.io.tmpdir")));
         String tfoBefore = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_fastopen"));
-        var r = LabRun.execute(new LabRun.Options(Profile.QUICK, List.of("13", "14", "15"), out, 0, ClaimLedger.bundled(), null), new LabRun.Progress() {
-            public void experiment(int index, int total, String name) { }
-            public void step(String message) { }
-            public void done() { }
-        });
+        var r = LabRun.execute(
+                new LabRun.Options(Profile.QUICK, List.of("13", "14", "15"), out, 0, ClaimLedger.bundled(), null),
+                new LabRun.Progress() {
+                    public void experiment(int index, int total, String name) {}
+
+                    public void step(String message) {}
+
+                    public void done() {}
+                });
         assertTrue(r.failures().isEmpty(), r.failures().toString());
         RunAssertions.judgedWhereJudgeable(r.verdicts(), CLAIMS);
-        for (String exp : List.of("ipc-shootout", "cache-residency", "rdma-comparison", "wait-modes", "unix-versus-tcp")) {
+        for (String exp :
+                List.of("ipc-shootout", "cache-residency", "rdma-comparison", "wait-modes", "unix-versus-tcp")) {
             try (var files = Files.list(r.runDir().resolve(exp))) {
                 assertTrue(files.anyMatch(f -> f.toString().endsWith(".png")), exp + " drew a figure");
             }
         }
         assertEquals(shmBefore, ours(Path.of("/dev/shm")), "ring files left in /dev/shm");
         assertEquals(tmpBefore, ours(Path.of(System.getProperty("java.io.tmpdir"))), "rendezvous directories left");
-        assertEquals(tfoBefore, Files.readString(Path.of("/proc/sys/net/ipv4/tcp_fastopen")), "the host's tcp_fastopen changed");
+        assertEquals(
+                tfoBefore,
+                Files.readString(Path.of("/proc/sys/net/ipv4/tcp_fastopen")),
+                "the host's tcp_fastopen changed");
         if (Libc.geteuid() == 0 && NetNamespace.unavailable() == null) {
-            assertEquals(List.of(), NetNamespace.ours().stream().filter(n -> n.startsWith("llab-" + ProcessHandle.current().pid() + "-")).toList(), "namespaces left");
+            assertEquals(
+                    List.of(),
+                    NetNamespace.ours().stream()
+                            .filter(n -> n.startsWith(
+                                    "llab-" + ProcessHandle.current().pid() + "-"))
+                            .toList(),
+                    "namespaces left");
         }
-        assertEquals(0, ProcessHandle.current().children().filter(ProcessHandle::isAlive).count(), "a child process outlived the run");
+        assertEquals(
+                0,
+                ProcessHandle.current()
+                        .children()
+                        .filter(ProcessHandle::isAlive)
+                        .count(),
+                "a child process outlived the run");
     }
 }

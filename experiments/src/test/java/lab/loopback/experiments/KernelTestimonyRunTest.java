@@ -1,5 +1,13 @@
 package lab.loopback.experiments;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
@@ -8,30 +16,23 @@ import lab.loopback.measure.Profile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** The done-when: a quick run of sections 01, 02, 03 and 06 judges each of their claims, with figures. */
 class KernelTestimonyRunTest {
-    static final List<String> CLAIMS = List.of("TLDR-1", "TLDR-2", "TLDR-3", "HIST-1", "HIST-2", "FAST-1", "FAST-2", "FAST-3",
-            "PATH-1", "PATH-2", "PATH-3", "PATH-4");
+    static final List<String> CLAIMS = List.of(
+            "TLDR-1", "TLDR-2", "TLDR-3", "HIST-1", "HIST-2", "FAST-1", "FAST-2", "FAST-3", "PATH-1", "PATH-2",
+            "PATH-3", "PATH-4");
 
     @Test
     void sectionsOneTwoThreeAndSixAreJudgedWithFigures(@TempDir Path out) throws IOException {
-        var r = LabRun.execute(new LabRun.Options(Profile.QUICK, List.of("01", "02", "03", "06"), out, 0, ClaimLedger.bundled(), null), new LabRun.Progress() {
-            public void experiment(int index, int total, String name) { }
-            public void step(String message) { }
-            public void done() { }
-        });
+        var r = LabRun.execute(
+                new LabRun.Options(Profile.QUICK, List.of("01", "02", "03", "06"), out, 0, ClaimLedger.bundled(), null),
+                new LabRun.Progress() {
+                    public void experiment(int index, int total, String name) {}
+
+                    public void step(String message) {}
+
+                    public void done() {}
+                });
         assertTrue(r.failures().isEmpty(), r.failures().toString());
         Map<String, ClaimVerdict> byId = RunAssertions.judgedWhereJudgeable(r.verdicts(), CLAIMS);
         boolean tracing = Tracefs.locate(false).available();
@@ -40,12 +41,21 @@ class KernelTestimonyRunTest {
             assertTrue(Files.isRegularFile(run.resolve(exp).resolve("verdicts.json")), exp);
         }
         if (tracing) {
-            for (String fig : List.of("loopback-path/layers-per-segment.png", "loopback-path/segment-sizes.png", "copy-count/copies-per-byte.png",
-                    "wake-up/one-write-timeline.png", "wake-up/wake-up-cdf.png", "route-lookups/route-lookups.png", "kernel-symbols/kernel-symbols.png")) {
+            for (String fig : List.of(
+                    "loopback-path/layers-per-segment.png",
+                    "loopback-path/segment-sizes.png",
+                    "copy-count/copies-per-byte.png",
+                    "wake-up/one-write-timeline.png",
+                    "wake-up/wake-up-cdf.png",
+                    "route-lookups/route-lookups.png",
+                    "kernel-symbols/kernel-symbols.png")) {
                 assertTrue(Files.size(run.resolve(fig)) > 1000, fig);
             }
             // the kernel's own numbers, not the rules' thresholds: every received byte was copied once
-            assertEquals(Verdict.REFUTED, byId.get("TLDR-2").verdict(), byId.get("TLDR-2").summary());
+            assertEquals(
+                    Verdict.REFUTED,
+                    byId.get("TLDR-2").verdict(),
+                    byId.get("TLDR-2").summary());
         }
         String report = Files.readString(run.resolve("report.html"));
         for (String id : CLAIMS) assertTrue(report.contains(id), id + " in the report");

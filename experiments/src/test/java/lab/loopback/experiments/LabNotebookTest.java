@@ -1,5 +1,14 @@
 package lab.loopback.experiments;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
@@ -13,16 +22,6 @@ import lab.loopback.result.TableView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** What a notebook shows when this host has no run, and when an experiment throws or is interrupted. */
 class LabNotebookTest {
     private static final ClaimLedger LEDGER = ClaimLedger.bundled();
@@ -30,13 +29,18 @@ class LabNotebookTest {
     private static Path run(Path root, String id, Verdict perf1) {
         RunStore.Writer w = RunStore.begin(root, id);
         w.json("host.json", Map.of("hostId", id));
-        w.json("verdicts.json", List.of(new ClaimVerdict("PERF-1", perf1, "judged on " + id, null, null, null, null, null, List.of(), id)));
+        w.json(
+                "verdicts.json",
+                List.of(new ClaimVerdict(
+                        "PERF-1", perf1, "judged on " + id, null, null, null, null, null, List.of(), id)));
         return w.commit();
     }
 
     private static String cell(TableView v, String claim, String column) {
         var t = v.table();
-        for (int r = 0; r < t.rowCount(); r++) if (t.stringColumn("claim").get(r).equals(claim)) return t.stringColumn(column).get(r);
+        for (int r = 0; r < t.rowCount(); r++)
+            if (t.stringColumn("claim").get(r).equals(claim))
+                return t.stringColumn(column).get(r);
         throw new AssertionError("no row " + claim);
     }
 
@@ -44,7 +48,10 @@ class LabNotebookTest {
     void withoutARunOfThisHostTheReferenceVerdictsAreShownUnderTheReferenceHostsName(@TempDir Path tmp) {
         Path ref = run(tmp, "ref-host", Verdict.HOST_DEPENDENT);
         TableView v = Lab.verdictTable(LEDGER, null, ref);
-        assertTrue(v.name().startsWith("REFERENCE verdicts of " + ref.getFileName()) && v.name().contains("not this host"), v.name());
+        assertTrue(
+                v.name().startsWith("REFERENCE verdicts of " + ref.getFileName())
+                        && v.name().contains("not this host"),
+                v.name());
         assertEquals(LEDGER.claims().size(), v.table().rowCount());
         assertEquals("HOST_DEPENDENT", cell(v, "PERF-1", "verdict"));
         assertEquals("NOT_YET_MEASURED", cell(v, "TLDR-1", "verdict"));
@@ -58,7 +65,8 @@ class LabNotebookTest {
         TableView v = Lab.verdictTable(LEDGER, mine, ref);
         assertEquals("verdicts of " + mine.getFileName(), v.name());
         assertEquals("REFUTED", cell(v, "PERF-1", "verdict"));
-        assertEquals("verdicts (no run yet)", Lab.verdictTable(LEDGER, null, null).name());
+        assertEquals(
+                "verdicts (no run yet)", Lab.verdictTable(LEDGER, null, null).name());
     }
 
     private static Experiment throwing(RuntimeException e, boolean interruptFirst) {
@@ -83,11 +91,14 @@ class LabNotebookTest {
 
     @Test
     void anExperimentThatThrowsIsNotTestableWithItsReason() {
-        try (RunContext ctx = new RunContext(Profile.parse("quick"), HostProbe.probe(), LEDGER, 0, m -> { })) {
-            ExperimentView v = Lab.runOrExplain(throwing(new IllegalStateException("io_uring SEND_ZC failed: ENOMEM"), false), ctx, true, false);
+        try (RunContext ctx = new RunContext(Profile.parse("quick"), HostProbe.probe(), LEDGER, 0, m -> {})) {
+            ExperimentView v = Lab.runOrExplain(
+                    throwing(new IllegalStateException("io_uring SEND_ZC failed: ENOMEM"), false), ctx, true, false);
             for (String id : List.of("PERF-1", "PERF-2")) {
                 assertEquals(Verdict.NOT_TESTABLE_HERE, v.verdict(id).verdict());
-                assertTrue(v.verdict(id).summary().contains("ENOMEM"), v.verdict(id).summary());
+                assertTrue(
+                        v.verdict(id).summary().contains("ENOMEM"),
+                        v.verdict(id).summary());
             }
         }
     }
@@ -95,20 +106,32 @@ class LabNotebookTest {
     /** ./lab test runs the notebooks strict: a throwing experiment must fail them, not pass behind a fallback. */
     @Test
     void inATestRunAThrowingExperimentFailsTheNotebook() {
-        try (RunContext ctx = new RunContext(Profile.parse("quick"), HostProbe.probe(), LEDGER, 0, m -> { })) {
+        try (RunContext ctx = new RunContext(Profile.parse("quick"), HostProbe.probe(), LEDGER, 0, m -> {})) {
             IllegalStateException bug = new IllegalStateException("NoClassDefFoundError in a child JVM");
-            assertSame(bug, assertThrows(IllegalStateException.class, () -> Lab.runOrExplain(throwing(bug, false), ctx, true, true)));
+            assertSame(
+                    bug,
+                    assertThrows(
+                            IllegalStateException.class,
+                            () -> Lab.runOrExplain(throwing(bug, false), ctx, true, true)));
         }
     }
 
     @Test
     void anInterruptedExperimentStaysAnInterruptionAndGetsNoVerdict() {
-        try (RunContext ctx = new RunContext(Profile.parse("quick"), HostProbe.probe(), LEDGER, 0, m -> { })) {
-            assertThrows(MeasurementInterruptedException.class,
-                    () -> Lab.runOrExplain(throwing(new IllegalStateException("interrupted waiting for the child"), true), ctx, true, false));
+        try (RunContext ctx = new RunContext(Profile.parse("quick"), HostProbe.probe(), LEDGER, 0, m -> {})) {
+            assertThrows(
+                    MeasurementInterruptedException.class,
+                    () -> Lab.runOrExplain(
+                            throwing(new IllegalStateException("interrupted waiting for the child"), true),
+                            ctx,
+                            true,
+                            false));
             assertFalse(Thread.currentThread().isInterrupted(), "the flag is cleared so cleanup can wait for children");
             Thread.currentThread().interrupt();
-            assertThrows(MeasurementInterruptedException.class, () -> ctx.progress("next step"), "an experiment stops at its next step");
+            assertThrows(
+                    MeasurementInterruptedException.class,
+                    () -> ctx.progress("next step"),
+                    "an experiment stops at its next step");
         }
     }
 }

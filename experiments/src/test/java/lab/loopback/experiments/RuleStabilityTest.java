@@ -1,7 +1,8 @@
 package lab.loopback.experiments;
 
-import lab.loopback.claim.Verdict;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,10 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import lab.loopback.claim.Verdict;
+import org.junit.jupiter.api.Test;
 
 /**
  * The stability check of the verdict rules, without timing anything: three consecutive quick runs of one host,
@@ -33,7 +32,9 @@ class RuleStabilityTest {
 
     static List<Path> runs(Path host) throws IOException {
         try (Stream<Path> s = Files.list(host)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("run-")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().startsWith("run-"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -45,14 +46,19 @@ class RuleStabilityTest {
         for (Path host : hosts) {
             List<Path> runs = runs(host);
             assertEquals(3, runs.size(), host + " must hold three consecutive runs");
-            for (Map.Entry<String, java.util.function.Function<Path, Verdict>> rule : RecordedVerdicts.RULES.entrySet()) {
+            for (Map.Entry<String, java.util.function.Function<Path, Verdict>> rule :
+                    RecordedVerdicts.RULES.entrySet()) {
                 List<Verdict> now = new ArrayList<>();
                 for (Path run : runs) {
                     Verdict v = rule.getValue().apply(run), then = RecordedVerdicts.recorded(run, rule.getKey());
-                    if (v != then) problems.add(String.format("%s %s: the run recorded %s, today's rule says %s", run.getFileName(), rule.getKey(), then, v));
+                    if (v != then)
+                        problems.add(String.format(
+                                "%s %s: the run recorded %s, today's rule says %s",
+                                run.getFileName(), rule.getKey(), then, v));
                     now.add(v);
                 }
-                if (now.stream().distinct().count() > 1) problems.add(host.getFileName() + " " + rule.getKey() + " flips across the three runs: " + now);
+                if (now.stream().distinct().count() > 1)
+                    problems.add(host.getFileName() + " " + rule.getKey() + " flips across the three runs: " + now);
             }
         }
         if (!problems.isEmpty()) fail(String.join("\n", problems));
@@ -60,22 +66,43 @@ class RuleStabilityTest {
 
     @Test
     void theRecomputationSeesAChangedMeasurement() throws IOException {
-        // guards the check itself: FAIL-3 on a copy of run-1 with veth's rounds moved to the other side of lo's must flip
+        // guards the check itself: FAIL-3 on a copy of run-1 with veth's rounds moved to the other side of lo's must
+        // flip
         Path run = runs(hosts().getFirst()).getFirst();
         Verdict recorded = RecordedVerdicts.recorded(run, "FAIL-3");
-        assertTrue(recorded != Verdict.SUPPORTED, "the guard expects lo and veth on the same copy path, as on every host measured so far");
+        assertTrue(
+                recorded != Verdict.SUPPORTED,
+                "the guard expects lo and veth on the same copy path, as on every host measured so far");
         double factor = recorded == Verdict.PARTLY_TRUE ? 1.5 : 0.5;
         Path copy = Files.createTempDirectory("stability-");
         try {
             Path dir = Files.createDirectories(copy.resolve("veth-versus-lo"));
-            for (String f : RecordedVerdicts.FILES.get("veth-versus-lo")) Files.copy(run.resolve("veth-versus-lo").resolve(f), dir.resolve(f));
-            List<Conditions.Trial> trials = RecordedVerdicts.rows(copy, "veth-versus-lo", "trials", Conditions.Trial.class);
+            for (String f : RecordedVerdicts.FILES.get("veth-versus-lo"))
+                Files.copy(run.resolve("veth-versus-lo").resolve(f), dir.resolve(f));
+            List<Conditions.Trial> trials =
+                    RecordedVerdicts.rows(copy, "veth-versus-lo", "trials", Conditions.Trial.class);
             String lo = trials.getFirst().condition();
-            List<Conditions.Trial> faster = trials.stream().map(t -> t.condition().equals(lo) ? t
-                    : new Conditions.Trial(t.condition(), t.round(), trials.stream().filter(b -> b.condition().equals(lo) && b.round() == t.round())
-                    .findFirst().orElseThrow().gbitPerSecond() * factor, t.senderCpuNsPerByte(), t.bytes())).toList();
-            lab.loopback.result.RecordTable.of("trials", Conditions.Trial.class, faster).write().csv(dir.resolve("trials.csv").toFile());
-            assertEquals(recorded == Verdict.PARTLY_TRUE ? Verdict.REFUTED : Verdict.PARTLY_TRUE, RecordedVerdicts.RULES.get("FAIL-3").apply(copy));
+            List<Conditions.Trial> faster = trials.stream()
+                    .map(t -> t.condition().equals(lo)
+                            ? t
+                            : new Conditions.Trial(
+                                    t.condition(),
+                                    t.round(),
+                                    trials.stream()
+                                                    .filter(b -> b.condition().equals(lo) && b.round() == t.round())
+                                                    .findFirst()
+                                                    .orElseThrow()
+                                                    .gbitPerSecond()
+                                            * factor,
+                                    t.senderCpuNsPerByte(),
+                                    t.bytes()))
+                    .toList();
+            lab.loopback.result.RecordTable.of("trials", Conditions.Trial.class, faster)
+                    .write()
+                    .csv(dir.resolve("trials.csv").toFile());
+            assertEquals(
+                    recorded == Verdict.PARTLY_TRUE ? Verdict.REFUTED : Verdict.PARTLY_TRUE,
+                    RecordedVerdicts.RULES.get("FAIL-3").apply(copy));
         } finally {
             try (Stream<Path> s = Files.walk(copy)) {
                 for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);

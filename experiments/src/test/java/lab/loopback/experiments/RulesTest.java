@@ -1,18 +1,32 @@
 package lab.loopback.experiments;
 
-import lab.loopback.claim.Verdict;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import lab.loopback.claim.Verdict;
+import org.junit.jupiter.api.Test;
+
 /** The verdict rules, on numbers chosen to sit on each side of every threshold. */
 class RulesTest {
-    static FileTransfers.Row fileRow(String technique, int round, double senderCpuNsPerByte, long zeroCopySends, long copied) {
-        return new FileTransfers.Row(technique, "warm", 1.0, round, 16 << 20, 0.01, 13, senderCpuNsPerByte, 0.1, 0.05, 256, 256, zeroCopySends, copied);
+    static FileTransfers.Row fileRow(
+            String technique, int round, double senderCpuNsPerByte, long zeroCopySends, long copied) {
+        return new FileTransfers.Row(
+                technique,
+                "warm",
+                1.0,
+                round,
+                16 << 20,
+                0.01,
+                13,
+                senderCpuNsPerByte,
+                0.1,
+                0.05,
+                256,
+                256,
+                zeroCopySends,
+                copied);
     }
 
     /** An untraced technique: only CPU and, for zero-copy sends, the kernel's notices. */
@@ -20,25 +34,52 @@ class RulesTest {
         return traced(id, cpuVsReadWrite, zeroCopySends, copied, -1, -1);
     }
 
-    static ZeroCopyTechniques.Summary traced(String id, double cpuVsReadWrite, long zeroCopySends, long copied, long fromUser, long byReference) {
-        return new ZeroCopyTechniques.Summary(id, "", 10, 9, 11, Double.NaN, 1, 0.1, cpuVsReadWrite, 1.0, zeroCopySends, copied, 1, fromUser, byReference, "");
+    static ZeroCopyTechniques.Summary traced(
+            String id, double cpuVsReadWrite, long zeroCopySends, long copied, long fromUser, long byReference) {
+        return new ZeroCopyTechniques.Summary(
+                id,
+                "",
+                10,
+                9,
+                11,
+                Double.NaN,
+                1,
+                0.1,
+                cpuVsReadWrite,
+                1.0,
+                zeroCopySends,
+                copied,
+                1,
+                fromUser,
+                byReference,
+                "");
     }
 
     @Test
     void theSendSideIsJudgedOnTheKernelsWordBeforeCpu() {
-        // run B of three quick runs: sendfile's CPU was 0.97× read+write's, splice 1.19×, yet no call of either handed the kernel a user buffer
-        var sum = List.of(traced("mmap-write", 1.97, 0, 0, 258, 0), traced("splice", 1.19, 0, 0, 2, 512), traced("sendfile", 0.97, 0, 0, 2, 256),
-                traced("uring-splice", 1.07, 0, 0, 2, 512), traced("uring-send-zc", 0.5, 5376, 5376, 270, 0));
-        assertEquals(java.util.Map.of("mmap()", false, "splice()", true, "sendfile()", true, "io_uring", true), ZeroCopyTechniques.avoiding(sum));
+        // run B of three quick runs: sendfile's CPU was 0.97× read+write's, splice 1.19×, yet no call of either handed
+        // the kernel a user buffer
+        var sum = List.of(
+                traced("mmap-write", 1.97, 0, 0, 258, 0),
+                traced("splice", 1.19, 0, 0, 2, 512),
+                traced("sendfile", 0.97, 0, 0, 2, 256),
+                traced("uring-splice", 1.07, 0, 0, 2, 512),
+                traced("uring-send-zc", 0.5, 5376, 5376, 270, 0));
+        assertEquals(
+                java.util.Map.of("mmap()", false, "splice()", true, "sendfile()", true, "io_uring", true),
+                ZeroCopyTechniques.avoiding(sum));
         assertEquals(ZeroCopyTechniques.Witness.TRACE, ZeroCopyTechniques.sendSideWitness(sum.get(1)));
         // the notices outrank the trace and the CPU: a cheap zero-copy send the kernel says it copied did copy
         assertEquals(ZeroCopyTechniques.Witness.NOTICES, ZeroCopyTechniques.sendSideWitness(sum.get(4)));
         assertFalse(ZeroCopyTechniques.avoidsSendCopy(sum.get(4)));
-        assertTrue(ZeroCopyTechniques.avoidsSendCopy(traced("msg-zerocopy", 1.2, 100, 0, 100, 0)), "notices saying nothing was copied");
+        assertTrue(
+                ZeroCopyTechniques.avoidsSendCopy(traced("msg-zerocopy", 1.2, 100, 0, 100, 0)),
+                "notices saying nothing was copied");
         // a write() of a mapped file is a user buffer however cheap it looked
         assertFalse(ZeroCopyTechniques.avoidsSendCopy(traced("mmap-write", 0.5, 0, 0, 258, 0)));
         // untraced, CPU decides
-        assertEquals(ZeroCopyTechniques.Witness.CPU, ZeroCopyTechniques.sendSideWitness(technique("sendfile", 0.97, 0, 0)));
+        assertEquals(
+                ZeroCopyTechniques.Witness.CPU, ZeroCopyTechniques.sendSideWitness(technique("sendfile", 0.97, 0, 0)));
         assertFalse(ZeroCopyTechniques.avoidsSendCopy(technique("sendfile", 0.97, 0, 0)));
         assertTrue(ZeroCopyTechniques.avoidsSendCopy(technique("sendfile", 0.6, 0, 0)));
     }
@@ -47,18 +88,31 @@ class RulesTest {
     void zeroCopyIsInferredFromRoundsPairedWithReadWrite() {
         // one read+write round hit a 10 ms CPU tick (0.596 ns/B, what a quick run recorded before the CPU fix): paired
         // ratios take its median past it, where a ratio of medians (0.6 / 0.11) would have made every technique "free"
-        List<FileTransfers.Row> rw = List.of(fileRow("read-write", 0, 0.596, 0, 0), fileRow("read-write", 1, 0.11, 0, 0), fileRow("read-write", 2, 0.10, 0, 0));
-        List<FileTransfers.Row> mmap = List.of(fileRow("mmap-write", 0, 0.12, 0, 0), fileRow("mmap-write", 1, 0.12, 0, 0), fileRow("mmap-write", 2, 0.11, 0, 0));
+        List<FileTransfers.Row> rw = List.of(
+                fileRow("read-write", 0, 0.596, 0, 0),
+                fileRow("read-write", 1, 0.11, 0, 0),
+                fileRow("read-write", 2, 0.10, 0, 0));
+        List<FileTransfers.Row> mmap = List.of(
+                fileRow("mmap-write", 0, 0.12, 0, 0),
+                fileRow("mmap-write", 1, 0.12, 0, 0),
+                fileRow("mmap-write", 2, 0.11, 0, 0));
         assertEquals(1.09, ZeroCopyTechniques.pairedCpuRatio(mmap, rw), 0.01);
         assertTrue(Double.isNaN(ZeroCopyTechniques.pairedCpuRatio(mmap, List.of())));
         // a group avoids the copy when one member is cheap enough and the kernel does not say it copied
-        var sum = List.of(technique("mmap-write", 1.0, 0, 0), technique("splice", 0.6, 0, 0), technique("splice-move", 0.9, 0, 0),
-                technique("sendfile", 0.58, 0, 0), technique("uring-splice", 1.1, 0, 0), technique("uring-send-zc", 0.5, 768, 768));
+        var sum = List.of(
+                technique("mmap-write", 1.0, 0, 0),
+                technique("splice", 0.6, 0, 0),
+                technique("splice-move", 0.9, 0, 0),
+                technique("sendfile", 0.58, 0, 0),
+                technique("uring-splice", 1.1, 0, 0),
+                technique("uring-send-zc", 0.5, 768, 768));
         var avoiding = ZeroCopyTechniques.avoiding(sum);
-        assertEquals(java.util.Map.of("mmap()", false, "splice()", true, "sendfile()", true, "io_uring", false), avoiding);
+        assertEquals(
+                java.util.Map.of("mmap()", false, "splice()", true, "sendfile()", true, "io_uring", false), avoiding);
         assertEquals(Verdict.PARTLY_TRUE, ZeroCopyTechniques.judgeZc1(avoiding));
         assertEquals(Verdict.SUPPORTED, ZeroCopyTechniques.judgeZc1(java.util.Map.of("splice()", true)));
-        assertEquals(Verdict.REFUTED, ZeroCopyTechniques.judgeZc1(java.util.Map.of("mmap()", false, "splice()", false)));
+        assertEquals(
+                Verdict.REFUTED, ZeroCopyTechniques.judgeZc1(java.util.Map.of("mmap()", false, "splice()", false)));
     }
 
     @Test
@@ -79,10 +133,16 @@ class RulesTest {
     @Test
     void layerRulesSeparateTraversedFromBypassed() {
         // counters swamped by other traffic (a negative net, seen while another run shared the host) are not evidence
-        assertTrue(LoopbackPath.swamped("Ip.InReceives", -32428, 40000, 456).contains("leaves -32428 for 456 segments"));
-        assertTrue(LoopbackPath.swamped("Ip.InReceives", 5000, 100, 456) != null, "far more packets than the connection had segments");
+        assertTrue(
+                LoopbackPath.swamped("Ip.InReceives", -32428, 40000, 456).contains("leaves -32428 for 456 segments"));
+        assertTrue(
+                LoopbackPath.swamped("Ip.InReceives", 5000, 100, 456) != null,
+                "far more packets than the connection had segments");
         assertEquals(null, LoopbackPath.swamped("Ip.InReceives", 456, 12, 456));
-        assertEquals(null, LoopbackPath.swamped("Ip.InReceives", -3, 3, 456), "a true bypass, give or take noise, is still evidence");
+        assertEquals(
+                null,
+                LoopbackPath.swamped("Ip.InReceives", -3, 3, 456),
+                "a true bypass, give or take noise, is still evidence");
         assertEquals(Verdict.REFUTED, LoopbackPath.judgeDevice(1.0));
         assertEquals(Verdict.REFUTED, LoopbackPath.judgeDevice(0.5));
         assertEquals(Verdict.PARTLY_TRUE, LoopbackPath.judgeDevice(0.2));
@@ -90,12 +150,16 @@ class RulesTest {
         assertEquals(Verdict.REFUTED, LoopbackPath.judgeBypass(1.0, 0.99));
         assertEquals(Verdict.PARTLY_TRUE, LoopbackPath.judgeBypass(1.0, 0.0));
         assertEquals(Verdict.SUPPORTED, LoopbackPath.judgeBypass(0.01, 0.0));
-        var yes = new LoopbackPath.Part("a", true, ""); var no = new LoopbackPath.Part("b", false, "");
+        var yes = new LoopbackPath.Part("a", true, "");
+        var no = new LoopbackPath.Part("b", false, "");
         assertEquals(Verdict.SUPPORTED, LoopbackPath.judgeParts(List.of(yes, yes)));
         assertEquals(Verdict.PARTLY_TRUE, LoopbackPath.judgeParts(List.of(yes, no)));
         assertEquals(Verdict.REFUTED, LoopbackPath.judgeParts(List.of(no, no)));
         assertEquals(Verdict.SUPPORTED, LoopbackPath.judgeSegments(256, 65483, 16 << 20, 65483, 65536, "lo"));
-        assertEquals(Verdict.REFUTED, LoopbackPath.judgeSegments(1, 16 << 20, 16 << 20, 65483, 65536, "lo"), "one giant segment is not packetized");
+        assertEquals(
+                Verdict.REFUTED,
+                LoopbackPath.judgeSegments(1, 16 << 20, 16 << 20, 65483, 65536, "lo"),
+                "one giant segment is not packetized");
         assertEquals(Verdict.REFUTED, LoopbackPath.judgeSegments(256, 65483, 16 << 20, 65483, 65536, "eth0"));
     }
 

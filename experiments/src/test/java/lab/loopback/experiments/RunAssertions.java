@@ -1,18 +1,17 @@
 package lab.loopback.experiments;
 
-import lab.loopback.claim.ClaimVerdict;
-import lab.loopback.claim.Verdict;
-
-import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Verdict;
 
 /** What every end-to-end run test asks of its claims' verdicts. */
 final class RunAssertions {
@@ -23,7 +22,8 @@ final class RunAssertions {
      * and why; and none is unjudged for want of something this host has ({@link HostAbilities}).
      */
     static Map<String, ClaimVerdict> judgedWhereJudgeable(List<ClaimVerdict> verdicts, List<String> claims) {
-        Map<String, ClaimVerdict> byId = verdicts.stream().collect(Collectors.toMap(ClaimVerdict::claim, Function.identity()));
+        Map<String, ClaimVerdict> byId =
+                verdicts.stream().collect(Collectors.toMap(ClaimVerdict::claim, Function.identity()));
         for (String id : claims) {
             ClaimVerdict v = byId.get(id);
             assertNotNull(v, id + " has a verdict");
@@ -35,7 +35,10 @@ final class RunAssertions {
                 assertFalse(v.evidence().isEmpty(), id + " names its evidence");
             }
         }
-        assertEquals(List.of(), HostAbilities.probe().unjudged(claims.stream().map(byId::get)), "claims this host can judge came back unjudged");
+        assertEquals(
+                List.of(),
+                HostAbilities.probe().unjudged(claims.stream().map(byId::get)),
+                "claims this host can judge came back unjudged");
         return byId;
     }
 }

@@ -1,9 +1,9 @@
 package lab.loopback.experiments;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import lab.loopback.tools.PerfCounters;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class ToolsOnLoopbackTest {
     /** What perf 6.x prints as uid 65534, tracefs not readable (seen on the reference host). */
@@ -27,7 +27,12 @@ class ToolsOnLoopbackTest {
     void countsAreReadFromPerfsCsvLines() {
         assertEquals(1234, ToolsOnLoopback.leadingCount("1234,,skb:skb_copy_datagram_iovec,100.00,,"));
         assertEquals(-1, ToolsOnLoopback.leadingCount("<not supported>,,skb:skb_copy_datagram_iovec"));
-        assertEquals(1234L, PerfCounters.parse("1234,,skb:skb_copy_datagram_iovec,100.00,,").get("skb:skb_copy_datagram_iovec"));
-        assertEquals(null, PerfCounters.parse("<not supported>,,skb:skb_copy_datagram_iovec").get("skb:skb_copy_datagram_iovec"));
+        assertEquals(
+                1234L,
+                PerfCounters.parse("1234,,skb:skb_copy_datagram_iovec,100.00,,").get("skb:skb_copy_datagram_iovec"));
+        assertEquals(
+                null,
+                PerfCounters.parse("<not supported>,,skb:skb_copy_datagram_iovec")
+                        .get("skb:skb_copy_datagram_iovec"));
     }
 }

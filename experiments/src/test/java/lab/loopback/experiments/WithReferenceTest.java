@@ -1,5 +1,12 @@
 package lab.loopback.experiments;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
@@ -12,20 +19,21 @@ import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Table;
 
-import java.awt.image.BufferedImage;
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** Where this host produced nothing, the reference run's figure and table stand in — labelled, never silently. */
 class WithReferenceTest {
     private static Outcome outcome(boolean withData) {
         Outcome o = new Outcome("stream-throughput");
-        o.verdict(new ClaimVerdict("PERF-1", withData ? Verdict.HOST_DEPENDENT : Verdict.NOT_TESTABLE_HERE,
-                withData ? "measured on the reference host" : "iperf3 is not installed", null, null, null, null, null, List.of(), "h"));
+        o.verdict(new ClaimVerdict(
+                "PERF-1",
+                withData ? Verdict.HOST_DEPENDENT : Verdict.NOT_TESTABLE_HERE,
+                withData ? "measured on the reference host" : "iperf3 is not installed",
+                null,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                "h"));
         if (withData) {
             var c = Charts.xy("t", "x", "y", false);
             Charts.line(c, "s", new double[] {1, 2}, new double[] {1, 2}, Charts.MEASURED);
@@ -68,7 +76,8 @@ class WithReferenceTest {
         w.outcome(outcome(true));
         WithReference view = new WithReference(outcome(true), w.commit());
         BufferedImage img = assertInstanceOf(BufferedImage.class, view.show("throughput"));
-        assertEquals(outcome(true).figure("throughput").getHeight(), img.getHeight(), "no banner on this host's own figure");
+        assertEquals(
+                outcome(true).figure("throughput").getHeight(), img.getHeight(), "no banner on this host's own figure");
         assertEquals("calibration", ((TableView) view.tableOrNote("calibration")).name());
     }
 }

@@ -1,5 +1,10 @@
 package lab.loopback.jupyter;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ServiceLoader;
 import lab.loopback.result.TableView;
 import org.junit.jupiter.api.Test;
 import org.rapaio.jupyter.kernel.display.DisplayData;
@@ -8,23 +13,20 @@ import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
-import java.util.ServiceLoader;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** What the kernel overlay sends for a workbench table: text/html holding a real table, text/plain beside it. */
 class HtmlDisplayTest {
 
     private static TableView sample() {
-        return TableView.of(Table.create("throughput", StringColumn.create("size", "64 KiB", "1 MiB"),
+        return TableView.of(Table.create(
+                "throughput",
+                StringColumn.create("size", "64 KiB", "1 MiB"),
                 DoubleColumn.create("gbit_per_second", 12.3456, 25.1)));
     }
 
     @Test
     void theKernelsServiceLoaderFindsTheProvider() {
-        assertTrue(ServiceLoader.load(DisplayProvider.class).stream().anyMatch(p -> p.type() == HtmlDisplayProvider.class),
+        assertTrue(
+                ServiceLoader.load(DisplayProvider.class).stream().anyMatch(p -> p.type() == HtmlDisplayProvider.class),
                 "META-INF/services does not name HtmlDisplayProvider");
     }
 

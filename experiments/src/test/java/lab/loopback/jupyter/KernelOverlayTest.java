@@ -1,6 +1,7 @@
 package lab.loopback.jupyter;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,9 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import org.junit.jupiter.api.Test;
 
 /**
  * The overlay was written for one build of rapaio-jupyter-kernel: the pins (which {@code ./lab setup} checks too) must
@@ -30,12 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * the original's public constructors and methods, or the kernel's own classes would fail to link against it.
  */
 class KernelOverlayTest {
-    private static final List<String> REPLACED = List.of("org.rapaio.jupyter.kernel.channels.LoopThread",
-            "org.rapaio.jupyter.kernel.channels.ControlChannel");
+    private static final List<String> REPLACED = List.of(
+            "org.rapaio.jupyter.kernel.channels.LoopThread", "org.rapaio.jupyter.kernel.channels.ControlChannel");
 
     private static Properties pins() throws IOException {
         Properties p = new Properties();
-        try (InputStream in = KernelOverlayTest.class.getResourceAsStream("/lab/loopback/jupyter/kernel-overlay.properties")) {
+        try (InputStream in =
+                KernelOverlayTest.class.getResourceAsStream("/lab/loopback/jupyter/kernel-overlay.properties")) {
             assertNotNull(in, "kernel-overlay.properties is missing from the overlay's resources");
             p.load(in);
         }
@@ -43,7 +43,10 @@ class KernelOverlayTest {
     }
 
     private static Path kernelJar() throws Exception {
-        URL where = org.rapaio.jupyter.kernel.MainApp.class.getProtectionDomain().getCodeSource().getLocation();
+        URL where = org.rapaio.jupyter.kernel.MainApp.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation();
         return Path.of(where.toURI());
     }
 
@@ -52,17 +55,24 @@ class KernelOverlayTest {
         Properties pins = pins();
         try (JarFile jar = new JarFile(kernelJar().toFile())) {
             Properties pom = new Properties();
-            try (InputStream in = jar.getInputStream(jar.getEntry("META-INF/maven/io.github.padreati/rapaio-jupyter-kernel/pom.properties"))) {
+            try (InputStream in = jar.getInputStream(
+                    jar.getEntry("META-INF/maven/io.github.padreati/rapaio-jupyter-kernel/pom.properties"))) {
                 pom.load(in);
             }
-            assertEquals(pom.getProperty("version"), pins.getProperty("kernel.version"), "pom.xml's rapaio-kernel.version and the overlay's pins differ");
+            assertEquals(
+                    pom.getProperty("version"),
+                    pins.getProperty("kernel.version"),
+                    "pom.xml's rapaio-kernel.version and the overlay's pins differ");
             int checked = 0;
             for (String entry : pins.stringPropertyNames()) {
                 if (entry.equals("kernel.version")) continue;
                 ZipEntry e = jar.getEntry(entry);
                 assertNotNull(e, entry + " is not in " + jar.getName());
                 try (InputStream in = jar.getInputStream(e)) {
-                    assertEquals(pins.getProperty(entry), sha256(in.readAllBytes()), entry + " differs from the build the overlay was written for");
+                    assertEquals(
+                            pins.getProperty(entry),
+                            sha256(in.readAllBytes()),
+                            entry + " differs from the build the overlay was written for");
                 }
                 checked++;
             }
@@ -72,14 +82,16 @@ class KernelOverlayTest {
 
     @Test
     void theReplacementsOfferTheOriginalsPublicMembers() throws Exception {
-        try (URLClassLoader original = new URLClassLoader(new URL[] {kernelJar().toUri().toURL()}, null)) {
+        try (URLClassLoader original =
+                new URLClassLoader(new URL[] {kernelJar().toUri().toURL()}, null)) {
             for (String name : REPLACED) {
                 Class<?> theirs = original.loadClass(name);
                 Class<?> ours = Class.forName(name);
                 assertEquals(original, theirs.getClassLoader(), "the original must come from the kernel jar");
                 assertEquals(publicMembers(theirs), publicMembers(ours), name);
                 assertEquals(theirs.getModifiers(), ours.getModifiers(), name);
-                assertEquals(theirs.getSuperclass().getName(), ours.getSuperclass().getName(), name);
+                assertEquals(
+                        theirs.getSuperclass().getName(), ours.getSuperclass().getName(), name);
             }
         }
     }
@@ -90,7 +102,8 @@ class KernelOverlayTest {
             if (Modifier.isPublic(k.getModifiers())) s.add("new" + Arrays.toString(k.getParameterTypes()));
         }
         for (Method m : c.getDeclaredMethods()) {
-            if (Modifier.isPublic(m.getModifiers())) s.add(m.getReturnType().getName() + " " + m.getName() + Arrays.toString(m.getParameterTypes()));
+            if (Modifier.isPublic(m.getModifiers()))
+                s.add(m.getReturnType().getName() + " " + m.getName() + Arrays.toString(m.getParameterTypes()));
         }
         return s;
     }

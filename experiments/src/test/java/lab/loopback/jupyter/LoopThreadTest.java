@@ -1,14 +1,13 @@
 package lab.loopback.jupyter;
 
-import org.junit.jupiter.api.Test;
-import org.rapaio.jupyter.kernel.channels.LoopThread;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.rapaio.jupyter.kernel.channels.LoopThread;
 
 /** The corrected channel loop thread of the kernel overlay (the class on this test's class path is the overlay's). */
 class LoopThreadTest {
@@ -38,7 +37,8 @@ class LoopThreadTest {
         });
         t.start();
         try {
-            assertTrue(third.await(10, TimeUnit.SECONDS), "the loop stopped after the body threw; calls: " + calls.get());
+            assertTrue(
+                    third.await(10, TimeUnit.SECONDS), "the loop stopped after the body threw; calls: " + calls.get());
         } finally {
             t.shutdown();
             t.join(10_000);
@@ -48,7 +48,7 @@ class LoopThreadTest {
 
     @Test
     void anInterruptEndsTheLoop() throws InterruptedException {
-        LoopThread t = new LoopThread("hb", 50, () -> { });
+        LoopThread t = new LoopThread("hb", 50, () -> {});
         t.start();
         t.interrupt();
         t.join(10_000);

@@ -1,9 +1,6 @@
 package lab.loopback.restricted;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import lab.loopback.measure.ChildJvm;
-import lab.loopback.result.RunStore;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import lab.loopback.measure.ChildJvm;
+import lab.loopback.result.RunStore;
 
 /**
  * {@code lab run} as its own process under a restriction (another uid, a mount namespace, a PATH, an
@@ -28,7 +27,9 @@ final class LabProcess {
         Map<String, JsonNode> verdicts() {
             try {
                 Map<String, JsonNode> m = new HashMap<>();
-                for (JsonNode v : RunStore.JSON.readTree(runDir.resolve("verdicts.json").toFile())) m.put(v.get("claim").asText(), v);
+                for (JsonNode v :
+                        RunStore.JSON.readTree(runDir.resolve("verdicts.json").toFile()))
+                    m.put(v.get("claim").asText(), v);
                 return m;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -59,18 +60,39 @@ final class LabProcess {
     /** The java command running {@code mainClass} (LabCli, or a launcher that restricts itself first) behind {@code prefix}. */
     static List<String> command(List<String> prefix, String classpath, String mainClass, List<String> labArgs) {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(), "--enable-native-access=ALL-UNNAMED",
-                ChildJvm.AGRONA_OPENS, "-Djava.awt.headless=true", "-cp", classpath, mainClass));
+        cmd.addAll(List.of(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED",
+                ChildJvm.AGRONA_OPENS,
+                "-Djava.awt.headless=true",
+                "-cp",
+                classpath,
+                mainClass));
         cmd.addAll(labArgs);
         return cmd;
     }
 
-    static Process start(List<String> prefix, String classpath, Map<String, String> env, List<String> labArgs, Path stdout, Path stderr) {
+    static Process start(
+            List<String> prefix,
+            String classpath,
+            Map<String, String> env,
+            List<String> labArgs,
+            Path stdout,
+            Path stderr) {
         return start(prefix, classpath, LAB_CLI, env, labArgs, stdout, stderr);
     }
 
-    static Process start(List<String> prefix, String classpath, String mainClass, Map<String, String> env, List<String> labArgs, Path stdout, Path stderr) {
-        ProcessBuilder pb = new ProcessBuilder(command(prefix, classpath, mainClass, labArgs)).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+    static Process start(
+            List<String> prefix,
+            String classpath,
+            String mainClass,
+            Map<String, String> env,
+            List<String> labArgs,
+            Path stdout,
+            Path stderr) {
+        ProcessBuilder pb = new ProcessBuilder(command(prefix, classpath, mainClass, labArgs))
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile());
         pb.environment().putAll(env);
         try {
             return pb.start();
@@ -84,7 +106,13 @@ final class LabProcess {
         return run(prefix, classpath, LAB_CLI, env, out, labArgs);
     }
 
-    static Finished run(List<String> prefix, String classpath, String mainClass, Map<String, String> env, Path out, String... labArgs) {
+    static Finished run(
+            List<String> prefix,
+            String classpath,
+            String mainClass,
+            Map<String, String> env,
+            Path out,
+            String... labArgs) {
         try {
             Path so = Files.createTempFile("llab-test-", ".out"), se = Files.createTempFile("llab-test-", ".err");
             List<String> args = new ArrayList<>(List.of(labArgs));
@@ -93,7 +121,10 @@ final class LabProcess {
                 p.destroyForcibly().waitFor();
                 throw new AssertionError("lab run did not end within 10 minutes: " + String.join(" ", args));
             }
-            Finished f = new Finished(p.exitValue(), Files.readString(so), Files.readString(se),
+            Finished f = new Finished(
+                    p.exitValue(),
+                    Files.readString(so),
+                    Files.readString(se),
                     Files.exists(out.resolve("latest")) ? out.resolve("latest").toRealPath() : null);
             Files.deleteIfExists(so);
             Files.deleteIfExists(se);
@@ -150,7 +181,9 @@ final class LabProcess {
                 out.add(target.toString());
             }
             try (var s = Files.walk(dir)) {
-                for (Path p : s.toList()) Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+                for (Path p : s.toList())
+                    Files.setPosixFilePermissions(
+                            p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

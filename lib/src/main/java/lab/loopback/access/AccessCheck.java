@@ -1,14 +1,5 @@
 package lab.loopback.access;
 
-import lab.loopback.ipc.TcpSocket;
-import lab.loopback.ipc.UnixSocket;
-import lab.loopback.measure.ChildJvm;
-import lab.loopback.sys.Libc;
-import lab.loopback.sys.Net;
-import lab.loopback.sys.PeerCred;
-import lab.loopback.sys.PollFd;
-import lab.loopback.sys.SockAddrIn;
-
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,6 +10,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import lab.loopback.ipc.TcpSocket;
+import lab.loopback.ipc.UnixSocket;
+import lab.loopback.measure.ChildJvm;
+import lab.loopback.sys.Libc;
+import lab.loopback.sys.Net;
+import lab.loopback.sys.PeerCred;
+import lab.loopback.sys.PollFd;
+import lab.loopback.sys.SockAddrIn;
 
 /**
  * SEC-2's test: this process (root) listens on 127.0.0.1, on an AF_UNIX socket in a 0700 directory, and on
@@ -30,13 +29,23 @@ public final class AccessCheck {
     static final long WAIT_MILLIS = 30_000;
 
     /** One listener and what happened when the other uid tried it. */
-    public record Attempt(String listener, String protection, boolean connected, String error, boolean accepted,
-                          long peerUid, int peerPid, boolean peerKnown) {}
+    public record Attempt(
+            String listener,
+            String protection,
+            boolean connected,
+            String error,
+            boolean accepted,
+            long peerUid,
+            int peerPid,
+            boolean peerKnown) {}
 
     /** All attempts, with the prober's credentials as /proc/thread-self/status showed them after the drop. */
     public record Result(int uid, int gid, String proberCredentials, List<Attempt> attempts) {
         public Attempt of(String listener) {
-            return attempts.stream().filter(a -> a.listener().equals(listener)).findFirst().orElseThrow();
+            return attempts.stream()
+                    .filter(a -> a.listener().equals(listener))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
@@ -44,7 +53,10 @@ public final class AccessCheck {
 
     /** Why the check cannot run here, or null: it must switch a thread to another uid, which needs root. */
     public static String unavailable() {
-        return Libc.geteuid() == 0 ? null : "trying another uid needs root (to switch a child's thread to it); this process runs as uid " + Libc.geteuid();
+        return Libc.geteuid() == 0
+                ? null
+                : "trying another uid needs root (to switch a child's thread to it); this process runs as uid "
+                        + Libc.geteuid();
     }
 
     public static Result run(int uid, int gid) {
@@ -58,21 +70,37 @@ public final class AccessCheck {
             Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
             Path open = Files.createDirectory(base.resolve("shared"));
             Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
-            String closedSock = closed.resolve("s").toString(), openSock = open.resolve("s").toString();
+            String closedSock = closed.resolve("s").toString(),
+                    openSock = open.resolve("s").toString();
             try (TcpSocket tcp = TcpSocket.listen(SockAddrIn.loopback(0), 4);
-                 UnixSocket inClosed = UnixSocket.listen(closedSock, 4);
-                 UnixSocket inOpen = UnixSocket.listen(openSock, 4)) {
+                    UnixSocket inClosed = UnixSocket.listen(closedSock, 4);
+                    UnixSocket inOpen = UnixSocket.listen(openSock, 4)) {
                 Files.setPosixFilePermissions(Path.of(openSock), PosixFilePermissions.fromString("rwxrwxrwx"));
                 String tcpTarget = "tcp:" + tcp.localAddress().port();
-                try (ChildJvm probe = ChildJvm.start(AccessProbeMain.class, List.of(Integer.toString(uid), Integer.toString(gid), tcpTarget,
-                        "unix:" + closedSock, "unix:" + openSock))) {
+                try (ChildJvm probe = ChildJvm.start(
+                        AccessProbeMain.class,
+                        List.of(
+                                Integer.toString(uid),
+                                Integer.toString(gid),
+                                tcpTarget,
+                                "unix:" + closedSock,
+                                "unix:" + openSock))) {
                     String creds = probe.expectLine("CREDS ", WAIT_MILLIS);
-                    String[] tries = {probe.expectLine("TRY ", WAIT_MILLIS), probe.expectLine("TRY ", WAIT_MILLIS), probe.expectLine("TRY ", WAIT_MILLIS)};
+                    String[] tries = {
+                        probe.expectLine("TRY ", WAIT_MILLIS),
+                        probe.expectLine("TRY ", WAIT_MILLIS),
+                        probe.expectLine("TRY ", WAIT_MILLIS)
+                    };
                     probe.expectLine("DONE", WAIT_MILLIS);
                     List<Attempt> out = new ArrayList<>();
                     out.add(attempt("TCP 127.0.0.1", "none (any local process may connect)", tries[0], tcp.fd()));
-                    out.add(attempt("AF_UNIX in a 0700 directory", "directory mode 0700, owner root", tries[1], inClosed.fd()));
-                    out.add(attempt("AF_UNIX in a 0755 directory, socket 0777", "socket file mode 0777", tries[2], inOpen.fd()));
+                    out.add(attempt(
+                            "AF_UNIX in a 0700 directory", "directory mode 0700, owner root", tries[1], inClosed.fd()));
+                    out.add(attempt(
+                            "AF_UNIX in a 0755 directory, socket 0777",
+                            "socket file mode 0777",
+                            tries[2],
+                            inOpen.fd()));
                     return new Result(uid, gid, creds, out);
                 }
             }

@@ -1,18 +1,17 @@
 package lab.loopback.access;
 
-import lab.loopback.ipc.TcpSocket;
-import lab.loopback.ipc.UnixSocket;
-import lab.loopback.sys.ErrnoException;
-import lab.loopback.sys.Errno;
-import lab.loopback.sys.SockAddrIn;
-import lab.loopback.sys.ThreadCredentials;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import lab.loopback.ipc.TcpSocket;
+import lab.loopback.ipc.UnixSocket;
+import lab.loopback.sys.Errno;
+import lab.loopback.sys.ErrnoException;
+import lab.loopback.sys.SockAddrIn;
+import lab.loopback.sys.ThreadCredentials;
 
 /**
  * The other user of SEC-2, run in its own JVM (started as root so it can read the project's classes): it
@@ -36,7 +35,8 @@ public final class AccessProbeMain {
         for (int i = 2; i < args.length; i++) {
             String t = args[i];
             try {
-                if (t.startsWith("tcp:")) open.add(TcpSocket.connect(SockAddrIn.loopback(Integer.parseInt(t.substring(4)))));
+                if (t.startsWith("tcp:"))
+                    open.add(TcpSocket.connect(SockAddrIn.loopback(Integer.parseInt(t.substring(4)))));
                 else if (t.startsWith("unix:")) open.add(UnixSocket.connect(t.substring(5)));
                 else throw new IllegalArgumentException("target '" + t + "' is neither tcp:PORT nor unix:PATH");
                 out.println("TRY " + t + " ok");
@@ -46,7 +46,9 @@ public final class AccessProbeMain {
         }
         out.println("DONE");
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-            while (in.readLine() != null) { /* wait for the parent */ }
+            while (in.readLine() != null) {
+                /* wait for the parent */
+            }
         }
         for (AutoCloseable c : open) c.close();
     }

@@ -1,5 +1,14 @@
 package lab.loopback.chart;
 
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import lab.loopback.measure.Bytes;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -12,16 +21,6 @@ import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import lab.loopback.measure.Bytes;
-
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.FontMetrics;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * The workbench's few figure shapes, styled once. Convention: the article's claim is always a dashed red
@@ -37,20 +36,33 @@ public final class Charts {
     private static final int WIDTH = 900, HEIGHT = 520;
     /** Up to this many legend entries go in a column below the plot; more go beside it. */
     static final int LEGEND_ROWS_BELOW = 4;
+
     static final int CDF_POINTS = 200;
 
     private Charts() {}
 
     /** An XY chart; with {@code log2X} the x values are log2(bytes) and ticks read as byte sizes. */
     public static XYChart xy(String title, String xTitle, String yTitle, boolean log2X) {
-        XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        XYChart c = new XYChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle(yTitle)
+                .build();
         style(c.getStyler());
         if (log2X) c.getStyler().setxAxisTickLabelsFormattingFunction(Charts::log2Label);
         return c;
     }
 
     public static CategoryChart bars(String title, String xTitle, String yTitle) {
-        CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        CategoryChart c = new CategoryChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle(yTitle)
+                .build();
         style(c.getStyler());
         return c;
     }
@@ -74,7 +86,10 @@ public final class Charts {
     public static void fitLegend(Chart<?, ?> chart) {
         Styler s = chart.getStyler();
         if (!s.isLegendVisible() || s.getLegendLayout() != Styler.LegendLayout.Horizontal) return;
-        List<String> names = chart.getSeriesMap().values().stream().filter(Series::isShowInLegend).map(Series::getName).toList();
+        List<String> names = chart.getSeriesMap().values().stream()
+                .filter(Series::isShowInLegend)
+                .map(Series::getName)
+                .toList();
         if (names.isEmpty()) return;
         BufferedImage scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = scratch.createGraphics();
@@ -87,7 +102,8 @@ public final class Charts {
             g.dispose();
         }
         s.setLegendLayout(Styler.LegendLayout.Vertical);
-        s.setLegendPosition(names.size() <= LEGEND_ROWS_BELOW ? Styler.LegendPosition.OutsideS : Styler.LegendPosition.OutsideE);
+        s.setLegendPosition(
+                names.size() <= LEGEND_ROWS_BELOW ? Styler.LegendPosition.OutsideS : Styler.LegendPosition.OutsideE);
     }
 
     /**
@@ -109,7 +125,12 @@ public final class Charts {
             last = idx;
             pts.add(new double[] {sorted[idx], 100.0 * (idx + 1) / n});
         }
-        XYSeries s = line(c, name, pts.stream().mapToDouble(q -> q[0]).toArray(), pts.stream().mapToDouble(q -> q[1]).toArray(), color);
+        XYSeries s = line(
+                c,
+                name,
+                pts.stream().mapToDouble(q -> q[0]).toArray(),
+                pts.stream().mapToDouble(q -> q[1]).toArray(),
+                color);
         s.setMarker(SeriesMarkers.NONE);
         return s;
     }
@@ -124,7 +145,8 @@ public final class Charts {
         return points(c, name, x, y, color, XYSeries.XYSeriesRenderStyle.Scatter);
     }
 
-    private static XYSeries points(XYChart c, String name, double[] x, double[] y, Color color, XYSeries.XYSeriesRenderStyle style) {
+    private static XYSeries points(
+            XYChart c, String name, double[] x, double[] y, Color color, XYSeries.XYSeriesRenderStyle style) {
         XYSeries s = c.addSeries(name, x, y);
         s.setXYSeriesRenderStyle(style);
         s.setMarker(SeriesMarkers.CIRCLE);
@@ -160,7 +182,8 @@ public final class Charts {
         c.addAnnotation(new AnnotationText(name, x, y1 * 0.97, false));
         s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         s.setMarker(SeriesMarkers.NONE);
-        s.setLineStyle(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {2f, 3f}, 0f));
+        s.setLineStyle(
+                new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {2f, 3f}, 0f));
         s.setLineColor(MARKER);
         return s;
     }

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import java.io.IOException;
-import java.io.Serial;
 import java.io.InputStream;
+import java.io.Serial;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,7 +63,8 @@ public final class ClaimLedger {
         try {
             doc = yaml.readValue(in, Document.class);
         } catch (JsonMappingException e) {
-            throw new LedgerException(origin + " is malformed: " + e.getOriginalMessage() + " at " + e.getPathReference());
+            throw new LedgerException(
+                    origin + " is malformed: " + e.getOriginalMessage() + " at " + e.getPathReference());
         } catch (IOException e) {
             throw new LedgerException(origin + " is not valid YAML: " + e.getMessage());
         }
@@ -73,19 +73,26 @@ public final class ClaimLedger {
         }
         Map<Integer, Section> byNumber = new LinkedHashMap<>();
         for (Section s : doc.sections()) {
-            if (byNumber.put(s.number(), s) != null) throw new LedgerException(origin + ": section " + s.number() + " appears twice");
+            if (byNumber.put(s.number(), s) != null)
+                throw new LedgerException(origin + ": section " + s.number() + " appears twice");
         }
         Map<String, Claim> claims = new LinkedHashMap<>();
         for (Claim c : doc.claims()) {
             String where = origin + ": claim " + c.id();
             if (c.id() == null || !ID.matcher(c.id()).matches()) {
-                throw new LedgerException(origin + ": claim id '" + c.id() + "' is not of the form LETTERS-NUMBER (e.g. PERF-1)");
+                throw new LedgerException(
+                        origin + ": claim id '" + c.id() + "' is not of the form LETTERS-NUMBER (e.g. PERF-1)");
             }
-            if (!byNumber.containsKey(c.section())) throw new LedgerException(where + " names section " + c.section() + ", which the ledger does not list");
-            if (c.quote() == null || c.quote().isBlank()) throw new LedgerException(where + " has no quote of the article");
-            if (c.establish() == null || c.establish().isBlank()) throw new LedgerException(where + " does not say what a measurement must establish");
-            if (c.claimed() != null && (c.unit() == null || c.unit().isBlank())) throw new LedgerException(where + " has a claimed value but no unit");
-            if (claims.put(c.id(), c) != null) throw new LedgerException(origin + ": claim id " + c.id() + " appears twice");
+            if (!byNumber.containsKey(c.section()))
+                throw new LedgerException(where + " names section " + c.section() + ", which the ledger does not list");
+            if (c.quote() == null || c.quote().isBlank())
+                throw new LedgerException(where + " has no quote of the article");
+            if (c.establish() == null || c.establish().isBlank())
+                throw new LedgerException(where + " does not say what a measurement must establish");
+            if (c.claimed() != null && (c.unit() == null || c.unit().isBlank()))
+                throw new LedgerException(where + " has a claimed value but no unit");
+            if (claims.put(c.id(), c) != null)
+                throw new LedgerException(origin + ": claim id " + c.id() + " appears twice");
         }
         return new ClaimLedger(List.copyOf(doc.sections()), claims);
     }
@@ -100,7 +107,9 @@ public final class ClaimLedger {
 
     public Claim claim(String id) {
         Claim c = claims.get(id.toUpperCase(Locale.ROOT));
-        if (c == null) throw new LedgerException("unknown claim id '" + id + "'; known ids look like " + String.join(", ", examples()));
+        if (c == null)
+            throw new LedgerException(
+                    "unknown claim id '" + id + "'; known ids look like " + String.join(", ", examples()));
         return c;
     }
 
@@ -109,8 +118,11 @@ public final class ClaimLedger {
     }
 
     public Section section(int number) {
-        return sections.stream().filter(s -> s.number() == number).findFirst()
-                .orElseThrow(() -> new LedgerException("unknown section " + number + "; sections are 1.." + sections.size()));
+        return sections.stream()
+                .filter(s -> s.number() == number)
+                .findFirst()
+                .orElseThrow(() ->
+                        new LedgerException("unknown section " + number + "; sections are 1.." + sections.size()));
     }
 
     public List<Claim> inSection(int number) {
@@ -134,9 +146,15 @@ public final class ClaimLedger {
                 section(n);
                 hit = inSection(n);
             } else {
-                Section sec = sections.stream().filter(x -> x.slug().equalsIgnoreCase(s)).findFirst()
-                        .orElseThrow(() -> new LedgerException("'" + s + "' is neither a claim id, a section number (1.."
-                                + sections.size() + ") nor a section name (" + String.join(", ", sections.stream().map(Section::slug).toList()) + ")"));
+                Section sec = sections.stream()
+                        .filter(x -> x.slug().equalsIgnoreCase(s))
+                        .findFirst()
+                        .orElseThrow(() -> new LedgerException("'" + s
+                                + "' is neither a claim id, a section number (1.." + sections.size()
+                                + ") nor a section name ("
+                                + String.join(
+                                        ", ",
+                                        sections.stream().map(Section::slug).toList()) + ")"));
                 hit = inSection(sec.number());
             }
             for (Claim c : hit) if (!out.contains(c.id())) out.add(c.id());

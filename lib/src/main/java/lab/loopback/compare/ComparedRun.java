@@ -1,30 +1,37 @@
 package lab.loopback.compare;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import lab.loopback.claim.ClaimVerdict;
-import lab.loopback.result.RunStore;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.result.RunStore;
 
 /**
  * One finished run as a comparison sees it: where it is, which host and kernel made it, and its verdicts.
  * Loading refuses what is not a finished run (missing, interrupted, or without verdicts) with a message
  * naming the directory.
  */
-public record ComparedRun(Path dir, String runId, String profile, String hostId, String kernel, Map<String, ClaimVerdict> verdicts) {
+public record ComparedRun(
+        Path dir, String runId, String profile, String hostId, String kernel, Map<String, ClaimVerdict> verdicts) {
 
     public static ComparedRun load(Path dir) {
         Path real = RunStore.finishedRun(dir); // results/latest is a link; the run's own name is what identifies it
-        Map<String, Object> host = RunStore.readJson(real.resolve("host.json"), new TypeReference<LinkedHashMap<String, Object>>() {});
+        Map<String, Object> host =
+                RunStore.readJson(real.resolve("host.json"), new TypeReference<LinkedHashMap<String, Object>>() {});
         Map<String, Object> run = Files.isRegularFile(real.resolve("run.json"))
-                ? RunStore.readJson(real.resolve("run.json"), new TypeReference<LinkedHashMap<String, Object>>() {}) : Map.of();
+                ? RunStore.readJson(real.resolve("run.json"), new TypeReference<LinkedHashMap<String, Object>>() {})
+                : Map.of();
         Map<String, ClaimVerdict> verdicts = new LinkedHashMap<>();
         for (ClaimVerdict v : RunStore.verdicts(real)) verdicts.put(v.claim(), v);
-        return new ComparedRun(real, text(run.get("runId"), real.getFileName().toString()), text(run.get("profile"), "?"),
-                text(host.get("hostId"), "unknown-host"), text(host.get("kernelRelease"), "?"), Map.copyOf(verdicts));
+        return new ComparedRun(
+                real,
+                text(run.get("runId"), real.getFileName().toString()),
+                text(run.get("profile"), "?"),
+                text(host.get("hostId"), "unknown-host"),
+                text(host.get("kernelRelease"), "?"),
+                Map.copyOf(verdicts));
     }
 
     private static String text(Object o, String otherwise) {

@@ -1,5 +1,12 @@
 package lab.loopback.compare;
 
+import java.awt.Color;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.measure.Estimate;
@@ -10,18 +17,16 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.Table;
 
-import java.awt.Color;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.TreeMap;
-
 /** The key figures of several runs overlaid: one colour per run, the article's claim as the dashed red reference. */
 public final class ComparisonFigures {
-    private static final Color[] RUN_COLORS = {Charts.MEASURED, new Color(0xD6, 0x89, 0x10), new Color(0x27, 0x8E, 0x4B),
-            new Color(0x8E, 0x44, 0xAD), new Color(0x17, 0xA5, 0x89), new Color(0x7F, 0x8C, 0x8D)};
+    private static final Color[] RUN_COLORS = {
+        Charts.MEASURED,
+        new Color(0xD6, 0x89, 0x10),
+        new Color(0x27, 0x8E, 0x4B),
+        new Color(0x8E, 0x44, 0xAD),
+        new Color(0x17, 0xA5, 0x89),
+        new Color(0x7F, 0x8C, 0x8D)
+    };
 
     private ComparisonFigures() {}
 
@@ -34,28 +39,38 @@ public final class ComparisonFigures {
      * Empty when no run measured a number the article also gives.
      */
     public static Optional<Figure> ratios(RunComparison cmp) {
-        List<RunComparison.Row> rows = cmp.rows().stream().filter(r -> r.verdicts().stream().anyMatch(v -> ratio(v) != null)).toList();
+        List<RunComparison.Row> rows = cmp.rows().stream()
+                .filter(r -> r.verdicts().stream().anyMatch(v -> ratio(v) != null))
+                .toList();
         if (rows.isEmpty()) return Optional.empty();
         List<String> ids = rows.stream().map(r -> r.claim().id()).toList();
-        CategoryChart c = Charts.bars("Measured ÷ claimed, by claim and run", "claim", "measured ÷ article's value (log)");
+        CategoryChart c =
+                Charts.bars("Measured ÷ claimed, by claim and run", "claim", "measured ÷ article's value (log)");
         c.getStyler().setYAxisLogarithmic(true);
         c.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
         c.getStyler().setXAxisLabelRotation(60);
         c.getStyler().setOverlapped(true); // every run's point of a claim on one vertical, over the article's diamond
         for (int i = 0; i < cmp.runs().size(); i++) {
             final int run = i;
-            List<Double> ys = rows.stream().map(r -> ratio(r.verdicts().get(run))).toList();
-            CategorySeries s = c.addSeries("run " + (i + 1) + " " + cmp.runs().get(i).hostId(), ids, ys);
+            List<Double> ys =
+                    rows.stream().map(r -> ratio(r.verdicts().get(run))).toList();
+            CategorySeries s =
+                    c.addSeries("run " + (i + 1) + " " + cmp.runs().get(i).hostId(), ids, ys);
             s.setMarker(SeriesMarkers.CIRCLE);
             s.setMarkerColor(color(i));
         }
-        CategorySeries claim = c.addSeries("article's value (= 1)", ids, ids.stream().map(id -> 1.0).toList());
+        CategorySeries claim = c.addSeries(
+                "article's value (= 1)", ids, ids.stream().map(id -> 1.0).toList());
         claim.setMarker(SeriesMarkers.DIAMOND);
         claim.setMarkerColor(Charts.CLAIM);
-        return Optional.of(new Figure("measured-over-claimed", ids, "Each point is one run's measured value divided by the "
-                + "verdict's claimed value (verdicts.json): the article's number, or what its words imply (all 4 parts bypassed, every "
-                + "rival beaten, RDMA's published latency, this CPU's L1d); 1 is that value. Claims without a positive number on both "
-                + "sides are left out.", c));
+        return Optional.of(new Figure(
+                "measured-over-claimed",
+                ids,
+                "Each point is one run's measured value divided by the "
+                        + "verdict's claimed value (verdicts.json): the article's number, or what its words imply (all 4 parts bypassed, every "
+                        + "rival beaten, RDMA's published latency, this CPU's L1d); 1 is that value. Claims without a positive number on both "
+                        + "sides are left out.",
+                c));
     }
 
     /** measured ÷ claimed when both are positive numbers, else null (nothing to draw). */
@@ -70,7 +85,8 @@ public final class ComparisonFigures {
      * trials). Empty when no run holds the sweep.
      */
     public static Optional<Figure> streamThroughput(RunComparison cmp) {
-        XYChart c = Charts.xy("Loopback TCP throughput by write size, by run", "write size", "Gbit/s (median of timed trials)", true);
+        XYChart c = Charts.xy(
+                "Loopback TCP throughput by write size, by run", "write size", "Gbit/s (median of timed trials)", true);
         boolean any = false;
         for (int i = 0; i < cmp.runs().size(); i++) {
             Path csv = cmp.runs().get(i).dir().resolve("stream-throughput/java-trials.csv");
@@ -78,13 +94,18 @@ public final class ComparisonFigures {
             TreeMap<Integer, Double> bySize = medians(Table.read().csv(csv.toFile()));
             if (bySize.isEmpty()) continue;
             double[] x = bySize.keySet().stream().mapToDouble(Charts::log2).toArray();
-            double[] y = bySize.values().stream().mapToDouble(Double::doubleValue).toArray();
+            double[] y =
+                    bySize.values().stream().mapToDouble(Double::doubleValue).toArray();
             Charts.line(c, "run " + (i + 1) + " " + cmp.runs().get(i).hostId(), x, y, color(i));
             any = true;
         }
         if (!any) return Optional.empty();
-        return Optional.of(new Figure("stream-throughput", List.of("PERF-1"), "Median Gbit/s of the timed trials over TCP on "
-                + "127.0.0.1 at each write size, one line per run (trials whose bytes did not verify are not in the CSV's timed rows).", c));
+        return Optional.of(new Figure(
+                "stream-throughput",
+                List.of("PERF-1"),
+                "Median Gbit/s of the timed trials over TCP on "
+                        + "127.0.0.1 at each write size, one line per run (trials whose bytes did not verify are not in the CSV's timed rows).",
+                c));
     }
 
     /** write size → median Gbit/s over the timed tcp-lo trials whose bytes arrived intact. */
@@ -97,7 +118,10 @@ public final class ComparisonFigures {
                     .add(t.numberColumn("gbit_per_s").getDouble(r));
         }
         TreeMap<Integer, Double> out = new TreeMap<>();
-        values.forEach((size, v) -> out.put(size, Estimate.ofMedian(v.stream().mapToDouble(Double::doubleValue).toArray()).median()));
+        values.forEach((size, v) -> out.put(
+                size,
+                Estimate.ofMedian(v.stream().mapToDouble(Double::doubleValue).toArray())
+                        .median()));
         return out;
     }
 

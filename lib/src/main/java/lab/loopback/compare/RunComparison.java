@@ -1,18 +1,17 @@
 package lab.loopback.compare;
 
-import lab.loopback.claim.Claim;
-import lab.loopback.claim.ClaimLedger;
-import lab.loopback.claim.ClaimVerdict;
-import lab.loopback.claim.Verdict;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import lab.loopback.claim.Claim;
+import lab.loopback.claim.ClaimLedger;
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Verdict;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * Runs from different hosts, kernels or days lined up by claim: the verdicts side by side and a flag where
@@ -21,12 +20,15 @@ import java.util.Set;
  */
 public final class RunComparison {
     /** Verdicts that are a judgement of the claim (the others say why there is none). */
-    static final Set<Verdict> JUDGED = Set.of(Verdict.SUPPORTED, Verdict.REFUTED, Verdict.PARTLY_TRUE, Verdict.HOST_DEPENDENT);
+    static final Set<Verdict> JUDGED =
+            Set.of(Verdict.SUPPORTED, Verdict.REFUTED, Verdict.PARTLY_TRUE, Verdict.HOST_DEPENDENT);
 
     /** One claim across the runs, in the order the runs were given. */
     public record Row(Claim claim, List<ClaimVerdict> verdicts, Agreement agreement) {
         public List<Verdict> kinds() {
-            return verdicts.stream().map(v -> v == null ? Verdict.NOT_YET_MEASURED : v.verdict()).toList();
+            return verdicts.stream()
+                    .map(v -> v == null ? Verdict.NOT_YET_MEASURED : v.verdict())
+                    .toList();
         }
     }
 
@@ -40,12 +42,15 @@ public final class RunComparison {
 
     /** Loads every directory; refuses none given, the same run twice, or anything that is not a finished run. */
     public static RunComparison of(ClaimLedger ledger, List<Path> dirs) {
-        if (dirs.isEmpty()) throw new IllegalArgumentException("compare needs at least one run directory (e.g. results/latest data/reference/*)");
+        if (dirs.isEmpty())
+            throw new IllegalArgumentException(
+                    "compare needs at least one run directory (e.g. results/latest data/reference/*)");
         List<ComparedRun> runs = new ArrayList<>();
         Set<Path> seen = new HashSet<>();
         for (Path d : dirs) {
             ComparedRun r = ComparedRun.load(d);
-            if (!seen.add(r.dir())) throw new IllegalArgumentException("run '" + d + "' is given twice (it is " + r.dir() + ")");
+            if (!seen.add(r.dir()))
+                throw new IllegalArgumentException("run '" + d + "' is given twice (it is " + r.dir() + ")");
             runs.add(r);
         }
         return new RunComparison(ledger, runs);
@@ -88,13 +93,18 @@ public final class RunComparison {
 
     /** The side-by-side table: claim, section, one column per run (named "run N"), agreement. */
     public Table table() {
-        StringColumn id = StringColumn.create("claim"), sec = StringColumn.create("section"), agree = StringColumn.create("agreement");
+        StringColumn id = StringColumn.create("claim"),
+                sec = StringColumn.create("section"),
+                agree = StringColumn.create("agreement");
         List<StringColumn> cols = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) cols.add(StringColumn.create("run " + (i + 1)));
         for (Row r : rows()) {
             id.append(r.claim().id());
-            sec.append(String.format("%02d %s", r.claim().section(), ledger.section(r.claim().section()).slug()));
-            for (int i = 0; i < runs.size(); i++) cols.get(i).append(r.kinds().get(i).name());
+            sec.append(String.format(
+                    "%02d %s",
+                    r.claim().section(), ledger.section(r.claim().section()).slug()));
+            for (int i = 0; i < runs.size(); i++)
+                cols.get(i).append(r.kinds().get(i).name());
             agree.append(r.agreement().name());
         }
         Table t = Table.create("verdicts across " + runs.size() + " run(s)", id, sec);
@@ -105,8 +115,12 @@ public final class RunComparison {
 
     /** Which run is "run N": number, host, kernel, profile, run id, directory. */
     public Table legend() {
-        StringColumn n = StringColumn.create("run"), host = StringColumn.create("hostId"), kernel = StringColumn.create("kernel"),
-                profile = StringColumn.create("profile"), id = StringColumn.create("runId"), dir = StringColumn.create("directory");
+        StringColumn n = StringColumn.create("run"),
+                host = StringColumn.create("hostId"),
+                kernel = StringColumn.create("kernel"),
+                profile = StringColumn.create("profile"),
+                id = StringColumn.create("runId"),
+                dir = StringColumn.create("directory");
         for (int i = 0; i < runs.size(); i++) {
             ComparedRun r = runs.get(i);
             n.append("run " + (i + 1));
@@ -122,7 +136,10 @@ public final class RunComparison {
     /** The comparison as terminal text: the runs, then the verdicts grouped by section, flags marked "<- differs". */
     public String text() {
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < runs.size(); i++) b.append(String.format("run %d: %s%n       %s%n", i + 1, runs.get(i).label(), runs.get(i).dir()));
+        for (int i = 0; i < runs.size(); i++)
+            b.append(String.format(
+                    "run %d: %s%n       %s%n",
+                    i + 1, runs.get(i).label(), runs.get(i).dir()));
         List<Row> rows = rows();
         for (ClaimLedger.Section s : ledger.sections()) {
             b.append(String.format("%n%02d %s%n", s.number(), s.title()));
@@ -134,10 +151,25 @@ public final class RunComparison {
                 b.append('\n');
             }
         }
-        long differ = rows.stream().filter(r -> r.agreement() == Agreement.DIFFERS).count();
-        long compared = rows.stream().filter(r -> r.agreement() != Agreement.NOT_COMPARABLE).count();
-        b.append(String.format("%n%d of %d claims judged by at least two runs; %d differ%s%n", compared, rows.size(), differ,
-                differ == 0 ? "" : ": " + String.join(", ", rows.stream().filter(r -> r.agreement() == Agreement.DIFFERS).map(r -> r.claim().id()).toList())));
+        long differ =
+                rows.stream().filter(r -> r.agreement() == Agreement.DIFFERS).count();
+        long compared = rows.stream()
+                .filter(r -> r.agreement() != Agreement.NOT_COMPARABLE)
+                .count();
+        b.append(String.format(
+                "%n%d of %d claims judged by at least two runs; %d differ%s%n",
+                compared,
+                rows.size(),
+                differ,
+                differ == 0
+                        ? ""
+                        : ": "
+                                + String.join(
+                                        ", ",
+                                        rows.stream()
+                                                .filter(r -> r.agreement() == Agreement.DIFFERS)
+                                                .map(r -> r.claim().id())
+                                                .toList())));
         return b.toString();
     }
 }

@@ -1,9 +1,16 @@
 package lab.loopback.echo;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import lab.loopback.ipc.Connection;
 import lab.loopback.ipc.StreamTransport;
 import lab.loopback.ipc.TcpSocket;
@@ -14,14 +21,6 @@ import lab.loopback.sys.SockAddrIn;
 import lab.loopback.uring.Cqe;
 import lab.loopback.uring.IoUring;
 import org.HdrHistogram.Histogram;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * Closed-loop echo clients (one request in flight, so there is no coordinated omission to correct): each
@@ -45,8 +44,10 @@ public final class EchoClients {
     }
 
     /** Starts the plain read/write echo server over {@code transport}, bound per {@code bind}, behind {@code prefix}. */
-    public static ChildJvm startStreamServer(StreamTransport transport, String bind, long maxSeconds, List<String> prefix) {
-        return ChildJvm.start(EchoServerMain.class, List.of("stream", Long.toString(maxSeconds), transport.id(), bind), prefix);
+    public static ChildJvm startStreamServer(
+            StreamTransport transport, String bind, long maxSeconds, List<String> prefix) {
+        return ChildJvm.start(
+                EchoServerMain.class, List.of("stream", Long.toString(maxSeconds), transport.id(), bind), prefix);
     }
 
     /** The address a stream echo server printed. */
@@ -58,7 +59,11 @@ public final class EchoClients {
      * How a client puts one request on the wire: in one write; as a {@value #HEADER}-byte header and then the body
      * (two writes, the shape Nagle's algorithm holds back); or those two writes between TCP_CORK on and off.
      */
-    public enum Framing { ONE_WRITE, HEADER_THEN_BODY, CORKED }
+    public enum Framing {
+        ONE_WRITE,
+        HEADER_THEN_BODY,
+        CORKED
+    }
 
     static final int HEADER = 16;
 
@@ -66,14 +71,19 @@ public final class EchoClients {
      * Blocking read/write client on an open connection: each round trip writes {@code size} pattern bytes framed
      * as {@code framing} says, reads all of them back and verifies them.
      */
-    public static EchoStats stream(String name, Connection c, int size, Framing framing, int warmups, int roundTrips, double maxSeconds) {
+    public static EchoStats stream(
+            String name, Connection c, int size, Framing framing, int warmups, int roundTrips, double maxSeconds) {
         check(size, roundTrips);
-        if (framing != Framing.ONE_WRITE && size <= HEADER) throw new IllegalArgumentException("framing " + framing + " needs more than " + HEADER + " B, got " + size);
+        if (framing != Framing.ONE_WRITE && size <= HEADER)
+            throw new IllegalArgumentException("framing " + framing + " needs more than " + HEADER + " B, got " + size);
         try (Arena a = Arena.ofConfined()) {
             KnownPattern pattern = new KnownPattern(a, size);
             MemorySegment in = a.allocate(size, 4096);
             Histogram h = new Histogram(HIGHEST_NANOS, 3);
-            long warmEnd = System.nanoTime() + (long) (WARMUP_SHARE * maxSeconds * 1e9), deadline = 0, t0 = 0, calls = 0;
+            long warmEnd = System.nanoTime() + (long) (WARMUP_SHARE * maxSeconds * 1e9),
+                    deadline = 0,
+                    t0 = 0,
+                    calls = 0;
             for (int i = 0; i < warmups + roundTrips; i++) {
                 if (i < warmups && System.nanoTime() > warmEnd) i = warmups;
                 if (i == warmups && t0 == 0) {
@@ -86,11 +96,14 @@ public final class EchoClients {
                 calls += send(c, out, size, framing);
                 for (long got = 0; got < size; calls++) {
                     long n = c.read(in.asSlice(got), size - got);
-                    if (n == 0) throw new IllegalStateException(name + " echo: the server closed after " + got + " of " + size + " B");
+                    if (n == 0)
+                        throw new IllegalStateException(
+                                name + " echo: the server closed after " + got + " of " + size + " B");
                     got += n;
                 }
                 long rtt = System.nanoTime() - start;
-                if (MemorySegment.mismatch(in, 0, size, out, 0, size) >= 0) throw new IllegalStateException(name + " echo: payload " + i + " came back altered");
+                if (MemorySegment.mismatch(in, 0, size, out, 0, size) >= 0)
+                    throw new IllegalStateException(name + " echo: payload " + i + " came back altered");
                 if (i >= warmups) h.recordValue(Math.min(rtt, HIGHEST_NANOS));
                 if (i >= warmups && System.nanoTime() > deadline) break;
             }
@@ -124,12 +137,17 @@ public final class EchoClients {
     /** io_uring client: SEND and RECV(MSG_WAITALL) of one round trip go in with a single io_uring_enter. */
     public static EchoStats uring(int port, int size, int warmups, int roundTrips, double maxSeconds) {
         check(size, roundTrips);
-        try (TcpSocket c = TcpSocket.connect(SockAddrIn.loopback(port)); IoUring ring = IoUring.setup(8, 0); Arena a = Arena.ofConfined()) {
+        try (TcpSocket c = TcpSocket.connect(SockAddrIn.loopback(port));
+                IoUring ring = IoUring.setup(8, 0);
+                Arena a = Arena.ofConfined()) {
             c.setInt(Net.IPPROTO_TCP, Net.TCP_NODELAY, 1);
             KnownPattern pattern = new KnownPattern(a, size);
             MemorySegment in = a.allocate(size, 4096);
             Histogram h = new Histogram(HIGHEST_NANOS, 3);
-            long warmEnd = System.nanoTime() + (long) (WARMUP_SHARE * maxSeconds * 1e9), deadline = 0, t0 = 0, enters0 = 0;
+            long warmEnd = System.nanoTime() + (long) (WARMUP_SHARE * maxSeconds * 1e9),
+                    deadline = 0,
+                    t0 = 0,
+                    enters0 = 0;
             for (int i = 0; i < warmups + roundTrips; i++) {
                 if (i < warmups && System.nanoTime() > warmEnd) i = warmups;
                 if (i == warmups && t0 == 0) {
@@ -144,10 +162,13 @@ public final class EchoClients {
                 ring.submitAndWait(2);
                 for (int k = 0; k < 2; k++) {
                     Cqe q = ring.waitCqe();
-                    if (q.res() != size) throw new IllegalStateException("io_uring echo: " + (q.userData() == 1 ? "SEND" : "RECV") + " returned " + q.res() + ", expected " + size);
+                    if (q.res() != size)
+                        throw new IllegalStateException("io_uring echo: " + (q.userData() == 1 ? "SEND" : "RECV")
+                                + " returned " + q.res() + ", expected " + size);
                 }
                 long rtt = System.nanoTime() - start;
-                if (MemorySegment.mismatch(in, 0, size, out, 0, size) >= 0) throw new IllegalStateException("io_uring echo: payload " + i + " came back altered");
+                if (MemorySegment.mismatch(in, 0, size, out, 0, size) >= 0)
+                    throw new IllegalStateException("io_uring echo: payload " + i + " came back altered");
                 if (i >= warmups) h.recordValue(Math.min(rtt, HIGHEST_NANOS));
                 if (i >= warmups && System.nanoTime() > deadline) break;
             }
@@ -158,7 +179,10 @@ public final class EchoClients {
     /** grpc-java blocking unary calls over one plaintext HTTP/2 channel to 127.0.0.1. */
     public static EchoStats grpc(int port, int size, int warmups, int roundTrips, double maxSeconds) {
         check(size, roundTrips);
-        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().maxInboundMessageSize(GrpcEcho.MAX_MESSAGE).build();
+        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port)
+                .usePlaintext()
+                .maxInboundMessageSize(GrpcEcho.MAX_MESSAGE)
+                .build();
         try (Arena a = Arena.ofConfined()) {
             KnownPattern pattern = new KnownPattern(a, size);
             Histogram h = new Histogram(HIGHEST_NANOS, 3);
@@ -171,9 +195,11 @@ public final class EchoClients {
                 }
                 byte[] out = pattern.slice(i, size).toArray(JAVA_BYTE);
                 long start = System.nanoTime();
-                byte[] back = ClientCalls.blockingUnaryCall(ch, GrpcEcho.ECHO, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), out);
+                byte[] back = ClientCalls.blockingUnaryCall(
+                        ch, GrpcEcho.ECHO, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), out);
                 long rtt = System.nanoTime() - start;
-                if (!Arrays.equals(out, back)) throw new IllegalStateException("gRPC echo: payload " + i + " came back altered");
+                if (!Arrays.equals(out, back))
+                    throw new IllegalStateException("gRPC echo: payload " + i + " came back altered");
                 if (i >= warmups) h.recordValue(Math.min(rtt, HIGHEST_NANOS));
                 if (i >= warmups && System.nanoTime() > deadline) break;
             }
@@ -189,7 +215,8 @@ public final class EchoClients {
     }
 
     private static void check(int size, int roundTrips) {
-        if (size <= 0 || size > GrpcEcho.MAX_MESSAGE) throw new IllegalArgumentException("echo size " + size + " B is outside 1 B .. 16 MiB");
+        if (size <= 0 || size > GrpcEcho.MAX_MESSAGE)
+            throw new IllegalArgumentException("echo size " + size + " B is outside 1 B .. 16 MiB");
         if (roundTrips <= 0) throw new IllegalArgumentException("round-trip count " + roundTrips + " must be positive");
     }
 }

@@ -2,6 +2,12 @@ package lab.loopback.echo;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import lab.loopback.ipc.Connection;
 import lab.loopback.ipc.Listener;
 import lab.loopback.ipc.StreamTransport;
@@ -12,13 +18,6 @@ import lab.loopback.sys.Net;
 import lab.loopback.sys.SockAddrIn;
 import lab.loopback.uring.Cqe;
 import lab.loopback.uring.IoUring;
-
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The echo server of URING-4, in its own JVM: {@code uring} echoes every received byte back over a TCP
@@ -36,7 +35,8 @@ public final class EchoServerMain {
     public static void main(String[] args) throws Exception {
         boolean stream = (args.length == 4 || args.length == 5) && (args[0].equals("stream") || args[0].equals("rpc"));
         if (!stream && (args.length != 2 || !(args[0].equals("uring") || args[0].equals("grpc")))) {
-            System.err.println("usage: EchoServerMain uring|grpc MAX_SECONDS | EchoServerMain stream|rpc MAX_SECONDS TRANSPORT BIND_SPEC [WAIT_MODE]");
+            System.err.println(
+                    "usage: EchoServerMain uring|grpc MAX_SECONDS | EchoServerMain stream|rpc MAX_SECONDS TRANSPORT BIND_SPEC [WAIT_MODE]");
             System.exit(2);
         }
         long maxSeconds = Long.parseLong(args[1]);
@@ -52,13 +52,20 @@ public final class EchoServerMain {
         // stdin closing means the parent is gone or done
         Thread.ofPlatform().daemon().start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-                while (in.readLine() != null) { /* no commands */ }
+                while (in.readLine() != null) {
+                    /* no commands */
+                }
             } catch (Exception ignored) {
                 // fall through to exit
             }
             exit(0);
         });
-        if (stream) stream(Transports.byId(args[2]), args[3], args.length == 5 ? WaitMode.parse(args[4]) : WaitMode.BLOCKING, args[0].equals("rpc"));
+        if (stream)
+            stream(
+                    Transports.byId(args[2]),
+                    args[3],
+                    args.length == 5 ? WaitMode.parse(args[4]) : WaitMode.BLOCKING,
+                    args[0].equals("rpc"));
         else if (args[0].equals("grpc")) grpc();
         else uring();
     }
@@ -81,14 +88,19 @@ public final class EchoServerMain {
 
     static void grpc() throws Exception {
         Server s = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .maxInboundMessageSize(GrpcEcho.MAX_MESSAGE).addService(GrpcEcho.service()).build().start();
+                .maxInboundMessageSize(GrpcEcho.MAX_MESSAGE)
+                .addService(GrpcEcho.service())
+                .build()
+                .start();
         System.out.println("READY " + ((InetSocketAddress) s.getListenSockets().getFirst()).getPort());
         System.out.flush();
         s.awaitTermination();
     }
 
     static void uring() {
-        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 4); IoUring ring = IoUring.setup(8, 0); Arena a = Arena.ofConfined()) {
+        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 4);
+                IoUring ring = IoUring.setup(8, 0);
+                Arena a = Arena.ofConfined()) {
             System.out.println("READY " + l.localAddress().port());
             System.out.flush();
             MemorySegment buf = a.allocate(BUFFER, 4096);
@@ -106,13 +118,15 @@ public final class EchoServerMain {
      * TCP (so the server never holds a reply back, and only the client's options are under test).
      */
     static void stream(StreamTransport transport, String bind, WaitMode wait, boolean rpc) {
-        try (Listener l = transport.listen(bind); Arena a = Arena.ofConfined()) {
+        try (Listener l = transport.listen(bind);
+                Arena a = Arena.ofConfined()) {
             open = l;
             System.out.println("READY " + l.address());
             System.out.flush();
             MemorySegment buf = a.allocate(BUFFER, 4096);
             while (true) {
-                try (Connection accepted = l.accept(); Connection c = wait.apply(Transports.noDelay(accepted))) {
+                try (Connection accepted = l.accept();
+                        Connection c = wait.apply(Transports.noDelay(accepted))) {
                     if (rpc) answerRequests(c, buf);
                     else echoAsItArrives(c, buf);
                 } catch (RuntimeException e) {
@@ -135,8 +149,10 @@ public final class EchoServerMain {
      */
     private static void answerRequests(Connection c, MemorySegment buf) {
         if (!readFully(c, buf, 4)) return;
-        int size = buf.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0);
-        if (size <= 0 || size > BUFFER) throw new IllegalArgumentException("request size " + size + " is outside 1 B .. " + BUFFER + " B");
+        int size = buf.get(
+                java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0);
+        if (size <= 0 || size > BUFFER)
+            throw new IllegalArgumentException("request size " + size + " is outside 1 B .. " + BUFFER + " B");
         while (readFully(c, buf, size)) c.writeFully(buf, size);
     }
 

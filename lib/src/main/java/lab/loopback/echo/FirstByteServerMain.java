@@ -1,13 +1,12 @@
 package lab.loopback.echo;
 
-import lab.loopback.ipc.TcpSocket;
-import lab.loopback.sys.SockAddrIn;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import lab.loopback.ipc.TcpSocket;
+import lab.loopback.sys.SockAddrIn;
 
 /**
  * The server of the connect-to-first-byte probe (MORE-3), in its own JVM (inside a namespace when given a prefix):
@@ -35,13 +34,16 @@ public final class FirstByteServerMain {
         });
         Thread.ofPlatform().daemon().start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-                while (in.readLine() != null) { /* no commands */ }
+                while (in.readLine() != null) {
+                    /* no commands */
+                }
             } catch (Exception ignored) {
                 // fall through to exit
             }
             Runtime.getRuntime().halt(0);
         });
-        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 64, queue); Arena a = Arena.ofConfined()) {
+        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 64, queue);
+                Arena a = Arena.ofConfined()) {
             System.out.println("READY " + l.localAddress().port());
             System.out.flush();
             MemorySegment buf = a.allocate(size);

@@ -16,7 +16,9 @@ public final class GrpcEcho {
     public static final MethodDescriptor<byte[], byte[]> ECHO = MethodDescriptor.<byte[], byte[]>newBuilder()
             .setType(MethodDescriptor.MethodType.UNARY)
             .setFullMethodName(MethodDescriptor.generateFullMethodName("lab.Echo", "Echo"))
-            .setRequestMarshaller(GrpcBytes.MARSHALLER).setResponseMarshaller(GrpcBytes.MARSHALLER).build();
+            .setRequestMarshaller(GrpcBytes.MARSHALLER)
+            .setResponseMarshaller(GrpcBytes.MARSHALLER)
+            .build();
 
     private GrpcEcho() {}
 
@@ -25,6 +27,7 @@ public final class GrpcEcho {
                 .addMethod(ECHO, ServerCalls.asyncUnaryCall((request, response) -> {
                     response.onNext(request);
                     response.onCompleted();
-                })).build();
+                }))
+                .build();
     }
 }

@@ -1,5 +1,11 @@
 package lab.loopback.echo;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.ipc.Connection;
 import lab.loopback.ipc.StreamTransport;
 import lab.loopback.ipc.Transports;
@@ -8,13 +14,6 @@ import lab.loopback.measure.ChildJvm;
 import lab.loopback.measure.Profile;
 import lab.loopback.measure.ThreadCpu;
 import lab.loopback.measure.ThreadSwitches;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Request/response over any {@link StreamTransport}: an RPC-style echo server in its own JVM ({@link EchoServerMain}
@@ -32,8 +31,15 @@ public final class PingPong implements AutoCloseable {
      * went to sleep) and its CPU time (which includes the client comparing each answer with its request), both from
      * the kernel's accounting of the thread, over the timed round trips only.
      */
-    public record Trial(String transport, String waitMode, int size, String phase, int index, EchoStats stats,
-                        double sleepsPerRoundTrip, double clientCpuMicrosPerRoundTrip) {}
+    public record Trial(
+            String transport,
+            String waitMode,
+            int size,
+            String phase,
+            int index,
+            EchoStats stats,
+            double sleepsPerRoundTrip,
+            double clientCpuMicrosPerRoundTrip) {}
 
     private final StreamTransport transport;
     private final ChildJvm server;
@@ -53,9 +59,17 @@ public final class PingPong implements AutoCloseable {
     }
 
     /** As {@link #start(StreamTransport, long)}, bound per {@code bind}, behind {@code prefix}, both ends waiting per {@code wait}. */
-    public static PingPong start(StreamTransport transport, String bind, long maxSeconds, List<String> prefix, WaitMode wait) {
-        ChildJvm server = ChildJvm.start(EchoServerMain.class,
-                List.of("rpc", Long.toString(maxSeconds), transport.id(), bind == null || bind.isEmpty() ? "0" : bind, wait.name()), prefix);
+    public static PingPong start(
+            StreamTransport transport, String bind, long maxSeconds, List<String> prefix, WaitMode wait) {
+        ChildJvm server = ChildJvm.start(
+                EchoServerMain.class,
+                List.of(
+                        "rpc",
+                        Long.toString(maxSeconds),
+                        transport.id(),
+                        bind == null || bind.isEmpty() ? "0" : bind,
+                        wait.name()),
+                prefix);
         try {
             return new PingPong(transport, server, EchoClients.address(server), wait);
         } catch (RuntimeException e) {
@@ -74,24 +88,37 @@ public final class PingPong implements AutoCloseable {
 
     /** One connection: warm-up round trips, then at most {@code roundTrips} timed ones within {@code seconds}. */
     public Trial trial(int size, String phase, int index, int roundTrips, double seconds) {
-        try (Connection raw = transport.connect(address); Connection c = wait.apply(Transports.noDelay(raw))) {
+        try (Connection raw = transport.connect(address);
+                Connection c = wait.apply(Transports.noDelay(raw))) {
             announceSize(c, size);
-            // the warm-up is a call of its own (bounded by half the time), so the counters below span only timed round trips
-            EchoClients.stream(transport.id(), c, size, EchoClients.Framing.ONE_WRITE, 0, WARMUP_ROUND_TRIPS, seconds / 2);
+            // the warm-up is a call of its own (bounded by half the time), so the counters below span only timed round
+            // trips
+            EchoClients.stream(
+                    transport.id(), c, size, EchoClients.Framing.ONE_WRITE, 0, WARMUP_ROUND_TRIPS, seconds / 2);
             ThreadSwitches s0 = ThreadSwitches.now();
             ThreadCpu cpu0 = ThreadCpu.now();
-            EchoStats stats = EchoClients.stream(transport.id(), c, size, EchoClients.Framing.ONE_WRITE, 0, roundTrips, seconds);
+            EchoStats stats =
+                    EchoClients.stream(transport.id(), c, size, EchoClients.Framing.ONE_WRITE, 0, roundTrips, seconds);
             ThreadCpu cpu = ThreadCpu.now().minus(cpu0);
             ThreadSwitches s = ThreadSwitches.now().minus(s0);
             long n = stats.roundTrips();
-            return new Trial(transport.id(), wait.name(), size, phase, index, stats,
-                    s.voluntary() < 0 ? Double.NaN : (double) s.voluntary() / n, cpu.totalNanos() / 1e3 / n);
+            return new Trial(
+                    transport.id(),
+                    wait.name(),
+                    size,
+                    phase,
+                    index,
+                    stats,
+                    s.voluntary() < 0 ? Double.NaN : (double) s.voluntary() / n,
+                    cpu.totalNanos() / 1e3 / n);
         }
     }
 
     /** The request size, once per connection, as the rpc server expects it (4 bytes, little-endian). */
     private static void announceSize(Connection c, int size) {
-        if (size <= 0 || size > GrpcEcho.MAX_MESSAGE) throw new IllegalArgumentException("request size " + size + " B is outside 1 B .. " + GrpcEcho.MAX_MESSAGE + " B");
+        if (size <= 0 || size > GrpcEcho.MAX_MESSAGE)
+            throw new IllegalArgumentException(
+                    "request size " + size + " B is outside 1 B .. " + GrpcEcho.MAX_MESSAGE + " B");
         try (Arena a = Arena.ofConfined()) {
             MemorySegment m = a.allocate(4);
             m.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0, size);

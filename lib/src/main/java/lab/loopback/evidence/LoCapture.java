@@ -1,9 +1,6 @@
 package lab.loopback.evidence;
 
-import lab.loopback.sys.Libc;
-import lab.loopback.sys.Net;
-import lab.loopback.sys.PollFd;
-import lab.loopback.sys.PacketSocket;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -11,8 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import lab.loopback.sys.Libc;
+import lab.loopback.sys.Net;
+import lab.loopback.sys.PacketSocket;
+import lab.loopback.sys.PollFd;
 
 /**
  * What a root process sees on lo: an AF_PACKET capture (as tcpdump's) running on its own thread while an
@@ -26,8 +25,17 @@ public final class LoCapture {
     static final long DRAIN_MILLIS = 200, DRAIN_CAP_MILLIS = 1_000;
 
     /** One IPv4 frame of the watched port (or any, in a private namespace). */
-    public record Segment(boolean outgoing, int protocol, int ipLength, int srcPort, int dstPort, boolean fragment,
-                          boolean ipChecksumValid, boolean l4ChecksumValid, int payloadLength, boolean markerFound) {}
+    public record Segment(
+            boolean outgoing,
+            int protocol,
+            int ipLength,
+            int srcPort,
+            int dstPort,
+            boolean fragment,
+            boolean ipChecksumValid,
+            boolean l4ChecksumValid,
+            int payloadLength,
+            boolean markerFound) {}
 
     /** The watched frames, and how many frames of anything else went by. */
     public record Capture(List<Segment> segments, long framesOfOthers, boolean truncatedAtMax, long dropped) {
@@ -37,7 +45,9 @@ public final class LoCapture {
 
         /** Data-carrying frames as they arrived (the incoming copy: each packet on lo is seen leaving and arriving). */
         public List<Segment> incomingWithPayload() {
-            return segments.stream().filter(s -> !s.outgoing() && s.payloadLength() > 0).toList();
+            return segments.stream()
+                    .filter(s -> !s.outgoing() && s.payloadLength() > 0)
+                    .toList();
         }
     }
 
@@ -45,7 +55,9 @@ public final class LoCapture {
 
     /** Why a capture is impossible here, or null. */
     public static String unavailable() {
-        return Libc.geteuid() == 0 ? null : "an AF_PACKET capture needs CAP_NET_RAW (root); this process runs as uid " + Libc.geteuid();
+        return Libc.geteuid() == 0
+                ? null
+                : "an AF_PACKET capture needs CAP_NET_RAW (root); this process runs as uid " + Libc.geteuid();
     }
 
     /**
@@ -66,8 +78,10 @@ public final class LoCapture {
                         if (stop.get()) {
                             long now = System.nanoTime();
                             if (stoppedAt == 0) stoppedAt = now;
-                            // after the action: drain until quiet, and never longer than the cap (lo may never be quiet)
-                            if (now - lastFrame > DRAIN_MILLIS * 1_000_000 || now - stoppedAt > DRAIN_CAP_MILLIS * 1_000_000) break;
+                            // after the action: drain until quiet, and never longer than the cap (lo may never be
+                            // quiet)
+                            if (now - lastFrame > DRAIN_MILLIS * 1_000_000
+                                    || now - stoppedAt > DRAIN_CAP_MILLIS * 1_000_000) break;
                         }
                         long n = s.receive(buf);
                         if (n == 0) {
@@ -77,7 +91,9 @@ public final class LoCapture {
                         lastFrame = System.nanoTime();
                         MemorySegment frame = buf.asSlice(0, Math.min(n, SNAP));
                         // other users' frames: only their ports are looked at, nothing else is parsed or searched
-                        Segment seg = port == 0 || hasPort(frame, port) ? parse(frame, s.lastPacketType() == PacketSocket.PACKET_OUTGOING, marker) : null;
+                        Segment seg = port == 0 || hasPort(frame, port)
+                                ? parse(frame, s.lastPacketType() == PacketSocket.PACKET_OUTGOING, marker)
+                                : null;
                         if (seg != null) {
                             synchronized (kept) {
                                 kept.add(seg);

@@ -1,11 +1,10 @@
 package lab.loopback.evidence;
 
-import lab.loopback.kernel.TraceEvent;
-import lab.loopback.kernel.TraceRecorder;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import lab.loopback.kernel.TraceEvent;
+import lab.loopback.kernel.TraceRecorder;
 
 /**
  * What the tracepoints of one {@link TracedStream} say about the way its segments took: how many passed
@@ -13,9 +12,19 @@ import java.util.Map;
  * that left through lo is the one the receiver later copied from (the same buffer, passed by pointer).
  * Counts are lower bounds: softirq work the kernel defers to ksoftirqd falls outside the task filter.
  */
-public record PathCount(long xmitOnLo, long queuedOnLo, long rxOnLo, long receivedOnLo, long dataReady,
-                        long fibLookups, long checksumPartial, long checksumOther, List<Long> xmitLengths,
-                        long dataSkbsSent, long sameSkbReceived, long sameSkbCopied) {
+public record PathCount(
+        long xmitOnLo,
+        long queuedOnLo,
+        long rxOnLo,
+        long receivedOnLo,
+        long dataReady,
+        long fibLookups,
+        long checksumPartial,
+        long checksumOther,
+        List<Long> xmitLengths,
+        long dataSkbsSent,
+        long sameSkbReceived,
+        long sameSkbCopied) {
     /** ip_summed values of include/linux/skbuff.h. */
     static final int CHECKSUM_PARTIAL = 3;
     /** A segment shorter than this carries no payload worth following (pure ACKs are 52–66 bytes on lo). */
@@ -28,7 +37,9 @@ public record PathCount(long xmitOnLo, long queuedOnLo, long rxOnLo, long receiv
             if (e.field("ip_summed").equals(Integer.toString(CHECKSUM_PARTIAL))) partial++;
             else other++;
         }
-        List<Long> lens = onLo(rec, "net_dev_xmit").stream().map(e -> Long.parseLong(e.field("len"))).toList();
+        List<Long> lens = onLo(rec, "net_dev_xmit").stream()
+                .map(e -> Long.parseLong(e.field("len")))
+                .toList();
         // follow each data skb by its (hashed, stable within a boot) address: xmit → netif_receive_skb → copy
         Map<String, Integer> stage = new HashMap<>();
         long sent = 0, received = 0, copied = 0;
@@ -56,12 +67,22 @@ public record PathCount(long xmitOnLo, long queuedOnLo, long rxOnLo, long receiv
                         copied++;
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
-        return new PathCount(lens.size(), onLo(rec, "net_dev_queue").size(), onLo(rec, "netif_rx").size(),
-                onLo(rec, "netif_receive_skb").size(), rec.count("sk_data_ready"), rec.count("fib_table_lookup"),
-                partial, other, lens, sent, received, copied);
+        return new PathCount(
+                lens.size(),
+                onLo(rec, "net_dev_queue").size(),
+                onLo(rec, "netif_rx").size(),
+                onLo(rec, "netif_receive_skb").size(),
+                rec.count("sk_data_ready"),
+                rec.count("fib_table_lookup"),
+                partial,
+                other,
+                lens,
+                sent,
+                received,
+                copied);
     }
 
     /** The lo transmissions that carried payload (pure ACKs left out), in time order. */

@@ -1,13 +1,12 @@
 package lab.loopback.evidence;
 
-import lab.loopback.kernel.TraceEvent;
-import lab.loopback.kernel.TraceRecorder;
-
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lab.loopback.kernel.TraceEvent;
+import lab.loopback.kernel.TraceRecorder;
 
 /**
  * How one sending thread handed its payload to the kernel, from the kernel's trace of that thread: calls that pass
@@ -19,9 +18,12 @@ import java.util.regex.Pattern;
 public record PayloadCalls(long fromUserBuffer, long byReference, Map<String, Long> byCall) {
     /** io_uring's submission tracepoint: the operation of every request, in the submitting thread. */
     public static final String URING_EVENT = "io_uring/io_uring_submit_req";
-    static final Set<String> USER_BUFFER_SYSCALLS = Set.of("write", "writev", "pwrite64", "pwritev", "sendto", "sendmsg");
+
+    static final Set<String> USER_BUFFER_SYSCALLS =
+            Set.of("write", "writev", "pwrite64", "pwritev", "sendto", "sendmsg");
     static final Set<String> REFERENCE_SYSCALLS = Set.of("sendfile", "splice", "vmsplice", "tee");
-    static final Set<String> USER_BUFFER_OPS = Set.of("WRITE", "WRITEV", "WRITE_FIXED", "SEND", "SENDMSG", "SEND_ZC", "SENDMSG_ZC");
+    static final Set<String> USER_BUFFER_OPS =
+            Set.of("WRITE", "WRITEV", "WRITE_FIXED", "SEND", "SENDMSG", "SEND_ZC", "SENDMSG_ZC");
     static final Set<String> REFERENCE_OPS = Set.of("SPLICE", "TEE");
     private static final Pattern OPCODE = Pattern.compile("opcode (\\w+)");
 

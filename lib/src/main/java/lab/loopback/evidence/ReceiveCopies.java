@@ -1,9 +1,8 @@
 package lab.loopback.evidence;
 
+import java.util.Collection;
 import lab.loopback.kernel.TraceEvent;
 import lab.loopback.kernel.TraceRecorder;
-
-import java.util.Collection;
 
 /**
  * The receive side's copies as the kernel reports them: every {@code skb:skb_copy_datagram_iovec} event

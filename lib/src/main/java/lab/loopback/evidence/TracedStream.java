@@ -1,5 +1,11 @@
 package lab.loopback.evidence;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import lab.loopback.ipc.Connection;
 import lab.loopback.ipc.StreamTransport;
 import lab.loopback.ipc.TcpSocket;
@@ -12,13 +18,6 @@ import lab.loopback.measure.StreamTrial;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.TcpInfo;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
-
 /**
  * One verified loopback TCP transfer to a receiver in another process, with everything the kernel says
  * about it: the tracepoints of the sending thread and the receiving process, the sender's TCP_INFO once
@@ -28,9 +27,17 @@ import java.util.function.UnaryOperator;
  */
 public final class TracedStream {
     /** The events asked for; those this kernel lacks are left out and named in {@link Result#missingEvents}. */
-    public static final List<String> EVENTS = List.of("net/net_dev_queue", "net/net_dev_start_xmit", "net/net_dev_xmit",
-            "net/netif_rx", "net/netif_receive_skb", "skb/skb_copy_datagram_iovec", "sock/sk_data_ready",
-            "fib/fib_table_lookup", "tcp/tcp_probe");
+    public static final List<String> EVENTS = List.of(
+            "net/net_dev_queue",
+            "net/net_dev_start_xmit",
+            "net/net_dev_xmit",
+            "net/netif_rx",
+            "net/netif_receive_skb",
+            "skb/skb_copy_datagram_iovec",
+            "sock/sk_data_ready",
+            "fib/fib_table_lookup",
+            "tcp/tcp_probe");
+
     static final int BUFFER_KB_PER_CPU = 16 * 1024;
     static final long DRAIN_WAIT_MILLIS = 5_000;
 
@@ -40,9 +47,19 @@ public final class TracedStream {
      * says why); {@code counters} and {@code background} are deltas over the transfer and over a quiet window
      * of {@code backgroundSeconds} just before it.
      */
-    public record Result(StreamTrial trial, StreamTrial untraced, TcpInfo sender, Map<String, Long> counters, Map<String, Long> background,
-                         double backgroundSeconds, double windowSeconds, TraceRecorder.Recording trace,
-                         String traceUnavailable, List<String> missingEvents, long senderTid, List<Long> receiverTids) {
+    public record Result(
+            StreamTrial trial,
+            StreamTrial untraced,
+            TcpInfo sender,
+            Map<String, Long> counters,
+            Map<String, Long> background,
+            double backgroundSeconds,
+            double windowSeconds,
+            TraceRecorder.Recording trace,
+            String traceUnavailable,
+            List<String> missingEvents,
+            long senderTid,
+            List<Long> receiverTids) {
         /** Segments this connection carried both ways (sender's segs_out + segs_in; lo loses none). */
         public long segments() {
             return sender.segsOut() + sender.segsIn();
@@ -69,8 +86,12 @@ public final class TracedStream {
      * Where a traced transfer runs: the transport, the receiver's bind spec and the prefix its process starts
      * behind (a namespace), and how both ends read and write. Counters come from the receiver's namespace.
      */
-    public record Route(StreamTransport transport, String bindSpec, List<String> receiverPrefix, boolean nonBlockingReader,
-                        UnaryOperator<Connection> senderWrap) {
+    public record Route(
+            StreamTransport transport,
+            String bindSpec,
+            List<String> receiverPrefix,
+            boolean nonBlockingReader,
+            UnaryOperator<Connection> senderWrap) {
         /** 127.0.0.1 in this process's namespace, blocking both ends: the workbench's default transfer. */
         public static Route loopback(String bindSpec) {
             return new Route(Transports.byId("tcp-lo"), bindSpec, List.of(), false, UnaryOperator.identity());
@@ -90,26 +111,36 @@ public final class TracedStream {
      * {@code bindSpec}: "0" for any port) and records it. A corrupted or short transfer throws.
      */
     public static Result run(Tracefs tracefs, String bindSpec, int writeSize, long bytes, double maxSeconds) {
-        return run(tracefs, bindSpec, writeSize, bytes, maxSeconds, c -> { });
+        return run(tracefs, bindSpec, writeSize, bytes, maxSeconds, c -> {});
     }
 
     /** As {@link #run(Tracefs, String, int, long, double)}, with the sending socket set up by {@code configure} first. */
-    public static Result run(Tracefs tracefs, String bindSpec, int writeSize, long bytes, double maxSeconds, Consumer<TcpSocket> configure) {
+    public static Result run(
+            Tracefs tracefs,
+            String bindSpec,
+            int writeSize,
+            long bytes,
+            double maxSeconds,
+            Consumer<TcpSocket> configure) {
         return run(tracefs, Route.loopback(bindSpec), writeSize, bytes, maxSeconds, configure);
     }
 
     /** As {@link #run(Tracefs, String, int, long, double, Consumer)}, over {@code route}. */
-    public static Result run(Tracefs tracefs, Route route, int writeSize, long bytes, double maxSeconds, Consumer<TcpSocket> configure) {
-        if (bytes <= 0 || bytes > (1L << 34)) throw new IllegalArgumentException("transfer size " + bytes + " B is outside 1 B .. 16 GiB");
+    public static Result run(
+            Tracefs tracefs, Route route, int writeSize, long bytes, double maxSeconds, Consumer<TcpSocket> configure) {
+        if (bytes <= 0 || bytes > (1L << 34))
+            throw new IllegalArgumentException("transfer size " + bytes + " B is outside 1 B .. 16 GiB");
         List<String> present = new ArrayList<>(), missing = new ArrayList<>();
         for (String e : EVENTS) (tracefs.hasEvent(e) ? present : missing).add(e);
-        try (StreamRunner runner = StreamRunner.start(route.transport(), route.bindSpec(), (long) Math.ceil(maxSeconds) + 120, route.receiverPrefix())) {
+        try (StreamRunner runner = StreamRunner.start(
+                route.transport(), route.bindSpec(), (long) Math.ceil(maxSeconds) + 120, route.receiverPrefix())) {
             runner.nonBlockingReader(route.nonBlockingReader()).senderWrap(route.senderWrap());
             java.nio.file.Path proc = java.nio.file.Path.of("/proc", Long.toString(runner.receiverPid()));
             // connection code paths warm, JIT too
             StreamRunner.verified(runner.trial(writeSize, maxSeconds, Math.min(bytes, 1 << 20), "warmup", 0));
             // the same transfer untraced: CPU per byte without the tracer's own cost
-            StreamTrial plain = StreamRunner.verified(runner.trial(writeSize, maxSeconds, bytes, "untraced", 0, c -> configure.accept((TcpSocket) c), c -> { }));
+            StreamTrial plain = StreamRunner.verified(runner.trial(
+                    writeSize, maxSeconds, bytes, "untraced", 0, c -> configure.accept((TcpSocket) c), c -> {}));
             long tid = Libc.gettid();
             List<Long> receiverTids = TraceRecorder.tasksOf(runner.receiverPid());
             AtomicReference<TcpInfo> info = new AtomicReference<>();
@@ -118,8 +149,14 @@ public final class TracedStream {
             sleep(quiet);
             NetCounters q1 = NetCounters.read(proc);
             StreamTrial[] trial = new StreamTrial[1];
-            Runnable transfer = () -> trial[0] = runner.trial(writeSize, maxSeconds, bytes, "traced", 0,
-                    c -> configure.accept((TcpSocket) c), c -> info.set(drained((TcpSocket) c)));
+            Runnable transfer = () -> trial[0] = runner.trial(
+                    writeSize,
+                    maxSeconds,
+                    bytes,
+                    "traced",
+                    0,
+                    c -> configure.accept((TcpSocket) c),
+                    c -> info.set(drained((TcpSocket) c)));
             TraceRecorder.Recording rec = null;
             String why = tracefs.available() ? null : tracefs.unavailable();
             long w0 = System.nanoTime();
@@ -136,7 +173,19 @@ public final class TracedStream {
             }
             NetCounters c1 = NetCounters.read(proc);
             double window = (System.nanoTime() - w0) / 1e9;
-            return new Result(StreamRunner.verified(trial[0]), plain, info.get(), c1.minus(c0), q1.minus(q0), quiet, window, rec, why, List.copyOf(missing), tid, receiverTids);
+            return new Result(
+                    StreamRunner.verified(trial[0]),
+                    plain,
+                    info.get(),
+                    c1.minus(c0),
+                    q1.minus(q0),
+                    quiet,
+                    window,
+                    rec,
+                    why,
+                    List.copyOf(missing),
+                    tid,
+                    receiverTids);
         }
     }
 

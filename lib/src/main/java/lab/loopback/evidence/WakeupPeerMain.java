@@ -1,12 +1,11 @@
 package lab.loopback.evidence;
 
-import lab.loopback.ipc.TcpSocket;
-import lab.loopback.sys.SockAddrIn;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import lab.loopback.ipc.TcpSocket;
+import lab.loopback.sys.SockAddrIn;
 
 /**
  * The blocked reader of {@link WakeupProbe}, in its own JVM: connects to 127.0.0.1:PORT, prints
@@ -34,7 +33,8 @@ public final class WakeupPeerMain {
                 // never interrupted; the process ends at end of stream
             }
         });
-        try (TcpSocket s = TcpSocket.connect(SockAddrIn.loopback(Integer.parseInt(args[0]))); Arena a = Arena.ofConfined()) {
+        try (TcpSocket s = TcpSocket.connect(SockAddrIn.loopback(Integer.parseInt(args[0])));
+                Arena a = Arena.ofConfined()) {
             MemorySegment in = a.allocate(MESSAGE, 8);
             MemorySegment out = a.allocate(MESSAGE, 8);
             System.out.println("READY");

@@ -1,9 +1,8 @@
 package lab.loopback.ipc;
 
+import java.lang.foreign.MemorySegment;
 import lab.loopback.sys.ErrnoException;
 import lab.loopback.sys.Libc;
-
-import java.lang.foreign.MemorySegment;
 
 /**
  * A duplex stream made of two one-way descriptors (two pipes, two FIFOs): reads from one, writes to the other.
@@ -16,7 +15,11 @@ final class FdPairConnection implements Connection {
      * side, after ending its output, waits (bounded) for end of stream, which then means the listener's read end is
      * gone too. Fresh anonymous pipes need none of this.
      */
-    enum Closing { PLAIN, FIFO_LISTENER, FIFO_CONNECTOR }
+    enum Closing {
+        PLAIN,
+        FIFO_LISTENER,
+        FIFO_CONNECTOR
+    }
 
     static final int DRAIN_MILLIS = 5_000;
     private final int readFd;
@@ -73,7 +76,8 @@ final class FdPairConnection implements Connection {
             MemorySegment pfd = a.allocate(lab.loopback.sys.PollFd.LAYOUT), buf = a.allocate(4096);
             long until = System.nanoTime() + DRAIN_MILLIS * 1_000_000L;
             while (System.nanoTime() < until) {
-                lab.loopback.sys.PollFd.set(pfd, 0, readFd, (short) (lab.loopback.sys.Net.POLLIN | lab.loopback.sys.Net.POLLHUP));
+                lab.loopback.sys.PollFd.set(
+                        pfd, 0, readFd, (short) (lab.loopback.sys.Net.POLLIN | lab.loopback.sys.Net.POLLHUP));
                 if (Libc.poll(pfd, 1, 100) > 0 && Libc.sysRead(readFd, buf, 4096) <= 0) return;
             }
         }

@@ -1,7 +1,6 @@
 package lab.loopback.ipc;
 
 import io.grpc.MethodDescriptor;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

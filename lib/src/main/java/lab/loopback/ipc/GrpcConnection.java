@@ -1,17 +1,16 @@
 package lab.loopback.ipc;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 import io.grpc.ManagedChannel;
 import io.grpc.stub.CallStreamObserver;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * One end of a {@link GrpcStreams} call. Inbound messages queue up (at most {@value #WINDOW} are requested ahead
@@ -82,7 +81,8 @@ final class GrpcConnection implements Connection {
                 ended = true;
                 return 0;
             }
-            if (next instanceof Throwable t) throw new IllegalStateException("grpc: the call failed: " + t.getMessage(), t);
+            if (next instanceof Throwable t)
+                throw new IllegalStateException("grpc: the call failed: " + t.getMessage(), t);
             byte[] b = (byte[]) next;
             if (b.length > 0) {
                 current = b;
@@ -108,7 +108,8 @@ final class GrpcConnection implements Connection {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         synchronized (ready) {
             while (!outbound.isReady()) {
-                if (System.nanoTime() > deadline) throw new IllegalStateException("grpc: the call was not ready for " + WAIT_SECONDS + " s");
+                if (System.nanoTime() > deadline)
+                    throw new IllegalStateException("grpc: the call was not ready for " + WAIT_SECONDS + " s");
                 try {
                     ready.wait(100);
                 } catch (InterruptedException e) {

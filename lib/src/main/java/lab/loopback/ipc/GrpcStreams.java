@@ -13,7 +13,6 @@ import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -31,7 +30,9 @@ public final class GrpcStreams implements StreamTransport {
     public static final MethodDescriptor<byte[], byte[]> STREAM = MethodDescriptor.<byte[], byte[]>newBuilder()
             .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
             .setFullMethodName(MethodDescriptor.generateFullMethodName("lab.Pipe", "Stream"))
-            .setRequestMarshaller(GrpcBytes.MARSHALLER).setResponseMarshaller(GrpcBytes.MARSHALLER).build();
+            .setRequestMarshaller(GrpcBytes.MARSHALLER)
+            .setResponseMarshaller(GrpcBytes.MARSHALLER)
+            .build();
 
     @Override
     public String id() {
@@ -47,11 +48,16 @@ public final class GrpcStreams implements StreamTransport {
                     GrpcConnection c = new GrpcConnection((ServerCallStreamObserver<byte[]>) responses, null);
                     accepted.add(c);
                     return c.inbound();
-                })).build();
+                }))
+                .build();
         Server server;
         try {
-            server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port)).directExecutor()
-                    .maxInboundMessageSize(GrpcBytes.MAX_MESSAGE).addService(service).build().start();
+            server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+                    .directExecutor()
+                    .maxInboundMessageSize(GrpcBytes.MAX_MESSAGE)
+                    .addService(service)
+                    .build()
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("grpc: cannot listen on 127.0.0.1:" + port, e);
         }
@@ -87,9 +93,14 @@ public final class GrpcStreams implements StreamTransport {
     @Override
     public Connection connect(String address) {
         int colon = address.lastIndexOf(':');
-        if (colon < 0 || !address.startsWith("127.")) throw new IllegalArgumentException("grpc connects only to 127.0.0.0/8 HOST:PORT, got '" + address + "'");
-        ManagedChannel channel = NettyChannelBuilder.forAddress(address.substring(0, colon), TcpLoopback.parsePort(address.substring(colon + 1)))
-                .usePlaintext().directExecutor().maxInboundMessageSize(GrpcBytes.MAX_MESSAGE).build();
+        if (colon < 0 || !address.startsWith("127."))
+            throw new IllegalArgumentException("grpc connects only to 127.0.0.0/8 HOST:PORT, got '" + address + "'");
+        ManagedChannel channel = NettyChannelBuilder.forAddress(
+                        address.substring(0, colon), TcpLoopback.parsePort(address.substring(colon + 1)))
+                .usePlaintext()
+                .directExecutor()
+                .maxInboundMessageSize(GrpcBytes.MAX_MESSAGE)
+                .build();
         try {
             GrpcConnection[] made = new GrpcConnection[1];
             ClientResponseObserver<byte[], byte[]> responses = new ClientResponseObserver<>() {

@@ -1,14 +1,13 @@
 package lab.loopback.ipc;
 
-import lab.loopback.sys.FileCalls;
-import lab.loopback.sys.Libc;
-import lab.loopback.sys.Net;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import lab.loopback.sys.FileCalls;
+import lab.loopback.sys.Libc;
+import lab.loopback.sys.Net;
 
 /**
  * Named pipes (FIFOs): {@code BASE.c2s} carries the connecting side's bytes, {@code BASE.s2c} the answers. The
@@ -51,7 +50,10 @@ public final class NamedPipes implements StreamTransport {
             public Connection accept() {
                 int in = Libc.open(base + UP, Net.O_RDONLY | Net.O_CLOEXEC, 0);
                 try {
-                    return new FdPairConnection(in, Libc.open(base + DOWN, Net.O_WRONLY | Net.O_CLOEXEC, 0), FdPairConnection.Closing.FIFO_LISTENER);
+                    return new FdPairConnection(
+                            in,
+                            Libc.open(base + DOWN, Net.O_WRONLY | Net.O_CLOEXEC, 0),
+                            FdPairConnection.Closing.FIFO_LISTENER);
                 } catch (RuntimeException e) {
                     FdPairConnection.closeQuietly(in);
                     throw e;
@@ -69,7 +71,10 @@ public final class NamedPipes implements StreamTransport {
     public Connection connect(String base) {
         int out = Libc.open(base + UP, Net.O_WRONLY | Net.O_CLOEXEC, 0);
         try {
-            return new FdPairConnection(Libc.open(base + DOWN, Net.O_RDONLY | Net.O_CLOEXEC, 0), out, FdPairConnection.Closing.FIFO_CONNECTOR);
+            return new FdPairConnection(
+                    Libc.open(base + DOWN, Net.O_RDONLY | Net.O_CLOEXEC, 0),
+                    out,
+                    FdPairConnection.Closing.FIFO_CONNECTOR);
         } catch (RuntimeException e) {
             FdPairConnection.closeQuietly(out);
             throw e;
@@ -89,8 +94,9 @@ public final class NamedPipes implements StreamTransport {
             throw new UncheckedIOException("cannot inspect " + p, e);
         }
         if ((mode & S_IFMT) != S_IFIFO) {
-            throw new IllegalArgumentException("fifo: '" + p + "' exists and is not a FIFO (file type "
-                    + Integer.toOctalString(mode & S_IFMT) + "); give a base path whose " + UP + "/" + DOWN + " are FIFOs or do not exist");
+            throw new IllegalArgumentException(
+                    "fifo: '" + p + "' exists and is not a FIFO (file type " + Integer.toOctalString(mode & S_IFMT)
+                            + "); give a base path whose " + UP + "/" + DOWN + " are FIFOs or do not exist");
         }
         return false;
     }

@@ -1,5 +1,7 @@
 package lab.loopback.ipc;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import lab.loopback.sys.Epoll;
 import lab.loopback.sys.Errno;
 import lab.loopback.sys.ErrnoException;
@@ -7,9 +9,6 @@ import lab.loopback.sys.FileCalls;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
 import lab.loopback.sys.PollFd;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 
 /**
  * A connection switched to O_NONBLOCK, used the way the article's "mix blocking and non-blocking flags"
@@ -19,11 +18,16 @@ import java.lang.foreign.MemorySegment;
  */
 public final class NonBlocking implements Connection {
     /** What a call that would block does before it tries again. */
-    public enum Wait { POLL, EPOLL, SPIN }
+    public enum Wait {
+        POLL,
+        EPOLL,
+        SPIN
+    }
 
     static final int F_GETFL = 3, F_SETFL = 4, O_NONBLOCK = 0x800;
     /** A wait in poll(2) gives up after this long and retries, so a vanished peer cannot hang a trial forever. */
     static final int POLL_MILLIS = 1_000;
+
     private final Connection c;
     private final Wait wait;
     private final Epoll epoll; // EPOLL only: the descriptor registered for EPOLLIN
@@ -37,7 +41,9 @@ public final class NonBlocking implements Connection {
 
     /** Sets O_NONBLOCK on {@code c}'s descriptor (a socket's: reads and writes go to it with read(2)/send(2)). */
     public NonBlocking(Connection c, Wait wait) {
-        if (!(c instanceof SocketConnection)) throw new IllegalArgumentException("non-blocking waits are for sockets; " + c.getClass().getSimpleName() + " is none");
+        if (!(c instanceof SocketConnection))
+            throw new IllegalArgumentException(
+                    "non-blocking waits are for sockets; " + c.getClass().getSimpleName() + " is none");
         this.c = c;
         this.wait = wait;
         setNonBlocking(c.fd(), true);
@@ -58,7 +64,8 @@ public final class NonBlocking implements Connection {
         while (true) {
             long n = Libc.sysRead(c.fd(), buf, len);
             if (n >= 0) return n;
-            if (n != -Errno.EAGAIN && n != -Errno.EINTR) throw new ErrnoException("read(fd " + c.fd() + ", non-blocking)", (int) -n);
+            if (n != -Errno.EAGAIN && n != -Errno.EINTR)
+                throw new ErrnoException("read(fd " + c.fd() + ", non-blocking)", (int) -n);
             if (n == -Errno.EAGAIN) await(Net.POLLIN);
         }
     }
@@ -68,7 +75,8 @@ public final class NonBlocking implements Connection {
         while (true) {
             long n = Libc.sysSend(c.fd(), buf, len, Net.MSG_NOSIGNAL);
             if (n >= 0) return n;
-            if (n != -Errno.EAGAIN && n != -Errno.EINTR) throw new ErrnoException("send(fd " + c.fd() + ", non-blocking)", (int) -n);
+            if (n != -Errno.EAGAIN && n != -Errno.EINTR)
+                throw new ErrnoException("send(fd " + c.fd() + ", non-blocking)", (int) -n);
             if (n == -Errno.EAGAIN) await(Net.POLLOUT);
         }
     }

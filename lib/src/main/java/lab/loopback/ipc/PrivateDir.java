@@ -21,10 +21,14 @@ final class PrivateDir implements AutoCloseable {
 
     static PrivateDir create(String purpose) {
         try {
-            return new PrivateDir(Files.createTempDirectory("llab-" + purpose + "-",
+            return new PrivateDir(Files.createTempDirectory(
+                    "llab-" + purpose + "-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a private directory for " + purpose + " under " + System.getProperty("java.io.tmpdir"), e);
+            throw new UncheckedIOException(
+                    "cannot create a private directory for " + purpose + " under "
+                            + System.getProperty("java.io.tmpdir"),
+                    e);
         }
     }
 

@@ -29,7 +29,8 @@ final class Rendezvous implements Listener {
     static Rendezvous open(String purpose, String bindSpec, Function<UnixSocket, Connection> onAccept) {
         boolean ours = bindSpec == null || bindSpec.isBlank() || bindSpec.equals("0");
         if (!ours && Files.exists(Path.of(bindSpec), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new IllegalArgumentException(purpose + ": socket path '" + bindSpec + "' already exists; give a path that does not, or \"\" for a private one");
+            throw new IllegalArgumentException(purpose + ": socket path '" + bindSpec
+                    + "' already exists; give a path that does not, or \"\" for a private one");
         }
         PrivateDir dir = ours ? PrivateDir.create(purpose) : null;
         String path = ours ? dir.resolve("sock").toString() : bindSpec;

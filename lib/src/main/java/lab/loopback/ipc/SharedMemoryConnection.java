@@ -1,5 +1,7 @@
 package lab.loopback.ipc;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import lab.loopback.sys.FileCalls;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
@@ -10,9 +12,6 @@ import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 
 /**
  * One end of a {@link SharedMemoryRing}: writes claim space in the outbound ring and copy into it, reads copy out
@@ -110,7 +109,8 @@ final class SharedMemoryConnection implements Connection {
         if (idleSince == 0) return now;
         // a reader may still drain what the peer wrote before it went; a writer has nobody left to write to
         if (peerGone() && (what.equals("write") || in.size() == 0)) {
-            throw new IllegalStateException("shm: the peer closed its end during a " + what + " without ending the stream");
+            throw new IllegalStateException(
+                    "shm: the peer closed its end during a " + what + " without ending the stream");
         }
         if (now - idleSince > IDLE_LIMIT_SECONDS * 1_000_000_000L) {
             throw new IllegalStateException("shm: no progress for " + IDLE_LIMIT_SECONDS + " s during a " + what);

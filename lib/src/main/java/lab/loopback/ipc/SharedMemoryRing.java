@@ -1,11 +1,5 @@
 package lab.loopback.ipc;
 
-import lab.loopback.sys.FileCalls;
-import lab.loopback.sys.Libc;
-import lab.loopback.sys.Net;
-import lab.loopback.sys.Owner;
-import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -15,6 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import lab.loopback.sys.FileCalls;
+import lab.loopback.sys.Libc;
+import lab.loopback.sys.Net;
+import lab.loopback.sys.Owner;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 /**
  * Two single-producer/single-consumer rings (Agrona's {@code OneToOneRingBuffer}) in one file under /dev/shm that
@@ -31,6 +30,7 @@ public final class SharedMemoryRing implements StreamTransport {
     static final String PREFIX = "llab-";
     /** Bytes per direction; Agrona caps one message at an eighth of this. */
     public static final int RING_CAPACITY = 4 << 20;
+
     static final long RING_BYTES = RING_CAPACITY + RingBufferDescriptor.TRAILER_LENGTH;
     private static final AtomicInteger SEQ = new AtomicInteger();
 
@@ -120,7 +120,8 @@ public final class SharedMemoryRing implements StreamTransport {
         boolean ok = false;
         try {
             if (create) FileCalls.posixFallocate(fd, size);
-            MemorySegment m = FileCalls.mmap(size, FileCalls.PROT_READ | FileCalls.PROT_WRITE, FileCalls.MAP_SHARED, fd, 0);
+            MemorySegment m =
+                    FileCalls.mmap(size, FileCalls.PROT_READ | FileCalls.PROT_WRITE, FileCalls.MAP_SHARED, fd, 0);
             ok = true;
             return m;
         } finally {
@@ -149,7 +150,8 @@ public final class SharedMemoryRing implements StreamTransport {
             MemorySegment one = a.allocate(1);
             StringBuilder sb = new StringBuilder();
             while (sb.length() < 4096) {
-                if (s.read(one, 1) == 0) throw new IllegalStateException("shm: the listener closed during the hand-over");
+                if (s.read(one, 1) == 0)
+                    throw new IllegalStateException("shm: the listener closed during the hand-over");
                 char c = (char) one.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0);
                 if (c == '\n') return sb.toString();
                 sb.append(c);

@@ -1,10 +1,9 @@
 package lab.loopback.ipc;
 
+import java.lang.foreign.MemorySegment;
 import lab.loopback.sys.ErrnoException;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
-
-import java.lang.foreign.MemorySegment;
 
 /** A stream socket on a raw descriptor: the reads, writes and closing every socket family here shares. */
 public abstract class SocketConnection implements Connection {

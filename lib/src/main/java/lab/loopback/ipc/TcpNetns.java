@@ -31,7 +31,8 @@ public final class TcpNetns implements StreamTransport {
     public Listener listen(String bindSpec) {
         SockAddrIn at = parse(bindSpec);
         if (!at.isLoopback() && !NetNamespace.threadInsideOurs()) {
-            throw new IllegalStateException("refusing to listen on " + at + ": this process is not inside a workbench network namespace (/run/netns/llab-*)");
+            throw new IllegalStateException("refusing to listen on " + at
+                    + ": this process is not inside a workbench network namespace (/run/netns/llab-*)");
         }
         TcpSocket s = TcpSocket.listen(at, 16);
         return s.asListener();
@@ -48,7 +49,8 @@ public final class TcpNetns implements StreamTransport {
         int colon = spec == null ? -1 : spec.lastIndexOf(':');
         if (colon < 0) throw new IllegalArgumentException("expected IPV4:PORT, got '" + spec + "'");
         String[] octets = spec.substring(0, colon).split("\\.");
-        if (octets.length != 4) throw new IllegalArgumentException("'" + spec.substring(0, colon) + "' is not a dotted IPv4 address");
+        if (octets.length != 4)
+            throw new IllegalArgumentException("'" + spec.substring(0, colon) + "' is not a dotted IPv4 address");
         byte[] a = new byte[4];
         for (int i = 0; i < 4; i++) {
             int v;
@@ -57,7 +59,8 @@ public final class TcpNetns implements StreamTransport {
             } catch (NumberFormatException e) {
                 v = -1;
             }
-            if (v < 0 || v > 255) throw new IllegalArgumentException("'" + octets[i] + "' in '" + spec + "' is not an octet 0..255");
+            if (v < 0 || v > 255)
+                throw new IllegalArgumentException("'" + octets[i] + "' in '" + spec + "' is not an octet 0..255");
             a[i] = (byte) v;
         }
         return new SockAddrIn(a, TcpLoopback.parsePort(spec.substring(colon + 1)));

@@ -1,14 +1,13 @@
 package lab.loopback.ipc;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
 import lab.loopback.sys.SockAddrIn;
 import lab.loopback.sys.TcpInfo;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /** An AF_INET stream socket on a raw descriptor, made and used only through {@link Libc}. */
 public final class TcpSocket extends SocketConnection {

@@ -1,27 +1,35 @@
 package lab.loopback.ipc;
 
-import lab.loopback.sys.Net;
-
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import lab.loopback.sys.Net;
 
 /** Every transport the harnesses know, by id. */
 public final class Transports {
     /** The IPC shootout's contenders, in the order tables and figures show them (TCP over lo first). */
     public static final List<String> IPC = List.of("tcp-lo", "unix", "pipe", "fifo", "shm", "grpc", "uring");
 
-    private static final Map<String, StreamTransport> BY_ID = List.<StreamTransport>of(new TcpLoopback(), new TcpNetns(),
-                    new UnixStream(), new AnonymousPipes(), new NamedPipes(), new SharedMemoryRing(), new GrpcStreams(), new UringTcp())
-            .stream().collect(Collectors.toUnmodifiableMap(StreamTransport::id, Function.identity()));
+    private static final Map<String, StreamTransport> BY_ID = List.<StreamTransport>of(
+                    new TcpLoopback(),
+                    new TcpNetns(),
+                    new UnixStream(),
+                    new AnonymousPipes(),
+                    new NamedPipes(),
+                    new SharedMemoryRing(),
+                    new GrpcStreams(),
+                    new UringTcp())
+            .stream()
+            .collect(Collectors.toUnmodifiableMap(StreamTransport::id, Function.identity()));
 
     private Transports() {}
 
     public static StreamTransport byId(String id) {
         StreamTransport t = BY_ID.get(id);
         if (t == null) {
-            throw new IllegalArgumentException("unknown transport '" + id + "'; known: " + String.join(", ", BY_ID.keySet().stream().sorted().toList()));
+            throw new IllegalArgumentException("unknown transport '" + id + "'; known: "
+                    + String.join(", ", BY_ID.keySet().stream().sorted().toList()));
         }
         return t;
     }

@@ -1,11 +1,10 @@
 package lab.loopback.ipc;
 
+import java.lang.foreign.Arena;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
 import lab.loopback.sys.PeerCred;
 import lab.loopback.sys.SockAddrUn;
-
-import java.lang.foreign.Arena;
 
 /** An AF_UNIX stream socket bound to or connected to a filesystem path, through {@link Libc}. */
 public final class UnixSocket extends SocketConnection {

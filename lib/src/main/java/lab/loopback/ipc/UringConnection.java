@@ -1,11 +1,10 @@
 package lab.loopback.ipc;
 
+import java.lang.foreign.MemorySegment;
 import lab.loopback.sys.ErrnoException;
 import lab.loopback.sys.Net;
 import lab.loopback.uring.Cqe;
 import lab.loopback.uring.IoUring;
-
-import java.lang.foreign.MemorySegment;
 
 /** A TCP socket whose reads and writes each go through one io_uring SQE and one io_uring_enter that waits for it. */
 public final class UringConnection implements Connection {

@@ -1,9 +1,8 @@
 package lab.loopback.ipc;
 
-import lab.loopback.sys.Net;
-
 import java.util.Arrays;
 import java.util.function.UnaryOperator;
+import lab.loopback.sys.Net;
 
 /**
  * How a reader waits for the next message (MORE-1): asleep in a blocking read(2); in epoll_wait(2) on a
@@ -17,13 +16,16 @@ public enum WaitMode {
     SPIN(c -> new NonBlocking(c, NonBlocking.Wait.SPIN)),
     BUSY_POLL(c -> {
         TcpSocket t = Transports.tcpUnder(c);
-        if (t == null) throw new IllegalArgumentException("SO_BUSY_POLL needs a socket; " + c.getClass().getSimpleName() + " is none");
+        if (t == null)
+            throw new IllegalArgumentException(
+                    "SO_BUSY_POLL needs a socket; " + c.getClass().getSimpleName() + " is none");
         t.setInt(Net.SOL_SOCKET, Net.SO_BUSY_POLL, WaitMode.BUSY_POLL_MICROS);
         return c;
     });
 
     /** How long a busy-polling read polls before it sleeps, in µs (the value net.core.busy_read suggests). */
     public static final int BUSY_POLL_MICROS = 50;
+
     private final UnaryOperator<Connection> apply;
 
     WaitMode(UnaryOperator<Connection> apply) {

@@ -47,12 +47,15 @@ public final class CpuCaches {
         if (!sysfs.isEmpty()) return new Found(sysfs, "sysfs, cpu0");
         List<Cache> sysconf = askSysconf ? fromSysconf() : List.of();
         if (!sysconf.isEmpty()) return new Found(sysconf, SYSCONF);
-        return new Found(List.of(), "unknown: no cache directory in sysfs" + (askSysconf ? " and sysconf(3) reports no sizes" : ""));
+        return new Found(
+                List.of(),
+                "unknown: no cache directory in sysfs" + (askSysconf ? " and sysconf(3) reports no sizes" : ""));
     }
 
     static List<Cache> fromSysconf() {
         List<Cache> out = new ArrayList<>();
-        long l1 = lab.loopback.sys.Libc.sysconf(SC_LEVEL1_DCACHE_SIZE), l2 = lab.loopback.sys.Libc.sysconf(SC_LEVEL2_CACHE_SIZE),
+        long l1 = lab.loopback.sys.Libc.sysconf(SC_LEVEL1_DCACHE_SIZE),
+                l2 = lab.loopback.sys.Libc.sysconf(SC_LEVEL2_CACHE_SIZE),
                 l3 = lab.loopback.sys.Libc.sysconf(SC_LEVEL3_CACHE_SIZE);
         if (l1 > 0) out.add(new Cache(1, "Data", l1));
         if (l2 > 0) out.add(new Cache(2, "Unified", l2));
@@ -64,10 +67,14 @@ public final class CpuCaches {
         List<Cache> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) return out;
         try (Stream<Path> s = Files.list(dir)) {
-            for (Path idx : s.filter(p -> p.getFileName().toString().startsWith("index")).toList()) {
+            for (Path idx : s.filter(p -> p.getFileName().toString().startsWith("index"))
+                    .toList()) {
                 String type = Files.readString(idx.resolve("type")).trim();
                 if (type.equals("Instruction")) continue;
-                out.add(new Cache(Integer.parseInt(Files.readString(idx.resolve("level")).trim()), type, parseSize(Files.readString(idx.resolve("size")).trim())));
+                out.add(new Cache(
+                        Integer.parseInt(Files.readString(idx.resolve("level")).trim()),
+                        type,
+                        parseSize(Files.readString(idx.resolve("size")).trim())));
             }
         } catch (IOException | RuntimeException e) {
             return List.of();

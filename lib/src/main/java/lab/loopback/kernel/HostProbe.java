@@ -1,8 +1,5 @@
 package lab.loopback.kernel;
 
-import lab.loopback.sys.Command;
-import lab.loopback.sys.Libc;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import lab.loopback.sys.Command;
+import lab.loopback.sys.Libc;
 
 /** Reads the {@link HostFingerprint} from /proc, /sys and the tools' own version output. Never throws for a missing file. */
 public final class HostProbe {
@@ -54,13 +53,29 @@ public final class HostProbe {
         long mem = memTotal();
         String virt = virtualization(cpuinfo);
         String cc = read("proc/sys/net/ipv4/tcp_congestion_control").orElse("unknown");
-        Integer uring = read("proc/sys/kernel/io_uring_disabled").map(s -> Integer.parseInt(s.trim())).orElse(null);
+        Integer uring = read("proc/sys/kernel/io_uring_disabled")
+                .map(s -> Integer.parseInt(s.trim()))
+                .orElse(null);
         boolean isRoot = isLiveRoot() && Libc.geteuid() == 0;
         Map<String, String> tools = new LinkedHashMap<>();
         for (var e : TOOLS.entrySet()) tools.put(e.getKey(), toolVersion(e.getValue()));
         String id = hostId(model, cpus, mem, release, virt);
-        return new HostFingerprint(id, release, version, model, cpus, cacheBytes(caches), caches.source(), mem, virt, cc, uring, isRoot,
-                tracefs(isRoot), tools, Runtime.version().toString());
+        return new HostFingerprint(
+                id,
+                release,
+                version,
+                model,
+                cpus,
+                cacheBytes(caches),
+                caches.source(),
+                mem,
+                virt,
+                cc,
+                uring,
+                isRoot,
+                tracefs(isRoot),
+                tools,
+                Runtime.version().toString());
     }
 
     private boolean isLiveRoot() {
@@ -68,17 +83,22 @@ public final class HostProbe {
     }
 
     static String hostId(String model, int cpus, long mem, String release, String virt) {
-        String slug = model.toLowerCase(Locale.ROOT).replaceAll("\\(r\\)|\\(tm\\)|cpu|processor|@.*", " ")
-                .trim().replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        String slug = model.toLowerCase(Locale.ROOT)
+                .replaceAll("\\(r\\)|\\(tm\\)|cpu|processor|@.*", " ")
+                .trim()
+                .replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("(^-|-$)", "");
         if (slug.length() > 24) slug = slug.substring(0, 24).replaceAll("-$", "");
         String kernel = release.replaceAll("^(\\d+\\.\\d+).*", "$1");
-        String digest = sha256(model + "|" + cpus + "|" + (mem >> 30) + "|" + release + "|" + virt).substring(0, 6);
+        String digest = sha256(model + "|" + cpus + "|" + (mem >> 30) + "|" + release + "|" + virt)
+                .substring(0, 6);
         return slug + "-" + cpus + "c-linux" + kernel + "-" + digest;
     }
 
     private static String sha256(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -87,19 +107,24 @@ public final class HostProbe {
     /** Cache sizes keyed L1d, L2, L3, as the experiments see them (sysfs, else sysconf on the live host). */
     private static Map<String, Long> cacheBytes(CpuCaches.Found found) {
         Map<String, Long> out = new TreeMap<>();
-        for (CpuCaches.Cache c : found.caches()) out.put("L" + c.level() + (c.type().equals("Data") ? "d" : ""), c.bytes());
+        for (CpuCaches.Cache c : found.caches())
+            out.put("L" + c.level() + (c.type().equals("Data") ? "d" : ""), c.bytes());
         return out;
     }
 
     private long memTotal() {
-        return read("proc/meminfo").flatMap(m -> m.lines().filter(l -> l.startsWith("MemTotal:")).findFirst())
-                .map(l -> Long.parseLong(l.replaceAll("\\D+", "")) * 1024).orElse(0L);
+        return read("proc/meminfo")
+                .flatMap(m -> m.lines().filter(l -> l.startsWith("MemTotal:")).findFirst())
+                .map(l -> Long.parseLong(l.replaceAll("\\D+", "")) * 1024)
+                .orElse(0L);
     }
 
     private String virtualization(String cpuinfo) {
         Optional<String> vendor = read("sys/class/dmi/id/sys_vendor").map(String::trim);
         Optional<String> product = read("sys/class/dmi/id/product_name").map(String::trim);
-        boolean hypervisorFlag = cpuinfoField(cpuinfo, "flags").map(f -> (" " + f + " ").contains(" hypervisor ")).orElse(false);
+        boolean hypervisorFlag = cpuinfoField(cpuinfo, "flags")
+                .map(f -> (" " + f + " ").contains(" hypervisor "))
+                .orElse(false);
         if (!hypervisorFlag) return vendor.isPresent() ? "none (" + vendor.get() + ")" : "none detected";
         String what = vendor.orElse("") + " " + product.orElse("");
         return "vm" + (what.isBlank() ? "" : " (" + what.trim() + ")");
@@ -122,7 +147,9 @@ public final class HostProbe {
     }
 
     private static Optional<String> cpuinfoField(String cpuinfo, String field) {
-        return cpuinfo.lines().filter(l -> l.startsWith(field)).findFirst()
+        return cpuinfo.lines()
+                .filter(l -> l.startsWith(field))
+                .findFirst()
                 .map(l -> l.substring(l.indexOf(':') + 1).trim());
     }
 

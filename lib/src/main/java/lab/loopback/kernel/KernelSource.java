@@ -24,9 +24,11 @@ public final class KernelSource {
     }
 
     public static KernelSource at(Path root) {
-        if (!Files.isDirectory(root)) throw new IllegalArgumentException("kernel source tree " + root + " is not a directory");
+        if (!Files.isDirectory(root))
+            throw new IllegalArgumentException("kernel source tree " + root + " is not a directory");
         if (!Files.isRegularFile(root.resolve("Makefile")) || !Files.isDirectory(root.resolve("net/ipv4"))) {
-            throw new IllegalArgumentException(root + " is not a Linux source tree: expected a top-level Makefile and net/ipv4/");
+            throw new IllegalArgumentException(
+                    root + " is not a Linux source tree: expected a top-level Makefile and net/ipv4/");
         }
         return new KernelSource(root);
     }
@@ -66,10 +68,15 @@ public final class KernelSource {
         List<Hit> out = new ArrayList<>();
         var matcher = root.getFileSystem().getPathMatcher("glob:" + fileGlob);
         try (Stream<Path> files = Files.list(root.resolve(dir))) {
-            for (Path f : files.filter(f -> matcher.matches(f.getFileName())).sorted().toList()) {
+            for (Path f :
+                    files.filter(f -> matcher.matches(f.getFileName())).sorted().toList()) {
                 List<String> lines = Files.readAllLines(f, java.nio.charset.StandardCharsets.ISO_8859_1);
                 for (int i = 0; i < lines.size(); i++) {
-                    if (p.matcher(lines.get(i)).find()) out.add(new Hit(root.relativize(f).toString(), i + 1, lines.get(i).strip()));
+                    if (p.matcher(lines.get(i)).find())
+                        out.add(new Hit(
+                                root.relativize(f).toString(),
+                                i + 1,
+                                lines.get(i).strip()));
                 }
             }
         } catch (IOException e) {

@@ -1,23 +1,28 @@
 package lab.loopback.kernel;
 
-import lab.loopback.ipc.TcpSocket;
-import lab.loopback.sys.Command;
-import lab.loopback.sys.Net;
-import lab.loopback.sys.SockAddrIn;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import lab.loopback.ipc.TcpSocket;
+import lab.loopback.sys.Command;
+import lab.loopback.sys.Net;
+import lab.loopback.sys.SockAddrIn;
 
 /**
  * What the kernel says about the loopback path before any byte moves: the route it picks for 127.0.0.1
  * ({@code ip route get}), lo's MTU, the MSS of a real loopback connection (TCP_MAXSEG), and lo's offload
  * features ({@code ethtool -k lo}). Missing tools leave their field null and say why in {@link #notes()}.
  */
-public record LoopbackFacts(String route, String routeType, String routeDevice, Integer loMtu, int mss,
-                            Map<String, String> features, Map<String, String> notes) {
+public record LoopbackFacts(
+        String route,
+        String routeType,
+        String routeDevice,
+        Integer loMtu,
+        int mss,
+        Map<String, String> features,
+        Map<String, String> notes) {
 
     public static LoopbackFacts probe() {
         Map<String, String> notes = new LinkedHashMap<>();
@@ -37,12 +42,14 @@ public record LoopbackFacts(String route, String routeType, String routeDevice, 
         }
         Integer mtu = null;
         try {
-            mtu = Integer.parseInt(Files.readString(Path.of("/sys/class/net/lo/mtu")).trim());
+            mtu = Integer.parseInt(
+                    Files.readString(Path.of("/sys/class/net/lo/mtu")).trim());
         } catch (IOException | NumberFormatException e) {
             notes.put("mtu", "cannot read /sys/class/net/lo/mtu: " + e.getMessage());
         }
         int mss;
-        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1); TcpSocket c = TcpSocket.connect(l.localAddress())) {
+        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1);
+                TcpSocket c = TcpSocket.connect(l.localAddress())) {
             mss = c.getInt(Net.IPPROTO_TCP, Net.TCP_MAXSEG);
         }
         Map<String, String> features = new LinkedHashMap<>();

@@ -18,8 +18,22 @@ import java.util.TreeMap;
  */
 public record NetCounters(Map<String, Long> values) {
     private static final List<String> DEV_FIELDS = List.of(
-            "rx_bytes", "rx_packets", "rx_errs", "rx_drop", "rx_fifo", "rx_frame", "rx_compressed", "rx_multicast",
-            "tx_bytes", "tx_packets", "tx_errs", "tx_drop", "tx_fifo", "tx_colls", "tx_carrier", "tx_compressed");
+            "rx_bytes",
+            "rx_packets",
+            "rx_errs",
+            "rx_drop",
+            "rx_fifo",
+            "rx_frame",
+            "rx_compressed",
+            "rx_multicast",
+            "tx_bytes",
+            "tx_packets",
+            "tx_errs",
+            "tx_drop",
+            "tx_fifo",
+            "tx_colls",
+            "tx_carrier",
+            "tx_compressed");
 
     public NetCounters {
         values = Map.copyOf(values);

@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
  * what (the event's name) and its printed fields ("dev=lo len=66" → {dev: lo, len: 66}; events that do not
  * print key=value pairs keep only {@link #details}).
  */
-public record TraceEvent(String task, int pid, int cpu, double seconds, String event, String details, Map<String, String> fields) {
-    private static final Pattern LINE = Pattern.compile(
-            "^\\s*(.+?)-(\\d+)\\s+\\[(\\d+)]\\s+(?:\\S{4,6}\\s+)?(\\d+\\.\\d+):\\s+([\\w]+):\\s?(.*)$");
+public record TraceEvent(
+        String task, int pid, int cpu, double seconds, String event, String details, Map<String, String> fields) {
+    private static final Pattern LINE =
+            Pattern.compile("^\\s*(.+?)-(\\d+)\\s+\\[(\\d+)]\\s+(?:\\S{4,6}\\s+)?(\\d+\\.\\d+):\\s+([\\w]+):\\s?(.*)$");
     private static final Pattern FIELD = Pattern.compile("(\\w+)=(\\S*)");
 
     public TraceEvent {
@@ -27,8 +28,14 @@ public record TraceEvent(String task, int pid, int cpu, double seconds, String e
         Map<String, String> f = new LinkedHashMap<>();
         Matcher fm = FIELD.matcher(m.group(6));
         while (fm.find()) f.putIfAbsent(fm.group(1), fm.group(2));
-        return new TraceEvent(m.group(1).trim(), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
-                Double.parseDouble(m.group(4)), m.group(5), m.group(6).trim(), f);
+        return new TraceEvent(
+                m.group(1).trim(),
+                Integer.parseInt(m.group(2)),
+                Integer.parseInt(m.group(3)),
+                Double.parseDouble(m.group(4)),
+                m.group(5),
+                m.group(6).trim(),
+                f);
     }
 
     public String field(String name) {

@@ -54,9 +54,12 @@ public final class TraceRecorder implements AutoCloseable {
     public static TraceRecorder open(Tracefs tracefs, List<String> events, int bufferKbPerCpu) {
         if (!tracefs.available()) throw new IllegalStateException(tracefs.unavailable());
         List<String> missing = events.stream().filter(e -> !tracefs.hasEvent(e)).toList();
-        if (!missing.isEmpty()) throw new IllegalArgumentException("this kernel has no tracepoint " + String.join(", ", missing));
+        if (!missing.isEmpty())
+            throw new IllegalArgumentException("this kernel has no tracepoint " + String.join(", ", missing));
         removeStale(tracefs.root().resolve("instances"));
-        Path inst = tracefs.root().resolve("instances").resolve(PREFIX + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet());
+        Path inst = tracefs.root()
+                .resolve("instances")
+                .resolve(PREFIX + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet());
         try {
             Files.createDirectory(inst); // tracefs creates the whole instance on mkdir
         } catch (IOException e) {
@@ -94,7 +97,9 @@ public final class TraceRecorder implements AutoCloseable {
      */
     public TraceRecorder onlyTasks(java.util.Collection<Long> tids) {
         if (tids.isEmpty()) throw new IllegalArgumentException("no task to record: the tid list is empty");
-        write("set_event_pid", String.join(" ", tids.stream().map(String::valueOf).toList()));
+        write(
+                "set_event_pid",
+                String.join(" ", tids.stream().map(String::valueOf).toList()));
         return this;
     }
 
@@ -154,7 +159,8 @@ public final class TraceRecorder implements AutoCloseable {
         try {
             Files.writeString(instance.resolve(file), value);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write '" + value + "' to " + instance.resolve(file) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot write '" + value + "' to " + instance.resolve(file) + ": " + e.getMessage(), e);
         }
     }
 

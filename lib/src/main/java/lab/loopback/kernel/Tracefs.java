@@ -1,11 +1,10 @@
 package lab.loopback.kernel;
 
-import lab.loopback.sys.Command;
-import lab.loopback.sys.Libc;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import lab.loopback.sys.Command;
+import lab.loopback.sys.Libc;
 
 /**
  * Where tracefs is on this host, or exactly why it cannot be used. Mounting it at /sys/kernel/tracing is
@@ -29,23 +28,39 @@ public record Tracefs(Path root, boolean mountedHere, String unavailable) {
             if (!Files.isRegularFile(p.resolve("trace"))) continue;
             // a private instance is a mkdir under instances/: without write access there, nothing can be recorded
             if (!Files.isWritable(p.resolve("instances"))) {
-                return new Tracefs(null, false, "tracefs is mounted at " + p + " but " + p.resolve("instances") + " is not writable by uid " + Libc.geteuid() + " (root is needed)");
+                return new Tracefs(
+                        null,
+                        false,
+                        "tracefs is mounted at " + p + " but " + p.resolve("instances") + " is not writable by uid "
+                                + Libc.geteuid() + " (root is needed)");
             }
             return new Tracefs(p, false, null);
         }
         if (Libc.geteuid() != 0) {
             Path first = CANDIDATES.getFirst();
             if (Files.isDirectory(first) && !Files.isReadable(first)) {
-                return new Tracefs(null, false, first + " is not readable by uid " + Libc.geteuid() + " (tracefs is root's; run as root)");
+                return new Tracefs(
+                        null,
+                        false,
+                        first + " is not readable by uid " + Libc.geteuid() + " (tracefs is root's; run as root)");
             }
-            return new Tracefs(null, false, "tracefs is not mounted and this process is not root (uid " + Libc.geteuid() + "), so it cannot mount it");
+            return new Tracefs(
+                    null,
+                    false,
+                    "tracefs is not mounted and this process is not root (uid " + Libc.geteuid()
+                            + "), so it cannot mount it");
         }
         if (!mountIfAbsent) return new Tracefs(null, false, "tracefs is not mounted");
         Path target = CANDIDATES.getFirst();
-        if (!Files.isDirectory(target)) return new Tracefs(null, false, target + " does not exist: this kernel has no tracefs mount point");
+        if (!Files.isDirectory(target))
+            return new Tracefs(null, false, target + " does not exist: this kernel has no tracefs mount point");
         Command c = Command.run(10_000, "mount", "-t", "tracefs", "nodev", target.toString());
         if (!c.ok() || !Files.isRegularFile(target.resolve("trace"))) {
-            return new Tracefs(null, false, "mount -t tracefs nodev " + target + " failed: " + Command.firstLine(c.stderr() + "\nexit " + c.exitCode()));
+            return new Tracefs(
+                    null,
+                    false,
+                    "mount -t tracefs nodev " + target + " failed: "
+                            + Command.firstLine(c.stderr() + "\nexit " + c.exitCode()));
         }
         return new Tracefs(target, true, null);
     }

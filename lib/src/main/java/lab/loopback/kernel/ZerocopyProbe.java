@@ -1,15 +1,14 @@
 package lab.loopback.kernel;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.sys.ErrnoException;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
 import lab.loopback.sys.ZerocopyNotices;
 import lab.loopback.sys.ZerocopyNotices.Completion;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.util.List;
 
 /**
  * Asks the kernel itself whether a send copied: SO_ZEROCOPY on a loopback TCP socket, then
@@ -26,7 +25,10 @@ public final class ZerocopyProbe {
         }
 
         public long sendsReportedCopied() {
-            return completions.stream().filter(Completion::copied).mapToLong(Completion::sends).sum();
+            return completions.stream()
+                    .filter(Completion::copied)
+                    .mapToLong(Completion::sends)
+                    .sum();
         }
 
         public boolean complete() {
@@ -38,19 +40,26 @@ public final class ZerocopyProbe {
 
     /** {@code sends} calls of {@code chunk} bytes each over a fresh 127.0.0.1 connection; waits at most {@code timeoutMillis} for notices. */
     public static Result run(int sends, int chunk, long timeoutMillis) {
-        if (sends <= 0 || chunk <= 0) throw new IllegalArgumentException("sends (" + sends + ") and chunk (" + chunk + ") must be positive");
+        if (sends <= 0 || chunk <= 0)
+            throw new IllegalArgumentException("sends (" + sends + ") and chunk (" + chunk + ") must be positive");
         try (TcpSocket l = TcpSocket.listen(lab.loopback.sys.SockAddrIn.loopback(0), 1);
-             TcpSocket c = TcpSocket.connect(l.localAddress());
-             TcpSocket s = l.accept();
-             Arena a = Arena.ofConfined()) {
+                TcpSocket c = TcpSocket.connect(l.localAddress());
+                TcpSocket s = l.accept();
+                Arena a = Arena.ofConfined()) {
             try {
                 c.setInt(Net.SOL_SOCKET, Net.SO_ZEROCOPY, 1);
             } catch (ErrnoException e) {
-                return new Result(sends, 0, List.of(), "setsockopt(SO_ZEROCOPY) failed: " + e.errnoName() + " (" + Libc.strerror(e.errno()) + ")");
+                return new Result(
+                        sends,
+                        0,
+                        List.of(),
+                        "setsockopt(SO_ZEROCOPY) failed: " + e.errnoName() + " (" + Libc.strerror(e.errno()) + ")");
             }
             Thread drain = Thread.ofPlatform().daemon().start(() -> {
                 MemorySegment in = Arena.ofAuto().allocate(65536);
-                while (s.read(in, 65536) > 0) { /* the data is not the question here */ }
+                while (s.read(in, 65536) > 0) {
+                    /* the data is not the question here */
+                }
             });
             MemorySegment buf = a.allocate(chunk, 4096);
             buf.fill((byte) 0x5A);
@@ -60,7 +69,9 @@ public final class ZerocopyProbe {
                 long n = Libc.send(c.fd(), buf, chunk, Net.MSG_ZEROCOPY | Net.MSG_NOSIGNAL);
                 bytes += n;
             }
-            List<Completion> done = new ZerocopyNotices(c.fd(), a).awaitSends(sends, timeoutMillis).completions();
+            List<Completion> done = new ZerocopyNotices(c.fd(), a)
+                    .awaitSends(sends, timeoutMillis)
+                    .completions();
             c.shutdownOutput();
             try {
                 drain.join(10_000);
@@ -70,5 +81,4 @@ public final class ZerocopyProbe {
             return new Result(sends, bytes, done, null);
         }
     }
-
 }

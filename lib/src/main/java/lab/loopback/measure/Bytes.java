@@ -18,8 +18,10 @@ public final class Bytes {
     /** Parses "4096", "64K", "64KiB", "1M", "1 MiB" into bytes; anything else is an error naming the text. */
     public static long parse(String text) {
         String s = text.trim().replace(" ", "");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)(\\d+)(k|kib|kb|m|mib|mb|g|gib|gb|b)?").matcher(s);
-        if (!m.matches()) throw new IllegalArgumentException("size '" + text + "' is not a byte count like 4096, 64K or 1MiB");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)(\\d+)(k|kib|kb|m|mib|mb|g|gib|gb|b)?")
+                .matcher(s);
+        if (!m.matches())
+            throw new IllegalArgumentException("size '" + text + "' is not a byte count like 4096, 64K or 1MiB");
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase();
         long mult = switch (unit.charAt(0)) {

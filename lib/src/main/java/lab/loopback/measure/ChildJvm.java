@@ -32,7 +32,8 @@ public final class ChildJvm implements AutoCloseable {
         this.stderr = stderr;
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         Thread.ofPlatform().daemon().name("child-stdout-" + process.pid()).start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String l;
                 while ((l = r.readLine()) != null) lines.add(l);
             } catch (IOException ignored) {
@@ -58,7 +59,8 @@ public final class ChildJvm implements AutoCloseable {
             Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
             return new ChildJvm(p, err);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start child JVM " + String.join(" ", cmd) + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start child JVM " + String.join(" ", cmd) + ": " + e.getMessage(), e);
         }
     }
 
@@ -69,7 +71,6 @@ public final class ChildJvm implements AutoCloseable {
      * The command line that runs {@code main} in a fresh JVM; its classpath holds the code source of
      * {@code main} and of this library (they differ when main lives in the experiments jar).
      */
-
     public static List<String> command(Class<?> main, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
@@ -96,7 +97,8 @@ public final class ChildJvm implements AutoCloseable {
         parts.add(classpathOf(main));
         parts.add(classpathOf(ChildJvm.class));
         String notebookClasspath = System.getenv("RJK_CLASSPATH");
-        String own = notebookClasspath != null && !notebookClasspath.isBlank() ? notebookClasspath.replace(';', java.io.File.pathSeparatorChar)
+        String own = notebookClasspath != null && !notebookClasspath.isBlank()
+                ? notebookClasspath.replace(';', java.io.File.pathSeparatorChar)
                 : System.getProperty("java.class.path", "");
         for (String e : own.split(java.io.File.pathSeparator)) if (!e.isBlank()) parts.add(e);
         String home = System.getenv("LAB_HOME");
@@ -107,13 +109,16 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     static String javaBinary() {
-        return ProcessHandle.current().info().command()
+        return ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     static String classpathOf(Class<?> c) {
         try {
-            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toString();
         } catch (URISyntaxException | NullPointerException e) {
             return System.getProperty("java.class.path");
         }
@@ -133,9 +138,14 @@ public final class ChildJvm implements AutoCloseable {
     public String expectLine(String prefix, long timeoutMillis) {
         try {
             String l = lines.poll(timeoutMillis, TimeUnit.MILLISECONDS);
-            if (l == null) throw new IllegalStateException("child " + process.pid() + " printed nothing in " + timeoutMillis + " ms" + stderrTail());
-            if (l.equals(END)) throw new IllegalStateException("child " + process.pid() + " ended (exit " + exitCodeSoon() + ")" + stderrTail());
-            if (!l.startsWith(prefix)) throw new IllegalStateException("child printed '" + l + "', expected '" + prefix + "…'");
+            if (l == null)
+                throw new IllegalStateException(
+                        "child " + process.pid() + " printed nothing in " + timeoutMillis + " ms" + stderrTail());
+            if (l.equals(END))
+                throw new IllegalStateException(
+                        "child " + process.pid() + " ended (exit " + exitCodeSoon() + ")" + stderrTail());
+            if (!l.startsWith(prefix))
+                throw new IllegalStateException("child printed '" + l + "', expected '" + prefix + "…'");
             return l.substring(prefix.length()).trim();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

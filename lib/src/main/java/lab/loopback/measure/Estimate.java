@@ -1,8 +1,7 @@
 package lab.loopback.measure;
 
-import org.apache.commons.math3.distribution.BinomialDistribution;
-
 import java.util.Arrays;
+import org.apache.commons.math3.distribution.BinomialDistribution;
 
 /**
  * A median with a distribution-free confidence interval from order statistics: [x(k), x(n+1-k)] covers the
@@ -51,8 +50,13 @@ public record Estimate(double median, double low, double high, double confidence
     /** "9.81 [9.60, 10.02] (95%, n=10)". */
     public String format(String numberFormat) {
         if (!hasInterval()) return String.format(numberFormat + " (one sample, no interval)", median);
-        return String.format(numberFormat + " [" + numberFormat + ", " + numberFormat + "] (%.0f%%, n=%d)",
-                median, low, high, confidence * 100, n);
+        return String.format(
+                numberFormat + " [" + numberFormat + ", " + numberFormat + "] (%.0f%%, n=%d)",
+                median,
+                low,
+                high,
+                confidence * 100,
+                n);
     }
 
     @Override

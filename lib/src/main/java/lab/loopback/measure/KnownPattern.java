@@ -1,10 +1,10 @@
 package lab.loopback.measure;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The byte stream every transfer carries: a fixed pseudo-random sequence, periodic with a period that is
@@ -21,6 +21,7 @@ public final class KnownPattern {
      * 128 KiB writes, the checker missing L2).
      */
     public static final long PERIOD = 65537;
+
     private static final long SEED = 0x5DEECE66DL;
 
     private final MemorySegment bytes;
@@ -34,7 +35,9 @@ public final class KnownPattern {
         long x = SEED;
         long whole = PERIOD & ~7L;
         for (long i = 0; i < whole; i += 8) {
-            x ^= x << 13; x ^= x >>> 7; x ^= x << 17; // xorshift64
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17; // xorshift64
             bytes.set(JAVA_LONG_UNALIGNED, i, x);
         }
         for (long i = whole; i < PERIOD; i++) bytes.set(JAVA_BYTE, i, (byte) (x >>> (8 * (i - whole))));
@@ -46,7 +49,8 @@ public final class KnownPattern {
 
     /** The slice that holds stream bytes {@code [offset, offset + len)}. */
     public MemorySegment slice(long offset, long len) {
-        if (len > maxChunk) throw new IllegalArgumentException("chunk " + len + " exceeds pattern capacity " + maxChunk);
+        if (len > maxChunk)
+            throw new IllegalArgumentException("chunk " + len + " exceeds pattern capacity " + maxChunk);
         return bytes.asSlice(offset % PERIOD, len);
     }
 

@@ -10,6 +10,7 @@ import java.io.Serial;
 public final class MeasurementInterruptedException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
+
     static final String MESSAGE = "measurement interrupted (Kernel → Interrupt); what it had started was cleaned up";
 
     public MeasurementInterruptedException() {
@@ -27,7 +28,8 @@ public final class MeasurementInterruptedException extends RuntimeException {
     public static MeasurementInterruptedException of(RuntimeException failure) {
         if (failure instanceof MeasurementInterruptedException m) return m;
         boolean interrupted = Thread.interrupted();
-        for (Throwable t = failure; t != null && !interrupted; t = t.getCause()) interrupted = t instanceof InterruptedException;
+        for (Throwable t = failure; t != null && !interrupted; t = t.getCause())
+            interrupted = t instanceof InterruptedException;
         return interrupted ? new MeasurementInterruptedException(failure) : null;
     }
 

@@ -25,14 +25,20 @@ public final class MemcpyBaseline {
 
     /** The median rate (bytes/s) of the sweep's points at {@code size}, with its interval. */
     public static Estimate rateAt(List<Point> pts, long size) {
-        double[] r = pts.stream().filter(x -> x.size() == size).mapToDouble(Point::bytesPerSecond).toArray();
+        double[] r = pts.stream()
+                .filter(x -> x.size() == size)
+                .mapToDouble(Point::bytesPerSecond)
+                .toArray();
         if (r.length == 0) throw new IllegalStateException("memcpy sweep has no point at " + size + " bytes");
         return Estimate.ofMedian(r);
     }
 
     /** The sweep's buffer size closest to {@code size}. */
     public static long nearestSize(List<Point> pts, long size) {
-        return pts.stream().mapToLong(Point::size).boxed().min((a, b) -> Long.compare(Math.abs(a - size), Math.abs(b - size)))
+        return pts.stream()
+                .mapToLong(Point::size)
+                .boxed()
+                .min((a, b) -> Long.compare(Math.abs(a - size), Math.abs(b - size)))
                 .orElseThrow(() -> new IllegalStateException("the memcpy sweep is empty"));
     }
 
@@ -50,7 +56,8 @@ public final class MemcpyBaseline {
             MemorySegment src = arena.allocate(size, 4096);
             MemorySegment dst = arena.allocate(size, 4096);
             // varied content, so the final check would notice a copy that moved the wrong bytes
-            for (long i = 0; i + 8 <= size; i += 8) src.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, i, i * 0x9E3779B97F4A7C15L);
+            for (long i = 0; i + 8 <= size; i += 8)
+                src.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, i, i * 0x9E3779B97F4A7C15L);
             for (long i = size & ~7L; i < size; i++) src.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) i);
             dst.fill((byte) 0); // fault the pages in before timing
             copyFor(src, dst, secondsPerPoint / 2); // warm-up: JIT and caches
@@ -60,7 +67,9 @@ public final class MemcpyBaseline {
                 out.add(new Point(size, t, copied, (System.nanoTime() - start) / 1e9));
             }
             long bad = MemorySegment.mismatch(src, 0, size, dst, 0, size);
-            if (bad >= 0) throw new IllegalStateException("memcpy baseline did not copy: byte " + bad + " of " + size + " differs");
+            if (bad >= 0)
+                throw new IllegalStateException(
+                        "memcpy baseline did not copy: byte " + bad + " of " + size + " differs");
         }
         return out;
     }

@@ -10,11 +10,38 @@ import java.util.Locale;
  * {@code trialMaxBytes}.
  */
 public enum Profile {
-    QUICK(1, 3, 0.25, 4L << 30, List.of(4096, 65536, 131072, 1 << 20, 4 << 20), 1, 0, 1, 0.05, 64L << 20, 16L << 20, 300,
-            List.of(64, 4096, 65536, 4 << 20), 0.2, 20_000),
-    STANDARD(2, 10, 2.0, 64L << 30,
-            List.of(1024, 4096, 16384, 65536, 131072, 262144, 1 << 20, 4 << 20), 3, 1, 5, 0.3, 256L << 20, 128L << 20, 3000,
-            List.of(64, 512, 4096, 16384, 65536, 262144, 1 << 20, 4 << 20), 1.0, 200_000);
+    QUICK(
+            1,
+            3,
+            0.25,
+            4L << 30,
+            List.of(4096, 65536, 131072, 1 << 20, 4 << 20),
+            1,
+            0,
+            1,
+            0.05,
+            64L << 20,
+            16L << 20,
+            300,
+            List.of(64, 4096, 65536, 4 << 20),
+            0.2,
+            20_000),
+    STANDARD(
+            2,
+            10,
+            2.0,
+            64L << 30,
+            List.of(1024, 4096, 16384, 65536, 131072, 262144, 1 << 20, 4 << 20),
+            3,
+            1,
+            5,
+            0.3,
+            256L << 20,
+            128L << 20,
+            3000,
+            List.of(64, 512, 4096, 16384, 65536, 262144, 1 << 20, 4 << 20),
+            1.0,
+            200_000);
 
     public final int warmups;
     public final int trials;
@@ -24,6 +51,7 @@ public enum Profile {
     public final int iperf3Seconds;
     /** Leading seconds iperf3 leaves out of its report (-O), its own warm-up. */
     public final int iperf3OmitSeconds;
+
     public final int iperf3Runs;
     public final double memcpySecondsPerSize;
     public final long memcpyLargest;
@@ -35,11 +63,25 @@ public enum Profile {
     public final List<Integer> ipcSizes;
     /** Measuring time of one ping-pong trial, and its round-trip bound. */
     public final double pingPongSeconds;
+
     public final int pingPongRoundTrips;
 
-    Profile(int warmups, int trials, double trialSeconds, long trialMaxBytes, List<Integer> writeSizes,
-            int iperf3Seconds, int iperf3OmitSeconds, int iperf3Runs, double memcpySecondsPerSize, long memcpyLargest,
-            long tracedBytes, int wakeupMessages, List<Integer> ipcSizes, double pingPongSeconds, int pingPongRoundTrips) {
+    Profile(
+            int warmups,
+            int trials,
+            double trialSeconds,
+            long trialMaxBytes,
+            List<Integer> writeSizes,
+            int iperf3Seconds,
+            int iperf3OmitSeconds,
+            int iperf3Runs,
+            double memcpySecondsPerSize,
+            long memcpyLargest,
+            long tracedBytes,
+            int wakeupMessages,
+            List<Integer> ipcSizes,
+            double pingPongSeconds,
+            int pingPongRoundTrips) {
         this.warmups = warmups;
         this.trials = trials;
         this.trialSeconds = trialSeconds;

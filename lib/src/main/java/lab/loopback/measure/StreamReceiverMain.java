@@ -1,17 +1,16 @@
 package lab.loopback.measure;
 
-import lab.loopback.ipc.Connection;
-import lab.loopback.ipc.Listener;
-import lab.loopback.ipc.NonBlocking;
-import lab.loopback.ipc.StreamTransport;
-import lab.loopback.ipc.Transports;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import lab.loopback.ipc.Connection;
+import lab.loopback.ipc.Listener;
+import lab.loopback.ipc.NonBlocking;
+import lab.loopback.ipc.StreamTransport;
+import lab.loopback.ipc.Transports;
 
 /**
  * The receiving peer, run in its own JVM by {@link StreamRunner}. Protocol on stdin/stdout, one line each:
@@ -84,7 +83,7 @@ public final class StreamReceiverMain {
         }
         long end = System.nanoTime();
         ThreadCpu cpu = ThreadCpu.now().minus(before);
-        return "RESULT " + offset + " " + mismatchAt + " " + reads + " " + cpu.userNanos() + " " + cpu.sysNanos()
-                + " " + verifyNanos + " " + firstByte + " " + end;
+        return "RESULT " + offset + " " + mismatchAt + " " + reads + " " + cpu.userNanos() + " " + cpu.sysNanos() + " "
+                + verifyNanos + " " + firstByte + " " + end;
     }
 }

@@ -1,13 +1,12 @@
 package lab.loopback.measure;
 
-import lab.loopback.ipc.Connection;
-import lab.loopback.ipc.StreamTransport;
-import lab.loopback.sys.CpuAffinity;
-
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import lab.loopback.ipc.Connection;
+import lab.loopback.ipc.StreamTransport;
+import lab.loopback.sys.CpuAffinity;
 
 /**
  * One-way stream between this process (sender) and a receiver in a child JVM, over any
@@ -39,8 +38,13 @@ public final class StreamRunner implements AutoCloseable {
 
     /** As {@link #start(StreamTransport, String, long)}, the receiver started behind {@code prefix} (e.g. inside a namespace). */
     public static StreamRunner start(StreamTransport transport, String bindSpec, long maxSeconds, List<String> prefix) {
-        ChildJvm child = ChildJvm.start(StreamReceiverMain.class,
-                List.of(transport.id(), bindSpec == null || bindSpec.isEmpty() ? "0" : bindSpec, Long.toString(maxSeconds)), prefix);
+        ChildJvm child = ChildJvm.start(
+                StreamReceiverMain.class,
+                List.of(
+                        transport.id(),
+                        bindSpec == null || bindSpec.isEmpty() ? "0" : bindSpec,
+                        Long.toString(maxSeconds)),
+                prefix);
         try {
             String address = child.expectLine("READY ", 30_000);
             return new StreamRunner(transport, child, address);
@@ -60,7 +64,7 @@ public final class StreamRunner implements AutoCloseable {
 
     /** One transfer of at most {@code maxBytes}, stopping after {@code seconds}; reads use the write size. */
     public StreamTrial trial(int writeSize, double seconds, long maxBytes, String phase, int index) {
-        return trial(writeSize, seconds, maxBytes, phase, index, c -> { }, c -> { });
+        return trial(writeSize, seconds, maxBytes, phase, index, c -> {}, c -> {});
     }
 
     /**
@@ -68,8 +72,14 @@ public final class StreamRunner implements AutoCloseable {
      * {@code beforeFirstWrite} (to set a socket option) and to {@code afterLastWrite} before it is closed (to read
      * TCP_INFO); neither is inside the timed or CPU-accounted part.
      */
-    public StreamTrial trial(int writeSize, double seconds, long maxBytes, String phase, int index,
-                             Consumer<Connection> beforeFirstWrite, Consumer<Connection> afterLastWrite) {
+    public StreamTrial trial(
+            int writeSize,
+            double seconds,
+            long maxBytes,
+            String phase,
+            int index,
+            Consumer<Connection> beforeFirstWrite,
+            Consumer<Connection> afterLastWrite) {
         if (writeSize <= 0 || writeSize > (64 << 20)) {
             throw new IllegalArgumentException("write size " + writeSize + " is outside 1 B .. 64 MiB");
         }
@@ -106,10 +116,18 @@ public final class StreamRunner implements AutoCloseable {
      * One transfer sent by {@code body}: the receiver reads in {@code readSize} pieces and checks every byte
      * against {@link KnownPattern}; the body's own work is timed and CPU-accounted, the hooks are not.
      */
-    public StreamTrial trial(int readSize, double seconds, String phase, int index,
-                             Consumer<Connection> beforeFirstWrite, SendBody body, Consumer<Connection> afterLastWrite) {
-        if (readSize <= 0 || readSize > (64 << 20)) throw new IllegalArgumentException("read size " + readSize + " is outside 1 B .. 64 MiB");
-        if (!(seconds > 0) || seconds > 600) throw new IllegalArgumentException("trial duration " + seconds + " s is outside (0, 600]");
+    public StreamTrial trial(
+            int readSize,
+            double seconds,
+            String phase,
+            int index,
+            Consumer<Connection> beforeFirstWrite,
+            SendBody body,
+            Consumer<Connection> afterLastWrite) {
+        if (readSize <= 0 || readSize > (64 << 20))
+            throw new IllegalArgumentException("read size " + readSize + " is outside 1 B .. 64 MiB");
+        if (!(seconds > 0) || seconds > 600)
+            throw new IllegalArgumentException("trial duration " + seconds + " s is outside (0, 600]");
         receiver.send("TRIAL " + readSize + (nonBlockingReader ? " nonblocking" : ""));
         long start;
         Sent sent;
@@ -136,14 +154,29 @@ public final class StreamRunner implements AutoCloseable {
         } finally {
             if (!allowed.isEmpty()) CpuAffinity.set(0, allowed);
         }
-        String[] r = receiver.expectLine("RESULT ", (long) (seconds * 1000) + 60_000).split(" ");
+        String[] r =
+                receiver.expectLine("RESULT ", (long) (seconds * 1000) + 60_000).split(" ");
         long received = Long.parseLong(r[0]);
         long mismatchAt = Long.parseLong(r[1]);
         long reads = Long.parseLong(r[2]);
         long end = Long.parseLong(r[7]);
-        return new StreamTrial(transport.id(), readSize, readSize, phase, index, sent.bytes(), received, mismatchAt,
-                (end - start) / 1e9, cpu.userNanos(), cpu.sysNanos(), Long.parseLong(r[3]), Long.parseLong(r[4]),
-                Long.parseLong(r[5]), sent.calls(), reads);
+        return new StreamTrial(
+                transport.id(),
+                readSize,
+                readSize,
+                phase,
+                index,
+                sent.bytes(),
+                received,
+                mismatchAt,
+                (end - start) / 1e9,
+                cpu.userNanos(),
+                cpu.sysNanos(),
+                Long.parseLong(r[3]),
+                Long.parseLong(r[4]),
+                Long.parseLong(r[5]),
+                sent.calls(),
+                reads);
     }
 
     /** From the next trial on, the receiver reads with O_NONBLOCK and poll(2) (true) or blocking read(2) (false). */
@@ -169,10 +202,17 @@ public final class StreamRunner implements AutoCloseable {
      * with the trials it left to the scheduler (pinning off, or the receiver never named its thread) counted apart.
      */
     public String placement() {
-        String pinned = trialsPinned == 0 ? "" : "both peers on CPU " + pinnedTo.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" or "))
-                + " in " + trialsPinned + " trial" + (trialsPinned == 1 ? "" : "s");
-        String free = trialsUnpinned == 0 ? "" : "placement left to the scheduler in " + trialsUnpinned + " trial" + (trialsUnpinned == 1 ? "" : "s");
-        return pinned.isEmpty() ? (free.isEmpty() ? "no trials" : free) : free.isEmpty() ? pinned : pinned + ", " + free;
+        String pinned = trialsPinned == 0
+                ? ""
+                : "both peers on CPU "
+                        + pinnedTo.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" or "))
+                        + " in " + trialsPinned + " trial" + (trialsPinned == 1 ? "" : "s");
+        String free = trialsUnpinned == 0
+                ? ""
+                : "placement left to the scheduler in " + trialsUnpinned + " trial" + (trialsUnpinned == 1 ? "" : "s");
+        return pinned.isEmpty()
+                ? (free.isEmpty() ? "no trials" : free)
+                : free.isEmpty() ? pinned : pinned + ", " + free;
     }
 
     /**
@@ -192,8 +232,10 @@ public final class StreamRunner implements AutoCloseable {
     /** Warm-ups then timed trials at one write size; every trial must verify. */
     public List<StreamTrial> trials(int writeSize, Profile profile) {
         List<StreamTrial> all = new ArrayList<>();
-        for (int i = 0; i < profile.warmups; i++) all.add(verified(trial(writeSize, profile.trialSeconds, profile.trialMaxBytes, "warmup", i)));
-        for (int i = 0; i < profile.trials; i++) all.add(verified(trial(writeSize, profile.trialSeconds, profile.trialMaxBytes, "timed", i)));
+        for (int i = 0; i < profile.warmups; i++)
+            all.add(verified(trial(writeSize, profile.trialSeconds, profile.trialMaxBytes, "warmup", i)));
+        for (int i = 0; i < profile.trials; i++)
+            all.add(verified(trial(writeSize, profile.trialSeconds, profile.trialMaxBytes, "timed", i)));
         return all;
     }
 

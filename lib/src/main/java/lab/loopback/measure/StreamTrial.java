@@ -5,10 +5,23 @@ package lab.loopback.measure;
  * (both read CLOCK_MONOTONIC, which is system-wide). CPU is the two peer threads' own time; the
  * receiver's verification time is recorded separately so it can be taken out of the transport's cost.
  */
-public record StreamTrial(String transport, int writeSize, int readSize, String phase, int index,
-                          long bytesSent, long bytesReceived, long mismatchAt, double seconds,
-                          long senderUserNanos, long senderSysNanos, long receiverUserNanos,
-                          long receiverSysNanos, long receiverVerifyNanos, long writes, long reads) {
+public record StreamTrial(
+        String transport,
+        int writeSize,
+        int readSize,
+        String phase,
+        int index,
+        long bytesSent,
+        long bytesReceived,
+        long mismatchAt,
+        double seconds,
+        long senderUserNanos,
+        long senderSysNanos,
+        long receiverUserNanos,
+        long receiverSysNanos,
+        long receiverVerifyNanos,
+        long writes,
+        long reads) {
 
     /** All bytes arrived and every one equals the known pattern. */
     public boolean verified() {

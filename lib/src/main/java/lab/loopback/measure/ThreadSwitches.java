@@ -16,8 +16,10 @@ public record ThreadSwitches(long voluntary, long involuntary) {
         long v = -1, i = -1;
         try {
             for (String line : Files.readAllLines(STATUS)) {
-                if (line.startsWith("voluntary_ctxt_switches:")) v = Long.parseLong(line.substring(24).trim());
-                else if (line.startsWith("nonvoluntary_ctxt_switches:")) i = Long.parseLong(line.substring(27).trim());
+                if (line.startsWith("voluntary_ctxt_switches:"))
+                    v = Long.parseLong(line.substring(24).trim());
+                else if (line.startsWith("nonvoluntary_ctxt_switches:"))
+                    i = Long.parseLong(line.substring(27).trim());
             }
         } catch (IOException | NumberFormatException e) {
             return new ThreadSwitches(-1, -1);

@@ -6,12 +6,16 @@ import java.io.Serial;
 public final class TransferCorruptedException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
+
     private final transient StreamTrial trial; // never serialized: the message says what went wrong
 
     public TransferCorruptedException(StreamTrial t) {
-        super(t.mismatchAt() >= 0
-                ? "byte " + t.mismatchAt() + " of a " + t.transport() + " transfer differs from the pattern sent"
-                : "sent " + t.bytesSent() + " bytes over " + t.transport() + " but " + t.bytesReceived() + " arrived");
+        super(
+                t.mismatchAt() >= 0
+                        ? "byte " + t.mismatchAt() + " of a " + t.transport()
+                                + " transfer differs from the pattern sent"
+                        : "sent " + t.bytesSent() + " bytes over " + t.transport() + " but " + t.bytesReceived()
+                                + " arrived");
         this.trial = t;
     }
 

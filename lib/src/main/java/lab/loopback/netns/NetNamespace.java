@@ -1,9 +1,5 @@
 package lab.loopback.netns;
 
-import lab.loopback.sys.Command;
-import lab.loopback.sys.Libc;
-import lab.loopback.sys.Namespaces;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +8,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
+import lab.loopback.sys.Command;
+import lab.loopback.sys.Libc;
+import lab.loopback.sys.Namespaces;
 
 /**
  * A network namespace the workbench created itself, named {@code llab-<pid>-<n>} so that a later run can tell
@@ -34,7 +33,9 @@ public final class NetNamespace implements AutoCloseable {
 
     /** Why namespaces cannot be made here, or null when they can: root (CAP_SYS_ADMIN, CAP_NET_ADMIN) and iproute2. */
     public static String unavailable() {
-        if (Libc.geteuid() != 0) return "creating network namespaces needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN); this process runs as uid " + Libc.geteuid();
+        if (Libc.geteuid() != 0)
+            return "creating network namespaces needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN); this process runs as uid "
+                    + Libc.geteuid();
         if (Command.which("ip") == null) return "iproute2's `ip` is not installed (apt install iproute2)";
         return null;
     }
@@ -93,7 +94,8 @@ public final class NetNamespace implements AutoCloseable {
             throw new IllegalStateException("interrupted inside namespace " + name, e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException("in namespace " + name + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "in namespace " + name + ": " + e.getCause().getMessage(), e.getCause());
         } finally {
             try {
                 t.join();
@@ -143,7 +145,10 @@ public final class NetNamespace implements AutoCloseable {
     public static List<String> ours() {
         if (!Files.isDirectory(RUN)) return List.of();
         try (var s = Files.list(RUN)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(PREFIX)).sorted().toList();
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(PREFIX))
+                    .sorted()
+                    .toList();
         } catch (java.io.IOException e) {
             return List.of();
         }
@@ -155,12 +160,16 @@ public final class NetNamespace implements AutoCloseable {
             if (p.isBlank()) continue;
             ProcessHandle.of(Long.parseLong(p.trim())).ifPresent(h -> {
                 h.destroyForcibly();
-                h.onExit().orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).exceptionally(x -> null).join();
+                h.onExit()
+                        .orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+                        .exceptionally(x -> null)
+                        .join();
             });
         }
         Command c = Command.run(10_000, "ip", "netns", "delete", name);
         if (!c.ok() && Files.exists(RUN.resolve(name))) {
-            throw new IllegalStateException("`ip netns delete " + name + "` failed: " + c.stderr().strip());
+            throw new IllegalStateException(
+                    "`ip netns delete " + name + "` failed: " + c.stderr().strip());
         }
     }
 
@@ -168,7 +177,9 @@ public final class NetNamespace implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("ip"));
         cmd.addAll(List.of(args));
         Command c = Command.run(cmd, 10_000);
-        if (!c.ok()) throw new IllegalStateException("`" + String.join(" ", cmd) + "` failed (exit " + c.exitCode() + "): " + c.stderr().strip());
+        if (!c.ok())
+            throw new IllegalStateException("`" + String.join(" ", cmd) + "` failed (exit " + c.exitCode() + "): "
+                    + c.stderr().strip());
         return c.stdout();
     }
 

@@ -1,12 +1,11 @@
 package lab.loopback.netns;
 
-import lab.loopback.sys.Command;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lab.loopback.sys.Command;
 
 /**
  * nftables inside a workbench namespace, never on the host: every call goes through {@code ip netns exec}
@@ -17,6 +16,7 @@ public final class Nft {
     public static final String FILTER_TABLE = "llab_filter", NAT_TABLE = "llab_nat";
     /** The chain of the {@link #loRules} table that lo's incoming packets traverse. */
     public static final String LO_CHAIN = "lo_in";
+
     public static final int MAX_RULES = 100_000;
     private static final Pattern COUNTER = Pattern.compile("counter packets (\\d+) bytes (\\d+)");
 
@@ -36,11 +36,17 @@ public final class Nft {
      * that counts what got through: that counter is the proof the traffic traversed the chain.
      */
     public static String loRules(int rules) {
-        if (rules < 0 || rules > MAX_RULES) throw new IllegalArgumentException("rule count " + rules + " is outside 0.." + MAX_RULES);
+        if (rules < 0 || rules > MAX_RULES)
+            throw new IllegalArgumentException("rule count " + rules + " is outside 0.." + MAX_RULES);
         StringBuilder s = new StringBuilder("table inet " + FILTER_TABLE + " {\n  chain " + LO_CHAIN
                 + " {\n    type filter hook input priority filter; policy accept;\n");
         for (int i = 0; i < rules; i++) {
-            s.append("    iifname \"lo\" ip saddr 192.").append(i / 65536).append('.').append((i / 256) % 256).append('.').append(i % 256)
+            s.append("    iifname \"lo\" ip saddr 192.")
+                    .append(i / 65536)
+                    .append('.')
+                    .append((i / 256) % 256)
+                    .append('.')
+                    .append(i % 256)
                     .append(" ip daddr 192.0.2.1 drop\n");
         }
         return s.append("    iifname \"lo\" counter\n  }\n}\n").toString();
@@ -51,7 +57,8 @@ public final class Nft {
         checkPort(from);
         checkPort(to);
         return "table ip " + NAT_TABLE + " {\n  chain out {\n    type nat hook output priority -100; policy accept;\n"
-                + "    oifname \"lo\" ip daddr 127.0.0.1 tcp dport " + from + " counter redirect to :" + to + "\n  }\n}\n";
+                + "    oifname \"lo\" ip daddr 127.0.0.1 tcp dport " + from + " counter redirect to :" + to
+                + "\n  }\n}\n";
     }
 
     /** Loads {@code ruleset} into {@code ns} as one transaction. */
@@ -61,7 +68,9 @@ public final class Nft {
             f = Files.createTempFile("loopback-lab-", ".nft");
             Files.writeString(f, ruleset);
             Command c = ns.exec(120_000, "nft", "-f", f.toString());
-            if (!c.ok()) throw new IllegalStateException("nft -f in namespace " + ns.name() + " failed (exit " + c.exitCode() + "): " + c.stderr().strip());
+            if (!c.ok())
+                throw new IllegalStateException("nft -f in namespace " + ns.name() + " failed (exit " + c.exitCode()
+                        + "): " + c.stderr().strip());
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the rule set file: " + e.getMessage(), e);
         } finally {
@@ -78,14 +87,18 @@ public final class Nft {
     /** {@code nft list ruleset} inside {@code ns}. */
     public static String list(NetNamespace ns) {
         Command c = ns.exec(60_000, "nft", "list", "ruleset");
-        if (!c.ok()) throw new IllegalStateException("nft list ruleset in " + ns.name() + " failed: " + c.stderr().strip());
+        if (!c.ok())
+            throw new IllegalStateException("nft list ruleset in " + ns.name() + " failed: "
+                    + c.stderr().strip());
         return c.stdout();
     }
 
     /** Removes a table from {@code ns}. */
     public static void deleteTable(NetNamespace ns, String family, String table) {
         Command c = ns.exec(60_000, "nft", "delete", "table", family, table);
-        if (!c.ok()) throw new IllegalStateException("nft delete table " + family + " " + table + " in " + ns.name() + " failed: " + c.stderr().strip());
+        if (!c.ok())
+            throw new IllegalStateException("nft delete table " + family + " " + table + " in " + ns.name()
+                    + " failed: " + c.stderr().strip());
     }
 
     /** Rules in a listing: lines that are neither structure (table, chain, type, braces) nor blank. */
@@ -93,7 +106,11 @@ public final class Nft {
         int n = 0;
         for (String l : listing.split("\n")) {
             String t = l.strip();
-            if (t.isEmpty() || t.equals("}") || t.startsWith("table ") || t.startsWith("chain ") || t.startsWith("type ")) continue;
+            if (t.isEmpty()
+                    || t.equals("}")
+                    || t.startsWith("table ")
+                    || t.startsWith("chain ")
+                    || t.startsWith("type ")) continue;
             n++;
         }
         return n;

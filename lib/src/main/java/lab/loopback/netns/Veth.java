@@ -20,7 +20,9 @@ public final class Veth implements AutoCloseable {
         NetNamespace b = null;
         try {
             b = NetNamespace.create();
-            NetNamespace.iproute("link", "add", "veth0", "netns", a.name(), "type", "veth", "peer", "name", "veth1", "netns", b.name());
+            NetNamespace.iproute(
+                    "link", "add", "veth0", "netns", a.name(), "type", "veth", "peer", "name", "veth1", "netns",
+                    b.name());
             a.ip("addr", "add", ADDRESS_A + "/24", "dev", "veth0");
             b.ip("addr", "add", ADDRESS_B + "/24", "dev", "veth1");
             a.ip("link", "set", "veth0", "up");
@@ -46,7 +48,8 @@ public final class Veth implements AutoCloseable {
     /** veth1's MTU, as the kernel reports it. */
     public int mtu() {
         String out = b.ip("-o", "link", "show", "veth1");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("mtu (\\d+)").matcher(out);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("mtu (\\d+)").matcher(out);
         if (!m.find()) throw new IllegalStateException("no mtu in `ip link show veth1`: " + out);
         return Integer.parseInt(m.group(1));
     }

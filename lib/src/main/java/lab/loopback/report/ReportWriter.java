@@ -1,18 +1,8 @@
 package lab.loopback.report;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import lab.loopback.claim.Claim;
-import lab.loopback.claim.ClaimLedger;
-import lab.loopback.claim.ClaimVerdict;
-import lab.loopback.claim.Verdict;
-import lab.loopback.result.AtomicFiles;
-import lab.loopback.result.Figure;
-import lab.loopback.result.RunInfo;
-import lab.loopback.result.RunStore;
-import lab.loopback.result.TableView;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
+import static lab.loopback.result.HtmlEscape.esc;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,8 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import static lab.loopback.result.HtmlEscape.esc;
+import lab.loopback.claim.Claim;
+import lab.loopback.claim.ClaimLedger;
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Verdict;
+import lab.loopback.result.AtomicFiles;
+import lab.loopback.result.Figure;
+import lab.loopback.result.RunInfo;
+import lab.loopback.result.RunStore;
+import lab.loopback.result.TableView;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * Renders OUT/RUN-ID/report.html from what the run directory holds — nothing is remeasured, so
@@ -56,53 +55,93 @@ public final class ReportWriter {
         }
         Map<String, ClaimVerdict> verdicts = new LinkedHashMap<>();
         for (ClaimVerdict v : RunStore.verdicts(runDir)) verdicts.put(v.claim(), v);
-        Map<String, Object> host = RunStore.readJson(runDir.resolve("host.json"), new TypeReference<LinkedHashMap<String, Object>>() {});
+        Map<String, Object> host =
+                RunStore.readJson(runDir.resolve("host.json"), new TypeReference<LinkedHashMap<String, Object>>() {});
         RunInfo info = Files.exists(runDir.resolve("run.json")) ? RunStore.runInfo(runDir) : null;
         Map<String, List<FigureRef>> figuresByClaim = new LinkedHashMap<>();
         Map<String, String> experimentOfClaim = new LinkedHashMap<>();
         for (String exp : RunStore.experiments(runDir)) {
-            for (ClaimVerdict v : RunStore.readJson(runDir.resolve(exp).resolve("verdicts.json"), new TypeReference<List<ClaimVerdict>>() {})) {
+            for (ClaimVerdict v : RunStore.readJson(
+                    runDir.resolve(exp).resolve("verdicts.json"), new TypeReference<List<ClaimVerdict>>() {})) {
                 experimentOfClaim.put(v.claim(), exp);
             }
             for (Figure.Info f : RunStore.figures(runDir, exp)) {
-                for (String c : f.claims()) figuresByClaim.computeIfAbsent(c, k -> new ArrayList<>()).add(new FigureRef(exp, f));
+                for (String c : f.claims())
+                    figuresByClaim.computeIfAbsent(c, k -> new ArrayList<>()).add(new FigureRef(exp, f));
             }
         }
 
         StringBuilder h = new StringBuilder(64 * 1024);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>Loopback Lab report ")
-                .append(esc(runDir.getFileName())).append("</title>\n<style>").append(BASE_CSS).append("</style></head><body>\n");
+                .append(esc(runDir.getFileName()))
+                .append("</title>\n<style>")
+                .append(BASE_CSS)
+                .append("</style></head><body>\n");
         h.append("<h1>Loopback Lab: the zero-copy loopback article, tested on this host</h1>\n");
-        h.append("<p class=\"lede\">Every checkable claim of “What is the Zero-Copy Loopback Stack?”, with what this host measured and what the evidence supports. ");
+        h.append(
+                "<p class=\"lede\">Every checkable claim of “What is the Zero-Copy Loopback Stack?”, with what this host measured and what the evidence supports. ");
         h.append("Numbers come from this run only; nothing here is copied from the article except the claims.</p>\n");
         if (info != null) {
-            h.append("<p class=\"meta\">Run <code>").append(esc(info.runId())).append("</code>, profile <b>").append(esc(info.profile()))
-                    .append("</b>, started ").append(esc(info.startedAt())).append(", ").append(String.format("%.0f", info.seconds())).append(" s.");
-            if (!info.failures().isEmpty()) h.append(" <span class=\"bad\">Failures: ").append(esc(String.join("; ", info.failures()))).append("</span>");
+            h.append("<p class=\"meta\">Run <code>")
+                    .append(esc(info.runId()))
+                    .append("</code>, profile <b>")
+                    .append(esc(info.profile()))
+                    .append("</b>, started ")
+                    .append(esc(info.startedAt()))
+                    .append(", ")
+                    .append(String.format("%.0f", info.seconds()))
+                    .append(" s.");
+            if (!info.failures().isEmpty())
+                h.append(" <span class=\"bad\">Failures: ")
+                        .append(esc(String.join("; ", info.failures())))
+                        .append("</span>");
             h.append("</p>\n");
         }
         if (Files.exists(runDir.resolve("notebooks/00-index.html"))) {
-            h.append("<p class=\"nb\">The notebooks of this run, executed: <a href=\"notebooks/00-index.html\">notebooks/00-index.html</a></p>\n");
+            h.append(
+                    "<p class=\"nb\">The notebooks of this run, executed: <a href=\"notebooks/00-index.html\">notebooks/00-index.html</a></p>\n");
         }
         hostTable(h, host);
         overview(h, verdicts);
         Set<String> tablesShown = new HashSet<>();
         for (ClaimLedger.Section s : ledger.sections()) {
-            h.append("<section id=\"s").append(s.number()).append("\"><h2>").append(String.format("%02d", s.number())).append(" ")
-                    .append(esc(s.title())).append("</h2>\n");
+            h.append("<section id=\"s")
+                    .append(s.number())
+                    .append("\"><h2>")
+                    .append(String.format("%02d", s.number()))
+                    .append(" ")
+                    .append(esc(s.title()))
+                    .append("</h2>\n");
             String nb = String.format("notebooks/%02d-%s.html", s.number(), s.slug());
             if (Files.exists(runDir.resolve(nb))) {
-                h.append("<p class=\"nb\">Executed notebook: <a href=\"").append(esc(nb)).append("\">").append(esc(nb)).append("</a></p>\n");
+                h.append("<p class=\"nb\">Executed notebook: <a href=\"")
+                        .append(esc(nb))
+                        .append("\">")
+                        .append(esc(nb))
+                        .append("</a></p>\n");
             }
             for (Claim c : ledger.inSection(s.number())) {
-                ClaimVerdict v = verdicts.getOrDefault(c.id(), ClaimVerdict.notYetMeasured(c, String.valueOf(host.get("hostId"))));
+                ClaimVerdict v = verdicts.getOrDefault(
+                        c.id(), ClaimVerdict.notYetMeasured(c, String.valueOf(host.get("hostId"))));
                 String exp = experimentOfClaim.get(c.id());
-                claimBlock(h, runDir, c, v, exp, figuresByClaim.getOrDefault(c.id(), List.of()), exp != null && tablesShown.add(exp));
+                claimBlock(
+                        h,
+                        runDir,
+                        c,
+                        v,
+                        exp,
+                        figuresByClaim.getOrDefault(c.id(), List.of()),
+                        exp != null && tablesShown.add(exp));
             }
             h.append("</section>\n");
         }
-        h.append("<footer>Written by Loopback Lab from ").append(esc(runDir.toAbsolutePath())).append(". Re-render with <code>./lab report ")
-                .append(esc(runDir.getFileName())).append("</code>.</footer>\n<script>").append(SELF_CHECK).append("</script>\n</body></html>\n");
+        h.append("<footer>Written by Loopback Lab from ")
+                .append(esc(runDir.toAbsolutePath()))
+                .append(". Re-render with <code>./lab report ")
+                .append(esc(runDir.getFileName()))
+                .append("</code>.</footer>\n<script>")
+                .append(SELF_CHECK)
+                .append("</script>\n</body></html>\n");
         return h.toString();
     }
 
@@ -112,14 +151,21 @@ public final class ReportWriter {
             field.append(e.getKey());
             value.append(String.valueOf(e.getValue()));
         }
-        h.append("<h2>The host</h2>\n").append(TableView.of(Table.create("host.json", field, value), host.size()).toHtml()).append('\n');
+        h.append("<h2>The host</h2>\n")
+                .append(TableView.of(Table.create("host.json", field, value), host.size())
+                        .toHtml())
+                .append('\n');
     }
 
     /** The experiment's recorded tables, with the notebooks' rendering, once per experiment (at its first claim). */
     private static void experimentTables(StringBuilder h, Path runDir, String experiment) {
         Map<String, Table> tables = RunStore.load(runDir, experiment).tables();
         if (tables.isEmpty()) return;
-        h.append("<details class=\"tables\"><summary>Tables of ").append(esc(experiment)).append(" (").append(tables.size()).append(")</summary>\n");
+        h.append("<details class=\"tables\"><summary>Tables of ")
+                .append(esc(experiment))
+                .append(" (")
+                .append(tables.size())
+                .append(")</summary>\n");
         for (Table t : tables.values()) h.append(TableView.of(t).toHtml()).append('\n');
         h.append("</details>\n");
     }
@@ -131,41 +177,79 @@ public final class ReportWriter {
             counts.merge(v, 1, Integer::sum);
         }
         h.append("<h2>Verdicts</h2>\n<p class=\"counts\">");
-        for (var e : counts.entrySet()) h.append(badge(e.getKey())).append(" ").append(e.getValue()).append(" &nbsp; ");
-        h.append("</p>\n<table class=\"overview\"><tr><th>claim</th><th>section</th><th>verdict</th><th>summary</th></tr>\n");
+        for (var e : counts.entrySet())
+            h.append(badge(e.getKey())).append(" ").append(e.getValue()).append(" &nbsp; ");
+        h.append(
+                "</p>\n<table class=\"overview\"><tr><th>claim</th><th>section</th><th>verdict</th><th>summary</th></tr>\n");
         for (Claim c : ledger.claims()) {
             ClaimVerdict v = verdicts.get(c.id());
             Verdict kind = v == null ? Verdict.NOT_YET_MEASURED : v.verdict();
-            h.append("<tr><td><a href=\"#").append(esc(c.id())).append("\">").append(esc(c.id())).append("</a></td><td>")
-                    .append(String.format("%02d", c.section())).append("</td><td>").append(badge(kind)).append("</td><td>")
-                    .append(esc(v == null ? "not yet measured" : v.summary())).append("</td></tr>\n");
+            h.append("<tr><td><a href=\"#")
+                    .append(esc(c.id()))
+                    .append("\">")
+                    .append(esc(c.id()))
+                    .append("</a></td><td>")
+                    .append(String.format("%02d", c.section()))
+                    .append("</td><td>")
+                    .append(badge(kind))
+                    .append("</td><td>")
+                    .append(esc(v == null ? "not yet measured" : v.summary()))
+                    .append("</td></tr>\n");
         }
         h.append("</table>\n");
     }
 
-    private static void claimBlock(StringBuilder h, Path runDir, Claim c, ClaimVerdict v, String experiment, List<FigureRef> figures, boolean withTables) {
-        h.append("<article class=\"claim\" id=\"").append(esc(c.id())).append("\">\n<h3>").append(esc(c.id())).append(" ")
-                .append(badge(v.verdict())).append("</h3>\n");
+    private static void claimBlock(
+            StringBuilder h,
+            Path runDir,
+            Claim c,
+            ClaimVerdict v,
+            String experiment,
+            List<FigureRef> figures,
+            boolean withTables) {
+        h.append("<article class=\"claim\" id=\"")
+                .append(esc(c.id()))
+                .append("\">\n<h3>")
+                .append(esc(c.id()))
+                .append(" ")
+                .append(badge(v.verdict()))
+                .append("</h3>\n");
         h.append("<blockquote>").append(esc(c.quote())).append("</blockquote>\n");
-        h.append("<p class=\"establish\"><b>What would show it:</b> ").append(esc(c.establish())).append("</p>\n");
+        h.append("<p class=\"establish\"><b>What would show it:</b> ")
+                .append(esc(c.establish()))
+                .append("</p>\n");
         h.append("<p class=\"summary\">").append(esc(v.summary())).append("</p>\n");
         if (v.measured() != null || v.claimed() != null) {
             h.append("<p class=\"numbers\">measured: <b>").append(number(v.measured()));
             if (v.measuredLow() != null && v.measuredHigh() != null) {
-                h.append("</b> [").append(number(v.measuredLow())).append(", ").append(number(v.measuredHigh())).append("]<b>");
+                h.append("</b> [")
+                        .append(number(v.measuredLow()))
+                        .append(", ")
+                        .append(number(v.measuredHigh()))
+                        .append("]<b>");
             }
-            h.append("</b> · claimed: <b>").append(number(v.claimed())).append("</b> ").append(esc(v.unit())).append("</p>\n");
+            h.append("</b> · claimed: <b>")
+                    .append(number(v.claimed()))
+                    .append("</b> ")
+                    .append(esc(v.unit()))
+                    .append("</p>\n");
         }
         for (FigureRef f : figures) {
             Path png = runDir.resolve(f.experiment()).resolve(f.info().name() + ".png");
             h.append("<figure>");
             try {
-                h.append("<img alt=\"").append(esc(f.info().caption())).append("\" src=\"data:image/png;base64,")
-                        .append(Base64.getEncoder().encodeToString(Files.readAllBytes(png))).append("\">");
+                h.append("<img alt=\"")
+                        .append(esc(f.info().caption()))
+                        .append("\" src=\"data:image/png;base64,")
+                        .append(Base64.getEncoder().encodeToString(Files.readAllBytes(png)))
+                        .append("\">");
             } catch (IOException e) {
                 h.append("<p class=\"bad\">figure ").append(esc(png)).append(" is missing</p>");
             }
-            h.append("<figcaption>").append(esc(f.info().caption())).append(" <a href=\"").append(esc(f.experiment() + "/" + f.info().name() + ".svg"))
+            h.append("<figcaption>")
+                    .append(esc(f.info().caption()))
+                    .append(" <a href=\"")
+                    .append(esc(f.experiment() + "/" + f.info().name() + ".svg"))
                     .append("\">SVG</a></figcaption></figure>\n");
         }
         if (!v.evidence().isEmpty()) {
@@ -176,7 +260,11 @@ public final class ReportWriter {
         if (experiment != null) {
             h.append("<p class=\"data\">Data: ");
             for (String csv : csvs(runDir.resolve(experiment))) {
-                h.append("<a href=\"").append(esc(experiment + "/" + csv)).append("\">").append(esc(csv)).append("</a> ");
+                h.append("<a href=\"")
+                        .append(esc(experiment + "/" + csv))
+                        .append("\">")
+                        .append(esc(csv))
+                        .append("</a> ");
             }
             h.append("</p>\n");
             if (withTables) experimentTables(h, runDir, experiment);
@@ -186,7 +274,10 @@ public final class ReportWriter {
 
     private static List<String> csvs(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".csv")).sorted().toList();
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".csv"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,11 +1,10 @@
 package lab.loopback.result;
 
-import lab.loopback.claim.ClaimVerdict;
-import tech.tablesaw.api.Table;
-
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
+import lab.loopback.claim.ClaimVerdict;
+import tech.tablesaw.api.Table;
 
 /** Read access to an experiment's outcome, whether measured just now or loaded from a run directory. */
 public interface ExperimentView {
@@ -15,7 +14,9 @@ public interface ExperimentView {
 
     default Table table(String name) {
         Table t = tables().get(name);
-        if (t == null) throw new IllegalArgumentException("experiment " + experiment() + " has no table '" + name + "'; it has " + tables().keySet());
+        if (t == null)
+            throw new IllegalArgumentException(
+                    "experiment " + experiment() + " has no table '" + name + "'; it has " + tables().keySet());
         return t;
     }
 
@@ -28,8 +29,11 @@ public interface ExperimentView {
     List<ClaimVerdict> verdicts();
 
     default ClaimVerdict verdict(String claimId) {
-        return verdicts().stream().filter(v -> v.claim().equalsIgnoreCase(claimId)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("experiment " + experiment() + " judges no claim " + claimId));
+        return verdicts().stream()
+                .filter(v -> v.claim().equalsIgnoreCase(claimId))
+                .findFirst()
+                .orElseThrow(() ->
+                        new IllegalArgumentException("experiment " + experiment() + " judges no claim " + claimId));
     }
 
     List<String> notes();
@@ -50,8 +54,13 @@ public interface ExperimentView {
     }
 
     private String missing(String kind, String name) {
-        return "No " + kind + " '" + name + "' from " + experiment() + " on this host. " + String.join(" ",
-                verdicts().stream().filter(v -> v.verdict() == lab.loopback.claim.Verdict.NOT_TESTABLE_HERE).map(v -> v.claim() + ": " + v.summary()).toList());
+        return "No " + kind + " '" + name + "' from " + experiment() + " on this host. "
+                + String.join(
+                        " ",
+                        verdicts().stream()
+                                .filter(v -> v.verdict() == lab.loopback.claim.Verdict.NOT_TESTABLE_HERE)
+                                .map(v -> v.claim() + ": " + v.summary())
+                                .toList());
     }
 
     /** Where the numbers come from: live, or which run directory. */

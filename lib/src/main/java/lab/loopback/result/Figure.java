@@ -1,11 +1,10 @@
 package lab.loopback.result;
 
+import java.awt.image.BufferedImage;
+import java.util.List;
 import lab.loopback.chart.Charts;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
-
-import java.awt.image.BufferedImage;
-import java.util.List;
 
 /**
  * A named figure of an experiment: the chart, the claims it illustrates, and one sentence saying what is
@@ -13,7 +12,8 @@ import java.util.List;
  */
 public record Figure(String name, List<String> claims, String caption, Chart<?, ?> chart) {
     public Figure {
-        if (!name.matches("[a-z0-9][a-z0-9-]*")) throw new IllegalArgumentException("figure name '" + name + "' must be lower-case-with-dashes");
+        if (!name.matches("[a-z0-9][a-z0-9-]*"))
+            throw new IllegalArgumentException("figure name '" + name + "' must be lower-case-with-dashes");
         claims = List.copyOf(claims);
     }
 

@@ -1,13 +1,12 @@
 package lab.loopback.result;
 
-import lab.loopback.claim.ClaimVerdict;
-import tech.tablesaw.api.Table;
-
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lab.loopback.claim.ClaimVerdict;
+import tech.tablesaw.api.Table;
 
 /**
  * What one experiment leaves: tidy tables with every sample, figures, verdicts for the claims it judges,
@@ -26,7 +25,8 @@ public final class Outcome implements ExperimentView {
     }
 
     public Outcome table(String name, Table t) {
-        if (!name.matches("[a-z0-9][a-z0-9-]*")) throw new IllegalArgumentException("table name '" + name + "' must be lower-case-with-dashes");
+        if (!name.matches("[a-z0-9][a-z0-9-]*"))
+            throw new IllegalArgumentException("table name '" + name + "' must be lower-case-with-dashes");
         tables.put(name, t);
         return this;
     }
@@ -68,7 +68,9 @@ public final class Outcome implements ExperimentView {
     @Override
     public BufferedImage figure(String name) {
         Figure f = figures.get(name);
-        if (f == null) throw new IllegalArgumentException("experiment " + experiment + " has no figure '" + name + "'; it has " + figures.keySet());
+        if (f == null)
+            throw new IllegalArgumentException(
+                    "experiment " + experiment + " has no figure '" + name + "'; it has " + figures.keySet());
         return f.image();
     }
 

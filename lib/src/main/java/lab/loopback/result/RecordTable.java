@@ -1,5 +1,8 @@
 package lab.loopback.result;
 
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.List;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -7,10 +10,6 @@ import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
-
-import java.lang.reflect.RecordComponent;
-import java.util.ArrayList;
-import java.util.List;
 
 /** A tidy Tablesaw table from a list of records: one row per record, one snake_case column per component. */
 public final class RecordTable {
@@ -27,7 +26,8 @@ public final class RecordTable {
                 try {
                     v = comps[i].getAccessor().invoke(r);
                 } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException("cannot read " + comps[i].getName() + " of " + type.getSimpleName(), e);
+                    throw new IllegalStateException(
+                            "cannot read " + comps[i].getName() + " of " + type.getSimpleName(), e);
                 }
                 append(t.column(i), v);
             }
@@ -46,8 +46,8 @@ public final class RecordTable {
         for (int i = 0; i < comps.length; i++) {
             types[i] = comps[i].getType();
             if (!t.columnNames().contains(snake(comps[i].getName()))) {
-                throw new IllegalArgumentException("table '" + t.name() + "' has no column " + snake(comps[i].getName()) + " for " + type.getSimpleName()
-                        + "; it has " + t.columnNames());
+                throw new IllegalArgumentException("table '" + t.name() + "' has no column " + snake(comps[i].getName())
+                        + " for " + type.getSimpleName() + "; it has " + t.columnNames());
             }
         }
         List<R> out = new ArrayList<>();
@@ -55,12 +55,16 @@ public final class RecordTable {
             Object[] values = new Object[comps.length];
             for (int i = 0; i < comps.length; i++) {
                 Column<?> col = t.column(snake(comps[i].getName()));
-                values[i] = value(col.isMissing(row) ? null : col.get(row), types[i], t.name() + " row " + row + " column " + col.name());
+                values[i] = value(
+                        col.isMissing(row) ? null : col.get(row),
+                        types[i],
+                        t.name() + " row " + row + " column " + col.name());
             }
             try {
                 out.add(type.getDeclaredConstructor(types).newInstance(values));
             } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot make a " + type.getSimpleName() + " from " + t.name() + " row " + row, e);
+                throw new IllegalStateException(
+                        "cannot make a " + type.getSimpleName() + " from " + t.name() + " row " + row, e);
             }
         }
         return out;
@@ -69,14 +73,20 @@ public final class RecordTable {
     private static Object value(Object cell, Class<?> type, String where) {
         String text = cell == null ? "" : cell.toString().trim();
         try {
-            if (type == double.class || type == Double.class) return cell instanceof Number n ? n.doubleValue() : text.isEmpty() ? Double.NaN : Double.parseDouble(text);
+            if (type == double.class || type == Double.class)
+                return cell instanceof Number n
+                        ? n.doubleValue()
+                        : text.isEmpty() ? Double.NaN : Double.parseDouble(text);
             if (type == String.class) return cell == null ? "" : cell.toString();
             if (text.isEmpty()) {
-                if (type.isPrimitive()) throw new IllegalArgumentException(where + " is empty; a " + type + " is needed");
+                if (type.isPrimitive())
+                    throw new IllegalArgumentException(where + " is empty; a " + type + " is needed");
                 return null;
             }
-            if (type == int.class || type == Integer.class) return cell instanceof Number n ? n.intValue() : Integer.parseInt(text);
-            if (type == long.class || type == Long.class) return cell instanceof Number n ? n.longValue() : Long.parseLong(text);
+            if (type == int.class || type == Integer.class)
+                return cell instanceof Number n ? n.intValue() : Integer.parseInt(text);
+            if (type == long.class || type == Long.class)
+                return cell instanceof Number n ? n.longValue() : Long.parseLong(text);
             if (type == boolean.class || type == Boolean.class) {
                 if (cell instanceof Boolean b) return b;
                 if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) return Boolean.parseBoolean(text);
@@ -97,10 +107,22 @@ public final class RecordTable {
 
     private static void append(Column<?> col, Object v) {
         switch (col) {
-            case IntColumn c -> { if (v == null) c.appendMissing(); else c.append((Integer) v); }
-            case LongColumn c -> { if (v == null) c.appendMissing(); else c.append((Long) v); }
-            case DoubleColumn c -> { if (v == null) c.appendMissing(); else c.append((Double) v); }
-            case BooleanColumn c -> { if (v == null) c.appendMissing(); else c.append((Boolean) v); }
+            case IntColumn c -> {
+                if (v == null) c.appendMissing();
+                else c.append((Integer) v);
+            }
+            case LongColumn c -> {
+                if (v == null) c.appendMissing();
+                else c.append((Long) v);
+            }
+            case DoubleColumn c -> {
+                if (v == null) c.appendMissing();
+                else c.append((Double) v);
+            }
+            case BooleanColumn c -> {
+                if (v == null) c.appendMissing();
+                else c.append((Boolean) v);
+            }
             case StringColumn c -> c.append(v == null ? "" : v.toString());
             default -> throw new IllegalStateException("unsupported column " + col.type());
         }

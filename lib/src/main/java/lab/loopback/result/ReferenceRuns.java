@@ -26,7 +26,9 @@ public final class ReferenceRuns {
         Path root = labHome.resolve(DIR);
         if (!Files.isDirectory(root)) return List.of();
         try (Stream<Path> s = Files.list(root)) {
-            return s.filter(p -> Files.isRegularFile(p.resolve("verdicts.json"))).sorted().toList();
+            return s.filter(p -> Files.isRegularFile(p.resolve("verdicts.json")))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
         }
@@ -40,10 +42,14 @@ public final class ReferenceRuns {
 
     /** Copies the finished run {@code runDir} to {@code root}/HOST-ID/, replacing an older reference of that host. */
     public static Path export(Path given, Path root) {
-        Path runDir = RunStore.finishedRun(given); // resolved: the walk below must start at the run itself, not at results/latest
-        Map<?, ?> host = RunStore.readJson(runDir.resolve("host.json"), new com.fasterxml.jackson.core.type.TypeReference<Map<?, ?>>() {});
+        Path runDir = RunStore.finishedRun(
+                given); // resolved: the walk below must start at the run itself, not at results/latest
+        Map<?, ?> host = RunStore.readJson(
+                runDir.resolve("host.json"), new com.fasterxml.jackson.core.type.TypeReference<Map<?, ?>>() {});
         String hostId = String.valueOf(host.get("hostId"));
-        if (!hostId.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) throw new IllegalArgumentException("host id '" + hostId + "' of " + runDir + " is not a usable directory name");
+        if (!hostId.matches("[A-Za-z0-9][A-Za-z0-9._-]*"))
+            throw new IllegalArgumentException(
+                    "host id '" + hostId + "' of " + runDir + " is not a usable directory name");
         Path target = root.resolve(hostId);
         Path tmp = root.resolve("." + hostId + ".tmp");
         try {
@@ -57,7 +63,8 @@ public final class ReferenceRuns {
                     if (rel.getName(0).toString().equals("notebooks")) continue;
                     Path t = tmp.resolve(rel.toString());
                     if (Files.isDirectory(p)) Files.createDirectories(t);
-                    else if (KEPT.stream().anyMatch(ext -> p.getFileName().toString().endsWith(ext))) Files.copy(p, t);
+                    else if (KEPT.stream()
+                            .anyMatch(ext -> p.getFileName().toString().endsWith(ext))) Files.copy(p, t);
                 }
             }
             Path old = root.resolve("." + hostId + ".old");

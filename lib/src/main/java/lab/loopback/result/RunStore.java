@@ -3,11 +3,6 @@ package lab.loopback.result;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import lab.loopback.claim.ClaimVerdict;
-import org.knowm.xchart.VectorGraphicsEncoder;
-import tech.tablesaw.api.Table;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,6 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import lab.loopback.claim.ClaimVerdict;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import tech.tablesaw.api.Table;
 
 /**
  * The layout of a run on disk, written and read in one place:
@@ -63,14 +62,17 @@ public final class RunStore {
         public void outcome(Outcome o) {
             Path dir = partial.resolve(o.experiment());
             for (var e : o.tables().entrySet()) {
-                AtomicFiles.write(dir.resolve(e.getKey() + ".csv"), tmp -> e.getValue().write().csv(tmp.toFile()));
+                AtomicFiles.write(
+                        dir.resolve(e.getKey() + ".csv"),
+                        tmp -> e.getValue().write().csv(tmp.toFile()));
             }
             List<Figure.Info> infos = new ArrayList<>();
             for (Figure f : o.figures().values()) {
                 AtomicFiles.write(dir.resolve(f.name() + ".png"), tmp -> Files.write(tmp, f.png()));
                 AtomicFiles.write(dir.resolve(f.name() + ".svg"), tmp -> {
                     try (OutputStream os = Files.newOutputStream(tmp)) {
-                        VectorGraphicsEncoder.saveVectorGraphic(f.chart(), os, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+                        VectorGraphicsEncoder.saveVectorGraphic(
+                                f.chart(), os, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
                     }
                 });
                 infos.add(f.info());
@@ -107,7 +109,9 @@ public final class RunStore {
      * or written (read-only, a file in the way).
      */
     public static Writer begin(Path root, String runId) {
-        if (!runId.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) throw new IllegalArgumentException("run id '" + runId + "' may hold only letters, digits, '.', '_' and '-'");
+        if (!runId.matches("[A-Za-z0-9][A-Za-z0-9._-]*"))
+            throw new IllegalArgumentException(
+                    "run id '" + runId + "' may hold only letters, digits, '.', '_' and '-'");
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
@@ -124,12 +128,15 @@ public final class RunStore {
             try {
                 Files.createDirectory(w.partial);
                 // who is writing it: a later run tells an interrupted run (owner gone) from one still going
-                Files.writeString(w.partial.resolve(OWNER), Long.toString(ProcessHandle.current().pid()));
+                Files.writeString(
+                        w.partial.resolve(OWNER),
+                        Long.toString(ProcessHandle.current().pid()));
                 return w;
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 // another run holds this id right now; try the next
             } catch (IOException e) {
-                throw new IllegalArgumentException("--out " + root + " is not writable: cannot create " + w.partial.getFileName() + " (" + e + ")");
+                throw new IllegalArgumentException("--out " + root + " is not writable: cannot create "
+                        + w.partial.getFileName() + " (" + e + ")");
             }
         }
         throw new IllegalArgumentException("--out " + root + " already holds 999 runs named " + runId + "*");
@@ -146,12 +153,16 @@ public final class RunStore {
         List<Path> found = new ArrayList<>();
         if (!Files.isDirectory(root)) return found;
         try (Stream<Path> s = Files.list(root)) {
-            for (Path p : s.filter(d -> d.getFileName().toString().endsWith(PARTIAL) && Files.isDirectory(d)).sorted().toList()) {
+            for (Path p : s.filter(d -> d.getFileName().toString().endsWith(PARTIAL) && Files.isDirectory(d))
+                    .sorted()
+                    .toList()) {
                 long owner = ownerOf(p);
                 if (owner > 0 && !lab.loopback.sys.Owner.gone(owner)) continue; // still running
                 if (!Files.exists(p.resolve(INCOMPLETE))) {
-                    AtomicFiles.writeString(p.resolve(INCOMPLETE), "This run was interrupted (its process " + (owner > 0 ? owner : "?")
-                            + " ended before the run finished). Nothing in it is a result; delete the directory.\n");
+                    AtomicFiles.writeString(
+                            p.resolve(INCOMPLETE),
+                            "This run was interrupted (its process " + (owner > 0 ? owner : "?")
+                                    + " ended before the run finished). Nothing in it is a result; delete the directory.\n");
                 }
                 found.add(p);
             }
@@ -178,14 +189,17 @@ public final class RunStore {
         try {
             real = given.toRealPath();
         } catch (IOException e) {
-            throw new IllegalArgumentException("run directory '" + given + "' does not exist or cannot be read (" + e.getMessage() + ")");
+            throw new IllegalArgumentException(
+                    "run directory '" + given + "' does not exist or cannot be read (" + e.getMessage() + ")");
         }
         if (!Files.isDirectory(real)) throw new IllegalArgumentException("'" + given + "' is not a run directory");
         if (real.getFileName().toString().endsWith(PARTIAL)) {
-            throw new IllegalArgumentException("'" + given + "' is an incomplete run (it was interrupted): not a result");
+            throw new IllegalArgumentException(
+                    "'" + given + "' is an incomplete run (it was interrupted): not a result");
         }
         for (String f : new String[] {"verdicts.json", "host.json"}) {
-            if (!Files.isRegularFile(real.resolve(f))) throw new IllegalArgumentException("'" + given + "' is not a finished run: it has no " + f);
+            if (!Files.isRegularFile(real.resolve(f)))
+                throw new IllegalArgumentException("'" + given + "' is not a finished run: it has no " + f);
         }
         return real;
     }
@@ -193,7 +207,8 @@ public final class RunStore {
     /** run.json of a run directory: what it selected, its profile, how it ended. */
     public static RunInfo runInfo(Path runDir) {
         Path f = runDir.resolve("run.json");
-        if (!Files.isRegularFile(f)) throw new IllegalArgumentException("'" + runDir + "' has no run.json: not a run directory of ./lab run");
+        if (!Files.isRegularFile(f))
+            throw new IllegalArgumentException("'" + runDir + "' has no run.json: not a run directory of ./lab run");
         return readJson(f, new TypeReference<RunInfo>() {});
     }
 
@@ -210,13 +225,17 @@ public final class RunStore {
     }
 
     public static List<Figure.Info> figures(Path runDir, String experiment) {
-        return readJson(runDir.resolve(experiment).resolve("figures.json"), new TypeReference<ArrayList<Figure.Info>>() {});
+        return readJson(
+                runDir.resolve(experiment).resolve("figures.json"), new TypeReference<ArrayList<Figure.Info>>() {});
     }
 
     /** The experiments a run holds results of (its subdirectories with a verdicts.json), in name order. */
     public static List<String> experiments(Path runDir) {
         try (Stream<Path> s = Files.list(runDir)) {
-            return s.filter(p -> Files.isRegularFile(p.resolve("verdicts.json"))).map(p -> p.getFileName().toString()).sorted().toList();
+            return s.filter(p -> Files.isRegularFile(p.resolve("verdicts.json")))
+                    .map(p -> p.getFileName().toString())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + runDir + ": " + e.getMessage(), e);
         }
@@ -230,10 +249,12 @@ public final class RunStore {
     /** Reads an experiment's outcome back from a finished run. */
     public static ExperimentView load(Path runDir, String experiment) {
         Path dir = runDir.resolve(experiment);
-        if (!Files.isDirectory(dir)) throw new IllegalArgumentException(runDir + " has no results of experiment " + experiment);
+        if (!Files.isDirectory(dir))
+            throw new IllegalArgumentException(runDir + " has no results of experiment " + experiment);
         Map<String, Table> tables = new LinkedHashMap<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".csv")).sorted().toList()) {
+            for (Path p :
+                    files.filter(f -> f.toString().endsWith(".csv")).sorted().toList()) {
                 String n = p.getFileName().toString();
                 tables.put(n.substring(0, n.length() - 4), Table.read().csv(p.toFile()));
             }
@@ -243,12 +264,19 @@ public final class RunStore {
         Map<String, String> captions = new LinkedHashMap<>();
         for (Figure.Info f : figures(runDir, experiment)) captions.put(f.name(), f.caption());
         List<String> notes = readJson(dir.resolve("notes.json"), new TypeReference<ArrayList<String>>() {});
-        List<ClaimVerdict> verdicts = readJson(dir.resolve("verdicts.json"), new TypeReference<ArrayList<ClaimVerdict>>() {});
+        List<ClaimVerdict> verdicts =
+                readJson(dir.resolve("verdicts.json"), new TypeReference<ArrayList<ClaimVerdict>>() {});
         return new StoredOutcome(experiment, runDir, tables, captions, verdicts, notes);
     }
 
-    private record StoredOutcome(String experiment, Path runDir, Map<String, Table> tables, Map<String, String> captions,
-                                 List<ClaimVerdict> verdicts, List<String> notes) implements ExperimentView {
+    private record StoredOutcome(
+            String experiment,
+            Path runDir,
+            Map<String, Table> tables,
+            Map<String, String> captions,
+            List<ClaimVerdict> verdicts,
+            List<String> notes)
+            implements ExperimentView {
         @Override
         public List<String> figureNames() {
             return List.copyOf(captions.keySet());

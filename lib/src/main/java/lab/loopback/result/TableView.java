@@ -1,14 +1,13 @@
 package lab.loopback.result;
 
-import tech.tablesaw.api.NumericColumn;
-import tech.tablesaw.api.Table;
-import tech.tablesaw.columns.Column;
+import static lab.loopback.result.HtmlEscape.esc;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-
-import static lab.loopback.result.HtmlEscape.esc;
+import tech.tablesaw.api.NumericColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.Column;
 
 /**
  * A table as a reader sees it: an HTML {@code <table>} (header, units under the column names, numbers right-aligned
@@ -60,7 +59,11 @@ public final class TableView {
     String cutNote() {
         int n = table.rowCount();
         if (n <= maxRows) return "";
-        return String.format(Locale.ROOT, "%d of %d rows shown; every row: .table() in a notebook, or the table's CSV in the run directory.", maxRows, n);
+        return String.format(
+                Locale.ROOT,
+                "%d of %d rows shown; every row: .table() in a notebook, or the table's CSV in the run directory.",
+                maxRows,
+                n);
     }
 
     /** The cell as shown: numbers rounded per column, a missing value as an empty cell. */
@@ -72,27 +75,38 @@ public final class TableView {
         StringBuilder h = new StringBuilder(256 + table.rowCount() * 64);
         h.append("<table class=\"lab-table\" style=\"border-collapse:collapse;font-variant-numeric:tabular-nums\">");
         if (table.name() != null && !table.name().isBlank()) {
-            h.append("<caption style=\"caption-side:top;text-align:left;font-weight:bold\">").append(esc(table.name())).append("</caption>");
+            h.append("<caption style=\"caption-side:top;text-align:left;font-weight:bold\">")
+                    .append(esc(table.name()))
+                    .append("</caption>");
         }
         h.append("<thead><tr>");
         for (int c = 0; c < table.columnCount(); c++) {
             ColumnFormat f = formats.get(c);
-            h.append("<th style=\"text-align:").append(f.align()).append(";padding:2px 8px;border-bottom:1px solid #999\">")
+            h.append("<th style=\"text-align:")
+                    .append(f.align())
+                    .append(";padding:2px 8px;border-bottom:1px solid #999\">")
                     .append(esc(table.column(c).name()));
-            if (!f.unit().isEmpty()) h.append("<br><span style=\"font-weight:normal;color:#666\">").append(esc(f.unit())).append("</span>");
+            if (!f.unit().isEmpty())
+                h.append("<br><span style=\"font-weight:normal;color:#666\">")
+                        .append(esc(f.unit()))
+                        .append("</span>");
             h.append("</th>");
         }
         h.append("</tr></thead><tbody>");
         for (int r = 0; r < shownRows(); r++) {
             h.append("<tr>");
             for (int c = 0; c < table.columnCount(); c++) {
-                h.append("<td style=\"text-align:").append(formats.get(c).align()).append(";padding:2px 8px;vertical-align:top\">")
-                        .append(esc(cell(c, r))).append("</td>");
+                h.append("<td style=\"text-align:")
+                        .append(formats.get(c).align())
+                        .append(";padding:2px 8px;vertical-align:top\">")
+                        .append(esc(cell(c, r)))
+                        .append("</td>");
             }
             h.append("</tr>");
         }
         h.append("</tbody></table>");
-        if (!cutNote().isEmpty()) h.append("<p class=\"lab-table-note\"><i>").append(esc(cutNote())).append("</i></p>");
+        if (!cutNote().isEmpty())
+            h.append("<p class=\"lab-table-note\"><i>").append(esc(cutNote())).append("</i></p>");
         return h.toString();
     }
 
@@ -104,7 +118,8 @@ public final class TableView {
         int[] width = new int[cols];
         boolean anyUnit = false;
         for (int c = 0; c < cols; c++) {
-            width[c] = Math.max(table.column(c).name().length(), formats.get(c).unit().length());
+            width[c] = Math.max(
+                    table.column(c).name().length(), formats.get(c).unit().length());
             anyUnit |= !formats.get(c).unit().isEmpty();
             for (int r = 0; r < rows; r++) {
                 String s = cell(c, r).replace('\n', ' ');
@@ -114,7 +129,8 @@ public final class TableView {
             }
         }
         StringBuilder b = new StringBuilder();
-        if (table.name() != null && !table.name().isBlank()) b.append(table.name()).append('\n');
+        if (table.name() != null && !table.name().isBlank())
+            b.append(table.name()).append('\n');
         List<String> header = new ArrayList<>(), units = new ArrayList<>(), rule = new ArrayList<>();
         for (int c = 0; c < cols; c++) {
             header.add(pad(table.column(c).name(), width[c], formats.get(c).numeric()));
@@ -126,7 +142,8 @@ public final class TableView {
         line(b, rule);
         for (int r = 0; r < rows; r++) {
             List<String> row = new ArrayList<>();
-            for (int c = 0; c < cols; c++) row.add(pad(cells[r][c], width[c], formats.get(c).numeric()));
+            for (int c = 0; c < cols; c++)
+                row.add(pad(cells[r][c], width[c], formats.get(c).numeric()));
             line(b, row);
         }
         if (!cutNote().isEmpty()) b.append(cutNote()).append('\n');
@@ -151,6 +168,7 @@ public final class TableView {
     record ColumnFormat(boolean numeric, boolean integral, int decimals, String unit) {
         /** Decimals never exceed this; a column that needs more is shown with significant digits per value. */
         static final int MAX_DECIMALS = 6;
+
         static final int PER_VALUE = -1;
 
         static ColumnFormat of(Column<?> col) {
@@ -172,7 +190,8 @@ public final class TableView {
             if (max == 0) return new ColumnFormat(true, false, 0, unit);
             int decimals = Math.max(0, SIGNIFICANT - 1 - (int) Math.floor(Math.log10(max)));
             boolean smallestVanishes = minNonZero < 0.5 * Math.pow(10, -decimals);
-            if (decimals > MAX_DECIMALS || smallestVanishes || max >= 1e12) return new ColumnFormat(true, false, PER_VALUE, unit);
+            if (decimals > MAX_DECIMALS || smallestVanishes || max >= 1e12)
+                return new ColumnFormat(true, false, PER_VALUE, unit);
             return new ColumnFormat(true, false, decimals, unit);
         }
 

@@ -21,14 +21,21 @@ public record Command(List<String> argv, int exitCode, String stdout, String std
         try {
             out = Files.createTempFile("loopback-lab-cmd-", ".out");
             err = Files.createTempFile("loopback-lab-cmd-", ".err");
-            Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Process p = new ProcessBuilder(argv)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
             boolean done = p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
             if (!done) {
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
-            return new Command(argv, done ? p.exitValue() : -1, Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8), !done);
+            return new Command(
+                    argv,
+                    done ? p.exitValue() : -1,
+                    Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8),
+                    !done);
         } catch (IOException e) {
             return new Command(argv, NOT_FOUND, "", e.getMessage(), false);
         } catch (InterruptedException e) {
@@ -67,6 +74,10 @@ public record Command(List<String> argv, int exitCode, String stdout, String std
 
     /** First line of the program's output, as its version, or null when absent. */
     public static String firstLine(String text) {
-        return text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(null);
+        return text.lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .findFirst()
+                .orElse(null);
     }
 }

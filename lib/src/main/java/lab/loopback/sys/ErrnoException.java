@@ -6,6 +6,7 @@ import java.io.Serial;
 public final class ErrnoException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
+
     private final String call;
     private final int errno;
 
@@ -15,9 +16,15 @@ public final class ErrnoException extends RuntimeException {
         this.errno = errno;
     }
 
-    public String call() { return call; }
+    public String call() {
+        return call;
+    }
 
-    public int errno() { return errno; }
+    public int errno() {
+        return errno;
+    }
 
-    public String errnoName() { return Errno.name(errno); }
+    public String errnoName() {
+        return Errno.name(errno);
+    }
 }

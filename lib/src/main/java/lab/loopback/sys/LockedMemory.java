@@ -1,5 +1,9 @@
 package lab.loopback.sys;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -8,10 +12,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * How many bytes this process may pin: RLIMIT_MEMLOCK ({@code ulimit -l}), unless it holds CAP_IPC_LOCK. io_uring
@@ -22,7 +22,8 @@ public final class LockedMemory {
     static final int RLIMIT_MEMLOCK = 8;
     static final long RLIM_INFINITY = -1L;
     static final int CAP_IPC_LOCK = 14;
-    private static final MethodHandle GETRLIMIT = Libc.bind("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle GETRLIMIT =
+            Libc.bind("getrlimit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
 
     private LockedMemory() {}
 
@@ -46,7 +47,8 @@ public final class LockedMemory {
     public static boolean exempt() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("CapEff:")) return capability(line.substring(7).strip(), CAP_IPC_LOCK);
+                if (line.startsWith("CapEff:"))
+                    return capability(line.substring(7).strip(), CAP_IPC_LOCK);
             }
             return false;
         } catch (IOException e) {
@@ -66,6 +68,7 @@ public final class LockedMemory {
     /** For messages: "8 MiB (ulimit -l 8192)", or "unlimited". */
     public static String describe(long bytes) {
         if (bytes == Long.MAX_VALUE) return "unlimited";
-        return (bytes >= 1 << 20 ? (bytes >> 20) + " MiB" : (bytes >> 10) + " KiB") + " (ulimit -l " + (bytes >> 10) + ")";
+        return (bytes >= 1 << 20 ? (bytes >> 20) + " MiB" : (bytes >> 10) + " KiB") + " (ulimit -l " + (bytes >> 10)
+                + ")";
     }
 }

@@ -1,5 +1,9 @@
 package lab.loopback.sys;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -7,22 +11,24 @@ import java.lang.foreign.StructLayout;
 import java.util.ArrayList;
 import java.util.List;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 /**
  * struct msghdr, struct iovec and struct cmsghdr as x86-64/aarch64 Linux lays them out (include/linux/socket.h):
  * msghdr is {name, namelen(+4 pad), iov, iovlen, control, controllen, flags(+4 pad)} = 56 bytes; a cmsghdr
  * is {size_t len; int level; int type;} followed by data, each aligned to 8 (CMSG_ALIGN).
  */
 public final class MsgHdr {
-    public static final StructLayout IOVEC = MemoryLayout.structLayout(ADDRESS.withName("iov_base"), JAVA_LONG.withName("iov_len"));
+    public static final StructLayout IOVEC =
+            MemoryLayout.structLayout(ADDRESS.withName("iov_base"), JAVA_LONG.withName("iov_len"));
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
-            ADDRESS.withName("msg_name"), JAVA_INT.withName("msg_namelen"), MemoryLayout.paddingLayout(4),
-            ADDRESS.withName("msg_iov"), JAVA_LONG.withName("msg_iovlen"),
-            ADDRESS.withName("msg_control"), JAVA_LONG.withName("msg_controllen"),
-            JAVA_INT.withName("msg_flags"), MemoryLayout.paddingLayout(4));
+            ADDRESS.withName("msg_name"),
+            JAVA_INT.withName("msg_namelen"),
+            MemoryLayout.paddingLayout(4),
+            ADDRESS.withName("msg_iov"),
+            JAVA_LONG.withName("msg_iovlen"),
+            ADDRESS.withName("msg_control"),
+            JAVA_LONG.withName("msg_controllen"),
+            JAVA_INT.withName("msg_flags"),
+            MemoryLayout.paddingLayout(4));
     static final long CONTROLLEN_OFFSET = 40, FLAGS_OFFSET = 48, CMSG_HEADER = 16;
 
     /** One control message: level, type and its data. */
@@ -71,7 +77,9 @@ public final class MsgHdr {
         while (off + CMSG_HEADER <= len) {
             long cmsgLen = control.get(JAVA_LONG, off);
             if (cmsgLen < CMSG_HEADER || off + cmsgLen > len) break;
-            out.add(new Cmsg(control.get(JAVA_INT, off + 8), control.get(JAVA_INT, off + 12),
+            out.add(new Cmsg(
+                    control.get(JAVA_INT, off + 8),
+                    control.get(JAVA_INT, off + 12),
                     control.asSlice(off + CMSG_HEADER, cmsgLen - CMSG_HEADER)));
             off += (cmsgLen + 7) & ~7L;
         }

@@ -1,13 +1,13 @@
 package lab.loopback.sys;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import java.io.IOException;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * setns(2) through FFM. Joining a network namespace changes only the calling thread (a kernel task), so a
@@ -43,5 +43,4 @@ public final class Namespaces {
             return -1;
         }
     }
-
 }

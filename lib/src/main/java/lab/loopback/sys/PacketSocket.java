@@ -1,5 +1,12 @@
 package lab.loopback.sys;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -8,13 +15,6 @@ import java.lang.invoke.MethodHandle;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
  * An AF_PACKET socket bound to one interface, receiving every frame of every protocol (ETH_P_ALL) as the
@@ -26,12 +26,14 @@ public final class PacketSocket implements AutoCloseable {
     public static final int AF_PACKET = 17, SOCK_RAW = 3, ETH_P_ALL = 0x0003;
     /** sll_pkttype: the frame was sent by this host (an interface's outgoing copy). */
     public static final int PACKET_OUTGOING = 4;
+
     static final int SOL_PACKET = 263, PACKET_STATISTICS = 6, SO_RCVBUFFORCE = 33;
     /** lo frames are up to 64 KiB: the default receive buffer (~208 KiB) holds three of them. */
     static final int RECEIVE_BUFFER = 64 << 20;
+
     static final int SOCKADDR_LL = 20;
-    private static final MethodHandle RECVFROM = Libc.bind("recvfrom",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle RECVFROM = Libc.bind(
+            "recvfrom", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
     private final int fd;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment from = arena.allocate(SOCKADDR_LL, 4), fromLen = arena.allocate(JAVA_INT);
@@ -66,11 +68,14 @@ public final class PacketSocket implements AutoCloseable {
 
     /** The interface index the kernel gave {@code iface}. */
     public static int ifindex(String iface) {
-        if (!iface.matches("[A-Za-z0-9_.-]{1,15}")) throw new IllegalArgumentException("'" + iface + "' is not an interface name");
+        if (!iface.matches("[A-Za-z0-9_.-]{1,15}"))
+            throw new IllegalArgumentException("'" + iface + "' is not an interface name");
         try {
-            return Integer.parseInt(Files.readString(Path.of("/sys/class/net", iface, "ifindex")).trim());
+            return Integer.parseInt(Files.readString(Path.of("/sys/class/net", iface, "ifindex"))
+                    .trim());
         } catch (IOException | NumberFormatException e) {
-            throw new IllegalArgumentException("no interface '" + iface + "' (/sys/class/net/" + iface + "/ifindex unreadable)", e);
+            throw new IllegalArgumentException(
+                    "no interface '" + iface + "' (/sys/class/net/" + iface + "/ifindex unreadable)", e);
         }
     }
 

@@ -1,9 +1,9 @@
 package lab.loopback.sys;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * SO_PEERCRED, struct ucred {pid, uid, gid}: who the kernel says is at the other end, as recorded when the
@@ -16,7 +16,10 @@ public record PeerCred(int pid, long uid, long gid) {
             MemorySegment v = a.allocate(12, 4);
             MemorySegment len = a.allocateFrom(JAVA_INT, 12);
             Libc.getsockopt(fd, Net.SOL_SOCKET, Net.SO_PEERCRED, v, len);
-            return new PeerCred(v.get(JAVA_INT, 0), Integer.toUnsignedLong(v.get(JAVA_INT, 4)), Integer.toUnsignedLong(v.get(JAVA_INT, 8)));
+            return new PeerCred(
+                    v.get(JAVA_INT, 0),
+                    Integer.toUnsignedLong(v.get(JAVA_INT, 4)),
+                    Integer.toUnsignedLong(v.get(JAVA_INT, 8)));
         }
     }
 

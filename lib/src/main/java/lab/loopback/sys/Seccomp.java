@@ -1,16 +1,16 @@
 package lab.loopback.sys;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalInt;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * seccomp(2) as this workbench meets it: how many filters this process runs under (the kernel's own
@@ -34,7 +34,10 @@ public final class Seccomp {
             return switch (System.getProperty("os.arch")) {
                 case "amd64", "x86_64" -> new Arch(0xC000003E, 157, 317);
                 case "aarch64", "arm64" -> new Arch(0xC00000B7, 167, 277);
-                default -> throw new UnsupportedOperationException("seccomp filters are written here for x86-64 and arm64 only, not " + System.getProperty("os.arch"));
+                default ->
+                    throw new UnsupportedOperationException(
+                            "seccomp filters are written here for x86-64 and arm64 only, not "
+                                    + System.getProperty("os.arch"));
             };
         }
     }
@@ -52,14 +55,15 @@ public final class Seccomp {
         try (Arena a = Arena.ofConfined()) {
             // a call of another architecture (x32, ia32) passes: the numbers below are this one's
             int[][] program = {
-                    {BPF_LD_W_ABS, 0, 0, DATA_ARCH},
-                    {BPF_JEQ_K, 0, 3, arch.audit()},
-                    {BPF_LD_W_ABS, 0, 0, DATA_NR},
-                    {BPF_JEQ_K, 0, 1, (int) syscall},
-                    {BPF_RET_K, 0, 0, SECCOMP_RET_ERRNO | (errno & 0xffff)},
-                    {BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW},
+                {BPF_LD_W_ABS, 0, 0, DATA_ARCH},
+                {BPF_JEQ_K, 0, 3, arch.audit()},
+                {BPF_LD_W_ABS, 0, 0, DATA_NR},
+                {BPF_JEQ_K, 0, 1, (int) syscall},
+                {BPF_RET_K, 0, 0, SECCOMP_RET_ERRNO | (errno & 0xffff)},
+                {BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW},
             };
-            MemorySegment filter = a.allocate(8L * program.length, 8); // struct sock_filter { u16 code; u8 jt, jf; u32 k; }
+            MemorySegment filter =
+                    a.allocate(8L * program.length, 8); // struct sock_filter { u16 code; u8 jt, jf; u32 k; }
             for (int i = 0; i < program.length; i++) {
                 long at = 8L * i;
                 filter.set(JAVA_SHORT, at, (short) program[i][0]);
@@ -67,11 +71,13 @@ public final class Seccomp {
                 filter.set(JAVA_BYTE, at + 3, (byte) program[i][2]);
                 filter.set(JAVA_INT, at + 4, program[i][3]);
             }
-            MemorySegment fprog = a.allocate(16, 8); // struct sock_fprog { unsigned short len; struct sock_filter *filter; }
+            MemorySegment fprog =
+                    a.allocate(16, 8); // struct sock_fprog { unsigned short len; struct sock_filter *filter; }
             fprog.set(JAVA_SHORT, 0, (short) program.length);
             fprog.set(ADDRESS, 8, filter);
             // TSYNC: the JVM's other threads already run, and each thread has its own filter list
-            r = Syscall.sys(arch.seccomp(), SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, fprog.address(), 0, 0, 0);
+            r = Syscall.sys(
+                    arch.seccomp(), SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, fprog.address(), 0, 0, 0);
         }
         if (r < 0) throw new ErrnoException("seccomp(SECCOMP_SET_MODE_FILTER)", (int) -r);
         if (r > 0) throw new IllegalStateException("seccomp: thread " + r + " could not take the filter (TSYNC)");
@@ -85,7 +91,8 @@ public final class Seccomp {
     static OptionalInt filters(Path status) {
         try {
             for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("Seccomp_filters:")) return OptionalInt.of(Integer.parseInt(line.substring(16).trim()));
+                if (line.startsWith("Seccomp_filters:"))
+                    return OptionalInt.of(Integer.parseInt(line.substring(16).trim()));
             }
         } catch (IOException | NumberFormatException e) {
             return OptionalInt.empty();

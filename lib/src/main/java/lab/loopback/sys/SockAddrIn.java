@@ -1,12 +1,12 @@
 package lab.loopback.sys;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
-
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 
 /**
  * struct sockaddr_in (16 bytes): sa_family_t sin_family (host order), in_port_t sin_port and struct in_addr
@@ -16,7 +16,8 @@ public record SockAddrIn(byte[] address, int port) {
     public static final int SIZE = 16;
 
     public SockAddrIn {
-        if (address.length != 4) throw new IllegalArgumentException("IPv4 address must be 4 bytes, got " + address.length);
+        if (address.length != 4)
+            throw new IllegalArgumentException("IPv4 address must be 4 bytes, got " + address.length);
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port " + port + " is outside 0..65535");
         address = address.clone();
     }

@@ -1,9 +1,9 @@
 package lab.loopback.sys;
 
-import java.lang.foreign.MemorySegment;
-
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.MemorySegment;
 
 /**
  * struct sock_extended_err (include/uapi/linux/errqueue.h): {u32 ee_errno; u8 ee_origin, ee_type, ee_code,
@@ -18,9 +18,15 @@ public record SockExtendedErr(int errno, int origin, int type, int code, long in
     public static final int SOL_IP = 0, IP_RECVERR = 11, SOL_IPV6 = 41, IPV6_RECVERR = 25;
 
     public static SockExtendedErr read(MemorySegment s) {
-        if (s.byteSize() < 16) throw new IllegalArgumentException("sock_extended_err needs 16 bytes, got " + s.byteSize());
-        return new SockExtendedErr(s.get(JAVA_INT, 0), Byte.toUnsignedInt(s.get(JAVA_BYTE, 4)), Byte.toUnsignedInt(s.get(JAVA_BYTE, 5)),
-                Byte.toUnsignedInt(s.get(JAVA_BYTE, 6)), Integer.toUnsignedLong(s.get(JAVA_INT, 8)), Integer.toUnsignedLong(s.get(JAVA_INT, 12)));
+        if (s.byteSize() < 16)
+            throw new IllegalArgumentException("sock_extended_err needs 16 bytes, got " + s.byteSize());
+        return new SockExtendedErr(
+                s.get(JAVA_INT, 0),
+                Byte.toUnsignedInt(s.get(JAVA_BYTE, 4)),
+                Byte.toUnsignedInt(s.get(JAVA_BYTE, 5)),
+                Byte.toUnsignedInt(s.get(JAVA_BYTE, 6)),
+                Integer.toUnsignedLong(s.get(JAVA_INT, 8)),
+                Integer.toUnsignedLong(s.get(JAVA_INT, 12)));
     }
 
     public boolean isZerocopy() {

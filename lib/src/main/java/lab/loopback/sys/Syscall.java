@@ -1,10 +1,10 @@
 package lab.loopback.sys;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Raw syscall(2), for calls glibc has no wrapper for (io_uring_setup, io_uring_enter, io_uring_register).
@@ -14,8 +14,11 @@ public final class Syscall {
     /** The io_uring numbers; the same on x86-64 and arm64 (the unified table from 425 on). */
     public static final long IO_URING_SETUP = 425, IO_URING_ENTER = 426, IO_URING_REGISTER = 427;
 
-    private static final MethodHandle SYSCALL = Libc.bindVariadic("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), 1);
+    private static final MethodHandle SYSCALL = Libc.bindVariadic(
+            "syscall",
+            FunctionDescriptor.of(
+                    JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            1);
 
     private Syscall() {}
 
@@ -29,5 +32,4 @@ public final class Syscall {
             throw Libc.rethrow(t);
         }
     }
-
 }

@@ -19,13 +19,16 @@ public final class ThreadCredentials {
         return switch (System.getProperty("os.arch")) {
             case "amd64", "x86_64" -> new Numbers(116, 119, 117);
             case "aarch64", "arm64" -> new Numbers(159, 149, 147);
-            default -> throw new UnsupportedOperationException("no syscall numbers for architecture " + System.getProperty("os.arch"));
+            default ->
+                throw new UnsupportedOperationException(
+                        "no syscall numbers for architecture " + System.getProperty("os.arch"));
         };
     }
 
     /** setgroups(0), setresgid(gid×3), setresuid(uid×3) on this thread only. */
     public static void dropThreadTo(int uid, int gid) {
-        if (uid <= 0 || gid <= 0) throw new IllegalArgumentException("uid " + uid + " / gid " + gid + " must be an unprivileged id (> 0)");
+        if (uid <= 0 || gid <= 0)
+            throw new IllegalArgumentException("uid " + uid + " / gid " + gid + " must be an unprivileged id (> 0)");
         Numbers n = numbers();
         check("setgroups(0, NULL)", Syscall.sys(n.setgroups(), 0, 0, 0, 0, 0, 0));
         check("setresgid(" + gid + ")", Syscall.sys(n.setresgid(), gid, gid, gid, 0, 0, 0));
@@ -41,7 +44,9 @@ public final class ThreadCredentials {
         try {
             return Files.readAllLines(Path.of("/proc/thread-self/status")).stream()
                     .filter(l -> l.startsWith("Uid:") || l.startsWith("Gid:") || l.startsWith("Groups:"))
-                    .map(l -> l.replaceAll("\\s+", " ").strip()).reduce((a, b) -> a + "; " + b).orElse("?");
+                    .map(l -> l.replaceAll("\\s+", " ").strip())
+                    .reduce((a, b) -> a + "; " + b)
+                    .orElse("?");
         } catch (IOException e) {
             return "unreadable: " + e.getMessage();
         }

@@ -68,6 +68,9 @@ public final class ZerocopyNotices {
     }
 
     public long sendsReportedCopied() {
-        return seen.stream().filter(Completion::copied).mapToLong(Completion::sends).sum();
+        return seen.stream()
+                .filter(Completion::copied)
+                .mapToLong(Completion::sends)
+                .sum();
     }
 }

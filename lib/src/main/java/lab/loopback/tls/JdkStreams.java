@@ -1,11 +1,7 @@
 package lab.loopback.tls;
 
-import lab.loopback.measure.KnownPattern;
-import lab.loopback.measure.ThreadCpu;
-import org.HdrHistogram.Histogram;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
-import javax.net.ssl.SSLServerSocket;
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,8 +14,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import lab.loopback.measure.KnownPattern;
+import lab.loopback.measure.ThreadCpu;
+import org.HdrHistogram.Histogram;
 
 /**
  * The same two transfers over JDK sockets on 127.0.0.1, in clear and in TLS 1.3 (JSSE, the
@@ -32,19 +31,37 @@ public final class JdkStreams {
     static final int SO_TIMEOUT_MILLIS = 30_000;
 
     /** One stream: bytes the receiver verified, elapsed time, the sender's CPU, and what TLS negotiated ("none" in clear). */
-    public record Stream(String security, int writeSize, long bytes, double seconds, double gbitPerSecond, double senderCpuNsPerByte,
-                         String protocol, String cipherSuite) {}
+    public record Stream(
+            String security,
+            int writeSize,
+            long bytes,
+            double seconds,
+            double gbitPerSecond,
+            double senderCpuNsPerByte,
+            String protocol,
+            String cipherSuite) {}
 
     /** One ping-pong run: round-trip percentiles in µs. */
-    public record PingPong(String security, int size, long roundTrips, double p50Micros, double p99Micros, double maxMicros, String protocol) {}
+    public record PingPong(
+            String security,
+            int size,
+            long roundTrips,
+            double p50Micros,
+            double p99Micros,
+            double maxMicros,
+            String protocol) {}
 
     private JdkStreams() {}
 
     /** Sends at most {@code maxBytes} in writes of {@code writeSize} for at most {@code seconds}; {@code key} null means in clear. */
-    @SuppressWarnings("try") // the socket is closed inside its try on purpose: close_notify and FIN before the receiver's count is awaited
+    @SuppressWarnings(
+            "try") // the socket is closed inside its try on purpose: close_notify and FIN before the receiver's count
+    // is awaited
     public static Stream stream(ThrowawayKey key, int writeSize, long maxBytes, double seconds) {
-        if (writeSize <= 0 || writeSize > (16 << 20)) throw new IllegalArgumentException("write size " + writeSize + " is outside 1 B .. 16 MiB");
-        try (Arena a = Arena.ofConfined(); ServerSocket server = listen(key)) {
+        if (writeSize <= 0 || writeSize > (16 << 20))
+            throw new IllegalArgumentException("write size " + writeSize + " is outside 1 B .. 16 MiB");
+        try (Arena a = Arena.ofConfined();
+                ServerSocket server = listen(key)) {
             KnownPattern pattern = new KnownPattern(a, writeSize);
             byte[] wire = periodic(pattern, writeSize);
             CompletableFuture<long[]> received = CompletableFuture.supplyAsync(() -> receive(server, writeSize));
@@ -64,12 +81,20 @@ public final class JdkStreams {
                 s.close(); // TLS: close_notify, then FIN
                 long[] r = received.get(Math.max(60, (long) seconds * 4), TimeUnit.SECONDS);
                 if (r[0] != sent || r[1] >= 0) {
-                    throw new IllegalStateException((key == null ? "clear" : "TLS") + " stream: sent " + sent + " B, receiver verified " + r[0] + " B"
-                            + (r[1] >= 0 ? ", first wrong byte at " + r[1] : ""));
+                    throw new IllegalStateException(
+                            (key == null ? "clear" : "TLS") + " stream: sent " + sent + " B, receiver verified " + r[0]
+                                    + " B" + (r[1] >= 0 ? ", first wrong byte at " + r[1] : ""));
                 }
                 double secs = (r[2] - t0) / 1e9;
-                return new Stream(key == null ? "clear" : "TLS 1.3", writeSize, sent, secs, sent * 8 / secs / 1e9,
-                        (cpu.userNanos() + cpu.sysNanos()) / (double) sent, protocol, suite);
+                return new Stream(
+                        key == null ? "clear" : "TLS 1.3",
+                        writeSize,
+                        sent,
+                        secs,
+                        sent * 8 / secs / 1e9,
+                        (cpu.userNanos() + cpu.sysNanos()) / (double) sent,
+                        protocol,
+                        suite);
             }
         } catch (IOException | InterruptedException | ExecutionException | TimeoutException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
@@ -79,9 +104,11 @@ public final class JdkStreams {
 
     /** Closed-loop round trips of {@code size} bytes, each verified; {@code key} null means in clear. */
     public static PingPong pingPong(ThrowawayKey key, int size, int warmups, int roundTrips, double seconds) {
-        if (size <= 0 || size > (1 << 20)) throw new IllegalArgumentException("message size " + size + " is outside 1 B .. 1 MiB");
+        if (size <= 0 || size > (1 << 20))
+            throw new IllegalArgumentException("message size " + size + " is outside 1 B .. 1 MiB");
         if (roundTrips <= 0) throw new IllegalArgumentException("round-trip count " + roundTrips + " must be positive");
-        try (Arena a = Arena.ofConfined(); ServerSocket server = listen(key)) {
+        try (Arena a = Arena.ofConfined();
+                ServerSocket server = listen(key)) {
             KnownPattern pattern = new KnownPattern(a, size);
             byte[] wire = periodic(pattern, size);
             CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> echo(server, size));
@@ -103,17 +130,25 @@ public final class JdkStreams {
                     out.flush();
                     in.readNBytes(back, 0, size);
                     long rtt = System.nanoTime() - start;
-                    if (java.util.Arrays.mismatch(back, 0, size, wire, off, off + size) >= 0) throw new IllegalStateException("round trip " + i + " came back altered");
+                    if (java.util.Arrays.mismatch(back, 0, size, wire, off, off + size) >= 0)
+                        throw new IllegalStateException("round trip " + i + " came back altered");
                     if (i >= warmups) h.recordValue(Math.min(rtt, HIGHEST_NANOS));
                     if (i >= warmups && System.nanoTime() > deadline) break;
                 }
             }
             echo.get(60, TimeUnit.SECONDS);
-            return new PingPong(key == null ? "clear" : "TLS 1.3", size, h.getTotalCount(), h.getValueAtPercentile(50) / 1e3,
-                    h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3, protocol);
+            return new PingPong(
+                    key == null ? "clear" : "TLS 1.3",
+                    size,
+                    h.getTotalCount(),
+                    h.getValueAtPercentile(50) / 1e3,
+                    h.getValueAtPercentile(99) / 1e3,
+                    h.getMaxValue() / 1e3,
+                    protocol);
         } catch (IOException | InterruptedException | ExecutionException | TimeoutException e) {
             if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            throw new IllegalStateException((key == null ? "clear" : "TLS") + " ping-pong over 127.0.0.1 failed: " + e, e);
+            throw new IllegalStateException(
+                    (key == null ? "clear" : "TLS") + " ping-pong over 127.0.0.1 failed: " + e, e);
         }
     }
 
@@ -127,7 +162,9 @@ public final class JdkStreams {
                     c.setSoTimeout(SO_TIMEOUT_MILLIS);
                     got.complete(c.getInputStream().readNBytes(message.length));
                     // close only after the client has: a TLS close here would wait for the peer's close_notify
-                    while (c.getInputStream().read() >= 0) { /* nothing more is sent */ }
+                    while (c.getInputStream().read() >= 0) {
+                        /* nothing more is sent */
+                    }
                 } catch (IOException e) {
                     got.completeExceptionally(e);
                 }
@@ -135,7 +172,8 @@ public final class JdkStreams {
             try (Socket s = connect(key, server.getLocalPort())) {
                 s.getOutputStream().write(message);
                 s.getOutputStream().flush();
-                if (!java.util.Arrays.equals(got.get(60, TimeUnit.SECONDS), message)) throw new IllegalStateException("the message arrived altered");
+                if (!java.util.Arrays.equals(got.get(60, TimeUnit.SECONDS), message))
+                    throw new IllegalStateException("the message arrived altered");
             }
             served.get(60, TimeUnit.SECONDS);
         } catch (IOException | InterruptedException | ExecutionException | TimeoutException e) {
@@ -147,7 +185,8 @@ public final class JdkStreams {
     static ServerSocket listen(ThrowawayKey key) throws IOException {
         InetAddress lo = InetAddress.getLoopbackAddress();
         if (key == null) return new ServerSocket(0, 1, lo);
-        SSLServerSocket s = (SSLServerSocket) key.server().getServerSocketFactory().createServerSocket(0, 1, lo);
+        SSLServerSocket s =
+                (SSLServerSocket) key.server().getServerSocketFactory().createServerSocket(0, 1, lo);
         s.setEnabledProtocols(new String[] {"TLSv1.3"});
         return s;
     }
@@ -173,7 +212,8 @@ public final class JdkStreams {
 
     /** {bytes verified, first wrong offset or -1, nanoTime at end of stream}. */
     static long[] receive(ServerSocket server, int readSize) {
-        try (Socket c = server.accept(); Arena a = Arena.ofConfined()) {
+        try (Socket c = server.accept();
+                Arena a = Arena.ofConfined()) {
             c.setSoTimeout(SO_TIMEOUT_MILLIS);
             KnownPattern pattern = new KnownPattern(a, readSize);
             InputStream in = c.getInputStream();

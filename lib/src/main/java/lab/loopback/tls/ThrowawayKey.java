@@ -1,10 +1,5 @@
 package lab.loopback.tls;
 
-import lab.loopback.sys.Command;
-
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,6 +11,10 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import lab.loopback.sys.Command;
 
 /**
  * A self-signed EC P-256 key for CN=localhost / IP 127.0.0.1, made at run time by the JDK's own keytool into a
@@ -39,10 +38,32 @@ public final class ThrowawayKey {
             new SecureRandom().nextBytes(secret);
             String pass = HexFormat.of().formatHex(secret);
             Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-            Command c = Command.run(List.of(keytool.toString(), "-genkeypair", "-alias", "lab", "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "1", "-storetype", "PKCS12",
-                    "-keystore", store.toString(), "-storepass", pass), 60_000);
-            if (!c.ok()) throw new IllegalStateException("keytool could not make a throwaway key (exit " + c.exitCode() + "): " + c.stderr().strip());
+            Command c = Command.run(
+                    List.of(
+                            keytool.toString(),
+                            "-genkeypair",
+                            "-alias",
+                            "lab",
+                            "-keyalg",
+                            "EC",
+                            "-groupname",
+                            "secp256r1",
+                            "-dname",
+                            "CN=localhost",
+                            "-ext",
+                            "SAN=ip:127.0.0.1,dns:localhost",
+                            "-validity",
+                            "1",
+                            "-storetype",
+                            "PKCS12",
+                            "-keystore",
+                            store.toString(),
+                            "-storepass",
+                            pass),
+                    60_000);
+            if (!c.ok())
+                throw new IllegalStateException("keytool could not make a throwaway key (exit " + c.exitCode() + "): "
+                        + c.stderr().strip());
             KeyStore ks = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(store)) {
                 ks.load(in, pass.toCharArray());

@@ -1,11 +1,10 @@
 package lab.loopback.tools;
 
-import lab.loopback.sys.Command;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import lab.loopback.sys.Command;
 
 /**
  * Debian's Chromium without a display: loads a page from disk, runs its scripts, and returns the DOM as it
@@ -37,14 +36,25 @@ public final class HeadlessBrowser {
     /** The DOM of {@code page} after load (scripts given up to 10 s of virtual time); throws with chromium's own words if it fails. */
     public String dumpDom(Path page) {
         if (!Files.isRegularFile(page)) throw new IllegalArgumentException("no page to load at " + page);
-        List<String> argv = new ArrayList<>(List.of(program.toString(), "--headless", "--disable-gpu", "--no-first-run",
-                "--virtual-time-budget=10000", "--dump-dom", page.toAbsolutePath().toUri().toString()));
+        List<String> argv = new ArrayList<>(List.of(
+                program.toString(),
+                "--headless",
+                "--disable-gpu",
+                "--no-first-run",
+                "--virtual-time-budget=10000",
+                "--dump-dom",
+                page.toAbsolutePath().toUri().toString()));
         // Chromium refuses to run its sandbox as root; the page is our own file, so the sandbox buys nothing here
         if (lab.loopback.sys.Libc.geteuid() == 0) argv.add(1, "--no-sandbox");
         Command c = Command.run(argv, 120_000);
         if (!c.ok() || c.stdout().isBlank()) {
-            throw new IllegalStateException(program + " could not load " + page + " (exit " + c.exitCode() + (c.timedOut() ? ", timed out" : "")
-                    + "): " + c.stderr().lines().filter(l -> !l.contains("dbus") && !l.contains("vaapi")).reduce((a, b) -> b).orElse(""));
+            throw new IllegalStateException(program + " could not load " + page + " (exit " + c.exitCode()
+                    + (c.timedOut() ? ", timed out" : "") + "): "
+                    + c.stderr()
+                            .lines()
+                            .filter(l -> !l.contains("dbus") && !l.contains("vaapi"))
+                            .reduce((a, b) -> b)
+                            .orElse(""));
         }
         return c.stdout();
     }

@@ -2,16 +2,15 @@ package lab.loopback.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import lab.loopback.ipc.TcpSocket;
-import lab.loopback.sys.Command;
-import lab.loopback.sys.SockAddrIn;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import lab.loopback.ipc.TcpSocket;
+import lab.loopback.sys.Command;
+import lab.loopback.sys.SockAddrIn;
 
 /**
  * iperf3 as the reference for one-way TCP throughput on 127.0.0.1: a one-off server bound to loopback
@@ -23,8 +22,14 @@ public final class Iperf3 {
     public static final int MAX_WRITE = 1 << 20;
 
     /** One client run as iperf3 reports it (receiver side: what arrived). */
-    public record Result(int writeSize, double seconds, long bytesReceived, double bitsPerSecond,
-                         double hostCpuPercent, double remoteCpuPercent, String version) {
+    public record Result(
+            int writeSize,
+            double seconds,
+            long bytesReceived,
+            double bitsPerSecond,
+            double hostCpuPercent,
+            double remoteCpuPercent,
+            String version) {
         public double gbitPerSecond() {
             return bitsPerSecond / 1e9;
         }
@@ -41,8 +46,17 @@ public final class Iperf3 {
         if (writeSize <= 0 || writeSize > MAX_WRITE) {
             throw new IllegalArgumentException("iperf3 write size " + writeSize + " is outside 1.." + MAX_WRITE + " B");
         }
-        List<String> client = new ArrayList<>(List.of("iperf3", "-c", "127.0.0.1", "-p", Integer.toString(port),
-                "-t", Integer.toString(seconds), "-l", Integer.toString(writeSize), "-J"));
+        List<String> client = new ArrayList<>(List.of(
+                "iperf3",
+                "-c",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-t",
+                Integer.toString(seconds),
+                "-l",
+                Integer.toString(writeSize),
+                "-J"));
         if (omitSeconds > 0) client.addAll(List.of("-O", Integer.toString(omitSeconds)));
         Command c = withServer(port, client, seconds + omitSeconds);
         return parse(c.stdout(), writeSize);
@@ -50,8 +64,10 @@ public final class Iperf3 {
 
     /** A client run in iperf3's human format (for checking its own units); returns the text it printed. */
     public static String runHuman(int seconds, int port) {
-        Command c = withServer(port, List.of("iperf3", "-c", "127.0.0.1", "-p", Integer.toString(port),
-                "-t", Integer.toString(seconds)), seconds);
+        Command c = withServer(
+                port,
+                List.of("iperf3", "-c", "127.0.0.1", "-p", Integer.toString(port), "-t", Integer.toString(seconds)),
+                seconds);
         return c.stdout();
     }
 
@@ -61,20 +77,28 @@ public final class Iperf3 {
      */
     public static Command runWrapped(List<String> wrapper, long bytes, int port) {
         List<String> argv = new ArrayList<>(wrapper);
-        argv.addAll(List.of("iperf3", "-c", "127.0.0.1", "-p", Integer.toString(port), "-n", Long.toString(bytes), "-l", "65536"));
+        argv.addAll(List.of(
+                "iperf3", "-c", "127.0.0.1", "-p", Integer.toString(port), "-n", Long.toString(bytes), "-l", "65536"));
         return withServer(port, argv, 10);
     }
 
     static Result parse(String json, int writeSize) {
         try {
             JsonNode root = JSON.readTree(json);
-            if (root.has("error")) throw new IllegalStateException("iperf3 reported: " + root.get("error").asText());
+            if (root.has("error"))
+                throw new IllegalStateException(
+                        "iperf3 reported: " + root.get("error").asText());
             JsonNode recv = root.path("end").path("sum_received");
             JsonNode cpu = root.path("end").path("cpu_utilization_percent");
             if (recv.isMissingNode()) throw new IllegalStateException("iperf3 JSON has no end.sum_received");
-            return new Result(writeSize, recv.path("seconds").asDouble(), recv.path("bytes").asLong(),
-                    recv.path("bits_per_second").asDouble(), cpu.path("host_total").asDouble(),
-                    cpu.path("remote_total").asDouble(), root.path("start").path("version").asText());
+            return new Result(
+                    writeSize,
+                    recv.path("seconds").asDouble(),
+                    recv.path("bytes").asLong(),
+                    recv.path("bits_per_second").asDouble(),
+                    cpu.path("host_total").asDouble(),
+                    cpu.path("remote_total").asDouble(),
+                    root.path("start").path("version").asText());
         } catch (IOException e) {
             throw new IllegalStateException("iperf3 printed no JSON: " + ToolServer.abbreviate(json), e);
         }
@@ -86,7 +110,9 @@ public final class Iperf3 {
         try {
             log = Files.createTempFile("loopback-lab-iperf3-", ".log");
             server = new ProcessBuilder("iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", Integer.toString(port))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             ToolServer.awaitListening("iperf3", server, port, log);
             Command c = Command.run(client, (seconds + 30) * 1000L);
             if (!c.ok()) {
@@ -99,7 +125,8 @@ public final class Iperf3 {
         } finally {
             if (server != null) {
                 try {
-                    if (!server.waitFor(5, TimeUnit.SECONDS)) server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                    if (!server.waitFor(5, TimeUnit.SECONDS))
+                        server.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     server.destroyForcibly();
                     Thread.currentThread().interrupt();

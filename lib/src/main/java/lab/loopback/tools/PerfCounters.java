@@ -1,10 +1,9 @@
 package lab.loopback.tools;
 
-import lab.loopback.sys.Command;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lab.loopback.sys.Command;
 
 /**
  * Hardware cache-miss counters through {@code perf stat -x,}: whether this host has them (VMs and containers often
@@ -35,14 +34,33 @@ public final class PerfCounters {
 
     /** perf's own reason ("Error: Unable to find debugfs/tracefs" → "Unable to find debugfs/tracefs"), else its first line. */
     public static String reason(String stderr) {
-        return stderr.lines().map(String::strip).filter(l -> l.startsWith("Error:")).map(l -> l.substring(6).strip()).findFirst()
-                .orElse(stderr.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("no output"));
+        return stderr.lines()
+                .map(String::strip)
+                .filter(l -> l.startsWith("Error:"))
+                .map(l -> l.substring(6).strip())
+                .findFirst()
+                .orElse(stderr.lines()
+                        .map(String::strip)
+                        .filter(l -> !l.isEmpty())
+                        .findFirst()
+                        .orElse("no output"));
     }
 
     /** perf stat of process {@code pid} for {@code seconds}: event → count (events perf could not count are absent). */
     public static Map<String, Long> countProcess(long pid, int seconds) {
-        Command c = Command.run(List.of("perf", "stat", "-x,", "-e", String.join(",", CACHE_EVENTS), "-p", Long.toString(pid),
-                "--", "sleep", Integer.toString(seconds)), (seconds + 20) * 1000L);
+        Command c = Command.run(
+                List.of(
+                        "perf",
+                        "stat",
+                        "-x,",
+                        "-e",
+                        String.join(",", CACHE_EVENTS),
+                        "-p",
+                        Long.toString(pid),
+                        "--",
+                        "sleep",
+                        Integer.toString(seconds)),
+                (seconds + 20) * 1000L);
         return parse(c.stderr());
     }
 

@@ -1,7 +1,5 @@
 package lab.loopback.tools;
 
-import lab.loopback.sys.Command;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lab.loopback.sys.Command;
 
 /**
  * sockperf as the reference for TCP request/response latency on 127.0.0.1: a server bound to loopback for one
@@ -29,18 +28,37 @@ public final class Sockperf {
     }
 
     public static Result pingPong(int size, int seconds, int port) {
-        if (size < 14 || size > 65000) throw new IllegalArgumentException("sockperf message size " + size + " is outside 14..65000 B");
-        if (seconds <= 0 || seconds > 600) throw new IllegalArgumentException("sockperf duration " + seconds + " s is outside 1..600");
+        if (size < 14 || size > 65000)
+            throw new IllegalArgumentException("sockperf message size " + size + " is outside 14..65000 B");
+        if (seconds <= 0 || seconds > 600)
+            throw new IllegalArgumentException("sockperf duration " + seconds + " s is outside 1..600");
         Process server = null;
         Path log = null;
         try {
             log = Files.createTempFile("loopback-lab-sockperf-", ".log");
             server = new ProcessBuilder("sockperf", "server", "--tcp", "-i", "127.0.0.1", "-p", Integer.toString(port))
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             ToolServer.awaitListening("sockperf", server, port, log);
-            Command c = Command.run(List.of("sockperf", "ping-pong", "--tcp", "--full-rtt", "-i", "127.0.0.1", "-p", Integer.toString(port),
-                    "-m", Integer.toString(size), "-t", Integer.toString(seconds)), (seconds + 30) * 1000L);
-            if (!c.ok()) throw new IllegalStateException("sockperf client failed (exit " + c.exitCode() + "): " + ToolServer.abbreviate(c.stdout() + c.stderr()));
+            Command c = Command.run(
+                    List.of(
+                            "sockperf",
+                            "ping-pong",
+                            "--tcp",
+                            "--full-rtt",
+                            "-i",
+                            "127.0.0.1",
+                            "-p",
+                            Integer.toString(port),
+                            "-m",
+                            Integer.toString(size),
+                            "-t",
+                            Integer.toString(seconds)),
+                    (seconds + 30) * 1000L);
+            if (!c.ok())
+                throw new IllegalStateException("sockperf client failed (exit " + c.exitCode() + "): "
+                        + ToolServer.abbreviate(c.stdout() + c.stderr()));
             return parse(c.stdout() + "\n" + c.stderr(), size);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start sockperf: " + e.getMessage(), e);
@@ -67,7 +85,8 @@ public final class Sockperf {
             else if (pct == 99.0) p99 = v;
             else if (pct == 99.9) p999 = v;
         }
-        if (Double.isNaN(p50)) throw new IllegalStateException("sockperf printed no 50th percentile: " + ToolServer.abbreviate(out));
+        if (Double.isNaN(p50))
+            throw new IllegalStateException("sockperf printed no 50th percentile: " + ToolServer.abbreviate(out));
         Matcher v = VERSION.matcher(out);
         return new Result(size, p50, p99, p999, v.find() ? v.group(1) : "unknown");
     }

@@ -1,7 +1,5 @@
 package lab.loopback.tools;
 
-import lab.loopback.sys.Command;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import lab.loopback.sys.Command;
 
 /**
  * {@code strace -c -f -p PID}: attaches to a running process (all its threads) while an action runs, then
@@ -43,12 +42,15 @@ public final class Strace {
         Process p = null;
         try {
             out = Files.createTempFile("loopback-lab-strace-", ".txt");
-            p = new ProcessBuilder("strace", "-c", "-f", "-o", out.toString(), "-p", Long.toString(pid)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            p = new ProcessBuilder("strace", "-c", "-f", "-o", out.toString(), "-p", Long.toString(pid))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             CountDownLatch attached = new CountDownLatch(1);
             StringBuilder err = new StringBuilder();
             Process proc = p;
             Thread.ofPlatform().daemon().start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getErrorStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader r =
+                        new BufferedReader(new InputStreamReader(proc.getErrorStream(), StandardCharsets.UTF_8))) {
                     for (String l; (l = r.readLine()) != null; ) {
                         synchronized (err) {
                             err.append(l).append('\n');
@@ -63,7 +65,10 @@ public final class Strace {
                 p.destroyForcibly();
                 action.run();
                 synchronized (err) {
-                    return new Summary(Map.of(), "strace could not attach to process " + pid + ": " + err.toString().trim());
+                    return new Summary(
+                            Map.of(),
+                            "strace could not attach to process " + pid + ": "
+                                    + err.toString().trim());
                 }
             }
             Thread.sleep(300); // the other threads' "attached" lines follow the first

@@ -14,7 +14,8 @@ final class ToolServer {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (Files.readString(Path.of("/proc/net/tcp")).contains(needle)) return;
-            if (!server.isAlive()) throw new IllegalStateException(tool + " server exited at once: " + abbreviate(Files.readString(log)));
+            if (!server.isAlive())
+                throw new IllegalStateException(tool + " server exited at once: " + abbreviate(Files.readString(log)));
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

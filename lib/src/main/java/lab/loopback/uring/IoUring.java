@@ -1,21 +1,20 @@
 package lab.loopback.uring;
 
-import lab.loopback.sys.Errno;
-import lab.loopback.sys.ErrnoException;
-import lab.loopback.sys.FileCalls;
-import lab.loopback.sys.Libc;
-import lab.loopback.sys.Syscall;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import lab.loopback.sys.Errno;
+import lab.loopback.sys.ErrnoException;
+import lab.loopback.sys.FileCalls;
+import lab.loopback.sys.Libc;
+import lab.loopback.sys.Syscall;
 
 /**
  * A minimal, exact io_uring: io_uring_setup, the three mmap'd regions (SQ ring, CQ ring, SQE array),
@@ -37,8 +36,16 @@ public final class IoUring implements AutoCloseable {
     static final long P_SQ_ENTRIES = 0, P_CQ_ENTRIES = 4, P_FEATURES = 20, P_SQ_OFF = 40, P_CQ_OFF = 80;
     static final long OFF_HEAD = 0, OFF_TAIL = 4, OFF_MASK = 8, OFF_ENTRIES = 12, SQ_OFF_ARRAY = 24, CQ_OFF_CQES = 20;
     // struct io_uring_sqe
-    static final long SQE_OPCODE = 0, SQE_FLAGS = 1, SQE_IOPRIO = 2, SQE_FD = 4, SQE_OFF = 8, SQE_ADDR = 16, SQE_LEN = 24,
-            SQE_OP_FLAGS = 28, SQE_USER_DATA = 32, SQE_SPLICE_FD_IN = 44;
+    static final long SQE_OPCODE = 0,
+            SQE_FLAGS = 1,
+            SQE_IOPRIO = 2,
+            SQE_FD = 4,
+            SQE_OFF = 8,
+            SQE_ADDR = 16,
+            SQE_LEN = 24,
+            SQE_OP_FLAGS = 28,
+            SQE_USER_DATA = 32,
+            SQE_SPLICE_FD_IN = 44;
 
     private static final VarHandle INT = JAVA_INT.varHandle();
 
@@ -55,11 +62,13 @@ public final class IoUring implements AutoCloseable {
         this.fd = fd;
         this.features = params.get(JAVA_INT, P_FEATURES);
         int sqN = params.get(JAVA_INT, P_SQ_ENTRIES), cqN = params.get(JAVA_INT, P_CQ_ENTRIES);
-        long sqArrayOff = params.get(JAVA_INT, P_SQ_OFF + SQ_OFF_ARRAY), cqesOff = params.get(JAVA_INT, P_CQ_OFF + CQ_OFF_CQES);
+        long sqArrayOff = params.get(JAVA_INT, P_SQ_OFF + SQ_OFF_ARRAY),
+                cqesOff = params.get(JAVA_INT, P_CQ_OFF + CQ_OFF_CQES);
         long sqSize = sqArrayOff + (long) sqN * Integer.BYTES, cqSize = cqesOff + (long) cqN * CQE_SIZE;
         MemorySegment sq = null, cq = null, entries = null;
         try {
-            int prot = FileCalls.PROT_READ | FileCalls.PROT_WRITE, flags = FileCalls.MAP_SHARED | FileCalls.MAP_POPULATE;
+            int prot = FileCalls.PROT_READ | FileCalls.PROT_WRITE,
+                    flags = FileCalls.MAP_SHARED | FileCalls.MAP_POPULATE;
             if ((features & IORING_FEAT_SINGLE_MMAP) != 0) {
                 sq = FileCalls.mmap(Math.max(sqSize, cqSize), prot, flags, fd, IORING_OFF_SQ_RING);
                 cq = sq;
@@ -100,7 +109,8 @@ public final class IoUring implements AutoCloseable {
 
     /** A ring of (at least) {@code entries} SQEs; {@link IoUringUnavailableException} with the reason when the host refuses. */
     public static IoUring setup(int entries, int flags) {
-        if (entries < 1 || entries > 32768) throw new IllegalArgumentException("ring size " + entries + " is outside 1 .. 32768");
+        if (entries < 1 || entries > 32768)
+            throw new IllegalArgumentException("ring size " + entries + " is outside 1 .. 32768");
         try (Arena a = Arena.ofConfined()) {
             MemorySegment params = a.allocate(PARAMS_SIZE, 8);
             long r = setupRaw(entries, flags, params);
@@ -142,7 +152,8 @@ public final class IoUring implements AutoCloseable {
     /** The next free SQE, zeroed, or an error when the SQ is full (submit first). */
     private MemorySegment nextSqe() {
         int head = (int) INT.getAcquire(sqRing, sqHead);
-        if (sqLocalTail - head >= sqEntries) throw new IllegalStateException("submission queue full (" + sqEntries + " entries): submit first");
+        if (sqLocalTail - head >= sqEntries)
+            throw new IllegalStateException("submission queue full (" + sqEntries + " entries): submit first");
         int idx = sqLocalTail & sqMask;
         MemorySegment sqe = sqes.asSlice(idx * SQE_SIZE, SQE_SIZE);
         sqe.fill((byte) 0);
@@ -209,7 +220,10 @@ public final class IoUring implements AutoCloseable {
                 pending -= (int) r;
                 return (int) r;
             }
-            if (r != -Errno.EINTR) throw new ErrnoException("io_uring_enter(" + fd + ", to_submit=" + toSubmit + ", min_complete=" + minComplete + ")", (int) -r);
+            if (r != -Errno.EINTR)
+                throw new ErrnoException(
+                        "io_uring_enter(" + fd + ", to_submit=" + toSubmit + ", min_complete=" + minComplete + ")",
+                        (int) -r);
         }
     }
 

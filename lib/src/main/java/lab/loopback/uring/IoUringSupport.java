@@ -1,13 +1,12 @@
 package lab.loopback.uring;
 
-import lab.loopback.sys.Errno;
-import lab.loopback.sys.Libc;
-import lab.loopback.sys.Seccomp;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalInt;
+import lab.loopback.sys.Errno;
+import lab.loopback.sys.Libc;
+import lab.loopback.sys.Seccomp;
 
 /**
  * Whether this process may use io_uring, and if not, exactly why — as a value. The kernel answers
@@ -48,25 +47,34 @@ public final class IoUringSupport {
      * number of seccomp filters the kernel says this process runs under; a pure function, so each restricted-host
      * case can be tested without being that host.
      */
-    public static Availability explain(int errno, String disabledSysctl, String groupSysctl, OptionalInt seccompFilters) {
+    public static Availability explain(
+            int errno, String disabledSysctl, String groupSysctl, OptionalInt seccompFilters) {
         String call = "io_uring_setup failed with " + Errno.name(errno) + " (" + Libc.strerror(errno) + ")";
         String d = disabledSysctl == null ? null : disabledSysctl.trim();
         String why;
         if (errno == Errno.EPERM && "2".equals(d)) {
             why = call + ": kernel.io_uring_disabled=2 disables io_uring for every process";
         } else if (errno == Errno.EPERM && "1".equals(d)) {
-            why = call + ": kernel.io_uring_disabled=1 allows it only to CAP_SYS_ADMIN and to members of kernel.io_uring_group ("
+            why = call
+                    + ": kernel.io_uring_disabled=1 allows it only to CAP_SYS_ADMIN and to members of kernel.io_uring_group ("
                     + (groupSysctl == null ? "not readable" : "gid " + groupSysctl.trim()) + ")";
         } else if (errno == Errno.EPERM) {
             String allows = call + ": kernel.io_uring_disabled=" + (d == null ? "(not present)" : d) + " allows it";
-            if (seccompFilters.isEmpty()) why = allows + ", so a seccomp filter or security module is refusing the call";
-            else if (seccompFilters.getAsInt() > 0) why = allows + ", and this process runs under " + seccompFilters.getAsInt()
-                    + " seccomp filter(s) (Seccomp_filters in /proc/self/status): a filter refuses the call, as container runtimes' default profiles do";
-            else why = allows + " and no seccomp filter applies (Seccomp_filters: 0), so a security module (SELinux, AppArmor, a BPF LSM) is refusing it";
+            if (seccompFilters.isEmpty())
+                why = allows + ", so a seccomp filter or security module is refusing the call";
+            else if (seccompFilters.getAsInt() > 0)
+                why = allows + ", and this process runs under " + seccompFilters.getAsInt()
+                        + " seccomp filter(s) (Seccomp_filters in /proc/self/status): a filter refuses the call, as container runtimes' default profiles do";
+            else
+                why = allows
+                        + " and no seccomp filter applies (Seccomp_filters: 0), so a security module (SELinux, AppArmor, a BPF LSM) is refusing it";
         } else if (errno == Errno.ENOSYS) {
             boolean filtered = seccompFilters.isPresent() && seccompFilters.getAsInt() > 0;
             why = call + ": the kernel has no io_uring (built without CONFIG_IO_URING, or older than 5.1)"
-                    + (filtered ? ", or one of this process's " + seccompFilters.getAsInt() + " seccomp filter(s) answers ENOSYS for it" : "");
+                    + (filtered
+                            ? ", or one of this process's " + seccompFilters.getAsInt()
+                                    + " seccomp filter(s) answers ENOSYS for it"
+                            : "");
         } else if (errno == Errno.ENOMEM) {
             why = call + ": the ring's memory could not be allocated or locked (RLIMIT_MEMLOCK on kernels before 5.12)";
         } else {

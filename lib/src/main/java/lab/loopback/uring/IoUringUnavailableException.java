@@ -6,7 +6,9 @@ import java.io.Serial;
 public final class IoUringUnavailableException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
-    private final transient IoUringSupport.Availability availability; // never serialized: the message carries the reason
+
+    private final transient IoUringSupport.Availability
+            availability; // never serialized: the message carries the reason
 
     public IoUringUnavailableException(IoUringSupport.Availability availability) {
         super(availability.reason());

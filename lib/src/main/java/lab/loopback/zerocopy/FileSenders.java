@@ -1,5 +1,12 @@
 package lab.loopback.zerocopy;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.List;
 import lab.loopback.measure.StreamRunner.Sent;
 import lab.loopback.sys.Errno;
 import lab.loopback.sys.ErrnoException;
@@ -8,25 +15,32 @@ import lab.loopback.sys.Libc;
 import lab.loopback.sys.MsgHdr;
 import lab.loopback.uring.IoUring;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
-import java.util.List;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 /** The file-to-socket techniques the article names, and the baseline they are measured against. */
 public final class FileSenders {
-    public static final String READ_WRITE = "read-write", MMAP_WRITE = "mmap-write", SENDFILE = "sendfile", SPLICE = "splice",
-            SPLICE_MOVE = "splice-move", VMSPLICE = "vmsplice", MSG_ZEROCOPY = "msg-zerocopy", URING_SPLICE = "uring-splice",
+    public static final String READ_WRITE = "read-write",
+            MMAP_WRITE = "mmap-write",
+            SENDFILE = "sendfile",
+            SPLICE = "splice",
+            SPLICE_MOVE = "splice-move",
+            VMSPLICE = "vmsplice",
+            MSG_ZEROCOPY = "msg-zerocopy",
+            URING_SPLICE = "uring-splice",
             URING_SEND_ZC = "uring-send-zc";
 
     private FileSenders() {}
 
     /** Every technique, baseline first. */
     public static List<FileSender> all() {
-        return List.of(readWrite(), mmapWrite(), sendfile(), splice(false), splice(true), vmsplice(), msgZerocopy(), uringSplice(), uringSendZc());
+        return List.of(
+                readWrite(),
+                mmapWrite(),
+                sendfile(),
+                splice(false),
+                splice(true),
+                vmsplice(),
+                msgZerocopy(),
+                uringSplice(),
+                uringSendZc());
     }
 
     public static List<String> ids() {
@@ -34,8 +48,11 @@ public final class FileSenders {
     }
 
     public static FileSender byId(String id) {
-        return all().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow(() ->
-                new IllegalArgumentException("unknown file sender '" + id + "'; allowed: " + String.join(", ", ids())));
+        return all().stream()
+                .filter(s -> s.id().equals(id))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "unknown file sender '" + id + "'; allowed: " + String.join(", ", ids())));
     }
 
     public static boolean usesIoUring(String id) {
@@ -57,7 +74,9 @@ public final class FileSenders {
     }
 
     static FileSender readWrite() {
-        return new Named(READ_WRITE, "read() copies page cache → user buffer; write() copies user buffer → skb (tcp_sendmsg)",
+        return new Named(
+                READ_WRITE,
+                "read() copies page cache → user buffer; write() copies user buffer → skb (tcp_sendmsg)",
                 (fd, size, sock, chunk, deadline, n) -> {
                     try (Arena a = Arena.ofConfined()) {
                         MemorySegment buf = a.allocate(chunk, 4096);
@@ -66,7 +85,8 @@ public final class FileSenders {
                             long got = Libc.read(fd, buf, Math.min(chunk, size - sent));
                             calls++;
                             if (got == 0) break;
-                            for (long done = 0; done < got; calls++) done += Libc.write(sock, buf.asSlice(done), got - done);
+                            for (long done = 0; done < got; calls++)
+                                done += Libc.write(sock, buf.asSlice(done), got - done);
                             sent += got;
                             if (System.nanoTime() >= deadline) break;
                         }
@@ -76,12 +96,17 @@ public final class FileSenders {
     }
 
     static FileSender mmapWrite() {
-        return new Named(MMAP_WRITE, "no read copy (the page cache is mapped); write() copies mapped pages → skb (tcp_sendmsg)",
-                (fd, size, sock, chunk, deadline, n) -> mapped(fd, size, m -> MemorySenders.write(sock, m::asSlice, size, chunk, deadline)));
+        return new Named(
+                MMAP_WRITE,
+                "no read copy (the page cache is mapped); write() copies mapped pages → skb (tcp_sendmsg)",
+                (fd, size, sock, chunk, deadline, n) ->
+                        mapped(fd, size, m -> MemorySenders.write(sock, m::asSlice, size, chunk, deadline)));
     }
 
     static FileSender sendfile() {
-        return new Named(SENDFILE, "page-cache pages referenced into skbs (splice_to_socket, MSG_SPLICE_PAGES): no send-side copy",
+        return new Named(
+                SENDFILE,
+                "page-cache pages referenced into skbs (splice_to_socket, MSG_SPLICE_PAGES): no send-side copy",
                 (fd, size, sock, chunk, deadline, n) -> {
                     long sent = 0, calls = 0;
                     while (sent < size) {
@@ -99,8 +124,10 @@ public final class FileSenders {
 
     static FileSender splice(boolean move) {
         int flags = move ? FileCalls.SPLICE_F_MOVE : 0;
-        return new Named(move ? SPLICE_MOVE : SPLICE, "file → pipe: page-cache pages referenced (no copy); pipe → socket: pages referenced into skbs"
-                + (move ? "; SPLICE_F_MOVE is a hint the kernel has ignored since 2.6.21 (splice(2))" : ""),
+        return new Named(
+                move ? SPLICE_MOVE : SPLICE,
+                "file → pipe: page-cache pages referenced (no copy); pipe → socket: pages referenced into skbs"
+                        + (move ? "; SPLICE_F_MOVE is a hint the kernel has ignored since 2.6.21 (splice(2))" : ""),
                 (fd, size, sock, chunk, deadline, n) -> withPipe(chunk, p -> {
                     long sent = 0, calls = 0;
                     while (sent < size) {
@@ -118,36 +145,47 @@ public final class FileSenders {
     }
 
     static FileSender vmsplice() {
-        return new Named(VMSPLICE, "mapped page-cache pages referenced into the pipe (vmsplice), then into skbs (splice): no send-side copy",
-                (fd, size, sock, chunk, deadline, n) -> mapped(fd, size, m -> withPipe(chunk, p -> {
-                    try (Arena a = Arena.ofConfined()) {
-                        MemorySegment iov = a.allocate(MsgHdr.IOVEC);
-                        long sent = 0, calls = 0;
-                        while (sent < size) {
-                            long len = Math.min(chunk, size - sent);
-                            iov.set(ADDRESS, 0, m.asSlice(sent, len));
-                            iov.set(JAVA_LONG, 8, len);
-                            long in = FileCalls.sysVmsplice(p[1], iov, 1, 0);
-                            calls++;
-                            if (in == -Errno.EINTR) continue;
-                            if (in < 0) throw new ErrnoException("vmsplice(pipe " + p[1] + ", " + len + ")", (int) -in);
-                            calls += drainPipe(p[0], sock, in, 0);
-                            sent += in;
-                            if (System.nanoTime() >= deadline) break;
-                        }
-                        return new Sent(sent, calls);
-                    }
-                })));
+        return new Named(
+                VMSPLICE,
+                "mapped page-cache pages referenced into the pipe (vmsplice), then into skbs (splice): no send-side copy",
+                (fd, size, sock, chunk, deadline, n) -> mapped(
+                        fd,
+                        size,
+                        m -> withPipe(chunk, p -> {
+                            try (Arena a = Arena.ofConfined()) {
+                                MemorySegment iov = a.allocate(MsgHdr.IOVEC);
+                                long sent = 0, calls = 0;
+                                while (sent < size) {
+                                    long len = Math.min(chunk, size - sent);
+                                    iov.set(ADDRESS, 0, m.asSlice(sent, len));
+                                    iov.set(JAVA_LONG, 8, len);
+                                    long in = FileCalls.sysVmsplice(p[1], iov, 1, 0);
+                                    calls++;
+                                    if (in == -Errno.EINTR) continue;
+                                    if (in < 0)
+                                        throw new ErrnoException("vmsplice(pipe " + p[1] + ", " + len + ")", (int) -in);
+                                    calls += drainPipe(p[0], sock, in, 0);
+                                    sent += in;
+                                    if (System.nanoTime() >= deadline) break;
+                                }
+                                return new Sent(sent, calls);
+                            }
+                        })));
     }
 
     static FileSender msgZerocopy() {
-        return new Named(MSG_ZEROCOPY, "mapped pages pinned into skbs (MSG_ZEROCOPY); on loopback the kernel copies them before delivery "
-                + "(skb_orphan_frags_rx) and says so in the completion notice",
-                (fd, size, sock, chunk, deadline, n) -> mapped(fd, size, m -> MemorySenders.msgZerocopy(sock, m::asSlice, size, chunk, deadline, n)));
+        return new Named(
+                MSG_ZEROCOPY,
+                "mapped pages pinned into skbs (MSG_ZEROCOPY); on loopback the kernel copies them before delivery "
+                        + "(skb_orphan_frags_rx) and says so in the completion notice",
+                (fd, size, sock, chunk, deadline, n) ->
+                        mapped(fd, size, m -> MemorySenders.msgZerocopy(sock, m::asSlice, size, chunk, deadline, n)));
     }
 
     static FileSender uringSplice() {
-        return new Named(URING_SPLICE, "io_uring IORING_OP_SPLICE file → pipe → socket: as splice(2), one io_uring_enter per step",
+        return new Named(
+                URING_SPLICE,
+                "io_uring IORING_OP_SPLICE file → pipe → socket: as splice(2), one io_uring_enter per step",
                 (fd, size, sock, chunk, deadline, n) -> withPipe(chunk, p -> {
                     try (IoUring ring = IoUring.setup(4, 0)) {
                         long sent = 0;
@@ -165,7 +203,9 @@ public final class FileSenders {
     }
 
     static FileSender uringSendZc() {
-        return new Named(URING_SEND_ZC, "io_uring IORING_OP_SEND_ZC of the mapped file: pages pinned into skbs; the notification CQE says whether the kernel copied",
+        return new Named(
+                URING_SEND_ZC,
+                "io_uring IORING_OP_SEND_ZC of the mapped file: pages pinned into skbs; the notification CQE says whether the kernel copied",
                 (fd, size, sock, chunk, deadline, n) -> mapped(fd, size, m -> {
                     try (IoUring ring = IoUring.setup(8, 0)) {
                         return MemorySenders.uring(ring, sock, m::asSlice, size, chunk, true, deadline, n);
@@ -227,5 +267,4 @@ public final class FileSenders {
             Arrays.stream(p).forEach(Libc::close);
         }
     }
-
 }

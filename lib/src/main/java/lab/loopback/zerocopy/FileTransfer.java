@@ -12,18 +12,46 @@ import lab.loopback.sys.Libc;
 public final class FileTransfer {
     private FileTransfer() {}
 
-    public static StreamTrial run(StreamRunner runner, PatternFile file, FileSender sender, int chunk, double seconds,
-                                  String phase, int index, KernelNotices notices) {
-        StreamTrial t = runner.trial(chunk, seconds, phase, index, c -> { }, (c, deadline) -> {
-            int fd = file.open();
-            try {
-                return sender.send(fd, file.size(), c.fd(), chunk, deadline, notices);
-            } finally {
-                Libc.close(fd);
-            }
-        }, c -> { });
-        return new StreamTrial(sender.id(), t.writeSize(), t.readSize(), t.phase(), t.index(), t.bytesSent(), t.bytesReceived(),
-                t.mismatchAt(), t.seconds(), t.senderUserNanos(), t.senderSysNanos(), t.receiverUserNanos(), t.receiverSysNanos(),
-                t.receiverVerifyNanos(), t.writes(), t.reads());
+    public static StreamTrial run(
+            StreamRunner runner,
+            PatternFile file,
+            FileSender sender,
+            int chunk,
+            double seconds,
+            String phase,
+            int index,
+            KernelNotices notices) {
+        StreamTrial t = runner.trial(
+                chunk,
+                seconds,
+                phase,
+                index,
+                c -> {},
+                (c, deadline) -> {
+                    int fd = file.open();
+                    try {
+                        return sender.send(fd, file.size(), c.fd(), chunk, deadline, notices);
+                    } finally {
+                        Libc.close(fd);
+                    }
+                },
+                c -> {});
+        return new StreamTrial(
+                sender.id(),
+                t.writeSize(),
+                t.readSize(),
+                t.phase(),
+                t.index(),
+                t.bytesSent(),
+                t.bytesReceived(),
+                t.mismatchAt(),
+                t.seconds(),
+                t.senderUserNanos(),
+                t.senderSysNanos(),
+                t.receiverUserNanos(),
+                t.receiverSysNanos(),
+                t.receiverVerifyNanos(),
+                t.writes(),
+                t.reads());
     }
 }

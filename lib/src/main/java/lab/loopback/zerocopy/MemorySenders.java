@@ -1,5 +1,6 @@
 package lab.loopback.zerocopy;
 
+import java.lang.foreign.Arena;
 import lab.loopback.measure.StreamRunner.Sent;
 import lab.loopback.sys.Errno;
 import lab.loopback.sys.ErrnoException;
@@ -11,9 +12,6 @@ import lab.loopback.uring.Cqe;
 import lab.loopback.uring.IoUring;
 import lab.loopback.uring.IoUringOp;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-
 /**
  * Ways to send bytes that are already in this process's memory to a socket: write(2), send(MSG_ZEROCOPY),
  * io_uring SEND and SEND_ZC. Each stops after {@code total} bytes or at the deadline, and counts the calls it
@@ -22,6 +20,7 @@ import java.lang.foreign.MemorySegment;
 public final class MemorySenders {
     /** Drain MSG_ZEROCOPY notices this often, so the error queue (bounded by optmem) never fills. */
     static final int NOTICE_DRAIN_EVERY = 128;
+
     static final long NOTICE_WAIT_MILLIS = 5_000;
 
     private MemorySenders() {}
@@ -80,18 +79,34 @@ public final class MemorySenders {
      * (the other half is left to the rest of this user's pinned memory), and a single send that cannot fit is a
      * {@link PinLimitException} naming the limit.
      */
-    public static Sent uring(IoUring ring, int sock, Chunks src, long total, int chunk, boolean zeroCopy, long deadline, KernelNotices notices) {
+    public static Sent uring(
+            IoUring ring,
+            int sock,
+            Chunks src,
+            long total,
+            int chunk,
+            boolean zeroCopy,
+            long deadline,
+            KernelNotices notices) {
         long pinCap = zeroCopy ? PinnedSends.capOf(LockedMemory.budget()) : Long.MAX_VALUE;
-        if (zeroCopy && Math.min(chunk, total) > pinCap) throw PinLimitException.forSend(Math.min(chunk, total), LockedMemory.budget());
+        if (zeroCopy && Math.min(chunk, total) > pinCap)
+            throw PinLimitException.forSend(Math.min(chunk, total), LockedMemory.budget());
         PinnedSends pinned = new PinnedSends();
         long enters0 = ring.enterCalls();
         long sent = 0, requests = 0;
         while (sent < total) {
             int n = (int) Math.min(chunk, total - sent);
-            while (zeroCopy && pinned.bytes() + n > pinCap && pinned.pending() > 0) reapNotification(ring, pinned, notices);
+            while (zeroCopy && pinned.bytes() + n > pinCap && pinned.pending() > 0)
+                reapNotification(ring, pinned, notices);
             long tag = ++requests;
             if (zeroCopy) {
-                ring.prepSendZc(sock, src.at(sent, n), n, Net.MSG_WAITALL | Net.MSG_NOSIGNAL, IoUringOp.IORING_SEND_ZC_REPORT_USAGE, tag);
+                ring.prepSendZc(
+                        sock,
+                        src.at(sent, n),
+                        n,
+                        Net.MSG_WAITALL | Net.MSG_NOSIGNAL,
+                        IoUringOp.IORING_SEND_ZC_REPORT_USAGE,
+                        tag);
             } else {
                 ring.prepSend(sock, src.at(sent, n), n, Net.MSG_WAITALL | Net.MSG_NOSIGNAL, tag);
             }
@@ -103,7 +118,8 @@ public final class MemorySenders {
                     continue;
                 }
                 if (zeroCopy && c.res() == -Errno.ENOMEM) {
-                    // the user's pinned total is over the limit (this user's other pins count too): wait for ours, then retry
+                    // the user's pinned total is over the limit (this user's other pins count too): wait for ours, then
+                    // retry
                     if (c.more()) pinned.failed(tag);
                     if (pinned.bytes() == 0) { // nothing of ours left to release: the limit is too small for this send
                         while (pinned.pending() > 0) reapNotification(ring, pinned, notices);
@@ -112,7 +128,9 @@ public final class MemorySenders {
                     reapNotification(ring, pinned, notices);
                     break;
                 }
-                if (c.res() < 0) throw new ErrnoException("io_uring " + (zeroCopy ? "SEND_ZC" : "SEND") + " of " + n + " bytes", -c.res());
+                if (c.res() < 0)
+                    throw new ErrnoException(
+                            "io_uring " + (zeroCopy ? "SEND_ZC" : "SEND") + " of " + n + " bytes", -c.res());
                 sent += c.res();
                 if (zeroCopy) {
                     notices.sends++;
@@ -138,13 +156,16 @@ public final class MemorySenders {
     /** Why SEND_ZC sends of {@code chunk} bytes cannot run in this process (its locked-memory limit), or null when they can. */
     public static String sendZcUnfit(int chunk) {
         long budget = LockedMemory.budget();
-        return chunk > PinnedSends.capOf(budget) ? PinLimitException.forSend(chunk, budget).getMessage() : null;
+        return chunk > PinnedSends.capOf(budget)
+                ? PinLimitException.forSend(chunk, budget).getMessage()
+                : null;
     }
 
     /** Waits for the next CQE, which can only be a notification: no send is in flight between sends. */
     private static void reapNotification(IoUring ring, PinnedSends pinned, KernelNotices notices) {
         Cqe c = ring.waitCqe();
-        if (!c.notification()) throw new IllegalStateException("expected a SEND_ZC notification, got a CQE with res " + c.res());
+        if (!c.notification())
+            throw new IllegalStateException("expected a SEND_ZC notification, got a CQE with res " + c.res());
         if (pinned.released(c.userData())) record(c, notices);
     }
 

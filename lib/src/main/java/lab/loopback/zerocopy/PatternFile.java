@@ -1,12 +1,5 @@
 package lab.loopback.zerocopy;
 
-import lab.loopback.measure.Bytes;
-import lab.loopback.measure.KnownPattern;
-import lab.loopback.sys.ErrnoException;
-import lab.loopback.sys.FileCalls;
-import lab.loopback.sys.Libc;
-import lab.loopback.sys.Net;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -16,6 +9,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import lab.loopback.measure.Bytes;
+import lab.loopback.measure.KnownPattern;
+import lab.loopback.sys.ErrnoException;
+import lab.loopback.sys.FileCalls;
+import lab.loopback.sys.Libc;
+import lab.loopback.sys.Net;
 
 /**
  * A file whose bytes are the {@link KnownPattern} stream, so a receiver can verify every byte a file-to-socket
@@ -27,6 +26,7 @@ import java.nio.file.StandardOpenOption;
 public final class PatternFile implements AutoCloseable {
     /** Space left free on the file system after the file is written. */
     static final long MARGIN = 256L << 20;
+
     private final Path path;
     private final long size;
     private final String fileSystem;
@@ -51,7 +51,8 @@ public final class PatternFile implements AutoCloseable {
             String fs = Files.getFileStore(dir).type();
             p = Files.createTempFile(dir, "loopback-lab-", ".pattern");
             int chunk = 1 << 20;
-            try (Arena a = Arena.ofConfined(); FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+            try (Arena a = Arena.ofConfined();
+                    FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
                 KnownPattern pattern = new KnownPattern(a, chunk);
                 for (long off = 0; off < size; off += chunk) {
                     long n = Math.min(chunk, size - off);
@@ -63,7 +64,8 @@ public final class PatternFile implements AutoCloseable {
             return new PatternFile(p, size, fs);
         } catch (IOException e) {
             deleteQuietly(p);
-            throw new UncheckedIOException("cannot write a " + Bytes.human(size) + " pattern file in " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot write a " + Bytes.human(size) + " pattern file in " + dir + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             deleteQuietly(p);
             throw e;
@@ -94,7 +96,8 @@ public final class PatternFile implements AutoCloseable {
         try {
             return Libc.open(p.toString(), Net.O_RDONLY | Net.O_CLOEXEC, 0);
         } catch (ErrnoException e) {
-            throw new IllegalArgumentException("cannot open " + p + " for reading: " + e.errnoName() + " (" + Libc.strerror(e.errno()) + ")", e);
+            throw new IllegalArgumentException(
+                    "cannot open " + p + " for reading: " + e.errnoName() + " (" + Libc.strerror(e.errno()) + ")", e);
         }
     }
 

@@ -1,15 +1,15 @@
 package lab.loopback.access;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.sys.PeerCred;
 import lab.loopback.sys.SockAddrIn;
 import lab.loopback.sys.ThreadCredentials;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Another uid against a TCP loopback listener and two AF_UNIX sockets; what SO_PEERCRED says about each peer. */
 class AccessCheckTest {
@@ -33,11 +33,14 @@ class AccessCheckTest {
 
     @Test
     void aTcpPeerHasNoCredentialsAndTheThreadDropIsRefusedForRoot() {
-        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1); TcpSocket _ = TcpSocket.connect(l.localAddress()); TcpSocket a = l.accept()) {
+        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1);
+                TcpSocket _ = TcpSocket.connect(l.localAddress());
+                TcpSocket a = l.accept()) {
             PeerCred p = PeerCred.of(a.fd());
             assertFalse(p.known(), p.toString());
         }
-        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ThreadCredentials.dropThreadTo(0, 0));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> ThreadCredentials.dropThreadTo(0, 0));
         assertTrue(e.getMessage().contains("unprivileged"), e.getMessage());
     }
 }

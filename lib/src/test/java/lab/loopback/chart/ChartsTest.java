@@ -1,18 +1,17 @@
 package lab.loopback.chart;
 
-import lab.loopback.result.Figure;
-import org.junit.jupiter.api.Test;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import lab.loopback.result.Figure;
+import org.junit.jupiter.api.Test;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 
 class ChartsTest {
     private static XYChart withSeries(List<String> names) {
@@ -31,8 +30,21 @@ class ChartsTest {
 
     @Test
     void aWideLegendOfManyEntriesMovesBesideThePlot() {
-        List<String> names = List.of("tcp-lo", "tcp-lo p99", "unix", "unix p99", "pipe", "pipe p99", "fifo", "fifo p99",
-                "shm", "shm p99", "grpc", "grpc p99", "uring-tcp", "uring-tcp p99");
+        List<String> names = List.of(
+                "tcp-lo",
+                "tcp-lo p99",
+                "unix",
+                "unix p99",
+                "pipe",
+                "pipe p99",
+                "fifo",
+                "fifo p99",
+                "shm",
+                "shm p99",
+                "grpc",
+                "grpc p99",
+                "uring-tcp",
+                "uring-tcp p99");
         XYChart c = withSeries(names);
         new Figure("ipc-latency", List.of("IPC-1"), "caption", c).png(); // rendering fits the legend first
         assertEquals(Styler.LegendLayout.Vertical, c.getStyler().getLegendLayout());
@@ -41,8 +53,10 @@ class ChartsTest {
 
     @Test
     void aWideLegendOfFewEntriesBecomesAColumnBelow() {
-        XYChart c = withSeries(List.of("one-way: write() → read() returns, measured in user space in both processes",
-                "write() → sk_data_ready, from the kernel's tracepoint", "sk_data_ready → read() returns, the reader's wake-up"));
+        XYChart c = withSeries(List.of(
+                "one-way: write() → read() returns, measured in user space in both processes",
+                "write() → sk_data_ready, from the kernel's tracepoint",
+                "sk_data_ready → read() returns, the reader's wake-up"));
         Charts.fitLegend(c);
         assertEquals(Styler.LegendLayout.Vertical, c.getStyler().getLegendLayout());
         assertEquals(Styler.LegendPosition.OutsideS, c.getStyler().getLegendPosition());
@@ -65,6 +79,8 @@ class ChartsTest {
             assertTrue(x[i] >= x[i - 1] && y[i] > y[i - 1], "monotone at " + i);
             steps.add(Math.round((y[i] - y[i - 1]) * 1e6));
         }
-        assertTrue(steps.size() > 10, "the percent steps must not be equal (XChart would put a tick on every value): " + steps.size());
+        assertTrue(
+                steps.size() > 10,
+                "the percent steps must not be equal (XChart would put a tick on every value): " + steps.size());
     }
 }

@@ -1,6 +1,9 @@
 package lab.loopback.claim;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -12,11 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
 
 class ClaimLedgerTest {
     private static ClaimLedger parse(String yaml) throws IOException {
@@ -43,7 +42,10 @@ class ClaimLedgerTest {
         Set<String> ids = new LinkedHashSet<>();
         Matcher m = Pattern.compile("^\\| ([A-Z]+-\\d+) \\|", Pattern.MULTILINE).matcher(Files.readString(catalogue));
         while (m.find()) ids.add(m.group(1));
-        assertEquals(ids, new LinkedHashSet<>(ClaimLedger.bundled().claims().stream().map(Claim::id).toList()));
+        assertEquals(
+                ids,
+                new LinkedHashSet<>(
+                        ClaimLedger.bundled().claims().stream().map(Claim::id).toList()));
     }
 
     @Test
@@ -65,13 +67,21 @@ class ClaimLedgerTest {
                   - {id: A-1, section: 1, quote: q, establish: e}
                 """));
         assertTrue(dup.getMessage().contains("A-1 appears twice"), dup.getMessage());
-        var sec = assertThrows(ClaimLedger.LedgerException.class, () -> parse(SECTIONS + "claims:\n  - {id: A-1, section: 9, quote: q, establish: e}\n"));
+        var sec = assertThrows(
+                ClaimLedger.LedgerException.class,
+                () -> parse(SECTIONS + "claims:\n  - {id: A-1, section: 9, quote: q, establish: e}\n"));
         assertTrue(sec.getMessage().contains("section 9"), sec.getMessage());
-        var id = assertThrows(ClaimLedger.LedgerException.class, () -> parse(SECTIONS + "claims:\n  - {id: lower, section: 1, quote: q, establish: e}\n"));
+        var id = assertThrows(
+                ClaimLedger.LedgerException.class,
+                () -> parse(SECTIONS + "claims:\n  - {id: lower, section: 1, quote: q, establish: e}\n"));
         assertTrue(id.getMessage().contains("'lower'"), id.getMessage());
-        var field = assertThrows(ClaimLedger.LedgerException.class, () -> parse(SECTIONS + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, colour: red}\n"));
+        var field = assertThrows(
+                ClaimLedger.LedgerException.class,
+                () -> parse(SECTIONS + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, colour: red}\n"));
         assertTrue(field.getMessage().contains("colour"), field.getMessage());
-        var unit = assertThrows(ClaimLedger.LedgerException.class, () -> parse(SECTIONS + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, claimed: 3}\n"));
+        var unit = assertThrows(
+                ClaimLedger.LedgerException.class,
+                () -> parse(SECTIONS + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, claimed: 3}\n"));
         assertTrue(unit.getMessage().contains("no unit"), unit.getMessage());
         assertThrows(ClaimLedger.LedgerException.class, () -> parse("claims: [\n"));
         assertThrows(ClaimLedger.LedgerException.class, () -> ClaimLedger.load(Path.of("/nonexistent/claims.yaml")));
@@ -79,7 +89,11 @@ class ClaimLedgerTest {
 
     @Test
     void verdictsNeedAClaimAndASentence() {
-        assertThrows(IllegalArgumentException.class, () -> new ClaimVerdict("X-1", Verdict.SUPPORTED, " ", null, null, null, null, null, null, "h"));
-        assertThrows(IllegalArgumentException.class, () -> new ClaimVerdict("X-1", null, "s", null, null, null, null, null, null, "h"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ClaimVerdict("X-1", Verdict.SUPPORTED, " ", null, null, null, null, null, null, "h"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ClaimVerdict("X-1", null, "s", null, null, null, null, null, null, "h"));
     }
 }

@@ -1,13 +1,13 @@
 package lab.loopback.echo;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import lab.loopback.measure.ChildJvm;
 import lab.loopback.uring.IoUringSupport;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Both echo servers run in their own JVMs and return every byte; the clients verify each round trip. */
 class EchoClientsTest {

@@ -1,5 +1,16 @@
 package lab.loopback.echo;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import lab.loopback.ipc.StreamTransport;
 import lab.loopback.ipc.Transports;
 import lab.loopback.measure.StreamRunner;
@@ -10,18 +21,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every IPC transport in both runners, peers in separate JVMs: a one-way stream whose every byte is checked,
@@ -50,14 +49,19 @@ class IpcTransportsTest {
         for (Path dir : List.of(Path.of("/dev/shm"), Path.of(System.getProperty("java.io.tmpdir")))) {
             if (!Files.isDirectory(dir)) continue;
             try (Stream<Path> s = Files.list(dir)) {
-                out.addAll(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("llab-")).collect(Collectors.toSet()));
+                out.addAll(s.map(p -> p.getFileName().toString())
+                        .filter(n -> n.startsWith("llab-"))
+                        .collect(Collectors.toSet()));
             }
         }
         return out;
     }
 
     private static StreamTransport transport(String id) {
-        if (id.equals("uring")) Assumptions.assumeTrue(IoUringSupport.check().available(), () -> "io_uring: " + IoUringSupport.check().reason());
+        if (id.equals("uring"))
+            Assumptions.assumeTrue(
+                    IoUringSupport.check().available(),
+                    () -> "io_uring: " + IoUringSupport.check().reason());
         return Transports.byId(id);
     }
 
@@ -84,7 +88,10 @@ class IpcTransportsTest {
             for (int size : new int[] {64, 700_000}) {
                 PingPong.Trial t = p.trial(size, "timed", 0, 40, 30);
                 assertEquals(40, t.stats().roundTrips(), id + " at " + size + " B");
-                assertTrue(t.stats().p50Micros() > 0 && t.stats().maxMicros() >= t.stats().p99Micros(), id);
+                assertTrue(
+                        t.stats().p50Micros() > 0
+                                && t.stats().maxMicros() >= t.stats().p99Micros(),
+                        id);
                 assertEquals(id, t.transport());
             }
         }

@@ -1,20 +1,19 @@
 package lab.loopback.evidence;
 
-import lab.loopback.sys.PacketSocket;
-import lab.loopback.tls.JdkStreams;
-import lab.loopback.tls.ThrowawayKey;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-
-import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import lab.loopback.sys.PacketSocket;
+import lab.loopback.tls.JdkStreams;
+import lab.loopback.tls.ThrowawayKey;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 /** A capture on lo sees a clear-text marker, does not see it inside TLS, and parses lengths and checksums right. */
 class LoCaptureTest {
@@ -26,19 +25,29 @@ class LoCaptureTest {
         System.arraycopy(marker, 0, message, 100, marker.length);
         AtomicInteger port = new AtomicInteger();
         LoCapture.Capture clear = capture(marker, () -> JdkStreams.sendOnce(null, message, port::set), port);
-        assertTrue(clear.markerSeen(), "the marker crossed lo in clear: " + clear.segments().size() + " frames kept");
+        assertTrue(
+                clear.markerSeen(),
+                "the marker crossed lo in clear: " + clear.segments().size() + " frames kept");
         ThrowawayKey key = ThrowawayKey.generate();
         LoCapture.Capture tls = capture(marker, () -> JdkStreams.sendOnce(key, message, port::set), port);
         assertFalse(tls.incomingWithPayload().isEmpty(), "TLS records were captured");
         assertFalse(tls.markerSeen(), "the marker must not be readable inside TLS");
-        assertTrue(clear.segments().stream().allMatch(LoCapture.Segment::ipChecksumValid), "IPv4 header checksums are always computed");
+        assertTrue(
+                clear.segments().stream().allMatch(LoCapture.Segment::ipChecksumValid),
+                "IPv4 header checksums are always computed");
     }
 
     /** Port is learned once the server is up; the capture keeps everything on lo and filters afterwards. */
     private static LoCapture.Capture capture(byte[] marker, Runnable action, AtomicInteger port) {
         LoCapture.Capture all = LoCapture.during(() -> PacketSocket.open("lo"), 0, marker, action);
         int p = port.get();
-        return new LoCapture.Capture(all.segments().stream().filter(s -> s.srcPort() == p || s.dstPort() == p).toList(), 0, all.truncatedAtMax(), all.dropped());
+        return new LoCapture.Capture(
+                all.segments().stream()
+                        .filter(s -> s.srcPort() == p || s.dstPort() == p)
+                        .toList(),
+                0,
+                all.truncatedAtMax(),
+                all.dropped());
     }
 
     @Test
@@ -50,17 +59,23 @@ class LoCaptureTest {
         f[14 + 3] = (byte) 32; // total length 32
         f[14 + 8] = 64;
         f[14 + 9] = 17;
-        f[14 + 12] = 127; f[14 + 15] = 1;
-        f[14 + 16] = 127; f[14 + 19] = 1;
-        f[34] = 0x13; f[35] = (byte) 0x88; // 5000
-        f[36] = 0x13; f[37] = (byte) 0x89; // 5001
+        f[14 + 12] = 127;
+        f[14 + 15] = 1;
+        f[14 + 16] = 127;
+        f[14 + 19] = 1;
+        f[34] = 0x13;
+        f[35] = (byte) 0x88; // 5000
+        f[36] = 0x13;
+        f[37] = (byte) 0x89; // 5001
         f[39] = 12;
         System.arraycopy("abcd".getBytes(StandardCharsets.US_ASCII), 0, f, 42, 4);
         MemorySegment s = MemorySegment.ofArray(f);
         int ipSum = ~LoCapture.fold(LoCapture.sum(s, 14, 20, 0)) & 0xffff;
-        f[24] = (byte) (ipSum >> 8); f[25] = (byte) ipSum;
+        f[24] = (byte) (ipSum >> 8);
+        f[25] = (byte) ipSum;
         int udpSum = ~LoCapture.fold(LoCapture.sum(s, 34, 12, LoCapture.sum(s, 26, 8, 0) + 17 + 12)) & 0xffff;
-        f[40] = (byte) (udpSum >> 8); f[41] = (byte) udpSum;
+        f[40] = (byte) (udpSum >> 8);
+        f[41] = (byte) udpSum;
         LoCapture.Segment seg = LoCapture.parse(s, false, "bcd".getBytes(StandardCharsets.US_ASCII));
         assertNotNull(seg);
         assertEquals(5000, seg.srcPort());

@@ -1,23 +1,27 @@
 package lab.loopback.evidence;
 
-import lab.loopback.kernel.TraceEvent;
-import lab.loopback.kernel.TraceRecorder;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import lab.loopback.kernel.TraceEvent;
+import lab.loopback.kernel.TraceRecorder;
+import org.junit.jupiter.api.Test;
 
 /** Parsers and counting over a recorded trace: 200 000 bytes sent by Python over 127.0.0.1 on Linux 6.18. */
 class PathCountTest {
     static TraceRecorder.Recording sample() throws IOException {
-        try (InputStream in = Objects.requireNonNull(PathCountTest.class.getResourceAsStream("/trace-sample/python-200k-over-lo.trace"))) {
-            List<TraceEvent> ev = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(TraceEvent::parse).filter(Objects::nonNull).toList();
+        try (InputStream in = Objects.requireNonNull(
+                PathCountTest.class.getResourceAsStream("/trace-sample/python-200k-over-lo.trace"))) {
+            List<TraceEvent> ev = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .map(TraceEvent::parse)
+                    .filter(Objects::nonNull)
+                    .toList();
             return new TraceRecorder.Recording(ev, 0, 0, Long.MAX_VALUE);
         }
     }

@@ -1,17 +1,16 @@
 package lab.loopback.evidence;
 
-import lab.loopback.kernel.Tracefs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import lab.loopback.kernel.Tracefs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class TracedStreamTest {
     static final int WRITE = 64 * 1024;
@@ -45,7 +44,8 @@ class TracedStreamTest {
     void loCountersMoveByAtLeastThePayload() {
         // namespace-wide counters; other loopback traffic can only add to them
         assertTrue(result.counters().getOrDefault("dev.lo.tx_bytes", 0L) >= BYTES, "lo tx_bytes " + result.counters());
-        assertTrue(result.counters().getOrDefault("Tcp.OutSegs", 0L) >= result.sender().dataSegsOut());
+        assertTrue(result.counters().getOrDefault("Tcp.OutSegs", 0L)
+                >= result.sender().dataSegsOut());
         assertTrue(result.counters().getOrDefault("Ip.OutRequests", 0L) > 0, "the IP layer counted the segments");
     }
 
@@ -53,12 +53,14 @@ class TracedStreamTest {
     void theReceiverCopiedEveryByteExactlyOnceAndTheSameSkbTravelled() {
         assumeTrue(result.traced(), () -> "no trace: " + result.traceUnavailable());
         assertEquals(0, result.trace().lost(), "no event lost");
-        ReceiveCopies rc = ReceiveCopies.of(result.trace(), result.receiverTids(), result.trial().bytesReceived());
+        ReceiveCopies rc = ReceiveCopies.of(
+                result.trace(), result.receiverTids(), result.trial().bytesReceived());
         assertEquals(BYTES, rc.bytes(), "skb_copy_datagram_iovec bytes of the receiver = payload");
         assertEquals(1.0, rc.perByte(), 1e-12);
         PathCount p = PathCount.of(result.trace());
         assertTrue(p.xmitOnLo() > 0 && p.receivedOnLo() > 0, "segments pass the lo device both ways: " + p);
-        assertTrue(p.dataSkbsSent() > 0 && p.sameSkbReceived() > 0, "data skbs are followed from xmit to receive: " + p);
+        assertTrue(
+                p.dataSkbsSent() > 0 && p.sameSkbReceived() > 0, "data skbs are followed from xmit to receive: " + p);
         assertTrue(p.dataReady() > 0);
     }
 
@@ -66,8 +68,10 @@ class TracedStreamTest {
     void theTracefsInstanceIsGone() throws Exception {
         assumeTrue(tracefs.available());
         try (var s = Files.list(tracefs.root().resolve("instances"))) {
-            assertFalse(s.map(Path::getFileName).map(Path::toString)
-                    .anyMatch(n -> n.startsWith("loopback-lab-" + ProcessHandle.current().pid() + "-")));
+            assertFalse(s.map(Path::getFileName)
+                    .map(Path::toString)
+                    .anyMatch(n -> n.startsWith(
+                            "loopback-lab-" + ProcessHandle.current().pid() + "-")));
         }
     }
 }

@@ -1,17 +1,16 @@
 package lab.loopback.evidence;
 
-import lab.loopback.kernel.Tracefs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.List;
+import lab.loopback.kernel.Tracefs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class WakeupProbeTest {
     private static Tracefs tracefs;
@@ -35,7 +34,9 @@ class WakeupProbeTest {
             WakeupProbe.Message m = result.messages().get(i);
             assertEquals(10 + i, m.seq());
             assertTrue(m.writeStart() <= m.writeEnd(), "write returns after it was called");
-            assertTrue(m.readReturn() > m.writeStart(), "the reader returns after the write was called (one system-wide clock)");
+            assertTrue(
+                    m.readReturn() > m.writeStart(),
+                    "the reader returns after the write was called (one system-wide clock)");
         }
     }
 
@@ -45,7 +46,8 @@ class WakeupProbeTest {
         List<WakeupProbe.Breakdown> b = WakeupProbe.breakdown(result);
         assertFalse(b.isEmpty(), "sk_data_ready of the sending thread was recorded");
         for (WakeupProbe.Breakdown x : b) {
-            assertEquals(x.oneWayNanos(), x.kernelPathNanos() + x.wakeNanos(), "the two parts add up to the one-way time");
+            assertEquals(
+                    x.oneWayNanos(), x.kernelPathNanos() + x.wakeNanos(), "the two parts add up to the one-way time");
         }
         List<WakeupProbe.Point> t = WakeupProbe.timeline(result, b.getFirst().seq());
         List<String> what = t.stream().map(WakeupProbe.Point::what).toList();

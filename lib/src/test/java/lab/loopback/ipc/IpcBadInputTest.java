@@ -1,23 +1,22 @@
 package lab.loopback.ipc;
 
-import lab.loopback.sys.Errno;
-import lab.loopback.sys.ErrnoException;
-import lab.loopback.sys.Libc;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import lab.loopback.sys.Errno;
+import lab.loopback.sys.ErrnoException;
+import lab.loopback.sys.Libc;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What the IPC transports do with paths, directories and hosts they cannot use: a clear error, nothing left behind. */
 class IpcBadInputTest {
@@ -57,7 +56,8 @@ class IpcBadInputTest {
     void aMissingShmDirectoryIsNamedNotCrashedOn() {
         String old = System.getProperty(SharedMemoryRing.DIR_PROPERTY);
         try {
-            System.setProperty(SharedMemoryRing.DIR_PROPERTY, tmp.resolve("absent").toString());
+            System.setProperty(
+                    SharedMemoryRing.DIR_PROPERTY, tmp.resolve("absent").toString());
             assertNotNull(SharedMemoryRing.unavailable());
             var e = assertThrows(IllegalStateException.class, () -> new SharedMemoryRing().listen(""));
             assertTrue(e.getMessage().contains("absent") && e.getMessage().contains("does not exist"), e.getMessage());
@@ -70,7 +70,11 @@ class IpcBadInputTest {
     void aFullShmIsEnospcAtHandOverAndLeavesNoRingFile() throws Exception {
         Assumptions.assumeTrue(Libc.geteuid() == 0, "mounting a tiny tmpfs needs root");
         Path small = Files.createDirectory(tmp.resolve("small"));
-        Assumptions.assumeTrue(new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "llab-test", small.toString()).start().waitFor() == 0,
+        Assumptions.assumeTrue(
+                new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "llab-test", small.toString())
+                                .start()
+                                .waitFor()
+                        == 0,
                 "mount -t tmpfs failed");
         String old = System.getProperty(SharedMemoryRing.DIR_PROPERTY);
         try {
@@ -81,8 +85,11 @@ class IpcBadInputTest {
                 ErrnoException e = assertThrows(ErrnoException.class, l::accept);
                 assertEquals(Errno.ENOSPC, e.errno(), e.getMessage());
                 assertTrue(e.getMessage().contains("posix_fallocate"), e.getMessage());
-                var ce = assertThrows(java.util.concurrent.ExecutionException.class, () -> peer.get(10, TimeUnit.SECONDS));
-                assertTrue(ce.getCause().getMessage().contains("hand-over"), ce.getCause().getMessage());
+                var ce = assertThrows(
+                        java.util.concurrent.ExecutionException.class, () -> peer.get(10, TimeUnit.SECONDS));
+                assertTrue(
+                        ce.getCause().getMessage().contains("hand-over"),
+                        ce.getCause().getMessage());
             }
             try (var files = Files.list(small)) {
                 assertEquals(0, files.count(), "no ring file left in the full tmpfs");
@@ -103,7 +110,9 @@ class IpcBadInputTest {
 
     @Test
     void inProcessRoundTripsOverEveryLocalTransport() throws Exception {
-        for (StreamTransport t : new StreamTransport[] {new UnixStream(), new AnonymousPipes(), new NamedPipes(), new SharedMemoryRing(), new GrpcStreams()}) {
+        for (StreamTransport t : new StreamTransport[] {
+            new UnixStream(), new AnonymousPipes(), new NamedPipes(), new SharedMemoryRing(), new GrpcStreams()
+        }) {
             try (Listener l = t.listen("")) {
                 roundTrip(t, l);
             }
@@ -114,7 +123,8 @@ class IpcBadInputTest {
     private static void roundTrip(StreamTransport t, Listener l) throws Exception {
         int n = 100_000;
         CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
-            try (Connection c = l.accept(); var a = java.lang.foreign.Arena.ofConfined()) {
+            try (Connection c = l.accept();
+                    var a = java.lang.foreign.Arena.ofConfined()) {
                 var buf = a.allocate(n);
                 long got = 0;
                 for (long r; got < n && (r = c.read(buf.asSlice(got), Math.min(777, n - got))) > 0; ) got += r;
@@ -122,7 +132,8 @@ class IpcBadInputTest {
                 c.shutdownOutput();
             }
         });
-        try (Connection c = t.connect(l.address()); var a = java.lang.foreign.Arena.ofConfined()) {
+        try (Connection c = t.connect(l.address());
+                var a = java.lang.foreign.Arena.ofConfined()) {
             var out = a.allocate(n);
             for (int i = 0; i < n; i++) out.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) (i * 31 + 7));
             c.writeFully(out, n);
@@ -130,7 +141,10 @@ class IpcBadInputTest {
             long got = 0;
             for (long r; got < n && (r = c.read(in.asSlice(got), n - got)) > 0; ) got += r;
             assertEquals(n, got, t.id());
-            assertEquals(-1, java.lang.foreign.MemorySegment.mismatch(in, 0, n, out, 0, n), t.id() + ": bytes came back altered");
+            assertEquals(
+                    -1,
+                    java.lang.foreign.MemorySegment.mismatch(in, 0, n, out, 0, n),
+                    t.id() + ": bytes came back altered");
             assertEquals(0, c.read(in, 1), t.id() + ": end of stream after the answer");
         }
         server.get(30, TimeUnit.SECONDS);

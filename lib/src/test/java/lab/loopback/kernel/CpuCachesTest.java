@@ -1,26 +1,29 @@
 package lab.loopback.kernel;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** CPU 0's data caches from sysfs, else from sysconf(3) (this project's own VM has no sysfs cache directory). */
 class CpuCachesTest {
     @Test
     void sysfsIsReadAndSysconfFillsInWhenItIsMissing(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        for (String[] idx : new String[][] {{"index0", "1", "Data", "48K"}, {"index1", "1", "Instruction", "32K"}, {"index2", "2", "Unified", "1024K"}}) {
+        for (String[] idx : new String[][] {
+            {"index0", "1", "Data", "48K"}, {"index1", "1", "Instruction", "32K"}, {"index2", "2", "Unified", "1024K"}
+        }) {
             Path d = Files.createDirectories(dir.resolve(idx[0]));
             Files.writeString(d.resolve("level"), idx[1] + "\n");
             Files.writeString(d.resolve("type"), idx[2] + "\n");
             Files.writeString(d.resolve("size"), idx[3] + "\n");
         }
-        assertEquals(List.of(new CpuCaches.Cache(1, "Data", 49152), new CpuCaches.Cache(2, "Unified", 1 << 20)), CpuCaches.read(dir));
+        assertEquals(
+                List.of(new CpuCaches.Cache(1, "Data", 49152), new CpuCaches.Cache(2, "Unified", 1 << 20)),
+                CpuCaches.read(dir));
         assertTrue(CpuCaches.read(dir.resolve("absent")).isEmpty());
         assertEquals("sysfs, cpu0", CpuCaches.find(dir, false).source());
         CpuCaches.Found none = CpuCaches.find(dir.resolve("absent"), false);

@@ -1,17 +1,16 @@
 package lab.loopback.kernel;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HostProbeTest {
     private static void write(Path root, String rel, String content) throws IOException {
@@ -23,7 +22,10 @@ class HostProbeTest {
     @Test
     void readsAFakeHost(@TempDir Path root) throws IOException {
         write(root, "proc/sys/kernel/osrelease", "6.1.0-test\n");
-        write(root, "proc/cpuinfo", "processor\t: 0\nmodel name\t: Test CPU(R) 9000 @ 3.0GHz\nflags\t\t: fpu sse hypervisor avx\n\nprocessor\t: 1\n");
+        write(
+                root,
+                "proc/cpuinfo",
+                "processor\t: 0\nmodel name\t: Test CPU(R) 9000 @ 3.0GHz\nflags\t\t: fpu sse hypervisor avx\n\nprocessor\t: 1\n");
         write(root, "proc/meminfo", "MemTotal:       2048000 kB\n");
         write(root, "proc/sys/net/ipv4/tcp_congestion_control", "bbr\n");
         write(root, "proc/sys/kernel/io_uring_disabled", "2\n");
@@ -64,8 +66,10 @@ class HostProbeTest {
 
     @Test
     void hostIdChangesWithTheConfiguration() {
-        assertNotEquals(HostProbe.hostId("cpu", 2, 1L << 34, "6.1", "vm"), HostProbe.hostId("cpu", 4, 1L << 34, "6.1", "vm"));
-        assertEquals(HostProbe.hostId("cpu", 2, 1L << 34, "6.1", "vm"), HostProbe.hostId("cpu", 2, 1L << 34, "6.1", "vm"));
+        assertNotEquals(
+                HostProbe.hostId("cpu", 2, 1L << 34, "6.1", "vm"), HostProbe.hostId("cpu", 4, 1L << 34, "6.1", "vm"));
+        assertEquals(
+                HostProbe.hostId("cpu", 2, 1L << 34, "6.1", "vm"), HostProbe.hostId("cpu", 2, 1L << 34, "6.1", "vm"));
         // the sizes HostProbe parsed before it shared CpuCaches' reader
         assertEquals(8L << 20, CpuCaches.parseSize("8M"));
         assertEquals(512, CpuCaches.parseSize("512"));
@@ -84,9 +88,12 @@ class HostProbeTest {
         // host.json once said {} on a VM without cache sysfs while FIN-1 read the sizes from sysconf(3)
         HostFingerprint h = HostProbe.probe();
         CpuCaches.Found found = CpuCaches.find();
-        assertEquals(found.caches().stream().map(CpuCaches.Cache::bytes).sorted().toList(), h.cacheBytes().values().stream().sorted().toList());
+        assertEquals(
+                found.caches().stream().map(CpuCaches.Cache::bytes).sorted().toList(),
+                h.cacheBytes().values().stream().sorted().toList());
         assertEquals(found.source(), h.cacheSource());
-        long largest = found.caches().stream().mapToLong(CpuCaches.Cache::bytes).max().orElse(0);
+        long largest =
+                found.caches().stream().mapToLong(CpuCaches.Cache::bytes).max().orElse(0);
         assertEquals(largest, h.lastLevelCacheBytes());
     }
 }

@@ -1,8 +1,8 @@
 package lab.loopback.kernel;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 
 /** /proc/net/tcp queues and sysfs cache sizes as the kernel prints them. */
 class IpcParsersTest {

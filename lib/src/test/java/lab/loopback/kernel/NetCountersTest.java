@@ -1,18 +1,17 @@
 package lab.loopback.kernel;
 
-import lab.loopback.ipc.TcpSocket;
-import lab.loopback.sys.SockAddrIn;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import lab.loopback.ipc.TcpSocket;
+import lab.loopback.sys.SockAddrIn;
+import org.junit.jupiter.api.Test;
 
 class NetCountersTest {
     private static Path sample() throws URISyntaxException {
@@ -40,13 +39,15 @@ class NetCountersTest {
         long bytes = 4L << 20;
         NetCounters before = NetCounters.read();
         try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1);
-             TcpSocket c = TcpSocket.connect(l.localAddress());
-             TcpSocket s = l.accept();
-             Arena a = Arena.ofConfined()) {
+                TcpSocket c = TcpSocket.connect(l.localAddress());
+                TcpSocket s = l.accept();
+                Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(65536);
             Thread reader = Thread.ofPlatform().start(() -> {
                 MemorySegment in = Arena.ofAuto().allocate(65536);
-                while (s.read(in, 65536) > 0) { /* drain */ }
+                while (s.read(in, 65536) > 0) {
+                    /* drain */
+                }
             });
             for (long sent = 0; sent < bytes; sent += 65536) c.writeFully(buf, 65536);
             c.shutdownOutput();

@@ -1,14 +1,5 @@
 package lab.loopback.kernel;
 
-import lab.loopback.sys.MsgHdr;
-import lab.loopback.sys.SockExtendedErr;
-import org.junit.jupiter.api.Test;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.util.Comparator;
-import java.util.List;
-
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -18,6 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Comparator;
+import java.util.List;
+import lab.loopback.sys.MsgHdr;
+import lab.loopback.sys.SockExtendedErr;
+import org.junit.jupiter.api.Test;
+
 class ZerocopyProbeTest {
     @Test
     void theKernelAnswersForEverySendCall() {
@@ -26,7 +25,9 @@ class ZerocopyProbeTest {
         assertEquals(64L * 65536, r.bytes());
         assertTrue(r.complete(), "every send call got its notice: " + r.completions());
         // the notices cover 0..63 exactly once, in ranges
-        List<lab.loopback.sys.ZerocopyNotices.Completion> sorted = r.completions().stream().sorted(Comparator.comparingLong(lab.loopback.sys.ZerocopyNotices.Completion::first)).toList();
+        List<lab.loopback.sys.ZerocopyNotices.Completion> sorted = r.completions().stream()
+                .sorted(Comparator.comparingLong(lab.loopback.sys.ZerocopyNotices.Completion::first))
+                .toList();
         long next = 0;
         for (var c : sorted) {
             assertEquals(next, c.first(), "no gap or overlap: " + sorted);
@@ -48,7 +49,8 @@ class ZerocopyProbeTest {
         try (Arena a = Arena.ofConfined()) {
             MsgHdr m = new MsgHdr(a, MemorySegment.NULL, 64);
             // lay out one cmsg by hand as the kernel would: len 16+16, SOL_IP, IP_RECVERR, sock_extended_err
-            MemorySegment control = m.segment().get(java.lang.foreign.ValueLayout.ADDRESS, 32).reinterpret(64);
+            MemorySegment control =
+                    m.segment().get(java.lang.foreign.ValueLayout.ADDRESS, 32).reinterpret(64);
             control.set(JAVA_LONG, 0, 32);
             control.set(JAVA_INT, 8, SockExtendedErr.SOL_IP);
             control.set(JAVA_INT, 12, SockExtendedErr.IP_RECVERR);
@@ -68,7 +70,8 @@ class ZerocopyProbeTest {
             m.reset();
             control.set(JAVA_BYTE, 22, (byte) 0);
             m.segment().set(JAVA_LONG, 40, 32);
-            assertFalse(SockExtendedErr.read(m.controlMessages().getFirst().data()).copied());
+            assertFalse(
+                    SockExtendedErr.read(m.controlMessages().getFirst().data()).copied());
         }
     }
 }

@@ -1,13 +1,12 @@
 package lab.loopback.measure;
 
-import org.junit.jupiter.api.Test;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.junit.jupiter.api.Test;
 
 class KnownPatternTest {
     @Test
@@ -17,7 +16,10 @@ class KnownPatternTest {
             KnownPattern p = new KnownPattern(a, chunk);
             MemorySegment s = p.slice(KnownPattern.PERIOD - 5, chunk);
             for (long i = 0; i < chunk; i += 4099) {
-                assertEquals(p.slice((KnownPattern.PERIOD - 5 + i) % KnownPattern.PERIOD, 1).get(JAVA_BYTE, 0), s.get(JAVA_BYTE, i));
+                assertEquals(
+                        p.slice((KnownPattern.PERIOD - 5 + i) % KnownPattern.PERIOD, 1)
+                                .get(JAVA_BYTE, 0),
+                        s.get(JAVA_BYTE, i));
             }
             assertEquals(-1, p.check(s, KnownPattern.PERIOD - 5, chunk));
         }

@@ -1,12 +1,12 @@
 package lab.loopback.measure;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
 
 class MeasurementInterruptedExceptionTest {
     @Test
@@ -20,7 +20,8 @@ class MeasurementInterruptedExceptionTest {
     @Test
     void aFailureIsAnInterruptionOnlyWhenOneCausedIt() {
         assertNull(MeasurementInterruptedException.of(new IllegalStateException("port in use")));
-        assertNotNull(MeasurementInterruptedException.of(new IllegalStateException("waiting", new InterruptedException())));
+        assertNotNull(
+                MeasurementInterruptedException.of(new IllegalStateException("waiting", new InterruptedException())));
         Thread.currentThread().interrupt();
         assertNotNull(MeasurementInterruptedException.of(new IllegalStateException("child ended")));
         assertFalse(Thread.currentThread().isInterrupted());

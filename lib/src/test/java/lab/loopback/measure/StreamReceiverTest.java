@@ -1,15 +1,14 @@
 package lab.loopback.measure;
 
-import lab.loopback.ipc.Connection;
-import org.junit.jupiter.api.Test;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.Deque;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import lab.loopback.ipc.Connection;
+import org.junit.jupiter.api.Test;
 
 /** The receiver's check, fed by a fake connection, must catch what a broken transport would do. */
 class StreamReceiverTest {
@@ -25,15 +24,27 @@ class StreamReceiverTest {
             return c.length;
         }
 
-        @Override public long write(MemorySegment buf, long len) { throw new UnsupportedOperationException(); }
-        @Override public void shutdownOutput() { }
-        @Override public int fd() { return -1; }
-        @Override public void close() { }
+        @Override
+        public long write(MemorySegment buf, long len) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void shutdownOutput() {}
+
+        @Override
+        public int fd() {
+            return -1;
+        }
+
+        @Override
+        public void close() {}
     }
 
     private static String[] receive(Scripted s, int readSize) {
         try (Arena a = Arena.ofConfined()) {
-            return StreamReceiverMain.receive(s, new KnownPattern(a, readSize), a.allocate(readSize)).split(" ");
+            return StreamReceiverMain.receive(s, new KnownPattern(a, readSize), a.allocate(readSize))
+                    .split(" ");
         }
     }
 

@@ -1,17 +1,16 @@
 package lab.loopback.measure;
 
-import lab.loopback.ipc.Transports;
-import lab.loopback.sys.CpuAffinity;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import lab.loopback.ipc.Transports;
+import lab.loopback.sys.CpuAffinity;
+import org.junit.jupiter.api.Test;
 
 /** Real bytes between this JVM and a child JVM over 127.0.0.1. */
 class StreamRunnerIntegrationTest {
@@ -35,26 +34,43 @@ class StreamRunnerIntegrationTest {
     @Test
     void aCorruptedOrShortTransferIsRefused() {
         long total = 1 << 20, flipped = 300_001;
-        try (StreamRunner r = StreamRunner.start(Transports.byId("tcp-lo"), "0", 120); Arena arena = Arena.ofConfined()) {
+        try (StreamRunner r = StreamRunner.start(Transports.byId("tcp-lo"), "0", 120);
+                Arena arena = Arena.ofConfined()) {
             KnownPattern pattern = new KnownPattern(arena, 65536);
             MemorySegment copy = arena.allocate(65536);
-            StreamTrial corrupted = r.trial(65536, 30, "timed", 0, c -> { }, (c, deadline) -> {
-                long sent = 0;
-                while (sent < total) {
-                    long n = Math.min(65536, total - sent);
-                    MemorySegment.copy(pattern.slice(sent, n), 0, copy, 0, n);
-                    if (flipped >= sent && flipped < sent + n) copy.set(ValueLayout.JAVA_BYTE, flipped - sent, (byte) ~copy.get(ValueLayout.JAVA_BYTE, flipped - sent));
-                    sent += c.write(copy, n);
-                }
-                return new StreamRunner.Sent(sent, total / 65536);
-            }, c -> { });
+            StreamTrial corrupted = r.trial(
+                    65536,
+                    30,
+                    "timed",
+                    0,
+                    c -> {},
+                    (c, deadline) -> {
+                        long sent = 0;
+                        while (sent < total) {
+                            long n = Math.min(65536, total - sent);
+                            MemorySegment.copy(pattern.slice(sent, n), 0, copy, 0, n);
+                            if (flipped >= sent && flipped < sent + n)
+                                copy.set(ValueLayout.JAVA_BYTE, flipped - sent, (byte)
+                                        ~copy.get(ValueLayout.JAVA_BYTE, flipped - sent));
+                            sent += c.write(copy, n);
+                        }
+                        return new StreamRunner.Sent(sent, total / 65536);
+                    },
+                    c -> {});
             assertEquals(flipped, corrupted.mismatchAt(), "the receiver names the first wrong byte");
             assertThrows(TransferCorruptedException.class, () -> StreamRunner.verified(corrupted));
 
-            StreamTrial shortOne = r.trial(65536, 30, "timed", 1, c -> { }, (c, deadline) -> {
-                long sent = c.write(pattern.slice(0, 65536), 65536);
-                return new StreamRunner.Sent(sent + 1, 1); // claims one byte more than the kernel took
-            }, c -> { });
+            StreamTrial shortOne = r.trial(
+                    65536,
+                    30,
+                    "timed",
+                    1,
+                    c -> {},
+                    (c, deadline) -> {
+                        long sent = c.write(pattern.slice(0, 65536), 65536);
+                        return new StreamRunner.Sent(sent + 1, 1); // claims one byte more than the kernel took
+                    },
+                    c -> {});
             assertEquals(65536, shortOne.bytesReceived());
             assertThrows(TransferCorruptedException.class, () -> StreamRunner.verified(shortOne));
         }
@@ -75,15 +91,24 @@ class StreamRunnerIntegrationTest {
     @Test
     void pinnedPeersShareOneCpuAndTheSenderGetsItsOwnSetBack() {
         List<Integer> mine = CpuAffinity.of(0);
-        try (StreamRunner r = StreamRunner.start(Transports.byId("tcp-lo"), "0", 120).pinPeers(true)) {
+        try (StreamRunner r =
+                StreamRunner.start(Transports.byId("tcp-lo"), "0", 120).pinPeers(true)) {
             StreamTrial t = r.trial(65536, 30, 4_000_000, "timed", 0);
             assertTrue(t.verified());
             assertEquals(mine, CpuAffinity.of(0), "the sending thread may run where it could before");
-            assertEquals(List.of(mine.getFirst()), CpuAffinity.of(r.receiverTid()), "the reader runs on the sender's first CPU only");
-            assertEquals("both peers on CPU " + mine.getFirst() + " in 1 trial", r.placement(), "the evidence says what was arranged");
+            assertEquals(
+                    List.of(mine.getFirst()),
+                    CpuAffinity.of(r.receiverTid()),
+                    "the reader runs on the sender's first CPU only");
+            assertEquals(
+                    "both peers on CPU " + mine.getFirst() + " in 1 trial",
+                    r.placement(),
+                    "the evidence says what was arranged");
             r.pinPeers(false);
             assertTrue(r.trial(65536, 30, 1_000_000, "timed", 1).verified());
-            assertEquals("both peers on CPU " + mine.getFirst() + " in 1 trial, placement left to the scheduler in 1 trial", r.placement());
+            assertEquals(
+                    "both peers on CPU " + mine.getFirst() + " in 1 trial, placement left to the scheduler in 1 trial",
+                    r.placement());
         }
         var e = assertThrows(IllegalArgumentException.class, () -> CpuAffinity.set(0, List.of(4096)));
         assertTrue(e.getMessage().contains("4096"), e.getMessage());

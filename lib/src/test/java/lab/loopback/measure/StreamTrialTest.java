@@ -1,13 +1,28 @@
 package lab.loopback.measure;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 
 class StreamTrialTest {
     private static StreamTrial trial(long senderCpu, long receiverCpu, long verifyWall) {
-        return new StreamTrial("tcp-lo", 65536, 65536, "timed", 0, 1000, 1000, -1, 0.01,
-                senderCpu / 2, senderCpu - senderCpu / 2, receiverCpu / 2, receiverCpu - receiverCpu / 2, verifyWall, 10, 10);
+        return new StreamTrial(
+                "tcp-lo",
+                65536,
+                65536,
+                "timed",
+                0,
+                1000,
+                1000,
+                -1,
+                0.01,
+                senderCpu / 2,
+                senderCpu - senderCpu / 2,
+                receiverCpu / 2,
+                receiverCpu - receiverCpu / 2,
+                verifyWall,
+                10,
+                10);
     }
 
     @Test

@@ -1,9 +1,9 @@
 package lab.loopback.measure;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /** CPU time differences: user + sys is the exact total even when the tick-sampled user time overshoots it. */
 class ThreadCpuTest {

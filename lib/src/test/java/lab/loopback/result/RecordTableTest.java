@@ -1,15 +1,14 @@
 package lab.loopback.result;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import tech.tablesaw.api.Table;
-
-import java.nio.file.Path;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
 
 /** Records written as a CSV table come back as the same records. */
 class RecordTableTest {
@@ -19,7 +18,8 @@ class RecordTableTest {
 
     @Test
     void recordsSurviveACsvRoundTrip(@TempDir Path dir) {
-        List<Row> rows = List.of(new Row("blocking → blocking, \"quoted\"", 0, 6_000_000_000L, 22.25, Double.NaN, true),
+        List<Row> rows = List.of(
+                new Row("blocking → blocking, \"quoted\"", 0, 6_000_000_000L, 22.25, Double.NaN, true),
                 new Row("64", 1, 12, 1, 0.5, false));
         Path csv = dir.resolve("t.csv");
         RecordTable.of("t", Row.class, rows).write().csv(csv.toFile());
@@ -30,8 +30,12 @@ class RecordTableTest {
     @Test
     void aMissingColumnIsNamed(@TempDir Path dir) {
         Path csv = dir.resolve("t.csv");
-        RecordTable.of("t", Row.class, List.of(new Row("a", 0, 1, 1, 1, true))).write().csv(csv.toFile());
-        var e = assertThrows(IllegalArgumentException.class, () -> RecordTable.rows(Table.read().csv(csv.toFile()), Other.class));
+        RecordTable.of("t", Row.class, List.of(new Row("a", 0, 1, 1, 1, true)))
+                .write()
+                .csv(csv.toFile());
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> RecordTable.rows(Table.read().csv(csv.toFile()), Other.class));
         assertTrue(e.getMessage().contains("no column missing"), e.getMessage());
     }
 }

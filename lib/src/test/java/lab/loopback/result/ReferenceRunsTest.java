@@ -1,18 +1,17 @@
 package lab.loopback.result;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A reference run is a finished run, trimmed, under its host id; an older one of the same host is replaced whole. */
 class ReferenceRunsTest {
@@ -37,30 +36,43 @@ class ReferenceRunsTest {
         Path refs = tmp.resolve("reference");
         Path ref = ReferenceRuns.export(tmp.resolve("latest"), refs);
         assertEquals(refs.resolve("host-a"), ref);
-        for (String kept : List.of("host.json", "verdicts.json", "stream-throughput/java-trials.csv", "stream-throughput/throughput.png",
+        for (String kept : List.of(
+                "host.json",
+                "verdicts.json",
+                "stream-throughput/java-trials.csv",
+                "stream-throughput/throughput.png",
                 "stream-throughput/figures.json")) {
             assertTrue(Files.isRegularFile(ref.resolve(kept)), kept);
         }
-        for (String dropped : List.of("report.html", "stream-throughput/throughput.svg", "notebooks")) assertFalse(Files.exists(ref.resolve(dropped)), dropped);
+        for (String dropped : List.of("report.html", "stream-throughput/throughput.svg", "notebooks"))
+            assertFalse(Files.exists(ref.resolve(dropped)), dropped);
 
         // a newer run of the same host replaces the old reference whole; nothing temporary is left
         Path newer = fakeRun(tmp, "20260102-000000-quick", "host-a");
         Files.delete(newer.resolve("stream-throughput/java-trials.csv"));
         ReferenceRuns.export(newer, refs);
-        assertFalse(Files.exists(ref.resolve("stream-throughput/java-trials.csv")), "the old reference's files are gone");
+        assertFalse(
+                Files.exists(ref.resolve("stream-throughput/java-trials.csv")), "the old reference's files are gone");
         try (var s = Files.list(refs)) {
-            assertEquals(List.of("host-a"), s.map(p -> p.getFileName().toString()).toList());
+            assertEquals(
+                    List.of("host-a"), s.map(p -> p.getFileName().toString()).toList());
         }
     }
 
     @Test
     void onlyFinishedRunsBecomeReferences(@TempDir Path tmp) throws IOException {
         Path partial = fakeRun(tmp, "x" + RunStore.PARTIAL, "h");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ReferenceRuns.export(partial, tmp.resolve("r"))).getMessage().contains("incomplete"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ReferenceRuns.export(partial, tmp.resolve("r")))
+                .getMessage()
+                .contains("incomplete"));
         Path empty = Files.createDirectories(tmp.resolve("empty"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ReferenceRuns.export(empty, tmp.resolve("r"))).getMessage().contains("not a finished run"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ReferenceRuns.export(empty, tmp.resolve("r")))
+                .getMessage()
+                .contains("not a finished run"));
         Path badHost = fakeRun(tmp, "y", "../../etc");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ReferenceRuns.export(badHost, tmp.resolve("r"))).getMessage().contains("not a usable directory name"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ReferenceRuns.export(badHost, tmp.resolve("r")))
+                .getMessage()
+                .contains("not a usable directory name"));
         assertFalse(Files.exists(tmp.resolve("r/h")));
     }
 

@@ -1,5 +1,14 @@
 package lab.loopback.result;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
@@ -10,16 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.XYChart;
 import tech.tablesaw.api.Table;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 class RunStoreTest {
     record Row(int size, double gbit, boolean verified) {}
 
@@ -27,9 +26,21 @@ class RunStoreTest {
         XYChart c = Charts.xy("t", "x", "y", true);
         Charts.line(c, "m", new double[] {12, 13}, new double[] {1, 2}, Charts.MEASURED);
         Outcome o = new Outcome("demo");
-        o.table("rows", RecordTable.of("rows", Row.class, List.of(new Row(4096, 1.5, true), new Row(8192, 2.5, false))));
+        o.table(
+                "rows",
+                RecordTable.of("rows", Row.class, List.of(new Row(4096, 1.5, true), new Row(8192, 2.5, false))));
         o.figure(new Figure("fig", List.of("PERF-1"), "a <caption> & more", c));
-        o.verdict(new ClaimVerdict("PERF-1", Verdict.HOST_DEPENDENT, "measured <b>10</b>", 10.0, 9.0, 11.0, 96.3, "Gbit/s", List.of("e1"), "host-x"));
+        o.verdict(new ClaimVerdict(
+                "PERF-1",
+                Verdict.HOST_DEPENDENT,
+                "measured <b>10</b>",
+                10.0,
+                9.0,
+                11.0,
+                96.3,
+                "Gbit/s",
+                List.of("e1"),
+                "host-x"));
         o.note("a note");
         return o;
     }
@@ -49,7 +60,13 @@ class RunStoreTest {
         assertEquals(out.resolve("run-1"), dir);
         assertFalse(Files.exists(out.resolve("run-1" + RunStore.PARTIAL)));
         assertEquals(dir.toRealPath(), out.resolve("latest").toRealPath());
-        for (String f : List.of("demo/rows.csv", "demo/fig.png", "demo/fig.svg", "demo/figures.json", "demo/notes.json", "verdicts.json")) {
+        for (String f : List.of(
+                "demo/rows.csv",
+                "demo/fig.png",
+                "demo/fig.svg",
+                "demo/figures.json",
+                "demo/notes.json",
+                "verdicts.json")) {
             assertTrue(Files.size(dir.resolve(f)) > 0, f);
         }
         assertTrue(Files.readString(dir.resolve("demo/fig.svg")).contains("<svg"));

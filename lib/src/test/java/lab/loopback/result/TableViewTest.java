@@ -1,24 +1,24 @@
 package lab.loopback.result;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 class TableViewTest {
 
     private static Table sample() {
-        return Table.create("stream",
+        return Table.create(
+                "stream",
                 StringColumn.create("transport", "tcp <lo>", "unix"),
                 IntColumn.create("bytes", 1048576, 65536),
                 DoubleColumn.create("p50_micros", 13.04321, 52.5),
@@ -98,7 +98,9 @@ class TableViewTest {
         assertTrue(v.toHtml().contains("10 of 100 rows shown"), v.toHtml());
         assertTrue(v.toString().contains("10 of 100 rows shown"));
         assertEquals(100, v.table().rowCount(), "the view keeps every row");
-        assertFalse(TableView.of(Table.create("short", IntColumn.create("n", 1, 2))).toHtml().contains("rows shown"));
+        assertFalse(TableView.of(Table.create("short", IntColumn.create("n", 1, 2)))
+                .toHtml()
+                .contains("rows shown"));
     }
 
     @Test

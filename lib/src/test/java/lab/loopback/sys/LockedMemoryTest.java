@@ -1,13 +1,12 @@
 package lab.loopback.sys;
 
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 
 class LockedMemoryTest {
     @Test
@@ -22,7 +21,10 @@ class LockedMemoryTest {
     /** getrlimit through FFM agrees with the kernel's own /proc/self/limits line. */
     @Test
     void theSoftLimitIsTheKernels() throws Exception {
-        String line = Files.readAllLines(Path.of("/proc/self/limits")).stream().filter(l -> l.startsWith("Max locked memory")).findFirst().orElseThrow();
+        String line = Files.readAllLines(Path.of("/proc/self/limits")).stream()
+                .filter(l -> l.startsWith("Max locked memory"))
+                .findFirst()
+                .orElseThrow();
         String soft = line.substring("Max locked memory".length()).trim().split("\\s+")[0];
         assertEquals(soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft), LockedMemory.softLimit(), line);
     }

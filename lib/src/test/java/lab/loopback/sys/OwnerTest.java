@@ -1,10 +1,10 @@
 package lab.loopback.sys;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /** Leftover names: PREFIX-PID-N parsed one way; only a gone maker's leftovers are swept. */
 class OwnerTest {

@@ -1,19 +1,19 @@
 package lab.loopback.sys;
 
-import lab.loopback.ipc.TcpSocket;
-import org.junit.jupiter.api.Test;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import lab.loopback.ipc.TcpSocket;
+import org.junit.jupiter.api.Test;
+
 class PollRecvTest {
     @Test
     void pollSeesAPendingConnectionAndDataAndRecvCanPeek() {
-        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1); Arena a = Arena.ofConfined()) {
+        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1);
+                Arena a = Arena.ofConfined()) {
             MemorySegment fds = a.allocate(PollFd.LAYOUT);
             PollFd.set(fds, 0, l.fd(), Net.POLLIN);
             assertEquals(0, Libc.poll(fds, 1, 0), "nothing to accept yet");
@@ -38,7 +38,8 @@ class PollRecvTest {
 
     @Test
     void socketOptionsRoundTrip() {
-        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1); TcpSocket c = TcpSocket.connect(l.localAddress())) {
+        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1);
+                TcpSocket c = TcpSocket.connect(l.localAddress())) {
             c.setInt(Net.IPPROTO_TCP, Net.TCP_NODELAY, 1);
             assertEquals(1, c.getInt(Net.IPPROTO_TCP, Net.TCP_NODELAY));
             assertTrue(c.getInt(Net.IPPROTO_TCP, Net.TCP_MAXSEG) > 0);
@@ -54,7 +55,8 @@ class PollRecvTest {
         } finally {
             Libc.close(fd);
         }
-        ErrnoException e = org.junit.jupiter.api.Assertions.assertThrows(ErrnoException.class, () -> Libc.open("/nonexistent/x", Net.O_RDONLY, 0));
+        ErrnoException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ErrnoException.class, () -> Libc.open("/nonexistent/x", Net.O_RDONLY, 0));
         assertEquals("ENOENT", e.errnoName());
     }
 }

@@ -1,15 +1,14 @@
 package lab.loopback.sys;
 
-import lab.loopback.ipc.TcpSocket;
-import org.junit.jupiter.api.Test;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import lab.loopback.ipc.TcpSocket;
+import org.junit.jupiter.api.Test;
 
 class TcpInfoTest {
     @Test
@@ -39,9 +38,9 @@ class TcpInfoTest {
     @Test
     void aLoopbackConnectionAccountsForWhatItSent() throws Exception {
         try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1);
-             TcpSocket c = TcpSocket.connect(l.localAddress());
-             TcpSocket s = l.accept();
-             Arena a = Arena.ofConfined()) {
+                TcpSocket c = TcpSocket.connect(l.localAddress());
+                TcpSocket s = l.accept();
+                Arena a = Arena.ofConfined()) {
             MemorySegment buf = a.allocate(1 << 16);
             c.writeFully(buf, 1 << 16);
             long got = 0;

@@ -1,10 +1,10 @@
 package lab.loopback.tls;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /** The same stream and ping-pong in clear and in TLS 1.3; every byte verified, the protocol really negotiated. */
 class JdkStreamsTest {

@@ -1,11 +1,11 @@
 package lab.loopback.tools;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.api.Test;
 
 class Iperf3Test {
     @Test
@@ -22,7 +22,8 @@ class Iperf3Test {
 
     @Test
     void anErrorReportIsAnError() {
-        var e = assertThrows(IllegalStateException.class, () -> Iperf3.parse("{\"error\":\"unable to connect to server\"}", 1));
+        var e = assertThrows(
+                IllegalStateException.class, () -> Iperf3.parse("{\"error\":\"unable to connect to server\"}", 1));
         assertTrue(e.getMessage().contains("unable to connect"));
         assertThrows(IllegalStateException.class, () -> Iperf3.parse("not json", 1));
     }

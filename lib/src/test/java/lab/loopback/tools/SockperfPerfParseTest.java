@@ -1,10 +1,10 @@
 package lab.loopback.tools;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /** What sockperf and perf stat print, parsed; a size sockperf refuses is refused before it runs. */
 class SockperfPerfParseTest {
@@ -25,7 +25,8 @@ class SockperfPerfParseTest {
 
     @Test
     void perfStatCsvLeavesOutWhatItCannotCount() {
-        var m = PerfCounters.parse("<not supported>,,L1-dcache-load-misses,0,100.00,,\n12345,,LLC-load-misses,1000,100.00,,\n");
+        var m = PerfCounters.parse(
+                "<not supported>,,L1-dcache-load-misses,0,100.00,,\n12345,,LLC-load-misses,1000,100.00,,\n");
         assertEquals(1, m.size());
         assertEquals(12345L, m.get("LLC-load-misses"));
         String why = PerfCounters.cacheCountersUnavailable();

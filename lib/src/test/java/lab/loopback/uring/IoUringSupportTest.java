@@ -1,17 +1,16 @@
 package lab.loopback.uring;
 
-import lab.loopback.sys.Errno;
-import lab.loopback.measure.ChildJvm;
-import lab.loopback.sys.Seccomp;
-import lab.loopback.sys.Syscall;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.OptionalInt;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.OptionalInt;
+import lab.loopback.measure.ChildJvm;
+import lab.loopback.sys.Errno;
+import lab.loopback.sys.Seccomp;
+import lab.loopback.sys.Syscall;
+import org.junit.jupiter.api.Test;
 
 /** io_uring refused is a value with its reason, never a crash: each restricted case, and the real kernel refusing it. */
 class IoUringSupportTest {
@@ -34,7 +33,8 @@ class IoUringSupportTest {
         var filtered = IoUringSupport.explain(Errno.EPERM, "0", null, OptionalInt.of(2));
         assertTrue(filtered.reason().contains("2 seccomp filter(s)"), filtered.reason());
         var lsm = IoUringSupport.explain(Errno.EPERM, "0", null, OptionalInt.of(0));
-        assertTrue(lsm.reason().contains("security module") && !lsm.reason().contains("a filter refuses"), lsm.reason());
+        assertTrue(
+                lsm.reason().contains("security module") && !lsm.reason().contains("a filter refuses"), lsm.reason());
         var enosys = IoUringSupport.explain(Errno.ENOSYS, null, null, OptionalInt.of(1));
         assertTrue(enosys.reason().contains("seccomp"), enosys.reason());
     }

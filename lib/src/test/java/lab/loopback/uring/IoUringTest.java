@@ -1,5 +1,16 @@
 package lab.loopback.uring;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.sys.FileCalls;
 import lab.loopback.sys.Libc;
@@ -8,18 +19,6 @@ import lab.loopback.sys.SockAddrIn;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The binding against the real kernel: NOPs, sends and receives of real bytes, SEND_ZC notifications, SPLICE, the probe. */
 class IoUringTest {
@@ -44,7 +43,8 @@ class IoUringTest {
             for (int round = 0; round < 10; round++) {
                 for (int i = 0; i < ring.sqEntries(); i++) ring.prepNop(round);
                 ring.submitAndWait(ring.sqEntries());
-                for (int i = 0; i < ring.sqEntries(); i++) assertEquals(round, ring.waitCqe().userData());
+                for (int i = 0; i < ring.sqEntries(); i++)
+                    assertEquals(round, ring.waitCqe().userData());
             }
             assertThrows(IllegalStateException.class, () -> {
                 for (int i = 0; i <= ring.sqEntries(); i++) ring.prepNop(0);
@@ -67,10 +67,10 @@ class IoUringTest {
     @Test
     void sendAndRecvMoveRealBytes() {
         try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1);
-             TcpSocket c = TcpSocket.connect(l.localAddress());
-             TcpSocket s = l.accept();
-             IoUring ring = IoUring.setup(8, 0);
-             Arena a = Arena.ofConfined()) {
+                TcpSocket c = TcpSocket.connect(l.localAddress());
+                TcpSocket s = l.accept();
+                IoUring ring = IoUring.setup(8, 0);
+                Arena a = Arena.ofConfined()) {
             byte[] msg = "through the ring, twice".getBytes();
             MemorySegment out = a.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, msg), in = a.allocate(64);
             ring.prepRecv(s.fd(), in, 64, 0, 2);
@@ -88,13 +88,14 @@ class IoUringTest {
     @Test
     void sendZcDeliversAndItsNotificationIsReadAsSuch() {
         try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1);
-             TcpSocket c = TcpSocket.connect(l.localAddress());
-             TcpSocket s = l.accept();
-             IoUring ring = IoUring.setup(8, 0);
-             Arena a = Arena.ofConfined()) {
+                TcpSocket c = TcpSocket.connect(l.localAddress());
+                TcpSocket s = l.accept();
+                IoUring ring = IoUring.setup(8, 0);
+                Arena a = Arena.ofConfined()) {
             MemorySegment out = a.allocate(65536, 4096), in = a.allocate(65536);
             out.fill((byte) 0x3C);
-            ring.prepSendZc(c.fd(), out, 65536, Net.MSG_WAITALL | Net.MSG_NOSIGNAL, IoUringOp.IORING_SEND_ZC_REPORT_USAGE, 7);
+            ring.prepSendZc(
+                    c.fd(), out, 65536, Net.MSG_WAITALL | Net.MSG_NOSIGNAL, IoUringOp.IORING_SEND_ZC_REPORT_USAGE, 7);
             ring.submitAndWait(1);
             Cqe result = ring.waitCqe();
             assertFalse(result.notification());
@@ -116,14 +117,17 @@ class IoUringTest {
         Path f = Files.writeString(dir.resolve("f"), "spliced by the ring");
         int fd = Libc.open(f.toString(), Net.O_RDONLY, 0);
         int[] p = FileCalls.pipe2(FileCalls.O_CLOEXEC);
-        try (IoUring ring = IoUring.setup(4, 0); Arena a = Arena.ofConfined()) {
+        try (IoUring ring = IoUring.setup(4, 0);
+                Arena a = Arena.ofConfined()) {
             ring.prepSplice(fd, 0, p[1], -1, 100, 0, 9);
             ring.submitAndWait(1);
             Cqe c = ring.waitCqe();
             assertEquals(19, c.res());
             MemorySegment buf = a.allocate(64);
             assertEquals(19, Libc.read(p[0], buf, 64));
-            assertEquals("spliced by the ring", new String(buf.asSlice(0, 19).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
+            assertEquals(
+                    "spliced by the ring",
+                    new String(buf.asSlice(0, 19).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
         } finally {
             Libc.close(fd);
             Libc.close(p[0]);

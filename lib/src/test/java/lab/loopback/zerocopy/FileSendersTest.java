@@ -1,5 +1,12 @@
 package lab.loopback.zerocopy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import lab.loopback.ipc.Transports;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measure.StreamTrial;
@@ -9,18 +16,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** Every technique moves a real file over loopback to a receiver process, which verifies each byte. */
 class FileSendersTest {
     @TempDir
     static Path dir;
+
     static StreamRunner runner;
     // not a multiple of the chunk nor of a page: the last piece is short
     static final long SIZE = (3L << 20) + 12_345;
@@ -47,7 +47,10 @@ class FileSendersTest {
                 assertEquals(SIZE, t.bytesReceived(), s.id());
                 assertTrue(t.writes() >= SIZE / 65536, s.id() + " counted " + t.writes() + " calls");
                 if (s.id().equals(FileSenders.MSG_ZEROCOPY) || s.id().equals(FileSenders.URING_SEND_ZC)) {
-                    assertTrue(n.complete(), s.id() + ": every zero-copy send gets the kernel's notice: " + n.reported() + "/" + n.sends());
+                    assertTrue(
+                            n.complete(),
+                            s.id() + ": every zero-copy send gets the kernel's notice: " + n.reported() + "/"
+                                    + n.sends());
                 } else {
                     assertEquals(0, n.sends(), s.id());
                 }
@@ -84,14 +87,16 @@ class FileSendersTest {
         Path p = Files.writeString(dir.resolve("secret"), "x");
         Files.setPosixFilePermissions(p, java.util.Set.of());
         // root reads it anyway: say so as a skipped test rather than pass without asserting anything
-        org.junit.jupiter.api.Assumptions.assumeFalse(lab.loopback.sys.Libc.geteuid() == 0, "root may read a file whose mode is 000");
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                lab.loopback.sys.Libc.geteuid() == 0, "root may read a file whose mode is 000");
         var e = assertThrows(IllegalArgumentException.class, () -> PatternFile.openForReading(p));
         assertTrue(e.getMessage().contains("EACCES"), e.getMessage());
     }
 
     static long countPatternFiles() {
         try (var s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".pattern")).count();
+            return s.filter(p -> p.getFileName().toString().endsWith(".pattern"))
+                    .count();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

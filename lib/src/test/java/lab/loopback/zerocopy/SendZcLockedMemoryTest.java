@@ -1,5 +1,12 @@
 package lab.loopback.zerocopy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.ipc.Transports;
 import lab.loopback.measure.ChildJvm;
 import lab.loopback.measure.KnownPattern;
@@ -10,14 +17,6 @@ import lab.loopback.sys.LockedMemory;
 import lab.loopback.uring.IoUring;
 import lab.loopback.uring.IoUringSupport;
 import org.junit.jupiter.api.Test;
-
-import java.lang.foreign.Arena;
-import java.util.ArrayList;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * SEND_ZC in a process that may pin little (RLIMIT_MEMLOCK, no CAP_IPC_LOCK), as in a hosted session: the sender
@@ -33,12 +32,21 @@ class SendZcLockedMemoryTest {
         public static void main(String[] args) {
             System.out.println("BUDGET " + LockedMemory.budget() + " EXEMPT " + LockedMemory.exempt());
             try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), "0", 120);
-                 IoUring ring = IoUring.setup(8, 0); Arena arena = Arena.ofConfined()) {
+                    IoUring ring = IoUring.setup(8, 0);
+                    Arena arena = Arena.ofConfined()) {
                 KnownPattern pattern = new KnownPattern(arena, CHUNK);
                 KernelNotices n = new KernelNotices();
-                StreamTrial t = runner.trial(CHUNK, 60, "timed", 0, c -> { },
-                        (c, deadline) -> MemorySenders.uring(ring, c.fd(), pattern::slice, TOTAL, CHUNK, true, deadline, n), c -> { });
-                System.out.println("DONE verified=" + t.verified() + " bytes=" + t.bytesReceived() + " sends=" + n.sends() + " reported=" + n.reported());
+                StreamTrial t = runner.trial(
+                        CHUNK,
+                        60,
+                        "timed",
+                        0,
+                        c -> {},
+                        (c, deadline) ->
+                                MemorySenders.uring(ring, c.fd(), pattern::slice, TOTAL, CHUNK, true, deadline, n),
+                        c -> {});
+                System.out.println("DONE verified=" + t.verified() + " bytes=" + t.bytesReceived() + " sends="
+                        + n.sends() + " reported=" + n.reported());
             } catch (PinLimitException e) {
                 System.out.println("PINLIMIT " + e.getMessage());
             } catch (RuntimeException e) {
@@ -56,11 +64,14 @@ class SendZcLockedMemoryTest {
     }
 
     private static List<String> runChild(long memlockBytes) {
-        assumeTrue(IoUringSupport.check().available(), "io_uring is not available here: " + IoUringSupport.check().reason());
+        assumeTrue(
+                IoUringSupport.check().available(),
+                "io_uring is not available here: " + IoUringSupport.check().reason());
         try (ChildJvm child = ChildJvm.start(Main.class, List.of(), restricted(memlockBytes))) {
             String budget = child.expectLine("BUDGET ", 30_000);
             String end = child.expectLine("", 120_000);
-            while (!(end.startsWith("DONE") || end.startsWith("PINLIMIT") || end.startsWith("FAILED"))) end = child.expectLine("", 120_000);
+            while (!(end.startsWith("DONE") || end.startsWith("PINLIMIT") || end.startsWith("FAILED")))
+                end = child.expectLine("", 120_000);
             return List.of(budget, end);
         }
     }
@@ -71,7 +82,10 @@ class SendZcLockedMemoryTest {
         assertEquals("1048576 EXEMPT false", out.get(0), "the child must run under the limit, without CAP_IPC_LOCK");
         assertTrue(out.get(1).startsWith("DONE verified=true bytes=" + TOTAL + " "), out.get(1));
         String[] f = out.get(1).split(" ");
-        assertEquals(f[3].substring("sends=".length()), f[4].substring("reported=".length()), "every send's notification arrived: " + out.get(1));
+        assertEquals(
+                f[3].substring("sends=".length()),
+                f[4].substring("reported=".length()),
+                "every send's notification arrived: " + out.get(1));
     }
 
     @Test

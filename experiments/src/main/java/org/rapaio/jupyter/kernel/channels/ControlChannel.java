@@ -1,5 +1,8 @@
 package org.rapaio.jupyter.kernel.channels;
 
+import java.lang.reflect.Field;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.rapaio.jupyter.kernel.MainApp;
 import org.rapaio.jupyter.kernel.core.ConnectionProperties;
 import org.rapaio.jupyter.kernel.core.RapaioKernel;
@@ -12,10 +15,6 @@ import org.rapaio.jupyter.kernel.message.MessageType;
 import org.rapaio.jupyter.kernel.message.messages.ControlInterruptReply;
 import org.rapaio.org.zeromq.SocketType;
 import org.rapaio.org.zeromq.ZMQ;
-
-import java.lang.reflect.Field;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Replaces rapaio-jupyter-kernel 3.0.1's control channel (same name, constructor and methods), ahead of the kernel
@@ -79,9 +78,13 @@ public final class ControlChannel extends AbstractChannel {
     private void interrupt(Message<?> request) {
         sendMessage(new Message<>(request.getId(), MessageType.CONTROL_INTERRUPT_REPLY, new ControlInterruptReply()));
         try {
-            runningCells().interrupt(); // the running cell's thread is interrupted; the workbench's experiments check for it
+            runningCells()
+                    .interrupt(); // the running cell's thread is interrupted; the workbench's experiments check for it
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOGGER.log(Level.WARNING, logPrefix + "could not cancel the running cell alone; interrupting the kernel's way", e);
+            LOGGER.log(
+                    Level.WARNING,
+                    logPrefix + "could not cancel the running cell alone; interrupting the kernel's way",
+                    e);
             MainApp.kernel.interrupt();
         }
     }
@@ -100,7 +103,8 @@ public final class ControlChannel extends AbstractChannel {
         Field id = JavaEngine.class.getDeclaredField("executionId");
         provider.setAccessible(true);
         id.setAccessible(true);
-        RapaioExecutionControl control = ((RapaioExecutionControlProvider) provider.get(engine)).getRegisteredControl((String) id.get(engine));
+        RapaioExecutionControl control =
+                ((RapaioExecutionControlProvider) provider.get(engine)).getRegisteredControl((String) id.get(engine));
         if (control == null) throw new IllegalStateException("no execution control is registered");
         return control;
     }

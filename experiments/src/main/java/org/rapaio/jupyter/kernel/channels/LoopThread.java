@@ -55,5 +55,4 @@ public final class LoopThread extends Thread {
     public void shutdown() {
         running = false;
     }
-
 }
