@@ -1,12 +1,22 @@
 package lab.loopback.cli;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import lab.loopback.claim.ClaimLedger;
+import lab.loopback.compare.RunComparison;
+import lab.loopback.experiments.LabRun;
+import lab.loopback.experiments.NetfilterRules;
 import lab.loopback.kernel.HostProbe;
+import lab.loopback.kernel.KernelSource;
 import lab.loopback.measure.Profile;
+import lab.loopback.report.ComparisonReport;
 import lab.loopback.report.ReportWriter;
+import lab.loopback.result.AtomicFiles;
+import lab.loopback.result.ReferenceRuns;
 import lab.loopback.result.RunStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,7 +55,7 @@ public final class LabCli implements Callable<Integer> {
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new LabCli());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
+            if (ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException) {
                 System.err.println("lab: " + ex.getMessage());
                 return BAD_INPUT;
             }
@@ -112,18 +122,15 @@ public final class LabCli implements Callable<Integer> {
         @Override
         public Integer call() {
             Profile p = Profile.parse(profile);
-            if (kernelSource != null)
-                lab.loopback.kernel.KernelSource.at(kernelSource); // a bad tree fails before anything is measured
+            if (kernelSource != null) KernelSource.at(kernelSource); // a bad tree fails before anything is measured
             Ports.check(port);
-            lab.loopback.experiments.NetfilterRules.ruleCounts(
-                    System.getenv("LAB_NFT_RULES")); // a bad count fails before anything is measured
+            NetfilterRules.ruleCounts(System.getenv("LAB_NFT_RULES")); // a bad count fails before anything is measured
             ClaimLedger ledger = claims.ledger();
             if (!only.isEmpty()) ledger.select(only); // fail on a bad selector before anything is measured
-            var result = lab.loopback.experiments.LabRun.execute(
-                    new lab.loopback.experiments.LabRun.Options(p, only, out, port, ledger, kernelSource),
-                    ProgressDisplay.create());
+            var result = LabRun.execute(
+                    new LabRun.Options(p, only, out, port, ledger, kernelSource), ProgressDisplay.create());
             if (runDirFile != null)
-                lab.loopback.result.AtomicFiles.writeString(
+                AtomicFiles.writeString(
                         runDirFile, result.runDir().toAbsolutePath().toString());
             VerdictTable.print(System.out, ledger, result.verdicts());
             System.out.printf(
@@ -172,9 +179,9 @@ public final class LabCli implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            var cmp = lab.loopback.compare.RunComparison.of(claims.ledger(), runs);
+            var cmp = RunComparison.of(claims.ledger(), runs);
             System.out.print(cmp.text());
-            if (out != null) System.out.println("comparison: " + lab.loopback.report.ComparisonReport.write(cmp, out));
+            if (out != null) System.out.println("comparison: " + ComparisonReport.write(cmp, out));
             return 0;
         }
     }
@@ -189,13 +196,13 @@ public final class LabCli implements Callable<Integer> {
 
         @Option(
                 names = "--into",
-                defaultValue = lab.loopback.result.ReferenceRuns.DIR,
+                defaultValue = ReferenceRuns.DIR,
                 description = "where reference runs live; default ${DEFAULT-VALUE}")
         Path into;
 
         @Override
         public Integer call() {
-            System.out.println("reference: " + lab.loopback.result.ReferenceRuns.export(runDir, into));
+            System.out.println("reference: " + ReferenceRuns.export(runDir, into));
             return 0;
         }
     }
@@ -222,8 +229,7 @@ public final class LabCli implements Callable<Integer> {
         @Override
         public Integer call() {
             ClaimLedger l = claims.ledger();
-            java.util.Set<String> selected = new java.util.HashSet<>(
-                    lab.loopback.result.RunStore.runInfo(runDir).selectedClaims());
+            Set<String> selected = new HashSet<>(RunStore.runInfo(runDir).selectedClaims());
             System.out.println(String.join(
                     " ",
                     l.claims().stream()

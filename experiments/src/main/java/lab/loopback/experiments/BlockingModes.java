@@ -1,12 +1,14 @@
 package lab.loopback.experiments;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.ipc.Connection;
 import lab.loopback.ipc.NonBlocking;
+import lab.loopback.ipc.Transports;
 import lab.loopback.measure.Estimate;
 import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
@@ -90,8 +92,7 @@ public final class BlockingModes implements Experiment {
         List<List<NonBlocking>> senders = new ArrayList<>();
         for (Mode ignored : MODES) senders.add(new ArrayList<>());
         String placement;
-        try (StreamRunner runner = StreamRunner.start(
-                        lab.loopback.ipc.Transports.byId("tcp-lo"), ctx.receiverPort(), 600)
+        try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), 600)
                 .pinPeers(true)) {
             for (int round = -1; round < Conditions.rounds(p); round++) {
                 ctx.progress(
@@ -172,9 +173,8 @@ public final class BlockingModes implements Experiment {
     private static String summary(Verdict v, List<Conditions.Summary> rows, List<Mixing> mix) {
         if (v == Verdict.SUPPORTED)
             return "Mixing blocking and non-blocking peers changed the copy evidence (table): a different data path.";
-        Mixing worst = mix.stream()
-                .min(java.util.Comparator.comparingDouble(Mixing::ratio))
-                .orElseThrow();
+        Mixing worst =
+                mix.stream().min(Comparator.comparingDouble(Mixing::ratio)).orElseThrow();
         Conditions.Summary base = rows.getFirst();
         String path = Double.isNaN(base.receiveCopiesPerByte())
                 ? "whether the path changed could not be traced here (tracefs unavailable)"

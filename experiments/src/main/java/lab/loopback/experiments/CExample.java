@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,7 +87,7 @@ public final class CExample {
             record("write(client, \"zero-copy!\", 11)", () -> Libc.write(c, msg, MESSAGE.length));
             MemorySegment buf = a.allocate(32);
             long n = record("read(server, buf, 32)", () -> Libc.read(s, buf, 32));
-            byte[] got = buf.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            byte[] got = buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
             return new Exchange(List.copyOf(calls), MESSAGE.clone(), got, local(c, a), peer(s, a), local(s, a));
         } finally {
             for (int fd : new int[] {server, client, listener}) if (fd >= 0) Libc.close(fd);

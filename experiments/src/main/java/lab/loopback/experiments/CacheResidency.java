@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -194,7 +195,7 @@ public final class CacheResidency implements Experiment {
     }
 
     /** Runs {@code work} while a thread samples the connection's queued bytes every {@value #SAMPLE_MILLIS} ms. */
-    static <T> T sampling(int port, List<Long> into, java.util.function.Supplier<T> work) {
+    static <T> T sampling(int port, List<Long> into, Supplier<T> work) {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong n = new AtomicLong();
         Thread sampler = Thread.ofPlatform().daemon().start(() -> {

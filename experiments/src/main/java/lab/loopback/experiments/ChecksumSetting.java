@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ public final class ChecksumSetting implements Experiment {
                         }
                         out.add(new Setting(root.relativize(p).toString().replace('/', '.'), v));
                     });
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // partial listing: what was found stays
         }
         return out;

@@ -9,6 +9,8 @@ import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.ReceiveCopies;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.measure.Estimate;
+import lab.loopback.measure.Profile;
+import lab.loopback.measure.StreamRunner;
 import lab.loopback.measure.StreamTrial;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
@@ -58,7 +60,7 @@ final class Conditions {
      * [min, max] interval of seven crossed 1. Fifteen rounds give the median an order-statistic interval (96.5 %) that
      * tolerates three contrary rounds. A quick trial is a quarter of a second, so this costs seconds.
      */
-    static int rounds(lab.loopback.measure.Profile p) {
+    static int rounds(Profile p) {
         return Math.max(p.trials, 15);
     }
 
@@ -74,7 +76,7 @@ final class Conditions {
     }
 
     static Trial trial(String condition, int round, StreamTrial t) {
-        StreamTrial v = lab.loopback.measure.StreamRunner.verified(t);
+        StreamTrial v = StreamRunner.verified(t);
         return new Trial(
                 condition,
                 round,

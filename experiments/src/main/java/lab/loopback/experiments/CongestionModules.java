@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -111,11 +112,11 @@ public final class CongestionModules implements Experiment {
         Conditions.Summary
                 slow =
                         rows.stream()
-                                .min(java.util.Comparator.comparingDouble(Conditions.Summary::gbitPerSecond))
+                                .min(Comparator.comparingDouble(Conditions.Summary::gbitPerSecond))
                                 .orElseThrow(),
                 fast =
                         rows.stream()
-                                .max(java.util.Comparator.comparingDouble(Conditions.Summary::gbitPerSecond))
+                                .max(Comparator.comparingDouble(Conditions.Summary::gbitPerSecond))
                                 .orElseThrow();
         String sentence = v == Verdict.PARTLY_TRUE
                         && differ

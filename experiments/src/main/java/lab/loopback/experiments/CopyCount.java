@@ -1,5 +1,6 @@
 package lab.loopback.experiments;
 
+import java.awt.Color;
 import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Verdict;
@@ -12,6 +13,7 @@ import lab.loopback.measure.MemcpyBaseline;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.sys.ZerocopyNotices;
 import org.knowm.xchart.CategoryChart;
 
 /**
@@ -128,8 +130,7 @@ public final class CopyCount implements Experiment {
         if (zc.unavailable() == null)
             o.table(
                     "zerocopy-notices",
-                    RecordTable.of(
-                            "zerocopy-notices", lab.loopback.sys.ZerocopyNotices.Completion.class, zc.completions()));
+                    RecordTable.of("zerocopy-notices", ZerocopyNotices.Completion.class, zc.completions()));
 
         Verdict v1 = judgeZeroCopy(rx, tx);
         double total = (Double.isNaN(rx) ? 0 : rx) + (Double.isNaN(tx) ? 0 : tx);
@@ -209,7 +210,7 @@ public final class CopyCount implements Experiment {
                         "article, old path (HIST-1)",
                         names,
                         stages.stream().map(Stage::articleOldPath).toList())
-                .setFillColor(new java.awt.Color(0xE6, 0x9F, 0x00));
+                .setFillColor(new Color(0xE6, 0x9F, 0x00));
         c.addSeries(
                         "article, loopback (TLDR-2): 0",
                         names,

@@ -2,11 +2,14 @@ package lab.loopback.experiments;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.echo.FirstByteServerMain;
@@ -252,14 +255,12 @@ public final class FastOpen implements Experiment {
                 blocks.add(ns != null ? ns.call(() -> connectAll(port, n / BLOCKS)) : connectAll(port, n / BLOCKS));
             }
         }
-        Map<String, Long> counters = new java.util.TreeMap<>();
+        Map<String, Long> counters = new TreeMap<>();
         blocks.forEach(b -> b.counters().forEach((k, v) -> counters.merge(k, v, Long::sum)));
-        double[] plain = blocks.stream()
-                .flatMapToDouble(b -> java.util.Arrays.stream(b.plain()))
-                .toArray();
-        double[] tfo = blocks.stream()
-                .flatMapToDouble(b -> java.util.Arrays.stream(b.tfo()))
-                .toArray();
+        double[] plain =
+                blocks.stream().flatMapToDouble(b -> Arrays.stream(b.plain())).toArray();
+        double[] tfo =
+                blocks.stream().flatMapToDouble(b -> Arrays.stream(b.tfo())).toArray();
         Estimate ratio =
                 Estimate.ofMedian(blocks.stream().mapToDouble(Block::ratio).toArray());
         return new Probe(
@@ -274,7 +275,7 @@ public final class FastOpen implements Experiment {
         SockAddrIn to = SockAddrIn.loopback(port);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment req = a.allocate(SIZE), resp = a.allocate(SIZE);
-            for (int i = 0; i < SIZE; i++) req.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) (i + 1));
+            for (int i = 0; i < SIZE; i++) req.set(ValueLayout.JAVA_BYTE, i, (byte) (i + 1));
             for (int i = 0; i < WARMUP; i++) {
                 once(to, false, req, resp);
                 once(to, true, req, resp); // the first one fetches the cookie
@@ -289,7 +290,7 @@ public final class FastOpen implements Experiment {
                 plain[i] = once(to, false, req, resp);
                 if (!tfoFirst) tfo[i] = once(to, true, req, resp);
             }
-            Map<String, Long> delta = new java.util.TreeMap<>();
+            Map<String, Long> delta = new TreeMap<>();
             NetCounters.read(counters).minus(before).forEach((k, v) -> {
                 if (k.startsWith("TcpExt.TCPFastOpen")) delta.put(k, v);
             });
@@ -317,7 +318,7 @@ public final class FastOpen implements Experiment {
     private static Mode mode(String name, double[] micros, Estimate ratio) {
         Estimate e = Estimate.ofMedian(micros);
         double[] s = micros.clone();
-        java.util.Arrays.sort(s);
+        Arrays.sort(s);
         return new Mode(
                 name,
                 s.length,

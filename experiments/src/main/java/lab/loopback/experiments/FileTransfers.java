@@ -13,6 +13,7 @@ import lab.loopback.ipc.Transports;
 import lab.loopback.kernel.TraceRecorder;
 import lab.loopback.kernel.Tracefs;
 import lab.loopback.measure.Bytes;
+import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measure.StreamTrial;
 import lab.loopback.sys.Libc;
@@ -107,7 +108,7 @@ public final class FileTransfers {
      * from round to round (the sender's thread also runs loopback's receive softirq), so three rounds decided by
      * chance; a round is ~0.1 s.
      */
-    static int rounds(lab.loopback.measure.Profile p) {
+    static int rounds(Profile p) {
         return Math.max(p.trials, 21);
     }
 

@@ -4,10 +4,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 import lab.loopback.echo.PingPong;
 import lab.loopback.ipc.SharedMemoryRing;
 import lab.loopback.ipc.StreamTransport;
 import lab.loopback.ipc.Transports;
+import lab.loopback.measure.Bytes;
 import lab.loopback.measure.Estimate;
 import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
@@ -81,7 +84,7 @@ final class IpcData {
 
         /** Every size measured by either runner. */
         List<Integer> sizes() {
-            return java.util.stream.Stream.concat(
+            return Stream.concat(
                             throughput.stream().map(Throughput::size),
                             latency.stream().map(Latency::size))
                     .distinct()
@@ -133,13 +136,13 @@ final class IpcData {
             if (streams)
                 try (StreamRunner r = StreamRunner.start(t, "", 900)) {
                     for (int size : p.ipcSizes) {
-                        ctx.progress("IPC stream over " + id + " at " + lab.loopback.measure.Bytes.human(size));
+                        ctx.progress("IPC stream over " + id + " at " + Bytes.human(size));
                         tp.add(throughput(id, size, r.trials(size, p)));
                     }
                 }
             try (PingPong pp = PingPong.start(t, 900)) {
                 for (int size : p.ipcSizes) {
-                    ctx.progress("IPC round trips over " + id + " at " + lab.loopback.measure.Bytes.human(size));
+                    ctx.progress("IPC round trips over " + id + " at " + Bytes.human(size));
                     lat.add(latency(id, size, pp.trials(size, p)));
                 }
             }
@@ -210,7 +213,7 @@ final class IpcData {
                 median(timed, PingPong.Trial::clientCpuMicrosPerRoundTrip));
     }
 
-    private static double median(List<PingPong.Trial> ts, java.util.function.ToDoubleFunction<PingPong.Trial> f) {
+    private static double median(List<PingPong.Trial> ts, ToDoubleFunction<PingPong.Trial> f) {
         return Estimate.ofMedian(ts.stream().mapToDouble(f).toArray()).median();
     }
 }

@@ -7,6 +7,9 @@ import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.ipc.SharedMemoryRing;
+import lab.loopback.ipc.Transports;
+import lab.loopback.measure.Bytes;
+import lab.loopback.measure.Estimate;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
@@ -170,8 +173,8 @@ public final class IpcShootout implements Experiment {
     }
 
     private static String sizeLine(IpcData.Result d, int size) {
-        StringBuilder b = new StringBuilder(lab.loopback.measure.Bytes.human(size) + ":");
-        for (String id : lab.loopback.ipc.Transports.IPC) {
+        StringBuilder b = new StringBuilder(Bytes.human(size) + ":");
+        for (String id : Transports.IPC) {
             IpcData.Throughput t = d.stream(id, size);
             IpcData.Latency l = d.trip(id, size);
             if (t == null || l == null) continue;
@@ -197,7 +200,7 @@ public final class IpcShootout implements Experiment {
             IpcData.Latency lt = d.trip("tcp-lo", r.size()), lr = d.trip("shm", r.size());
             ev.add(String.format(
                     "%s: TCP lo throughput %.2f× the ring's, median round trip %.1f× the ring's (%.1f vs %.2f µs); TCP client slept %.2f times per round trip, the ring's %.2f",
-                    lab.loopback.measure.Bytes.human(r.size()),
+                    Bytes.human(r.size()),
                     r.throughputRatio(),
                     r.latencyRatio(),
                     lt.p50Micros(),
@@ -211,7 +214,7 @@ public final class IpcShootout implements Experiment {
                 "rule: 'basically shared memory' = within " + BASICALLY
                         + "× of the ring in throughput and in median latency; at every size → SUPPORTED, at fewer than half the sizes → REFUTED, else PARTLY_TRUE");
         Verdict v = judgeBasicallyShm(rs);
-        double medianLat = lab.loopback.measure.Estimate.ofMedian(
+        double medianLat = Estimate.ofMedian(
                         rs.stream().mapToDouble(RingRatio::latencyRatio).toArray())
                 .median();
         long ok = rs.stream().filter(RingRatio::comparable).count();
@@ -256,8 +259,7 @@ public final class IpcShootout implements Experiment {
     }
 
     private static void figures(Outcome o, IpcData.Result d) {
-        List<String> ids =
-                lab.loopback.ipc.Transports.IPC.stream().filter(d::has).toList();
+        List<String> ids = Transports.IPC.stream().filter(d::has).toList();
         XYChart tp =
                 Charts.xy("IPC-1: one-way throughput, peers in separate processes", "message size", "Gbit/s", true);
         XYChart lat = Charts.xy("IPC-1: request/response round trip (median; p99 dots)", "message size", "µs", true);

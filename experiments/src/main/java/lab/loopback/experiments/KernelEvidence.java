@@ -6,8 +6,11 @@ import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.TracedStream;
+import lab.loopback.evidence.WakeupProbe;
 import lab.loopback.kernel.ZerocopyProbe;
+import lab.loopback.measure.Bytes;
 import lab.loopback.measure.MemcpyBaseline;
+import lab.loopback.measure.Profile;
 
 /**
  * The kernel-testimony measurements several experiments read, each made once per run: one traced
@@ -23,18 +26,14 @@ final class KernelEvidence {
 
     static TracedStream.Result traced(RunContext ctx) {
         return ctx.shared("traced-stream", () -> {
-            ctx.progress("one traced " + lab.loopback.measure.Bytes.human(ctx.profile().tracedBytes)
-                    + " transfer to a receiver process");
+            ctx.progress("one traced " + Bytes.human(ctx.profile().tracedBytes) + " transfer to a receiver process");
             return TracedStream.run(ctx.tracefs(), ctx.receiverPort(), WRITE, ctx.profile().tracedBytes, 60);
         });
     }
 
     /** The small-message one-way probe (PATH-2, ZC-2): writes to a reader blocked in read() in another process. */
-    static lab.loopback.evidence.WakeupProbe.Result wakeup(RunContext ctx) {
-        return ctx.shared(
-                "wakeup",
-                () -> lab.loopback.evidence.WakeupProbe.run(
-                        ctx.tracefs(), ctx.profile().wakeupMessages, WakeUp.WARMUPS));
+    static WakeupProbe.Result wakeup(RunContext ctx) {
+        return ctx.shared("wakeup", () -> WakeupProbe.run(ctx.tracefs(), ctx.profile().wakeupMessages, WakeUp.WARMUPS));
     }
 
     static ZerocopyProbe.Result zerocopy(RunContext ctx) {
@@ -49,7 +48,7 @@ final class KernelEvidence {
      * copies at 11.6 GB/s (two slow passes of three) where the next two measured 18.4 and 22.1, and TLDR-3's ratio
      * crossed a threshold on the baseline alone; a pass is 50 ms.
      */
-    static int memcpyTrials(lab.loopback.measure.Profile p) {
+    static int memcpyTrials(Profile p) {
         return Math.max(p.trials, 9);
     }
 

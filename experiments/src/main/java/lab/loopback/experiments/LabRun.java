@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -11,6 +12,7 @@ import java.util.Map;
 import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Verdict;
 import lab.loopback.kernel.HostFingerprint;
 import lab.loopback.kernel.HostProbe;
 import lab.loopback.measure.Profile;
@@ -84,7 +86,7 @@ public final class LabRun {
                     v = Experiments.judges(c.id())
                             ? new ClaimVerdict(
                                     c.id(),
-                                    lab.loopback.claim.Verdict.NOT_YET_MEASURED,
+                                    Verdict.NOT_YET_MEASURED,
                                     "Not selected in this run (--only).",
                                     null,
                                     null,
@@ -98,7 +100,7 @@ public final class LabRun {
                 all.add(v);
             }
             w.json("verdicts.json", all);
-            double seconds = java.time.Duration.between(start, Instant.now()).toMillis() / 1e3;
+            double seconds = Duration.between(start, Instant.now()).toMillis() / 1e3;
             w.json(
                     "run.json",
                     new RunInfo(

@@ -1,5 +1,7 @@
 package lab.loopback.experiments;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,8 +66,8 @@ public final class LoopbackDma implements Experiment {
         List<String> events = new ArrayList<>(List.of("net/net_dev_xmit"));
         try (var s = Files.list(t.root().resolve("events/dma"))) {
             s.filter(Files::isDirectory).forEach(d -> events.add("dma/" + d.getFileName()));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         ctx.progress("a loopback transfer under the dma:* tracepoints");
         TraceRecorder.Recording rec;

@@ -3,6 +3,7 @@ package lab.loopback.experiments;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
@@ -14,6 +15,7 @@ import lab.loopback.measure.Bytes;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.sys.TcpInfo;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 
@@ -253,7 +255,7 @@ public final class LoopbackPath implements Experiment {
                 .map(e -> new Counter(e.getKey(), e.getValue(), r.counterBackground(e.getKey())))
                 .toList();
         o.table("counters", RecordTable.of("counters", Counter.class, counters));
-        o.table("tcp-info", RecordTable.of("tcp-info", lab.loopback.sys.TcpInfo.class, List.of(r.sender())));
+        o.table("tcp-info", RecordTable.of("tcp-info", TcpInfo.class, List.of(r.sender())));
 
         double devicePerSeg = p != null ? p.xmitOnLo() / (double) seg : r.counterNet("dev.lo.tx_packets") / seg;
         String deviceSource = p != null
@@ -458,7 +460,7 @@ public final class LoopbackPath implements Experiment {
         for (int i = 0; i < bins; i++) x[i] = (i + 0.5) * width;
         for (long l : lens) y[(int) Math.min(bins - 1, l / width)]++;
         Charts.line(c, "measured: net_dev_xmit dev=lo", x, y, Charts.MEASURED);
-        double top = java.util.Arrays.stream(y).max().orElse(1) * 1.1;
+        double top = Arrays.stream(y).max().orElse(1) * 1.1;
         Charts.vertical(c, "MSS " + mss, mss + 66, 0, top);
         Charts.vertical(c, "MTU " + mtu, mtu + ETH_HLEN, 0, top);
         return new Figure(

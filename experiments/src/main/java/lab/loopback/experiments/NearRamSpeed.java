@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import lab.loopback.chart.Charts;
@@ -146,7 +147,7 @@ public final class NearRamSpeed implements Experiment {
                 .mapToDouble(sz -> MemcpyBaseline.rateAt(memcpy, sz).median() / 1e9)
                 .toArray();
         Charts.line(c, "memcpy (median)", x, y, Charts.REFERENCE);
-        double top = java.util.Arrays.stream(y).max().orElse(1) * 1.05;
+        double top = Arrays.stream(y).max().orElse(1) * 1.05;
         Charts.claimLine(c, "article: near RAM speed (= DRAM memcpy)", dram / 1e9, x[0], x[x.length - 1]);
         Charts.level(c, "measured: best loopback stream", streamBytes / 1e9, x[0], x[x.length - 1], Charts.MEASURED);
         for (var e : caches.entrySet()) {

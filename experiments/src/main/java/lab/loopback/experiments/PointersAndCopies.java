@@ -8,6 +8,7 @@ import lab.loopback.evidence.PathCount;
 import lab.loopback.evidence.ReceiveCopies;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.kernel.ZerocopyProbe;
+import lab.loopback.measure.Bytes;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 
@@ -96,7 +97,7 @@ public final class PointersAndCopies implements Experiment {
         ev.add(String.format(
                 "still packets: lo's transmit ran %d times for %s (segments of up to %d B, each through IP output, lo's xmit and the backlog softirq)",
                 p.xmitOnLo(),
-                lab.loopback.measure.Bytes.human(r.trial().bytesReceived()),
+                Bytes.human(r.trial().bytesReceived()),
                 p.xmitLengths().stream().mapToLong(Long::longValue).max().orElse(0)));
         ev.add(String.format(
                 "by copy: %.2f receive copies per payload byte (skb_copy_datagram_iovec)%s",

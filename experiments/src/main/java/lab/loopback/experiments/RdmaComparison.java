@@ -5,6 +5,7 @@ import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
+import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import org.knowm.xchart.CategoryChart;
@@ -124,7 +125,7 @@ public final class RdmaComparison implements Experiment {
                                 .toList())
                 .setFillColor(Charts.CLAIM);
         c.getStyler().setOverlapped(true);
-        o.figure(new lab.loopback.result.Figure(
+        o.figure(new Figure(
                 "rdma-comparison",
                 List.of("FIN-2"),
                 "Measured: request/response round trips on this host (TCP lo, shared-memory ring); "

@@ -3,6 +3,7 @@ package lab.loopback.experiments;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import lab.loopback.claim.Claim;
@@ -12,6 +13,7 @@ import lab.loopback.kernel.KernelSource;
 import lab.loopback.kernel.Tracefs;
 import lab.loopback.measure.MeasurementInterruptedException;
 import lab.loopback.measure.Profile;
+import lab.loopback.tools.Iperf3;
 
 /**
  * What every experiment of one run shares: the profile, this host, the ledger, the port choice, a progress
@@ -60,7 +62,7 @@ public final class RunContext implements AutoCloseable {
 
     /** The port for a reference tool's server (iperf3, sockperf). */
     public int toolPort() {
-        return port == 0 ? lab.loopback.tools.Iperf3.freeLoopbackPort() : port + 1;
+        return port == 0 ? Iperf3.freeLoopbackPort() : port + 1;
     }
 
     /** Reports a step; an interrupted measurement (a notebook's Kernel → Interrupt) stops here. */
@@ -101,8 +103,8 @@ public final class RunContext implements AutoCloseable {
 
     /** What {@link #shared} measured under {@code key} earlier in this run, if anything. */
     @SuppressWarnings("unchecked")
-    public synchronized <T> java.util.Optional<T> sharedIfPresent(String key) {
-        return java.util.Optional.ofNullable((T) shared.get(key));
+    public synchronized <T> Optional<T> sharedIfPresent(String key) {
+        return Optional.ofNullable((T) shared.get(key));
     }
 
     @SuppressWarnings("unchecked")

@@ -1,5 +1,6 @@
 package lab.loopback.experiments;
 
+import java.util.Arrays;
 import java.util.List;
 import lab.loopback.echo.EchoClients;
 import lab.loopback.ipc.TcpSocket;
@@ -42,6 +43,6 @@ enum SocketOptions {
     }
 
     static List<String> labels() {
-        return java.util.Arrays.stream(values()).map(o -> o.label).toList();
+        return Arrays.stream(values()).map(o -> o.label).toList();
     }
 }

@@ -2,6 +2,7 @@ package lab.loopback.experiments;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import lab.loopback.chart.Charts;
@@ -152,7 +153,7 @@ public final class TlsCost implements Experiment {
     static JdkStreams.PingPong medianTrip(List<JdkStreams.PingPong> all, String security) {
         List<JdkStreams.PingPong> mine = all.stream()
                 .filter(t -> t.security().equals(security))
-                .sorted(java.util.Comparator.comparingDouble(JdkStreams.PingPong::p50Micros))
+                .sorted(Comparator.comparingDouble(JdkStreams.PingPong::p50Micros))
                 .toList();
         return mine.get(mine.size() / 2);
     }

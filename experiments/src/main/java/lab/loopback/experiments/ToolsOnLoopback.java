@@ -1,5 +1,6 @@
 package lab.loopback.experiments;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -207,7 +208,7 @@ public final class ToolsOnLoopback implements Experiment {
             String err = new String(dump.getErrorStream().readAllBytes()).strip();
             if (lines.isEmpty()) return ToolRun.notRun("tcpdump", cmd, "captured nothing: " + Command.firstLine(err));
             return ToolRun.ran("tcpdump", cmd, String.join("\n", lines));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return ToolRun.notRun("tcpdump", cmd, "could not start: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

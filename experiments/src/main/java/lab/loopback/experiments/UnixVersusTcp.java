@@ -5,6 +5,8 @@ import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
+import lab.loopback.measure.Bytes;
+import lab.loopback.measure.Estimate;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
@@ -119,7 +121,7 @@ public final class UnixVersusTcp implements Experiment {
         for (Pair r : rows) {
             ev.add(String.format(
                     "%s: throughput TCP %.2f vs AF_UNIX %.2f Gbit/s (%.2f×); median round trip TCP %.1f vs AF_UNIX %.1f µs; CPU TCP %.2f vs AF_UNIX %.2f ns/B",
-                    lab.loopback.measure.Bytes.human(r.size()),
+                    Bytes.human(r.size()),
                     r.tcpGbit(),
                     r.unixGbit(),
                     r.tcpGbit() / r.unixGbit(),
@@ -149,7 +151,7 @@ public final class UnixVersusTcp implements Experiment {
             case REFUTED -> "AF_UNIX beat TCP over loopback here and lost at no size (" + tally + ").";
             default -> "Neither side sweeps; which is faster depends on the metric and the size (" + tally + ").";
         };
-        double medianRatio = lab.loopback.measure.Estimate.ofMedian(rows.stream()
+        double medianRatio = Estimate.ofMedian(rows.stream()
                         .mapToDouble(r -> r.tcpP50Micros() / r.unixP50Micros())
                         .toArray())
                 .median();

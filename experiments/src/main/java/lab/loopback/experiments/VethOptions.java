@@ -11,6 +11,7 @@ import lab.loopback.evidence.TracedStream;
 import lab.loopback.ipc.Connection;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.measure.ChildJvm;
+import lab.loopback.measure.Estimate;
 import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.netns.NetNamespace;
@@ -106,7 +107,7 @@ public final class VethOptions implements Experiment {
                     double copies = Conditions.copies(
                             TracedStream.run(ctx.tracefs(), route, WRITE, p.tracedBytes, 60, opt::apply));
                     EchoStats s = roundTrips(ctx, route, opt);
-                    var e = lab.loopback.measure.Estimate.ofMedian(gbit.get(opt.ordinal()).stream()
+                    var e = Estimate.ofMedian(gbit.get(opt.ordinal()).stream()
                             .mapToDouble(Double::doubleValue)
                             .toArray());
                     rows.add(new Row(

@@ -2,6 +2,9 @@ package lab.loopback.experiments;
 
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import lab.loopback.chart.Charts;
@@ -80,7 +83,7 @@ public final class WaitModes implements Experiment {
      */
     private static Map<WaitMode, List<PingPong.Trial>> rounds(RunContext ctx, List<WaitMode> modes) {
         Profile p = ctx.profile();
-        Map<WaitMode, PingPong> servers = new java.util.EnumMap<>(WaitMode.class);
+        Map<WaitMode, PingPong> servers = new EnumMap<>(WaitMode.class);
         try {
             for (WaitMode m : modes) servers.put(m, PingPong.start(Transports.byId("tcp-lo"), "", 300, List.of(), m));
             for (WaitMode m : modes) {
@@ -88,7 +91,7 @@ public final class WaitModes implements Experiment {
                 for (int i = 0; i < p.warmups; i++)
                     servers.get(m).trial(SIZE, "warmup", i, p.pingPongRoundTrips, p.pingPongSeconds);
             }
-            Map<WaitMode, List<PingPong.Trial>> out = new java.util.EnumMap<>(WaitMode.class);
+            Map<WaitMode, List<PingPong.Trial>> out = new EnumMap<>(WaitMode.class);
             modes.forEach(m -> out.put(m, new ArrayList<>()));
             int rounds = Conditions.rounds(p);
             for (int round = 0; round < rounds; round++) {
@@ -132,7 +135,7 @@ public final class WaitModes implements Experiment {
         Outcome o = new Outcome(name());
         Profile p = ctx.profile();
         String busy = busyPollRefused();
-        List<WaitMode> modes = java.util.Arrays.stream(WaitMode.values())
+        List<WaitMode> modes = Arrays.stream(WaitMode.values())
                 .filter(m -> m != WaitMode.BUSY_POLL || busy == null)
                 .toList();
         Map<WaitMode, List<PingPong.Trial>> timed = rounds(ctx, modes);
@@ -170,7 +173,7 @@ public final class WaitModes implements Experiment {
         }
         o.table("modes", RecordTable.of("modes", Row.class, rows));
         int napi = loopbackNapiId();
-        Map<String, Row> by = new java.util.HashMap<>();
+        Map<String, Row> by = new HashMap<>();
         rows.forEach(r -> by.put(r.mode(), r));
         Row blocking = by.get("BLOCKING"), epoll = by.get("EPOLL"), spin = by.get("SPIN");
         List<String> ev = new ArrayList<>();

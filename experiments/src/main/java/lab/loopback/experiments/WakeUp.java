@@ -1,5 +1,6 @@
 package lab.loopback.experiments;
 
+import java.awt.Color;
 import java.util.Arrays;
 import java.util.List;
 import lab.loopback.chart.Charts;
@@ -12,6 +13,7 @@ import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.style.Styler;
 
 /**
  * PATH-2: "sk_data_ready fires immediately; a receiver blocked in recv() is woken instantly". Small
@@ -147,7 +149,7 @@ public final class WakeUp implements Experiment {
                 c);
     }
 
-    private static void addCdf(XYChart c, String name, double[] v, java.awt.Color color) {
+    private static void addCdf(XYChart c, String name, double[] v, Color color) {
         Charts.cdf(c, name, Arrays.stream(v).map(x -> Math.max(x, 0.1)).toArray(), color); // the x axis is logarithmic
     }
 
@@ -168,8 +170,8 @@ public final class WakeUp implements Experiment {
             s.setShowInLegend(true);
         }
         c.getStyler().setYAxisDecimalPattern("0");
-        c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
-        c.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Vertical);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        c.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
         return new Figure(
                 "one-write-timeline",
                 List.of("PATH-1", "PATH-2"),

@@ -6,9 +6,11 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Verdict;
 import lab.loopback.result.ExperimentView;
 import lab.loopback.result.RunStore;
 import lab.loopback.result.TableView;
@@ -79,10 +81,8 @@ final class WithReference implements ExperimentView {
     }
 
     /** In a strict run, a missing figure or table is allowed only where this host left a claim unjudged. */
-    private void requireUnjudged(String kind, String name, java.util.Collection<String> produced) {
-        if (strict
-                && live.verdicts().stream()
-                        .noneMatch(v -> v.verdict() == lab.loopback.claim.Verdict.NOT_TESTABLE_HERE)) {
+    private void requireUnjudged(String kind, String name, Collection<String> produced) {
+        if (strict && live.verdicts().stream().noneMatch(v -> v.verdict() == Verdict.NOT_TESTABLE_HERE)) {
             throw new IllegalStateException(live.experiment() + " judged all its claims but recorded no " + kind + " '"
                     + name + "'; it recorded: " + produced);
         }

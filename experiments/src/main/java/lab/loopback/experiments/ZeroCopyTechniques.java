@@ -1,10 +1,12 @@
 package lab.loopback.experiments;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.measure.Bytes;
@@ -167,7 +169,7 @@ public final class ZeroCopyTechniques implements Experiment {
      * interleave the techniques, so a pair shares the host's state then).
      */
     static double pairedCpuRatio(List<FileTransfers.Row> technique, List<FileTransfers.Row> readWrite) {
-        Map<Integer, Double> base = new java.util.HashMap<>();
+        Map<Integer, Double> base = new HashMap<>();
         readWrite.forEach(b -> base.put(b.round(), b.senderCpuNsPerByte()));
         double[] ratios = technique.stream()
                 .filter(t -> base.containsKey(t.round()))
@@ -219,8 +221,7 @@ public final class ZeroCopyTechniques implements Experiment {
                 };
     }
 
-    private lab.loopback.claim.ClaimVerdict zc1(
-            RunContext ctx, List<Summary> sum, FileTransfers.Result r, double memcpy) {
+    private ClaimVerdict zc1(RunContext ctx, List<Summary> sum, FileTransfers.Result r, double memcpy) {
         List<String> ev = new ArrayList<>();
         Map<String, Boolean> avoiding = avoiding(sum);
         int groups = avoiding.size(),
@@ -281,7 +282,7 @@ public final class ZeroCopyTechniques implements Experiment {
                 ctx);
     }
 
-    private lab.loopback.claim.ClaimVerdict spl1(RunContext ctx, List<Summary> sum, FileTransfers.Result r) {
+    private ClaimVerdict spl1(RunContext ctx, List<Summary> sum, FileTransfers.Result r) {
         Summary sp = find(sum, FileSenders.SPLICE_MOVE);
         if (r.traceUnavailable() != null) {
             return KernelEvidence.notTestable(
@@ -332,7 +333,7 @@ public final class ZeroCopyTechniques implements Experiment {
                 ctx);
     }
 
-    private lab.loopback.claim.ClaimVerdict spl2(RunContext ctx, FileTransfers.Result r) {
+    private ClaimVerdict spl2(RunContext ctx, FileTransfers.Result r) {
         List<FileTransfers.Row> with = r.warm(FileSenders.SPLICE_MOVE), without = r.warm(FileSenders.SPLICE);
         int n = Math.min(with.size(), without.size());
         double[] dGbit = new double[n], dCpu = new double[n];

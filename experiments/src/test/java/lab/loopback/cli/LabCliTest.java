@@ -10,14 +10,18 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lab.loopback.ipc.TcpSocket;
+import lab.loopback.result.ReferenceRuns;
 import lab.loopback.result.RunStore;
 import lab.loopback.sys.SockAddrIn;
 import lab.loopback.tools.HeadlessBrowser;
+import lab.loopback.tools.Iperf3;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -152,7 +156,7 @@ class LabCliTest {
         assertEquals("NOT_YET_MEASURED", byId.get("SPL-1"));
         JsonNode perf1 = null;
         for (JsonNode v : verdicts) if (v.get("claim").asText().equals("PERF-1")) perf1 = v;
-        if (lab.loopback.tools.Iperf3.installed()) {
+        if (Iperf3.installed()) {
             // the quick sweep includes 4 MiB writes, which iperf3 refuses: the run goes on and says so
             assertTrue(perf1.get("evidence").toString().contains("refuses -l above"), perf1.toString());
         }
@@ -178,12 +182,11 @@ class LabCliTest {
 
     /** ./lab compare on the committed reference run(s) and the run just made: both listed, every claim a row, files written. */
     private void comparesWithTheReferenceRuns(Path run, Path outDir) throws IOException {
-        var refs = lab.loopback.result.ReferenceRuns.under(
-                Path.of("..").toAbsolutePath().normalize());
+        var refs = ReferenceRuns.under(Path.of("..").toAbsolutePath().normalize());
         assertFalse(refs.isEmpty(), "a reference run is committed under data/reference");
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("compare"));
+        List<String> args = new ArrayList<>(List.of("compare"));
         refs.forEach(r -> args.add(r.toString()));
-        args.addAll(java.util.List.of(run.toString(), "--out", outDir.toString()));
+        args.addAll(List.of(run.toString(), "--out", outDir.toString()));
         out.reset();
         assertEquals(0, LabCli.execute(args.toArray(String[]::new)), err.toString());
         String text = out.toString();

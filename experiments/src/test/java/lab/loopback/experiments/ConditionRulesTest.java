@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import lab.loopback.access.AccessCheck;
 import lab.loopback.claim.Verdict;
@@ -55,13 +57,13 @@ class ConditionRulesTest {
     }
 
     static List<Conditions.Trial> rounds(String condition, double... gbit) {
-        List<Conditions.Trial> out = new java.util.ArrayList<>();
+        List<Conditions.Trial> out = new ArrayList<>();
         for (int r = 0; r < gbit.length; r++) out.add(new Conditions.Trial(condition, r, gbit[r], 0.3, 1 << 20));
         return out;
     }
 
     static String against(List<Conditions.Trial> base, List<Conditions.Trial> cond) {
-        List<Conditions.Trial> all = new java.util.ArrayList<>(base);
+        List<Conditions.Trial> all = new ArrayList<>(base);
         all.addAll(cond);
         return Conditions.summarize(all, List.of("base", "x"), List.of(1.0, 1.0), List.of("", ""))
                 .get(1)
@@ -102,14 +104,14 @@ class ConditionRulesTest {
         // a receiver that polls costs 0.7× whoever sends to it; a sender's flag alone changes nothing
         double[] blocking = {20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20};
         double[] polled = {14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14};
-        List<Conditions.Trial> trials = new java.util.ArrayList<>();
+        List<Conditions.Trial> trials = new ArrayList<>();
         trials.addAll(rounds(names.get(0), blocking));
         trials.addAll(rounds(names.get(1), blocking));
         trials.addAll(rounds(names.get(2), polled));
         trials.addAll(rounds(names.get(3), polled));
         trials.addAll(rounds(names.get(4), blocking));
-        List<Conditions.Summary> rows = Conditions.summarize(
-                trials, names, java.util.Collections.nCopies(5, 1.0), java.util.Collections.nCopies(5, ""));
+        List<Conditions.Summary> rows =
+                Conditions.summarize(trials, names, Collections.nCopies(5, 1.0), Collections.nCopies(5, ""));
         assertEquals(
                 "lower", rows.get(2).againstBaseline(), "against the blocking pair the polling receiver is slower");
         assertEquals(
@@ -122,12 +124,12 @@ class ConditionRulesTest {
                 mix.stream().map(BlockingModes.Mixing::against).toList());
         assertEquals(Verdict.REFUTED, BlockingModes.judge(rows, mix));
         // a mixed pairing slower than its unmixed twin in every round is a mixing effect
-        List<Conditions.Trial> slower = new java.util.ArrayList<>(
+        List<Conditions.Trial> slower = new ArrayList<>(
                 trials.stream().filter(t -> !t.condition().equals(names.get(2))).toList());
         slower.addAll(rounds(names.get(2), 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10));
         assertEquals(Verdict.PARTLY_TRUE, BlockingModes.judge(rows, BlockingModes.mixing(slower)));
         // another path outranks throughput
-        List<Conditions.Summary> moved = new java.util.ArrayList<>(rows);
+        List<Conditions.Summary> moved = new ArrayList<>(rows);
         moved.set(1, row(names.get(1), "within noise", 0.0));
         assertEquals(Verdict.SUPPORTED, BlockingModes.judge(moved, mix));
     }

@@ -2,6 +2,7 @@ package lab.loopback.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import lab.loopback.claim.Verdict;
@@ -19,8 +20,8 @@ class IpcRulesTest {
 
     /** TCP 10 Gbit/s and 20 µs at every size; the rival as given. */
     static IpcData.Result data(String rival, double g, double us) {
-        List<IpcData.Throughput> t = new java.util.ArrayList<>();
-        List<IpcData.Latency> l = new java.util.ArrayList<>();
+        List<IpcData.Throughput> t = new ArrayList<>();
+        List<IpcData.Latency> l = new ArrayList<>();
         for (int size : List.of(64, 4096, 65536)) {
             t.add(tp("tcp-lo", size, 10, 9, 11));
             l.add(lat("tcp-lo", size, 20, 19, 21));
@@ -68,7 +69,7 @@ class IpcRulesTest {
                 new IpcShootout.RingRatio(65536, 0.3, 4, false),
                 new IpcShootout.RingRatio(4 << 20, 0.6, 1.9, true));
         assertEquals(Verdict.REFUTED, IpcShootout.judgeBasicallyShm(oneOfFour));
-        List<IpcShootout.RingRatio> twoOfFour = new java.util.ArrayList<>(oneOfFour);
+        List<IpcShootout.RingRatio> twoOfFour = new ArrayList<>(oneOfFour);
         twoOfFour.set(2, new IpcShootout.RingRatio(65536, 0.6, 1.5, true));
         assertEquals(Verdict.PARTLY_TRUE, IpcShootout.judgeBasicallyShm(twoOfFour));
     }

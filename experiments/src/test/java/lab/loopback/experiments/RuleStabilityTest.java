@@ -8,10 +8,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import lab.loopback.claim.Verdict;
+import lab.loopback.result.RecordTable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,8 +49,7 @@ class RuleStabilityTest {
         for (Path host : hosts) {
             List<Path> runs = runs(host);
             assertEquals(3, runs.size(), host + " must hold three consecutive runs");
-            for (Map.Entry<String, java.util.function.Function<Path, Verdict>> rule :
-                    RecordedVerdicts.RULES.entrySet()) {
+            for (Map.Entry<String, Function<Path, Verdict>> rule : RecordedVerdicts.RULES.entrySet()) {
                 List<Verdict> now = new ArrayList<>();
                 for (Path run : runs) {
                     Verdict v = rule.getValue().apply(run), then = RecordedVerdicts.recorded(run, rule.getKey());
@@ -97,7 +99,7 @@ class RuleStabilityTest {
                                     t.senderCpuNsPerByte(),
                                     t.bytes()))
                     .toList();
-            lab.loopback.result.RecordTable.of("trials", Conditions.Trial.class, faster)
+            RecordTable.of("trials", Conditions.Trial.class, faster)
                     .write()
                     .csv(dir.resolve("trials.csv").toFile());
             assertEquals(
@@ -105,7 +107,7 @@ class RuleStabilityTest {
                     RecordedVerdicts.RULES.get("FAIL-3").apply(copy));
         } finally {
             try (Stream<Path> s = Files.walk(copy)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
             }
         }
     }

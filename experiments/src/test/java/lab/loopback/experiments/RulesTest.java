@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
+import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.Verdict;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +68,7 @@ class RulesTest {
                 traced("uring-splice", 1.07, 0, 0, 2, 512),
                 traced("uring-send-zc", 0.5, 5376, 5376, 270, 0));
         assertEquals(
-                java.util.Map.of("mmap()", false, "splice()", true, "sendfile()", true, "io_uring", true),
+                Map.of("mmap()", false, "splice()", true, "sendfile()", true, "io_uring", true),
                 ZeroCopyTechniques.avoiding(sum));
         assertEquals(ZeroCopyTechniques.Witness.TRACE, ZeroCopyTechniques.sendSideWitness(sum.get(1)));
         // the notices outrank the trace and the CPU: a cheap zero-copy send the kernel says it copied did copy
@@ -107,12 +109,10 @@ class RulesTest {
                 technique("uring-splice", 1.1, 0, 0),
                 technique("uring-send-zc", 0.5, 768, 768));
         var avoiding = ZeroCopyTechniques.avoiding(sum);
-        assertEquals(
-                java.util.Map.of("mmap()", false, "splice()", true, "sendfile()", true, "io_uring", false), avoiding);
+        assertEquals(Map.of("mmap()", false, "splice()", true, "sendfile()", true, "io_uring", false), avoiding);
         assertEquals(Verdict.PARTLY_TRUE, ZeroCopyTechniques.judgeZc1(avoiding));
-        assertEquals(Verdict.SUPPORTED, ZeroCopyTechniques.judgeZc1(java.util.Map.of("splice()", true)));
-        assertEquals(
-                Verdict.REFUTED, ZeroCopyTechniques.judgeZc1(java.util.Map.of("mmap()", false, "splice()", false)));
+        assertEquals(Verdict.SUPPORTED, ZeroCopyTechniques.judgeZc1(Map.of("splice()", true)));
+        assertEquals(Verdict.REFUTED, ZeroCopyTechniques.judgeZc1(Map.of("mmap()", false, "splice()", false)));
     }
 
     @Test
@@ -231,7 +231,7 @@ class RulesTest {
 
     @Test
     void everyExperimentNamesClaimsOfTheLedger() {
-        var ledger = lab.loopback.claim.ClaimLedger.bundled();
+        var ledger = ClaimLedger.bundled();
         for (Experiment e : Experiments.all()) {
             assertTrue(e.name().matches("[a-z0-9-]+"), e.name());
             for (String id : e.claims()) assertTrue(ledger.has(id), e.name() + " judges unknown claim " + id);

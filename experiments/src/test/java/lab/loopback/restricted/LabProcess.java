@@ -1,6 +1,7 @@
 package lab.loopback.restricted;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -140,7 +141,7 @@ final class LabProcess {
     /** This JVM's effective class path: surefire's manifest-only booter jar expanded into the entries it names. */
     static List<Path> classpathEntries() {
         LinkedHashSet<Path> entries = new LinkedHashSet<>();
-        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (e.isBlank()) continue;
             Path p = Path.of(e).toAbsolutePath();
             entries.add(p);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -170,8 +171,8 @@ class RestrictedHostTest {
             try (var s = Files.list(d)) {
                 for (Path p : s.toList()) {
                     Path link = bin.resolve(p.getFileName().toString());
-                    if (hidden.contains(p.getFileName().toString())
-                            || Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) continue;
+                    if (hidden.contains(p.getFileName().toString()) || Files.exists(link, LinkOption.NOFOLLOW_LINKS))
+                        continue;
                     Files.createSymbolicLink(link, p);
                 }
             }

@@ -2,6 +2,7 @@ package lab.loopback.compare;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -69,7 +70,7 @@ public final class RunComparison {
         for (Claim c : ledger.claims()) {
             List<ClaimVerdict> vs = new ArrayList<>();
             for (ComparedRun r : runs) vs.add(r.verdicts().get(c.id()));
-            rows.add(new Row(c, java.util.Collections.unmodifiableList(vs), agreement(vs)));
+            rows.add(new Row(c, Collections.unmodifiableList(vs), agreement(vs)));
         }
         return rows;
     }

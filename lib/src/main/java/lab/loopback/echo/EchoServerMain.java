@@ -6,7 +6,9 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import lab.loopback.ipc.Connection;
 import lab.loopback.ipc.Listener;
@@ -149,8 +151,7 @@ public final class EchoServerMain {
      */
     private static void answerRequests(Connection c, MemorySegment buf) {
         if (!readFully(c, buf, 4)) return;
-        int size = buf.get(
-                java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0);
+        int size = buf.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
         if (size <= 0 || size > BUFFER)
             throw new IllegalArgumentException("request size " + size + " is outside 1 B .. " + BUFFER + " B");
         while (readFully(c, buf, size)) c.writeFully(buf, size);

@@ -1,5 +1,6 @@
 package lab.loopback.evidence;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -135,7 +136,7 @@ public final class TracedStream {
         try (StreamRunner runner = StreamRunner.start(
                 route.transport(), route.bindSpec(), (long) Math.ceil(maxSeconds) + 120, route.receiverPrefix())) {
             runner.nonBlockingReader(route.nonBlockingReader()).senderWrap(route.senderWrap());
-            java.nio.file.Path proc = java.nio.file.Path.of("/proc", Long.toString(runner.receiverPid()));
+            Path proc = Path.of("/proc", Long.toString(runner.receiverPid()));
             // connection code paths warm, JIT too
             StreamRunner.verified(runner.trial(writeSize, maxSeconds, Math.min(bytes, 1 << 20), "warmup", 0));
             // the same transfer untraced: CPU per byte without the tracer's own cost

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.kernel.TraceEvent;
@@ -12,6 +13,7 @@ import lab.loopback.kernel.TraceRecorder;
 import lab.loopback.kernel.Tracefs;
 import lab.loopback.measure.ChildJvm;
 import lab.loopback.sys.Libc;
+import lab.loopback.sys.Net;
 import lab.loopback.sys.SockAddrIn;
 
 /**
@@ -66,7 +68,7 @@ public final class WakeupProbe {
             peer.expectLine("READY", 30_000);
             try (TcpSocket c = l.accept();
                     Arena a = Arena.ofConfined()) {
-                c.setInt(lab.loopback.sys.Net.IPPROTO_TCP, lab.loopback.sys.Net.TCP_NODELAY, 1);
+                c.setInt(Net.IPPROTO_TCP, Net.TCP_NODELAY, 1);
                 MemorySegment out = a.allocate(WakeupPeerMain.MESSAGE, 8), in = a.allocate(WakeupPeerMain.MESSAGE, 8);
                 exchange(c, out, in, 0, warmups);
                 long tid = Libc.gettid();
@@ -182,7 +184,7 @@ public final class WakeupProbe {
         }
         out.add(new Point("write() returned", "sender", (x.writeEnd() - x.writeStart()) / 1e3));
         out.add(new Point("read() returned", "reader", (x.readReturn() - x.writeStart()) / 1e3));
-        out.sort(java.util.Comparator.comparingDouble(Point::micros));
+        out.sort(Comparator.comparingDouble(Point::micros));
         return out;
     }
 }

@@ -1,8 +1,11 @@
 package lab.loopback.ipc;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import lab.loopback.sys.ErrnoException;
 import lab.loopback.sys.Libc;
+import lab.loopback.sys.Net;
+import lab.loopback.sys.PollFd;
 
 /**
  * A duplex stream made of two one-way descriptors (two pipes, two FIFOs): reads from one, writes to the other.
@@ -72,12 +75,11 @@ final class FdPairConnection implements Connection {
 
     /** Reads and drops what is left until the peer's end of stream, giving up after {@value #DRAIN_MILLIS} ms. */
     private void drainUntilEnd() {
-        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
-            MemorySegment pfd = a.allocate(lab.loopback.sys.PollFd.LAYOUT), buf = a.allocate(4096);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment pfd = a.allocate(PollFd.LAYOUT), buf = a.allocate(4096);
             long until = System.nanoTime() + DRAIN_MILLIS * 1_000_000L;
             while (System.nanoTime() < until) {
-                lab.loopback.sys.PollFd.set(
-                        pfd, 0, readFd, (short) (lab.loopback.sys.Net.POLLIN | lab.loopback.sys.Net.POLLHUP));
+                PollFd.set(pfd, 0, readFd, (short) (Net.POLLIN | Net.POLLHUP));
                 if (Libc.poll(pfd, 1, 100) > 0 && Libc.sysRead(readFd, buf, 4096) <= 0) return;
             }
         }

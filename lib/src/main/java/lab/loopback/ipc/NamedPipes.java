@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import lab.loopback.sys.FileCalls;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
@@ -30,7 +32,7 @@ public final class NamedPipes implements StreamTransport {
         boolean ours = bindSpec == null || bindSpec.isBlank() || bindSpec.equals("0");
         PrivateDir dir = ours ? PrivateDir.create("fifo") : null;
         String base = ours ? dir.resolve("fifo").toString() : bindSpec;
-        java.util.List<Path> made = new java.util.ArrayList<>();
+        List<Path> made = new ArrayList<>();
         try {
             for (String end : new String[] {UP, DOWN}) {
                 Path p = Path.of(base + end);
@@ -101,7 +103,7 @@ public final class NamedPipes implements StreamTransport {
         return false;
     }
 
-    private static void removeAll(java.util.List<Path> made, PrivateDir dir) {
+    private static void removeAll(List<Path> made, PrivateDir dir) {
         for (Path p : made) {
             try {
                 Files.deleteIfExists(p);

@@ -1,6 +1,8 @@
 package lab.loopback.ipc;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.function.Function;
 
@@ -28,7 +30,7 @@ final class Rendezvous implements Listener {
      */
     static Rendezvous open(String purpose, String bindSpec, Function<UnixSocket, Connection> onAccept) {
         boolean ours = bindSpec == null || bindSpec.isBlank() || bindSpec.equals("0");
-        if (!ours && Files.exists(Path.of(bindSpec), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!ours && Files.exists(Path.of(bindSpec), LinkOption.NOFOLLOW_LINKS)) {
             throw new IllegalArgumentException(purpose + ": socket path '" + bindSpec
                     + "' already exists; give a path that does not, or \"\" for a private one");
         }
@@ -63,7 +65,7 @@ final class Rendezvous implements Listener {
         socket.close();
         try {
             Files.deleteIfExists(Path.of(path));
-        } catch (java.io.IOException ignored) {
+        } catch (IOException ignored) {
             // the directory removal below reports what matters
         }
         if (dir != null) dir.close();

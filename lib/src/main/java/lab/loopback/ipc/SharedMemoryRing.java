@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import lab.loopback.sys.FileCalls;
@@ -49,12 +51,12 @@ public final class SharedMemoryRing implements StreamTransport {
      * creator killed outright before the hand-over leaves it. Removed; returns what was removed.
      */
     public static List<Path> removeOrphans() {
-        List<Path> removed = new java.util.ArrayList<>();
+        List<Path> removed = new ArrayList<>();
         try (var s = Files.newDirectoryStream(directory(), PREFIX + "*")) {
             for (Path p : s) {
                 if (Owner.leftBehind(p.getFileName().toString(), PREFIX) && Files.deleteIfExists(p)) removed.add(p);
             }
-        } catch (java.io.IOException | SecurityException e) {
+        } catch (IOException | SecurityException e) {
             // no /dev/shm or not ours to list: nothing to remove
         }
         return removed;
@@ -140,7 +142,7 @@ public final class SharedMemoryRing implements StreamTransport {
         try (Arena a = Arena.ofConfined()) {
             byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
             MemorySegment seg = a.allocate(b.length);
-            MemorySegment.copy(b, 0, seg, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, b.length);
+            MemorySegment.copy(b, 0, seg, ValueLayout.JAVA_BYTE, 0, b.length);
             s.writeFully(seg, b.length);
         }
     }
@@ -152,7 +154,7 @@ public final class SharedMemoryRing implements StreamTransport {
             while (sb.length() < 4096) {
                 if (s.read(one, 1) == 0)
                     throw new IllegalStateException("shm: the listener closed during the hand-over");
-                char c = (char) one.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0);
+                char c = (char) one.get(ValueLayout.JAVA_BYTE, 0);
                 if (c == '\n') return sb.toString();
                 sb.append(c);
             }

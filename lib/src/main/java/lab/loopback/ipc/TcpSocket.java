@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
 import lab.loopback.sys.SockAddrIn;
@@ -118,7 +119,7 @@ public final class TcpSocket extends SocketConnection {
     /** Sets this socket's congestion-control algorithm (TCP_CONGESTION); the host-wide default is untouched. */
     public void setCongestion(String algorithm) {
         try (Arena a = Arena.ofConfined()) {
-            byte[] name = algorithm.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] name = algorithm.getBytes(StandardCharsets.US_ASCII);
             MemorySegment v = a.allocate(name.length);
             v.copyFrom(MemorySegment.ofArray(name));
             Libc.setsockopt(fd, Net.IPPROTO_TCP, Net.TCP_CONGESTION, v, name.length);
@@ -131,7 +132,7 @@ public final class TcpSocket extends SocketConnection {
             MemorySegment v = a.allocate(17); // zeroed: the name is NUL-terminated even at 16 chars
             MemorySegment len = a.allocateFrom(JAVA_INT, 16);
             Libc.getsockopt(fd, Net.IPPROTO_TCP, Net.TCP_CONGESTION, v, len);
-            return v.getString(0, java.nio.charset.StandardCharsets.US_ASCII);
+            return v.getString(0, StandardCharsets.US_ASCII);
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import lab.loopback.sys.Libc;
 
 /**
  * The data caches of CPU 0 as sysfs describes them (/sys/devices/system/cpu/cpu0/cache/index*), else as the C
@@ -54,9 +55,9 @@ public final class CpuCaches {
 
     static List<Cache> fromSysconf() {
         List<Cache> out = new ArrayList<>();
-        long l1 = lab.loopback.sys.Libc.sysconf(SC_LEVEL1_DCACHE_SIZE),
-                l2 = lab.loopback.sys.Libc.sysconf(SC_LEVEL2_CACHE_SIZE),
-                l3 = lab.loopback.sys.Libc.sysconf(SC_LEVEL3_CACHE_SIZE);
+        long l1 = Libc.sysconf(SC_LEVEL1_DCACHE_SIZE),
+                l2 = Libc.sysconf(SC_LEVEL2_CACHE_SIZE),
+                l3 = Libc.sysconf(SC_LEVEL3_CACHE_SIZE);
         if (l1 > 0) out.add(new Cache(1, "Data", l1));
         if (l2 > 0) out.add(new Cache(2, "Unified", l2));
         if (l3 > 0) out.add(new Cache(3, "Unified", l3));

@@ -2,6 +2,7 @@ package lab.loopback.kernel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ public final class KernelSource {
         try (Stream<Path> files = Files.list(root.resolve(dir))) {
             for (Path f :
                     files.filter(f -> matcher.matches(f.getFileName())).sorted().toList()) {
-                List<String> lines = Files.readAllLines(f, java.nio.charset.StandardCharsets.ISO_8859_1);
+                List<String> lines = Files.readAllLines(f, StandardCharsets.ISO_8859_1);
                 for (int i = 0; i < lines.size(); i++) {
                     if (p.matcher(lines.get(i)).find())
                         out.add(new Hit(

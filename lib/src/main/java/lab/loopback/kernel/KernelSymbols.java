@@ -1,6 +1,7 @@
 package lab.loopback.kernel;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ public final class KernelSymbols {
                 if (s != null && p.matcher(s.name()).matches()) out.add(s);
             });
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
         return out;
     }

@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import lab.loopback.sys.Owner;
 
 /**
  * Records chosen tracepoints for the duration of one action, in a private tracefs instance
@@ -95,7 +97,7 @@ public final class TraceRecorder implements AutoCloseable {
      * Limits recording to exactly these threads (kernel tids), e.g. the one sending thread of a process whose
      * other threads (a notebook kernel's messaging) also use loopback.
      */
-    public TraceRecorder onlyTasks(java.util.Collection<Long> tids) {
+    public TraceRecorder onlyTasks(Collection<Long> tids) {
         if (tids.isEmpty()) throw new IllegalArgumentException("no task to record: the tid list is empty");
         write(
                 "set_event_pid",
@@ -188,7 +190,7 @@ public final class TraceRecorder implements AutoCloseable {
         if (!Files.isDirectory(instances)) return;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(instances, PREFIX + "*")) {
             for (Path p : ds) {
-                if (lab.loopback.sys.Owner.leftBehind(p.getFileName().toString(), PREFIX)) {
+                if (Owner.leftBehind(p.getFileName().toString(), PREFIX)) {
                     try {
                         Files.deleteIfExists(p);
                     } catch (IOException ignored) {

@@ -7,6 +7,7 @@ import lab.loopback.ipc.TcpSocket;
 import lab.loopback.sys.ErrnoException;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
+import lab.loopback.sys.SockAddrIn;
 import lab.loopback.sys.ZerocopyNotices;
 import lab.loopback.sys.ZerocopyNotices.Completion;
 
@@ -42,7 +43,7 @@ public final class ZerocopyProbe {
     public static Result run(int sends, int chunk, long timeoutMillis) {
         if (sends <= 0 || chunk <= 0)
             throw new IllegalArgumentException("sends (" + sends + ") and chunk (" + chunk + ") must be positive");
-        try (TcpSocket l = TcpSocket.listen(lab.loopback.sys.SockAddrIn.loopback(0), 1);
+        try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1);
                 TcpSocket c = TcpSocket.connect(l.localAddress());
                 TcpSocket s = l.accept();
                 Arena a = Arena.ofConfined()) {

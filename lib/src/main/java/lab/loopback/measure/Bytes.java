@@ -1,5 +1,8 @@
 package lab.loopback.measure;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /** Byte counts as people read them: 4096 → "4 KiB", 1536 → "1.5 KiB", 64 → "64 B". */
 public final class Bytes {
     private Bytes() {}
@@ -18,8 +21,7 @@ public final class Bytes {
     /** Parses "4096", "64K", "64KiB", "1M", "1 MiB" into bytes; anything else is an error naming the text. */
     public static long parse(String text) {
         String s = text.trim().replace(" ", "");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)(\\d+)(k|kib|kb|m|mib|mb|g|gib|gb|b)?")
-                .matcher(s);
+        Matcher m = Pattern.compile("(?i)(\\d+)(k|kib|kb|m|mib|mb|g|gib|gb|b)?").matcher(s);
         if (!m.matches())
             throw new IllegalArgumentException("size '" + text + "' is not a byte count like 4096, 64K or 1MiB");
         long n = Long.parseLong(m.group(1));

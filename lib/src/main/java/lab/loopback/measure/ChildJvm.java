@@ -1,6 +1,7 @@
 package lab.loopback.measure;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -93,19 +95,19 @@ public final class ChildJvm implements AutoCloseable {
      * whose class path is the kernel's, the project's dependency folder under LAB_HOME.
      */
     static String classpathFor(Class<?> main) {
-        java.util.LinkedHashSet<String> parts = new java.util.LinkedHashSet<>();
+        LinkedHashSet<String> parts = new LinkedHashSet<>();
         parts.add(classpathOf(main));
         parts.add(classpathOf(ChildJvm.class));
         String notebookClasspath = System.getenv("RJK_CLASSPATH");
         String own = notebookClasspath != null && !notebookClasspath.isBlank()
-                ? notebookClasspath.replace(';', java.io.File.pathSeparatorChar)
+                ? notebookClasspath.replace(';', File.pathSeparatorChar)
                 : System.getProperty("java.class.path", "");
-        for (String e : own.split(java.io.File.pathSeparator)) if (!e.isBlank()) parts.add(e);
+        for (String e : own.split(File.pathSeparator)) if (!e.isBlank()) parts.add(e);
         String home = System.getenv("LAB_HOME");
-        if (home != null && java.nio.file.Files.isDirectory(Path.of(home, "experiments", "target", "lib"))) {
+        if (home != null && Files.isDirectory(Path.of(home, "experiments", "target", "lib"))) {
             parts.add(Path.of(home, "experiments", "target", "lib").resolve("*").toString());
         }
-        return String.join(java.io.File.pathSeparator, parts);
+        return String.join(File.pathSeparator, parts);
     }
 
     static String javaBinary() {

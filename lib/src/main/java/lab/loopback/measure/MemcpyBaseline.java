@@ -2,6 +2,7 @@ package lab.loopback.measure;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,8 +58,8 @@ public final class MemcpyBaseline {
             MemorySegment dst = arena.allocate(size, 4096);
             // varied content, so the final check would notice a copy that moved the wrong bytes
             for (long i = 0; i + 8 <= size; i += 8)
-                src.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, i, i * 0x9E3779B97F4A7C15L);
-            for (long i = size & ~7L; i < size; i++) src.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) i);
+                src.set(ValueLayout.JAVA_LONG_UNALIGNED, i, i * 0x9E3779B97F4A7C15L);
+            for (long i = size & ~7L; i < size; i++) src.set(ValueLayout.JAVA_BYTE, i, (byte) i);
             dst.fill((byte) 0); // fault the pages in before timing
             copyFor(src, dst, secondsPerPoint / 2); // warm-up: JIT and caches
             for (int t = 0; t < trials; t++) {

@@ -11,6 +11,7 @@ import lab.loopback.ipc.Listener;
 import lab.loopback.ipc.NonBlocking;
 import lab.loopback.ipc.StreamTransport;
 import lab.loopback.ipc.Transports;
+import lab.loopback.sys.Libc;
 
 /**
  * The receiving peer, run in its own JVM by {@link StreamRunner}. Protocol on stdin/stdout, one line each:
@@ -57,7 +58,7 @@ public final class StreamReceiverMain {
                 try (Arena arena = Arena.ofConfined()) {
                     KnownPattern pattern = new KnownPattern(arena, readSize);
                     MemorySegment buf = arena.allocate(readSize, 64);
-                    out.println("ARMED " + lab.loopback.sys.Libc.gettid());
+                    out.println("ARMED " + Libc.gettid());
                     try (Connection c = listener.accept()) {
                         out.println(receive(nonBlocking ? new NonBlocking(c, false) : c, pattern, buf));
                     }

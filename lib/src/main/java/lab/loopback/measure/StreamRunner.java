@@ -3,7 +3,11 @@ package lab.loopback.measure;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import lab.loopback.ipc.Connection;
 import lab.loopback.ipc.StreamTransport;
 import lab.loopback.sys.CpuAffinity;
@@ -21,9 +25,9 @@ public final class StreamRunner implements AutoCloseable {
     private long receiverTid = -1;
     private boolean nonBlockingReader;
     private boolean pinPeers;
-    private final java.util.SortedSet<Integer> pinnedTo = new java.util.TreeSet<>();
+    private final SortedSet<Integer> pinnedTo = new TreeSet<>();
     private int trialsPinned, trialsUnpinned;
-    private java.util.function.UnaryOperator<Connection> senderWrap = java.util.function.UnaryOperator.identity();
+    private UnaryOperator<Connection> senderWrap = UnaryOperator.identity();
 
     private StreamRunner(StreamTransport transport, ChildJvm receiver, String address) {
         this.transport = transport;
@@ -205,7 +209,7 @@ public final class StreamRunner implements AutoCloseable {
         String pinned = trialsPinned == 0
                 ? ""
                 : "both peers on CPU "
-                        + pinnedTo.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" or "))
+                        + pinnedTo.stream().map(String::valueOf).collect(Collectors.joining(" or "))
                         + " in " + trialsPinned + " trial" + (trialsPinned == 1 ? "" : "s");
         String free = trialsUnpinned == 0
                 ? ""
@@ -219,7 +223,7 @@ public final class StreamRunner implements AutoCloseable {
      * From the next trial on, the sending body gets {@code wrap} applied to the fresh connection (say, to switch it
      * to non-blocking); the before/after hooks still see the socket itself.
      */
-    public StreamRunner senderWrap(java.util.function.UnaryOperator<Connection> wrap) {
+    public StreamRunner senderWrap(UnaryOperator<Connection> wrap) {
         this.senderWrap = wrap;
         return this;
     }

@@ -1,5 +1,6 @@
 package lab.loopback.netns;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,10 +8,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import lab.loopback.sys.Command;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Namespaces;
+import lab.loopback.sys.Owner;
 
 /**
  * A network namespace the workbench created itself, named {@code llab-<pid>-<n>} so that a later run can tell
@@ -117,7 +120,7 @@ public final class NetNamespace implements AutoCloseable {
     public static List<String> sweepLeftovers() {
         List<String> removed = new ArrayList<>();
         for (String n : ours()) {
-            if (!lab.loopback.sys.Owner.leftBehind(n, PREFIX)) continue;
+            if (!Owner.leftBehind(n, PREFIX)) continue;
             delete(n);
             removed.add(n);
         }
@@ -134,7 +137,7 @@ public final class NetNamespace implements AutoCloseable {
         for (String n : ours()) {
             try {
                 if (((Number) Files.getAttribute(RUN.resolve(n), "unix:ino")).longValue() == mine) return true;
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 // unreadable: not proof
             }
         }
@@ -149,7 +152,7 @@ public final class NetNamespace implements AutoCloseable {
                     .filter(n -> n.startsWith(PREFIX))
                     .sorted()
                     .toList();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return List.of();
         }
     }
@@ -161,7 +164,7 @@ public final class NetNamespace implements AutoCloseable {
             ProcessHandle.of(Long.parseLong(p.trim())).ifPresent(h -> {
                 h.destroyForcibly();
                 h.onExit()
-                        .orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+                        .orTimeout(5, TimeUnit.SECONDS)
                         .exceptionally(x -> null)
                         .join();
             });

@@ -1,5 +1,8 @@
 package lab.loopback.netns;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * The article's recipe: two namespaces joined by a veth pair, {@code veth0} in the first with
  * {@value #ADDRESS_A}, {@code veth1} in the second with {@value #ADDRESS_B} (a /24 that exists only inside
@@ -48,8 +51,7 @@ public final class Veth implements AutoCloseable {
     /** veth1's MTU, as the kernel reports it. */
     public int mtu() {
         String out = b.ip("-o", "link", "show", "veth1");
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("mtu (\\d+)").matcher(out);
+        Matcher m = Pattern.compile("mtu (\\d+)").matcher(out);
         if (!m.find()) throw new IllegalStateException("no mtu in `ip link show veth1`: " + out);
         return Integer.parseInt(m.group(1));
     }

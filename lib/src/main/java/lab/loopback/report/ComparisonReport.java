@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.List;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Verdict;
 import lab.loopback.compare.Agreement;
 import lab.loopback.compare.ComparedRun;
 import lab.loopback.compare.ComparisonFigures;
@@ -110,8 +111,7 @@ public final class ComparisonReport {
                 h.append("<td title=\"")
                         .append(esc(v == null ? "" : v.summary()))
                         .append("\">")
-                        .append(ReportWriter.badge(
-                                v == null ? lab.loopback.claim.Verdict.NOT_YET_MEASURED : v.verdict()))
+                        .append(ReportWriter.badge(v == null ? Verdict.NOT_YET_MEASURED : v.verdict()))
                         .append("</td>");
             }
             h.append("<td>").append(r.agreement()).append("</td></tr>\n");

@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
 import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Verdict;
 import tech.tablesaw.api.Table;
 
 /** Read access to an experiment's outcome, whether measured just now or loaded from a run directory. */
@@ -58,7 +59,7 @@ public interface ExperimentView {
                 + String.join(
                         " ",
                         verdicts().stream()
-                                .filter(v -> v.verdict() == lab.loopback.claim.Verdict.NOT_TESTABLE_HERE)
+                                .filter(v -> v.verdict() == Verdict.NOT_TESTABLE_HERE)
                                 .map(v -> v.claim() + ": " + v.summary())
                                 .toList());
     }

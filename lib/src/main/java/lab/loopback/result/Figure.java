@@ -1,6 +1,9 @@
 package lab.loopback.result;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import lab.loopback.chart.Charts;
 import org.knowm.xchart.BitmapEncoder;
@@ -28,11 +31,11 @@ public record Figure(String name, List<String> claims, String caption, Chart<?, 
     public byte[] png() {
         Charts.fitLegend(chart);
         try {
-            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
             BitmapEncoder.saveBitmap(chart, b, BitmapEncoder.BitmapFormat.PNG);
             return b.toByteArray();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot render figure " + name + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot render figure " + name + ": " + e.getMessage(), e);
         }
     }
 

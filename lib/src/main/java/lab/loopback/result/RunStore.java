@@ -7,6 +7,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.sys.Owner;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import tech.tablesaw.api.Table;
 
@@ -132,7 +134,7 @@ public final class RunStore {
                         w.partial.resolve(OWNER),
                         Long.toString(ProcessHandle.current().pid()));
                 return w;
-            } catch (java.nio.file.FileAlreadyExistsException e) {
+            } catch (FileAlreadyExistsException e) {
                 // another run holds this id right now; try the next
             } catch (IOException e) {
                 throw new IllegalArgumentException("--out " + root + " is not writable: cannot create "
@@ -157,7 +159,7 @@ public final class RunStore {
                     .sorted()
                     .toList()) {
                 long owner = ownerOf(p);
-                if (owner > 0 && !lab.loopback.sys.Owner.gone(owner)) continue; // still running
+                if (owner > 0 && !Owner.gone(owner)) continue; // still running
                 if (!Files.exists(p.resolve(INCOMPLETE))) {
                     AtomicFiles.writeString(
                             p.resolve(INCOMPLETE),

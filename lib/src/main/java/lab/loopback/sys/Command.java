@@ -1,5 +1,6 @@
 package lab.loopback.sys;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ public record Command(List<String> argv, int exitCode, String stdout, String std
             Process p = new ProcessBuilder(argv)
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
             boolean done = p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
             if (!done) {

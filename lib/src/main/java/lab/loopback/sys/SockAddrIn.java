@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * struct sockaddr_in (16 bytes): sa_family_t sin_family (host order), in_port_t sin_port and struct in_addr
@@ -70,11 +71,11 @@ public record SockAddrIn(byte[] address, int port) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SockAddrIn other && other.port == port && java.util.Arrays.equals(other.address, address);
+        return o instanceof SockAddrIn other && other.port == port && Arrays.equals(other.address, address);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(address) * 31 + port;
+        return Arrays.hashCode(address) * 31 + port;
     }
 }

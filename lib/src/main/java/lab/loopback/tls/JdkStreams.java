@@ -10,10 +10,12 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import lab.loopback.measure.KnownPattern;
@@ -130,7 +132,7 @@ public final class JdkStreams {
                     out.flush();
                     in.readNBytes(back, 0, size);
                     long rtt = System.nanoTime() - start;
-                    if (java.util.Arrays.mismatch(back, 0, size, wire, off, off + size) >= 0)
+                    if (Arrays.mismatch(back, 0, size, wire, off, off + size) >= 0)
                         throw new IllegalStateException("round trip " + i + " came back altered");
                     if (i >= warmups) h.recordValue(Math.min(rtt, HIGHEST_NANOS));
                     if (i >= warmups && System.nanoTime() > deadline) break;
@@ -153,7 +155,7 @@ public final class JdkStreams {
     }
 
     /** Sends {@code message} once over a fresh connection and waits until the peer has read all of it (for a capture). */
-    public static void sendOnce(ThrowawayKey key, byte[] message, java.util.function.IntConsumer serverPort) {
+    public static void sendOnce(ThrowawayKey key, byte[] message, IntConsumer serverPort) {
         try (ServerSocket server = listen(key)) {
             serverPort.accept(server.getLocalPort());
             CompletableFuture<byte[]> got = new CompletableFuture<>();
@@ -172,7 +174,7 @@ public final class JdkStreams {
             try (Socket s = connect(key, server.getLocalPort())) {
                 s.getOutputStream().write(message);
                 s.getOutputStream().flush();
-                if (!java.util.Arrays.equals(got.get(60, TimeUnit.SECONDS), message))
+                if (!Arrays.equals(got.get(60, TimeUnit.SECONDS), message))
                     throw new IllegalStateException("the message arrived altered");
             }
             served.get(60, TimeUnit.SECONDS);

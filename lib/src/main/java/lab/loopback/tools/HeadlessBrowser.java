@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import lab.loopback.sys.Command;
+import lab.loopback.sys.Libc;
 
 /**
  * Debian's Chromium without a display: loads a page from disk, runs its scripts, and returns the DOM as it
@@ -45,7 +46,7 @@ public final class HeadlessBrowser {
                 "--dump-dom",
                 page.toAbsolutePath().toUri().toString()));
         // Chromium refuses to run its sandbox as root; the page is our own file, so the sandbox buys nothing here
-        if (lab.loopback.sys.Libc.geteuid() == 0) argv.add(1, "--no-sandbox");
+        if (Libc.geteuid() == 0) argv.add(1, "--no-sandbox");
         Command c = Command.run(argv, 120_000);
         if (!c.ok() || c.stdout().isBlank()) {
             throw new IllegalStateException(program + " could not load " + page + " (exit " + c.exitCode()

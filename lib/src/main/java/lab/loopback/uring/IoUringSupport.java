@@ -1,6 +1,7 @@
 package lab.loopback.uring;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalInt;
@@ -29,7 +30,7 @@ public final class IoUringSupport {
 
     /** Tries to create (and at once closes) a two-entry ring. */
     public static Availability check() {
-        long fd = IoUring.setupRaw(2, 0, java.lang.foreign.Arena.ofAuto().allocate(IoUring.PARAMS_SIZE, 8));
+        long fd = IoUring.setupRaw(2, 0, Arena.ofAuto().allocate(IoUring.PARAMS_SIZE, 8));
         if (fd >= 0) {
             Libc.close((int) fd);
             return Availability.yes();

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import lab.loopback.claim.ClaimLedger;
@@ -66,7 +67,7 @@ class RunComparisonTest {
                 "host-b",
                 Map.of("PERF-1", Verdict.HOST_DEPENDENT, "TLDR-1", Verdict.SUPPORTED, "ZC-1", Verdict.REFUTED));
         RunComparison cmp = RunComparison.of(LEDGER, List.of(a, b));
-        Map<String, Agreement> byId = new java.util.HashMap<>();
+        Map<String, Agreement> byId = new HashMap<>();
         cmp.rows().forEach(r -> byId.put(r.claim().id(), r.agreement()));
         assertEquals(Agreement.DIFFERS, byId.get("PERF-1"));
         assertEquals(Agreement.SAME, byId.get("TLDR-1"));

@@ -7,12 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import lab.loopback.sys.Errno;
 import lab.loopback.sys.ErrnoException;
+import lab.loopback.sys.FileCalls;
 import lab.loopback.sys.Libc;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -36,7 +41,7 @@ class IpcBadInputTest {
     @Test
     void existingFifosAreUsedAndKeptAndFreshOnesRemoved() throws Exception {
         Path base = tmp.resolve("f");
-        lab.loopback.sys.FileCalls.mkfifo(base + ".c2s", 0600);
+        FileCalls.mkfifo(base + ".c2s", 0600);
         try (Listener l = new NamedPipes().listen(base.toString())) {
             assertTrue(Files.exists(Path.of(base + ".s2c")));
             roundTrip(new NamedPipes(), l);
@@ -85,8 +90,7 @@ class IpcBadInputTest {
                 ErrnoException e = assertThrows(ErrnoException.class, l::accept);
                 assertEquals(Errno.ENOSPC, e.errno(), e.getMessage());
                 assertTrue(e.getMessage().contains("posix_fallocate"), e.getMessage());
-                var ce = assertThrows(
-                        java.util.concurrent.ExecutionException.class, () -> peer.get(10, TimeUnit.SECONDS));
+                var ce = assertThrows(ExecutionException.class, () -> peer.get(10, TimeUnit.SECONDS));
                 assertTrue(
                         ce.getCause().getMessage().contains("hand-over"),
                         ce.getCause().getMessage());
@@ -124,7 +128,7 @@ class IpcBadInputTest {
         int n = 100_000;
         CompletableFuture<Void> server = CompletableFuture.runAsync(() -> {
             try (Connection c = l.accept();
-                    var a = java.lang.foreign.Arena.ofConfined()) {
+                    var a = Arena.ofConfined()) {
                 var buf = a.allocate(n);
                 long got = 0;
                 for (long r; got < n && (r = c.read(buf.asSlice(got), Math.min(777, n - got))) > 0; ) got += r;
@@ -133,18 +137,15 @@ class IpcBadInputTest {
             }
         });
         try (Connection c = t.connect(l.address());
-                var a = java.lang.foreign.Arena.ofConfined()) {
+                var a = Arena.ofConfined()) {
             var out = a.allocate(n);
-            for (int i = 0; i < n; i++) out.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) (i * 31 + 7));
+            for (int i = 0; i < n; i++) out.set(ValueLayout.JAVA_BYTE, i, (byte) (i * 31 + 7));
             c.writeFully(out, n);
             var in = a.allocate(n);
             long got = 0;
             for (long r; got < n && (r = c.read(in.asSlice(got), n - got)) > 0; ) got += r;
             assertEquals(n, got, t.id());
-            assertEquals(
-                    -1,
-                    java.lang.foreign.MemorySegment.mismatch(in, 0, n, out, 0, n),
-                    t.id() + ": bytes came back altered");
+            assertEquals(-1, MemorySegment.mismatch(in, 0, n, out, 0, n), t.id() + ": bytes came back altered");
             assertEquals(0, c.read(in, 1), t.id() + ": end of stream after the answer");
         }
         server.get(30, TimeUnit.SECONDS);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +46,7 @@ class HostProbeTest {
         assertEquals(2048000L * 1024, h.memoryBytes());
         assertEquals(48 * 1024L, h.cacheBytes().get("L1d"));
         assertEquals(32L << 20, h.lastLevelCacheBytes());
-        assertEquals(java.util.Set.of("L1d", "L3"), h.cacheBytes().keySet(), "data and unified caches only");
+        assertEquals(Set.of("L1d", "L3"), h.cacheBytes().keySet(), "data and unified caches only");
         assertEquals("sysfs, cpu0", h.cacheSource());
         assertEquals("bbr", h.defaultCongestionControl());
         assertEquals(2, h.ioUringDisabled());

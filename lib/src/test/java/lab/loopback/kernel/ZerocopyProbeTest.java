@@ -11,10 +11,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Comparator;
 import java.util.List;
 import lab.loopback.sys.MsgHdr;
 import lab.loopback.sys.SockExtendedErr;
+import lab.loopback.sys.ZerocopyNotices;
 import org.junit.jupiter.api.Test;
 
 class ZerocopyProbeTest {
@@ -25,8 +27,8 @@ class ZerocopyProbeTest {
         assertEquals(64L * 65536, r.bytes());
         assertTrue(r.complete(), "every send call got its notice: " + r.completions());
         // the notices cover 0..63 exactly once, in ranges
-        List<lab.loopback.sys.ZerocopyNotices.Completion> sorted = r.completions().stream()
-                .sorted(Comparator.comparingLong(lab.loopback.sys.ZerocopyNotices.Completion::first))
+        List<ZerocopyNotices.Completion> sorted = r.completions().stream()
+                .sorted(Comparator.comparingLong(ZerocopyNotices.Completion::first))
                 .toList();
         long next = 0;
         for (var c : sorted) {
@@ -49,8 +51,7 @@ class ZerocopyProbeTest {
         try (Arena a = Arena.ofConfined()) {
             MsgHdr m = new MsgHdr(a, MemorySegment.NULL, 64);
             // lay out one cmsg by hand as the kernel would: len 16+16, SOL_IP, IP_RECVERR, sock_extended_err
-            MemorySegment control =
-                    m.segment().get(java.lang.foreign.ValueLayout.ADDRESS, 32).reinterpret(64);
+            MemorySegment control = m.segment().get(ValueLayout.ADDRESS, 32).reinterpret(64);
             control.set(JAVA_LONG, 0, 32);
             control.set(JAVA_INT, 8, SockExtendedErr.SOL_IP);
             control.set(JAVA_INT, 12, SockExtendedErr.IP_RECVERR);

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import lab.loopback.ipc.TcpNetns;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.measure.StreamRunner;
@@ -103,8 +105,7 @@ class NetNamespaceTest {
 
     /** The device's receive byte counter, as `ip -j -s link` reports it inside the namespace. */
     private static long rxBytes(NetNamespace ns, String device) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"rx\":\\{\"bytes\":(\\d+)")
-                .matcher(ns.ip("-j", "-s", "link", "show", device));
+        Matcher m = Pattern.compile("\"rx\":\\{\"bytes\":(\\d+)").matcher(ns.ip("-j", "-s", "link", "show", device));
         assertTrue(m.find(), "no rx bytes for " + device);
         return Long.parseLong(m.group(1));
     }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
@@ -47,7 +48,7 @@ class RunStoreTest {
 
     static Path writeRun(Path out) {
         RunStore.Writer w = RunStore.begin(out, "run-1");
-        w.json("host.json", java.util.Map.of("hostId", "host-x"));
+        w.json("host.json", Map.of("hostId", "host-x"));
         Outcome o = sample();
         w.outcome(o);
         w.json("verdicts.json", o.verdicts());

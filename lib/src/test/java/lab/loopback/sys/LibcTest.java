@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 
 class LibcTest {
@@ -24,7 +25,7 @@ class LibcTest {
 
     @Test
     void rawLayerReturnsNegativeErrnoInsteadOfThrowing() {
-        assertEquals(-Errno.EBADF, Libc.sysWrite(-1, java.lang.foreign.MemorySegment.NULL, 0));
+        assertEquals(-Errno.EBADF, Libc.sysWrite(-1, MemorySegment.NULL, 0));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 
 class SockAddrInTest {
@@ -14,7 +15,7 @@ class SockAddrInTest {
     void layoutIsFamilyThenNetworkOrderPortThenAddress() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment s = SockAddrIn.loopback(0x1F90).allocate(a); // port 8080
-            assertEquals(Net.AF_INET, s.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 0));
+            assertEquals(Net.AF_INET, s.get(ValueLayout.JAVA_SHORT, 0));
             assertEquals((byte) 0x1F, s.get(JAVA_BYTE, 2));
             assertEquals((byte) 0x90, s.get(JAVA_BYTE, 3));
             assertEquals((byte) 127, s.get(JAVA_BYTE, 4));

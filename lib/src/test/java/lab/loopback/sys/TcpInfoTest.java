@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import lab.loopback.ipc.TcpSocket;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ class TcpInfoTest {
     void readsTheUapiOffsetsAndMarksFieldsBeyondTheKernelsLength() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment s = a.allocate(TcpInfo.BUFFER);
-            s.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) 1);
+            s.set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
             s.set(JAVA_INT_UNALIGNED, 16, 65483);
             s.set(JAVA_INT_UNALIGNED, 80, 10);
             s.set(JAVA_LONG_UNALIGNED, 120, 1L << 33);

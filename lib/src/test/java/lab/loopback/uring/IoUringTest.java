@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,7 +73,7 @@ class IoUringTest {
                 IoUring ring = IoUring.setup(8, 0);
                 Arena a = Arena.ofConfined()) {
             byte[] msg = "through the ring, twice".getBytes();
-            MemorySegment out = a.allocateFrom(java.lang.foreign.ValueLayout.JAVA_BYTE, msg), in = a.allocate(64);
+            MemorySegment out = a.allocateFrom(ValueLayout.JAVA_BYTE, msg), in = a.allocate(64);
             ring.prepRecv(s.fd(), in, 64, 0, 2);
             ring.prepSend(c.fd(), out, msg.length, Net.MSG_NOSIGNAL, 1);
             ring.submitAndWait(2);
@@ -80,7 +81,7 @@ class IoUringTest {
             Cqe send = first.userData() == 1 ? first : second, recv = first.userData() == 2 ? first : second;
             assertEquals(msg.length, send.res());
             assertEquals(msg.length, recv.res());
-            assertArrayEquals(msg, in.asSlice(0, msg.length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+            assertArrayEquals(msg, in.asSlice(0, msg.length).toArray(ValueLayout.JAVA_BYTE));
             assertEquals(1, ring.enterCalls(), "one io_uring_enter submitted both and waited for both");
         }
     }
@@ -125,9 +126,7 @@ class IoUringTest {
             assertEquals(19, c.res());
             MemorySegment buf = a.allocate(64);
             assertEquals(19, Libc.read(p[0], buf, 64));
-            assertEquals(
-                    "spliced by the ring",
-                    new String(buf.asSlice(0, 19).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
+            assertEquals("spliced by the ring", new String(buf.asSlice(0, 19).toArray(ValueLayout.JAVA_BYTE)));
         } finally {
             Libc.close(fd);
             Libc.close(p[0]);

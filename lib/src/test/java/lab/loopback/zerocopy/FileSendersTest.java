@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import lab.loopback.ipc.Transports;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measure.StreamTrial;
+import lab.loopback.sys.Libc;
 import lab.loopback.uring.IoUringSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,10 +89,9 @@ class FileSendersTest {
     @Test
     void anUnreadableFileIsNamedWithItsErrno() throws Exception {
         Path p = Files.writeString(dir.resolve("secret"), "x");
-        Files.setPosixFilePermissions(p, java.util.Set.of());
+        Files.setPosixFilePermissions(p, Set.of());
         // root reads it anyway: say so as a skipped test rather than pass without asserting anything
-        org.junit.jupiter.api.Assumptions.assumeFalse(
-                lab.loopback.sys.Libc.geteuid() == 0, "root may read a file whose mode is 000");
+        org.junit.jupiter.api.Assumptions.assumeFalse(Libc.geteuid() == 0, "root may read a file whose mode is 000");
         var e = assertThrows(IllegalArgumentException.class, () -> PatternFile.openForReading(p));
         assertTrue(e.getMessage().contains("EACCES"), e.getMessage());
     }
@@ -97,8 +100,8 @@ class FileSendersTest {
         try (var s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().endsWith(".pattern"))
                     .count();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import lab.loopback.evidence.PayloadCalls;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PayloadCallsTest {
     static TraceRecorder.Recording recording(String... lines) {
         return new TraceRecorder.Recording(
-                java.util.Arrays.stream(lines)
+                Arrays.stream(lines)
                         .map(TraceEvent::parse)
                         .filter(Objects::nonNull)
                         .toList(),
