@@ -304,9 +304,8 @@ class RestrictedHostTest {
                                 .filter(ProcessHandle::isAlive)
                                 .map(c -> c.pid() + " " + c.info().commandLine().orElse(""))
                                 .toList());
-        try (var s = Files.newDirectoryStream(Path.of("/dev/shm"), "llab-" + pid + "-*")) {
-            assertFalse(s.iterator().hasNext(), "no ring file of the killed run in /dev/shm");
-        }
+        // ring files: the kill comes before IPC-1 makes one (and both peers unlink it once mapped), so whether the next
+        // run removes a killed run's ring file is tested where one is made on purpose, in LeftoversTest
     }
 
     @Test

@@ -106,6 +106,17 @@ public final class JdkStreams {
 
     /** Closed-loop round trips of {@code size} bytes, each verified; {@code key} null means in clear. */
     public static PingPong pingPong(ThrowawayKey key, int size, int warmups, int roundTrips, double seconds) {
+        return pingPong(key, size, warmups, roundTrips, seconds, JdkStreams::echo);
+    }
+
+    /** The server end of a ping-pong: answers each {@code size}-byte message on the one connection it accepts. */
+    interface EchoServer {
+        void serve(ServerSocket server, int size);
+    }
+
+    /** As {@link #pingPong(ThrowawayKey, int, int, int, double)} against {@code echoServer} (a test's may alter bytes). */
+    static PingPong pingPong(
+            ThrowawayKey key, int size, int warmups, int roundTrips, double seconds, EchoServer echoServer) {
         if (size <= 0 || size > (1 << 20))
             throw new IllegalArgumentException("message size " + size + " is outside 1 B .. 1 MiB");
         if (roundTrips <= 0) throw new IllegalArgumentException("round-trip count " + roundTrips + " must be positive");
@@ -113,7 +124,7 @@ public final class JdkStreams {
                 ServerSocket server = listen(key)) {
             KnownPattern pattern = new KnownPattern(a, size);
             byte[] wire = periodic(pattern, size);
-            CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> echo(server, size));
+            CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> echoServer.serve(server, size));
             Histogram h = new Histogram(HIGHEST_NANOS, 3);
             String protocol;
             try (Socket s = connect(key, server.getLocalPort())) {

@@ -4,7 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import lab.loopback.ipc.TcpSocket;
 import lab.loopback.measure.ChildJvm;
+import lab.loopback.sys.SockAddrIn;
 import lab.loopback.uring.IoUringSupport;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -35,6 +41,49 @@ class EchoClientsTest {
                 assertEquals(40, s.roundTrips(), "size " + size);
                 assertTrue(s.p50Micros() > 0);
             }
+        }
+    }
+
+    /**
+     * A server on 127.0.0.1 that returns each {@code size}-byte message with one byte flipped, for as long as the
+     * client sends; the port, once listening.
+     */
+    private static ServerSocket corruptingEcho(int size) throws IOException {
+        ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        Thread.ofPlatform().daemon().start(() -> {
+            try (server;
+                    Socket c = server.accept()) {
+                byte[] m = new byte[size];
+                while (c.getInputStream().readNBytes(m, 0, size) == size) {
+                    m[size - 1] ^= 0x01;
+                    c.getOutputStream().write(m);
+                }
+            } catch (IOException e) {
+                // the client refused the altered reply and closed
+            }
+        });
+        return server;
+    }
+
+    @Test
+    void aBlockingClientRefusesAnAlteredEcho() throws IOException {
+        try (ServerSocket server = corruptingEcho(256);
+                TcpSocket c = TcpSocket.connect(SockAddrIn.loopback(server.getLocalPort()))) {
+            var e = assertThrows(
+                    IllegalStateException.class,
+                    () -> EchoClients.stream("tcp", c, 256, EchoClients.Framing.HEADER_THEN_BODY, 0, 5, 10));
+            assertTrue(e.getMessage().contains("payload 0 came back altered"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theIoUringClientRefusesAnAlteredEcho() throws IOException {
+        var a = IoUringSupport.check();
+        Assumptions.assumeTrue(a.available(), () -> "io_uring unavailable: " + a.reason());
+        try (ServerSocket server = corruptingEcho(256)) {
+            var e = assertThrows(
+                    IllegalStateException.class, () -> EchoClients.uring(server.getLocalPort(), 256, 0, 5, 10));
+            assertTrue(e.getMessage().contains("io_uring echo: payload 0 came back altered"), e.getMessage());
         }
     }
 

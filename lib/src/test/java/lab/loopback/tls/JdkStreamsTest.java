@@ -4,6 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import lab.loopback.measure.KnownPattern;
 import org.junit.jupiter.api.Test;
 
 /** The same stream and ping-pong in clear and in TLS 1.3; every byte verified, the protocol really negotiated. */
@@ -22,6 +30,50 @@ class JdkStreamsTest {
         assertEquals(50, pp.roundTrips());
         assertTrue(pp.p50Micros() > 0 && pp.p50Micros() <= pp.maxMicros());
         assertEquals(50, JdkStreams.pingPong(null, 64, 10, 50, 10).roundTrips());
+    }
+
+    /** An echo server that returns each message with one byte flipped: the client must refuse the round trip. */
+    private static void corruptingEcho(ServerSocket server, int size) {
+        try (Socket c = server.accept()) {
+            byte[] m = new byte[size];
+            while (c.getInputStream().readNBytes(m, 0, size) == size) {
+                m[size / 2] ^= 0x5a;
+                c.getOutputStream().write(m);
+                c.getOutputStream().flush();
+            }
+        } catch (IOException e) {
+            // the client gave up on the altered reply and closed
+        }
+    }
+
+    @Test
+    void aRoundTripThatComesBackAlteredIsRefusedInClearAndInTls() {
+        for (ThrowawayKey key : new ThrowawayKey[] {null, ThrowawayKey.generate()}) {
+            var e = assertThrows(
+                    IllegalStateException.class,
+                    () -> JdkStreams.pingPong(key, 64, 0, 5, 10, JdkStreamsTest::corruptingEcho));
+            assertTrue(e.getMessage().contains("round trip 0 came back altered"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theStreamReceiverNamesTheFirstWrongByte() throws Exception {
+        try (Arena a = Arena.ofConfined();
+                ServerSocket server = JdkStreams.listen(null)) {
+            byte[] wire = JdkStreams.periodic(new KnownPattern(a, 4096), 4096);
+            wire[1000] ^= 1;
+            var sent = CompletableFuture.runAsync(() -> {
+                try (Socket s = JdkStreams.connect(null, server.getLocalPort())) {
+                    s.getOutputStream().write(wire, 0, 4096);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            long[] r = JdkStreams.receive(server, 4096);
+            sent.get(30, TimeUnit.SECONDS);
+            assertEquals(4096, r[0], "every byte arrived");
+            assertEquals(1000, r[1], "and the receiver names the altered one");
+        }
     }
 
     @Test

@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import lab.loopback.ipc.Transports;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measure.StreamTrial;
+import lab.loopback.measure.TransferCorruptedException;
 import lab.loopback.sys.Libc;
 import lab.loopback.uring.IoUringSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -37,6 +41,27 @@ class FileSendersTest {
     @AfterAll
     static void stop() {
         runner.close();
+    }
+
+    /** One byte of the file changed on disk after it was written: every sender carries it, the receiver names it. */
+    @Test
+    void everySenderOfAFileWithAChangedByteIsRefused() throws IOException {
+        boolean uring = IoUringSupport.check().available();
+        long at = 1_000_003;
+        try (PatternFile f = PatternFile.create(dir, SIZE)) {
+            try (FileChannel ch = FileChannel.open(f.path(), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                ByteBuffer b = ByteBuffer.allocate(1);
+                ch.read(b, at);
+                b.put(0, (byte) (b.get(0) ^ 0x40));
+                ch.write(b.rewind(), at);
+            }
+            for (FileSender s : FileSenders.all()) {
+                if (FileSenders.usesIoUring(s.id()) && !uring) continue;
+                StreamTrial t = FileTransfer.run(runner, f, s, 65536, 60, "corrupt", 0, new KernelNotices());
+                var e = assertThrows(TransferCorruptedException.class, () -> StreamRunner.verified(t), s.id());
+                assertTrue(e.getMessage().startsWith("byte " + at + " of a " + s.id()), s.id() + ": " + e.getMessage());
+            }
+        }
     }
 
     @Test
