@@ -59,6 +59,14 @@ public final class ChecksumSetting implements Experiment {
         return out;
     }
 
+    /**
+     * FAIL-2: REFUTED when no tcp_checksum setting exists (the condition cannot be set); when one exists, the
+     * workbench would have to change a host sysctl to test it, which it never does.
+     */
+    static Verdict judge(boolean tcpChecksumSettingExists) {
+        return tcpChecksumSettingExists ? Verdict.NOT_TESTABLE_HERE : Verdict.REFUTED;
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
@@ -127,7 +135,7 @@ public final class ChecksumSetting implements Experiment {
         }
         ev.add(
                 "rule: REFUTED when no tcp_checksum setting exists (the condition cannot be set); SUPPORTED if it exists and changes the copy path");
-        Verdict v = exists ? Verdict.NOT_TESTABLE_HERE : Verdict.REFUTED;
+        Verdict v = judge(exists);
         if (exists) {
             o.verdict(
                     KernelEvidence.notTestable(

@@ -86,13 +86,16 @@ public final class FastOpen implements Experiment {
      */
     static final double MEASURABLE = 0.10;
 
+    /** The share of TFO connections whose SYN must have carried data (TCPFastOpenActive) for TFO to count as working. */
+    static final double DATA_SYN_SHARE = 0.9;
+
     /**
      * SUPPORTED: SYNs carried data (TCPFastOpenActive counted most TFO connections) and TFO ÷ plain within a pair
      * (median per block, then over the {@link #BLOCKS} blocks) is at most 1 - {@link #MEASURABLE} with its interval
      * below 1; PARTLY_TRUE: it worked but saved nothing measurable; REFUTED: no SYN carried data.
      */
     static Verdict judge(Mode tfo, long active) {
-        if (active < tfo.connections() * 0.9) return Verdict.REFUTED;
+        if (active < tfo.connections() * DATA_SYN_SHARE) return Verdict.REFUTED;
         return tfo.ratioHigh() < 1 && tfo.ratioToPlain() <= 1 - MEASURABLE ? Verdict.SUPPORTED : Verdict.PARTLY_TRUE;
     }
 

@@ -102,6 +102,14 @@ public final class IperfUnits implements Experiment {
         };
     }
 
+    /**
+     * PERF-2: the printed transfer and rate agree when exactly one reading of "GBytes" (binary or decimal) gives the
+     * printed rate within its rounding; REFUTED when neither does, or both do (the line then decides nothing).
+     */
+    static Verdict judge(boolean fitsBinary, boolean fitsDecimal) {
+        return fitsBinary != fitsDecimal ? Verdict.SUPPORTED : Verdict.REFUTED;
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Claim claim = ctx.claim("PERF-2");
@@ -151,17 +159,15 @@ public final class IperfUnits implements Experiment {
         }
         Verdict v;
         String summary;
+        v = judge(fitsBinary, fitsDecimal);
         if (fitsBinary && !fitsDecimal) {
-            v = Verdict.SUPPORTED;
             summary = String.format(
                     "The arithmetic holds in iperf3's mixed units: 11.2 GBytes means GiB (2^30 bytes), which makes %.1f Gbit/s "
                             + "(anything from %.2f to %.2f rounds to the printed figures); read as decimal gigabytes it would be only %.1f Gbit/s. Checked: %s.",
                     asBinary, binary.low(), binary.high(), asDecimal, convention);
         } else if (fitsDecimal && !fitsBinary) {
-            v = Verdict.SUPPORTED;
             summary = String.format("The arithmetic holds with decimal gigabytes (%.1f Gbit/s).", asDecimal);
         } else {
-            v = Verdict.REFUTED;
             summary = String.format(
                     "Neither reading of 11.2 GBytes in 1.00 s gives %.1f Gbit/s: binary gives %.1f, decimal %.1f.",
                     claim.claimed(), asBinary, asDecimal);

@@ -39,6 +39,11 @@ public final class MtuAndSegments implements Experiment {
         return List.of("SEC-3");
     }
 
+    /** SEC-3: REFUTED when lo's MTU shapes TCP (the MSS derives from it) or a datagram over it is fragmented on lo. */
+    static Verdict judge(boolean mssFromMtu, boolean fragmentsSeen) {
+        return mssFromMtu || fragmentsSeen ? Verdict.REFUTED : Verdict.SUPPORTED;
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
@@ -107,7 +112,7 @@ public final class MtuAndSegments implements Experiment {
                 && frags.get(1).receivedBytes() == DATAGRAM;
         ev.add(
                 "rule: REFUTED when TCP's MSS on lo is derived from lo's MTU, or when a datagram larger than the MTU is fragmented and reassembled on lo; SUPPORTED otherwise");
-        Verdict v = mssFromMtu || fragmentsSeen ? Verdict.REFUTED : Verdict.SUPPORTED;
+        Verdict v = judge(mssFromMtu, fragmentsSeen);
         o.verdict(KernelEvidence.verdict(
                 ctx.claim("SEC-3"),
                 v,

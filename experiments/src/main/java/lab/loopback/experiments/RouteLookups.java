@@ -32,9 +32,12 @@ public final class RouteLookups implements Experiment {
         return List.of("PATH-3");
     }
 
+    /** Route lookups per data segment from which the segments count as routed one by one. */
+    static final double ROUTED_PER_SEGMENT = 0.5;
+
     static Verdict judge(long total, double perSegment) {
         if (total == 0) return Verdict.SUPPORTED;
-        return perSegment >= 0.5 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+        return perSegment >= ROUTED_PER_SEGMENT ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
     }
 
     @Override

@@ -35,6 +35,14 @@ public final class RoutesAndNat implements Experiment {
         return List.of("SEC-4");
     }
 
+    /**
+     * SEC-4: REFUTED when 127.0.0.1 resolves through a routing table, fib lookups were traced ({@code lookups} &gt; 0;
+     * negative when not traced), or a NAT rule rewrote a loopback connection; SUPPORTED when none of these is seen.
+     */
+    static Verdict judge(boolean routedThroughATable, long lookups, boolean natRewrote) {
+        return routedThroughATable || lookups > 0 || natRewrote ? Verdict.REFUTED : Verdict.SUPPORTED;
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
@@ -74,7 +82,7 @@ public final class RoutesAndNat implements Experiment {
                 "rule: REFUTED when 127.0.0.1 resolves through a routing table (the local table, reached through the policy rules) or fib lookups are traced, "
                         + "or a NAT rule rewrites a loopback connection; SUPPORTED when none of these is seen");
         boolean natWorked = nat != null && nat.startsWith("redirected");
-        Verdict v = routed || lookups > 0 || natWorked ? Verdict.REFUTED : Verdict.SUPPORTED;
+        Verdict v = judge(routed, lookups, natWorked);
         o.verdict(KernelEvidence.verdict(
                 ctx.claim("SEC-4"),
                 v,

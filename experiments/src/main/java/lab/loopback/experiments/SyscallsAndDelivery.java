@@ -34,6 +34,20 @@ public final class SyscallsAndDelivery implements Experiment {
 
     public record PerMiB(String technique, String counter, double senderPerMiB, double receiverPerMiB) {}
 
+    /** Both peers' system calls per MiB of the technique that needed fewest ({@code otherwise} when none was counted). */
+    static double fewestPerMiB(List<PerMiB> rows, double otherwise) {
+        return rows.stream()
+                .filter(x -> !Double.isNaN(x.senderPerMiB()))
+                .mapToDouble(x -> x.senderPerMiB() + x.receiverPerMiB())
+                .min()
+                .orElse(otherwise);
+    }
+
+    /** "No syscalls": REFUTED when even the technique with fewest calls made any to move the data. */
+    static Verdict judge(double fewestCallsPerMiB) {
+        return fewestCallsPerMiB > 0 ? Verdict.REFUTED : Verdict.SUPPORTED;
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
@@ -82,12 +96,8 @@ public final class SyscallsAndDelivery implements Experiment {
                 .orElseThrow();
         PerMiB harness = rows.getFirst();
         double total = plain.senderPerMiB() + plain.receiverPerMiB();
-        double fewest = rows.stream()
-                .filter(x -> !Double.isNaN(x.senderPerMiB()))
-                .mapToDouble(x -> x.senderPerMiB() + x.receiverPerMiB())
-                .min()
-                .orElse(total);
-        Verdict v = fewest > 0 ? Verdict.REFUTED : Verdict.SUPPORTED;
+        double fewest = fewestPerMiB(rows, total);
+        Verdict v = judge(fewest);
         List<String> ev = new ArrayList<>();
         ev.add(String.format(
                 "read+write, %s count: sender %.1f, receiver %.1f system calls per MiB",

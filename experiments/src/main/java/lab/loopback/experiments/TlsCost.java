@@ -41,6 +41,14 @@ public final class TlsCost implements Experiment {
         return List.of("SEC-1");
     }
 
+    /**
+     * SEC-1, "you can skip TLS on loopback, because the data never leaves the host": PARTLY_TRUE when a capture on lo
+     * read the clear-text marker (skipping is possible, the data is not private); SUPPORTED when it could not.
+     */
+    static Verdict judge(boolean clearMarkerReadOnLo) {
+        return clearMarkerReadOnLo ? Verdict.PARTLY_TRUE : Verdict.SUPPORTED;
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
@@ -136,7 +144,7 @@ public final class TlsCost implements Experiment {
         ev.add(
                 "rule: PARTLY_TRUE when the capture reads the clear-text marker (skipping TLS is possible and saves the measured cost, but the data is visible on the host); "
                         + "SUPPORTED if it cannot; the cost alone decides nothing");
-        v = clearSeen ? Verdict.PARTLY_TRUE : Verdict.SUPPORTED;
+        v = judge(clearSeen);
         summary = clearSeen
                 ? String.format(
                         "You can skip TLS on loopback and keep %.1f× its throughput, but not because the data is private: a capture on lo read the clear-text marker (and not the TLS one). "

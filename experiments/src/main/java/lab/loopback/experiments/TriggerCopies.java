@@ -54,6 +54,11 @@ public final class TriggerCopies implements Experiment {
     /** One event of the exchange as recorded. */
     public record Event(String event, double microsFromFirst, String details) {}
 
+    /** The copies rule, unless the example's bytes arrived damaged: then nothing about it works as claimed. */
+    static Verdict judge(boolean bytesIntact, double copiesPerByte) {
+        return bytesIntact ? judge(copiesPerByte) : Verdict.REFUTED;
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
@@ -101,7 +106,7 @@ public final class TriggerCopies implements Experiment {
         for (var e : rec.events()) events.add(new Event(e.event(), (e.seconds() - first) * 1e6, e.details()));
         o.table("events", RecordTable.of("events", Event.class, events));
         double perByte = rc.perByte();
-        Verdict v = ex[0].bytesIntact() ? judge(perByte) : Verdict.REFUTED;
+        Verdict v = judge(ex[0].bytesIntact(), perByte);
         String zcLine = zc.unavailable() != null
                 ? "MSG_ZEROCOPY: " + zc.unavailable()
                 : zc.complete()

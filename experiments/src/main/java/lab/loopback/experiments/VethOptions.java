@@ -52,13 +52,15 @@ public final class VethOptions implements Experiment {
         return List.of("VETH-2");
     }
 
+    static final double HALF_A_COPY = 0.5;
+
     /** SUPPORTED if some option takes the receiver below half a copy per byte; PARTLY_TRUE if any moves it; REFUTED if none does. */
     static Verdict judge(List<Row> rows) {
         List<Row> traced = rows.stream()
                 .filter(r -> !Double.isNaN(r.receiveCopiesPerByte()))
                 .toList();
         if (traced.isEmpty()) return Verdict.NOT_TESTABLE_HERE;
-        if (traced.stream().anyMatch(r -> r.receiveCopiesPerByte() < 0.5)) return Verdict.SUPPORTED;
+        if (traced.stream().anyMatch(r -> r.receiveCopiesPerByte() < HALF_A_COPY)) return Verdict.SUPPORTED;
         double base = traced.getFirst().receiveCopiesPerByte();
         return traced.stream().anyMatch(r -> Math.abs(r.receiveCopiesPerByte() - base) > Conditions.SAME_COPIES)
                 ? Verdict.PARTLY_TRUE

@@ -39,6 +39,31 @@ public final class ZeroCopyTechniques implements Experiment {
     static final double NO_COPY = 0.75;
     /** The receive side counts as copying every byte at or above this. */
     static final double COPIES_ALL = 0.9;
+    /** At most this many receiver copies per byte count as none. */
+    static final double COPIES_NONE = 0.1;
+    /** Receiver copies per byte closer than this are the same with and without SPLICE_F_MOVE. */
+    static final double SAME_COPIES = 0.05;
+
+    /** SPL-1, "no copy into user space at any point": the receiver's copies per byte of the splice transfer. */
+    static Verdict judgeSplice(double receiverCopiesPerByte) {
+        if (receiverCopiesPerByte >= COPIES_ALL) return Verdict.REFUTED;
+        return receiverCopiesPerByte <= COPIES_NONE ? Verdict.SUPPORTED : Verdict.PARTLY_TRUE;
+    }
+
+    /** SPL-2, traced: the flag changes nothing when the receiver copies every byte, the same with and without it. */
+    static Verdict judgeMoveFlag(double copiesWith, double copiesWithout) {
+        boolean same = Math.abs(copiesWith - copiesWithout) < SAME_COPIES;
+        return same && copiesWith >= COPIES_ALL ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+    }
+
+    /** SPL-2, untraced: the flag changes nothing measurable when the paired CPU difference's interval holds zero. */
+    static Verdict judgeMoveFlagUntraced(Estimate senderCpuDelta) {
+        return cpuUnchanged(senderCpuDelta) ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+    }
+
+    private static boolean cpuUnchanged(Estimate delta) {
+        return delta.hasInterval() && delta.low() <= 0 && delta.high() >= 0;
+    }
     /** The article's four techniques and the measured senders that stand for each. */
     static final Map<String, List<String>> ARTICLE = new LinkedHashMap<>();
 
@@ -295,7 +320,7 @@ public final class ZeroCopyTechniques implements Experiment {
                                     sp.warmGbit(), sp.coldGbit()));
         }
         double perByte = sp.receiverCopiesPerByte();
-        Verdict v = perByte >= COPIES_ALL ? Verdict.REFUTED : perByte <= 0.1 ? Verdict.SUPPORTED : Verdict.PARTLY_TRUE;
+        Verdict v = judgeSplice(perByte);
         FileTransfers.Traced t = r.traced(FileSenders.SPLICE_MOVE);
         Summary sf = find(sum, FileSenders.SENDFILE),
                 rw = find(sum, FileSenders.READ_WRITE),
@@ -355,13 +380,12 @@ public final class ZeroCopyTechniques implements Experiment {
             ev.add(String.format(
                     "receiver copies per byte (skb:skb_copy_datagram_iovec): %.2f with the flag, %.2f without",
                     tw.receiverCopiesPerByte(), to.receiverCopiesPerByte()));
-            boolean sameCopies = Math.abs(tw.receiverCopiesPerByte() - to.receiverCopiesPerByte()) < 0.05;
-            v = sameCopies && tw.receiverCopiesPerByte() >= COPIES_ALL ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+            v = judgeMoveFlag(tw.receiverCopiesPerByte(), to.receiverCopiesPerByte());
             how = String.format(
                     "the kernel copies the same %.2f bytes per byte with and without it", tw.receiverCopiesPerByte());
         } else {
-            boolean cpuSame = c.hasInterval() && c.low() <= 0 && c.high() >= 0;
-            v = cpuSame ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+            boolean cpuSame = cpuUnchanged(c);
+            v = judgeMoveFlagUntraced(c);
             how = cpuSame
                     ? "the sender's CPU per byte does not change measurably (no trace: " + r.traceUnavailable() + ")"
                     : "the sender's CPU per byte changes (no trace to count copies: " + r.traceUnavailable() + ")";
