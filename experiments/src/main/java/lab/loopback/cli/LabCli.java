@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.compare.RunComparison;
+import lab.loopback.experiments.ClaimExplanation;
 import lab.loopback.experiments.LabRun;
 import lab.loopback.experiments.NetfilterRules;
 import lab.loopback.kernel.HostProbe;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Parameters;
             LabCli.Reference.class,
             LabCli.Host.class,
             LabCli.Claims.class,
+            LabCli.Explain.class,
             LabCli.Sections.class
         })
 public final class LabCli implements Callable<Integer> {
@@ -238,6 +240,28 @@ public final class LabCli implements Callable<Integer> {
                             .distinct()
                             .sorted()
                             .toList()));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "explain",
+            description =
+                    "From a claim id to what decides it: the article's words, the rule's code and thresholds, its "
+                            + "source file, the experiment and its tables, the verdict on results/latest and each reference run.")
+    static final class Explain implements Callable<Integer> {
+        @Parameters(index = "0", description = "a claim id, e.g. PATH-3")
+        String claim;
+
+        @picocli.CommandLine.Mixin
+        LedgerOption claims;
+
+        @Override
+        public Integer call() {
+            Path home = Path.of(System.getenv().getOrDefault("LAB_HOME", "."))
+                    .toAbsolutePath()
+                    .normalize();
+            System.out.print(ClaimExplanation.of(claims.ledger(), claim, home, ClaimExplanation.runs(home)));
             return 0;
         }
     }

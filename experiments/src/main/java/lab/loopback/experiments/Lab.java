@@ -191,6 +191,25 @@ public final class Lab {
 
     /** One claim's verdict as a few lines of text: quote, verdict, summary, numbers, evidence. */
     public String explain(ClaimVerdict v) {
+        return explainVerdict(v);
+    }
+
+    /**
+     * What decides {@code claimId}, as {@code ./lab explain} prints it: the article's words, the rule's code with its
+     * thresholds and source file, the experiment and its tables, and its verdict on this notebook's run and on each
+     * reference run.
+     */
+    public String explain(String claimId) {
+        String home = System.getenv("LAB_HOME");
+        Path h = home == null ? null : Path.of(home);
+        List<Path> runs = new ArrayList<>();
+        Path mine = thisHostsRun();
+        if (mine != null) runs.add(mine);
+        runs.addAll(ReferenceRuns.fromEnvironment());
+        return ClaimExplanation.of(context.ledger(), claimId, h, runs);
+    }
+
+    private String explainVerdict(ClaimVerdict v) {
         Claim c = context.claim(v.claim());
         StringBuilder b = new StringBuilder();
         b.append(v.claim()).append(": ").append(v.verdict()).append('\n');

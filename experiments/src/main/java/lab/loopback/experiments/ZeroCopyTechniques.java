@@ -58,11 +58,8 @@ public final class ZeroCopyTechniques implements Experiment {
 
     /** SPL-2, untraced: the flag changes nothing measurable when the paired CPU difference's interval holds zero. */
     static Verdict judgeMoveFlagUntraced(Estimate senderCpuDelta) {
-        return cpuUnchanged(senderCpuDelta) ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
-    }
-
-    private static boolean cpuUnchanged(Estimate delta) {
-        return delta.hasInterval() && delta.low() <= 0 && delta.high() >= 0;
+        boolean unchanged = senderCpuDelta.hasInterval() && senderCpuDelta.low() <= 0 && senderCpuDelta.high() >= 0;
+        return unchanged ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
     }
     /** The article's four techniques and the measured senders that stand for each. */
     static final Map<String, List<String>> ARTICLE = new LinkedHashMap<>();
@@ -384,7 +381,7 @@ public final class ZeroCopyTechniques implements Experiment {
             how = String.format(
                     "the kernel copies the same %.2f bytes per byte with and without it", tw.receiverCopiesPerByte());
         } else {
-            boolean cpuSame = cpuUnchanged(c);
+            boolean cpuSame = judgeMoveFlagUntraced(c) == Verdict.REFUTED;
             v = judgeMoveFlagUntraced(c);
             how = cpuSame
                     ? "the sender's CPU per byte does not change measurably (no trace: " + r.traceUnavailable() + ")"

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  */
 public final class ClaimLedger {
     private static final Pattern ID = Pattern.compile("[A-Z]+-\\d+");
+    private static final Pattern RULE = Pattern.compile("[A-Z][A-Za-z0-9]*\\.[a-z][A-Za-z0-9]*");
 
     /** Section number → title, in article order; the notebook of section N is notebooks/NN-slug.ipynb. */
     public record Section(int number, String slug, String title) {}
@@ -91,6 +92,11 @@ public final class ClaimLedger {
                 throw new LedgerException(where + " does not say what a measurement must establish");
             if (c.claimed() != null && (c.unit() == null || c.unit().isBlank()))
                 throw new LedgerException(where + " has a claimed value but no unit");
+            for (String r : c.rule()) {
+                if (!RULE.matcher(r).matches())
+                    throw new LedgerException(
+                            where + " names rule '" + r + "'; a rule is Class.method, e.g. RouteLookups.judge");
+            }
             if (claims.put(c.id(), c) != null)
                 throw new LedgerException(origin + ": claim id " + c.id() + " appears twice");
         }

@@ -60,7 +60,7 @@ class ClaimLedgerTest {
     }
 
     @Test
-    void malformedLedgersFailNamingTheEntry() {
+    void malformedLedgersFailNamingTheEntry() throws IOException {
         var dup = assertThrows(ClaimLedger.LedgerException.class, () -> parse(SECTIONS + """
                 claims:
                   - {id: A-1, section: 1, quote: q, establish: e}
@@ -83,6 +83,19 @@ class ClaimLedgerTest {
                 ClaimLedger.LedgerException.class,
                 () -> parse(SECTIONS + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, claimed: 3}\n"));
         assertTrue(unit.getMessage().contains("no unit"), unit.getMessage());
+        var rule = assertThrows(
+                ClaimLedger.LedgerException.class,
+                () -> parse(SECTIONS + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, rule: [judge]}\n"));
+        assertTrue(
+                rule.getMessage().contains("rule 'judge'") && rule.getMessage().contains("Class.method"),
+                rule.getMessage());
+        assertEquals(
+                List.of("RouteLookups.judge"),
+                parse(
+                                SECTIONS
+                                        + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, rule: [RouteLookups.judge]}\n")
+                        .claim("A-1")
+                        .rule());
         assertThrows(ClaimLedger.LedgerException.class, () -> parse("claims: [\n"));
         assertThrows(ClaimLedger.LedgerException.class, () -> ClaimLedger.load(Path.of("/nonexistent/claims.yaml")));
     }
