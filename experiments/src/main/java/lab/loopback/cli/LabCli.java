@@ -11,6 +11,7 @@ import lab.loopback.compare.RunComparison;
 import lab.loopback.experiments.ClaimExplanation;
 import lab.loopback.experiments.LabRun;
 import lab.loopback.experiments.NetfilterRules;
+import lab.loopback.experiments.Rejudge;
 import lab.loopback.kernel.HostProbe;
 import lab.loopback.kernel.KernelSource;
 import lab.loopback.measure.Profile;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Parameters;
             LabCli.Host.class,
             LabCli.Claims.class,
             LabCli.Explain.class,
+            LabCli.RejudgeRuns.class,
             LabCli.Sections.class
         })
 public final class LabCli implements Callable<Integer> {
@@ -262,6 +264,30 @@ public final class LabCli implements Callable<Integer> {
                     .toAbsolutePath()
                     .normalize();
             System.out.print(ClaimExplanation.of(claims.ledger(), claim, home, ClaimExplanation.runs(home)));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "rejudge",
+            description = "Judge finished runs again with today's rules, from their recorded tables only: writes "
+                    + "RUN_DIR/rejudged.json beside the run's own verdicts.json (never changed) and prints every claim whose "
+                    + "verdict or measured value changed.")
+    static final class RejudgeRuns implements Callable<Integer> {
+        @Parameters(arity = "1..*", description = "finished run directories, e.g. results/latest data/reference/*")
+        List<Path> runs;
+
+        @picocli.CommandLine.Mixin
+        LedgerOption claims;
+
+        @Override
+        public Integer call() {
+            String rules = Rejudge.rulesVersion(Path.of(System.getenv().getOrDefault("LAB_HOME", ".")));
+            for (Path run : runs) {
+                Rejudge.Result r = Rejudge.of(run, claims.ledger(), rules);
+                System.out.print(r.describe());
+                System.out.println("  wrote " + Rejudge.write(r));
+            }
             return 0;
         }
     }

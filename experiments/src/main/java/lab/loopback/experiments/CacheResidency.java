@@ -67,6 +67,25 @@ public final class CacheResidency implements Experiment {
         return maxQueued > l1d ? Verdict.REFUTED : Verdict.HOST_DEPENDENT;
     }
 
+    /** FIN-1 from the recorded points and caches tables. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        long l1d = r.rows("caches", CpuCaches.Cache.class).stream()
+                .filter(c -> c.level() == 1)
+                .mapToLong(CpuCaches.Cache::bytes)
+                .findFirst()
+                .orElse(-1);
+        long maxQueued = r.rows("points", Point.class).stream()
+                .mapToLong(Point::maxQueuedBytes)
+                .max()
+                .orElse(-1);
+        if (l1d <= 0 || maxQueued < 0)
+            throw new Recorded.MissingTableException("the run recorded no L1d size or no queued bytes for FIN-1");
+        return new RecordedRule.Judgement(
+                judge(maxQueued, l1d),
+                null,
+                "the kernel held up to " + maxQueued + " B of the connection; L1d " + l1d + " B");
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

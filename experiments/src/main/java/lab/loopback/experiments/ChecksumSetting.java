@@ -67,6 +67,13 @@ public final class ChecksumSetting implements Experiment {
         return tcpChecksumSettingExists ? Verdict.NOT_TESTABLE_HERE : Verdict.REFUTED;
     }
 
+    /** FAIL-2 from the recorded sysctls table. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        boolean exists = r.rows("sysctls", Setting.class).stream()
+                .anyMatch(s -> s.sysctl().endsWith("tcp_checksum"));
+        return new RecordedRule.Judgement(judge(exists), null, "a tcp_checksum sysctl exists: " + exists);
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

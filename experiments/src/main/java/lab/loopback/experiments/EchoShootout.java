@@ -42,6 +42,20 @@ public final class EchoShootout implements Experiment {
         return sizesFaster == sizes ? Verdict.PARTLY_TRUE : Verdict.HOST_DEPENDENT;
     }
 
+    /** URING-4 from the recorded round-trips table: io_uring and gRPC rows alternate, one pair per size. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        List<EchoStats> rows = r.rows("round-trips", EchoStats.class);
+        int faster = 0, sizes = 0;
+        for (int i = 0; i + 1 < rows.size(); i += 2) {
+            sizes++;
+            if (rows.get(i).p50Micros() < rows.get(i + 1).p50Micros()) faster++;
+        }
+        return new RecordedRule.Judgement(
+                judge(faster, sizes),
+                null,
+                "io_uring's median round trip faster at " + faster + " of " + sizes + " sizes");
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

@@ -99,6 +99,25 @@ public final class FastOpen implements Experiment {
         return tfo.ratioHigh() < 1 && tfo.ratioToPlain() <= 1 - MEASURABLE ? Verdict.SUPPORTED : Verdict.PARTLY_TRUE;
     }
 
+    /** MORE-3 from the recorded modes (the TFO row, second) and counters (TcpExt.TCPFastOpenActive) tables. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        List<Mode> modes = r.rows("modes", Mode.class);
+        if (modes.size() != 2)
+            throw new Recorded.MissingTableException(
+                    "the run's table 'modes' of fast-open has " + modes.size() + " rows, not plain and TFO");
+        long active = r.rows("counters", Counter.class).stream()
+                .filter(c -> c.counter().equals("TcpExt.TCPFastOpenActive"))
+                .mapToLong(Counter::delta)
+                .sum();
+        Mode tfo = modes.get(1);
+        return new RecordedRule.Judgement(
+                judge(tfo, active),
+                null,
+                String.format(
+                        "%d of %d TFO connections sent data in the SYN; TFO ÷ plain %.3f [%.3f, %.3f]",
+                        active, tfo.connections(), tfo.ratioToPlain(), tfo.ratioLow(), tfo.ratioHigh()));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

@@ -94,6 +94,39 @@ public final class IpcShootout implements Experiment {
         return ok == rs.size() ? Verdict.SUPPORTED : ok * 2 < rs.size() ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
     }
 
+    /** IPC-1 from the recorded duels table. */
+    static RecordedRule.Judgement fromTablesBeatsAll(Recorded r) {
+        List<Duel> duels = r.rows("duels", Duel.class);
+        if (duels.isEmpty())
+            throw new Recorded.MissingTableException("the run's table 'duels' of ipc-shootout is empty");
+        return new RecordedRule.Judgement(
+                judgeBeatsAll(duels),
+                null,
+                String.join(
+                        "; ",
+                        duels.stream()
+                                .map(d -> d.rival() + ": " + d.outcome() + " (" + d.tcpFaster() + " sizes TCP, "
+                                        + d.rivalFaster() + " the rival, of " + d.sizes() + ")")
+                                .toList()));
+    }
+
+    /** IPC-2 from the recorded tcp-over-ring table. */
+    static RecordedRule.Judgement fromTablesBasicallyShm(Recorded r) {
+        List<RingRatio> rs = r.rows("tcp-over-ring", RingRatio.class);
+        if (rs.isEmpty())
+            throw new Recorded.MissingTableException("the run's table 'tcp-over-ring' of ipc-shootout is empty");
+        return new RecordedRule.Judgement(
+                judgeBasicallyShm(rs),
+                null,
+                String.join(
+                        "; ",
+                        rs.stream()
+                                .map(x -> String.format(
+                                        "%d B: throughput %.2f×, latency %.2f× the ring's",
+                                        x.size(), x.throughputRatio(), x.latencyRatio()))
+                                .toList()));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

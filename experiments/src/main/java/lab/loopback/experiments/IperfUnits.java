@@ -110,6 +110,25 @@ public final class IperfUnits implements Experiment {
         return fitsBinary != fitsDecimal ? Verdict.SUPPORTED : Verdict.REFUTED;
     }
 
+    /** PERF-2 needs no table: the article's printed figures and the ledger's claimed rate decide it (iperf3's lines are corroboration). */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        double claimed = r.claim().claimed();
+        boolean fitsBinary =
+                implied(ARTICLE_GBYTES, 1, ARTICLE_SECONDS, Math.pow(2, 30)).contains(claimed);
+        boolean fitsDecimal = implied(ARTICLE_GBYTES, 1, ARTICLE_SECONDS, 1e9).contains(claimed);
+        return new RecordedRule.Judgement(
+                judge(fitsBinary, fitsDecimal),
+                ARTICLE_GBYTES * Math.pow(2, 30) * 8 / 1e9,
+                String.format(
+                        "%.1f Gbit/s fits %s",
+                        claimed,
+                        fitsBinary && !fitsDecimal
+                                ? "binary GBytes only"
+                                : fitsDecimal && !fitsBinary
+                                        ? "decimal GBytes only"
+                                        : fitsBinary ? "both readings" : "neither reading"));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Claim claim = ctx.claim("PERF-2");

@@ -48,6 +48,24 @@ public final class SyscallsAndDelivery implements Experiment {
         return fewestCallsPerMiB > 0 ? Verdict.REFUTED : Verdict.SUPPORTED;
     }
 
+    /** ZC-2 from the recorded syscalls-per-mib table, as {@link #run} decides it. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        List<PerMiB> rows = r.rows("syscalls-per-mib", PerMiB.class);
+        r.first("syscalls-per-mib", PerMiB.class, x -> x.technique().equals(FileSenders.READ_WRITE), "for read-write");
+        PerMiB plain = rows.stream()
+                .filter(x -> x.technique().equals(FileSenders.READ_WRITE))
+                .reduce((a, b) -> b.counter().startsWith("kernel") ? b : a)
+                .orElseThrow();
+        double total = plain.senderPerMiB() + plain.receiverPerMiB();
+        double fewest = fewestPerMiB(rows, total);
+        return new RecordedRule.Judgement(
+                judge(fewest),
+                total,
+                String.format(
+                        "fewest system calls per MiB of any technique: %.1f (read+write: %.1f, %s)",
+                        fewest, total, plain.counter()));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

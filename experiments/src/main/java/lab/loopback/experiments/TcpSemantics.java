@@ -82,6 +82,24 @@ public final class TcpSemantics implements Experiment {
                 t.verified());
     }
 
+    /** IPC-3 from the recorded connections table: lo's endpoint, then veth's. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        List<Endpoint> e = r.rows("connections", Endpoint.class);
+        if (e.size() != 2)
+            throw new Recorded.MissingTableException(
+                    "the run's table 'connections' of tcp-semantics has " + e.size() + " rows, not lo and veth");
+        return new RecordedRule.Judgement(
+                judge(e.get(0), e.get(1)),
+                null,
+                String.format(
+                        "lo: %s, cwnd %d, rtt %d µs, verified %b; veth verified %b",
+                        e.get(0).congestionControl(),
+                        e.get(0).cwndSegments(),
+                        e.get(0).rttMicros(),
+                        e.get(0).verified(),
+                        e.get(1).verified()));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

@@ -49,6 +49,14 @@ public final class TlsCost implements Experiment {
         return clearMarkerReadOnLo ? Verdict.PARTLY_TRUE : Verdict.SUPPORTED;
     }
 
+    /** SEC-1 from the recorded capture table: was the clear connection's marker readable on lo? */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        boolean clear = r.rows("capture", Capture.class).stream()
+                .filter(c -> c.connection().equals("clear"))
+                .anyMatch(Capture::markerReadable);
+        return new RecordedRule.Judgement(judge(clear), null, "capture on lo read the clear-text marker: " + clear);
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

@@ -56,6 +56,20 @@ public final class ToolsOnLoopback implements Experiment {
         return copies == ran.size() ? Verdict.SUPPORTED : copies == 0 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
     }
 
+    /** MORE-4 from the recorded tools table. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        List<ToolRun> runs = r.rows("tools", ToolRun.class);
+        return new RecordedRule.Judgement(
+                judge(runs),
+                null,
+                String.join(
+                        "; ",
+                        runs.stream()
+                                .map(t -> t.tool()
+                                        + (t.ran() ? " ran, shows copies: " + t.showsCopies() : " did not run"))
+                                .toList()));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

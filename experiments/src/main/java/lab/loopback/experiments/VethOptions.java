@@ -67,6 +67,20 @@ public final class VethOptions implements Experiment {
                 : Verdict.REFUTED;
     }
 
+    /** VETH-2 from the recorded options table. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        List<Row> rows = r.rows("options", Row.class);
+        return new RecordedRule.Judgement(
+                judge(rows),
+                null,
+                String.join(
+                        "; ",
+                        rows.stream()
+                                .map(x -> x.route() + " " + x.option() + ": " + x.receiveCopiesPerByte()
+                                        + " receive copies per byte")
+                                .toList()));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

@@ -130,6 +130,17 @@ public final class WaitModes implements Experiment {
         }
     }
 
+    /** MORE-1 from the recorded modes table: the EPOLL row's ratio to the blocking read. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        Row epoll = r.first("modes", Row.class, x -> x.mode().equals("EPOLL"), "for EPOLL");
+        return new RecordedRule.Judgement(
+                judge(epoll),
+                null,
+                String.format(
+                        "epoll ÷ blocking read within a round: median %.3f [%.3f, %.3f]",
+                        epoll.ratioToBlocking(), epoll.ratioLow(), epoll.ratioHigh()));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

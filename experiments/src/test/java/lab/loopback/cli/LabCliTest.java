@@ -11,11 +11,13 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lab.loopback.experiments.Rejudge;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.result.ReferenceRuns;
 import lab.loopback.result.RunStore;
@@ -178,6 +180,15 @@ class LabCliTest {
         assertEquals(0, LabCli.execute("report", run.toString()), err.toString());
         reportLoadsInABrowser(run);
         comparesWithTheReferenceRuns(run, tmp.resolve("compare"));
+        // today's rules applied to what the run just recorded give what the run decided (PERF-2 is rejudged here)
+        byte[] recorded = Files.readAllBytes(run.resolve("verdicts.json"));
+        assertEquals(0, LabCli.execute("rejudge", run.toString()), err.toString());
+        var rejudged = RunStore.JSON.readTree(run.resolve(Rejudge.FILE).toFile());
+        assertTrue(rejudged.get("rejudged").toString().contains("PERF-2"), rejudged.toString());
+        assertEquals(0, rejudged.get("changed").size(), "rejudging the run changed: " + rejudged.get("changed"));
+        assertTrue(out.toString().contains("no verdict or measured value changed"), out.toString());
+        assertTrue(
+                Arrays.equals(recorded, Files.readAllBytes(run.resolve("verdicts.json"))), "verdicts.json untouched");
     }
 
     /** ./lab compare on the committed reference run(s) and the run just made: both listed, every claim a row, files written. */

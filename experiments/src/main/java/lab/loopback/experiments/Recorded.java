@@ -1,0 +1,54 @@
+package lab.loopback.experiments;
+
+import java.io.Serial;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import lab.loopback.claim.Claim;
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.result.ExperimentView;
+import lab.loopback.result.RecordTable;
+import tech.tablesaw.api.Table;
+
+/**
+ * What a finished run recorded for one claim — the ledger's claim, the verdict the run wrote, and the tables of the
+ * experiment that measured it — which is all a {@link RecordedRule} may read.
+ */
+public record Recorded(Claim claim, ClaimVerdict verdict, ExperimentView view) {
+    /** A table the rule needs; {@link MissingTableException} when this run did not record it. */
+    public Table table(String name) {
+        Table t = view.tables().get(name);
+        if (t == null)
+            throw new MissingTableException(
+                    view.experiment(), name, view.tables().keySet());
+        return t;
+    }
+
+    /** The records of a table written with {@link RecordTable#of}. */
+    public <R extends Record> List<R> rows(String table, Class<R> type) {
+        return RecordTable.rows(table(table), type);
+    }
+
+    /** The first record of {@code table} that {@code which} accepts; missing (a NOT_TESTABLE_HERE) when none is, named by {@code what}. */
+    public <R extends Record> R first(String table, Class<R> type, Predicate<R> which, String what) {
+        return rows(table, type).stream()
+                .filter(which)
+                .findFirst()
+                .orElseThrow(() -> new MissingTableException(
+                        "the run's table '" + table + "' of " + view.experiment() + " has no row " + what));
+    }
+
+    /** The run lacks a table a rule reads: the claim is then NOT_TESTABLE_HERE naming it, never an exception. */
+    public static final class MissingTableException extends IllegalStateException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        MissingTableException(String experiment, String table, Set<String> has) {
+            this("the run has no table '" + table + "' of " + experiment + " (it has " + has + ")");
+        }
+
+        MissingTableException(String message) {
+            super(message);
+        }
+    }
+}

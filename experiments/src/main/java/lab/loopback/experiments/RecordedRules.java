@@ -1,0 +1,27 @@
+package lab.loopback.experiments;
+
+import java.util.Map;
+
+/**
+ * The claims whose rule can be applied to a recorded run (the rest are judged only while measuring, for now): claim
+ * id → the rule over that run's tables. {@code ./lab rejudge} applies these; a test checks each reproduces the
+ * committed reference run's verdicts.
+ */
+final class RecordedRules {
+    private RecordedRules() {}
+
+    static final Map<String, RecordedRule> ALL = Map.ofEntries(
+            Map.entry("ZC-2", SyscallsAndDelivery::fromTables),
+            Map.entry("PERF-2", IperfUnits::fromTables),
+            Map.entry("URING-4", EchoShootout::fromTables),
+            Map.entry("SEC-1", TlsCost::fromTables),
+            Map.entry("FAIL-2", ChecksumSetting::fromTables),
+            Map.entry("VETH-2", VethOptions::fromTables),
+            Map.entry("IPC-1", IpcShootout::fromTablesBeatsAll),
+            Map.entry("IPC-2", IpcShootout::fromTablesBasicallyShm),
+            Map.entry("IPC-3", TcpSemantics::fromTables),
+            Map.entry("FIN-1", CacheResidency::fromTables),
+            Map.entry("MORE-1", WaitModes::fromTables),
+            Map.entry("MORE-3", FastOpen::fromTables),
+            Map.entry("MORE-4", ToolsOnLoopback::fromTables));
+}

@@ -1,0 +1,171 @@
+package lab.loopback.experiments;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import lab.loopback.claim.Claim;
+import lab.loopback.claim.ClaimLedger;
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Lack;
+import lab.loopback.claim.Verdict;
+import lab.loopback.result.AtomicFiles;
+import lab.loopback.result.RunStore;
+import lab.loopback.sys.Command;
+
+/**
+ * {@code ./lab rejudge RUN_DIR}: a finished run judged again with today's rules, from its recorded tables only. The
+ * run's own verdicts.json is history and stays as it is; the new verdicts go to rejudged.json beside it, naming the
+ * rules' commit. Claims whose rule is still judged only while measuring ({@link RecordedRules}) are carried over as
+ * recorded, and said to be.
+ */
+public final class Rejudge {
+    public static final String FILE = "rejudged.json";
+
+    public enum How {
+        /** Today's rule applied to the run's tables. */
+        REJUDGED,
+        /** The recorded verdict kept: its rule is not yet separated from measuring, or the run did not judge it. */
+        CARRIED
+    }
+
+    public record Entry(String claim, How how, ClaimVerdict recorded, ClaimVerdict now) {
+        public boolean changed() {
+            return recorded.verdict() != now.verdict() || !sameNumber(recorded.measured(), now.measured());
+        }
+
+        String describe() {
+            String line = claim + ": " + recorded.verdict() + " → " + now.verdict();
+            if (!sameNumber(recorded.measured(), now.measured()))
+                line += "; measured " + recorded.measured() + " → " + now.measured();
+            return line;
+        }
+    }
+
+    public record Result(Path run, String rules, List<Entry> entries) {
+        public List<Entry> changed() {
+            return entries.stream().filter(Entry::changed).toList();
+        }
+
+        public long rejudged() {
+            return entries.stream().filter(e -> e.how() == How.REJUDGED).count();
+        }
+
+        /** What ./lab rejudge prints for this run. */
+        public String describe() {
+            StringBuilder b = new StringBuilder(run.toString()).append(": ");
+            b.append(String.format(
+                    "%d of %d claims rejudged with the rules of %s; %d carried as recorded (rules judged only while measuring, for now, or not judged in this run)%n",
+                    rejudged(), entries.size(), rules, entries.size() - rejudged()));
+            List<Entry> changed = changed();
+            if (changed.isEmpty()) b.append("  no verdict or measured value changed\n");
+            for (Entry e : changed) b.append("  ").append(e.describe()).append('\n');
+            return b.toString();
+        }
+    }
+
+    private Rejudge() {}
+
+    /** {@code rules}: what names today's rules in rejudged.json (a commit id). */
+    public static Result of(Path given, ClaimLedger ledger, String rules) {
+        Path run = RunStore.finishedRun(given);
+        List<Entry> entries = new ArrayList<>();
+        for (ClaimVerdict v : RunStore.verdicts(run)) {
+            RecordedRule rule = RecordedRules.ALL.get(v.claim());
+            boolean judged = v.verdict() != Verdict.NOT_TESTABLE_HERE && v.verdict() != Verdict.NOT_YET_MEASURED;
+            if (rule == null || !judged) {
+                entries.add(new Entry(v.claim(), How.CARRIED, v, v));
+                continue;
+            }
+            entries.add(new Entry(v.claim(), How.REJUDGED, v, apply(rule, ledger.claim(v.claim()), v, run, rules)));
+        }
+        return new Result(run, rules, List.copyOf(entries));
+    }
+
+    static ClaimVerdict apply(RecordedRule rule, Claim c, ClaimVerdict recorded, Path run, String rules) {
+        String experiment = Experiments.forClaim(c.id()).name();
+        RecordedRule.Judgement j;
+        try {
+            if (!RunStore.has(run, experiment))
+                throw new Recorded.MissingTableException("the run has no results of experiment " + experiment);
+            j = rule.judge(new Recorded(c, recorded, RunStore.load(run, experiment)));
+        } catch (Recorded.MissingTableException e) {
+            String why = "Not rejudged: " + e.getMessage() + ", which today's rule reads.";
+            return ClaimVerdict.notTestable(c, Lack.NO_DATA, why, recorded.host());
+        }
+        boolean same = j.verdict() == recorded.verdict();
+        String summary = same
+                ? recorded.summary()
+                : "Rejudged with the rules of " + rules + ": " + j.inputs() + " → " + j.verdict()
+                        + ". The run recorded " + recorded.verdict() + ": " + recorded.summary();
+        List<String> evidence = new ArrayList<>(recorded.evidence());
+        evidence.add("rejudged with the rules of " + rules + " (" + String.join(", ", c.rule())
+                + ") from the recorded tables: " + j.inputs());
+        boolean ownNumber = j.measured() != null;
+        return new ClaimVerdict(
+                c.id(),
+                j.verdict(),
+                summary,
+                ownNumber ? j.measured() : recorded.measured(),
+                ownNumber ? null : recorded.measuredLow(),
+                ownNumber ? null : recorded.measuredHigh(),
+                recorded.claimed(),
+                recorded.unit(),
+                evidence,
+                recorded.host());
+    }
+
+    /** The commit the rules come from (the checkout at {@code home}), marked when it has uncommitted changes to them. */
+    public static String rulesVersion(Path home) {
+        Command head = Command.run(10_000, "git", "-C", home.toString(), "rev-parse", "--short=12", "HEAD");
+        if (!head.ok()) return "an unversioned build (not a git checkout)";
+        Command dirty = Command.run(
+                10_000,
+                "git",
+                "-C",
+                home.toString(),
+                "status",
+                "--porcelain",
+                "--",
+                "experiments/src/main",
+                "data/claims.yaml");
+        return "commit " + head.stdout().strip()
+                + (dirty.ok() && !dirty.stdout().isBlank() ? " with uncommitted changes" : "");
+    }
+
+    /** Writes RUN/rejudged.json (atomically); verdicts.json is never touched. */
+    public static Path write(Result r) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("rules", r.rules());
+        doc.put(
+                "rejudged",
+                r.entries().stream()
+                        .filter(e -> e.how() == How.REJUDGED)
+                        .map(Entry::claim)
+                        .toList());
+        doc.put(
+                "carried",
+                r.entries().stream()
+                        .filter(e -> e.how() == How.CARRIED)
+                        .map(Entry::claim)
+                        .toList());
+        doc.put("changed", r.changed().stream().map(Entry::describe).toList());
+        doc.put("verdicts", r.entries().stream().map(Entry::now).toList());
+        Path target = r.run().resolve(FILE);
+        try {
+            AtomicFiles.writeString(target, RunStore.JSON.writeValueAsString(doc));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+        return target;
+    }
+
+    private static boolean sameNumber(Double a, Double b) {
+        if (a == null || b == null) return Objects.equals(a, b);
+        if (a.isNaN() || b.isNaN()) return a.isNaN() && b.isNaN();
+        return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
+    }
+}
