@@ -55,6 +55,29 @@ public final class CopyCount implements Experiment {
         return copiesPerByte <= 2.5 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
     }
 
+    /** The send side's copied share (first stage) and the receive side's copies per byte (last stage), as recorded. */
+    private static double[] sendAndReceive(Recorded r) {
+        List<Stage> s = r.rows("stages", Stage.class);
+        return new double[] {s.getFirst().measured(), s.getLast().measured()};
+    }
+
+    /** TLDR-2 from the recorded stages table. */
+    static RecordedRule.Judgement fromTablesZeroCopy(Recorded r) {
+        double[] c = sendAndReceive(r);
+        return new RecordedRule.Judgement(
+                judgeZeroCopy(c[1], c[0]),
+                null,
+                String.format("send side copied share %.3f, receive side %.3f copies per byte", c[0], c[1]));
+    }
+
+    /** HIST-1 from the recorded stages table. */
+    static RecordedRule.Judgement fromTablesFourCopies(Recorded r) {
+        double[] c = sendAndReceive(r);
+        double today = Double.isNaN(c[0]) || Double.isNaN(c[1]) ? Double.NaN : c[0] + c[1];
+        return new RecordedRule.Judgement(
+                judgeFourCopies(today), null, String.format("copies per byte today: %.3f", today));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         TracedStream.Result r = KernelEvidence.traced(ctx);

@@ -68,6 +68,17 @@ public final class IoUringSends implements Experiment {
         return Verdict.REFUTED;
     }
 
+    /** URING-2 from the recorded summary table: the kernel's notices of the SEND_ZC row. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        Summary zc = r.first("summary", Summary.class, s -> s.mode().equals("uring-send-zc"), "for uring-send-zc");
+        return new RecordedRule.Judgement(
+                judge(zc.zeroCopySends(), zc.saysCopied()),
+                null,
+                String.format(
+                        "%d SEND_ZC requests, %d notices saying the kernel copied",
+                        zc.zeroCopySends(), zc.saysCopied()));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

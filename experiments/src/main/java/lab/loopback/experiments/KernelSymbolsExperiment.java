@@ -48,6 +48,28 @@ public final class KernelSymbolsExperiment implements Experiment {
         return tcpLoopbackSymbols == 0 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
     }
 
+    /** FAST-1 from the recorded symbols table: loopback-TCP symbols found (its first search). */
+    static RecordedRule.Judgement fromTablesFastPath(Recorded r) {
+        Search s = r.rows("symbols", Search.class).getFirst();
+        return new RecordedRule.Judgement(
+                judgeFastPath(s.found()), null, s.pattern() + " matched " + s.found() + " symbols");
+    }
+
+    /**
+     * PATH-4 from the recorded symbols table (its second search); a run given a kernel source tree recorded only
+     * the hits, not whether tcp_loopback.c exists, so such a run is not rejudged.
+     */
+    static RecordedRule.Judgement fromTablesLocation(Recorded r) {
+        if (r.view().tables().containsKey("source-hits"))
+            throw new Recorded.MissingTableException(
+                    "the run was given a kernel source tree and did not record whether net/ipv4/tcp_loopback.c exists");
+        Search s = r.rows("symbols", Search.class).get(1);
+        return new RecordedRule.Judgement(
+                judgeLocation(s.found(), null),
+                null,
+                s.pattern() + " matched " + s.found() + " symbols; no source tree");
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

@@ -11,7 +11,15 @@ final class RecordedRules {
     private RecordedRules() {}
 
     static final Map<String, RecordedRule> ALL = Map.ofEntries(
+            Map.entry("TLDR-2", CopyCount::fromTablesZeroCopy),
+            Map.entry("HIST-1", CopyCount::fromTablesFourCopies),
+            Map.entry("FAST-1", KernelSymbolsExperiment::fromTablesFastPath),
+            Map.entry("PATH-4", KernelSymbolsExperiment::fromTablesLocation),
+            Map.entry("ZC-1", ZeroCopyTechniques::fromTablesZc1),
             Map.entry("ZC-2", SyscallsAndDelivery::fromTables),
+            Map.entry("SPL-1", ZeroCopyTechniques::fromTablesSplice),
+            Map.entry("SPL-2", ZeroCopyTechniques::fromTablesMoveFlag),
+            Map.entry("URING-2", IoUringSends::fromTables),
             Map.entry("PERF-2", IperfUnits::fromTables),
             Map.entry("URING-4", EchoShootout::fromTables),
             Map.entry("SEC-1", TlsCost::fromTables),

@@ -125,6 +125,69 @@ public final class ZeroCopyTechniques implements Experiment {
         return groupsZeroCopy == 0 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
     }
 
+    /** ZC-1 from the recorded techniques table: which of the article's technique groups avoid the send-side copy. */
+    static RecordedRule.Judgement fromTablesZc1(Recorded r) {
+        Map<String, Boolean> avoiding = avoiding(r.rows("techniques", Summary.class));
+        if (avoiding.isEmpty())
+            throw new Recorded.MissingTableException(
+                    "the run's table 'techniques' of zero-copy-techniques has none of the article's techniques");
+        return new RecordedRule.Judgement(judgeZc1(avoiding), null, "send-side copy avoided, by group: " + avoiding);
+    }
+
+    /** SPL-1 from the recorded techniques table: the splice transfer's receiver copies per byte. */
+    static RecordedRule.Judgement fromTablesSplice(Recorded r) {
+        Summary sp = r.first(
+                "techniques",
+                Summary.class,
+                s -> s.technique().equals(FileSenders.SPLICE_MOVE),
+                "for " + FileSenders.SPLICE_MOVE);
+        return new RecordedRule.Judgement(
+                judgeSplice(sp.receiverCopiesPerByte()),
+                null,
+                String.format("splice's receiver copied %.3f bytes per byte", sp.receiverCopiesPerByte()));
+    }
+
+    /**
+     * SPL-2 from the recorded traced table (receiver copies with and without SPLICE_F_MOVE) or, untraced, the
+     * trials table (the paired rounds' sender CPU per byte, with − without).
+     */
+    static RecordedRule.Judgement fromTablesMoveFlag(Recorded r) {
+        if (r.view().tables().containsKey("traced")) {
+            List<FileTransfers.Traced> t = r.rows("traced", FileTransfers.Traced.class);
+            FileTransfers.Traced with = t.stream()
+                    .filter(x -> x.technique().equals(FileSenders.SPLICE_MOVE))
+                    .findFirst()
+                    .orElse(null);
+            FileTransfers.Traced without = t.stream()
+                    .filter(x -> x.technique().equals(FileSenders.SPLICE))
+                    .findFirst()
+                    .orElse(null);
+            if (with != null && without != null) {
+                return new RecordedRule.Judgement(
+                        judgeMoveFlag(with.receiverCopiesPerByte(), without.receiverCopiesPerByte()),
+                        null,
+                        String.format(
+                                "receiver copies per byte: %.3f with SPLICE_F_MOVE, %.3f without",
+                                with.receiverCopiesPerByte(), without.receiverCopiesPerByte()));
+            }
+        }
+        List<FileTransfers.Row> rows = r.rows("trials", FileTransfers.Row.class);
+        List<FileTransfers.Row> with = warm(rows, FileSenders.SPLICE_MOVE), without = warm(rows, FileSenders.SPLICE);
+        int n = Math.min(with.size(), without.size());
+        double[] dCpu = new double[n];
+        for (int i = 0; i < n; i++)
+            dCpu[i] = with.get(i).senderCpuNsPerByte() - without.get(i).senderCpuNsPerByte();
+        Estimate c = Estimate.ofMedian(dCpu);
+        return new RecordedRule.Judgement(
+                judgeMoveFlagUntraced(c), null, "untraced: sender CPU with − without, " + c.format("%+.3f") + " ns/B");
+    }
+
+    private static List<FileTransfers.Row> warm(List<FileTransfers.Row> rows, String technique) {
+        return rows.stream()
+                .filter(x -> x.technique().equals(technique) && x.cache().equals("warm"))
+                .toList();
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
