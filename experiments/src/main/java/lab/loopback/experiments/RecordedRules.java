@@ -20,6 +20,8 @@ final class RecordedRules {
             Map.entry("SPL-1", ZeroCopyTechniques::fromTablesSplice),
             Map.entry("SPL-2", ZeroCopyTechniques::fromTablesMoveFlag),
             Map.entry("URING-2", IoUringSends::fromTables),
+            Map.entry("PATH-2", WakeUp::fromTables),
+            Map.entry("PERF-1", StreamThroughput::fromTables),
             Map.entry("PERF-2", IperfUnits::fromTables),
             Map.entry("URING-4", EchoShootout::fromTables),
             Map.entry("SEC-1", TlsCost::fromTables),

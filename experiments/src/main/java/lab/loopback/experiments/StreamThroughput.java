@@ -46,6 +46,25 @@ public final class StreamThroughput implements Experiment {
                 : Verdict.HOST_DEPENDENT;
     }
 
+    /** PERF-1 from the recorded java-trials and iperf3-runs tables: iperf3's rate at its default write, else the harness's. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        boolean iperf3 = r.view().tables().containsKey("iperf3-runs");
+        StreamSweep s = new StreamSweep(
+                r.rows("java-trials", StreamTrial.class),
+                iperf3 ? r.rows("iperf3-runs", Iperf3.Result.class) : List.of(),
+                List.of());
+        int size = s.sizes().contains(IPERF3_DEFAULT_WRITE)
+                ? IPERF3_DEFAULT_WRITE
+                : s.sizes().getLast();
+        boolean byIperf3 = s.hasIperf3(size);
+        Estimate at = byIperf3 ? s.iperf3Gbit(size) : s.javaGbit(size);
+        return new RecordedRule.Judgement(
+                judge(at.median(), r.claim().claimed()),
+                at.median(),
+                String.format(
+                        "%s at %d B writes: %.2f Gbit/s", byIperf3 ? "iperf3" : "the Java harness", size, at.median()));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Claim claim = ctx.claim("PERF-1");

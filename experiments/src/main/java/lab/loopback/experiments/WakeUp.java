@@ -43,6 +43,27 @@ public final class WakeUp implements Experiment {
         return immediate || instant ? Verdict.PARTLY_TRUE : Verdict.REFUTED;
     }
 
+    /** PATH-2 from the recorded breakdown table: the share of messages ready within the write, and the wake-up's share. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        List<WakeupProbe.Breakdown> b = r.rows("breakdown", WakeupProbe.Breakdown.class);
+        if (b.isEmpty()) throw new Recorded.MissingTableException("the run's table 'breakdown' of wake-up is empty");
+        double within =
+                b.stream().filter(WakeupProbe.Breakdown::readyWithinWrite).count() / (double) b.size();
+        double share = Estimate.ofMedian(
+                                b.stream().mapToDouble(x -> x.wakeNanos() / 1e3).toArray())
+                        .median()
+                / Estimate.ofMedian(b.stream()
+                                .mapToDouble(x -> x.oneWayNanos() / 1e3)
+                                .toArray())
+                        .median();
+        return new RecordedRule.Judgement(
+                judge(within, share),
+                null,
+                String.format(
+                        "sk_data_ready within the write for %.0f%% of %d messages; the wake-up is %.0f%% of the median one-way time",
+                        within * 100, b.size(), share * 100));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         int n = ctx.profile().wakeupMessages;
