@@ -42,6 +42,15 @@ public final class IoUringProbe implements Experiment {
         return documentedSince > claimedSince ? Verdict.REFUTED : Verdict.SUPPORTED;
     }
 
+    /** URING-1 reads nothing measured: the ledger's claimed kernel version against the one documented for SEND_ZC. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        double claimed = r.claim().claimed() == null ? 5.6 : r.claim().claimed();
+        return new RecordedRule.Judgement(
+                judge(claimed, SEND_ZC_SINCE),
+                null,
+                "claimed since " + claimed + ", SEND_ZC documented since " + SEND_ZC_SINCE);
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

@@ -11,9 +11,11 @@ import lab.loopback.claim.Verdict;
 import lab.loopback.measure.Bytes;
 import lab.loopback.measure.Estimate;
 import lab.loopback.measure.MemcpyBaseline;
+import lab.loopback.measure.StreamTrial;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.tools.Iperf3;
 import org.knowm.xchart.XYChart;
 
 /**
@@ -44,6 +46,42 @@ public final class NearRamSpeed implements Experiment {
         if (ratioToDram >= NEAR) return Verdict.SUPPORTED;
         if (ratioToDram >= FAR) return Verdict.PARTLY_TRUE;
         return Verdict.REFUTED;
+    }
+
+    /**
+     * TLDR-3 from the recorded memcpy sweep and stream-throughput's recorded trials: the best stream rate (the harness
+     * at its best write size, or iperf3) over the DRAM-sized memcpy rate.
+     */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        List<MemcpyBaseline.Point> memcpy = r.rows("memcpy", MemcpyBaseline.Point.class);
+        Recorded stream = r.other("stream-throughput");
+        StreamSweep s = new StreamSweep(
+                stream.rows("java-trials", StreamTrial.class),
+                stream.view().tables().containsKey("iperf3-runs")
+                        ? stream.rows("iperf3-runs", Iperf3.Result.class)
+                        : List.of(),
+                List.of());
+        long dramSize =
+                memcpy.stream().mapToLong(MemcpyBaseline.Point::size).max().orElseThrow();
+        Estimate dram = MemcpyBaseline.rateAt(memcpy, dramSize);
+        int bestSize = s.sizes().stream()
+                .max((a, b) ->
+                        Double.compare(s.javaGbit(a).median(), s.javaGbit(b).median()))
+                .orElseThrow();
+        double javaBytes = s.javaGbit(bestSize).median() * 1e9 / 8;
+        double iperfBytes = s.iperf3Sizes().stream()
+                        .mapToDouble(w -> s.iperf3Gbit(w).median())
+                        .max()
+                        .orElse(0)
+                * 1e9
+                / 8;
+        double ratio = Math.max(javaBytes, iperfBytes) / dram.median();
+        return new RecordedRule.Judgement(
+                judge(ratio),
+                ratio,
+                String.format(
+                        "best stream %.2f GB/s over DRAM memcpy %.2f GB/s = %.3f",
+                        Math.max(javaBytes, iperfBytes) / 1e9, dram.median() / 1e9, ratio));
     }
 
     @Override

@@ -55,6 +55,13 @@ public final class RdmaComparison implements Experiment {
         return loopbackMicros <= MIMICS * slowest ? Verdict.SUPPORTED : Verdict.REFUTED;
     }
 
+    /** FIN-2 from the recorded round-trips table (TCP over lo's p50 on this host) against today's published figures. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        Bar tcp = r.first("round-trips", Bar.class, b -> b.name().startsWith("TCP lo p50"), "for TCP lo p50");
+        return new RecordedRule.Judgement(
+                judge(tcp.micros(), PUBLISHED), null, String.format("TCP over lo p50 %.1f µs", tcp.micros()));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

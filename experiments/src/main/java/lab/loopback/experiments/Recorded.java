@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import java.io.Serial;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -8,13 +9,22 @@ import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.result.ExperimentView;
 import lab.loopback.result.RecordTable;
+import lab.loopback.result.RunStore;
 import tech.tablesaw.api.Table;
 
 /**
  * What a finished run recorded for one claim — the ledger's claim, the verdict the run wrote, and the tables of the
- * experiment that measured it — which is all a {@link RecordedRule} may read.
+ * experiment that measured it (and, where a rule shares a measurement, of the experiment that recorded it) — which is
+ * all a {@link RecordedRule} may read.
  */
-public record Recorded(Claim claim, ClaimVerdict verdict, ExperimentView view) {
+public record Recorded(Claim claim, ClaimVerdict verdict, ExperimentView view, Path run) {
+    /** The recorded results of another experiment of the same run, for a rule that reads a shared measurement. */
+    public Recorded other(String experiment) {
+        if (!RunStore.has(run, experiment))
+            throw new MissingTableException("the run has no results of experiment " + experiment);
+        return new Recorded(claim, verdict, RunStore.load(run, experiment), run);
+    }
+
     /** A table the rule needs; {@link MissingTableException} when this run did not record it. */
     public Table table(String name) {
         Table t = view.tables().get(name);

@@ -12,6 +12,7 @@ final class RecordedRules {
 
     static final Map<String, RecordedRule> ALL = Map.ofEntries(
             Map.entry("TLDR-2", CopyCount::fromTablesZeroCopy),
+            Map.entry("TLDR-3", NearRamSpeed::fromTables),
             Map.entry("HIST-1", CopyCount::fromTablesFourCopies),
             Map.entry("FAST-1", KernelSymbolsExperiment::fromTablesFastPath),
             Map.entry("PATH-4", KernelSymbolsExperiment::fromTablesLocation),
@@ -19,6 +20,7 @@ final class RecordedRules {
             Map.entry("ZC-2", SyscallsAndDelivery::fromTables),
             Map.entry("SPL-1", ZeroCopyTechniques::fromTablesSplice),
             Map.entry("SPL-2", ZeroCopyTechniques::fromTablesMoveFlag),
+            Map.entry("URING-1", IoUringProbe::fromTables),
             Map.entry("URING-2", IoUringSends::fromTables),
             Map.entry("PATH-2", WakeUp::fromTables),
             Map.entry("PERF-1", StreamThroughput::fromTables),
@@ -31,7 +33,9 @@ final class RecordedRules {
             Map.entry("IPC-2", IpcShootout::fromTablesBasicallyShm),
             Map.entry("IPC-3", TcpSemantics::fromTables),
             Map.entry("FIN-1", CacheResidency::fromTables),
+            Map.entry("FIN-2", RdmaComparison::fromTables),
             Map.entry("MORE-1", WaitModes::fromTables),
+            Map.entry("MORE-2", UnixVersusTcp::fromTables),
             Map.entry("MORE-3", FastOpen::fromTables),
             Map.entry("MORE-4", ToolsOnLoopback::fromTables));
 }

@@ -91,7 +91,7 @@ public final class Rejudge {
         try {
             if (!RunStore.has(run, experiment))
                 throw new Recorded.MissingTableException("the run has no results of experiment " + experiment);
-            j = rule.judge(new Recorded(c, recorded, RunStore.load(run, experiment)));
+            j = rule.judge(new Recorded(c, recorded, RunStore.load(run, experiment), run));
         } catch (Recorded.MissingTableException e) {
             String why = "Not rejudged: " + e.getMessage() + ", which today's rule reads.";
             return ClaimVerdict.notTestable(c, Lack.NO_DATA, why, recorded.host());

@@ -2,6 +2,7 @@ package lab.loopback.experiments;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -91,6 +92,26 @@ public final class UnixVersusTcp implements Experiment {
         if (tcpSweep) return Verdict.SUPPORTED;
         if (unixSweep) return Verdict.REFUTED;
         return Verdict.HOST_DEPENDENT;
+    }
+
+    /** MORE-2 from ipc-shootout's recorded throughput and latency tables (the measurement this experiment shares). */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        Recorded ipc = r.other("ipc-shootout");
+        IpcData.Result d = new IpcData.Result(
+                ipc.rows("throughput", IpcData.Throughput.class),
+                ipc.rows("latency", IpcData.Latency.class),
+                Map.of(),
+                List.of(),
+                null);
+        Wins w = wins(d);
+        if (w.sizes() == 0)
+            throw new Recorded.MissingTableException("ipc-shootout recorded no size with both TCP and AF_UNIX");
+        return new RecordedRule.Judgement(
+                judge(w),
+                null,
+                String.format(
+                        "of %d sizes: throughput TCP faster at %d, AF_UNIX at %d; median round trip TCP faster at %d, AF_UNIX at %d",
+                        w.sizes(), w.tcpThroughput(), w.unixThroughput(), w.tcpLatency(), w.unixLatency()));
     }
 
     @Override
