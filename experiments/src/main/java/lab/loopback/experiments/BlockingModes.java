@@ -84,6 +84,13 @@ public final class BlockingModes implements Experiment {
         return List.of("FAIL-5");
     }
 
+    /** FAIL-5 from the recorded trials (and the summary's copies), with the mixing recomputed from the trials. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        List<Conditions.Summary> rows = Conditions.fromTables(r);
+        return new RecordedRule.Judgement(
+                judge(rows, mixing(r.rows("trials", Conditions.Trial.class))), null, Conditions.describe(rows));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

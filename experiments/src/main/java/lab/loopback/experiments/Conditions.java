@@ -126,6 +126,33 @@ final class Conditions {
                 : Double.NaN;
     }
 
+    /**
+     * The summaries again from a recorded run: today's {@link #summarize} over the recorded trials, in the recorded
+     * summary's order of conditions and with its copies and details (those come from traced transfers, not trials).
+     */
+    static List<Summary> fromTables(Recorded r) {
+        List<Summary> recorded = r.rows("summary", Summary.class);
+        if (recorded.isEmpty())
+            throw new Recorded.MissingTableException(
+                    "the run's table 'summary' of " + r.view().experiment() + " is empty");
+        return summarize(
+                r.rows("trials", Trial.class),
+                recorded.stream().map(Summary::condition).toList(),
+                recorded.stream().map(Summary::receiveCopiesPerByte).toList(),
+                recorded.stream().map(Summary::detail).toList());
+    }
+
+    /** How each condition compared with the baseline, for a rejudged verdict's inputs. */
+    static String describe(List<Summary> rows) {
+        return String.join(
+                "; ",
+                rows.stream()
+                        .map(s -> String.format(
+                                "%s: %.2f× baseline, %s, %s copies/B",
+                                s.condition(), s.ratioToBaseline(), s.againstBaseline(), s.receiveCopiesPerByte()))
+                        .toList());
+    }
+
     /** Summaries in the order of {@code conditions}; the first is the baseline. */
     static List<Summary> summarize(
             List<Trial> trials, List<String> conditions, List<Double> copies, List<String> details) {

@@ -33,6 +33,12 @@ public final class CongestionModules implements Experiment {
         return List.of("FAIL-4");
     }
 
+    /** FAIL-4 from the recorded trials (and the summary's copies); the default module is itself a condition. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        List<Conditions.Summary> rows = Conditions.fromTables(r);
+        return new RecordedRule.Judgement(Conditions.degradeVerdict(rows, true), null, Conditions.describe(rows));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

@@ -51,6 +51,12 @@ public final class NetfilterRules implements Experiment {
         return out;
     }
 
+    /** FAIL-1 from the recorded trials (and the summary's copies): today's paired-round comparison. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        List<Conditions.Summary> rows = Conditions.fromTables(r);
+        return new RecordedRule.Judgement(Conditions.degradeVerdict(rows), null, Conditions.describe(rows));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

@@ -50,6 +50,29 @@ public final class VethVersusLo implements Experiment {
         return slowerStream || slowerTrips ? Verdict.SUPPORTED : Verdict.REFUTED;
     }
 
+    /** FAIL-3 from the recorded trials (and the summary's copies). */
+    static RecordedRule.Judgement fromTablesDegrade(Recorded r) {
+        List<Conditions.Summary> rows = Conditions.fromTables(r);
+        return new RecordedRule.Judgement(
+                Conditions.degradeVerdict(rows), rows.get(1).ratioToBaseline(), Conditions.describe(rows));
+    }
+
+    /** VETH-1 from the recorded trials and latency table: veth against lo in throughput and in median round trip. */
+    static RecordedRule.Judgement fromTablesVeth(Recorded r) {
+        List<Conditions.Summary> rows = Conditions.fromTables(r);
+        List<Latency> lat = r.rows("latency", Latency.class);
+        if (rows.size() < 2 || lat.size() < 2)
+            throw new Recorded.MissingTableException("veth-versus-lo recorded fewer than two routes");
+        return new RecordedRule.Judgement(
+                judgeVeth(rows.get(1), lat.get(0), lat.get(1)),
+                null,
+                String.format(
+                        "%s; p50 round trip lo %.1f µs, veth %.1f µs",
+                        Conditions.describe(rows),
+                        lat.get(0).p50Micros(),
+                        lat.get(1).p50Micros()));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
