@@ -206,6 +206,48 @@ public final class LoopbackPath implements Experiment {
         return packetized && largestPayload <= mtu && "lo".equals(routeDevice) ? Verdict.SUPPORTED : Verdict.REFUTED;
     }
 
+    /**
+     * Per segment, from the recorded layers table: lo's transmissions and the IP layer's receptions — this connection's
+     * tracepoints where the run had them, else the namespace-wide counters, as {@link #run} chose.
+     */
+    private static double[] deviceAndIp(Recorded r) {
+        List<Layer> layers = r.rows("layers", Layer.class);
+        boolean traced = layers.stream().anyMatch(l -> l.evidence().equals("net:net_dev_xmit dev=lo"));
+        String device = traced ? "net:net_dev_xmit dev=lo" : "dev.lo.tx_packets";
+        String ip = traced ? "net:netif_receive_skb dev=lo" : "Ip.InReceives";
+        return new double[] {
+            r.first("layers", Layer.class, l -> l.evidence().equals(device), "for " + device)
+                    .perSegment(),
+            r.first("layers", Layer.class, l -> l.evidence().equals(ip), "for " + ip)
+                    .perSegment()
+        };
+    }
+
+    /** PATH-1 from the recorded layers table. */
+    static RecordedRule.Judgement fromTablesDevice(Recorded r) {
+        double device = deviceAndIp(r)[0];
+        return new RecordedRule.Judgement(
+                judgeDevice(device), device, String.format("%.3f lo transmissions per segment", device));
+    }
+
+    /** FAST-2 from the recorded layers table. */
+    static RecordedRule.Judgement fromTablesBypass(Recorded r) {
+        double[] d = deviceAndIp(r);
+        return new RecordedRule.Judgement(
+                judgeBypass(d[0], d[1]),
+                null,
+                String.format("per segment: %.3f lo transmissions, %.3f IP-layer receptions", d[0], d[1]));
+    }
+
+    /** TLDR-1 from the recorded bypass table (the four parts, each bypassed or not). */
+    static RecordedRule.Judgement fromTablesParts(Recorded r) {
+        List<Part> parts = r.rows("bypass", Part.class);
+        return new RecordedRule.Judgement(
+                judgeParts(parts),
+                null,
+                parts.stream().filter(Part::bypassed).count() + " of " + parts.size() + " parts bypassed");
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         TracedStream.Result r = KernelEvidence.traced(ctx);

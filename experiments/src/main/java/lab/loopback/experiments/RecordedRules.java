@@ -11,10 +11,13 @@ final class RecordedRules {
     private RecordedRules() {}
 
     static final Map<String, RecordedRule> ALL = Map.ofEntries(
+            Map.entry("TLDR-1", LoopbackPath::fromTablesParts),
             Map.entry("TLDR-2", CopyCount::fromTablesZeroCopy),
             Map.entry("TLDR-3", NearRamSpeed::fromTables),
             Map.entry("HIST-1", CopyCount::fromTablesFourCopies),
             Map.entry("FAST-1", KernelSymbolsExperiment::fromTablesFastPath),
+            Map.entry("FAST-2", LoopbackPath::fromTablesBypass),
+            Map.entry("PATH-1", LoopbackPath::fromTablesDevice),
             Map.entry("PATH-4", KernelSymbolsExperiment::fromTablesLocation),
             Map.entry("ZC-1", ZeroCopyTechniques::fromTablesZc1),
             Map.entry("ZC-2", SyscallsAndDelivery::fromTables),
