@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import lab.loopback.claim.ClaimLedger;
@@ -19,13 +20,27 @@ class IpcRunTest {
     static final List<String> CLAIMS =
             List.of("IPC-1", "IPC-2", "IPC-3", "FIN-1", "FIN-2", "FIN-3", "MORE-1", "MORE-2", "MORE-3", "MORE-4");
 
+    /**
+     * The workbench's ring files or rendezvous directories in {@code dir} that belong to this process's uid: ./lab test
+     * runs every notebook as another user (uid 65534) beside these tests, and that user's IPC experiments make and
+     * remove their own meanwhile.
+     */
     static List<String> ours(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) return List.of();
+        int uid = Libc.geteuid();
         try (var s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith("llab-"))
+            return s.filter(p -> p.getFileName().toString().startsWith("llab-") && ownedBy(p, uid))
+                    .map(p -> p.getFileName().toString())
                     .sorted()
                     .toList();
+        }
+    }
+
+    private static boolean ownedBy(Path p, int uid) {
+        try {
+            return (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS) == uid;
+        } catch (IOException e) {
+            return false; // removed meanwhile: not left behind
         }
     }
 
