@@ -64,6 +64,26 @@ public final class FastPathConditions implements Experiment {
         return same && loopbackTcpSymbols == 0 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
     }
 
+    /**
+     * FAST-3 from the recorded conditions table, with the loopback-TCP symbol count kernel-symbols recorded in the same
+     * run (this experiment read it live and did not record it).
+     */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        KernelSymbolsExperiment.Search s = r.other("kernel-symbols")
+                .first(
+                        "symbols",
+                        KernelSymbolsExperiment.Search.class,
+                        x -> x.pattern().equals(KernelSymbolsExperiment.LOOPBACK_TCP),
+                        "for " + KernelSymbolsExperiment.LOOPBACK_TCP);
+        List<Condition> rows = r.rows("conditions", Condition.class);
+        return new RecordedRule.Judgement(
+                judge(s.found(), rows),
+                null,
+                s.found() + " loopback-TCP symbols; conditions: "
+                        + String.join(
+                                ", ", rows.stream().map(Condition::condition).toList()));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

@@ -3,6 +3,7 @@ package lab.loopback.experiments;
 import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -94,27 +95,37 @@ public final class IpcShootout implements Experiment {
         return ok == rs.size() ? Verdict.SUPPORTED : ok * 2 < rs.size() ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
     }
 
-    /** IPC-1 from the recorded duels table. */
+    /** The measurements as the rules see them, from the recorded throughput and latency tables (no rows: not measured). */
+    static IpcData.Result recorded(Recorded r) {
+        return new IpcData.Result(
+                r.rows("throughput", IpcData.Throughput.class),
+                r.rows("latency", IpcData.Latency.class),
+                Map.of(),
+                List.of(),
+                null);
+    }
+
+    /** IPC-1 from the recorded throughput and latency tables, with today's duels. */
     static RecordedRule.Judgement fromTablesBeatsAll(Recorded r) {
-        List<Duel> duels = r.rows("duels", Duel.class);
-        if (duels.isEmpty())
-            throw new Recorded.MissingTableException("the run's table 'duels' of ipc-shootout is empty");
+        IpcData.Result d = recorded(r);
+        List<Duel> duels = RIVALS.stream().filter(d::has).map(x -> duel(d, x)).toList();
+        if (duels.isEmpty()) throw new Recorded.MissingTableException("ipc-shootout recorded no rival transport");
         return new RecordedRule.Judgement(
                 judgeBeatsAll(duels),
                 null,
                 String.join(
                         "; ",
                         duels.stream()
-                                .map(d -> d.rival() + ": " + d.outcome() + " (" + d.tcpFaster() + " sizes TCP, "
-                                        + d.rivalFaster() + " the rival, of " + d.sizes() + ")")
+                                .map(x -> x.rival() + ": " + x.outcome() + " (" + x.tcpFaster() + " sizes TCP, "
+                                        + x.rivalFaster() + " the rival, of " + x.sizes() + ")")
                                 .toList()));
     }
 
-    /** IPC-2 from the recorded tcp-over-ring table. */
+    /** IPC-2 from the recorded throughput and latency tables, with today's ratios to the ring. */
     static RecordedRule.Judgement fromTablesBasicallyShm(Recorded r) {
-        List<RingRatio> rs = r.rows("tcp-over-ring", RingRatio.class);
+        List<RingRatio> rs = ringRatios(recorded(r));
         if (rs.isEmpty())
-            throw new Recorded.MissingTableException("the run's table 'tcp-over-ring' of ipc-shootout is empty");
+            throw new Recorded.MissingTableException("ipc-shootout recorded no size with both TCP and the ring");
         return new RecordedRule.Judgement(
                 judgeBasicallyShm(rs),
                 null,

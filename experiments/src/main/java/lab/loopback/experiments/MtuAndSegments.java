@@ -44,6 +44,38 @@ public final class MtuAndSegments implements Experiment {
         return mssFromMtu || fragmentsSeen ? Verdict.REFUTED : Verdict.SUPPORTED;
     }
 
+    /** TCP's advertised MSS on lo is lo's MTU less the IPv4 and TCP headers (40 B) and at most 40 B of options. */
+    static boolean mssFromMtu(int mtu, long advMss) {
+        return advMss > 0 && mtu - 40 - advMss >= 0 && mtu - 40 - advMss <= 40;
+    }
+
+    /** The second UDP test (an MTU below the datagram) fragmented the datagram and reassembled all of it. */
+    static boolean fragmentsSeen(List<UdpFragments.Result> frags) {
+        return frags.size() == 2
+                && frags.get(1).fragCreates() > 0
+                && frags.get(1).receivedBytes() == DATAGRAM;
+    }
+
+    /** SEC-3 from the recorded facts (lo's MTU, TCP_INFO's advmss) and udp tables. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        int mtu = Integer.parseInt(fact(r, "lo MTU").strip());
+        long advMss = Long.parseLong(fact(r, "TCP_INFO advmss").split("/")[0].strip());
+        List<UdpFragments.Result> frags =
+                r.view().tables().containsKey("udp") ? r.rows("udp", UdpFragments.Result.class) : List.of();
+        boolean fromMtu = mssFromMtu(mtu, advMss), fragments = fragmentsSeen(frags);
+        return new RecordedRule.Judgement(
+                judge(fromMtu, fragments),
+                null,
+                String.format(
+                        "lo MTU %d, advertised MSS %d (from the MTU: %b); a datagram over a smaller MTU fragmented and reassembled: %b",
+                        mtu, advMss, fromMtu, fragments));
+    }
+
+    private static String fact(Recorded r, String startsWith) {
+        return r.first("facts", Fact.class, f -> f.what().startsWith(startsWith), "starting '" + startsWith + "'")
+                .value();
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
@@ -62,7 +94,7 @@ public final class MtuAndSegments implements Experiment {
         ev.add(String.format(
                 "lo MTU %d; a 127.0.0.1 connection's advertised MSS %d = MTU − 40 (IPv4 + TCP headers) − %d (options), path MTU %d: TCP sizes its segments from the MTU",
                 mtu, info.advMss(), mtu - 40 - info.advMss(), info.pmtu()));
-        boolean mssFromMtu = info.advMss() > 0 && mtu - 40 - info.advMss() >= 0 && mtu - 40 - info.advMss() <= 40;
+        boolean mssFromMtu = mssFromMtu(mtu, info.advMss());
         List<UdpFragments.Result> frags = new ArrayList<>();
         String why = NetNamespace.unavailable();
         if (why == null && LoCapture.unavailable() == null) {
@@ -107,9 +139,7 @@ public final class MtuAndSegments implements Experiment {
                     + (why != null ? why : LoCapture.unavailable()));
         }
         o.table("facts", RecordTable.of("facts", Fact.class, facts));
-        boolean fragmentsSeen = frags.size() == 2
-                && frags.get(1).fragCreates() > 0
-                && frags.get(1).receivedBytes() == DATAGRAM;
+        boolean fragmentsSeen = fragmentsSeen(frags);
         ev.add(
                 "rule: REFUTED when TCP's MSS on lo is derived from lo's MTU, or when a datagram larger than the MTU is fragmented and reassembled on lo; SUPPORTED otherwise");
         Verdict v = judge(mssFromMtu, fragmentsSeen);

@@ -29,8 +29,24 @@ public final class OtherUidAccess implements Experiment {
 
     /** REFUTED when another uid reaches the TCP listener while the 0700 directory keeps it from the AF_UNIX one. */
     static Verdict judge(AccessCheck.Result r) {
-        var tcp = r.of("TCP 127.0.0.1");
+        return judge(r.of(TCP));
+    }
+
+    /** SEC-2: REFUTED when another uid's process connected to the TCP listener on 127.0.0.1. */
+    static Verdict judge(AccessCheck.Attempt tcp) {
         return tcp.connected() ? Verdict.REFUTED : Verdict.SUPPORTED;
+    }
+
+    private static final String TCP = "TCP 127.0.0.1";
+
+    /** SEC-2 from the recorded attempts table. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        AccessCheck.Attempt tcp =
+                r.first("attempts", AccessCheck.Attempt.class, a -> a.listener().equals(TCP), "for " + TCP);
+        return new RecordedRule.Judgement(
+                judge(tcp),
+                null,
+                "another uid " + (tcp.connected() ? "connected" : "could not connect") + " to " + TCP);
     }
 
     @Override

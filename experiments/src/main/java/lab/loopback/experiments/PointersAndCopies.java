@@ -49,6 +49,22 @@ public final class PointersAndCopies implements Experiment {
         return out;
     }
 
+    /** FIN-3 from the recorded movements table: same-skb share, lo transmissions, receive copies per byte. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        List<Movement> m = r.rows("movements", Movement.class);
+        if (m.size() != 4)
+            throw new Recorded.MissingTableException(
+                    "the run's table 'movements' of pointers-and-copies has " + m.size() + " rows, not 4");
+        double same = m.get(0).measured(), copies = m.get(3).measured();
+        long xmits = Math.round(m.get(1).measured());
+        return new RecordedRule.Judgement(
+                judge(same, xmits, copies),
+                null,
+                String.format(
+                        "%.3f of data skbs arrived as the same skb; %d lo transmits; %.3f receive copies per byte",
+                        same, xmits, copies));
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());

@@ -2,7 +2,6 @@ package lab.loopback.experiments;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -96,14 +95,7 @@ public final class UnixVersusTcp implements Experiment {
 
     /** MORE-2 from ipc-shootout's recorded throughput and latency tables (the measurement this experiment shares). */
     static RecordedRule.Judgement fromTables(Recorded r) {
-        Recorded ipc = r.other("ipc-shootout");
-        IpcData.Result d = new IpcData.Result(
-                ipc.rows("throughput", IpcData.Throughput.class),
-                ipc.rows("latency", IpcData.Latency.class),
-                Map.of(),
-                List.of(),
-                null);
-        Wins w = wins(d);
+        Wins w = wins(IpcShootout.recorded(r.other("ipc-shootout")));
         if (w.sizes() == 0)
             throw new Recorded.MissingTableException("ipc-shootout recorded no size with both TCP and AF_UNIX");
         return new RecordedRule.Judgement(

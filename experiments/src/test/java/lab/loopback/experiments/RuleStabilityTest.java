@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import lab.loopback.claim.Verdict;
 import lab.loopback.result.RecordTable;
@@ -49,18 +47,17 @@ class RuleStabilityTest {
         for (Path host : hosts) {
             List<Path> runs = runs(host);
             assertEquals(3, runs.size(), host + " must hold three consecutive runs");
-            for (Map.Entry<String, Function<Path, Verdict>> rule : RecordedVerdicts.RULES.entrySet()) {
+            for (String claim : RecordedVerdicts.CLAIMS) {
                 List<Verdict> now = new ArrayList<>();
                 for (Path run : runs) {
-                    Verdict v = rule.getValue().apply(run), then = RecordedVerdicts.recorded(run, rule.getKey());
+                    Verdict v = RecordedVerdicts.today(run, claim), then = RecordedVerdicts.recorded(run, claim);
                     if (v != then)
                         problems.add(String.format(
-                                "%s %s: the run recorded %s, today's rule says %s",
-                                run.getFileName(), rule.getKey(), then, v));
+                                "%s %s: the run recorded %s, today's rule says %s", run.getFileName(), claim, then, v));
                     now.add(v);
                 }
                 if (now.stream().distinct().count() > 1)
-                    problems.add(host.getFileName() + " " + rule.getKey() + " flips across the three runs: " + now);
+                    problems.add(host.getFileName() + " " + claim + " flips across the three runs: " + now);
             }
         }
         if (!problems.isEmpty()) fail(String.join("\n", problems));
@@ -104,7 +101,7 @@ class RuleStabilityTest {
                     .csv(dir.resolve("trials.csv").toFile());
             assertEquals(
                     recorded == Verdict.PARTLY_TRUE ? Verdict.REFUTED : Verdict.PARTLY_TRUE,
-                    RecordedVerdicts.RULES.get("FAIL-3").apply(copy));
+                    RecordedVerdicts.today(copy, "FAIL-3"));
         } finally {
             try (Stream<Path> s = Files.walk(copy)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);

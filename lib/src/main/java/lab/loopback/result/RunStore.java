@@ -227,8 +227,8 @@ public final class RunStore {
     }
 
     public static List<Figure.Info> figures(Path runDir, String experiment) {
-        return readJson(
-                runDir.resolve(experiment).resolve("figures.json"), new TypeReference<ArrayList<Figure.Info>>() {});
+        Path f = runDir.resolve(experiment).resolve("figures.json");
+        return Files.isRegularFile(f) ? readJson(f, new TypeReference<ArrayList<Figure.Info>>() {}) : List.of();
     }
 
     /** The experiments a run holds results of (its subdirectories with a verdicts.json), in name order. */
@@ -265,7 +265,10 @@ public final class RunStore {
         }
         Map<String, String> captions = new LinkedHashMap<>();
         for (Figure.Info f : figures(runDir, experiment)) captions.put(f.name(), f.caption());
-        List<String> notes = readJson(dir.resolve("notes.json"), new TypeReference<ArrayList<String>>() {});
+        // a trimmed copy (the stability fixtures keep only what the rules read) may have no figures or notes
+        List<String> notes = Files.isRegularFile(dir.resolve("notes.json"))
+                ? readJson(dir.resolve("notes.json"), new TypeReference<ArrayList<String>>() {})
+                : List.of();
         List<ClaimVerdict> verdicts =
                 readJson(dir.resolve("verdicts.json"), new TypeReference<ArrayList<ClaimVerdict>>() {});
         return new StoredOutcome(experiment, runDir, tables, captions, verdicts, notes);
