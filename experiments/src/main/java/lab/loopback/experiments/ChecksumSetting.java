@@ -107,9 +107,9 @@ public final class ChecksumSetting implements Experiment {
         if (why == null) {
             ctx.progress("capture of a 256 KiB transfer on lo, checksums recomputed");
             AtomicInteger port = new AtomicInteger();
-            LoCapture.Capture cap = LoCapture.during(
+            LoCapture.Capture cap = LoCapture.duringPort(
                     () -> PacketSocket.open("lo"),
-                    0,
+                    port::get,
                     null,
                     () -> JdkStreams.sendOnce(null, new byte[256 * 1024], port::set));
             var data = cap.segments().stream()

@@ -101,8 +101,8 @@ public final class MtuAndSegments implements Experiment {
             AtomicInteger port = new AtomicInteger();
             ctx.progress("capture of a 1 MiB transfer's segment sizes on lo");
             byte[] msg = new byte[1 << 20];
-            LoCapture.Capture cap = LoCapture.during(
-                    () -> PacketSocket.open("lo"), 0, null, () -> JdkStreams.sendOnce(null, msg, port::set));
+            LoCapture.Capture cap = LoCapture.duringPort(
+                    () -> PacketSocket.open("lo"), port::get, null, () -> JdkStreams.sendOnce(null, msg, port::set));
             var data = cap.segments().stream()
                     .filter(s -> (s.srcPort() == port.get() || s.dstPort() == port.get())
                             && !s.outgoing()

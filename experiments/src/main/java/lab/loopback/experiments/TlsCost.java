@@ -128,8 +128,8 @@ public final class TlsCost implements Experiment {
         for (ThrowawayKey k : new ThrowawayKey[] {null, key}) {
             AtomicInteger port = new AtomicInteger();
             ctx.progress("capture on lo while one message crosses " + (k == null ? "in clear" : "inside TLS"));
-            LoCapture.Capture all = LoCapture.during(
-                    () -> PacketSocket.open("lo"), 0, marker, () -> JdkStreams.sendOnce(k, message, port::set));
+            LoCapture.Capture all = LoCapture.duringPort(
+                    () -> PacketSocket.open("lo"), port::get, marker, () -> JdkStreams.sendOnce(k, message, port::set));
             var mine = all.segments().stream()
                     .filter(s -> s.srcPort() == port.get() || s.dstPort() == port.get())
                     .toList();

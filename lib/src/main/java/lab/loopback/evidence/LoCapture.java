@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
@@ -65,6 +66,20 @@ public final class LoCapture {
      * (any port when {@code port} is 0) and searching each for {@code marker}.
      */
     public static Capture during(Supplier<PacketSocket> open, int port, byte[] marker, Runnable action) {
+        return capture(open, port == 0, () -> port, marker, action);
+    }
+
+    /**
+     * As {@link #during}, for a connection whose port is learned while {@code action} runs (a server's ephemeral port,
+     * published before it accepts): only frames to or from it are kept, and frames before it is known (0) are not.
+     * Keeping everything and filtering afterwards would let other loopback traffic fill the frame cap first.
+     */
+    public static Capture duringPort(Supplier<PacketSocket> open, IntSupplier port, byte[] marker, Runnable action) {
+        return capture(open, false, port, marker, action);
+    }
+
+    private static Capture capture(
+            Supplier<PacketSocket> open, boolean anyPort, IntSupplier port, byte[] marker, Runnable action) {
         List<Segment> kept = new ArrayList<>();
         long[] others = {0}, dropped = {0};
         AtomicBoolean stop = new AtomicBoolean();
@@ -91,7 +106,8 @@ public final class LoCapture {
                         lastFrame = System.nanoTime();
                         MemorySegment frame = buf.asSlice(0, Math.min(n, SNAP));
                         // other users' frames: only their ports are looked at, nothing else is parsed or searched
-                        Segment seg = port == 0 || hasPort(frame, port)
+                        int p = port.getAsInt();
+                        Segment seg = anyPort || (p > 0 && hasPort(frame, p))
                                 ? parse(frame, s.lastPacketType() == PacketSocket.PACKET_OUTGOING, marker)
                                 : null;
                         if (seg != null) {

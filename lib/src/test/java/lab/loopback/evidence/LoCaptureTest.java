@@ -37,17 +37,14 @@ class LoCaptureTest {
                 "IPv4 header checksums are always computed");
     }
 
-    /** Port is learned once the server is up; the capture keeps everything on lo and filters afterwards. */
+    /** The port is learned once the server is up; only that connection's frames are kept, whatever else crosses lo. */
     private static LoCapture.Capture capture(byte[] marker, Runnable action, AtomicInteger port) {
-        LoCapture.Capture all = LoCapture.during(() -> PacketSocket.open("lo"), 0, marker, action);
+        LoCapture.Capture c = LoCapture.duringPort(() -> PacketSocket.open("lo"), port::get, marker, action);
         int p = port.get();
-        return new LoCapture.Capture(
-                all.segments().stream()
-                        .filter(s -> s.srcPort() == p || s.dstPort() == p)
-                        .toList(),
-                0,
-                all.truncatedAtMax(),
-                all.dropped());
+        assertTrue(
+                c.segments().stream().allMatch(s -> s.srcPort() == p || s.dstPort() == p),
+                "only the connection's frames kept");
+        return c;
     }
 
     @Test
