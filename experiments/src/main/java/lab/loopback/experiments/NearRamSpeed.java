@@ -11,11 +11,9 @@ import lab.loopback.claim.Verdict;
 import lab.loopback.measure.Bytes;
 import lab.loopback.measure.Estimate;
 import lab.loopback.measure.MemcpyBaseline;
-import lab.loopback.measure.StreamTrial;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
-import lab.loopback.tools.Iperf3;
 import org.knowm.xchart.XYChart;
 
 /**
@@ -54,34 +52,43 @@ public final class NearRamSpeed implements Experiment {
      */
     static RecordedRule.Judgement fromTables(Recorded r) {
         List<MemcpyBaseline.Point> memcpy = r.rows("memcpy", MemcpyBaseline.Point.class);
-        Recorded stream = r.other("stream-throughput");
-        StreamSweep s = new StreamSweep(
-                stream.rows("java-trials", StreamTrial.class),
-                stream.view().tables().containsKey("iperf3-runs")
-                        ? stream.rows("iperf3-runs", Iperf3.Result.class)
-                        : List.of(),
-                List.of());
-        long dramSize =
-                memcpy.stream().mapToLong(MemcpyBaseline.Point::size).max().orElseThrow();
-        Estimate dram = MemcpyBaseline.rateAt(memcpy, dramSize);
-        int bestSize = s.sizes().stream()
-                .max((a, b) ->
-                        Double.compare(s.javaGbit(a).median(), s.javaGbit(b).median()))
-                .orElseThrow();
-        double javaBytes = s.javaGbit(bestSize).median() * 1e9 / 8;
-        double iperfBytes = s.iperf3Sizes().stream()
-                        .mapToDouble(w -> s.iperf3Gbit(w).median())
-                        .max()
-                        .orElse(0)
-                * 1e9
-                / 8;
-        double ratio = Math.max(javaBytes, iperfBytes) / dram.median();
+        double stream = bestStreamBytes(StreamSweep.recorded(r.other("stream-throughput")));
+        Estimate dram = dram(memcpy);
+        double ratio = stream / dram.median();
         return new RecordedRule.Judgement(
                 judge(ratio),
                 ratio,
                 String.format(
                         "best stream %.2f GB/s over DRAM memcpy %.2f GB/s = %.3f",
-                        Math.max(javaBytes, iperfBytes) / 1e9, dram.median() / 1e9, ratio));
+                        stream / 1e9, dram.median() / 1e9, ratio));
+    }
+
+    /** The memcpy rate of the sweep's largest working set (DRAM-sized). */
+    static Estimate dram(List<MemcpyBaseline.Point> memcpy) {
+        return MemcpyBaseline.rateAt(
+                memcpy,
+                memcpy.stream().mapToLong(MemcpyBaseline.Point::size).max().orElseThrow());
+    }
+
+    /** The harness's write size with the highest median rate. */
+    static int bestSize(StreamSweep s) {
+        return s.sizes().stream()
+                .max((a, b) ->
+                        Double.compare(s.javaGbit(a).median(), s.javaGbit(b).median()))
+                .orElseThrow();
+    }
+
+    /** Bytes per second of the best stream: the harness at its best write size or iperf3 at any, whichever is higher. */
+    static double bestStreamBytes(StreamSweep s) {
+        return Math.max(s.javaGbit(bestSize(s)).median(), bestIperf3Gbit(s)) * 1e9 / 8;
+    }
+
+    /** iperf3's highest median rate over its write sizes; 0 without iperf3. */
+    static double bestIperf3Gbit(StreamSweep s) {
+        return s.iperf3Sizes().stream()
+                .mapToDouble(w -> s.iperf3Gbit(w).median())
+                .max()
+                .orElse(0);
     }
 
     @Override
@@ -94,20 +101,10 @@ public final class NearRamSpeed implements Experiment {
 
         long dramSize =
                 memcpy.stream().mapToLong(MemcpyBaseline.Point::size).max().orElseThrow();
-        Estimate dram = MemcpyBaseline.rateAt(memcpy, dramSize);
+        Estimate dram = dram(memcpy);
         Estimate cache = MemcpyBaseline.rateAt(memcpy, CACHE_SIZE);
-        int bestSize = s.sizes().stream()
-                .max((a, b) ->
-                        Double.compare(s.javaGbit(a).median(), s.javaGbit(b).median()))
-                .orElseThrow();
-        double javaBytes = s.javaGbit(bestSize).median() * 1e9 / 8;
-        double iperfBytes = s.iperf3Sizes().stream()
-                        .mapToDouble(w -> s.iperf3Gbit(w).median())
-                        .max()
-                        .orElse(0)
-                * 1e9
-                / 8;
-        double streamBytes = Math.max(javaBytes, iperfBytes);
+        int bestSize = bestSize(s);
+        double streamBytes = bestStreamBytes(s);
         double ratioDram = streamBytes / dram.median();
         double ratioCache = streamBytes / cache.median();
         // copy-equivalents: the stream's CPU per byte in units of this host's memcpy cost per byte
@@ -137,7 +134,7 @@ public final class NearRamSpeed implements Experiment {
                         "stream: best Java median %.2f Gbit/s at %s writes%s",
                         s.javaGbit(bestSize).median(),
                         Bytes.human(bestSize),
-                        s.hasIperf3() ? String.format("; best iperf3 median %.2f Gbit/s", iperfBytes * 8 / 1e9) : ""),
+                        s.hasIperf3() ? String.format("; best iperf3 median %.2f Gbit/s", bestIperf3Gbit(s)) : ""),
                 String.format(
                         "memcpy DRAM-sized (%s, working set %s): %s GB/s",
                         Bytes.human(dramSize),

@@ -14,6 +14,14 @@ import lab.loopback.tools.Iperf3;
  */
 public record StreamSweep(List<StreamTrial> trials, List<Iperf3.Result> iperf3, List<String> iperf3Notes) {
 
+    /** The sweep as a finished run recorded it (stream-throughput's java-trials and, when iperf3 ran, iperf3-runs). */
+    static StreamSweep recorded(Recorded r) {
+        return new StreamSweep(
+                r.rows("java-trials", StreamTrial.class),
+                r.view().tables().containsKey("iperf3-runs") ? r.rows("iperf3-runs", Iperf3.Result.class) : List.of(),
+                List.of());
+    }
+
     public static StreamSweep of(RunContext ctx) {
         return ctx.shared("stream-sweep", () -> measure(ctx));
     }

@@ -48,11 +48,7 @@ public final class StreamThroughput implements Experiment {
 
     /** PERF-1 from the recorded java-trials and iperf3-runs tables: iperf3's rate at its default write, else the harness's. */
     static RecordedRule.Judgement fromTables(Recorded r) {
-        boolean iperf3 = r.view().tables().containsKey("iperf3-runs");
-        StreamSweep s = new StreamSweep(
-                r.rows("java-trials", StreamTrial.class),
-                iperf3 ? r.rows("iperf3-runs", Iperf3.Result.class) : List.of(),
-                List.of());
+        StreamSweep s = StreamSweep.recorded(r);
         int size = s.sizes().contains(IPERF3_DEFAULT_WRITE)
                 ? IPERF3_DEFAULT_WRITE
                 : s.sizes().getLast();
