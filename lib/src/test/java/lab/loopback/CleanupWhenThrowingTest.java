@@ -13,6 +13,7 @@ import lab.loopback.echo.FirstByteServerMain;
 import lab.loopback.kernel.TraceRecorder;
 import lab.loopback.kernel.Tracefs;
 import lab.loopback.measure.ChildJvm;
+import lab.loopback.measure.ChildLine;
 import lab.loopback.netns.NetNamespace;
 import lab.loopback.sys.Libc;
 import org.junit.jupiter.api.Assumptions;
@@ -46,7 +47,7 @@ class CleanupWhenThrowingTest {
                 // a server left running inside on purpose: the namespace's close must end it
                 ChildJvm server = ChildJvm.start(FirstByteServerMain.class, SERVER_ARGS, ns.execPrefix());
                 pid[0] = server.pid();
-                server.expectLine("READY", 30_000);
+                server.expect(ChildLine.Ready.class, 30_000);
                 ns.call(() -> {
                     throw new IllegalStateException("failed inside the namespace");
                 });
@@ -86,7 +87,7 @@ class CleanupWhenThrowingTest {
         var e = assertThrows(IllegalStateException.class, () -> {
             try (ChildJvm server = ChildJvm.start(FirstByteServerMain.class, SERVER_ARGS)) {
                 pid[0] = server.pid();
-                server.expectLine("READY", 30_000);
+                server.expect(ChildLine.Ready.class, 30_000);
                 throw new IllegalStateException("failed beside a child");
             }
         });

@@ -16,6 +16,7 @@ import lab.loopback.echo.FirstByteServerMain;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.kernel.NetCounters;
 import lab.loopback.measure.ChildJvm;
+import lab.loopback.measure.ChildLine;
 import lab.loopback.measure.Estimate;
 import lab.loopback.measure.Profile;
 import lab.loopback.netns.NetNamespace;
@@ -273,7 +274,8 @@ public final class FastOpen implements Experiment {
                     + " connections each way against a fresh server");
             try (ChildJvm server =
                     ChildJvm.start(FirstByteServerMain.class, List.of("300", Integer.toString(SIZE), "16"), prefix)) {
-                int port = Integer.parseInt(server.expectLine("READY ", 30_000).trim());
+                int port = Integer.parseInt(
+                        server.expect(ChildLine.Ready.class, 30_000).address());
                 blocks.add(ns != null ? ns.call(() -> connectAll(port, n / BLOCKS)) : connectAll(port, n / BLOCKS));
             }
         }

@@ -85,13 +85,14 @@ public final class AccessCheck {
                                 tcpTarget,
                                 "unix:" + closedSock,
                                 "unix:" + openSock))) {
-                    String creds = probe.expectLine("CREDS ", WAIT_MILLIS);
-                    String[] tries = {
-                        probe.expectLine("TRY ", WAIT_MILLIS),
-                        probe.expectLine("TRY ", WAIT_MILLIS),
-                        probe.expectLine("TRY ", WAIT_MILLIS)
+                    String creds = probe.expect(AccessProbeMain.Creds.class, WAIT_MILLIS)
+                            .thread();
+                    AccessProbeMain.Try[] tries = {
+                        probe.expect(AccessProbeMain.Try.class, WAIT_MILLIS),
+                        probe.expect(AccessProbeMain.Try.class, WAIT_MILLIS),
+                        probe.expect(AccessProbeMain.Try.class, WAIT_MILLIS)
                     };
-                    probe.expectLine("DONE", WAIT_MILLIS);
+                    probe.expect(AccessProbeMain.Done.class, WAIT_MILLIS);
                     List<Attempt> out = new ArrayList<>();
                     out.add(attempt("TCP 127.0.0.1", "none (any local process may connect)", tries[0], tcp.fd()));
                     out.add(attempt(
@@ -112,9 +113,8 @@ public final class AccessCheck {
     }
 
     /** The prober's verdict for one target, and what the listener saw (accepting with a short wait: the connection is queued already). */
-    private static Attempt attempt(String listener, String protection, String line, int listenFd) {
-        String[] w = line.split(" ");
-        boolean ok = w.length > 1 && w[w.length - 1].equals("ok");
+    private static Attempt attempt(String listener, String protection, AccessProbeMain.Try tried, int listenFd) {
+        boolean ok = tried.result().equals("ok");
         boolean accepted = false;
         long uid = -1;
         int pid = 0;
@@ -131,7 +131,7 @@ public final class AccessCheck {
                 Libc.close(fd);
             }
         }
-        return new Attempt(listener, protection, ok, ok ? "" : w[w.length - 1], accepted, uid, pid, known);
+        return new Attempt(listener, protection, ok, ok ? "" : tried.result(), accepted, uid, pid, known);
     }
 
     private static boolean readable(int fd, int millis) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.ipc.UnixSocket;
+import lab.loopback.measure.ChildLine;
 import lab.loopback.sys.Errno;
 import lab.loopback.sys.ErrnoException;
 import lab.loopback.sys.SockAddrIn;
@@ -22,6 +23,15 @@ import lab.loopback.sys.ThreadCredentials;
 public final class AccessProbeMain {
     private AccessProbeMain() {}
 
+    /** The probe's thread after the drop, as the kernel describes its credentials. */
+    public record Creds(String thread) {}
+
+    /** One connect attempt: the target (tcp:PORT or unix:PATH) and "ok" or the errno's name. */
+    public record Try(String target, String result) {}
+
+    /** Every target was tried. */
+    public record Done() {}
+
     public static void main(String[] args) throws Exception {
         if (args.length < 3) {
             System.err.println("usage: AccessProbeMain UID GID TARGET...   (TARGET: tcp:PORT | unix:PATH)");
@@ -30,7 +40,7 @@ public final class AccessProbeMain {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         preload();
         ThreadCredentials.dropThreadTo(Integer.parseInt(args[0]), Integer.parseInt(args[1]));
-        out.println("CREDS " + ThreadCredentials.describeThread());
+        out.println(ChildLine.format(new Creds(ThreadCredentials.describeThread())));
         List<AutoCloseable> open = new ArrayList<>();
         for (int i = 2; i < args.length; i++) {
             String t = args[i];
@@ -39,12 +49,12 @@ public final class AccessProbeMain {
                     open.add(TcpSocket.connect(SockAddrIn.loopback(Integer.parseInt(t.substring(4)))));
                 else if (t.startsWith("unix:")) open.add(UnixSocket.connect(t.substring(5)));
                 else throw new IllegalArgumentException("target '" + t + "' is neither tcp:PORT nor unix:PATH");
-                out.println("TRY " + t + " ok");
+                out.println(ChildLine.format(new Try(t, "ok")));
             } catch (ErrnoException e) {
-                out.println("TRY " + t + " " + Errno.name(e.errno()));
+                out.println(ChildLine.format(new Try(t, Errno.name(e.errno()))));
             }
         }
-        out.println("DONE");
+        out.println(ChildLine.format(new Done()));
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             while (in.readLine() != null) {
                 /* wait for the parent */

@@ -15,6 +15,7 @@ import lab.loopback.ipc.Connection;
 import lab.loopback.ipc.StreamTransport;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.measure.ChildJvm;
+import lab.loopback.measure.ChildLine;
 import lab.loopback.measure.KnownPattern;
 import lab.loopback.sys.Net;
 import lab.loopback.sys.SockAddrIn;
@@ -40,7 +41,7 @@ public final class EchoClients {
     }
 
     public static int port(ChildJvm server) {
-        return Integer.parseInt(server.expectLine("READY ", 30_000).trim());
+        return Integer.parseInt(server.expect(ChildLine.Ready.class, 30_000).address());
     }
 
     /** Starts the plain read/write echo server over {@code transport}, bound per {@code bind}, behind {@code prefix}. */
@@ -52,7 +53,7 @@ public final class EchoClients {
 
     /** The address a stream echo server printed. */
     public static String address(ChildJvm server) {
-        return server.expectLine("READY ", 30_000);
+        return server.expect(ChildLine.Ready.class, 30_000).address();
     }
 
     /**

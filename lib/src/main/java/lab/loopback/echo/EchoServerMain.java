@@ -16,6 +16,7 @@ import lab.loopback.ipc.StreamTransport;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.ipc.Transports;
 import lab.loopback.ipc.WaitMode;
+import lab.loopback.measure.ChildLine;
 import lab.loopback.sys.Net;
 import lab.loopback.sys.SockAddrIn;
 import lab.loopback.uring.Cqe;
@@ -94,7 +95,8 @@ public final class EchoServerMain {
                 .addService(GrpcEcho.service())
                 .build()
                 .start();
-        System.out.println("READY " + ((InetSocketAddress) s.getListenSockets().getFirst()).getPort());
+        System.out.println(ChildLine.format(new ChildLine.Ready(
+                Integer.toString(((InetSocketAddress) s.getListenSockets().getFirst()).getPort()))));
         System.out.flush();
         s.awaitTermination();
     }
@@ -103,7 +105,8 @@ public final class EchoServerMain {
         try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 4);
                 IoUring ring = IoUring.setup(8, 0);
                 Arena a = Arena.ofConfined()) {
-            System.out.println("READY " + l.localAddress().port());
+            System.out.println(ChildLine.format(
+                    new ChildLine.Ready(Integer.toString(l.localAddress().port()))));
             System.out.flush();
             MemorySegment buf = a.allocate(BUFFER, 4096);
             while (true) {
@@ -123,7 +126,7 @@ public final class EchoServerMain {
         try (Listener l = transport.listen(bind);
                 Arena a = Arena.ofConfined()) {
             open = l;
-            System.out.println("READY " + l.address());
+            System.out.println(ChildLine.format(new ChildLine.Ready(l.address())));
             System.out.flush();
             MemorySegment buf = a.allocate(BUFFER, 4096);
             while (true) {

@@ -6,6 +6,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import lab.loopback.ipc.TcpSocket;
+import lab.loopback.measure.ChildLine;
 import lab.loopback.sys.SockAddrIn;
 
 /**
@@ -44,7 +45,8 @@ public final class FirstByteServerMain {
         });
         try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 64, queue);
                 Arena a = Arena.ofConfined()) {
-            System.out.println("READY " + l.localAddress().port());
+            System.out.println(ChildLine.format(
+                    new ChildLine.Ready(Integer.toString(l.localAddress().port()))));
             System.out.flush();
             MemorySegment buf = a.allocate(size);
             while (true) {

@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import lab.loopback.ipc.TcpSocket;
+import lab.loopback.measure.ChildLine;
 import lab.loopback.sys.SockAddrIn;
 
 /**
@@ -37,7 +38,7 @@ public final class WakeupPeerMain {
                 Arena a = Arena.ofConfined()) {
             MemorySegment in = a.allocate(MESSAGE, 8);
             MemorySegment out = a.allocate(MESSAGE, 8);
-            System.out.println("READY");
+            System.out.println(ChildLine.format(new ChildLine.Ready("")));
             System.out.flush();
             while (true) {
                 long got = 0;

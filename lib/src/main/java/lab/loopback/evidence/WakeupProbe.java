@@ -12,6 +12,7 @@ import lab.loopback.kernel.TraceEvent;
 import lab.loopback.kernel.TraceRecorder;
 import lab.loopback.kernel.Tracefs;
 import lab.loopback.measure.ChildJvm;
+import lab.loopback.measure.ChildLine;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
 import lab.loopback.sys.SockAddrIn;
@@ -65,7 +66,7 @@ public final class WakeupProbe {
                 ChildJvm peer = ChildJvm.start(
                         WakeupPeerMain.class,
                         List.of(Integer.toString(l.localAddress().port()), Long.toString(maxSeconds)))) {
-            peer.expectLine("READY", 30_000);
+            peer.expect(ChildLine.Ready.class, 30_000);
             try (TcpSocket c = l.accept();
                     Arena a = Arena.ofConfined()) {
                 c.setInt(Net.IPPROTO_TCP, Net.TCP_NODELAY, 1);

@@ -155,6 +155,13 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** The next line, which must be a {@code type} message ({@link ChildLine}), waiting at most {@code timeoutMillis}. */
+    public <R extends Record> R expect(Class<R> type, long timeoutMillis) {
+        String key = ChildLine.keyword(type);
+        String rest = expectLine(key, timeoutMillis);
+        return ChildLine.parse(rest.isEmpty() ? key : key + " " + rest, type);
+    }
+
     public long pid() {
         return process.pid();
     }

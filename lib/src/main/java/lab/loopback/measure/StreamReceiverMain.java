@@ -14,12 +14,12 @@ import lab.loopback.ipc.Transports;
 import lab.loopback.sys.Libc;
 
 /**
- * The receiving peer, run in its own JVM by {@link StreamRunner}. Protocol on stdin/stdout, one line each:
- * it prints {@code READY <address>}; for every {@code TRIAL <readSize> [nonblocking]} it reads it builds the pattern and
- * buffer, prints {@code ARMED <tid>} (its thread's kernel id, for tracing; the sender starts its clock only after that, so this set-up is never timed),
- * accepts one connection (switched to O_NONBLOCK with poll(2) waits when asked), reads it to end of stream checking every byte against {@link KnownPattern}, and prints
- * {@code RESULT bytes mismatchAt reads userNs sysNs verifyNs firstByteNanos endNanos}.
- * It exits when stdin closes, and after {@code maxSeconds} in any case.
+ * The receiving peer, run in its own JVM by {@link StreamRunner}. Protocol on stdin/stdout, one {@link ChildLine} each:
+ * it prints {@link ChildLine.Ready} with its address; for every {@link ChildLine.Trial} it reads it builds the pattern
+ * and buffer, prints {@link ChildLine.Armed} (its thread's kernel id, for tracing; the sender starts its clock only
+ * after that, so this set-up is never timed), accepts one connection (switched to O_NONBLOCK with poll(2) waits when
+ * asked), reads it to end of stream checking every byte against {@link KnownPattern}, and prints
+ * {@link ChildLine.Result}. It exits when stdin closes, and after {@code maxSeconds} in any case.
  */
 public final class StreamReceiverMain {
     private static volatile Listener open;
@@ -48,19 +48,17 @@ public final class StreamReceiverMain {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         try (Listener listener = transport.listen(args[1])) {
             open = listener;
-            out.println("READY " + listener.address());
+            out.println(ChildLine.format(new ChildLine.Ready(listener.address())));
             String line;
             while ((line = in.readLine()) != null) {
-                if (!line.startsWith("TRIAL ")) throw new IllegalArgumentException("unknown command '" + line + "'");
-                String[] words = line.substring(6).trim().split(" ");
-                int readSize = Integer.parseInt(words[0]);
-                boolean nonBlocking = words.length > 1 && words[1].equals("nonblocking");
+                ChildLine.Trial trial = ChildLine.parse(line, ChildLine.Trial.class);
                 try (Arena arena = Arena.ofConfined()) {
-                    KnownPattern pattern = new KnownPattern(arena, readSize);
-                    MemorySegment buf = arena.allocate(readSize, 64);
-                    out.println("ARMED " + Libc.gettid());
+                    KnownPattern pattern = new KnownPattern(arena, trial.readSize());
+                    MemorySegment buf = arena.allocate(trial.readSize(), 64);
+                    out.println(ChildLine.format(new ChildLine.Armed(Libc.gettid())));
                     try (Connection c = listener.accept()) {
-                        out.println(receive(nonBlocking ? new NonBlocking(c, false) : c, pattern, buf));
+                        ChildLine.Result r = receive(trial.nonBlocking() ? new NonBlocking(c, false) : c, pattern, buf);
+                        out.println(ChildLine.format(r));
                     }
                 }
             }
@@ -68,7 +66,7 @@ public final class StreamReceiverMain {
         watchdog.interrupt();
     }
 
-    static String receive(Connection c, KnownPattern pattern, MemorySegment buf) {
+    static ChildLine.Result receive(Connection c, KnownPattern pattern, MemorySegment buf) {
         long readSize = buf.byteSize();
         ThreadCpu before = ThreadCpu.now();
         long offset = 0, reads = 0, verifyNanos = 0, mismatchAt = -1, firstByte = 0;
@@ -84,7 +82,7 @@ public final class StreamReceiverMain {
         }
         long end = System.nanoTime();
         ThreadCpu cpu = ThreadCpu.now().minus(before);
-        return "RESULT " + offset + " " + mismatchAt + " " + reads + " " + cpu.userNanos() + " " + cpu.sysNanos() + " "
-                + verifyNanos + " " + firstByte + " " + end;
+        return new ChildLine.Result(
+                offset, mismatchAt, reads, cpu.userNanos(), cpu.sysNanos(), verifyNanos, firstByte, end);
     }
 }

@@ -50,7 +50,7 @@ public final class StreamRunner implements AutoCloseable {
                         Long.toString(maxSeconds)),
                 prefix);
         try {
-            String address = child.expectLine("READY ", 30_000);
+            String address = child.expect(ChildLine.Ready.class, 30_000).address();
             return new StreamRunner(transport, child, address);
         } catch (RuntimeException e) {
             child.close();
@@ -132,12 +132,12 @@ public final class StreamRunner implements AutoCloseable {
             throw new IllegalArgumentException("read size " + readSize + " is outside 1 B .. 64 MiB");
         if (!(seconds > 0) || seconds > 600)
             throw new IllegalArgumentException("trial duration " + seconds + " s is outside (0, 600]");
-        receiver.send("TRIAL " + readSize + (nonBlockingReader ? " nonblocking" : ""));
+        receiver.send(ChildLine.format(new ChildLine.Trial(readSize, nonBlockingReader)));
         long start;
         Sent sent;
         ThreadCpu cpu;
-        String armed = receiver.expectLine("ARMED", 30_000); // the receiver's set-up is done before the clock starts
-        if (!armed.isBlank()) receiverTid = Long.parseLong(armed.trim());
+        // the receiver's set-up is done before the clock starts
+        receiverTid = receiver.expect(ChildLine.Armed.class, 30_000).tid();
         List<Integer> allowed = pinPeers && receiverTid > 0 ? CpuAffinity.of(0) : List.of();
         if (!allowed.isEmpty()) {
             CpuAffinity.set(receiverTid, List.of(allowed.get(0)));
@@ -158,12 +158,7 @@ public final class StreamRunner implements AutoCloseable {
         } finally {
             if (!allowed.isEmpty()) CpuAffinity.set(0, allowed);
         }
-        String[] r =
-                receiver.expectLine("RESULT ", (long) (seconds * 1000) + 60_000).split(" ");
-        long received = Long.parseLong(r[0]);
-        long mismatchAt = Long.parseLong(r[1]);
-        long reads = Long.parseLong(r[2]);
-        long end = Long.parseLong(r[7]);
+        ChildLine.Result r = receiver.expect(ChildLine.Result.class, (long) (seconds * 1000) + 60_000);
         return new StreamTrial(
                 transport.id(),
                 readSize,
@@ -171,16 +166,16 @@ public final class StreamRunner implements AutoCloseable {
                 phase,
                 index,
                 sent.bytes(),
-                received,
-                mismatchAt,
-                (end - start) / 1e9,
+                r.bytes(),
+                r.mismatchAt(),
+                (r.endNanos() - start) / 1e9,
                 cpu.userNanos(),
                 cpu.sysNanos(),
-                Long.parseLong(r[3]),
-                Long.parseLong(r[4]),
-                Long.parseLong(r[5]),
+                r.userNanos(),
+                r.sysNanos(),
+                r.verifyNanos(),
                 sent.calls(),
-                reads);
+                r.reads());
     }
 
     /** From the next trial on, the receiver reads with O_NONBLOCK and poll(2) (true) or blocking read(2) (false). */

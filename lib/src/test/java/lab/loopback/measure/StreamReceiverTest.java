@@ -41,9 +41,10 @@ class StreamReceiverTest {
         public void close() {}
     }
 
+    /** The receiver's RESULT line, as it goes over the child's stdout, split into its words. */
     private static String[] receive(Scripted s, int readSize) {
         try (Arena a = Arena.ofConfined()) {
-            return StreamReceiverMain.receive(s, new KnownPattern(a, readSize), a.allocate(readSize))
+            return ChildLine.format(StreamReceiverMain.receive(s, new KnownPattern(a, readSize), a.allocate(readSize)))
                     .split(" ");
         }
     }
