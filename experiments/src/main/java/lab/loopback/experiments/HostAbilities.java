@@ -46,6 +46,23 @@ public record HostAbilities(Set<Lack> present) {
         return new HostAbilities(has);
     }
 
+    /** The abilities a host can have or lack (the other lacks are the kernel's, a host setting's, or no data). */
+    static final Set<Lack> ABILITIES = EnumSet.of(
+            Lack.ROOT,
+            Lack.TRACEFS,
+            Lack.IO_URING,
+            Lack.NAMESPACES,
+            Lack.NFTABLES,
+            Lack.LOCKED_MEMORY,
+            Lack.SHARED_MEMORY,
+            Lack.KALLSYMS,
+            Lack.TOOL);
+
+    /** Whether this host has every ability the experiments use: then every figure and table must be produced. */
+    public boolean hasEvery() {
+        return present.containsAll(ABILITIES);
+    }
+
     /**
      * Whether a verdict that names {@code lack} could have been judged here: the host has that ability; a verdict
      * for want of data, or of a working experiment, never is justified; a kernel's or a host setting's lack always is.

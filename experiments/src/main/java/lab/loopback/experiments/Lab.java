@@ -86,7 +86,12 @@ public final class Lab {
      */
     public ExperimentView experiment(String claimId) {
         Experiment e = Experiments.forClaim(claimId);
-        return done.computeIfAbsent(e.name(), n -> new WithReference(measureOrLoad(e, claimId), reference(), strict()));
+        return done.computeIfAbsent(
+                e.name(),
+                n -> new WithReference(
+                        measureOrLoad(e, claimId),
+                        reference(),
+                        strict() && HostAbilities.probe().hasEvery()));
     }
 
     /** The committed reference run the notebooks fall back on (the first under data/reference), or null. */

@@ -32,8 +32,10 @@ final class WithReference implements ExperimentView {
     }
 
     /**
-     * {@code strict} ({@code ./lab test}): a figure or table the notebook asks for and this host did not produce, although
-     * the experiment judged all its claims, is an error — a name the experiment never records — not a reason to borrow.
+     * {@code strict} ({@code ./lab test} on a host with every ability the experiments use): a figure or table the
+     * notebook asks for and this host did not produce, although the experiment judged all its claims, is an error, not
+     * a reason to borrow. On a restricted host an experiment may judge its claim from part of its evidence and skip a
+     * figure that needs what the host lacks (SEC-3 without the fragment capture), so there it may borrow.
      */
     WithReference(ExperimentView live, Path reference, boolean strict) {
         this.strict = strict;
@@ -80,7 +82,7 @@ final class WithReference implements ExperimentView {
         return TableView.of(ref.tables().get(name).copy().setName("REFERENCE (" + label() + "): " + name));
     }
 
-    /** In a strict run, a missing figure or table is allowed only where this host left a claim unjudged. */
+    /** In a strict run on a fully able host, a missing figure or table is allowed only where a claim was left unjudged. */
     private void requireUnjudged(String kind, String name, Collection<String> produced) {
         if (strict && live.verdicts().stream().noneMatch(v -> v.verdict() == Verdict.NOT_TESTABLE_HERE)) {
             throw new IllegalStateException(live.experiment() + " judged all its claims but recorded no " + kind + " '"

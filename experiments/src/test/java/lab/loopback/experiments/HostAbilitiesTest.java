@@ -37,6 +37,15 @@ class HostAbilitiesTest {
     }
 
     @Test
+    void onlyAHostWithEveryAbilityHasEvery() {
+        assertTrue(new HostAbilities(HostAbilities.ABILITIES).hasEvery());
+        assertFalse(ROOT_WITH_TRACEFS.hasEvery());
+        EnumSet<Lack> allButOne = EnumSet.copyOf(HostAbilities.ABILITIES);
+        allButOne.remove(Lack.LOCKED_MEMORY);
+        assertFalse(new HostAbilities(allButOne).hasEvery(), "a hosted session's memlock limit is a restriction");
+    }
+
+    @Test
     void kernelAndHostPolicyAreNeverTheHostsFaultNoDataAndFailureAlwaysAre() {
         HostAbilities everything = new HostAbilities(EnumSet.allOf(Lack.class));
         HostAbilities nothing = new HostAbilities(EnumSet.noneOf(Lack.class));
