@@ -109,7 +109,9 @@ public final class Iperf3 {
         Path log = null;
         try {
             log = Files.createTempFile("loopback-lab-iperf3-", ".log");
-            server = new ProcessBuilder("iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", Integer.toString(port))
+            server = new ProcessBuilder(ToolServer.bounded(
+                            seconds + 60L,
+                            List.of("iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", Integer.toString(port))))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();

@@ -36,7 +36,9 @@ public final class Sockperf {
         Path log = null;
         try {
             log = Files.createTempFile("loopback-lab-sockperf-", ".log");
-            server = new ProcessBuilder("sockperf", "server", "--tcp", "-i", "127.0.0.1", "-p", Integer.toString(port))
+            server = new ProcessBuilder(ToolServer.bounded(
+                            seconds + 60L,
+                            List.of("sockperf", "server", "--tcp", "-i", "127.0.0.1", "-p", Integer.toString(port))))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();

@@ -3,10 +3,28 @@ package lab.loopback.tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import lab.loopback.sys.Command;
 
-/** What the reference tools' one-off servers share: waiting until they listen, and short error texts. */
+/** What the reference tools' one-off servers share: a bounded lifetime, waiting until they listen, short error texts. */
 final class ToolServer {
     private ToolServer() {}
+
+    /**
+     * {@code argv} under coreutils' {@code timeout}: the server ends on its own after {@code seconds} (KILL 5 s after
+     * TERM) even when the JVM that started it is killed before it can stop it — sockperf's server has no one-shot mode,
+     * and iperf3's {@code -1} waits forever for a client that never comes. A leaked sockperf server of a killed
+     * notebook kernel was found running an hour later. Without {@code timeout} on PATH, {@code argv} as it is.
+     */
+    static List<String> bounded(long seconds, List<String> argv) {
+        if (seconds <= 0)
+            throw new IllegalArgumentException("a server's lifetime of " + seconds + " s must be positive");
+        if (Command.which("timeout") == null) return argv;
+        List<String> out = new ArrayList<>(List.of("timeout", "--kill-after=5", seconds + "s"));
+        out.addAll(argv);
+        return out;
+    }
 
     /** Waits for {@code port}'s LISTEN socket in /proc/net/tcp (a probe connection would use up a one-shot server). */
     static void awaitListening(String tool, Process server, int port, Path log) throws IOException {
