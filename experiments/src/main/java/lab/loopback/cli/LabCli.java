@@ -178,12 +178,19 @@ public final class LabCli implements Callable<Integer> {
                         "also write comparison.html, comparison.csv, runs.csv and the figures into this directory")
         Path out;
 
+        @Option(
+                names = "--rejudged",
+                description =
+                        "compare the verdicts ./lab rejudge wrote (RUN_DIR/rejudged.json, labelled with their rules) "
+                                + "instead of the ones each run recorded")
+        boolean rejudged;
+
         @picocli.CommandLine.Mixin
         LedgerOption claims;
 
         @Override
         public Integer call() {
-            var cmp = RunComparison.of(claims.ledger(), runs);
+            var cmp = RunComparison.of(claims.ledger(), runs, rejudged);
             System.out.print(cmp.text());
             if (out != null) System.out.println("comparison: " + ComparisonReport.write(cmp, out));
             return 0;

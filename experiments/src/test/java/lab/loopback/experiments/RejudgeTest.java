@@ -3,6 +3,7 @@ package lab.loopback.experiments;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -12,6 +13,8 @@ import java.util.List;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
+import lab.loopback.compare.ComparedRun;
+import lab.loopback.compare.RunComparison;
 import lab.loopback.result.ReferenceRuns;
 import lab.loopback.result.RunStore;
 import org.junit.jupiter.api.Test;
@@ -79,6 +82,22 @@ class RejudgeTest {
         assertTrue(
                 sec1.now().summary().startsWith("Rejudged with the rules of test"),
                 sec1.now().summary());
+    }
+
+    @Test
+    void compareShowsRejudgedVerdictsWhenAskedAndSaysWhichRules(@TempDir Path tmp) throws IOException {
+        Path run = copy(references().getFirst(), tmp.resolve("run"));
+        var missing = assertThrows(IllegalArgumentException.class, () -> RunComparison.of(LEDGER, List.of(run), true));
+        assertTrue(missing.getMessage().contains("run ./lab rejudge"), missing.getMessage());
+        Path capture = run.resolve("tls-cost/capture.csv");
+        Files.writeString(capture, Files.readString(capture).replace("clear,16,true", "clear,16,false"));
+        Rejudge.write(Rejudge.of(run, LEDGER, "commit test"));
+        ComparedRun now = RunComparison.of(LEDGER, List.of(run), true).runs().getFirst();
+        assertEquals(Verdict.SUPPORTED, now.verdicts().get("SEC-1").verdict());
+        assertTrue(now.label().endsWith("rejudged with the rules of commit test"), now.label());
+        ComparedRun recorded = RunComparison.of(LEDGER, List.of(run)).runs().getFirst();
+        assertEquals(Verdict.PARTLY_TRUE, recorded.verdicts().get("SEC-1").verdict());
+        assertFalse(recorded.label().contains("rejudged"), recorded.label());
     }
 
     @Test

@@ -1,9 +1,11 @@
 package lab.loopback.compare;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.result.RunStore;
@@ -14,9 +16,26 @@ import lab.loopback.result.RunStore;
  * naming the directory.
  */
 public record ComparedRun(
-        Path dir, String runId, String profile, String hostId, String kernel, Map<String, ClaimVerdict> verdicts) {
+        Path dir,
+        String runId,
+        String profile,
+        String hostId,
+        String kernel,
+        Map<String, ClaimVerdict> verdicts,
+        String rejudgedWith) {
+
+    /** The file ./lab rejudge writes beside a run's own verdicts.json. */
+    public static final String REJUDGED = "rejudged.json";
 
     public static ComparedRun load(Path dir) {
+        return load(dir, false);
+    }
+
+    /**
+     * {@code rejudged}: the verdicts ./lab rejudge wrote beside the run (rejudged.json), labelled with the rules they
+     * came from, instead of the run's own; a run without that file is an error naming it.
+     */
+    public static ComparedRun load(Path dir, boolean rejudged) {
         Path real = RunStore.finishedRun(dir); // results/latest is a link; the run's own name is what identifies it
         Map<String, Object> host =
                 RunStore.readJson(real.resolve("host.json"), new TypeReference<LinkedHashMap<String, Object>>() {});
@@ -24,15 +43,31 @@ public record ComparedRun(
                 ? RunStore.readJson(real.resolve("run.json"), new TypeReference<LinkedHashMap<String, Object>>() {})
                 : Map.of();
         Map<String, ClaimVerdict> verdicts = new LinkedHashMap<>();
-        for (ClaimVerdict v : RunStore.verdicts(real)) verdicts.put(v.claim(), v);
+        String rules = null;
+        if (rejudged) {
+            Path f = real.resolve(REJUDGED);
+            if (!Files.isRegularFile(f))
+                throw new IllegalArgumentException(
+                        "run '" + dir + "' has no " + REJUDGED + "; run ./lab rejudge " + dir + " first");
+            RejudgedFile r = RunStore.readJson(f, new TypeReference<RejudgedFile>() {});
+            rules = r.rules();
+            for (ClaimVerdict v : r.verdicts()) verdicts.put(v.claim(), v);
+        } else {
+            for (ClaimVerdict v : RunStore.verdicts(real)) verdicts.put(v.claim(), v);
+        }
         return new ComparedRun(
                 real,
                 text(run.get("runId"), real.getFileName().toString()),
                 text(run.get("profile"), "?"),
                 text(host.get("hostId"), "unknown-host"),
                 text(host.get("kernelRelease"), "?"),
-                Map.copyOf(verdicts));
+                Map.copyOf(verdicts),
+                rules);
     }
+
+    /** What rejudged.json holds that a comparison reads. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record RejudgedFile(String rules, List<ClaimVerdict> verdicts) {}
 
     private static String text(Object o, String otherwise) {
         return o == null || o.toString().isBlank() ? otherwise : o.toString();
@@ -40,6 +75,7 @@ public record ComparedRun(
 
     /** Short enough for a column header: host, kernel, profile and run id. */
     public String label() {
-        return hostId + " · " + kernel + " · " + profile + " · " + runId;
+        return hostId + " · " + kernel + " · " + profile + " · " + runId
+                + (rejudgedWith == null ? "" : " · rejudged with the rules of " + rejudgedWith);
     }
 }

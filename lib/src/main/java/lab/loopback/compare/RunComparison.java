@@ -43,13 +43,18 @@ public final class RunComparison {
 
     /** Loads every directory; refuses none given, the same run twice, or anything that is not a finished run. */
     public static RunComparison of(ClaimLedger ledger, List<Path> dirs) {
+        return of(ledger, dirs, false);
+    }
+
+    /** As {@link #of(ClaimLedger, List)}; {@code rejudged}: each run's rejudged.json instead of its own verdicts. */
+    public static RunComparison of(ClaimLedger ledger, List<Path> dirs, boolean rejudged) {
         if (dirs.isEmpty())
             throw new IllegalArgumentException(
                     "compare needs at least one run directory (e.g. results/latest data/reference/*)");
         List<ComparedRun> runs = new ArrayList<>();
         Set<Path> seen = new HashSet<>();
         for (Path d : dirs) {
-            ComparedRun r = ComparedRun.load(d);
+            ComparedRun r = ComparedRun.load(d, rejudged);
             if (!seen.add(r.dir()))
                 throw new IllegalArgumentException("run '" + d + "' is given twice (it is " + r.dir() + ")");
             runs.add(r);
