@@ -47,16 +47,8 @@ public record HostAbilities(Set<Lack> present) {
     }
 
     /** The abilities a host can have or lack (the other lacks are the kernel's, a host setting's, or no data). */
-    static final Set<Lack> ABILITIES = EnumSet.of(
-            Lack.ROOT,
-            Lack.TRACEFS,
-            Lack.IO_URING,
-            Lack.NAMESPACES,
-            Lack.NFTABLES,
-            Lack.LOCKED_MEMORY,
-            Lack.SHARED_MEMORY,
-            Lack.KALLSYMS,
-            Lack.TOOL);
+    static final Set<Lack> ABILITIES =
+            EnumSet.complementOf(EnumSet.of(Lack.KERNEL, Lack.HOST_POLICY, Lack.NO_DATA, Lack.FAILED));
 
     /** Whether this host has every ability the experiments use: then every figure and table must be produced. */
     public boolean hasEvery() {
@@ -68,11 +60,8 @@ public record HostAbilities(Set<Lack> present) {
      * for want of data, or of a working experiment, never is justified; a kernel's or a host setting's lack always is.
      */
     public boolean couldHaveJudged(Lack lack) {
-        return switch (lack) {
-            case KERNEL, HOST_POLICY -> false;
-            case NO_DATA, FAILED -> true;
-            default -> present.contains(lack);
-        };
+        if (ABILITIES.contains(lack)) return present.contains(lack);
+        return lack == Lack.NO_DATA || lack == Lack.FAILED;
     }
 
     /**

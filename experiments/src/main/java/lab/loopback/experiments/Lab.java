@@ -38,6 +38,8 @@ public final class Lab {
     private final RunContext context;
 
     private final Map<String, ExperimentView> done = new HashMap<>();
+    /** Asked once, in a strict (test) notebook only. */
+    private HostAbilities abilities;
 
     private Lab(Profile profile, Path runDir) {
         this.runDir = runDir;
@@ -91,7 +93,7 @@ public final class Lab {
                 n -> new WithReference(
                         measureOrLoad(e, claimId),
                         reference(),
-                        strict() && HostAbilities.probe().hasEvery()));
+                        strict() && strictAbilities().hasEvery()));
     }
 
     /** The committed reference run the notebooks fall back on (the first under data/reference), or null. */
@@ -136,11 +138,17 @@ public final class Lab {
             System.out.println(claimId + " was not part of the run in " + runDir + "; measuring it live now (profile '"
                     + context.profile().id() + "').");
         }
-        return runOrExplain(e, context, reference() != null, strict());
+        return runOrExplain(e, context, reference() != null, strict() ? strictAbilities() : null);
     }
 
     private static boolean strict() {
         return "1".equals(System.getenv(STRICT_ENV));
+    }
+
+    /** This host's abilities, asked once per notebook (they do not change while it runs). */
+    private HostAbilities strictAbilities() {
+        if (abilities == null) abilities = HostAbilities.probe();
+        return abilities;
     }
 
     /**
@@ -158,9 +166,16 @@ public final class Lab {
      * it or {@code strict} (tests) asks for the exception.
      */
     static ExperimentView runOrExplain(Experiment e, RunContext context, boolean haveReference, boolean strict) {
+        return runOrExplain(e, context, haveReference, strict ? HostAbilities.probe() : null);
+    }
+
+    /** As above; {@code strictOn}: the host the strict check judges against, or null for a reader's notebook. */
+    static ExperimentView runOrExplain(
+            Experiment e, RunContext context, boolean haveReference, HostAbilities strictOn) {
+        boolean strict = strictOn != null;
         try {
             ExperimentView v = e.run(context);
-            if (strict) requireJudged(v, HostAbilities.probe());
+            if (strict) requireJudged(v, strictOn);
             return v;
         } catch (RuntimeException ex) {
             MeasurementInterruptedException stopped = MeasurementInterruptedException.of(ex);
