@@ -2,6 +2,7 @@ package lab.loopback.experiments;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.WakeupProbe;
@@ -43,6 +44,13 @@ public final class SyscallsAndDelivery implements Experiment {
                 .orElse(otherwise);
     }
 
+    /** read+write's count: the kernel's where it was traced, else the harness's. */
+    static Optional<PerMiB> readWrite(List<PerMiB> rows) {
+        return rows.stream()
+                .filter(x -> x.technique().equals(FileSenders.READ_WRITE))
+                .reduce((a, b) -> b.counter().startsWith("kernel") ? b : a);
+    }
+
     /** "No syscalls": REFUTED when even the technique with fewest calls made any to move the data. */
     static Verdict judge(double fewestCallsPerMiB) {
         return fewestCallsPerMiB > 0 ? Verdict.REFUTED : Verdict.SUPPORTED;
@@ -51,11 +59,9 @@ public final class SyscallsAndDelivery implements Experiment {
     /** ZC-2 from the recorded syscalls-per-mib table, as {@link #run} decides it. */
     static RecordedRule.Judgement fromTables(Recorded r) {
         List<PerMiB> rows = r.rows("syscalls-per-mib", PerMiB.class);
-        r.first("syscalls-per-mib", PerMiB.class, x -> x.technique().equals(FileSenders.READ_WRITE), "for read-write");
-        PerMiB plain = rows.stream()
-                .filter(x -> x.technique().equals(FileSenders.READ_WRITE))
-                .reduce((a, b) -> b.counter().startsWith("kernel") ? b : a)
-                .orElseThrow();
+        PerMiB plain = readWrite(rows)
+                .orElseThrow(() -> new Recorded.MissingTableException(
+                        "the run's table 'syscalls-per-mib' of syscalls-and-delivery has no row for read-write"));
         double total = plain.senderPerMiB() + plain.receiverPerMiB();
         double fewest = fewestPerMiB(rows, total);
         return new RecordedRule.Judgement(
@@ -108,10 +114,7 @@ public final class SyscallsAndDelivery implements Experiment {
         double[] oneWay =
                 w.messages().stream().mapToDouble(m -> m.oneWayNanos() / 1e3).toArray();
         Estimate ow = Estimate.ofMedian(oneWay);
-        PerMiB plain = rows.stream()
-                .filter(x -> x.technique().equals(FileSenders.READ_WRITE))
-                .reduce((a, b) -> b.counter().startsWith("kernel") ? b : a)
-                .orElseThrow();
+        PerMiB plain = readWrite(rows).orElseThrow();
         PerMiB harness = rows.getFirst();
         double total = plain.senderPerMiB() + plain.receiverPerMiB();
         double fewest = fewestPerMiB(rows, total);
