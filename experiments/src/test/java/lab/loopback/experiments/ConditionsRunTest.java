@@ -52,21 +52,8 @@ class ConditionsRunTest {
                     assertTrue(files.anyMatch(f -> f.toString().endsWith(".png")), exp + " drew a figure");
                 }
             }
-            assertEquals(
-                    List.of(),
-                    NetNamespace.ours().stream()
-                            .filter(n -> n.startsWith(
-                                    "llab-" + ProcessHandle.current().pid() + "-"))
-                            .toList(),
-                    "namespaces left");
         }
-        assertEquals(
-                0,
-                ProcessHandle.current()
-                        .children()
-                        .filter(ProcessHandle::isAlive)
-                        .count(),
-                "a child process outlived the run");
+        NothingLeft.namespacesOrChildren();
         if (Command.which("nft") != null)
             assertEquals(
                     rulesBefore, Command.run(30_000, "nft", "list", "ruleset").stdout(), "the host's rule set changed");

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.measure.Profile;
-import lab.loopback.netns.NetNamespace;
 import lab.loopback.sys.Libc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,21 +71,6 @@ class IpcRunTest {
                 tfoBefore,
                 Files.readString(Path.of("/proc/sys/net/ipv4/tcp_fastopen")),
                 "the host's tcp_fastopen changed");
-        if (Libc.geteuid() == 0 && NetNamespace.unavailable() == null) {
-            assertEquals(
-                    List.of(),
-                    NetNamespace.ours().stream()
-                            .filter(n -> n.startsWith(
-                                    "llab-" + ProcessHandle.current().pid() + "-"))
-                            .toList(),
-                    "namespaces left");
-        }
-        assertEquals(
-                0,
-                ProcessHandle.current()
-                        .children()
-                        .filter(ProcessHandle::isAlive)
-                        .count(),
-                "a child process outlived the run");
+        NothingLeft.namespacesOrChildren();
     }
 }
