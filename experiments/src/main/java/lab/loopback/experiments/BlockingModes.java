@@ -14,6 +14,8 @@ import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
 
 /**
  * FAIL-5: "it degrades to the regular copy path if you mix blocking and non-blocking socket flags incorrectly".
@@ -54,7 +56,8 @@ public final class BlockingModes implements Experiment {
             List.of(MODES.get(3).name(), MODES.get(2).name()));
 
     /** One mixed pairing against its unmixed twin: per round mixed ÷ unmixed, median with interval, and the call on it. */
-    public record Mixing(String unmixed, String mixed, double ratio, double low, double high, String against) {}
+    public record Mixing(
+            String unmixed, String mixed, double ratio, double low, double high, Conditions.Against against) {}
 
     static List<Mixing> mixing(List<Conditions.Trial> trials) {
         return MIXING.stream()
@@ -65,13 +68,27 @@ public final class BlockingModes implements Experiment {
                 .toList();
     }
 
+    /** What FAIL-5's rule reads: every pairing against blocking → blocking, and each mixed pairing against its twin. */
+    record Facts(List<Conditions.Summary> rows, List<Mixing> mixing) {}
+
     /**
-     * SUPPORTED when a pairing changed the receiver's copies (another path); PARTLY_TRUE when the path stayed but a
-     * mixed pairing is measurably slower than its unmixed twin; REFUTED when mixing moved neither.
+     * Each pairing against blocking → blocking is shown too, but a receiver that polls costs the same whether or not the
+     * sender matches it, so the slowdown that counts is a mixed pairing's against its unmixed twin.
      */
+    static final Rule<Facts> RULE = Rule.<Facts>forClaim("FAIL-5")
+            .when(Verdict.SUPPORTED, Condition.on(Facts::rows, Conditions.PATH_CHANGED))
+            .when(
+                    Verdict.PARTLY_TRUE,
+                    Condition.some(
+                            "mixed pairing against the unmixed pairing with the same receiver",
+                            Facts::mixing,
+                            Conditions.found(Conditions.Against.LOWER, Mixing::against)))
+            .because(
+                    "a mixed pairing is compared with its unmixed twin: the receiver's waiting costs the same either way")
+            .otherwise(Verdict.REFUTED);
+
     static Verdict judge(List<Conditions.Summary> rows, List<Mixing> mixing) {
-        if (Conditions.pathChanged(rows)) return Verdict.SUPPORTED;
-        return mixing.stream().anyMatch(m -> m.against().equals("lower")) ? Verdict.PARTLY_TRUE : Verdict.REFUTED;
+        return RULE.judge(new Facts(rows, mixing));
     }
 
     @Override
@@ -159,12 +176,7 @@ public final class BlockingModes implements Experiment {
         }
         ev.add(
                 "O_NONBLOCK changes what a call does when it would wait (EAGAIN instead of sleeping), not how the bytes travel: the same tcp_sendmsg/tcp_recvmsg copies run");
-        ev.add(
-                "rule: SUPPORTED when a pairing changes the receiver's copies per byte by more than "
-                        + Conditions.SAME_COPIES + " (another path); PARTLY_TRUE when the copies stay but a mixed "
-                        + "pairing is measurably slower than the unmixed pairing with the same receiver (per round mixed ÷ unmixed: median at most "
-                        + String.format("%.2f", 1 - Conditions.MEASURABLE)
-                        + " with its interval wholly below 1); REFUTED otherwise. Each pairing against blocking → blocking is shown above, but a receiver that polls costs the same whether or not the sender matches it");
+        ev.add(RULE.evidence());
         o.verdict(KernelEvidence.verdict(
                 ctx.claim("FAIL-5"),
                 v,

@@ -22,6 +22,9 @@ import lab.loopback.measure.StreamTrial;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import lab.loopback.tools.PerfCounters;
 import org.knowm.xchart.XYChart;
 
@@ -64,8 +67,20 @@ public final class CacheResidency implements Experiment {
 
     /** REFUTED when the kernel held more of the connection's bytes at once than L1d holds; HOST_DEPENDENT otherwise. */
     static Verdict judge(long maxQueued, long l1d) {
-        return maxQueued > l1d ? Verdict.REFUTED : Verdict.HOST_DEPENDENT;
+        if (l1d <= 0) throw new IllegalArgumentException("L1d's size is " + l1d + " B; a rule needs a positive size");
+        return RULE.judge((double) maxQueued / l1d);
     }
+
+    static final Rule<Double> RULE = Rule.<Double>forClaim("FIN-1")
+            .when(
+                    Verdict.REFUTED,
+                    Condition.above(
+                            "the most of the connection's bytes the kernel held at once ÷ L1d's size",
+                            r -> r,
+                            1,
+                            Shown.TIMES))
+            .because("bytes beyond L1d's size cannot all be in L1; fitting is not proof of staying")
+            .otherwise(Verdict.HOST_DEPENDENT);
 
     /** FIN-1 from the recorded points and caches tables. */
     static RecordedRule.Judgement fromTables(Recorded r) {
@@ -168,8 +183,7 @@ public final class CacheResidency implements Experiment {
                 counters != null
                         ? "cache-miss counters: " + counters
                         : "cache-miss counters of the receiver over 2 s of a 64 KiB stream: " + counted);
-        ev.add(
-                "rule: REFUTED when the kernel held more of the connection's bytes at once than L1d holds (they cannot all be in L1); HOST_DEPENDENT otherwise (fitting is not proof of staying)");
+        ev.add(RULE.evidence());
         o.figure(figure(points, memcpy, caches));
         if (l1d <= 0 || maxQueued < 0) {
             o.verdict(KernelEvidence.notTestable(

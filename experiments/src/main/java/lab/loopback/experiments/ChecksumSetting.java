@@ -13,6 +13,8 @@ import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.LoCapture;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
 import lab.loopback.sys.Command;
 import lab.loopback.sys.PacketSocket;
 import lab.loopback.tls.JdkStreams;
@@ -63,8 +65,15 @@ public final class ChecksumSetting implements Experiment {
      * FAIL-2: REFUTED when no tcp_checksum setting exists (the condition cannot be set); when one exists, the
      * workbench would have to change a host sysctl to test it, which it never does.
      */
+    static final Rule<Boolean> RULE = Rule.<Boolean>forClaim("FAIL-2")
+            .when(
+                    Verdict.REFUTED,
+                    Condition.fact("no tcp_checksum sysctl exists (the condition cannot be set)", exists -> !exists))
+            .because("testing an existing setting would mean changing a host sysctl, which the workbench never does")
+            .otherwise(Verdict.NOT_TESTABLE_HERE);
+
     static Verdict judge(boolean tcpChecksumSettingExists) {
-        return tcpChecksumSettingExists ? Verdict.NOT_TESTABLE_HERE : Verdict.REFUTED;
+        return RULE.judge(tcpChecksumSettingExists);
     }
 
     /** FAIL-2 from the recorded sysctls table. */
@@ -140,8 +149,7 @@ public final class ChecksumSetting implements Experiment {
         } else {
             ev.add("capture not run: " + why);
         }
-        ev.add(
-                "rule: REFUTED when no tcp_checksum setting exists (the condition cannot be set); SUPPORTED if it exists and changes the copy path");
+        ev.add(RULE.evidence());
         Verdict v = judge(exists);
         if (exists) {
             o.verdict(

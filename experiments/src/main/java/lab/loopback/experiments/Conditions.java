@@ -2,8 +2,11 @@ package lab.loopback.experiments;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.ReceiveCopies;
@@ -15,6 +18,9 @@ import lab.loopback.measure.StreamTrial;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import org.knowm.xchart.CategoryChart;
 
 /**
@@ -47,7 +53,7 @@ final class Conditions {
             double ratioToBaseline,
             double ratioLow,
             double ratioHigh,
-            String againstBaseline,
+            Against againstBaseline,
             double receiveCopiesPerByte,
             String detail) {}
 
@@ -109,14 +115,41 @@ final class Conditions {
         return Estimate.ofMedian(ratios);
     }
 
+    /** How a condition's throughput compared with the baseline's in the same rounds; written as words in the tables. */
+    enum Against {
+        BASELINE,
+        LOWER,
+        HIGHER,
+        WITHIN_NOISE;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        }
+    }
+
     /**
-     * "lower" or "higher" when the interval of the median paired ratio lies wholly on one side of 1 (with up to
-     * eight rounds: every pair agrees) and the median is at least {@link #MEASURABLE} away from 1; else "within noise".
+     * Measurably lower: the median per-round ratio is at least {@link #MEASURABLE} below 1 and its interval lies wholly
+     * below 1 (with up to eight rounds: every pair agrees).
      */
-    static String against(Estimate ratio) {
-        if (ratio.high() < 1 && ratio.median() <= 1 - MEASURABLE) return "lower";
-        if (ratio.low() > 1 && ratio.median() >= 1 / (1 - MEASURABLE)) return "higher";
-        return "within noise";
+    static <T> Condition<T> measurablyLower(String ratio, ToDoubleFunction<T> median, ToDoubleFunction<T> high) {
+        return Condition.below("the upper end of the interval of " + ratio, high, 1, Shown.PLAIN)
+                .and(Condition.atMost(ratio, median, 1 - MEASURABLE, Shown.PLAIN));
+    }
+
+    /** Measurably higher, the mirror of {@link #measurablyLower}. */
+    static <T> Condition<T> measurablyHigher(String ratio, ToDoubleFunction<T> median, ToDoubleFunction<T> low) {
+        return Condition.above("the lower end of the interval of " + ratio, low, 1, Shown.PLAIN)
+                .and(Condition.atLeast(ratio, median, 1 / (1 - MEASURABLE), Shown.PLAIN));
+    }
+
+    private static final String PER_ROUND = "the median per-round throughput ratio condition ÷ baseline";
+    private static final Condition<Estimate> LOWER = measurablyLower(PER_ROUND, Estimate::median, Estimate::high),
+            HIGHER = measurablyHigher(PER_ROUND, Estimate::median, Estimate::low);
+
+    static Against against(Estimate ratio) {
+        if (LOWER.holds(ratio)) return Against.LOWER;
+        return HIGHER.holds(ratio) ? Against.HIGHER : Against.WITHIN_NOISE;
     }
 
     static double copies(TracedStream.Result r) {
@@ -168,49 +201,66 @@ final class Conditions {
                     r.median(),
                     r.low(),
                     r.high(),
-                    i == 0 ? "baseline" : against(r),
+                    i == 0 ? Against.BASELINE : against(r),
                     copies.get(i),
                     details.get(i)));
         }
         return out;
     }
 
-    /**
-     * SUPPORTED when a condition changed the receiver's copies per byte (a different path); PARTLY_TRUE when the
-     * path stayed but a condition made it measurably slower; REFUTED when neither moved.
-     */
-    static Verdict degradeVerdict(List<Summary> rows) {
-        return degradeVerdict(rows, false);
+    /** A condition beside the baseline, as the path-change test reads it. */
+    record Versus(Summary baseline, Summary condition) {
+        double copiesMoved() {
+            return Math.abs(condition.receiveCopiesPerByte() - baseline.receiveCopiesPerByte());
+        }
+    }
+
+    static List<Versus> versus(List<Summary> rows) {
+        return rows.stream().skip(1).map(r -> new Versus(rows.getFirst(), r)).toList();
+    }
+
+    /** Another path: the receiver's copies per byte moved (both traced; an untraced side never counts). */
+    static final Condition<List<Summary>> PATH_CHANGED = Condition.some(
+            "condition",
+            Conditions::versus,
+            Condition.above(
+                    "|its receiver's copies per byte − the baseline's|",
+                    Versus::copiesMoved,
+                    SAME_COPIES,
+                    Shown.PLAIN));
+
+    /** A row whose throughput {@link #against} found measurably lower (or higher) than the baseline's, said so. */
+    static <T> Condition<T> found(Against side, Function<T, Against> of) {
+        return Condition.fact(
+                "its throughput is measurably " + side + " than the baseline's ("
+                        + (side == Against.LOWER ? LOWER : HIGHER).describe() + ")",
+                r -> of.apply(r) == side);
     }
 
     /**
-     * As {@link #degradeVerdict(List)}; with {@code baselineIsACondition} (the baseline is itself one of the things
-     * the claim blames, as the default congestion-control module is) a condition measurably faster than the
-     * baseline counts as a slowdown of the baseline.
+     * The rule of the "it degrades to the copy path if …" claims: SUPPORTED when a condition changed the receiver's
+     * copies (another path), PARTLY_TRUE when the path stayed but a condition was measurably slower, else REFUTED.
+     * With {@code baselineIsACondition} (the baseline is itself one of the things the claim blames, as the default
+     * congestion-control module is) a condition measurably faster is the baseline measurably slower.
      */
-    static Verdict degradeVerdict(List<Summary> rows, boolean baselineIsACondition) {
-        if (pathChanged(rows)) return Verdict.SUPPORTED;
-        return rows.stream()
-                        .anyMatch(r -> r.againstBaseline().equals("lower")
-                                || baselineIsACondition && r.againstBaseline().equals("higher"))
-                ? Verdict.PARTLY_TRUE
-                : Verdict.REFUTED;
+    static Rule<List<Summary>> degradeRule(String claim, boolean baselineIsACondition) {
+        Condition<List<Summary>> slower =
+                Condition.some("condition", Conditions::others, found(Against.LOWER, Summary::againstBaseline));
+        if (baselineIsACondition)
+            slower = slower.or(
+                    Condition.some("condition", Conditions::others, found(Against.HIGHER, Summary::againstBaseline)));
+        return Rule.<List<Summary>>forClaim(claim)
+                .when(Verdict.SUPPORTED, PATH_CHANGED)
+                .when(Verdict.PARTLY_TRUE, slower)
+                .because(
+                        baselineIsACondition
+                                ? "the baseline is one of the conditions the claim blames, so either direction counts"
+                                : "a slowdown that keeps the copies is the same path, slower")
+                .otherwise(Verdict.REFUTED);
     }
 
-    /** Whether any condition changed the receiver's copies per byte against the baseline (both traced). */
-    static boolean pathChanged(List<Summary> rows) {
-        Summary base = rows.getFirst();
-        return rows.stream()
-                .anyMatch(r -> !Double.isNaN(r.receiveCopiesPerByte())
-                        && !Double.isNaN(base.receiveCopiesPerByte())
-                        && Math.abs(r.receiveCopiesPerByte() - base.receiveCopiesPerByte()) > SAME_COPIES);
-    }
-
-    static String rule() {
-        return "rule: SUPPORTED when a condition changes the receiver's copies per byte by more than " + SAME_COPIES
-                + " (another path); PARTLY_TRUE when the copies stay but a condition is measurably slower: the median of its throughput ÷ the baseline's in the same round is at most "
-                + String.format("%.2f", 1 - MEASURABLE)
-                + " and that median's interval lies wholly below 1 (with fewer than nine rounds: slower in every round); REFUTED otherwise";
+    private static List<Summary> others(List<Summary> rows) {
+        return rows.subList(1, rows.size());
     }
 
     static List<String> evidence(List<Summary> rows, int rounds, String placement) {

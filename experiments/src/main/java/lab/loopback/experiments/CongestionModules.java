@@ -12,6 +12,7 @@ import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Rule;
 
 /**
  * FAIL-4: "it degrades to the regular copy path if you add congestion control modules (bbr, cubic)". Each
@@ -22,6 +23,8 @@ public final class CongestionModules implements Experiment {
     static final int WRITE = 64 * 1024;
 
     public record Algorithm(String algorithm, boolean hostDefault, String readBack) {}
+
+    static final Rule<List<Conditions.Summary>> RULE = Conditions.degradeRule("FAIL-4", true);
 
     @Override
     public String name() {
@@ -36,7 +39,7 @@ public final class CongestionModules implements Experiment {
     /** FAIL-4 from the recorded trials (and the summary's copies); the default module is itself a condition. */
     static RecordedRule.Judgement fromTables(Recorded r) {
         List<Conditions.Summary> rows = Conditions.fromTables(r);
-        return new RecordedRule.Judgement(Conditions.degradeVerdict(rows, true), null, Conditions.describe(rows));
+        return new RecordedRule.Judgement(RULE.judge(rows), null, Conditions.describe(rows));
     }
 
     @Override
@@ -105,16 +108,16 @@ public final class CongestionModules implements Experiment {
         Conditions.figures(
                 o, "FAIL-4", "congestion control per socket", "TCP_CONGESTION (first: the host default)", rows);
         // every algorithm here is a "module" of the claim, the default too
-        Verdict v = Conditions.degradeVerdict(rows, true);
+        Verdict v = RULE.judge(rows);
         boolean differ = rows.stream()
-                .anyMatch(r -> r.againstBaseline().equals("lower")
-                        || r.againstBaseline().equals("higher"));
+                .anyMatch(r -> r.againstBaseline() == Conditions.Against.LOWER
+                        || r.againstBaseline() == Conditions.Against.HIGHER);
         List<String> ev = Conditions.evidence(rows, Conditions.rounds(p), placement);
         ev.add(
                 "host default: " + def
                         + "; every algorithm here was already loaded (tcp_available_congestion_control), each read back with getsockopt(TCP_CONGESTION)");
         ev.add("cubic is the Linux default since 2.6.19: 'adding' it is what every host already runs");
-        ev.add(Conditions.rule());
+        ev.add(RULE.evidence());
         Conditions.Summary
                 slow =
                         rows.stream()

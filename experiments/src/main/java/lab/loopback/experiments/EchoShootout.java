@@ -12,6 +12,9 @@ import lab.loopback.measure.Profile;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import lab.loopback.uring.IoUringSupport;
 import org.knowm.xchart.XYChart;
 
@@ -36,10 +39,22 @@ public final class EchoShootout implements Experiment {
         return p == Profile.QUICK ? List.of(64, 4096, 65536) : List.of(64, 1024, 4096, 65536, 1 << 20);
     }
 
-    /** io_uring's median round trip beats gRPC's at every size: PARTLY_TRUE (one framework only); at none: REFUTED. */
+    /** Sizes at which io_uring's median round trip beat gRPC's, of the sizes measured. */
+    record Sizes(int faster, int measured) {}
+
+    static final Rule<Sizes> RULE = Rule.<Sizes>forClaim("URING-4")
+            .when(
+                    Verdict.REFUTED,
+                    Condition.below(
+                            "sizes at which io_uring's p50 round trip beat gRPC's", s -> s.faster(), 1, Shown.PLAIN))
+            .when(
+                    Verdict.PARTLY_TRUE,
+                    Condition.fact("io_uring beat gRPC at every size", s -> s.faster() == s.measured()))
+            .because("beating one framework is not beating 'most': only gRPC is measured")
+            .otherwise(Verdict.HOST_DEPENDENT);
+
     static Verdict judge(int sizesFaster, int sizes) {
-        if (sizesFaster == 0) return Verdict.REFUTED;
-        return sizesFaster == sizes ? Verdict.PARTLY_TRUE : Verdict.HOST_DEPENDENT;
+        return RULE.judge(new Sizes(sizesFaster, sizes));
     }
 
     /** URING-4 from the recorded round-trips table: io_uring and gRPC rows alternate, one pair per size. */
@@ -98,8 +113,7 @@ public final class EchoShootout implements Experiment {
                 "io_uring client: one io_uring_enter per round trip (SEND and RECV submitted together); gRPC: blocking unary calls over one plaintext HTTP/2 channel");
         ev.add(
                 "caveat: only gRPC was measured, and a bare echo does none of an RPC framework's work (schemas, deadlines, streams, load balancing)");
-        ev.add(
-                "rule: io_uring faster at every size → PARTLY_TRUE (beats this one framework; 'most' is not measured); at no size → REFUTED; mixed → HOST_DEPENDENT");
+        ev.add(RULE.evidence());
         Verdict v = judge(faster, sizes);
         o.verdict(KernelEvidence.verdict(
                 ctx.claim("URING-4"),

@@ -7,6 +7,8 @@ import lab.loopback.claim.Verdict;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
 import lab.loopback.uring.IoUring;
 import lab.loopback.uring.IoUringOp;
 import lab.loopback.uring.IoUringSupport;
@@ -38,8 +40,19 @@ public final class IoUringProbe implements Experiment {
         return List.of("URING-1");
     }
 
+    /** The release the article claims and the one the kernel documents for IORING_OP_SEND_ZC. */
+    record Releases(double claimed, double documented) {}
+
+    static final Rule<Releases> RULE = Rule.<Releases>forClaim("URING-1")
+            .when(
+                    Verdict.REFUTED,
+                    Condition.fact(
+                            "the documented first release of IORING_OP_SEND_ZC is later than the claimed one",
+                            r -> r.documented() > r.claimed()))
+            .otherwise(Verdict.SUPPORTED);
+
     static Verdict judge(double claimedSince, double documentedSince) {
-        return documentedSince > claimedSince ? Verdict.REFUTED : Verdict.SUPPORTED;
+        return RULE.judge(new Releases(claimedSince, documentedSince));
     }
 
     /** URING-1 reads nothing measured: the ledger's claimed kernel version against the one documented for SEND_ZC. */
@@ -94,7 +107,7 @@ public final class IoUringProbe implements Experiment {
                                         .max()
                                         .orElse(-1),
                         "documented, not measured: " + SOURCE,
-                        "rule: REFUTED when the documented first release of IORING_OP_SEND_ZC is later than the claimed one"),
+                        RULE.evidence()),
                 ctx));
         CategoryChart c = Charts.bars("URING-1: the kernel release that introduced each opcode", "", "Linux version");
         List<String> names = List.of("IORING_OP_SEND", "IORING_OP_SEND_ZC");

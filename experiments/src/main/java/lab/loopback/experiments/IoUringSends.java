@@ -14,6 +14,9 @@ import lab.loopback.measure.StreamTrial;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import lab.loopback.uring.IoUring;
 import lab.loopback.uring.IoUringSupport;
 import lab.loopback.zerocopy.FileSenders;
@@ -62,10 +65,24 @@ public final class IoUringSends implements Experiment {
             long zeroCopySends,
             long saysCopied) {}
 
+    /** SEND_ZC requests made, and the kernel's notices among them that say it copied. */
+    record Notices(long sends, long saysCopied) {}
+
+    static final Rule<Notices> RULE = Rule.<Notices>forClaim("URING-2")
+            .when(
+                    Verdict.NOT_TESTABLE_HERE,
+                    Condition.below("SEND_ZC requests completed", n -> n.sends(), 1, Shown.PLAIN))
+            .when(
+                    Verdict.SUPPORTED,
+                    Condition.below(
+                            "notifications saying the kernel copied (IORING_NOTIF_USAGE_ZC_COPIED)",
+                            n -> n.saysCopied(),
+                            1,
+                            Shown.PLAIN))
+            .otherwise(Verdict.REFUTED);
+
     static Verdict judge(long zcSends, long saysCopied) {
-        if (zcSends == 0) return Verdict.NOT_TESTABLE_HERE;
-        if (saysCopied == 0) return Verdict.SUPPORTED;
-        return Verdict.REFUTED;
+        return RULE.judge(new Notices(zcSends, saysCopied));
     }
 
     /** URING-2 from the recorded summary table: the kernel's notices of the SEND_ZC row. */
@@ -184,7 +201,7 @@ public final class IoUringSends implements Experiment {
                                 "the receiving read() still copies %.2f of every byte a SEND_ZC sender moved (skb:skb_copy_datagram_iovec, file transfer uring-send-zc)",
                                 recv.receiverCopiesPerByte()),
                 "why: a zero-copy skb headed for a local socket has its pages copied before delivery (skb_orphan_frags_rx in net/core), so the user's pages are released at once",
-                "rule: REFUTED when any notification says the kernel copied, SUPPORTED when none does"));
+                RULE.evidence()));
         o.verdict(KernelEvidence.verdict(
                 ctx.claim("URING-2"),
                 v,

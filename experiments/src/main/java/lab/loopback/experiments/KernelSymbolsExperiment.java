@@ -10,6 +10,9 @@ import lab.loopback.kernel.KernelSymbols;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import org.knowm.xchart.CategoryChart;
 
 /**
@@ -38,14 +41,36 @@ public final class KernelSymbolsExperiment implements Experiment {
         return List.of("FAST-1", "PATH-4");
     }
 
+    static final Rule<Integer> FAST_PATH = Rule.<Integer>forClaim("FAST-1")
+            .when(Verdict.REFUTED, Condition.below("symbols naming both TCP and loopback", n -> n, 1, Shown.PLAIN))
+            .because("a name is not a path: symbols that exist are a lead to read, not a fast path")
+            .otherwise(Verdict.PARTLY_TRUE);
+
+    /** What PATH-4's rule reads; {@code sourceHasFile} null when no source tree was given. */
+    record Location(int tcpLoopbackSymbols, Boolean sourceHasFile) {}
+
+    private static final String SYMBOLS = "tcp_loopback* symbols in the running kernel";
+    static final Rule<Location> LOCATION = Rule.<Location>forClaim("PATH-4")
+            .when(
+                    Verdict.SUPPORTED,
+                    Condition.<Location>fact(
+                                    "the given source tree has net/ipv4/tcp_loopback.c",
+                                    l -> Boolean.TRUE.equals(l.sourceHasFile()))
+                            .and(Condition.atLeast(SYMBOLS, Location::tcpLoopbackSymbols, 1, Shown.PLAIN)))
+            .when(
+                    Verdict.REFUTED,
+                    Condition.below(SYMBOLS, Location::tcpLoopbackSymbols, 1, Shown.PLAIN)
+                            .and(Condition.fact(
+                                    "no source tree was given or it has no net/ipv4/tcp_loopback.c",
+                                    l -> !Boolean.TRUE.equals(l.sourceHasFile()))))
+            .otherwise(Verdict.PARTLY_TRUE);
+
     static Verdict judgeFastPath(int loopbackTcpSymbols) {
-        return loopbackTcpSymbols == 0 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+        return FAST_PATH.judge(loopbackTcpSymbols);
     }
 
-    /** {@code sourceHasFile} null when no source tree was given. */
     static Verdict judgeLocation(int tcpLoopbackSymbols, Boolean sourceHasFile) {
-        if (Boolean.TRUE.equals(sourceHasFile)) return tcpLoopbackSymbols > 0 ? Verdict.SUPPORTED : Verdict.PARTLY_TRUE;
-        return tcpLoopbackSymbols == 0 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+        return LOCATION.judge(new Location(tcpLoopbackSymbols, sourceHasFile));
     }
 
     /** FAST-1 from the recorded symbols table: loopback-TCP symbols found (its first search). */
@@ -147,8 +172,7 @@ public final class KernelSymbolsExperiment implements Experiment {
                 concat(
                         List.of("running kernel " + release + " (" + ctx.host().kernelVersion() + ")"),
                         ev,
-                        List.of(
-                                "rule: REFUTED when no symbol names both TCP and loopback, PARTLY_TRUE when some do (a name is not a path)")),
+                        List.of(FAST_PATH.evidence())),
                 ctx));
         Verdict v2 = judgeLocation(tcpLoopback, hasFile);
         o.verdict(KernelEvidence.verdict(
@@ -166,11 +190,7 @@ public final class KernelSymbolsExperiment implements Experiment {
                 (double) tcpLoopback,
                 null,
                 "tcp_loopback* symbols",
-                concat(
-                        ev,
-                        srcEv,
-                        List.of(
-                                "rule: REFUTED when no tcp_loopback* symbol exists and (if a source tree is given) no such file; SUPPORTED when both exist")),
+                concat(ev, srcEv, List.of(LOCATION.evidence())),
                 ctx));
         CategoryChart c =
                 Charts.bars("FAST-1 / PATH-4: what the running kernel's symbol table holds", "", "symbols found");

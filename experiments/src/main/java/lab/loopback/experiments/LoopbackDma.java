@@ -15,6 +15,9 @@ import lab.loopback.measure.StreamRunner;
 import lab.loopback.measure.StreamTrial;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import lab.loopback.sys.Libc;
 import org.knowm.xchart.CategoryChart;
 
@@ -35,9 +38,21 @@ public final class LoopbackDma implements Experiment {
         return List.of("URING-3");
     }
 
+    /** What URING-3's rule reads. */
+    record Facts(boolean loHasDevice, long dmaEvents) {}
+
+    static final Rule<Facts> RULE = Rule.<Facts>forClaim("URING-3")
+            .when(
+                    Verdict.REFUTED,
+                    Condition.<Facts>fact(
+                                    "lo has no device behind it (/sys/class/net/lo/device)", f -> !f.loHasDevice())
+                            .and(Condition.below(
+                                    "dma:* events during the transfer", f -> f.dmaEvents(), 1, Shown.PLAIN)))
+            .because("DMA needs a device; with one, or with DMA events, it cannot be ruled out here")
+            .otherwise(Verdict.PARTLY_TRUE);
+
     static Verdict judge(boolean loHasDevice, long dmaEvents, long loXmits) {
-        if (loHasDevice) return Verdict.PARTLY_TRUE;
-        return dmaEvents == 0 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+        return RULE.judge(new Facts(loHasDevice, dmaEvents));
     }
 
     @Override
@@ -92,7 +107,7 @@ public final class LoopbackDma implements Experiment {
                 trial[0].bytesReceived(), dma, events.size() - 1, loXmit));
         ev.add(
                 "what lo does instead: loopback_xmit hands the skb to netif_rx on the same host (drivers/net/loopback.c); the receiver's read() copies it (TLDR-2)");
-        ev.add("rule: REFUTED when lo has no device and no DMA event accompanies its segments");
+        ev.add(RULE.evidence());
         Verdict v = judge(device, dma, loXmit);
         o.verdict(KernelEvidence.verdict(
                 ctx.claim("URING-3"),

@@ -15,6 +15,9 @@ import lab.loopback.measure.Bytes;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import lab.loopback.sys.TcpInfo;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
@@ -56,16 +59,32 @@ public final class LoopbackPath implements Experiment {
         return List.of("TLDR-1", "FAST-2", "PATH-1", "HIST-2");
     }
 
+    /** Events per segment at lo (net_dev_xmit) and at the IP layer (receptions). */
+    record PerSegment(double device, double ip) {}
+
+    private static final String AT_DEVICE = "lo's net_dev_xmit events per segment",
+            AT_IP = "IP-layer receptions per segment";
+    static final Rule<Double> DEVICE = Rule.<Double>forClaim("PATH-1")
+            .when(Verdict.REFUTED, Condition.atLeast(AT_DEVICE, d -> d, TRAVERSED, Shown.PLAIN))
+            .when(Verdict.SUPPORTED, Condition.atMost(AT_DEVICE, d -> d, BYPASSED, Shown.PLAIN))
+            .otherwise(Verdict.PARTLY_TRUE);
+    static final Rule<PerSegment> BYPASS = Rule.<PerSegment>forClaim("FAST-2")
+            .when(
+                    Verdict.REFUTED,
+                    Condition.atLeast(AT_DEVICE, PerSegment::device, TRAVERSED, Shown.PLAIN)
+                            .and(Condition.atLeast(AT_IP, PerSegment::ip, TRAVERSED, Shown.PLAIN)))
+            .when(
+                    Verdict.SUPPORTED,
+                    Condition.atMost(AT_DEVICE, PerSegment::device, BYPASSED, Shown.PLAIN)
+                            .and(Condition.atMost(AT_IP, PerSegment::ip, BYPASSED, Shown.PLAIN)))
+            .otherwise(Verdict.PARTLY_TRUE);
+
     static Verdict judgeDevice(double devicePerSegment) {
-        if (devicePerSegment >= TRAVERSED) return Verdict.REFUTED;
-        if (devicePerSegment <= BYPASSED) return Verdict.SUPPORTED;
-        return Verdict.PARTLY_TRUE;
+        return DEVICE.judge(devicePerSegment);
     }
 
     static Verdict judgeBypass(double devicePerSegment, double ipPerSegment) {
-        if (devicePerSegment >= TRAVERSED && ipPerSegment >= TRAVERSED) return Verdict.REFUTED;
-        if (devicePerSegment <= BYPASSED && ipPerSegment <= BYPASSED) return Verdict.SUPPORTED;
-        return Verdict.PARTLY_TRUE;
+        return BYPASS.judge(new PerSegment(devicePerSegment, ipPerSegment));
     }
 
     /** PATH-1, FAST-2 and TLDR-1 from the device and IP-layer counts of this connection. */
@@ -105,8 +124,7 @@ public final class LoopbackPath implements Experiment {
                         deviceSource + String.format(": %.0f for %d segments", devicePerSeg * seg, seg),
                         segLine,
                         route,
-                        "rule: REFUTED ≥ " + TRAVERSED + " per segment, SUPPORTED ≤ " + BYPASSED
-                                + ", PARTLY_TRUE between"),
+                        DEVICE.evidence()),
                 ctx));
 
         // FAST-2
@@ -136,8 +154,7 @@ public final class LoopbackPath implements Experiment {
                         deviceSource + String.format(": %.0f", devicePerSeg * seg),
                         segLine,
                         bg,
-                        "rule: REFUTED when both the device and the IP layer see ≥ " + TRAVERSED
-                                + " events per segment, SUPPORTED when both ≤ " + BYPASSED),
+                        BYPASS.evidence()),
                 ctx));
 
         // TLDR-1
@@ -148,7 +165,7 @@ public final class LoopbackPath implements Experiment {
         List<String> ev = new ArrayList<>();
         for (Part x : parts) ev.add(x.part() + ": " + (x.bypassed() ? "bypassed — " : "traversed — ") + x.evidence());
         ev.add(segLine);
-        ev.add("rule: SUPPORTED if all four are bypassed, REFUTED if none, PARTLY_TRUE otherwise");
+        ev.add(PARTS.evidence());
         o.verdict(KernelEvidence.verdict(
                 ctx.claim("TLDR-1"),
                 v3,
@@ -190,20 +207,37 @@ public final class LoopbackPath implements Experiment {
                 counter, net + background, background, net, segments);
     }
 
+    private static final Condition<Part> BYPASSED_PART = Condition.fact("it is bypassed", Part::bypassed);
+    static final Rule<List<Part>> PARTS = Rule.<List<Part>>forClaim("TLDR-1")
+            .when(Verdict.SUPPORTED, Condition.every("part the sentence names", ps -> ps, BYPASSED_PART))
+            .when(Verdict.PARTLY_TRUE, Condition.some("part the sentence names", ps -> ps, BYPASSED_PART))
+            .otherwise(Verdict.REFUTED);
+
     static Verdict judgeParts(List<Part> parts) {
-        long n = parts.stream().filter(Part::bypassed).count();
-        if (n == parts.size()) return Verdict.SUPPORTED;
-        return n == 0 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+        return PARTS.judge(parts);
     }
 
     /**
      * Packetized (more than one data segment for a transfer larger than one MSS), no segment above the MTU
      * ({@code largestPayload} -1: not observed, not checked), routed via lo.
      */
+    record Segments(long dataSegments, long largestPayload, long transfer, int mss, int mtu, String routeDevice) {}
+
+    static final Rule<Segments> SEGMENTS = Rule.<Segments>forClaim("HIST-2")
+            .when(
+                    Verdict.SUPPORTED,
+                    Condition.<Segments>fact(
+                                    "a transfer larger than one MSS is split into several segments",
+                                    s -> s.transfer() <= s.mss() || s.dataSegments() > 1)
+                            .and(Condition.fact(
+                                    "no segment lo carried is above the MTU (checked only with the trace)",
+                                    s -> s.largestPayload() <= s.mtu()))
+                            .and(Condition.fact("the route to 127.0.0.1 is via lo", s -> "lo".equals(s.routeDevice()))))
+            .otherwise(Verdict.REFUTED);
+
     static Verdict judgeSegments(
             long dataSegments, long largestPayload, long transfer, int mss, int mtu, String routeDevice) {
-        boolean packetized = transfer <= mss || dataSegments > 1;
-        return packetized && largestPayload <= mtu && "lo".equals(routeDevice) ? Verdict.SUPPORTED : Verdict.REFUTED;
+        return SEGMENTS.judge(new Segments(dataSegments, largestPayload, transfer, mss, mtu, routeDevice));
     }
 
     /**
@@ -402,7 +436,7 @@ public final class LoopbackPath implements Experiment {
                                 + " (TCP bounds the MSS to half the peer's initial window until the window opens)",
                         "lo does TSO/GSO: one skb on lo may carry more than one MSS, so lo's packets are fewer than TCP_INFO's MSS-sized segments",
                         route,
-                        "rule: SUPPORTED when a transfer larger than one MSS is split into several segments, none above the MTU (checked only with the trace), and the route is via lo"),
+                        SEGMENTS.evidence()),
                 ctx));
 
         if (layers.stream().anyMatch(l -> !l.swamped())) o.figure(layersFigure(layers, seg));

@@ -13,6 +13,8 @@ import lab.loopback.netns.NetNamespace;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
 import lab.loopback.sys.PacketSocket;
 import lab.loopback.sys.SockAddrIn;
 import lab.loopback.sys.TcpInfo;
@@ -39,9 +41,20 @@ public final class MtuAndSegments implements Experiment {
         return List.of("SEC-3");
     }
 
-    /** SEC-3: REFUTED when lo's MTU shapes TCP (the MSS derives from it) or a datagram over it is fragmented on lo. */
+    /** What SEC-3's rule reads: whether lo's MTU shapes TCP (the MSS derives from it) and fragments datagrams. */
+    record Facts(boolean mssFromMtu, boolean fragmentsSeen) {}
+
+    static final Rule<Facts> RULE = Rule.<Facts>forClaim("SEC-3")
+            .when(
+                    Verdict.REFUTED,
+                    Condition.<Facts>fact("TCP's MSS on lo is derived from lo's MTU", Facts::mssFromMtu)
+                            .or(Condition.fact(
+                                    "a datagram larger than the MTU is fragmented and reassembled on lo",
+                                    Facts::fragmentsSeen)))
+            .otherwise(Verdict.SUPPORTED);
+
     static Verdict judge(boolean mssFromMtu, boolean fragmentsSeen) {
-        return mssFromMtu || fragmentsSeen ? Verdict.REFUTED : Verdict.SUPPORTED;
+        return RULE.judge(new Facts(mssFromMtu, fragmentsSeen));
     }
 
     /** TCP's advertised MSS on lo is lo's MTU less the IPv4 and TCP headers (40 B) and at most 40 B of options. */
@@ -140,8 +153,7 @@ public final class MtuAndSegments implements Experiment {
         }
         o.table("facts", RecordTable.of("facts", Fact.class, facts));
         boolean fragmentsSeen = fragmentsSeen(frags);
-        ev.add(
-                "rule: REFUTED when TCP's MSS on lo is derived from lo's MTU, or when a datagram larger than the MTU is fragmented and reassembled on lo; SUPPORTED otherwise");
+        ev.add(RULE.evidence());
         Verdict v = judge(mssFromMtu, fragmentsSeen);
         o.verdict(KernelEvidence.verdict(
                 ctx.claim("SEC-3"),

@@ -14,6 +14,9 @@ import lab.loopback.measure.MemcpyBaseline;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import org.knowm.xchart.XYChart;
 
 /**
@@ -27,6 +30,8 @@ public final class NearRamSpeed implements Experiment {
     static final double NEAR = 0.8;
     /** Below 40 % the claim is not near in any sense a reader would accept. */
     static final double FAR = 0.4;
+
+    private static final String STREAM_OVER_DRAM = "the fastest stream's rate as a share of a DRAM-sized memcpy's";
     /** Cache-resident reference size: a copy that stays within a typical L2. */
     static final long CACHE_SIZE = 64 * 1024;
 
@@ -40,10 +45,13 @@ public final class NearRamSpeed implements Experiment {
         return List.of("TLDR-3");
     }
 
+    static final Rule<Double> RULE = Rule.<Double>forClaim("TLDR-3")
+            .when(Verdict.SUPPORTED, Condition.atLeast(STREAM_OVER_DRAM, r -> r, NEAR, Shown.PERCENT))
+            .when(Verdict.PARTLY_TRUE, Condition.atLeast(STREAM_OVER_DRAM, r -> r, FAR, Shown.PERCENT))
+            .otherwise(Verdict.REFUTED);
+
     static Verdict judge(double ratioToDram) {
-        if (ratioToDram >= NEAR) return Verdict.SUPPORTED;
-        if (ratioToDram >= FAR) return Verdict.PARTLY_TRUE;
-        return Verdict.REFUTED;
+        return RULE.judge(ratioToDram);
     }
 
     /**
@@ -153,7 +161,7 @@ public final class NearRamSpeed implements Experiment {
                         : "largest memcpy working set exceeds the last-level cache ("
                                 + (llc > 0 ? Bytes.human(llc) + " per " : "size ")
                                 + ctx.host().cacheSource() + ")",
-                "rule: SUPPORTED ≥ 80% of DRAM memcpy, PARTLY_TRUE 40–80%, REFUTED below 40%"));
+                RULE.evidence()));
         o.verdict(new ClaimVerdict(
                 claim.id(),
                 v,

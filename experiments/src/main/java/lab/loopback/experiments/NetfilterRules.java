@@ -11,6 +11,7 @@ import lab.loopback.netns.NetNamespace;
 import lab.loopback.netns.Nft;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Rule;
 
 /**
  * FAIL-1: "it degrades to the regular copy path if you use iptables rules on lo". In a private namespace, N
@@ -21,6 +22,8 @@ import lab.loopback.result.RecordTable;
 public final class NetfilterRules implements Experiment {
     static final int WRITE = 64 * 1024;
     static final List<Integer> DEFAULT_COUNTS = List.of(0, 10, 100, 1000);
+
+    static final Rule<List<Conditions.Summary>> RULE = Conditions.degradeRule("FAIL-1", false);
 
     @Override
     public String name() {
@@ -54,7 +57,7 @@ public final class NetfilterRules implements Experiment {
     /** FAIL-1 from the recorded trials (and the summary's copies): today's paired-round comparison. */
     static RecordedRule.Judgement fromTables(Recorded r) {
         List<Conditions.Summary> rows = Conditions.fromTables(r);
-        return new RecordedRule.Judgement(Conditions.degradeVerdict(rows), null, Conditions.describe(rows));
+        return new RecordedRule.Judgement(RULE.judge(rows), null, Conditions.describe(rows));
     }
 
     @Override
@@ -109,12 +112,12 @@ public final class NetfilterRules implements Experiment {
         o.table("trials", RecordTable.of("trials", Conditions.Trial.class, trials));
         Conditions.figures(
                 o, "FAIL-1", "netfilter rules on lo", "rules every lo packet traverses (private namespace)", rows);
-        Verdict v = Conditions.degradeVerdict(rows);
+        Verdict v = RULE.judge(rows);
         List<String> ev = Conditions.evidence(rows, Conditions.rounds(p), placement);
         ev.add(
                 "the rules: an nftables input chain with 'iifname \"lo\" ip saddr 192.x.y.z ip daddr 192.0.2.1 drop' × N (never matching), then 'iifname \"lo\" counter'; "
                         + "nft, not iptables: iptables on current Debian is iptables-nft and builds the same kind of chain");
-        ev.add(Conditions.rule());
+        ev.add(RULE.evidence());
         o.verdict(KernelEvidence.verdict(
                 ctx.claim("FAIL-1"),
                 v,

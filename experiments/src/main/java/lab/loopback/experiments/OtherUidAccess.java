@@ -9,6 +9,8 @@ import lab.loopback.claim.Verdict;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
 import org.knowm.xchart.CategoryChart;
 
 /**
@@ -34,8 +36,17 @@ public final class OtherUidAccess implements Experiment {
 
     /** SEC-2: REFUTED when another uid's process connected to the TCP listener on 127.0.0.1. */
     static Verdict judge(AccessCheck.Attempt tcp) {
-        return tcp.connected() ? Verdict.REFUTED : Verdict.SUPPORTED;
+        return RULE.judge(tcp);
     }
+
+    static final Rule<AccessCheck.Attempt> RULE = Rule.<AccessCheck.Attempt>forClaim("SEC-2")
+            .when(
+                    Verdict.REFUTED,
+                    Condition.fact(
+                            "a process of another uid connects to the TCP listener on 127.0.0.1",
+                            AccessCheck.Attempt::connected))
+            .because("nothing of Unix-domain security (file modes, SO_PEERCRED checks) applies to a TCP listener")
+            .otherwise(Verdict.SUPPORTED);
 
     private static final String TCP = "TCP 127.0.0.1";
 
@@ -77,8 +88,7 @@ public final class OtherUidAccess implements Experiment {
         }
         ev.add(
                 "a TCP listener can still learn a local peer's uid indirectly (the owner of the matching socket in /proc/net/tcp or sock_diag) — the kernel's TCP itself carries none");
-        ev.add(
-                "rule: REFUTED when the other uid connects to the TCP loopback listener (nothing of Unix-domain security applies to it); SUPPORTED if it is kept out");
+        ev.add(RULE.evidence());
         var tcp = r.of("TCP 127.0.0.1");
         var closed = r.of("AF_UNIX in a 0700 directory");
         o.verdict(KernelEvidence.verdict(

@@ -8,6 +8,9 @@ import lab.loopback.claim.Verdict;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import org.knowm.xchart.CategoryChart;
 
 /**
@@ -50,9 +53,24 @@ public final class RdmaComparison implements Experiment {
         return List.of("FIN-2");
     }
 
+    /** Loopback's median round trip over the slowest published RDMA-class figure. */
+    static double overSlowest(double loopbackMicros, List<Published> published) {
+        return loopbackMicros
+                / published.stream().mapToDouble(Published::micros).max().orElseThrow();
+    }
+
+    static final Rule<Double> RULE = Rule.<Double>forClaim("FIN-2")
+            .when(
+                    Verdict.SUPPORTED,
+                    Condition.atMost(
+                            "loopback's median round trip ÷ the slowest published RDMA-class figure",
+                            r -> r,
+                            MIMICS,
+                            Shown.TIMES))
+            .otherwise(Verdict.REFUTED);
+
     static Verdict judge(double loopbackMicros, List<Published> published) {
-        double slowest = published.stream().mapToDouble(Published::micros).max().orElseThrow();
-        return loopbackMicros <= MIMICS * slowest ? Verdict.SUPPORTED : Verdict.REFUTED;
+        return RULE.judge(overSlowest(loopbackMicros, published));
     }
 
     /** FIN-2 from the recorded round-trips table (TCP over lo's p50 on this host) against today's published figures. */
@@ -103,8 +121,7 @@ public final class RdmaComparison implements Experiment {
                     shm.p50Micros(), shm.sleepsPerRoundTrip()));
         ev.add(
                 "caveat: the published figures are averages or medians of other hardware across a real network; they are the scale RDMA-class systems reach, not a same-host reference");
-        ev.add("rule: loopback's median round trip within " + MIMICS
-                + "× of the slowest published RDMA-class figure → SUPPORTED, else REFUTED");
+        ev.add(RULE.evidence());
         Verdict v = judge(tcp.p50Micros(), PUBLISHED);
         double slowest = PUBLISHED.stream().mapToDouble(Published::micros).max().orElseThrow();
         String summary = v == Verdict.SUPPORTED

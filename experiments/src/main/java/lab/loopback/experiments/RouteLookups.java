@@ -10,6 +10,9 @@ import lab.loopback.kernel.TraceEvent;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import org.knowm.xchart.CategoryChart;
 
 /**
@@ -35,9 +38,25 @@ public final class RouteLookups implements Experiment {
     /** Route lookups per data segment from which the segments count as routed one by one. */
     static final double ROUTED_PER_SEGMENT = 0.5;
 
+    /** The connection's fib_table_lookup events, all of them and per data segment. */
+    record Lookups(long total, double perSegment) {}
+
+    static final Rule<Lookups> RULE = Rule.<Lookups>forClaim("PATH-3")
+            .when(
+                    Verdict.SUPPORTED,
+                    Condition.below("fib_table_lookup events of the connection", l -> l.total(), 1, Shown.PLAIN))
+            .when(
+                    Verdict.REFUTED,
+                    Condition.atLeast(
+                            "fib_table_lookup events per data segment",
+                            Lookups::perSegment,
+                            ROUTED_PER_SEGMENT,
+                            Shown.PLAIN))
+            .because("lookups at set-up only route the connection, not each segment")
+            .otherwise(Verdict.PARTLY_TRUE);
+
     static Verdict judge(long total, double perSegment) {
-        if (total == 0) return Verdict.SUPPORTED;
-        return perSegment >= ROUTED_PER_SEGMENT ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+        return RULE.judge(new Lookups(total, perSegment));
     }
 
     @Override
@@ -98,7 +117,7 @@ public final class RouteLookups implements Experiment {
                                 setup, during, after, tables),
                         "data segments: net_dev_xmit dev=lo of ≥ " + PathCount.DATA_LEN + " bytes, " + dataSegs,
                         "each data segment still passes the IP layer (Ip.InReceives per segment in loopback-path)",
-                        "rule: SUPPORTED with no lookup at all, REFUTED with ≥ 0.5 per data segment, PARTLY_TRUE for lookups at set-up only"),
+                        RULE.evidence()),
                 ctx));
         CategoryChart c =
                 Charts.bars("PATH-3: route lookups of one loopback connection", "", "fib_table_lookup events");

@@ -12,6 +12,9 @@ import lab.loopback.netns.NetNamespace;
 import lab.loopback.netns.Nft;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import lab.loopback.sys.Command;
 import lab.loopback.sys.Errno;
 import lab.loopback.sys.ErrnoException;
@@ -40,8 +43,21 @@ public final class RoutesAndNat implements Experiment {
      * negative when not traced), or a NAT rule rewrote a loopback connection; SUPPORTED when none of these is seen.
      */
     static Verdict judge(boolean routedThroughATable, long lookups, boolean natRewrote) {
-        return routedThroughATable || lookups > 0 || natRewrote ? Verdict.REFUTED : Verdict.SUPPORTED;
+        return RULE.judge(new Seen(routedThroughATable, lookups, natRewrote));
     }
+
+    /** What SEC-4's rule reads; {@code lookups} negative when not traced. */
+    record Seen(boolean routed, long lookups, boolean natRewrote) {}
+
+    static final Rule<Seen> RULE = Rule.<Seen>forClaim("SEC-4")
+            .when(
+                    Verdict.REFUTED,
+                    Condition.<Seen>fact(
+                                    "127.0.0.1 resolves through a routing table (the local table, reached through the policy rules)",
+                                    Seen::routed)
+                            .or(Condition.above("traced fib_table_lookup events", s -> s.lookups(), 0, Shown.PLAIN))
+                            .or(Condition.fact("a NAT rule rewrites a loopback connection", Seen::natRewrote)))
+            .otherwise(Verdict.SUPPORTED);
 
     @Override
     public Outcome run(RunContext ctx) {
@@ -78,9 +94,7 @@ public final class RoutesAndNat implements Experiment {
         o.table("observations", RecordTable.of("observations", Observation.class, obs));
         List<String> ev = new ArrayList<>();
         for (Observation x : obs) ev.add(x.what() + ": " + x.result());
-        ev.add(
-                "rule: REFUTED when 127.0.0.1 resolves through a routing table (the local table, reached through the policy rules) or fib lookups are traced, "
-                        + "or a NAT rule rewrites a loopback connection; SUPPORTED when none of these is seen");
+        ev.add(RULE.evidence());
         boolean natWorked = nat != null && nat.startsWith("redirected");
         Verdict v = judge(routed, lookups, natWorked);
         o.verdict(KernelEvidence.verdict(

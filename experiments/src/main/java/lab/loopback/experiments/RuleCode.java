@@ -14,29 +14,49 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lab.loopback.claim.Verdict;
+import lab.loopback.rule.Rule;
 
 /**
- * A rule as the ledger names it ({@code Class.method} in this package): the method itself, found by reflection, and —
- * where the sources are at hand (a checkout) — its text with its Javadoc and the values of the named constants it
- * reads. The rule is the code; this shows it rather than a description of it that could drift.
+ * A rule as the ledger names it, in this package: {@code Class.FIELD}, a static {@link Rule} that decides and describes
+ * itself, or {@code Class.method}, a static method returning a {@link Verdict} (rules not yet written as data). Found
+ * by reflection and — where the sources are at hand (a checkout) — with its text, its Javadoc and the values of the
+ * named constants it reads. The rule is the code; this shows it rather than a description of it that could drift.
  */
-public record RuleCode(String name, Path source, int line, String text, Map<String, Number> constants) {
+public record RuleCode(String name, Path source, int line, String text, Map<String, Number> constants, Rule<?> rule) {
     static final String PACKAGE = RuleCode.class.getPackageName();
     static final Path SOURCES = Path.of("experiments", "src", "main", "java", PACKAGE.replace('.', '/'));
     private static final Pattern CONSTANT = Pattern.compile("\\b(?:([A-Z][A-Za-z0-9]*)\\.)?([A-Z][A-Z0-9_]{2,})\\b");
 
-    /** The static methods returning a {@link Verdict} that {@code rule} ("Class.method") names; an error if none. */
-    static List<Method> methods(String rule) {
+    private static Class<?> owner(String rule) {
         int dot = rule.indexOf('.');
-        if (dot < 0) throw new IllegalArgumentException("rule '" + rule + "' is not Class.method");
-        Class<?> owner;
+        if (dot < 0) throw new IllegalArgumentException("rule '" + rule + "' is not Class.FIELD or Class.method");
         try {
-            owner = Class.forName(PACKAGE + "." + rule.substring(0, dot));
+            return Class.forName(PACKAGE + "." + rule.substring(0, dot));
         } catch (ClassNotFoundException e) {
             throw new IllegalArgumentException(
                     "rule '" + rule + "': no class " + rule.substring(0, dot) + " in " + PACKAGE);
         }
-        String name = rule.substring(dot + 1);
+    }
+
+    /** The static {@link Rule} that {@code rule} ("Class.FIELD") names, or null when it names no such field. */
+    static Rule<?> ruleField(String rule) {
+        Class<?> owner = owner(rule);
+        try {
+            Field f = owner.getDeclaredField(rule.substring(rule.indexOf('.') + 1));
+            if (!Modifier.isStatic(f.getModifiers()) || f.getType() != Rule.class) return null;
+            f.setAccessible(true);
+            return (Rule<?>) f.get(null);
+        } catch (NoSuchFieldException e) {
+            return null;
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(rule + " cannot be read", e);
+        }
+    }
+
+    /** The static methods returning a {@link Verdict} that {@code rule} ("Class.method") names; an error if none. */
+    static List<Method> methods(String rule) {
+        Class<?> owner = owner(rule);
+        String name = rule.substring(rule.indexOf('.') + 1);
         List<Method> found = Arrays.stream(owner.getDeclaredMethods())
                 .filter(m -> m.getName().equals(name)
                         && Modifier.isStatic(m.getModifiers())
@@ -44,35 +64,53 @@ public record RuleCode(String name, Path source, int line, String text, Map<Stri
                 .toList();
         if (found.isEmpty())
             throw new IllegalArgumentException("rule '" + rule + "': " + owner.getSimpleName()
-                    + " has no static method " + name + " returning a Verdict");
+                    + " has no static Rule field and no static method " + name + " returning a Verdict");
         return found;
     }
 
     /** The rule {@code rule} with its text and constants from the sources under {@code home} (text null without them). */
     public static RuleCode of(String rule, Path home) {
-        Class<?> owner = methods(rule).getFirst().getDeclaringClass();
+        Rule<?> asData = ruleField(rule);
+        Class<?> owner = asData != null ? owner(rule) : methods(rule).getFirst().getDeclaringClass();
         Path source = SOURCES.resolve(owner.getSimpleName() + ".java");
         Path file = home == null ? null : home.resolve(source);
-        if (file == null || !Files.isRegularFile(file)) return new RuleCode(rule, source, 0, null, Map.of());
+        if (file == null || !Files.isRegularFile(file)) return new RuleCode(rule, source, 0, null, Map.of(), asData);
         try {
             String src = Files.readString(file);
             String name = rule.substring(rule.indexOf('.') + 1);
             StringBuilder text = new StringBuilder();
             int firstLine = 0;
-            Matcher m = Pattern.compile("static\\s+Verdict\\s+" + Pattern.quote(name) + "\\s*\\(")
+            Matcher m = (asData != null
+                            ? Pattern.compile("static\\s+final\\s+Rule<[^=;]*?>\\s+" + Pattern.quote(name) + "\\s*=")
+                            : Pattern.compile("static\\s+Verdict\\s+" + Pattern.quote(name) + "\\s*\\("))
                     .matcher(src);
             while (m.find()) { // every overload
                 int start = withJavadoc(src, lineStart(src, m.start()));
-                int end = closingBrace(src, src.indexOf('{', m.end()));
+                int end = asData != null ? statementEnd(src, m.end()) : closingBrace(src, src.indexOf('{', m.end()));
                 if (firstLine == 0) firstLine = lineOf(src, lineStart(src, m.start()));
                 if (!text.isEmpty()) text.append('\n');
                 text.append(src, start, end + 1).append('\n');
+                if (asData != null) break;
             }
             String t = text.toString().stripIndent();
-            return new RuleCode(rule, source, firstLine, t, constants(t, owner));
+            return new RuleCode(rule, source, firstLine, t, constants(t, owner), asData);
         } catch (IOException e) {
-            return new RuleCode(rule, source, 0, null, Map.of());
+            return new RuleCode(rule, source, 0, null, Map.of(), asData);
         }
+    }
+
+    /** The ';' that ends the declaration starting before {@code from}, outside parentheses and strings. */
+    private static int statementEnd(String s, int from) {
+        int depth = 0;
+        boolean quoted = false;
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' && s.charAt(i - 1) != '\\') quoted = !quoted;
+            else if (!quoted && c == '(') depth++;
+            else if (!quoted && c == ')') depth--;
+            else if (!quoted && c == ';' && depth == 0) return i;
+        }
+        throw new IllegalStateException("no end of the declaration after offset " + from);
     }
 
     /** Values of the static numeric constants {@code text} names (bare in {@code owner}, or Class.NAME in this package). */

@@ -12,6 +12,9 @@ import lab.loopback.measure.StreamRunner;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import lab.loopback.tools.Strace;
 import lab.loopback.zerocopy.FileSenders;
 import org.knowm.xchart.CategoryChart;
@@ -52,8 +55,18 @@ public final class SyscallsAndDelivery implements Experiment {
     }
 
     /** "No syscalls": REFUTED when even the technique with fewest calls made any to move the data. */
+    static final Rule<Double> RULE = Rule.<Double>forClaim("ZC-2")
+            .when(
+                    Verdict.REFUTED,
+                    Condition.above(
+                            "system calls per MiB that both peers make to move the data, with the technique that needs fewest",
+                            n -> n,
+                            0,
+                            Shown.PLAIN))
+            .otherwise(Verdict.SUPPORTED);
+
     static Verdict judge(double fewestCallsPerMiB) {
-        return fewestCallsPerMiB > 0 ? Verdict.REFUTED : Verdict.SUPPORTED;
+        return RULE.judge(fewestCallsPerMiB);
     }
 
     /** ZC-2 from the recorded syscalls-per-mib table, as {@link #run} decides it. */
@@ -136,7 +149,7 @@ public final class SyscallsAndDelivery implements Experiment {
         ev.add(String.format(
                 "one-way delivery of a 16-byte message to a reader blocked in read() in another process: median %s µs, %d messages (CLOCK_MONOTONIC in both)",
                 ow.format("%.1f"), oneWay.length));
-        ev.add("rule: REFUTED when either peer makes any system call to move the data");
+        ev.add(RULE.evidence());
         o.figure(figure(rows));
         o.verdict(KernelEvidence.verdict(
                 ctx.claim("ZC-2"),

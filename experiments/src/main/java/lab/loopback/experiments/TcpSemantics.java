@@ -14,6 +14,9 @@ import lab.loopback.netns.NetNamespace;
 import lab.loopback.netns.Veth;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import lab.loopback.sys.TcpInfo;
 
 /**
@@ -49,12 +52,30 @@ public final class TcpSemantics implements Experiment {
         return List.of("IPC-3");
     }
 
+    /** What IPC-3's rule reads: the lo and the veth transfer. */
+    record Pair(Endpoint lo, Endpoint veth) {}
+
     /** The lo connection showed a congestion algorithm at work (window and rtt) and the unchanged code worked over veth. */
+    static final Rule<Pair> RULE = Rule.<Pair>forClaim("IPC-3")
+            .when(
+                    Verdict.SUPPORTED,
+                    Condition.<Pair>above(
+                                    "lo's TCP_INFO congestion window, in segments",
+                                    p -> p.lo().cwndSegments(),
+                                    0,
+                                    Shown.PLAIN)
+                            .and(Condition.above(
+                                    "lo's TCP_INFO smoothed rtt, µs", p -> p.lo().rttMicros(), 0, Shown.PLAIN))
+                            .and(Condition.fact(
+                                    "lo's socket names a congestion algorithm",
+                                    p -> !p.lo().congestionControl().isBlank()))
+                            .and(Condition.fact(
+                                    "the same code moved verified bytes over lo and over veth",
+                                    p -> p.lo().verified() && p.veth().verified())))
+            .otherwise(Verdict.REFUTED);
+
     static Verdict judge(Endpoint lo, Endpoint veth) {
-        boolean cc = lo.cwndSegments() > 0
-                && lo.rttMicros() > 0
-                && !lo.congestionControl().isBlank();
-        return cc && lo.verified() && veth.verified() ? Verdict.SUPPORTED : Verdict.REFUTED;
+        return RULE.judge(new Pair(lo, veth));
     }
 
     /** One verified transfer on {@code runner}, with TCP_INFO and the algorithm read from the sender's socket. */
@@ -142,8 +163,7 @@ public final class TcpSemantics implements Experiment {
                 "caveat: the algorithm (%s) runs its own model on lo too and set the window to %d segments; lo retransmitted %d B and veth %d B in this transfer. "
                         + "'Kernel-managed queues' are the socket buffers either way (unacked/notsent above). 'Stream semantics' and 'POSIX compliance' hold for any TCP socket and need no measurement",
                 lo.congestionControl(), lo.cwndSegments(), lo.bytesRetransmitted(), veth.bytesRetransmitted()));
-        ev.add(
-                "rule: SUPPORTED when lo's TCP_INFO reports a congestion window, an rtt and an algorithm, and the same code moved verified bytes over veth; REFUTED otherwise");
+        ev.add(RULE.evidence());
         Verdict v = judge(lo, veth);
         String summary = v == Verdict.SUPPORTED
                 ? String.format(

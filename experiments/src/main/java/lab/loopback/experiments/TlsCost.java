@@ -14,6 +14,8 @@ import lab.loopback.measure.Profile;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
 import lab.loopback.sys.PacketSocket;
 import lab.loopback.tls.JdkStreams;
 import lab.loopback.tls.ThrowawayKey;
@@ -45,8 +47,14 @@ public final class TlsCost implements Experiment {
      * SEC-1, "you can skip TLS on loopback, because the data never leaves the host": PARTLY_TRUE when a capture on lo
      * read the clear-text marker (skipping is possible, the data is not private); SUPPORTED when it could not.
      */
+    static final Rule<Boolean> RULE = Rule.<Boolean>forClaim("SEC-1")
+            .when(Verdict.PARTLY_TRUE, Condition.fact("a capture on lo reads the clear-text marker", seen -> seen))
+            .because(
+                    "skipping TLS is possible and saves the measured cost, but the data is visible on the host; the cost alone decides nothing")
+            .otherwise(Verdict.SUPPORTED);
+
     static Verdict judge(boolean clearMarkerReadOnLo) {
-        return clearMarkerReadOnLo ? Verdict.PARTLY_TRUE : Verdict.SUPPORTED;
+        return RULE.judge(clearMarkerReadOnLo);
     }
 
     /** SEC-1 from the recorded capture table: was the clear connection's marker readable on lo? */
@@ -149,9 +157,7 @@ public final class TlsCost implements Experiment {
                 caps.get(1).framesOfConnection()));
         ev.add(
                 "frames of other loopback users were counted and dropped unread; only the workbench's own two connections were searched");
-        ev.add(
-                "rule: PARTLY_TRUE when the capture reads the clear-text marker (skipping TLS is possible and saves the measured cost, but the data is visible on the host); "
-                        + "SUPPORTED if it cannot; the cost alone decides nothing");
+        ev.add(RULE.evidence());
         v = judge(clearSeen);
         summary = clearSeen
                 ? String.format(

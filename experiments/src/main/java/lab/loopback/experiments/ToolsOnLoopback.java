@@ -9,6 +9,8 @@ import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
 import lab.loopback.sys.Command;
 import lab.loopback.tools.Iperf3;
 import lab.loopback.tools.PerfCounters;
@@ -49,11 +51,21 @@ public final class ToolsOnLoopback implements Experiment {
     }
 
     /** Tools that ran: all show copies → SUPPORTED; some → PARTLY_TRUE; none → REFUTED; none ran → NOT_TESTABLE_HERE. */
+    private static List<ToolRun> ran(List<ToolRun> runs) {
+        return runs.stream().filter(ToolRun::ran).toList();
+    }
+
+    private static final Condition<ToolRun> SHOWS = Condition.fact("its output shows copies", ToolRun::showsCopies);
+    static final Rule<List<ToolRun>> RULE = Rule.<List<ToolRun>>forClaim("MORE-4")
+            .when(
+                    Verdict.NOT_TESTABLE_HERE,
+                    Condition.fact("no tool could run here", runs -> ran(runs).isEmpty()))
+            .when(Verdict.SUPPORTED, Condition.every("tool that ran", ToolsOnLoopback::ran, SHOWS))
+            .when(Verdict.PARTLY_TRUE, Condition.some("tool that ran", ToolsOnLoopback::ran, SHOWS))
+            .otherwise(Verdict.REFUTED);
+
     static Verdict judge(List<ToolRun> runs) {
-        List<ToolRun> ran = runs.stream().filter(ToolRun::ran).toList();
-        if (ran.isEmpty()) return Verdict.NOT_TESTABLE_HERE;
-        long copies = ran.stream().filter(ToolRun::showsCopies).count();
-        return copies == ran.size() ? Verdict.SUPPORTED : copies == 0 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+        return RULE.judge(runs);
     }
 
     /** MORE-4 from the recorded tools table. */
@@ -99,7 +111,7 @@ public final class ToolsOnLoopback implements Experiment {
                             : "did not run: " + r.output()));
         ev.add(
                 "strace sees system calls and their times, tcpdump sees segments (sizes, flags) on lo; neither can see whether a byte was copied. A tracepoint counted by perf can: skb:skb_copy_datagram_iovec fires once per copy into user memory");
-        ev.add("rule: of the tools that ran, all show copies → SUPPORTED, some → PARTLY_TRUE, none → REFUTED");
+        ev.add(RULE.evidence());
         Verdict v = judge(runs);
         if (v == Verdict.NOT_TESTABLE_HERE) {
             o.verdict(KernelEvidence.notTestable(

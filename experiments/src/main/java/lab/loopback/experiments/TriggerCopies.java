@@ -14,6 +14,9 @@ import lab.loopback.kernel.ZerocopyProbe;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import lab.loopback.sys.Libc;
 import org.knowm.xchart.CategoryChart;
 
@@ -46,9 +49,22 @@ public final class TriggerCopies implements Experiment {
         return a > major || (a == major && b >= minor);
     }
 
+    /** What TRIG-2's rule reads: whether "zero-copy!" arrived intact, and the read's copies per byte. */
+    record Exchange(boolean bytesIntact, double copiesPerByte) {}
+
+    private static final String READ_COPIES = "the read's copies per byte (copy_to_user of the receiving thread)";
+    static final Rule<Exchange> RULE = Rule.<Exchange>forClaim("TRIG-2")
+            .when(Verdict.REFUTED, Condition.fact("the example's bytes arrived damaged", x -> !x.bytesIntact()))
+            .when(
+                    Verdict.REFUTED,
+                    Condition.atLeast(READ_COPIES, Exchange::copiesPerByte, CopyCount.WHOLE, Shown.PLAIN))
+            .when(
+                    Verdict.SUPPORTED,
+                    Condition.atMost(READ_COPIES, Exchange::copiesPerByte, CopyCount.NONE, Shown.PLAIN))
+            .otherwise(Verdict.PARTLY_TRUE);
+
     static Verdict judge(double copiesPerByte) {
-        if (copiesPerByte >= CopyCount.WHOLE) return Verdict.REFUTED;
-        return copiesPerByte <= CopyCount.NONE ? Verdict.SUPPORTED : Verdict.PARTLY_TRUE;
+        return judge(true, copiesPerByte);
     }
 
     /** One event of the exchange as recorded. */
@@ -56,7 +72,7 @@ public final class TriggerCopies implements Experiment {
 
     /** The copies rule, unless the example's bytes arrived damaged: then nothing about it works as claimed. */
     static Verdict judge(boolean bytesIntact, double copiesPerByte) {
-        return bytesIntact ? judge(copiesPerByte) : Verdict.REFUTED;
+        return RULE.judge(new Exchange(bytesIntact, copiesPerByte));
     }
 
     @Override
@@ -133,8 +149,7 @@ public final class TriggerCopies implements Experiment {
                         "the exchange: " + (ex[0].bytesIntact() ? "\"zero-copy!\" arrived intact" : "bytes DIFFER"),
                         zcLine,
                         "the write() side: a plain write copies into an skb in tcp_sendmsg (inferred; the MSG_ZEROCOPY notice is the kernel's own word)",
-                        "rule: REFUTED when the read copies ≥ " + CopyCount.WHOLE + " per byte, SUPPORTED ≤ "
-                                + CopyCount.NONE),
+                        RULE.evidence()),
                 ctx));
         CategoryChart c = Charts.bars("TRIG-2: the article's write()/read() of \"zero-copy!\"", "", "bytes");
         List<String> names = List.of(

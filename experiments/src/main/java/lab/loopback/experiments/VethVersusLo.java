@@ -17,6 +17,9 @@ import lab.loopback.netns.Veth;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import org.knowm.xchart.CategoryChart;
 
 /**
@@ -43,18 +46,38 @@ public final class VethVersusLo implements Experiment {
         return List.of("FAIL-3", "VETH-1");
     }
 
-    /** SUPPORTED ("not quite loopback-fast") when veth is measurably slower in throughput or latency; REFUTED otherwise. */
+    static final Rule<List<Conditions.Summary>> DEGRADE = Conditions.degradeRule("FAIL-3", false);
+
+    /** What VETH-1's rule reads: veth's throughput row and both routes' round trips. */
+    record VethFacts(Conditions.Summary veth, Latency lo, Latency v) {
+        double tripRatio() {
+            return v.p50Micros() / lo.p50Micros();
+        }
+    }
+
+    static final Rule<VethFacts> VETH = Rule.<VethFacts>forClaim("VETH-1")
+            .when(
+                    Verdict.SUPPORTED,
+                    Conditions.found(
+                                    Conditions.Against.LOWER,
+                                    (VethFacts x) -> x.veth().againstBaseline())
+                            .or(Condition.above(
+                                    "veth's p50 round trip ÷ lo's",
+                                    VethFacts::tripRatio,
+                                    1 + LATENCY_MARGIN,
+                                    Shown.TIMES)))
+            .because("'not quite loopback-fast': measurably slower in throughput or in latency")
+            .otherwise(Verdict.REFUTED);
+
     static Verdict judgeVeth(Conditions.Summary veth, Latency lo, Latency v) {
-        boolean slowerStream = veth.againstBaseline().equals("lower");
-        boolean slowerTrips = v.p50Micros() > lo.p50Micros() * (1 + LATENCY_MARGIN);
-        return slowerStream || slowerTrips ? Verdict.SUPPORTED : Verdict.REFUTED;
+        return VETH.judge(new VethFacts(veth, lo, v));
     }
 
     /** FAIL-3 from the recorded trials (and the summary's copies). */
     static RecordedRule.Judgement fromTablesDegrade(Recorded r) {
         List<Conditions.Summary> rows = Conditions.fromTables(r);
         return new RecordedRule.Judgement(
-                Conditions.degradeVerdict(rows), rows.get(1).ratioToBaseline(), Conditions.describe(rows));
+                DEGRADE.judge(rows), rows.get(1).ratioToBaseline(), Conditions.describe(rows));
     }
 
     /** VETH-1 from the recorded trials and latency table: veth against lo in throughput and in median round trip. */
@@ -130,9 +153,9 @@ public final class VethVersusLo implements Experiment {
             ev.add(String.format(
                     "%s: %d-byte round trips p50 %.1f µs, p99 %.1f µs (%d verified)",
                     l.route(), l.size(), l.p50Micros(), l.p99Micros(), l.roundTrips()));
-        Verdict f3 = Conditions.degradeVerdict(rows);
+        Verdict f3 = DEGRADE.judge(rows);
         List<String> ev3 = new ArrayList<>(ev);
-        ev3.add(Conditions.rule());
+        ev3.add(DEGRADE.evidence());
         o.verdict(KernelEvidence.verdict(
                 ctx.claim("FAIL-3"),
                 f3,
@@ -144,9 +167,7 @@ public final class VethVersusLo implements Experiment {
                 ctx));
         Verdict v1 = judgeVeth(rows.get(1), latency.get(0), latency.get(1));
         List<String> ev1 = new ArrayList<>(ev);
-        ev1.add(
-                "rule: SUPPORTED ('not quite loopback-fast') when veth's throughput is measurably lower than lo's (the same paired-round test as FAIL-3) or its p50 round trip is more than "
-                        + (int) (LATENCY_MARGIN * 100) + " % longer; REFUTED otherwise");
+        ev1.add(VETH.evidence());
         o.verdict(KernelEvidence.verdict(
                 ctx.claim("VETH-1"),
                 v1,

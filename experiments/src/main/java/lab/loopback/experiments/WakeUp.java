@@ -11,6 +11,9 @@ import lab.loopback.measure.Estimate;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.Styler;
@@ -37,10 +40,29 @@ public final class WakeUp implements Experiment {
         return List.of("PATH-2");
     }
 
+    /** What PATH-2's rule reads: the share of messages ready within the write, and the wake-up's share of one-way. */
+    record Facts(double readyWithinWrite, double wakeShare) {}
+
+    private static final Condition<Facts>
+            IMMEDIATE =
+                    Condition.atLeast(
+                            "share of messages whose sk_data_ready fired inside the sender's write()",
+                            Facts::readyWithinWrite,
+                            WITHIN_WRITE,
+                            Shown.PERCENT),
+            INSTANT =
+                    Condition.atMost(
+                            "the reader's wake-up as a share of the median one-way time",
+                            Facts::wakeShare,
+                            NEGLIGIBLE_SHARE,
+                            Shown.PERCENT);
+    static final Rule<Facts> RULE = Rule.<Facts>forClaim("PATH-2")
+            .when(Verdict.SUPPORTED, IMMEDIATE.and(INSTANT))
+            .when(Verdict.PARTLY_TRUE, IMMEDIATE.or(INSTANT))
+            .otherwise(Verdict.REFUTED);
+
     static Verdict judge(double readyWithinWriteFraction, double wakeShare) {
-        boolean immediate = readyWithinWriteFraction >= WITHIN_WRITE, instant = wakeShare <= NEGLIGIBLE_SHARE;
-        if (immediate && instant) return Verdict.SUPPORTED;
-        return immediate || instant ? Verdict.PARTLY_TRUE : Verdict.REFUTED;
+        return RULE.judge(new Facts(readyWithinWriteFraction, wakeShare));
     }
 
     /** PATH-2 from the recorded breakdown table: the share of messages ready within the write, and the wake-up's share. */
@@ -122,13 +144,15 @@ public final class WakeUp implements Experiment {
                         within * 100,
                         b.size(),
                         k.median(),
-                        within >= WITHIN_WRITE
+                        IMMEDIATE.holds(new Facts(within, share))
                                 ? "immediately, in the sender's context"
                                 : "not reliably within the send",
                         w.median(),
                         percentile(wake, 0.99),
                         share * 100,
-                        share <= NEGLIGIBLE_SHARE ? "negligible" : "a scheduler wake-up, not an instant one"),
+                        INSTANT.holds(new Facts(within, share))
+                                ? "negligible"
+                                : "a scheduler wake-up, not an instant one"),
                 w.median(),
                 0.0,
                 "µs from sk_data_ready to read() returning (median)",
@@ -140,9 +164,7 @@ public final class WakeUp implements Experiment {
                                 "send path write() called → sock:sk_data_ready: median %s µs; wake-up sk_data_ready → read() returned: median %s µs",
                                 k.format("%.1f"), w.format("%.1f")),
                         "sk_data_ready comes from the sending thread's own context (lo delivers in the sender's softirq); trace times have 1 µs resolution",
-                        "rule: SUPPORTED when sk_data_ready comes within write() for ≥ " + (int) (WITHIN_WRITE * 100)
-                                + "% of messages and the wake-up is ≤ " + (int) (NEGLIGIBLE_SHARE * 100)
-                                + "% of the one-way time; PARTLY_TRUE when one of the two holds"),
+                        RULE.evidence()),
                 ctx));
         o.figure(cdf(oneWay, kernel, wake));
         o.figure(timelineFigure(timeline, median));

@@ -25,11 +25,17 @@ class ClaimExplanationTest {
         for (Claim c : LEDGER.claims()) {
             assertFalse(c.rule().isEmpty(), c.id() + " names its rule in data/claims.yaml");
             for (String r : c.rule()) {
-                assertFalse(RuleCode.methods(r).isEmpty(), r);
                 RuleCode code = RuleCode.of(r, HOME);
                 assertNotNull(code.text(), r + " found in " + code.source());
-                String method = r.substring(r.indexOf('.') + 1);
-                assertTrue(code.text().contains("static Verdict " + method + "("), r + ":\n" + code.text());
+                String member = r.substring(r.indexOf('.') + 1);
+                if (code.rule() != null) {
+                    assertEquals(c.id(), code.rule().claim(), r + " is the rule of another claim");
+                    assertTrue(code.text().contains(" " + member + " ="), r + ":\n" + code.text());
+                    assertTrue(code.text().strip().endsWith(";"), "the whole declaration: " + code.text());
+                } else {
+                    assertFalse(RuleCode.methods(r).isEmpty(), r);
+                    assertTrue(code.text().contains("static Verdict " + member + "("), r + ":\n" + code.text());
+                }
                 assertTrue(code.line() > 0, r);
             }
         }
@@ -38,7 +44,9 @@ class ClaimExplanationTest {
     @Test
     void aRuleTheCodeDoesNotHaveIsAnErrorNamingIt() {
         var e = assertThrows(IllegalArgumentException.class, () -> RuleCode.methods("RouteLookups.judgeNothing"));
-        assertTrue(e.getMessage().contains("RouteLookups has no static method judgeNothing"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("RouteLookups has no static Rule field and no static method judgeNothing"),
+                e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> RuleCode.methods("NoSuchExperiment.judge"));
         assertTrue(e.getMessage().contains("no class NoSuchExperiment"), e.getMessage());
     }
@@ -52,12 +60,34 @@ class ClaimExplanationTest {
         assertTrue(text.contains(LEDGER.claim("PATH-3").quote()), text);
         assertTrue(
                 text.contains(
-                        "rule: RouteLookups.judge — experiments/src/main/java/lab/loopback/experiments/RouteLookups.java:"),
+                        "rule: RouteLookups.RULE — experiments/src/main/java/lab/loopback/experiments/RouteLookups.java:"),
                 text);
-        assertTrue(text.contains("perSegment >= ROUTED_PER_SEGMENT"), "the rule's own code: " + text);
+        assertTrue(
+                text.contains("Lookups::perSegment,") && text.contains("ROUTED_PER_SEGMENT,"),
+                "the rule's own code: " + text);
+        assertTrue(
+                text.contains("  decides: SUPPORTED when fib_table_lookup events of the connection < 1; "
+                        + "REFUTED when fib_table_lookup events per data segment ≥ " + RouteLookups.ROUTED_PER_SEGMENT),
+                "the rule's words, from its own threshold: " + text);
         assertTrue(text.contains("ROUTED_PER_SEGMENT = " + RouteLookups.ROUTED_PER_SEGMENT), text);
         assertTrue(text.contains("tables recorded by route-lookups: lookups"), text);
         assertTrue(text.contains("data/reference/"), "the reference run's verdict: " + text);
+    }
+
+    @Test
+    void aRuleAsDataIsExplainedByItselfEvenWithoutTheSources() {
+        String text = ClaimExplanation.of(LEDGER, "PATH-2", Path.of("/nonexistent"), List.of());
+        assertTrue(
+                text.contains("rule: WakeUp.RULE — experiments/src/main/java/lab/loopback/experiments/WakeUp.java"),
+                text);
+        assertTrue(text.contains("  decides: " + WakeUp.RULE.describe() + "\n"), text);
+        assertTrue(
+                text.contains("≥ " + Math.round(WakeUp.WITHIN_WRITE * 100) + " %"),
+                "the threshold, from the constant: " + text);
+        assertTrue(text.contains("  thresholds: share of messages"), text);
+        String withSources = ClaimExplanation.of(LEDGER, "PATH-2", HOME, List.of());
+        assertTrue(
+                withSources.contains("static final Rule<Facts> RULE = Rule.<Facts>forClaim(\"PATH-2\")"), withSources);
     }
 
     @Test
@@ -72,7 +102,7 @@ class ClaimExplanationTest {
     void withoutTheSourcesTheRuleIsStillNamed() {
         String text = ClaimExplanation.of(LEDGER, "PATH-3", Path.of("/nonexistent"), List.of());
         assertTrue(
-                text.contains("rule: RouteLookups.judge") && text.contains("the sources are not in this installation"),
+                text.contains("rule: RouteLookups.RULE") && text.contains("the sources are not in this installation"),
                 text);
     }
 

@@ -12,39 +12,50 @@ import java.util.Collections;
 import java.util.List;
 import lab.loopback.access.AccessCheck;
 import lab.loopback.claim.Verdict;
+import lab.loopback.rule.Rule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The verdict rules of sections 10-12 on hand-made evidence, and their bad input. */
 class ConditionRulesTest {
+    static final Rule<List<Conditions.Summary>> DEGRADE = Conditions.degradeRule("X", false);
+
     static Conditions.Summary row(String name, String against, double copies) {
-        return new Conditions.Summary(name, 10, 9, 11, 1, 1, 1, against, copies, "");
+        return new Conditions.Summary(
+                name,
+                10,
+                9,
+                11,
+                1,
+                1,
+                1,
+                Conditions.Against.valueOf(against.toUpperCase().replace(' ', '_')),
+                copies,
+                "");
     }
 
     @Test
     void aDegradeNeedsAPathChangeOrAMeasurableSlowdown() {
         assertEquals(
                 Verdict.REFUTED,
-                Conditions.degradeVerdict(List.of(
+                DEGRADE.judge(List.of(
                         row("base", "baseline", 1.0), row("x", "within noise", 1.01), row("y", "higher", 1.0))));
+        assertEquals(Verdict.PARTLY_TRUE, DEGRADE.judge(List.of(row("base", "baseline", 1.0), row("x", "lower", 1.0))));
         assertEquals(
-                Verdict.PARTLY_TRUE,
-                Conditions.degradeVerdict(List.of(row("base", "baseline", 1.0), row("x", "lower", 1.0))));
-        assertEquals(
-                Verdict.SUPPORTED,
-                Conditions.degradeVerdict(List.of(row("base", "baseline", 0.0), row("x", "within noise", 1.0))));
+                Verdict.SUPPORTED, DEGRADE.judge(List.of(row("base", "baseline", 0.0), row("x", "within noise", 1.0))));
         assertEquals(
                 Verdict.REFUTED,
-                Conditions.degradeVerdict(
-                        List.of(row("base", "baseline", Double.NaN), row("x", "within noise", Double.NaN))));
+                DEGRADE.judge(List.of(row("base", "baseline", Double.NaN), row("x", "within noise", Double.NaN))));
         // when the baseline is itself a blamed condition (the default congestion module), a faster condition means a
         // slower baseline
         assertEquals(
                 Verdict.REFUTED,
-                Conditions.degradeVerdict(List.of(row("base", "baseline", 1.0), row("y", "higher", 1.0)), false));
+                Conditions.degradeRule("X", false)
+                        .judge(List.of(row("base", "baseline", 1.0), row("y", "higher", 1.0))));
         assertEquals(
                 Verdict.PARTLY_TRUE,
-                Conditions.degradeVerdict(List.of(row("base", "baseline", 1.0), row("y", "higher", 1.0)), true));
+                Conditions.degradeRule("X", true)
+                        .judge(List.of(row("base", "baseline", 1.0), row("y", "higher", 1.0))));
         // without traced copies the sentence must not claim anything about the path
         String untraced = Conditions.summary(
                 Verdict.REFUTED,
@@ -67,7 +78,8 @@ class ConditionRulesTest {
         all.addAll(cond);
         return Conditions.summarize(all, List.of("base", "x"), List.of(1.0, 1.0), List.of("", ""))
                 .get(1)
-                .againstBaseline();
+                .againstBaseline()
+                .toString();
     }
 
     @Test
@@ -113,14 +125,13 @@ class ConditionRulesTest {
         List<Conditions.Summary> rows =
                 Conditions.summarize(trials, names, Collections.nCopies(5, 1.0), Collections.nCopies(5, ""));
         assertEquals(
-                "lower", rows.get(2).againstBaseline(), "against the blocking pair the polling receiver is slower");
-        assertEquals(
-                Verdict.PARTLY_TRUE,
-                Conditions.degradeVerdict(rows),
-                "which the generic rule took for a mixing effect");
+                Conditions.Against.LOWER,
+                rows.get(2).againstBaseline(),
+                "against the blocking pair the polling receiver is slower");
+        assertEquals(Verdict.PARTLY_TRUE, DEGRADE.judge(rows), "which the generic rule took for a mixing effect");
         List<BlockingModes.Mixing> mix = BlockingModes.mixing(trials);
         assertEquals(
-                List.of("within noise", "within noise"),
+                List.of(Conditions.Against.WITHIN_NOISE, Conditions.Against.WITHIN_NOISE),
                 mix.stream().map(BlockingModes.Mixing::against).toList());
         assertEquals(Verdict.REFUTED, BlockingModes.judge(rows, mix));
         // a mixed pairing slower than its unmixed twin in every round is a mixing effect

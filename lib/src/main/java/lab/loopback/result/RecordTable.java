@@ -2,7 +2,9 @@ package lab.loopback.result;
 
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -87,6 +89,7 @@ public final class RecordTable {
                 return cell instanceof Number n ? n.intValue() : Integer.parseInt(text);
             if (type == long.class || type == Long.class)
                 return cell instanceof Number n ? n.longValue() : Long.parseLong(text);
+            if (type.isEnum()) return constant(type, text, where);
             if (type == boolean.class || type == Boolean.class) {
                 if (cell instanceof Boolean b) return b;
                 if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) return Boolean.parseBoolean(text);
@@ -95,6 +98,18 @@ public final class RecordTable {
             throw new IllegalArgumentException(where + " holds '" + text + "', not a " + type.getSimpleName(), e);
         }
         throw new IllegalArgumentException(where + " holds '" + text + "', not a " + type.getSimpleName());
+    }
+
+    /**
+     * The enum constant a cell names: its name, or the words its {@code toString} writes ("within noise" for
+     * WITHIN_NOISE), so an enum may write itself as a reader reads it and still come back.
+     */
+    private static Object constant(Class<?> type, String text, String where) {
+        String name = text.toUpperCase(Locale.ROOT).replace(' ', '_').replace('-', '_');
+        for (Object c : type.getEnumConstants())
+            if (((Enum<?>) c).name().equals(name) || c.toString().equals(text)) return c;
+        throw new IllegalArgumentException(
+                where + " holds '" + text + "', not one of " + Arrays.toString(type.getEnumConstants()));
     }
 
     private static Column<?> column(String name, Class<?> type) {

@@ -96,6 +96,15 @@ class ClaimLedgerTest {
                                         + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, rule: [RouteLookups.judge]}\n")
                         .claim("A-1")
                         .rule());
+        assertEquals(
+                List.of("WakeUp.RULE"),
+                parse(SECTIONS + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, rule: [WakeUp.RULE]}\n")
+                        .claim("A-1")
+                        .rule());
+        assertThrows(
+                ClaimLedger.LedgerException.class,
+                () -> parse(SECTIONS
+                        + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, rule: [WakeUp.Rule]}\n"));
         assertThrows(ClaimLedger.LedgerException.class, () -> parse("claims: [\n"));
         assertThrows(ClaimLedger.LedgerException.class, () -> ClaimLedger.load(Path.of("/nonexistent/claims.yaml")));
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /** Records written as a CSV table come back as the same records. */
@@ -15,6 +16,31 @@ class RecordTableTest {
     record Row(String name, int round, long bytes, double gbit, double copies, boolean comparable) {}
 
     record Other(String name, int missing) {}
+
+    enum Side {
+        LOWER,
+        WITHIN_NOISE;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase().replace('_', ' ');
+        }
+    }
+
+    record Judged(String name, Side side) {}
+
+    @Test
+    void enumsComeBackFromTheWordsTheyWrite(@TempDir Path dir) {
+        List<Judged> rows = List.of(new Judged("a", Side.WITHIN_NOISE), new Judged("b", Side.LOWER));
+        Path csv = dir.resolve("e.csv");
+        RecordTable.of("e", Judged.class, rows).write().csv(csv.toFile());
+        Table back = Table.read().csv(csv.toFile());
+        assertEquals("within noise", back.stringColumn("side").get(0));
+        assertEquals(rows, RecordTable.rows(back, Judged.class));
+        Table bad = Table.create("e", StringColumn.create("name", "c"), StringColumn.create("side", "sideways"));
+        var e = assertThrows(IllegalArgumentException.class, () -> RecordTable.rows(bad, Judged.class));
+        assertTrue(e.getMessage().contains("'sideways', not one of [lower, within noise]"), e.getMessage());
+    }
 
     @Test
     void recordsSurviveACsvRoundTrip(@TempDir Path dir) {
