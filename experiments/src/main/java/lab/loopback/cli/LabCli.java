@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.compare.RunComparison;
 import lab.loopback.experiments.ClaimExplanation;
+import lab.loopback.experiments.Experiments;
 import lab.loopback.experiments.LabRun;
 import lab.loopback.experiments.NetfilterRules;
 import lab.loopback.experiments.Rejudge;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {
             LabCli.Run.class,
             LabCli.Report.class,
+            LabCli.Publish.class,
             LabCli.Compare.class,
             LabCli.Reference.class,
             LabCli.Host.class,
@@ -123,16 +125,27 @@ public final class LabCli implements Callable<Integer> {
                 description = "write the finished run's directory (absolute) into this file, for scripts")
         Path runDirFile;
 
+        @Option(
+                names = "--staged",
+                description = "measure into OUT/" + RunStore.STAGED + "/, for `publish` to move into OUT once the "
+                        + "notebooks and report are in (./lab run does this)")
+        boolean staged;
+
         @Override
         public Integer call() {
             Profile p = Profile.parse(profile);
+            for (Path left : RunStore.staged(out))
+                System.err.println("lab: " + left + " was measured but not published (its run stopped before the "
+                        + "notebooks and report were in, or is still running): not a result");
             if (kernelSource != null) KernelSource.at(kernelSource); // a bad tree fails before anything is measured
             Ports.check(port);
             NetfilterRules.ruleCounts(System.getenv("LAB_NFT_RULES")); // a bad count fails before anything is measured
             ClaimLedger ledger = claims.ledger();
             if (!only.isEmpty()) ledger.select(only); // fail on a bad selector before anything is measured
             var result = LabRun.execute(
-                    new LabRun.Options(p, only, out, port, ledger, kernelSource), ProgressDisplay.create());
+                    new LabRun.Options(
+                            p, only, staged ? out.resolve(RunStore.STAGED) : out, port, ledger, kernelSource),
+                    ProgressDisplay.create());
             if (runDirFile != null)
                 AtomicFiles.writeString(
                         runDirFile, result.runDir().toAbsolutePath().toString());
@@ -165,6 +178,27 @@ public final class LabCli implements Callable<Integer> {
     }
 
     @Command(
+            name = "publish",
+            description = "Move a run measured with run --staged, its notebooks and report now in, into OUT "
+                    + "(OUT/latest points to it).")
+    static final class Publish implements Callable<Integer> {
+        @Parameters(index = "0", description = "the staged run, OUT/" + RunStore.STAGED + "/RUN-ID")
+        Path staged;
+
+        @Option(names = "--run-dir-file", description = "write the published run's directory (absolute) into this file")
+        Path runDirFile;
+
+        @Override
+        public Integer call() {
+            Path dir = RunStore.publish(staged);
+            if (runDirFile != null)
+                AtomicFiles.writeString(runDirFile, dir.toAbsolutePath().toString());
+            System.out.println("run: " + dir);
+            return 0;
+        }
+    }
+
+    @Command(
             name = "compare",
             description = "Line up finished runs (other hosts, kernels, days) by claim: verdicts side by side, "
                     + "differences flagged, key figures overlaid.")
@@ -192,7 +226,8 @@ public final class LabCli implements Callable<Integer> {
         public Integer call() {
             var cmp = RunComparison.of(claims.ledger(), runs, rejudged);
             System.out.print(cmp.text());
-            if (out != null) System.out.println("comparison: " + ComparisonReport.write(cmp, out));
+            if (out != null)
+                System.out.println("comparison: " + ComparisonReport.write(cmp, Experiments.acrossRuns(cmp), out));
             return 0;
         }
     }

@@ -22,6 +22,9 @@ import lab.loopback.rule.Rule;
  * Blocking and O_NONBLOCK peers in every combination (a non-blocking end waits in poll(2) on EAGAIN), and a
  * non-blocking sender that retries at once — the usual "incorrect" use. Every byte is verified either way.
  */
+@Measures(
+        name = "blocking-modes",
+        claims = {"FAIL-5"})
 public final class BlockingModes implements Experiment {
     static final int WRITE = 64 * 1024;
 
@@ -89,16 +92,6 @@ public final class BlockingModes implements Experiment {
 
     static Verdict judge(List<Conditions.Summary> rows, List<Mixing> mixing) {
         return RULE.judge(new Facts(rows, mixing));
-    }
-
-    @Override
-    public String name() {
-        return "blocking-modes";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("FAIL-5");
     }
 
     /** FAIL-5 from the recorded trials (and the summary's copies), with the mixing recomputed from the trials. */
@@ -177,15 +170,13 @@ public final class BlockingModes implements Experiment {
         ev.add(
                 "O_NONBLOCK changes what a call does when it would wait (EAGAIN instead of sleeping), not how the bytes travel: the same tcp_sendmsg/tcp_recvmsg copies run");
         ev.add(RULE.evidence());
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("FAIL-5"),
-                v,
-                summary(v, rows, mix),
-                mix.stream().mapToDouble(Mixing::ratio).min().orElse(1),
-                null,
-                "lowest throughput of a mixed pairing / its unmixed twin's",
-                ev,
-                ctx));
+        o.verdict(ctx.judged("FAIL-5", v)
+                .summary(summary(v, rows, mix))
+                .measured(
+                        mix.stream().mapToDouble(Mixing::ratio).min().orElse(1),
+                        "lowest throughput of a mixed pairing / its unmixed twin's")
+                .evidence(ev)
+                .build());
         return o;
     }
 

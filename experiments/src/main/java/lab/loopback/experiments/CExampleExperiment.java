@@ -9,12 +9,13 @@ import java.util.List;
 import java.util.regex.Pattern;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Claim;
-import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
 import lab.loopback.measure.ChildJvm;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
 import lab.loopback.sys.Command;
 import org.knowm.xchart.CategoryChart;
 
@@ -23,22 +24,24 @@ import org.knowm.xchart.CategoryChart;
  * layer in this process, check the bytes and both endpoints' addresses; where strace is installed, run it
  * again in a child JVM under strace so the kernel-side view of the same calls is on record.
  */
+@Measures(
+        name = "c-example",
+        claims = {"TRIG-1"})
 public final class CExampleExperiment implements Experiment {
     private static final Pattern EXCHANGE_LINE =
             Pattern.compile("socket\\(AF_INET|bind\\(.*AF_INET|listen\\(|connect\\(.*AF_INET|accept4?\\(|zero-copy!");
 
-    @Override
-    public String name() {
-        return "c-example";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("TRIG-1");
-    }
+    static final Rule<CExample.Exchange> RULE = Rule.<CExample.Exchange>forClaim("TRIG-1")
+            .when(
+                    Verdict.SUPPORTED,
+                    Condition.<CExample.Exchange>fact(
+                                    "the bytes read are the bytes written", CExample.Exchange::bytesIntact)
+                            .and(Condition.fact(
+                                    "both ends of the connection are 127.0.0.1", CExample.Exchange::bothEndsLoopback)))
+            .otherwise(Verdict.REFUTED);
 
     static Verdict judge(CExample.Exchange e) {
-        return e.bytesIntact() && e.bothEndsLoopback() ? Verdict.SUPPORTED : Verdict.REFUTED;
+        return RULE.judge(e);
     }
 
     @Override
@@ -61,6 +64,7 @@ public final class CExampleExperiment implements Experiment {
         String strace = strace();
         evidence.add(strace);
         o.note(strace);
+        evidence.add(RULE.evidence());
         Verdict v = judge(e);
         String summary = v == Verdict.SUPPORTED
                 ? "The sequence works as printed: both ends are 127.0.0.1 (client " + e.clientLocal() + ", server "
@@ -71,17 +75,12 @@ public final class CExampleExperiment implements Experiment {
                                 ? "an endpoint is not on loopback"
                                 : "the bytes read differ from those written")
                         + ".";
-        o.verdict(new ClaimVerdict(
-                claim.id(),
-                v,
-                summary,
-                (double) e.received().length,
-                null,
-                null,
-                (double) e.sent().length,
-                "bytes delivered",
-                evidence,
-                ctx.host().hostId()));
+        o.verdict(ctx.judged(claim.id(), v)
+                .summary(summary)
+                .measured((double) e.received().length, "bytes delivered")
+                .claimed((double) e.sent().length)
+                .evidence(evidence)
+                .build());
         CategoryChart chart = Charts.bars("TRIG-1: the article's calls, one by one", "", "µs");
         chart.addSeries(
                         "duration of the call",

@@ -35,6 +35,9 @@ import org.knowm.xchart.XYChart;
  * timed ones), how many bytes of the connection the kernel held at once (send queue + unread receive queue). Bytes that do not fit in L1 cannot all be in L1. Cache-miss
  * counters are read where the host has them.
  */
+@Measures(
+        name = "cache-residency",
+        claims = {"FIN-1"})
 public final class CacheResidency implements Experiment {
     static final long SAMPLE_MILLIS = 5;
 
@@ -49,23 +52,12 @@ public final class CacheResidency implements Experiment {
             long medianQueuedBytes,
             int samples) {}
 
-    @Override
-    public String name() {
-        return "cache-residency";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("FIN-1");
-    }
-
     static List<Integer> sizes(Profile p) {
         return p == Profile.QUICK
                 ? List.of(4096, 65536, 1 << 20, 16 << 20)
                 : List.of(1024, 4096, 16384, 65536, 262144, 1 << 20, 4 << 20, 16 << 20, 64 << 20);
     }
 
-    /** REFUTED when the kernel held more of the connection's bytes at once than L1d holds; HOST_DEPENDENT otherwise. */
     static Verdict judge(long maxQueued, long l1d) {
         if (l1d <= 0) throw new IllegalArgumentException("L1d's size is " + l1d + " B; a rule needs a positive size");
         return RULE.judge((double) maxQueued / l1d);
@@ -215,15 +207,12 @@ public final class CacheResidency implements Experiment {
                 : String.format(
                         "The connection never held more than %s at once, within this CPU's %s L1d; whether the bytes stayed there needs cache counters: %s.",
                         Bytes.human(maxQueued), Bytes.human(l1d), counters == null ? "see the evidence" : counters);
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("FIN-1"),
-                v,
-                summary,
-                (double) maxQueued,
-                (double) l1d,
-                "bytes held by the kernel at once (claimed: within L1d)",
-                ev,
-                ctx));
+        o.verdict(ctx.judged("FIN-1", v)
+                .summary(summary)
+                .measured((double) maxQueued, "bytes held by the kernel at once (claimed: within L1d)")
+                .claimed((double) l1d)
+                .evidence(ev)
+                .build());
         return o;
     }
 

@@ -25,18 +25,11 @@ import lab.loopback.tls.JdkStreams;
  * segments whether the TCP checksum field holds a valid checksum (computed) or only the pseudo-header seed
  * left for an offload (CHECKSUM_PARTIAL: not computed), with the IPv4 header checksum beside it.
  */
+@Measures(
+        name = "checksum-setting",
+        claims = {"FAIL-2"})
 public final class ChecksumSetting implements Experiment {
     public record Setting(String sysctl, String value) {}
-
-    @Override
-    public String name() {
-        return "checksum-setting";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("FAIL-2");
-    }
 
     /** Every sysctl whose name mentions checksums, with its value. */
     static List<Setting> checksumSysctls(Path root) {
@@ -61,10 +54,6 @@ public final class ChecksumSetting implements Experiment {
         return out;
     }
 
-    /**
-     * FAIL-2: REFUTED when no tcp_checksum setting exists (the condition cannot be set); when one exists, the
-     * workbench would have to change a host sysctl to test it, which it never does.
-     */
     static final Rule<Boolean> RULE = Rule.<Boolean>forClaim("FAIL-2")
             .when(
                     Verdict.REFUTED,
@@ -160,20 +149,18 @@ public final class ChecksumSetting implements Experiment {
                             "This kernel has a tcp_checksum sysctl; the workbench does not change host sysctls, so its effect is not measured."));
             return o;
         }
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("FAIL-2"),
-                v,
-                "There is no tcp_checksum setting to set: no such sysctl exists under /proc/sys"
+        o.verdict(ctx.judged("FAIL-2", v)
+                .summary("There is no tcp_checksum setting to set: no such sysctl exists under /proc/sys"
                         + (Double.isNaN(validShare)
                                 ? "."
                                 : String.format(
                                         ", and lo computes no TCP checksum to begin with (%.0f %% of captured segments carry a valid one).",
-                                        100 * validShare)),
-                Double.isNaN(validShare) ? null : validShare,
-                null,
-                "share of lo TCP segments with a computed checksum",
-                ev,
-                ctx));
+                                        100 * validShare)))
+                .measured(
+                        Double.isNaN(validShare) ? null : validShare,
+                        "share of lo TCP segments with a computed checksum")
+                .evidence(ev)
+                .build());
         return o;
     }
 }

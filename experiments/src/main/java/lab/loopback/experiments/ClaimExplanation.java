@@ -45,21 +45,19 @@ public final class ClaimExplanation {
             b.append("  rule: ").append(r).append(" — ").append(code.source());
             if (code.line() > 0) b.append(':').append(code.line());
             b.append('\n');
-            if (code.rule() != null) {
-                b.append("  decides: ").append(code.rule().describe()).append('\n');
-                if (!code.rule().thresholds().isEmpty())
-                    b.append("  thresholds: ")
-                            .append(String.join(
-                                    "; ",
-                                    code.rule().thresholds().stream()
-                                            .map(Object::toString)
-                                            .toList()))
-                            .append('\n');
-            }
+            b.append("  decides: ").append(code.rule().describe()).append('\n');
+            if (!code.rule().thresholds().isEmpty())
+                b.append("  thresholds: ")
+                        .append(String.join(
+                                "; ",
+                                code.rule().thresholds().stream()
+                                        .map(Object::toString)
+                                        .toList()))
+                        .append('\n');
             if (code.text() == null) b.append("    (the sources are not in this installation)\n");
             else code.text().lines().forEach(l -> b.append("    ").append(l).append('\n'));
             if (!code.constants().isEmpty()) {
-                b.append("  thresholds and constants it reads: ");
+                b.append("  constants in its declaration: ");
                 b.append(String.join(
                         ", ",
                         code.constants().entrySet().stream()

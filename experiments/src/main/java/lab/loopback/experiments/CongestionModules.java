@@ -19,22 +19,15 @@ import lab.loopback.rule.Rule;
  * algorithm this host already offers, set per socket with TCP_CONGESTION and read back (no module is loaded
  * and the host default is untouched); the host default is the baseline.
  */
+@Measures(
+        name = "congestion-modules",
+        claims = {"FAIL-4"})
 public final class CongestionModules implements Experiment {
     static final int WRITE = 64 * 1024;
 
     public record Algorithm(String algorithm, boolean hostDefault, String readBack) {}
 
     static final Rule<List<Conditions.Summary>> RULE = Conditions.degradeRule("FAIL-4", true);
-
-    @Override
-    public String name() {
-        return "congestion-modules";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("FAIL-4");
-    }
 
     /** FAIL-4 from the recorded trials (and the summary's copies); the default module is itself a condition. */
     static RecordedRule.Judgement fromTables(Recorded r) {
@@ -142,18 +135,16 @@ public final class CongestionModules implements Experiment {
                 : Conditions.summary(v, rows, "Switching the congestion-control algorithm");
         ev.add(
                 "here the default is one of the 'modules' too: an algorithm faster than it beyond noise counts as the default being slower");
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("FAIL-4"),
-                v,
-                sentence,
-                rows.stream()
-                        .mapToDouble(Conditions.Summary::ratioToBaseline)
-                        .min()
-                        .orElse(1),
-                null,
-                "lowest throughput / default's",
-                ev,
-                ctx));
+        o.verdict(ctx.judged("FAIL-4", v)
+                .summary(sentence)
+                .measured(
+                        rows.stream()
+                                .mapToDouble(Conditions.Summary::ratioToBaseline)
+                                .min()
+                                .orElse(1),
+                        "lowest throughput / default's")
+                .evidence(ev)
+                .build());
         return o;
     }
 

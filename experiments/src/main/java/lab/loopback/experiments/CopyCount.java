@@ -13,6 +13,9 @@ import lab.loopback.measure.MemcpyBaseline;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import lab.loopback.sys.ZerocopyNotices;
 import org.knowm.xchart.CategoryChart;
 
@@ -24,35 +27,53 @@ import org.knowm.xchart.CategoryChart;
  * tcp_sendmsg is inferred). Between: whether the skb that left through lo is the one the receiver queued
  * (followed by address). And CPU per byte in units of this host's memcpy (copy-equivalents, inferred).
  */
+@Measures(
+        name = "copy-count",
+        claims = {"TLDR-2", "HIST-1"})
 public final class CopyCount implements Experiment {
     static final double WHOLE = 0.99, NONE = 0.01;
 
     /** One stage of the article's four-copy list and what this host shows for it. */
     public record Stage(String stage, double articleOldPath, double articleLoopback, double measured, String how) {}
 
-    @Override
-    public String name() {
-        return "copy-count";
-    }
+    /** Copies per byte on each side; NaN = that side could not be observed. */
+    record Sides(double receivePerByte, double sendCopiedFraction) {}
 
-    @Override
-    public List<String> claims() {
-        return List.of("TLDR-2", "HIST-1");
-    }
+    private static final String RX = "the receiver's copies per byte", TX = "the sender's copied share of the bytes";
+    static final Rule<Sides> ZERO_COPY = Rule.<Sides>forClaim("TLDR-2")
+            .when(
+                    Verdict.NOT_TESTABLE_HERE,
+                    Condition.fact(
+                            "neither side could be observed",
+                            s -> Double.isNaN(s.receivePerByte()) && Double.isNaN(s.sendCopiedFraction())))
+            .when(
+                    Verdict.REFUTED,
+                    Condition.atLeast(RX, Sides::receivePerByte, WHOLE, Shown.PLAIN)
+                            .or(Condition.atLeast(TX, Sides::sendCopiedFraction, WHOLE, Shown.PLAIN)))
+            .when(
+                    Verdict.SUPPORTED,
+                    Condition.atMost(RX, Sides::receivePerByte, NONE, Shown.PLAIN)
+                            .orUnmeasured()
+                            .and(Condition.atMost(TX, Sides::sendCopiedFraction, NONE, Shown.PLAIN)
+                                    .orUnmeasured()))
+            .otherwise(Verdict.PARTLY_TRUE);
 
-    /** NaN = that side could not be observed. */
+    /** Copies per byte that round to the article's four, and to two or fewer (the ordinary send + receive pair). */
+    static final double ROUNDS_TO_FOUR = 3.5, ROUNDS_TO_TWO = 2.5;
+
+    private static final String COPIES = "copies per byte over the whole path";
+    static final Rule<Double> FOUR_COPIES = Rule.<Double>forClaim("HIST-1")
+            .when(Verdict.NOT_TESTABLE_HERE, Condition.fact("the copies could not be counted", c -> Double.isNaN(c)))
+            .when(Verdict.SUPPORTED, Condition.atLeast(COPIES, c -> c, ROUNDS_TO_FOUR, Shown.PLAIN))
+            .when(Verdict.REFUTED, Condition.atMost(COPIES, c -> c, ROUNDS_TO_TWO, Shown.PLAIN))
+            .otherwise(Verdict.PARTLY_TRUE);
+
     static Verdict judgeZeroCopy(double receivePerByte, double sendCopiedFraction) {
-        boolean rx = !Double.isNaN(receivePerByte), tx = !Double.isNaN(sendCopiedFraction);
-        if (!rx && !tx) return Verdict.NOT_TESTABLE_HERE;
-        if ((rx && receivePerByte >= WHOLE) || (tx && sendCopiedFraction >= WHOLE)) return Verdict.REFUTED;
-        if ((!rx || receivePerByte <= NONE) && (!tx || sendCopiedFraction <= NONE)) return Verdict.SUPPORTED;
-        return Verdict.PARTLY_TRUE;
+        return ZERO_COPY.judge(new Sides(receivePerByte, sendCopiedFraction));
     }
 
     static Verdict judgeFourCopies(double copiesPerByte) {
-        if (Double.isNaN(copiesPerByte)) return Verdict.NOT_TESTABLE_HERE;
-        if (copiesPerByte >= 3.5) return Verdict.SUPPORTED;
-        return copiesPerByte <= 2.5 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+        return FOUR_COPIES.judge(copiesPerByte);
     }
 
     /** The send side's copied share (first stage) and the receive side's copies per byte (last stage), as recorded. */
@@ -163,10 +184,8 @@ public final class CopyCount implements Experiment {
         o.verdict(
                 v1Reason != null
                         ? KernelEvidence.notTestable(ctx, "TLDR-2", KernelEvidence.traceLack(ctx), v1Reason)
-                        : KernelEvidence.verdict(
-                                ctx.claim("TLDR-2"),
-                                v1,
-                                String.format(
+                        : ctx.judged("TLDR-2", v1)
+                                .summary(String.format(
                                         "The kernel copies each byte %s: %s",
                                         Double.isNaN(rx) || Double.isNaN(tx)
                                                 ? "at least once (one side observed)"
@@ -175,18 +194,11 @@ public final class CopyCount implements Experiment {
                                                 ? "from the sender's buffer into an skb, and from that skb into the receiver's buffer. There is no user-to-user path."
                                                 : v1 == Verdict.SUPPORTED
                                                         ? "no copy was reported on either side."
-                                                        : "some bytes were copied."),
-                                total,
-                                0.0,
-                                "copies/byte",
-                                List.of(
-                                        rxLine,
-                                        txLine,
-                                        betweenLine,
-                                        cpuLine,
-                                        "rule: REFUTED when either side copies ≥ " + WHOLE
-                                                + " per byte, SUPPORTED when both ≤ " + NONE),
-                                ctx));
+                                                        : "some bytes were copied."))
+                                .measured(total, "copies/byte")
+                                .claimed(0.0)
+                                .evidence(List.of(rxLine, txLine, betweenLine, cpuLine, ZERO_COPY.evidence()))
+                                .build());
 
         // the copies the kernel reports; a skb that could not be followed is not counted as a copy
         double today = Double.isNaN(rx) || Double.isNaN(tx) ? Double.NaN : rx + tx;
@@ -198,10 +210,8 @@ public final class CopyCount implements Experiment {
                                 "HIST-1",
                                 KernelEvidence.traceLack(ctx),
                                 "Both sides' copies are needed to count them: " + rxLine + "; " + txLine)
-                        : KernelEvidence.verdict(
-                                ctx.claim("HIST-1"),
-                                v2,
-                                String.format(
+                        : ctx.judged("HIST-1", v2)
+                                .summary(String.format(
                                         "A byte is copied %.2f times on this kernel's loopback path (send %.2f, receive %.2f)%s",
                                         today,
                                         tx,
@@ -210,18 +220,17 @@ public final class CopyCount implements Experiment {
                                                 ? ", none between: the 'kernel → socket buffer' and 'socket buffer → kernel receive' copies of the article's list do not exist — the skb is the socket buffer, and lo passes it on by pointer."
                                                 : String.format(
                                                         "; %.0f%% of data skbs could not be followed from lo's transmit to the receive path, so the middle stages are not fully observed.",
-                                                        between * 100)),
-                                today,
-                                4.0,
-                                "copies/byte",
-                                List.of(
+                                                        between * 100)))
+                                .measured(today, "copies/byte")
+                                .claimed(4.0)
+                                .evidence(List.of(
                                         txLine,
                                         betweenLine,
                                         rxLine,
                                         cpuLine,
                                         "whether this kernel has any other loopback path than the one measured: FAST-1 (kernel-symbols)",
-                                        "rule: SUPPORTED ≥ 3.5 copies per byte, REFUTED ≤ 2.5, PARTLY_TRUE between"),
-                                ctx));
+                                        FOUR_COPIES.evidence()))
+                                .build());
         o.figure(figure(stages));
         return o;
     }

@@ -24,16 +24,10 @@ import org.knowm.xchart.XYChart;
  * in their own JVMs on 127.0.0.1, the same sizes, every payload verified; round-trip percentiles from
  * HdrHistogram. One RPC framework is measured, not "most".
  */
+@Measures(
+        name = "echo-shootout",
+        claims = {"URING-4"})
 public final class EchoShootout implements Experiment {
-    @Override
-    public String name() {
-        return "echo-shootout";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("URING-4");
-    }
 
     static List<Integer> sizes(Profile p) {
         return p == Profile.QUICK ? List.of(64, 4096, 65536) : List.of(64, 1024, 4096, 65536, 1 << 20);
@@ -115,18 +109,15 @@ public final class EchoShootout implements Experiment {
                 "caveat: only gRPC was measured, and a bare echo does none of an RPC framework's work (schemas, deadlines, streams, load balancing)");
         ev.add(RULE.evidence());
         Verdict v = judge(faster, sizes);
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("URING-4"),
-                v,
-                String.format(
+        o.verdict(ctx.judged("URING-4", v)
+                .summary(String.format(
                         "An io_uring echo over loopback had a lower median round trip than a gRPC echo at %d of %d sizes; that beats gRPC's framing and threading, "
                                 + "not 'most RPC frameworks' — only one was measured, and a raw echo does none of their work.",
-                        faster, sizes),
-                (double) faster,
-                (double) sizes,
-                "sizes where io_uring's p50 beats gRPC's",
-                ev,
-                ctx));
+                        faster, sizes))
+                .measured((double) faster, "sizes where io_uring's p50 beats gRPC's")
+                .claimed((double) sizes)
+                .evidence(ev)
+                .build());
         XYChart c = Charts.xy("URING-4: echo round trip over loopback, median and p99", "message size", "µs", true);
         for (String tr : List.of("io_uring", "gRPC")) {
             List<EchoStats> s =

@@ -2,6 +2,9 @@ package lab.loopback.experiments;
 
 import java.util.ArrayList;
 import java.util.List;
+import lab.loopback.compare.ComparisonFigures;
+import lab.loopback.compare.RunComparison;
+import lab.loopback.result.Figure;
 
 /** Every experiment of the workbench, in article order of the claims they judge. */
 public final class Experiments {
@@ -45,6 +48,14 @@ public final class Experiments {
                 new UnixVersusTcp(),
                 new FastOpen(),
                 new ToolsOnLoopback());
+    }
+
+    /** The key figures of several runs overlaid: measured ÷ claimed per claim, and the stream sweep by write size. */
+    public static List<Figure> acrossRuns(RunComparison cmp) {
+        List<Figure> out = new ArrayList<>();
+        ComparisonFigures.ratios(cmp).ifPresent(out::add);
+        StreamThroughput.acrossRuns(cmp).ifPresent(out::add);
+        return out;
     }
 
     /** The experiments needed to judge {@code claimIds}, each once. */

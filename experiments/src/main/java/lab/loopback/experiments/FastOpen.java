@@ -22,6 +22,9 @@ import lab.loopback.measure.Profile;
 import lab.loopback.netns.NetNamespace;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import lab.loopback.sys.Command;
 import lab.loopback.sys.SockAddrIn;
 
@@ -32,6 +35,9 @@ import lab.loopback.sys.SockAddrIn;
  * the host's setting is never touched; without namespaces it runs on the host's lo only if the host already
  * allows both sides. The kernel's TcpExt counters say whether SYNs really carried data.
  */
+@Measures(
+        name = "fast-open",
+        claims = {"MORE-3"})
 public final class FastOpen implements Experiment {
     static final int SIZE = 64;
     /**
@@ -65,16 +71,6 @@ public final class FastOpen implements Experiment {
     /** What a run produced: both modes and the kernel's TFO counters over the TFO connections. */
     record Probe(Mode plain, Mode fastOpen, Map<String, Long> counters, String where) {}
 
-    @Override
-    public String name() {
-        return "fast-open";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("MORE-3");
-    }
-
     static int connections(Profile p) {
         return p == Profile.QUICK ? 1000 : 4000;
     }
@@ -90,14 +86,32 @@ public final class FastOpen implements Experiment {
     /** The share of TFO connections whose SYN must have carried data (TCPFastOpenActive) for TFO to count as working. */
     static final double DATA_SYN_SHARE = 0.9;
 
-    /**
-     * SUPPORTED: SYNs carried data (TCPFastOpenActive counted most TFO connections) and TFO ÷ plain within a pair
-     * (median per block, then over the {@link #BLOCKS} blocks) is at most 1 - {@link #MEASURABLE} with its interval
-     * below 1; PARTLY_TRUE: it worked but saved nothing measurable; REFUTED: no SYN carried data.
-     */
+    /** The TFO row and the kernel's count of SYNs that carried data (TcpExt.TCPFastOpenActive). */
+    record Facts(Mode tfo, long active) {
+        double dataSynShare() {
+            return (double) active / tfo.connections();
+        }
+    }
+
+    private static final String RATIO = "TFO ÷ plain within a pair (median per block, then over the blocks)";
+    static final Rule<Facts> RULE = Rule.<Facts>forClaim("MORE-3")
+            .when(
+                    Verdict.REFUTED,
+                    Condition.below(
+                            "share of TFO connections whose SYN carried data (TCPFastOpenActive)",
+                            Facts::dataSynShare,
+                            DATA_SYN_SHARE,
+                            Shown.PERCENT))
+            .when(
+                    Verdict.SUPPORTED,
+                    Condition.<Facts>below(
+                                    "the largest block's " + RATIO, f -> f.tfo().ratioHigh(), 1, Shown.PLAIN)
+                            .and(Condition.atMost(RATIO, f -> f.tfo().ratioToPlain(), 1 - MEASURABLE, Shown.PLAIN)))
+            .because("TFO that works but saves nothing measurable is only partly what the article promises")
+            .otherwise(Verdict.PARTLY_TRUE);
+
     static Verdict judge(Mode tfo, long active) {
-        if (active < tfo.connections() * DATA_SYN_SHARE) return Verdict.REFUTED;
-        return tfo.ratioHigh() < 1 && tfo.ratioToPlain() <= 1 - MEASURABLE ? Verdict.SUPPORTED : Verdict.PARTLY_TRUE;
+        return RULE.judge(new Facts(tfo, active));
     }
 
     /** MORE-3 from the recorded modes (the TFO row, second) and counters (TcpExt.TCPFastOpenActive) tables. */
@@ -122,6 +136,34 @@ public final class FastOpen implements Experiment {
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
+        Probe probe = measure(ctx, o);
+        if (probe == null) return o;
+        o.table("modes", RecordTable.of("modes", Mode.class, List.of(probe.plain(), probe.fastOpen())));
+        o.table(
+                "counters",
+                RecordTable.of(
+                        "counters",
+                        Counter.class,
+                        probe.counters().entrySet().stream()
+                                .map(e -> new Counter(e.getKey(), e.getValue()))
+                                .toList()));
+        long active = probe.counters().getOrDefault("TcpExt.TCPFastOpenActive", 0L);
+        List<String> ev = evidence(probe);
+        ev.add(RULE.evidence());
+        Verdict v = judge(probe.fastOpen(), active);
+        o.verdict(ctx.judged("MORE-3", v)
+                .summary(summary(v, probe, active))
+                .measured(probe.fastOpen().p50Micros(), "µs connect-to-first-byte (median, with TFO)")
+                .evidence(ev)
+                .build());
+        return o;
+    }
+
+    /**
+     * Plain and TFO connections, in the workbench's own namespace (TFO switched on there only) or, without one, on the
+     * host's lo if the host already enables TFO; null with a NOT_TESTABLE_HERE verdict in {@code o} otherwise.
+     */
+    private Probe measure(RunContext ctx, Outcome o) {
         int n = connections(ctx.profile());
         Probe probe;
         String why = NetNamespace.unavailable();
@@ -135,7 +177,7 @@ public final class FastOpen implements Experiment {
                             Lack.NO_DATA,
                             "could not enable TFO inside the workbench's namespace: "
                                     + Command.firstLine(set.stderr())));
-                    return o;
+                    return null;
                 }
                 probe = run(
                         ctx,
@@ -154,20 +196,14 @@ public final class FastOpen implements Experiment {
                         "TFO needs " + SYSCTL + " with both the client (1) and server (2) bits; this host has " + host
                                 + ", and the workbench changes it only inside its own network namespace, which it cannot create here: "
                                 + why));
-                return o;
+                return null;
             }
             probe = run(ctx, List.of(), n, "on the host's lo (" + SYSCTL + " = " + host + ")", null);
         }
-        o.table("modes", RecordTable.of("modes", Mode.class, List.of(probe.plain(), probe.fastOpen())));
-        o.table(
-                "counters",
-                RecordTable.of(
-                        "counters",
-                        Counter.class,
-                        probe.counters().entrySet().stream()
-                                .map(e -> new Counter(e.getKey(), e.getValue()))
-                                .toList()));
-        long active = probe.counters().getOrDefault("TcpExt.TCPFastOpenActive", 0L);
+        return probe;
+    }
+
+    private static List<String> evidence(Probe probe) {
         List<String> ev = new ArrayList<>();
         ev.add("where: " + probe.where());
         ev.add(String.format(
@@ -195,13 +231,12 @@ public final class FastOpen implements Experiment {
                 probe.fastOpen().ratioHigh()));
         ev.add(
                 "measured from before socket() to the first byte of the answer, client and server in different processes, one 64-byte request each, in pairs of one plain and one TFO connection, which one first alternating");
-        ev.add(
-                "rule: SYN data on < 90% of TFO connections (TCPFastOpenActive) → REFUTED; TFO ÷ plain within a pair, its median per block at most "
-                        + String.format("%.2f", 1 - MEASURABLE)
-                        + " (median over the blocks) and below 1 in every block → SUPPORTED; otherwise PARTLY_TRUE (works, saves nothing measurable)");
-        Verdict v = judge(probe.fastOpen(), active);
+        return ev;
+    }
+
+    private static String summary(Verdict v, Probe probe, long active) {
         double saved = probe.plain().p50Micros() - probe.fastOpen().p50Micros();
-        String summary = switch (v) {
+        return switch (v) {
             case SUPPORTED ->
                 String.format(
                         "TFO works over loopback: %d of %d SYNs carried the request, and connect-to-first-byte fell from %.1f to %.1f µs (median, %.1f µs saved; %.0f%% less within a pair).",
@@ -228,16 +263,6 @@ public final class FastOpen implements Experiment {
                         "Only %d of %d TFO connections sent data in the SYN, although TFO was enabled for both sides.",
                         active, probe.fastOpen().connections());
         };
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("MORE-3"),
-                v,
-                summary,
-                probe.fastOpen().p50Micros(),
-                null,
-                "µs connect-to-first-byte (median, with TFO)",
-                ev,
-                ctx));
-        return o;
     }
 
     static int hostSetting() {

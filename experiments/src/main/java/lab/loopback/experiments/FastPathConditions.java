@@ -15,6 +15,9 @@ import lab.loopback.kernel.KernelSymbols;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import lab.loopback.sys.Command;
 import org.knowm.xchart.CategoryChart;
 
@@ -26,12 +29,15 @@ import org.knowm.xchart.CategoryChart;
  * What is on lo now (qdisc, nftables tables, xfrm policies) is recorded; rule counts, namespaces and
  * qdiscs are the controlled experiments of notebook 11 (FAIL-1, FAIL-3).
  */
+@Measures(
+        name = "fast-path-conditions",
+        claims = {"FAST-3"})
 public final class FastPathConditions implements Experiment {
     static final double SAME_EVENTS = 0.1, SAME_COPIES = 0.01;
     static final long BYTES = 16L << 20;
 
     /** The path evidence under one condition. */
-    public record Condition(
+    public record Setting(
             String condition,
             double gbitPerSecond,
             double devicePerSegment,
@@ -42,26 +48,62 @@ public final class FastPathConditions implements Experiment {
     /** Something present on this host's loopback path right now. */
     public record HostState(String feature, String state) {}
 
-    @Override
-    public String name() {
-        return "fast-path-conditions";
+    /** What FAST-3's rule reads: the loopback-TCP symbols of the kernel and the path evidence per condition. */
+    record Facts(int loopbackTcpSymbols, List<Setting> rows) {
+        List<Moved> moves() {
+            return rows.stream().skip(1).map(r -> new Moved(rows.getFirst(), r)).toList();
+        }
     }
 
-    @Override
-    public List<String> claims() {
-        return List.of("FAST-3");
+    /** How far one condition's path evidence lies from the first condition's. */
+    record Moved(Setting first, Setting row) {
+        double device() {
+            return Math.abs(row.devicePerSegment() - first.devicePerSegment());
+        }
+
+        double ip() {
+            return Math.abs(row.ipPerSegment() - first.ipPerSegment());
+        }
+
+        /** NaN when this condition's copies were not traced. */
+        double copies() {
+            return Double.isNaN(row.copiesPerByte())
+                    ? Double.NaN
+                    : Math.abs(row.copiesPerByte() - first.copiesPerByte());
+        }
     }
 
-    /** REFUTED when no separate path exists and changing a condition leaves the path evidence where it was. */
-    static Verdict judge(int loopbackTcpSymbols, List<Condition> rows) {
-        if (rows.size() < 2) return Verdict.NOT_TESTABLE_HERE;
-        Condition a = rows.getFirst();
-        boolean same = rows.stream()
-                .allMatch(r -> Math.abs(r.devicePerSegment() - a.devicePerSegment()) <= SAME_EVENTS
-                        && Math.abs(r.ipPerSegment() - a.ipPerSegment()) <= SAME_EVENTS
-                        && (Double.isNaN(r.copiesPerByte())
-                                || Math.abs(r.copiesPerByte() - a.copiesPerByte()) <= SAME_COPIES));
-        return same && loopbackTcpSymbols == 0 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+    static final Rule<Facts> RULE = Rule.<Facts>forClaim("FAST-3")
+            .when(
+                    Verdict.NOT_TESTABLE_HERE,
+                    Condition.below("conditions measured", f -> f.rows().size(), 2, Shown.PLAIN))
+            .when(
+                    Verdict.REFUTED,
+                    Condition.<Facts>below(
+                                    "symbols naming both TCP and loopback", f -> f.loopbackTcpSymbols(), 1, Shown.PLAIN)
+                            .and(Condition.every(
+                                    "condition against the first",
+                                    Facts::moves,
+                                    Condition.atMost(
+                                                    "|lo's events per segment − the first's|",
+                                                    Moved::device,
+                                                    SAME_EVENTS,
+                                                    Shown.PLAIN)
+                                            .and(Condition.atMost(
+                                                    "|IP-layer events per segment − the first's|",
+                                                    Moved::ip,
+                                                    SAME_EVENTS,
+                                                    Shown.PLAIN))
+                                            .and(Condition.atMost(
+                                                            "|receiver copies per byte − the first's|",
+                                                            Moved::copies,
+                                                            SAME_COPIES,
+                                                            Shown.PLAIN)
+                                                    .orUnmeasured()))))
+            .otherwise(Verdict.PARTLY_TRUE);
+
+    static Verdict judge(int loopbackTcpSymbols, List<Setting> rows) {
+        return RULE.judge(new Facts(loopbackTcpSymbols, rows));
     }
 
     /**
@@ -75,13 +117,13 @@ public final class FastPathConditions implements Experiment {
                         KernelSymbolsExperiment.Search.class,
                         x -> x.pattern().equals(KernelSymbolsExperiment.LOOPBACK_TCP),
                         "for " + KernelSymbolsExperiment.LOOPBACK_TCP);
-        List<Condition> rows = r.rows("conditions", Condition.class);
+        List<Setting> rows = r.rows("conditions", Setting.class);
         return new RecordedRule.Judgement(
                 judge(s.found(), rows),
                 null,
                 s.found() + " loopback-TCP symbols; conditions: "
                         + String.join(
-                                ", ", rows.stream().map(Condition::condition).toList()));
+                                ", ", rows.stream().map(Setting::condition).toList()));
     }
 
     @Override
@@ -103,7 +145,7 @@ public final class FastPathConditions implements Experiment {
                                     + "): there is no second condition to switch to without loading a module or changing a sysctl, which the workbench does not do."));
             return o;
         }
-        List<Condition> rows = new ArrayList<>();
+        List<Setting> rows = new ArrayList<>();
         for (String cc : algorithms) {
             ctx.progress("traced transfer with congestion control " + cc);
             TracedStream.Result r = TracedStream.run(
@@ -125,7 +167,7 @@ public final class FastPathConditions implements Experiment {
                     ? ReceiveCopies.of(r.trace(), r.receiverTids(), r.trial().bytesReceived())
                             .perByte()
                     : Double.NaN;
-            rows.add(new Condition(
+            rows.add(new Setting(
                     "TCP_CONGESTION=" + cc,
                     r.untraced().gbitPerSecond(),
                     dev,
@@ -133,14 +175,14 @@ public final class FastPathConditions implements Experiment {
                     copies,
                     r.segments()));
         }
-        o.table("conditions", RecordTable.of("conditions", Condition.class, rows));
+        o.table("conditions", RecordTable.of("conditions", Setting.class, rows));
         KernelSymbols k = KernelSymbols.live();
         int loopbackTcp = k.unavailable() == null
                 ? k.find(KernelSymbolsExperiment.LOOPBACK_TCP).size()
                 : -1;
         Verdict v = judge(Math.max(0, loopbackTcp), rows);
         List<String> ev = new ArrayList<>();
-        for (Condition c : rows)
+        for (Setting c : rows)
             ev.add(String.format(
                     "%s: %.1f Gbit/s (one untraced transfer), %.2f lo transmissions and %.2f IP packets per segment, %s copies per byte (%d segments)",
                     c.condition(),
@@ -155,34 +197,29 @@ public final class FastPathConditions implements Experiment {
                         ? "kallsyms unreadable: " + k.unavailable()
                         : "loopback-TCP symbols in this kernel: " + loopbackTcp + " (FAST-1)");
         ev.add(
-                "netfilter rule counts, veth/namespaces and qdiscs are varied in notebook 11 (FAIL-1, FAIL-3), in private namespaces");
-        ev.add(
-                "rule: REFUTED when this kernel has no separate loopback path and switching the condition moves no path evidence (±"
-                        + SAME_EVENTS + " events per segment, ±" + SAME_COPIES
-                        + " copies per byte); PARTLY_TRUE otherwise");
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("FAST-3"),
-                v,
-                v == Verdict.REFUTED
-                        ? "There is no path for these conditions to switch off: under every congestion-control algorithm loaded here the segments take the same device, IP and copy path; conditions add or remove work on that one path (throughput in the table)."
-                        : "Changing the condition moved the path evidence (see the table): something on this host does switch paths.",
-                rows.getFirst().devicePerSegment(),
-                0.0,
-                "lo transmissions per segment",
-                ev,
-                ctx));
+                "netfilter rule counts and veth between namespaces are varied in notebook 11 (FAIL-1, FAIL-3), in private namespaces; qdiscs, IPsec and VRF are not varied yet");
+        ev.add(RULE.evidence());
+        o.verdict(ctx.judged("FAST-3", v)
+                .summary(
+                        v == Verdict.REFUTED
+                                ? "There is no path for these conditions to switch off: under every congestion-control algorithm loaded here the segments take the same device, IP and copy path; conditions add or remove work on that one path (throughput in the table)."
+                                : "Changing the condition moved the path evidence (see the table): something on this host does switch paths.")
+                .measured(rows.getFirst().devicePerSegment(), "lo transmissions per segment")
+                .claimed(0.0)
+                .evidence(ev)
+                .build());
         CategoryChart c =
                 Charts.bars("FAST-3: the path under each congestion-control algorithm", "", "per segment / per byte");
-        List<String> names = rows.stream().map(Condition::condition).toList();
+        List<String> names = rows.stream().map(Setting::condition).toList();
         c.addSeries(
                         "lo transmissions per segment",
                         names,
-                        rows.stream().map(Condition::devicePerSegment).toList())
+                        rows.stream().map(Setting::devicePerSegment).toList())
                 .setFillColor(Charts.MEASURED);
         c.addSeries(
                         "IP packets per segment",
                         names,
-                        rows.stream().map(Condition::ipPerSegment).toList())
+                        rows.stream().map(Setting::ipPerSegment).toList())
                 .setFillColor(Charts.REFERENCE);
         c.addSeries(
                         "receive copies per byte",

@@ -18,6 +18,9 @@ import org.knowm.xchart.CategoryChart;
  * URING-1: "Newer Linux (5.6+) supports io_uring_prep_send_zc()". This kernel's own opcode probe
  * (IORING_REGISTER_PROBE), beside the documented history of the opcodes involved.
  */
+@Measures(
+        name = "io-uring-probe",
+        claims = {"URING-1"})
 public final class IoUringProbe implements Experiment {
     /**
      * Documented, not measured: the release that introduced each opcode, from the kernel's git history — IORING_OP_SEND
@@ -29,16 +32,6 @@ public final class IoUringProbe implements Experiment {
     static final String SOURCE =
             "Linux git history: IORING_OP_SEND/RECV added in 5.6 (Jens Axboe, Dec 2019); IORING_OP_SEND_ZC added in 6.0 "
                     + "(Pavel Begunkov, io_uring/net.c, Aug 2022); IORING_SEND_ZC_REPORT_USAGE in 6.2; io_uring_prep_send_zc() is liburing 2.3's helper (man page dated Sep 2022)";
-
-    @Override
-    public String name() {
-        return "io-uring-probe";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("URING-1");
-    }
 
     /** The release the article claims and the one the kernel documents for IORING_OP_SEND_ZC. */
     record Releases(double claimed, double documented) {}
@@ -90,16 +83,13 @@ public final class IoUringProbe implements Experiment {
                         ? 5.6
                         : ctx.claim("URING-1").claimed(),
                 SEND_ZC_SINCE);
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("URING-1"),
-                v,
-                String.format(
+        o.verdict(ctx.judged("URING-1", v)
+                .summary(String.format(
                         "This kernel (%s) %s IORING_OP_SEND_ZC (%d of %d opcodes supported), but the zero-copy send arrived in Linux 6.0, not 5.6: 5.6 brought the plain IORING_OP_SEND/RECV.",
-                        ctx.host().kernelRelease(), sendZc ? "supports" : "does not support", supported, ops.size()),
-                SEND_ZC_SINCE,
-                5.6,
-                "kernel version",
-                List.of(
+                        ctx.host().kernelRelease(), sendZc ? "supports" : "does not support", supported, ops.size()))
+                .measured(SEND_ZC_SINCE, "kernel version")
+                .claimed(5.6)
+                .evidence(List.of(
                         "IORING_REGISTER_PROBE on this kernel: IORING_OP_SEND " + (send ? "supported" : "absent")
                                 + ", IORING_OP_SEND_ZC " + (sendZc ? "supported" : "absent") + ", highest opcode "
                                 + ops.stream()
@@ -107,8 +97,8 @@ public final class IoUringProbe implements Experiment {
                                         .max()
                                         .orElse(-1),
                         "documented, not measured: " + SOURCE,
-                        RULE.evidence()),
-                ctx));
+                        RULE.evidence()))
+                .build());
         CategoryChart c = Charts.bars("URING-1: the kernel release that introduced each opcode", "", "Linux version");
         List<String> names = List.of("IORING_OP_SEND", "IORING_OP_SEND_ZC");
         c.addSeries("article: send_zc since", names, List.of(5.6, 5.6)).setFillColor(Charts.CLAIM);

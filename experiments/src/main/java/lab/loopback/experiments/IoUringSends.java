@@ -30,19 +30,12 @@ import org.knowm.xchart.CategoryChart;
  * (with IORING_SEND_ZC_REPORT_USAGE) of 64 KiB pieces to a verifying reader process, rounds interleaved; the
  * notification CQEs say whether the kernel copied, and the receiver's copies come from the file-transfer trace.
  */
+@Measures(
+        name = "io-uring-sends",
+        claims = {"URING-2"})
 public final class IoUringSends implements Experiment {
     static final int CHUNK = 64 * 1024;
     static final List<String> MODES = List.of("write", "uring-send", "uring-send-zc");
-
-    @Override
-    public String name() {
-        return "io-uring-sends";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("URING-2");
-    }
 
     public record Trial(
             String mode,
@@ -202,10 +195,8 @@ public final class IoUringSends implements Experiment {
                                 recv.receiverCopiesPerByte()),
                 "why: a zero-copy skb headed for a local socket has its pages copied before delivery (skb_orphan_frags_rx in net/core), so the user's pages are released at once",
                 RULE.evidence()));
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("URING-2"),
-                v,
-                String.format(
+        o.verdict(ctx.judged("URING-2", v)
+                .summary(String.format(
                         "Over loopback %d of %d SEND_ZC notifications say IORING_NOTIF_USAGE_ZC_COPIED%s — %s.",
                         zc.saysCopied(),
                         reported,
@@ -215,12 +206,13 @@ public final class IoUringSends implements Experiment {
                                         ", and the reader's read() copies %.2f per byte", recv.receiverCopiesPerByte()),
                         v == Verdict.REFUTED
                                 ? "the kernel does copy: the app avoids its copy only for the kernel to make it"
-                                : "the kernel reports no copy on the send side"),
-                reported == 0 ? null : (double) zc.saysCopied() / reported,
-                0.0,
-                "share of SEND_ZC notifications saying 'copied'",
-                ev,
-                ctx));
+                                : "the kernel reports no copy on the send side"))
+                .measured(
+                        reported == 0 ? null : (double) zc.saysCopied() / reported,
+                        "share of SEND_ZC notifications saying 'copied'")
+                .claimed(0.0)
+                .evidence(ev)
+                .build());
         CategoryChart c = Charts.bars("URING-2: write vs io_uring SEND vs SEND_ZC over loopback, 64 KiB", "", "Gbit/s");
         c.addSeries("measured (median)", MODES, sum.stream().map(Summary::gbit).toList())
                 .setFillColor(Charts.MEASURED);

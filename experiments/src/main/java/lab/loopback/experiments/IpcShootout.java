@@ -14,6 +14,9 @@ import lab.loopback.measure.Estimate;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import org.knowm.xchart.XYChart;
 
 /**
@@ -21,6 +24,9 @@ import org.knowm.xchart.XYChart;
  * and IPC-2 "It's basically shared memory with TCP semantics." One harness, peers in separate processes, the same
  * message sizes for every transport: verified stream throughput and request/response latency ({@link IpcData}).
  */
+@Measures(
+        name = "ipc-shootout",
+        claims = {"IPC-1", "IPC-2"})
 public final class IpcShootout implements Experiment {
     /** The article's rivals; io_uring over TCP is TCP too and is shown for reference only. */
     static final List<String> RIVALS = List.of("unix", "pipe", "fifo", "shm", "grpc");
@@ -30,20 +36,66 @@ public final class IpcShootout implements Experiment {
     static final double BASICALLY = 2.0;
 
     /** How TCP over lo fared against one rival, size by size (intervals must not overlap to count). */
-    public record Duel(String rival, int sizes, int tcpFaster, int rivalFaster, String outcome) {}
+    public record Duel(String rival, int sizes, int tcpFaster, int rivalFaster, Lead lead) {
+        /** "TCP lo faster", "unix faster" or "mixed", as the evidence says it. */
+        String outcome() {
+            return switch (lead) {
+                case TCP -> "TCP lo faster";
+                case RIVAL -> rival + " faster";
+                case NEITHER -> "mixed";
+            };
+        }
+    }
+
+    /** Who was faster at more than half the sizes (intervals not overlapping in that direction, and not the other). */
+    enum Lead {
+        TCP,
+        RIVAL,
+        NEITHER
+    }
+
+    static final Rule<List<Duel>> BEATS_ALL = Rule.<List<Duel>>forClaim("IPC-1")
+            .when(
+                    Verdict.REFUTED,
+                    Condition.some(
+                            "kernel-local rival " + LOCAL,
+                            ds -> ds.stream()
+                                    .filter(d -> LOCAL.contains(d.rival()))
+                                    .toList(),
+                            Condition.fact(
+                                    "it is faster than TCP lo at more than half the sizes",
+                                    d -> d.lead() == Lead.RIVAL)))
+            .when(
+                    Verdict.SUPPORTED,
+                    Condition.every(
+                            "rival measured",
+                            ds -> ds,
+                            Condition.fact("TCP lo is faster at more than half the sizes", d -> d.lead() == Lead.TCP)))
+            .because(
+                    "faster at a size = throughput or median-latency intervals apart in that direction and not the other")
+            .otherwise(Verdict.PARTLY_TRUE);
+
+    /** TCP over lo within {@link #BASICALLY}× of the ring in throughput and in median round trip, at one size. */
+    static final Condition<RingRatio> LIKE_THE_RING = Condition.atLeast(
+                    "TCP lo's throughput ÷ the ring's", RingRatio::throughputRatio, 1 / BASICALLY, Shown.TIMES)
+            .and(Condition.atMost(
+                    "TCP lo's median round trip ÷ the ring's", RingRatio::latencyRatio, BASICALLY, Shown.TIMES));
+
+    static final Rule<List<RingRatio>> BASICALLY_SHM = Rule.<List<RingRatio>>forClaim("IPC-2")
+            .when(Verdict.SUPPORTED, Condition.every("size", rs -> rs, LIKE_THE_RING))
+            .when(
+                    Verdict.REFUTED,
+                    Condition.below(
+                            "the share of sizes (at which " + LIKE_THE_RING.describe() + ")",
+                            rs -> rs.stream().filter(LIKE_THE_RING::holds).count() / (double) rs.size(),
+                            0.5,
+                            Shown.PERCENT))
+            .because(
+                    "'most', not 'none': at the largest sizes both are bound by copying, so the ratio there hovers near 2")
+            .otherwise(Verdict.PARTLY_TRUE);
 
     /** TCP over lo against the ring at one size: both as ratios TCP / ring. */
     public record RingRatio(int size, double throughputRatio, double latencyRatio, boolean comparable) {}
-
-    @Override
-    public String name() {
-        return "ipc-shootout";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("IPC-1", "IPC-2");
-    }
 
     static Duel duel(IpcData.Result d, String rival) {
         int faster = 0, slower = 0, n = 0;
@@ -57,20 +109,12 @@ public final class IpcShootout implements Experiment {
             if (better && !worse) faster++;
             if (worse && !better) slower++;
         }
-        String outcome = faster * 2 > n ? "TCP lo faster" : slower * 2 > n ? rival + " faster" : "mixed";
-        return new Duel(rival, n, faster, slower, outcome);
+        Lead lead = faster * 2 > n ? Lead.TCP : slower * 2 > n ? Lead.RIVAL : Lead.NEITHER;
+        return new Duel(rival, n, faster, slower, lead);
     }
 
-    /**
-     * SUPPORTED when TCP over lo is faster than every rival measured; REFUTED when any kernel-local rival (AF_UNIX,
-     * pipe, FIFO, shared-memory ring) is faster than it at most sizes; PARTLY_TRUE otherwise.
-     */
     static Verdict judgeBeatsAll(List<Duel> duels) {
-        if (duels.stream()
-                .anyMatch(x -> LOCAL.contains(x.rival()) && x.outcome().equals(x.rival() + " faster")))
-            return Verdict.REFUTED;
-        if (duels.stream().allMatch(x -> x.outcome().equals("TCP lo faster"))) return Verdict.SUPPORTED;
-        return Verdict.PARTLY_TRUE;
+        return BEATS_ALL.judge(duels);
     }
 
     static List<RingRatio> ringRatios(IpcData.Result d) {
@@ -80,7 +124,7 @@ public final class IpcShootout implements Experiment {
             IpcData.Latency lt = d.trip("tcp-lo", size), lr = d.trip("shm", size);
             if (t == null || r == null || lt == null || lr == null) continue;
             double tp = t.gbitPerSecond() / r.gbitPerSecond(), lat = lt.p50Micros() / lr.p50Micros();
-            out.add(new RingRatio(size, tp, lat, tp >= 1 / BASICALLY && lat <= BASICALLY));
+            out.add(new RingRatio(size, tp, lat, LIKE_THE_RING.holds(new RingRatio(size, tp, lat, false))));
         }
         return out;
     }
@@ -91,8 +135,7 @@ public final class IpcShootout implements Experiment {
      * there hovers near 2 and flipped one quick run in three when "none" was the rule.
      */
     static Verdict judgeBasicallyShm(List<RingRatio> rs) {
-        long ok = rs.stream().filter(RingRatio::comparable).count();
-        return ok == rs.size() ? Verdict.SUPPORTED : ok * 2 < rs.size() ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+        return BASICALLY_SHM.judge(rs);
     }
 
     /** The measurements as the rules see them, from the recorded throughput and latency tables (no rows: not measured). */
@@ -176,9 +219,7 @@ public final class IpcShootout implements Experiment {
                         + "the ring waits by spinning/yielding/parking (Agrona back-off) and so uses CPU while idle (see the sleeps per round trip in the latency table)");
         ev.add(
                 "not measured: 'flexibility' (it is not a number); 'with zero-copy' — the TCP measured here is the ordinary socket path (read/send); whether loopback has a zero-copy path is TLDR-2's and ZC-*'s question");
-        ev.add(
-                "rule: 'faster' at a size = throughput or median-latency intervals do not overlap in that direction (and not the other); a rival faster at most sizes beats TCP. "
-                        + "Any of AF_UNIX, pipe, FIFO, ring faster → REFUTED; TCP faster than every rival → SUPPORTED; else PARTLY_TRUE");
+        ev.add(BEATS_ALL.evidence());
         if (duels.isEmpty()) {
             o.verdict(KernelEvidence.notTestable(
                     ctx, "IPC-1", Lack.NO_DATA, "no rival transport could run here: " + String.join("; ", missing)));
@@ -186,11 +227,11 @@ public final class IpcShootout implements Experiment {
         }
         Verdict v = judgeBeatsAll(duels);
         List<String> beatTcp = duels.stream()
-                .filter(x -> x.outcome().equals(x.rival() + " faster"))
+                .filter(x -> x.lead() == Lead.RIVAL)
                 .map(Duel::rival)
                 .toList();
         List<String> lostToTcp = duels.stream()
-                .filter(x -> x.outcome().equals("TCP lo faster"))
+                .filter(x -> x.lead() == Lead.TCP)
                 .map(Duel::rival)
                 .toList();
         String summary = switch (v) {
@@ -205,15 +246,12 @@ public final class IpcShootout implements Experiment {
                         + (beatTcp.isEmpty() ? "" : " and lost to " + String.join(", ", beatTcp))
                         + "; the rest were within noise or split by size.";
         };
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("IPC-1"),
-                v,
-                summary,
-                (double) lostToTcp.size(),
-                (double) duels.size(),
-                "rivals TCP lo beat (of those measured)",
-                ev,
-                ctx));
+        o.verdict(ctx.judged("IPC-1", v)
+                .summary(summary)
+                .measured((double) lostToTcp.size(), "rivals TCP lo beat (of those measured)")
+                .claimed((double) duels.size())
+                .evidence(ev)
+                .build());
     }
 
     private static String sizeLine(IpcData.Result d, int size) {
@@ -254,9 +292,7 @@ public final class IpcShootout implements Experiment {
         }
         ev.add(
                 "sleeps: the client thread's voluntary context switches (/proc/thread-self/status) per round trip — the kernel putting it to sleep until the peer's data woke it");
-        ev.add(
-                "rule: 'basically shared memory' = within " + BASICALLY
-                        + "× of the ring in throughput and in median latency; at every size → SUPPORTED, at fewer than half the sizes → REFUTED, else PARTLY_TRUE");
+        ev.add(BASICALLY_SHM.evidence());
         Verdict v = judgeBasicallyShm(rs);
         double medianLat = Estimate.ofMedian(
                         rs.stream().mapToDouble(RingRatio::latencyRatio).toArray())
@@ -276,8 +312,12 @@ public final class IpcShootout implements Experiment {
                         "TCP over loopback was within %.0f× of a shared-memory ring at %d of %d sizes (median round trip %.1f× the ring's).",
                         BASICALLY, ok, rs.size(), medianLat);
         };
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("IPC-2"), v, summary, medianLat, 1.0, "× the ring's median round trip", ev, ctx));
+        o.verdict(ctx.judged("IPC-2", v)
+                .summary(summary)
+                .measured(medianLat, "× the ring's median round trip")
+                .claimed(1.0)
+                .evidence(ev)
+                .build());
         XYChart c = Charts.xy(
                 "IPC-2: TCP over loopback relative to a shared-memory ring", "message size", "TCP lo / ring", true);
         double[] x = rs.stream().mapToDouble(r -> Charts.log2(r.size())).toArray();

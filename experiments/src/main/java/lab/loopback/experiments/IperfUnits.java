@@ -6,11 +6,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Claim;
-import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
 import lab.loopback.tools.Iperf3;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategorySeries;
@@ -20,18 +21,11 @@ import org.knowm.xchart.CategorySeries;
  * intervals of the printed numbers, once with a binary GByte (2^30) and once with a decimal one (10^9);
  * and, where iperf3 is installed, its own human output checked to see which convention it uses.
  */
+@Measures(
+        name = "iperf3-units",
+        claims = {"PERF-2"})
 public final class IperfUnits implements Experiment {
     static final double ARTICLE_GBYTES = 11.2, ARTICLE_SECONDS = 1.00;
-
-    @Override
-    public String name() {
-        return "iperf3-units";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("PERF-2");
-    }
 
     /** The bit rate range (Gbit/s, decimal) that a printed byte count and interval allow, with bytesPerUnit per "GByte". */
     record Range(double low, double high) {
@@ -107,8 +101,20 @@ public final class IperfUnits implements Experiment {
      * printed rate within its rounding; REFUTED when neither does, or both do (the line then decides nothing).
      */
     static Verdict judge(boolean fitsBinary, boolean fitsDecimal) {
-        return fitsBinary != fitsDecimal ? Verdict.SUPPORTED : Verdict.REFUTED;
+        return RULE.judge(new Fits(fitsBinary, fitsDecimal));
     }
+
+    /** Whether the printed rate follows from the printed transfer with GBytes read as 2^30 bytes, and as 10^9. */
+    record Fits(boolean binary, boolean decimal) {}
+
+    static final Rule<Fits> RULE = Rule.<Fits>forClaim("PERF-2")
+            .when(
+                    Verdict.SUPPORTED,
+                    Condition.fact(
+                            "exactly one reading of GBytes (2^30 or 10^9 bytes) gives the printed rate within its rounding",
+                            f -> f.binary() != f.decimal()))
+            .because("when both readings fit, the line decides nothing")
+            .otherwise(Verdict.REFUTED);
 
     /** PERF-2 needs no table: the article's printed figures and the ledger's claimed rate decide it (iperf3's lines are corroboration). */
     static RecordedRule.Judgement fromTables(Recorded r) {
@@ -176,6 +182,7 @@ public final class IperfUnits implements Experiment {
                     "iperf3 is not installed, so its convention could not be checked live (iperf3's units.c formats bytes with 1024-based prefixes and rates with 1000-based ones)";
             evidence.add(convention);
         }
+        evidence.add(RULE.evidence());
         Verdict v;
         String summary;
         v = judge(fitsBinary, fitsDecimal);
@@ -191,17 +198,12 @@ public final class IperfUnits implements Experiment {
                     "Neither reading of 11.2 GBytes in 1.00 s gives %.1f Gbit/s: binary gives %.1f, decimal %.1f.",
                     claim.claimed(), asBinary, asDecimal);
         }
-        o.verdict(new ClaimVerdict(
-                claim.id(),
-                v,
-                summary,
-                asBinary,
-                binary.low(),
-                binary.high(),
-                claim.claimed(),
-                claim.unit(),
-                evidence,
-                ctx.host().hostId()));
+        o.verdict(ctx.judged(claim.id(), v)
+                .summary(summary)
+                .measured(asBinary, null)
+                .interval(binary.low(), binary.high())
+                .evidence(evidence)
+                .build());
         CategoryChart c = Charts.bars("PERF-2: what \"11.2 GBytes in 1 s\" amounts to", "", "Gbit/s");
         CategorySeries claimed = c.addSeries(
                 "article: 96.3 Gbits/sec",

@@ -1,10 +1,8 @@
 package lab.loopback.experiments;
 
 import java.util.List;
-import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Lack;
-import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.evidence.WakeupProbe;
 import lab.loopback.kernel.ZerocopyProbe;
@@ -65,29 +63,6 @@ final class KernelEvidence {
         return 1e9
                 / MemcpyBaseline.rateAt(pts, MemcpyBaseline.nearestSize(pts, size))
                         .median();
-    }
-
-    /** A verdict whose claimed value and unit come from the ledger when it has them, else from the experiment. */
-    static ClaimVerdict verdict(
-            Claim c,
-            Verdict v,
-            String summary,
-            Double measured,
-            Double claimed,
-            String unit,
-            List<String> evidence,
-            RunContext ctx) {
-        return new ClaimVerdict(
-                c.id(),
-                v,
-                summary,
-                measured,
-                null,
-                null,
-                c.claimed() != null ? c.claimed() : claimed,
-                c.unit() != null ? c.unit() : unit,
-                evidence,
-                ctx.host().hostId());
     }
 
     static ClaimVerdict notTestable(RunContext ctx, String claimId, Lack lack, String reason) {

@@ -23,6 +23,9 @@ import org.knowm.xchart.CategoryChart;
  * names are looked up there too. kallsyms lists functions that were not inlined; absence there means no
  * out-of-line function of that name was built.
  */
+@Measures(
+        name = "kernel-symbols",
+        claims = {"FAST-1", "PATH-4"})
 public final class KernelSymbolsExperiment implements Experiment {
     /** Symbols that would be a loopback-specific TCP path: any name with both "tcp" and "loopback". */
     static final String LOOPBACK_TCP = "(?i)(.*tcp.*loopback.*|.*loopback.*tcp.*)";
@@ -30,16 +33,6 @@ public final class KernelSymbolsExperiment implements Experiment {
     /** A pattern, whether the article implies it exists, and what the kernel's symbol table holds for it. */
     public record Search(
             String label, String pattern, String meaning, boolean articleImplies, int found, String names) {}
-
-    @Override
-    public String name() {
-        return "kernel-symbols";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("FAST-1", "PATH-4");
-    }
 
     static final Rule<Integer> FAST_PATH = Rule.<Integer>forClaim("FAST-1")
             .when(Verdict.REFUTED, Condition.below("symbols naming both TCP and loopback", n -> n, 1, Shown.PLAIN))
@@ -155,30 +148,24 @@ public final class KernelSymbolsExperiment implements Experiment {
         }
 
         Verdict v1 = judgeFastPath(loopbackTcp);
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("FAST-1"),
-                v1,
-                String.format(
+        o.verdict(ctx.judged("FAST-1", v1)
+                .summary(String.format(
                         "Kernel %s has %d symbol%s naming both TCP and loopback; %s",
                         release,
                         loopbackTcp,
                         loopbackTcp == 1 ? "" : "s",
                         v1 == Verdict.REFUTED
                                 ? "its loopback traffic goes through the ordinary TCP, IP and device code (tcp_sendmsg, ip_queue_xmit, loopback_xmit, ip_rcv, tcp_v4_rcv are all there)."
-                                : "look at them (evidence) — a name is not yet a data path."),
-                (double) loopbackTcp,
-                null,
-                "symbols",
-                concat(
+                                : "look at them (evidence) — a name is not yet a data path."))
+                .measured((double) loopbackTcp, "symbols")
+                .evidence(concat(
                         List.of("running kernel " + release + " (" + ctx.host().kernelVersion() + ")"),
                         ev,
-                        List.of(FAST_PATH.evidence())),
-                ctx));
+                        List.of(FAST_PATH.evidence())))
+                .build());
         Verdict v2 = judgeLocation(tcpLoopback, hasFile);
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("PATH-4"),
-                v2,
-                String.format(
+        o.verdict(ctx.judged("PATH-4", v2)
+                .summary(String.format(
                         "No tcp_loopback* function exists in this kernel (%d found)%s; loopback transmission lives in loopback_xmit (%d), the lo device driver.",
                         tcpLoopback,
                         hasFile == null
@@ -186,12 +173,10 @@ public final class KernelSymbolsExperiment implements Experiment {
                                 : hasFile
                                         ? ", although the source tree has net/ipv4/tcp_loopback.c"
                                         : " and the given source tree has no net/ipv4/tcp_loopback.c",
-                        s.get(2).found()),
-                (double) tcpLoopback,
-                null,
-                "tcp_loopback* symbols",
-                concat(ev, srcEv, List.of(LOCATION.evidence())),
-                ctx));
+                        s.get(2).found()))
+                .measured((double) tcpLoopback, "tcp_loopback* symbols")
+                .evidence(concat(ev, srcEv, List.of(LOCATION.evidence())))
+                .build());
         CategoryChart c =
                 Charts.bars("FAST-1 / PATH-4: what the running kernel's symbol table holds", "", "symbols found");
         List<String> names = s.stream().map(Search::label).toList();

@@ -12,7 +12,6 @@ import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
-import lab.loopback.compare.ComparisonFigures;
 import lab.loopback.compare.RunComparison;
 import lab.loopback.kernel.HostFingerprint;
 import lab.loopback.kernel.HostProbe;
@@ -127,7 +126,7 @@ public final class Lab {
 
     /** The comparison's overlaid figures, ready for display(...). */
     public List<BufferedImage> figures(RunComparison cmp) {
-        return ComparisonFigures.all(cmp).stream().map(Figure::image).toList();
+        return Experiments.acrossRuns(cmp).stream().map(Figure::image).toList();
     }
 
     private ExperimentView measureOrLoad(Experiment e, String claimId) {

@@ -27,16 +27,10 @@ import org.knowm.xchart.CategoryChart;
  * transfer the kernel's dma:* tracepoints fire zero times in the two data threads while net:net_dev_xmit
  * fires for every segment on lo.
  */
+@Measures(
+        name = "loopback-dma",
+        claims = {"URING-3"})
 public final class LoopbackDma implements Experiment {
-    @Override
-    public String name() {
-        return "loopback-dma";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("URING-3");
-    }
 
     /** What URING-3's rule reads. */
     record Facts(boolean loHasDevice, long dmaEvents) {}
@@ -109,10 +103,8 @@ public final class LoopbackDma implements Experiment {
                 "what lo does instead: loopback_xmit hands the skb to netif_rx on the same host (drivers/net/loopback.c); the receiver's read() copies it (TLDR-2)");
         ev.add(RULE.evidence());
         Verdict v = judge(device, dma, loXmit);
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("URING-3"),
-                v,
-                String.format(
+        o.verdict(ctx.judged("URING-3", v)
+                .summary(String.format(
                         "%s: lo %s device, and %d DMA events accompanied its %d segments in the data threads%s.",
                         v == Verdict.REFUTED ? "No DMA is involved on loopback" : "DMA cannot be ruled out here",
                         device ? "has a" : "has no",
@@ -120,12 +112,10 @@ public final class LoopbackDma implements Experiment {
                         loXmit,
                         v == Verdict.REFUTED
                                 ? "; the path is memory → skb → socket queue → a CPU copy into the peer's buffer"
-                                : ""),
-                (double) dma,
-                null,
-                "DMA events during the transfer",
-                ev,
-                ctx));
+                                : ""))
+                .measured((double) dma, "DMA events during the transfer")
+                .evidence(ev)
+                .build());
         CategoryChart c = Charts.bars("URING-3: device-layer events during a loopback transfer", "", "events");
         List<String> names = List.of("net_dev_xmit on lo", "dma:* (any)");
         c.addSeries("measured", names, List.of((double) loXmit, (double) dma)).setFillColor(Charts.MEASURED);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import lab.loopback.chart.Charts;
+import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.PathCount;
@@ -29,6 +30,9 @@ import org.knowm.xchart.XYChart;
  * an equally long quiet window), lo's offload features, the route for 127.0.0.1, and the sizes of the
  * segments lo carried.
  */
+@Measures(
+        name = "loopback-path",
+        claims = {"TLDR-1", "FAST-2", "PATH-1", "HIST-2"})
 public final class LoopbackPath implements Experiment {
     /** At or above this many events per segment a layer is traversed; at or below BYPASSED it is not. */
     static final double TRAVERSED = 0.5, BYPASSED = 0.05;
@@ -48,16 +52,6 @@ public final class LoopbackPath implements Experiment {
 
     /** One of the four things TLDR-1 says loopback bypasses, and what this host shows for it. */
     public record Part(String part, boolean bypassed, String evidence) {}
-
-    @Override
-    public String name() {
-        return "loopback-path";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("TLDR-1", "FAST-2", "PATH-1", "HIST-2");
-    }
 
     /** Events per segment at lo (net_dev_xmit) and at the IP layer (receptions). */
     record PerSegment(double device, double ip) {}
@@ -104,10 +98,8 @@ public final class LoopbackPath implements Experiment {
             String route) {
         // PATH-1
         Verdict v1 = judgeDevice(devicePerSeg);
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("PATH-1"),
-                v1,
-                String.format(
+        o.verdict(ctx.judged("PATH-1", v1)
+                .summary(String.format(
                         "%.2f lo device transmissions per segment: %s",
                         devicePerSeg,
                         v1 == Verdict.REFUTED
@@ -116,23 +108,20 @@ public final class LoopbackPath implements Experiment {
                                         devicePerSeg * seg, seg)
                                 : v1 == Verdict.SUPPORTED
                                         ? "no segment went through the lo device."
-                                        : "some segments bypassed the lo device."),
-                devicePerSeg,
-                0.0,
-                "lo device transmissions per segment",
-                List.of(
+                                        : "some segments bypassed the lo device."))
+                .measured(devicePerSeg, "lo device transmissions per segment")
+                .claimed(0.0)
+                .evidence(List.of(
                         deviceSource + String.format(": %.0f for %d segments", devicePerSeg * seg, seg),
                         segLine,
                         route,
-                        DEVICE.evidence()),
-                ctx));
+                        DEVICE.evidence()))
+                .build());
 
         // FAST-2
         Verdict v2 = judgeBypass(devicePerSeg, ipPerSeg);
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("FAST-2"),
-                v2,
-                String.format(
+        o.verdict(ctx.judged("FAST-2", v2)
+                .summary(String.format(
                         "Per segment of this connection the IP layer counted %.2f received packets and the lo device %.2f transmissions: %s",
                         ipPerSeg,
                         devicePerSeg,
@@ -140,11 +129,10 @@ public final class LoopbackPath implements Experiment {
                                 ? "data does not pass socket to socket; it goes down through IP and lo and up again."
                                 : v2 == Verdict.SUPPORTED
                                         ? "the IP stack and the device were bypassed."
-                                        : "part of the traffic bypassed one of the layers."),
-                ipPerSeg,
-                0.0,
-                "IP-layer packets per segment",
-                List.of(
+                                        : "part of the traffic bypassed one of the layers."))
+                .measured(ipPerSeg, "IP-layer packets per segment")
+                .claimed(0.0)
+                .evidence(List.of(
                         ipSource,
                         String.format(
                                 "Ip.InReceives %+.0f, Ip.InDelivers %+.0f, Tcp.OutSegs %+.0f (namespace-wide, less background)",
@@ -154,8 +142,8 @@ public final class LoopbackPath implements Experiment {
                         deviceSource + String.format(": %.0f", devicePerSeg * seg),
                         segLine,
                         bg,
-                        BYPASS.evidence()),
-                ctx));
+                        BYPASS.evidence()))
+                .build());
 
         // TLDR-1
         List<Part> parts = parts(p, facts, devicePerSeg, ipPerSeg);
@@ -166,10 +154,8 @@ public final class LoopbackPath implements Experiment {
         for (Part x : parts) ev.add(x.part() + ": " + (x.bypassed() ? "bypassed — " : "traversed — ") + x.evidence());
         ev.add(segLine);
         ev.add(PARTS.evidence());
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("TLDR-1"),
-                v3,
-                String.format(
+        o.verdict(ctx.judged("TLDR-1", v3)
+                .summary(String.format(
                         "%d of the four hold: %s",
                         bypassed,
                         String.join(
@@ -177,12 +163,11 @@ public final class LoopbackPath implements Experiment {
                                         parts.stream()
                                                 .map(x -> x.part() + (x.bypassed() ? " bypassed" : " traversed"))
                                                 .toList())
-                                + "."),
-                (double) bypassed,
-                4.0,
-                "of 4 parts bypassed",
-                ev,
-                ctx));
+                                + "."))
+                .measured((double) bypassed, "of 4 parts bypassed")
+                .claimed(4.0)
+                .evidence(ev)
+                .build());
     }
 
     /**
@@ -289,6 +274,33 @@ public final class LoopbackPath implements Experiment {
         Outcome o = new Outcome(name());
         long seg = r.segments();
         PathCount p = r.traced() ? PathCount.of(r.trace()) : null;
+        List<Layer> layers = layers(r, p, seg);
+        o.table("layers", RecordTable.of("layers", Layer.class, layers));
+        List<Counter> counters = r.counters().entrySet().stream()
+                .map(e -> new Counter(e.getKey(), e.getValue(), r.counterBackground(e.getKey())))
+                .toList();
+        o.table("counters", RecordTable.of("counters", Counter.class, counters));
+        o.table("tcp-info", RecordTable.of("tcp-info", TcpInfo.class, List.of(r.sender())));
+        String route = facts.route() == null
+                ? "route unknown: " + facts.notes().get("route")
+                : "ip route get 127.0.0.1: " + facts.route();
+        path(o, ctx, r, facts, p, seg, route);
+        o.verdict(hist2(ctx, r, facts, p, route));
+        if (layers.stream().anyMatch(l -> !l.swamped())) o.figure(layersFigure(layers, seg));
+        if (p != null) {
+            o.table(
+                    "segment-lengths",
+                    RecordTable.of(
+                            "segment-lengths",
+                            SegmentLength.class,
+                            p.xmitLengths().stream().map(SegmentLength::new).toList()));
+            o.figure(sizesFigure(p.xmitLengths(), mss(r, facts), mtu(facts)));
+        }
+        return o;
+    }
+
+    /** Each layer's events for this connection: its own tracepoints where traced, and the namespace's counters. */
+    private static List<Layer> layers(TracedStream.Result r, PathCount p, long seg) {
         List<Layer> layers = new ArrayList<>();
         if (p != null) {
             layers.add(new Layer(
@@ -326,13 +338,18 @@ public final class LoopbackPath implements Experiment {
                     r.counterNet(c[1]),
                     r.counterNet(c[1]) / seg));
         }
-        o.table("layers", RecordTable.of("layers", Layer.class, layers));
-        List<Counter> counters = r.counters().entrySet().stream()
-                .map(e -> new Counter(e.getKey(), e.getValue(), r.counterBackground(e.getKey())))
-                .toList();
-        o.table("counters", RecordTable.of("counters", Counter.class, counters));
-        o.table("tcp-info", RecordTable.of("tcp-info", TcpInfo.class, List.of(r.sender())));
+        return layers;
+    }
 
+    /** PATH-1, FAST-2 and TLDR-1: what the connection's segments passed through, by the best evidence the host gives. */
+    private void path(
+            Outcome o,
+            RunContext ctx,
+            TracedStream.Result r,
+            LoopbackFacts facts,
+            PathCount p,
+            long seg,
+            String route) {
         double devicePerSeg = p != null ? p.xmitOnLo() / (double) seg : r.counterNet("dev.lo.tx_packets") / seg;
         String deviceSource = p != null
                 ? "net:net_dev_xmit dev=lo events of this connection's tasks (a lower bound)"
@@ -364,9 +381,6 @@ public final class LoopbackPath implements Experiment {
                 r.counterBackground("dev.lo.tx_packets"),
                 r.counterBackground("Ip.InReceives"),
                 r.windowSeconds());
-        String route = facts.route() == null
-                ? "route unknown: " + facts.notes().get("route")
-                : "ip route get 127.0.0.1: " + facts.route();
 
         if (swamped != null) {
             // without tracepoints the counters are all there is; when other traffic swamped them, nothing can be judged
@@ -384,9 +398,21 @@ public final class LoopbackPath implements Experiment {
         } else {
             judgePath(o, ctx, r, facts, p, seg, devicePerSeg, deviceSource, ipPerSeg, ipSource, segLine, bg, route);
         }
+    }
 
-        // HIST-2
-        int mtu = facts.loMtu() == null ? 65536 : facts.loMtu();
+    private static int mtu(LoopbackFacts facts) {
+        return facts.loMtu() == null ? 65536 : facts.loMtu();
+    }
+
+    /** The connection's advertised MSS (TCP_INFO), else a fresh loopback connection's TCP_MAXSEG. */
+    private static int mss(TracedStream.Result r, LoopbackFacts facts) {
+        return r.sender().advMss() > 0 ? (int) r.sender().advMss() : facts.mss();
+    }
+
+    /** HIST-2: the transfer still goes out as MSS-sized segments through lo, none above the MTU. */
+    private static ClaimVerdict hist2(
+            RunContext ctx, TracedStream.Result r, LoopbackFacts facts, PathCount p, String route) {
+        int mtu = mtu(facts);
         List<Long> dataLens = p == null
                 ? List.of()
                 : PathCount.dataXmits(r.trace()).stream()
@@ -400,12 +426,10 @@ public final class LoopbackPath implements Experiment {
         long average = Math.round((double) r.counters().getOrDefault("dev.lo.tx_bytes", 0L)
                         / Math.max(1, r.counters().getOrDefault("dev.lo.tx_packets", 1L)))
                 - ETH_HLEN;
-        int mss = r.sender().advMss() > 0 ? (int) r.sender().advMss() : facts.mss();
+        int mss = mss(r, facts);
         Verdict v4 = judgeSegments(dataSegs, largest, r.trial().bytesReceived(), mss, mtu, facts.routeDevice());
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("HIST-2"),
-                v4,
-                String.format(
+        return ctx.judged("HIST-2", v4)
+                .summary(String.format(
                         "%s: %s went out as %d data segments %s on lo (MTU %s, MSS %d), routed %s%s",
                         v4 == Verdict.SUPPORTED ? "It still happens today" : "Not as described",
                         Bytes.human(r.trial().bytesReceived()),
@@ -420,11 +444,11 @@ public final class LoopbackPath implements Experiment {
                                 : "via " + facts.routeDevice() + " (" + facts.routeType() + ")",
                         v4 == Verdict.SUPPORTED
                                 ? " and reassembled into the receiver's stream — the 'old' path is still the path."
-                                : "."),
-                (double) (p != null ? largest : average),
-                null,
-                p != null ? "bytes, largest IP packet on lo" : "bytes, average IP packet on lo",
-                List.of(
+                                : "."))
+                .measured(
+                        (double) (p != null ? largest : average),
+                        p != null ? "bytes, largest IP packet on lo" : "bytes, average IP packet on lo")
+                .evidence(List.of(
                         p != null
                                 ? "segment lengths from net:net_dev_xmit dev=lo (link header of " + ETH_HLEN
                                         + " B included there, taken off here)"
@@ -436,20 +460,8 @@ public final class LoopbackPath implements Experiment {
                                 + " (TCP bounds the MSS to half the peer's initial window until the window opens)",
                         "lo does TSO/GSO: one skb on lo may carry more than one MSS, so lo's packets are fewer than TCP_INFO's MSS-sized segments",
                         route,
-                        SEGMENTS.evidence()),
-                ctx));
-
-        if (layers.stream().anyMatch(l -> !l.swamped())) o.figure(layersFigure(layers, seg));
-        if (p != null) {
-            o.table(
-                    "segment-lengths",
-                    RecordTable.of(
-                            "segment-lengths",
-                            SegmentLength.class,
-                            p.xmitLengths().stream().map(SegmentLength::new).toList()));
-            o.figure(sizesFigure(p.xmitLengths(), mss, mtu));
-        }
-        return o;
+                        SEGMENTS.evidence()))
+                .build();
     }
 
     public record SegmentLength(long bytesOnLo) {}

@@ -26,20 +26,13 @@ import org.knowm.xchart.CategoryChart;
  * (TCP_INFO), the sizes of the segments that actually cross lo (a capture), and, in a private namespace,
  * a UDP datagram larger than lo's MTU at the default MTU and at 1500.
  */
+@Measures(
+        name = "mtu-and-segments",
+        claims = {"SEC-3"})
 public final class MtuAndSegments implements Experiment {
     static final int DATAGRAM = 8000;
 
     public record Fact(String what, String value) {}
-
-    @Override
-    public String name() {
-        return "mtu-and-segments";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("SEC-3");
-    }
 
     /** What SEC-3's rule reads: whether lo's MTU shapes TCP (the MSS derives from it) and fragments datagrams. */
     record Facts(boolean mssFromMtu, boolean fragmentsSeen) {}
@@ -155,25 +148,22 @@ public final class MtuAndSegments implements Experiment {
         boolean fragmentsSeen = fragmentsSeen(frags);
         ev.add(RULE.evidence());
         Verdict v = judge(mssFromMtu, fragmentsSeen);
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("SEC-3"),
-                v,
-                v == Verdict.REFUTED
-                        ? String.format(
-                                "Nothing is skipped: lo has an MTU (%d) and TCP sizes segments from it (MSS %d)%s. The logic rarely fires only because lo's MTU is large.",
-                                mtu,
-                                info.advMss(),
-                                fragmentsSeen
-                                        ? String.format(
-                                                "; a %d-byte datagram at MTU 1500 was cut into %d fragments and reassembled",
-                                                DATAGRAM, frags.get(1).fragCreates())
-                                        : "")
-                        : "TCP's MSS on lo is not derived from its MTU here and no fragmentation was seen.",
-                (double) info.advMss(),
-                null,
-                "advertised MSS on lo (bytes)",
-                ev,
-                ctx));
+        o.verdict(ctx.judged("SEC-3", v)
+                .summary(
+                        v == Verdict.REFUTED
+                                ? String.format(
+                                        "Nothing is skipped: lo has an MTU (%d) and TCP sizes segments from it (MSS %d)%s. The logic rarely fires only because lo's MTU is large.",
+                                        mtu,
+                                        info.advMss(),
+                                        fragmentsSeen
+                                                ? String.format(
+                                                        "; a %d-byte datagram at MTU 1500 was cut into %d fragments and reassembled",
+                                                        DATAGRAM, frags.get(1).fragCreates())
+                                                : "")
+                                : "TCP's MSS on lo is not derived from its MTU here and no fragmentation was seen.")
+                .measured((double) info.advMss(), "advertised MSS on lo (bytes)")
+                .evidence(ev)
+                .build());
         if (!frags.isEmpty()) {
             CategoryChart c = Charts.bars(
                     "SEC-3: one " + DATAGRAM + "-byte UDP datagram over lo", "lo MTU", "IP fragments created");

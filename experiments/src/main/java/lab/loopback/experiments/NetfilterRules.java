@@ -19,21 +19,14 @@ import lab.loopback.rule.Rule;
  * proving the traffic went through them; N from {@link #ruleCounts} (LAB_NFT_RULES, default 0,10,100,1000).
  * Rounds interleave the counts, reloading the rule set each time; the copy evidence is one traced transfer per count.
  */
+@Measures(
+        name = "netfilter-rules",
+        claims = {"FAIL-1"})
 public final class NetfilterRules implements Experiment {
     static final int WRITE = 64 * 1024;
     static final List<Integer> DEFAULT_COUNTS = List.of(0, 10, 100, 1000);
 
     static final Rule<List<Conditions.Summary>> RULE = Conditions.degradeRule("FAIL-1", false);
-
-    @Override
-    public String name() {
-        return "netfilter-rules";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("FAIL-1");
-    }
 
     /** The rule counts to test: LAB_NFT_RULES ("0,10,100,1000") if set, else the default; 0 is always first. */
     public static List<Integer> ruleCounts(String env) {
@@ -118,15 +111,11 @@ public final class NetfilterRules implements Experiment {
                 "the rules: an nftables input chain with 'iifname \"lo\" ip saddr 192.x.y.z ip daddr 192.0.2.1 drop' × N (never matching), then 'iifname \"lo\" counter'; "
                         + "nft, not iptables: iptables on current Debian is iptables-nft and builds the same kind of chain");
         ev.add(RULE.evidence());
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("FAIL-1"),
-                v,
-                Conditions.summary(v, rows, "Up to " + counts.getLast() + " netfilter rules on lo"),
-                rows.getLast().ratioToBaseline(),
-                null,
-                "throughput with the most rules / without rules",
-                ev,
-                ctx));
+        o.verdict(ctx.judged("FAIL-1", v)
+                .summary(Conditions.summary(v, rows, "Up to " + counts.getLast() + " netfilter rules on lo"))
+                .measured(rows.getLast().ratioToBaseline(), "throughput with the most rules / without rules")
+                .evidence(ev)
+                .build());
         return o;
     }
 }

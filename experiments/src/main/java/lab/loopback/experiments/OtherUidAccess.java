@@ -18,23 +18,16 @@ import org.knowm.xchart.CategoryChart;
  * 127.0.0.1 listener, an AF_UNIX socket in a 0700 directory and one that is world-writable; the listener
  * reads SO_PEERCRED for whatever connected.
  */
+@Measures(
+        name = "other-uid-access",
+        claims = {"SEC-2"})
 public final class OtherUidAccess implements Experiment {
-    @Override
-    public String name() {
-        return "other-uid-access";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("SEC-2");
-    }
 
     /** REFUTED when another uid reaches the TCP listener while the 0700 directory keeps it from the AF_UNIX one. */
     static Verdict judge(AccessCheck.Result r) {
         return judge(r.of(TCP));
     }
 
-    /** SEC-2: REFUTED when another uid's process connected to the TCP listener on 127.0.0.1. */
     static Verdict judge(AccessCheck.Attempt tcp) {
         return RULE.judge(tcp);
     }
@@ -91,27 +84,26 @@ public final class OtherUidAccess implements Experiment {
         ev.add(RULE.evidence());
         var tcp = r.of("TCP 127.0.0.1");
         var closed = r.of("AF_UNIX in a 0700 directory");
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("SEC-2"),
-                v,
-                v == Verdict.REFUTED
-                        ? String.format(
-                                "A loopback TCP socket has no Unix-domain security: uid %d connected to 127.0.0.1 and %s%s. "
-                                        + "Only an AF_UNIX socket has file permissions and SO_PEERCRED.",
-                                AccessCheck.NOBODY,
-                                tcp.peerKnown()
-                                        ? "SO_PEERCRED reported uid " + tcp.peerUid()
-                                        : "the listener learned nothing of who it was (SO_PEERCRED uid -1)",
-                                closed.connected()
-                                        ? ""
-                                        : ", while the 0700 directory kept it from the AF_UNIX socket ("
-                                                + closed.error() + ")")
-                        : "The other uid could not connect to the TCP loopback listener here (" + tcp.error() + ").",
-                tcp.connected() ? 1.0 : 0.0,
-                0.0,
-                "another uid's TCP loopback connection accepted (1) or not (0)",
-                ev,
-                ctx));
+        o.verdict(ctx.judged("SEC-2", v)
+                .summary(
+                        v == Verdict.REFUTED
+                                ? String.format(
+                                        "A loopback TCP socket has no Unix-domain security: uid %d connected to 127.0.0.1 and %s%s. "
+                                                + "Only an AF_UNIX socket has file permissions and SO_PEERCRED.",
+                                        AccessCheck.NOBODY,
+                                        tcp.peerKnown()
+                                                ? "SO_PEERCRED reported uid " + tcp.peerUid()
+                                                : "the listener learned nothing of who it was (SO_PEERCRED uid -1)",
+                                        closed.connected()
+                                                ? ""
+                                                : ", while the 0700 directory kept it from the AF_UNIX socket ("
+                                                        + closed.error() + ")")
+                                : "The other uid could not connect to the TCP loopback listener here (" + tcp.error()
+                                        + ").")
+                .measured(tcp.connected() ? 1.0 : 0.0, "another uid's TCP loopback connection accepted (1) or not (0)")
+                .claimed(0.0)
+                .evidence(ev)
+                .build());
         CategoryChart c = Charts.bars(
                 "SEC-2: uid " + AccessCheck.NOBODY + " against three listeners", "", "connected (1) / refused (0)");
         List<String> names =

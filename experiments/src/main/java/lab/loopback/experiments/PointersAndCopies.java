@@ -11,6 +11,9 @@ import lab.loopback.kernel.ZerocopyProbe;
 import lab.loopback.measure.Bytes;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 
 /**
  * FIN-3 "You're not sending packets anymore. You're passing pointers inside the kernel." From the traced transfer
@@ -18,26 +21,36 @@ import lab.loopback.result.RecordTable;
  * receive path), what is still a packet (segments through lo's xmit), and what is copied (the payload, into the
  * skb at send and out of it at receive).
  */
+@Measures(
+        name = "pointers-and-copies",
+        claims = {"FIN-3"})
 public final class PointersAndCopies implements Experiment {
     static final double FOLLOWED = 0.9, WHOLE = 0.99;
 
     /** One thing that moves, and how: by pointer, as a packet, or by copy. */
     public record Movement(String what, String how, double measured, String unit, String source) {}
 
-    @Override
-    public String name() {
-        return "pointers-and-copies";
-    }
+    static final Rule<Facts> RULE = Rule.<Facts>forClaim("FIN-3")
+            .when(
+                    Verdict.REFUTED,
+                    Condition.below(
+                            "share of the sender's skbs followed to the receiver by pointer",
+                            Facts::sameSkbShare,
+                            FOLLOWED,
+                            Shown.PERCENT))
+            .when(
+                    Verdict.SUPPORTED,
+                    Condition.<Facts>below("segments lo transmitted", f -> f.segmentsOnLo(), 1, Shown.PLAIN)
+                            .and(Condition.below(
+                                    "the receiver's copies per byte", Facts::receiveCopies, WHOLE, Shown.PLAIN)))
+            .because("skbs passed by pointer while packets and copies remain is pointer passing on the ordinary path")
+            .otherwise(Verdict.PARTLY_TRUE);
 
-    @Override
-    public List<String> claims() {
-        return List.of("FIN-3");
-    }
+    /** What FIN-3's rule reads. */
+    record Facts(double sameSkbShare, long segmentsOnLo, double receiveCopies) {}
 
-    /** SUPPORTED: skbs by pointer, no packets, no copies; PARTLY_TRUE: by pointer but packets or copies remain; REFUTED: not by pointer. */
     static Verdict judge(double sameSkbShare, long segmentsOnLo, double receiveCopies) {
-        if (sameSkbShare < FOLLOWED) return Verdict.REFUTED;
-        return segmentsOnLo == 0 && receiveCopies < WHOLE ? Verdict.SUPPORTED : Verdict.PARTLY_TRUE;
+        return RULE.judge(new Facts(sameSkbShare, segmentsOnLo, receiveCopies));
     }
 
     /** What keeps the claim from being whole: packets through lo, payload copies — only those observed. */
@@ -124,9 +137,7 @@ public final class PointersAndCopies implements Experiment {
                         : String.format(
                                 "; on send, %.0f%% of MSG_ZEROCOPY sends were reported COPIED by the kernel",
                                 sendCopied * 100)));
-        ev.add(
-                "rule: skbs not passed by pointer (< " + FOLLOWED
-                        + " followed) → REFUTED; by pointer with no lo packets and no payload copies → SUPPORTED; by pointer while packets and copies remain → PARTLY_TRUE");
+        ev.add(RULE.evidence());
         Verdict v = judge(same, p.xmitOnLo(), rc.perByte());
         String summary = switch (v) {
             case SUPPORTED ->
@@ -142,8 +153,12 @@ public final class PointersAndCopies implements Experiment {
                         p.dataSkbsSent(),
                         String.join(" and ", remains(p.xmitOnLo(), rc.perByte())));
         };
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("FIN-3"), v, summary, rc.perByte(), 0.0, "payload copies per byte on receive", ev, ctx));
+        o.verdict(ctx.judged("FIN-3", v)
+                .summary(summary)
+                .measured(rc.perByte(), "payload copies per byte on receive")
+                .claimed(0.0)
+                .evidence(ev)
+                .build());
         return o;
     }
 }

@@ -19,6 +19,9 @@ import org.knowm.xchart.CategoryChart;
  * published round-trip latencies of RDMA-class systems, each with its source. The published systems cross a
  * real network between two machines; loopback crosses none.
  */
+@Measures(
+        name = "rdma-comparison",
+        claims = {"FIN-2"})
 public final class RdmaComparison implements Experiment {
     /** "Mimics" generously: loopback's median round trip within this factor of the published figure. */
     static final double MIMICS = 2.0;
@@ -42,16 +45,6 @@ public final class RdmaComparison implements Experiment {
 
     /** One bar of the figure: a measured or a published round trip. */
     public record Bar(String name, double micros, String kind) {}
-
-    @Override
-    public String name() {
-        return "rdma-comparison";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("FIN-2");
-    }
 
     /** Loopback's median round trip over the slowest published RDMA-class figure. */
     static double overSlowest(double loopbackMicros, List<Published> published) {
@@ -131,8 +124,12 @@ public final class RdmaComparison implements Experiment {
                 : String.format(
                         "A loopback TCP round trip on one host (p50 %.1f µs) is %.0f× the published RDMA-class figures between machines (%.1f µs), and every message is a syscall: it does not mimic RDMA or DPDK.",
                         tcp.p50Micros(), tcp.p50Micros() / slowest, slowest);
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("FIN-2"), v, summary, tcp.p50Micros(), slowest, "µs round trip (median)", ev, ctx));
+        o.verdict(ctx.judged("FIN-2", v)
+                .summary(summary)
+                .measured(tcp.p50Micros(), "µs round trip (median)")
+                .claimed(slowest)
+                .evidence(ev)
+                .build());
         CategoryChart c = Charts.bars("FIN-2: a loopback round trip beside published RDMA-class latencies", "", "µs");
         c.addSeries(
                         "measured here",

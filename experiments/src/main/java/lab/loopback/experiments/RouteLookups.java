@@ -21,19 +21,12 @@ import org.knowm.xchart.CategoryChart;
  * made, per data segment, and at the end. A route looked up once and cached on the socket is still a route:
  * every segment then goes out through ip_queue_xmit on it (the IP counters of LoopbackPath).
  */
+@Measures(
+        name = "route-lookups",
+        claims = {"PATH-3"})
 public final class RouteLookups implements Experiment {
     /** A lookup and the phase of the connection it came in. */
     public record Lookup(String phase, double microsFromStart, String details) {}
-
-    @Override
-    public String name() {
-        return "route-lookups";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("PATH-3");
-    }
 
     /** Route lookups per data segment from which the segments count as routed one by one. */
     static final double ROUTED_PER_SEGMENT = 0.5;
@@ -96,10 +89,8 @@ public final class RouteLookups implements Experiment {
                 .distinct()
                 .reduce((a, b) -> a + ", " + b)
                 .orElse("none");
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("PATH-3"),
-                v,
-                String.format(
+        o.verdict(ctx.judged("PATH-3", v)
+                .summary(String.format(
                         "The kernel looked the route up %d times while the connection was made and %d times for %d data segments (%.3f per segment): %s",
                         setup,
                         during,
@@ -107,18 +98,17 @@ public final class RouteLookups implements Experiment {
                         perSegment,
                         v == Verdict.PARTLY_TRUE
                                 ? "no lookup per segment, but the data is routed — over the route chosen at connect time and cached on the socket, through the IP layer and lo."
-                                : v == Verdict.REFUTED ? "segments are routed one by one." : "no route lookup at all."),
-                perSegment,
-                0.0,
-                "FIB lookups per data segment",
-                List.of(
+                                : v == Verdict.REFUTED ? "segments are routed one by one." : "no route lookup at all."))
+                .measured(perSegment, "FIB lookups per data segment")
+                .claimed(0.0)
+                .evidence(List.of(
                         String.format(
                                 "fib:fib_table_lookup of the connection's tasks: %d at set-up, %d during data, %d after (%s; table 254 is main — with no policy rules the kernel keeps the local table merged into it)",
                                 setup, during, after, tables),
                         "data segments: net_dev_xmit dev=lo of ≥ " + PathCount.DATA_LEN + " bytes, " + dataSegs,
                         "each data segment still passes the IP layer (Ip.InReceives per segment in loopback-path)",
-                        RULE.evidence()),
-                ctx));
+                        RULE.evidence()))
+                .build());
         CategoryChart c =
                 Charts.bars("PATH-3: route lookups of one loopback connection", "", "fib_table_lookup events");
         List<String> names = List.of(

@@ -25,18 +25,11 @@ import lab.loopback.sys.SockAddrIn;
  * (ip route get; the policy rules that lead to it), the fib lookups of the shared traced transfer, and in a
  * private namespace an nftables NAT rule that redirects connections for one loopback port to another.
  */
+@Measures(
+        name = "routes-and-nat",
+        claims = {"SEC-4"})
 public final class RoutesAndNat implements Experiment {
     public record Observation(String what, String result) {}
-
-    @Override
-    public String name() {
-        return "routes-and-nat";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("SEC-4");
-    }
 
     /**
      * SEC-4: REFUTED when 127.0.0.1 resolves through a routing table, fib lookups were traced ({@code lookups} &gt; 0;
@@ -97,21 +90,19 @@ public final class RoutesAndNat implements Experiment {
         ev.add(RULE.evidence());
         boolean natWorked = nat != null && nat.startsWith("redirected");
         Verdict v = judge(routed, lookups, natWorked);
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("SEC-4"),
-                v,
-                v == Verdict.REFUTED
-                        ? "Loopback skips none of them: 127.0.0.1 is found through the policy rules in the 'local' routing table"
-                                + (lookups > 0 ? " (" + lookups + " fib lookups in one traced transfer)" : "")
-                                + (natWorked
-                                        ? ", and a NAT rule on lo redirected a loopback connection to another port."
-                                        : ".")
-                        : "No route lookup, policy rule or NAT effect was observed for loopback here.",
-                lookups < 0 ? null : (double) lookups,
-                0.0,
-                "fib_table_lookup events in one traced transfer",
-                ev,
-                ctx));
+        o.verdict(ctx.judged("SEC-4", v)
+                .summary(
+                        v == Verdict.REFUTED
+                                ? "Loopback skips none of them: 127.0.0.1 is found through the policy rules in the 'local' routing table"
+                                        + (lookups > 0 ? " (" + lookups + " fib lookups in one traced transfer)" : "")
+                                        + (natWorked
+                                                ? ", and a NAT rule on lo redirected a loopback connection to another port."
+                                                : ".")
+                                : "No route lookup, policy rule or NAT effect was observed for loopback here.")
+                .measured(lookups < 0 ? null : (double) lookups, "fib_table_lookup events in one traced transfer")
+                .claimed(0.0)
+                .evidence(ev)
+                .build());
         return o;
     }
 

@@ -8,6 +8,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimLedger;
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Verdict;
 import lab.loopback.kernel.HostFingerprint;
 import lab.loopback.kernel.KernelSource;
 import lab.loopback.kernel.Tracefs;
@@ -49,6 +51,11 @@ public final class RunContext implements AutoCloseable {
 
     public ClaimLedger ledger() {
         return ledger;
+    }
+
+    /** A verdict of claim {@code id} on this host, to be built by name ({@link ClaimVerdict#judged}). */
+    public ClaimVerdict.Builder judged(String id, Verdict verdict) {
+        return ClaimVerdict.judged(claim(id), verdict, host().hostId());
     }
 
     public Claim claim(String id) {

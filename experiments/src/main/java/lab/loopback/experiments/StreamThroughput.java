@@ -2,16 +2,23 @@ package lab.loopback.experiments;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Claim;
-import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
+import lab.loopback.compare.ComparisonFigures;
+import lab.loopback.compare.RunComparison;
 import lab.loopback.measure.Bytes;
 import lab.loopback.measure.Estimate;
 import lab.loopback.measure.StreamTrial;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import lab.loopback.tools.Iperf3;
 import org.knowm.xchart.XYChart;
 import tech.tablesaw.api.DoubleColumn;
@@ -23,27 +30,25 @@ import tech.tablesaw.api.Table;
  * sizes swept, against the article's line. A throughput is a property of the machine, so unless this host
  * happens to land near 96.3 the verdict is HOST_DEPENDENT, with the numbers.
  */
+@Measures(
+        name = "stream-throughput",
+        claims = {"PERF-1"})
 public final class StreamThroughput implements Experiment {
     /** iperf3's default write size (-l) for TCP, the size the article's command used. */
     public static final int IPERF3_DEFAULT_WRITE = 128 * 1024;
     /** How close to the claim a measurement must be for this host to reproduce it. */
     static final double REPRODUCED_WITHIN = 0.15;
 
-    @Override
-    public String name() {
-        return "stream-throughput";
-    }
+    static final Rule<Double> RULE = Rule.<Double>forClaim("PERF-1")
+            .when(
+                    Verdict.SUPPORTED,
+                    Condition.atMost("|measured ÷ claimed Gbit/s − 1|", d -> d, REPRODUCED_WITHIN, Shown.PERCENT))
+            .because(
+                    "a throughput is the machine's: another host's figure is neither confirmed nor refuted by this one")
+            .otherwise(Verdict.HOST_DEPENDENT);
 
-    @Override
-    public List<String> claims() {
-        return List.of("PERF-1");
-    }
-
-    /** SUPPORTED when within ±15 % of the claim, HOST_DEPENDENT otherwise: a throughput is the machine's. */
     static Verdict judge(double measuredGbit, double claimedGbit) {
-        return Math.abs(measuredGbit / claimedGbit - 1) <= REPRODUCED_WITHIN
-                ? Verdict.SUPPORTED
-                : Verdict.HOST_DEPENDENT;
+        return RULE.judge(Math.abs(measuredGbit / claimedGbit - 1));
     }
 
     /** PERF-1 from the recorded java-trials and iperf3-runs tables: iperf3's rate at its default write, else the harness's. */
@@ -59,6 +64,39 @@ public final class StreamThroughput implements Experiment {
                 at.median(),
                 String.format(
                         "%s at %d B writes: %.2f Gbit/s", byIperf3 ? "iperf3" : "the Java harness", size, at.median()));
+    }
+
+    /**
+     * TCP-over-lo throughput against write size from each run's stream sweep (median of its timed, verified
+     * trials), one line per run, for ./lab compare and notebook 16. Empty when no run holds the sweep.
+     */
+    static Optional<Figure> acrossRuns(RunComparison cmp) {
+        return ComparisonFigures.bySize(
+                cmp,
+                "stream-throughput/java-trials.csv",
+                StreamThroughput::medians,
+                "stream-throughput",
+                List.of("PERF-1"),
+                "Loopback TCP throughput by write size, by run",
+                "Gbit/s (median of timed trials)",
+                "Median Gbit/s of the timed trials over TCP on 127.0.0.1 at each write size, one line per run (trials whose bytes did not verify are left out).");
+    }
+
+    /** write size → median Gbit/s over the timed tcp-lo trials whose bytes arrived intact. */
+    static SortedMap<Integer, Double> medians(Table t) {
+        TreeMap<Integer, List<Double>> values = new TreeMap<>();
+        for (int r = 0; r < t.rowCount(); r++) {
+            if (!"timed".equals(t.getString(r, "phase")) || !"tcp-lo".equals(t.getString(r, "transport"))) continue;
+            if (t.numberColumn("mismatch_at").getDouble(r) != -1) continue;
+            values.computeIfAbsent((int) t.numberColumn("write_size").getDouble(r), k -> new ArrayList<>())
+                    .add(t.numberColumn("gbit_per_s").getDouble(r));
+        }
+        TreeMap<Integer, Double> out = new TreeMap<>();
+        values.forEach((size, v) -> out.put(
+                size,
+                Estimate.ofMedian(v.stream().mapToDouble(Double::doubleValue).toArray())
+                        .median()));
+        return out;
     }
 
     @Override
@@ -103,19 +141,15 @@ public final class StreamThroughput implements Experiment {
             evidence.add(name() + "/iperf3-runs.csv: iperf3 JSON reports ("
                     + s.iperf3().getFirst().version() + ")");
         evidence.addAll(s.iperf3Notes());
+        evidence.add(RULE.evidence());
         evidence.add("host " + ctx.host().cpuModel() + ", " + ctx.host().logicalCpus() + " CPUs, "
                 + ctx.host().virtualization() + ", kernel " + ctx.host().kernelRelease());
-        o.verdict(new ClaimVerdict(
-                claim.id(),
-                v,
-                summary,
-                at.median(),
-                at.lowOrNull(),
-                at.highOrNull(),
-                claim.claimed(),
-                claim.unit(),
-                evidence,
-                ctx.host().hostId()));
+        o.verdict(ctx.judged(claim.id(), v)
+                .summary(summary)
+                .measured(at.median(), null)
+                .interval(at.lowOrNull(), at.highOrNull())
+                .evidence(evidence)
+                .build());
         o.figure(figure(s, claim.claimed()));
         for (int w : s.sizes()) {
             o.note(String.format(

@@ -25,16 +25,10 @@ import org.knowm.xchart.CategoryChart;
  * harness's own count, the kernel's (raw_syscalls:sys_enter of the two data threads) and strace's of the
  * receiver — and times one-way delivery of small messages to a reader blocked in read().
  */
+@Measures(
+        name = "syscalls-and-delivery",
+        claims = {"ZC-2"})
 public final class SyscallsAndDelivery implements Experiment {
-    @Override
-    public String name() {
-        return "syscalls-and-delivery";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("ZC-2");
-    }
 
     public record PerMiB(String technique, String counter, double senderPerMiB, double receiverPerMiB) {}
 
@@ -54,7 +48,6 @@ public final class SyscallsAndDelivery implements Experiment {
                 .reduce((a, b) -> b.counter().startsWith("kernel") ? b : a);
     }
 
-    /** "No syscalls": REFUTED when even the technique with fewest calls made any to move the data. */
     static final Rule<Double> RULE = Rule.<Double>forClaim("ZC-2")
             .when(
                     Verdict.REFUTED,
@@ -151,22 +144,19 @@ public final class SyscallsAndDelivery implements Experiment {
                 ow.format("%.1f"), oneWay.length));
         ev.add(RULE.evidence());
         o.figure(figure(rows));
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("ZC-2"),
-                v,
-                String.format(
+        o.verdict(ctx.judged("ZC-2", v)
+                .summary(String.format(
                         "Moving data over loopback took %.0f system calls per MiB with read()/write() of 64 KiB (%s count), and at least %.1f per MiB with any technique measured — %s; "
                                 + "a message reached a reader blocked in read() a median %.1f µs after the write() began (not zero: a wake-up and a copy).",
                         total,
                         plain.counter().startsWith("kernel") ? "the kernel's" : "the harness's",
                         fewest,
                         v == Verdict.REFUTED ? "not 'no syscalls'" : "none, as claimed",
-                        ow.median()),
-                total,
-                0.0,
-                "system calls per MiB (both peers)",
-                ev,
-                ctx));
+                        ow.median()))
+                .measured(total, "system calls per MiB (both peers)")
+                .claimed(0.0)
+                .evidence(ev)
+                .build());
         return o;
     }
 

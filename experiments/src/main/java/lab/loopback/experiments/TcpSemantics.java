@@ -25,6 +25,9 @@ import lab.loopback.sys.TcpInfo;
  * the algorithm, retransmissions), then the very same sender code, unchanged but for the address, over a veth pair
  * between two namespaces: an interface with a real MTU and a qdisc, the nearest thing to "real TCP" on one host.
  */
+@Measures(
+        name = "tcp-semantics",
+        claims = {"IPC-3"})
 public final class TcpSemantics implements Experiment {
     static final int WRITE = 64 * 1024;
 
@@ -41,16 +44,6 @@ public final class TcpSemantics implements Experiment {
             long notsentBytes,
             long bytesRetransmitted,
             boolean verified) {}
-
-    @Override
-    public String name() {
-        return "tcp-semantics";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("IPC-3");
-    }
 
     /** What IPC-3's rule reads: the lo and the veth transfer. */
     record Pair(Endpoint lo, Endpoint veth) {}
@@ -175,15 +168,11 @@ public final class TcpSemantics implements Experiment {
                         veth.gbitPerSecond())
                 : "The loopback connection's TCP_INFO or the veth run did not show what the claim needs: " + loLine
                         + "; veth verified " + veth.verified() + ".";
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("IPC-3"),
-                v,
-                summary,
-                (double) lo.cwndSegments(),
-                null,
-                "segments (lo congestion window)",
-                ev,
-                ctx));
+        o.verdict(ctx.judged("IPC-3", v)
+                .summary(summary)
+                .measured((double) lo.cwndSegments(), "segments (lo congestion window)")
+                .evidence(ev)
+                .build());
         return o;
     }
 

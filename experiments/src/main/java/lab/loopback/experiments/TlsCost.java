@@ -27,26 +27,15 @@ import org.knowm.xchart.CategoryChart;
  * whether the premise holds: an AF_PACKET capture on lo, as any root process can open, looks for a marker
  * sent once in clear and once inside TLS.
  */
+@Measures(
+        name = "tls-cost",
+        claims = {"SEC-1"})
 public final class TlsCost implements Experiment {
     static final int WRITE = 64 * 1024, MESSAGE = 64;
 
     public record Capture(
             String connection, long framesOfConnection, boolean markerReadable, long framesDroppedByCapture) {}
 
-    @Override
-    public String name() {
-        return "tls-cost";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("SEC-1");
-    }
-
-    /**
-     * SEC-1, "you can skip TLS on loopback, because the data never leaves the host": PARTLY_TRUE when a capture on lo
-     * read the clear-text marker (skipping is possible, the data is not private); SUPPORTED when it could not.
-     */
     static final Rule<Boolean> RULE = Rule.<Boolean>forClaim("SEC-1")
             .when(Verdict.PARTLY_TRUE, Condition.fact("a capture on lo reads the clear-text marker", seen -> seen))
             .because(
@@ -165,8 +154,11 @@ public final class TlsCost implements Experiment {
                                 + "'Never leaves the host' still means every root process on it can read it.",
                         1 / ratio)
                 : "A capture on lo could not read the clear-text marker here; skipping TLS saved the measured cost.";
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("SEC-1"), v, summary, ratio, null, "TLS 1.3 throughput / clear", ev, ctx));
+        o.verdict(ctx.judged("SEC-1", v)
+                .summary(summary)
+                .measured(ratio, "TLS 1.3 throughput / clear")
+                .evidence(ev)
+                .build());
         figures(o, clear, tls, trips);
         return o;
     }

@@ -21,6 +21,9 @@ import lab.loopback.tools.PerfCounters;
  * -e trace=network -T, perf stat on the copy and lo tracepoints, tcpdump -i lo. What each can and cannot tell
  * about the path is read from that output.
  */
+@Measures(
+        name = "tools-on-loopback",
+        claims = {"MORE-4"})
 public final class ToolsOnLoopback implements Experiment {
     static final long BYTES = 4L << 20;
     static final int LINES = 12;
@@ -40,17 +43,6 @@ public final class ToolsOnLoopback implements Experiment {
         }
     }
 
-    @Override
-    public String name() {
-        return "tools-on-loopback";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("MORE-4");
-    }
-
-    /** Tools that ran: all show copies → SUPPORTED; some → PARTLY_TRUE; none → REFUTED; none ran → NOT_TESTABLE_HERE. */
     private static List<ToolRun> ran(List<ToolRun> runs) {
         return runs.stream().filter(ToolRun::ran).toList();
     }
@@ -144,15 +136,12 @@ public final class ToolsOnLoopback implements Experiment {
                         + String.join(", ", cannot)
                         + " show syscalls and segments, which look the same whether a byte was copied or not.";
         };
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("MORE-4"),
-                v,
-                summary,
-                (double) can.size(),
-                (double) runs.stream().filter(ToolRun::ran).count(),
-                "tools that showed copies (of those that ran)",
-                ev,
-                ctx));
+        o.verdict(ctx.judged("MORE-4", v)
+                .summary(summary)
+                .measured((double) can.size(), "tools that showed copies (of those that ran)")
+                .claimed((double) runs.stream().filter(ToolRun::ran).count())
+                .evidence(ev)
+                .build());
         return o;
     }
 

@@ -26,20 +26,13 @@ import org.knowm.xchart.CategoryChart;
  * what the kernel copied into the reader's buffer; and the same 11 bytes sent with MSG_ZEROCOPY, to hear
  * whether the kernel itself says it copied.
  */
+@Measures(
+        name = "c-example-copies",
+        claims = {"TRIG-2"})
 public final class TriggerCopies implements Experiment {
     static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)");
     static final List<String> EVENTS =
             List.of("net/net_dev_xmit", "net/netif_receive_skb", "sock/sk_data_ready", "skb/skb_copy_datagram_iovec");
-
-    @Override
-    public String name() {
-        return "c-example-copies";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("TRIG-2");
-    }
 
     /** True when {@code release} ("6.18.44-…") is at least major.minor. */
     static boolean atLeast(String release, int major, int minor) {
@@ -133,24 +126,21 @@ public final class TriggerCopies implements Experiment {
                                         ? "SO_EE_CODE_ZEROCOPY_COPIED — it copied"
                                         : "zero-copy — it did not copy")
                         : "the MSG_ZEROCOPY notice did not arrive within 2 s";
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("TRIG-2"),
-                v,
-                String.format(
+        o.verdict(ctx.judged("TRIG-2", v)
+                .summary(String.format(
                         "On %s (≥ 4.16) the article's read() was served by %d copy from the socket buffer into the reader's buffer: %d of %d bytes copied (%.2f per byte)%s.",
-                        release, rc.events(), rc.bytes(), len, perByte, v == Verdict.REFUTED ? " — not zero-copy" : ""),
-                perByte,
-                0.0,
-                "copies/byte",
-                List.of(
+                        release, rc.events(), rc.bytes(), len, perByte, v == Verdict.REFUTED ? " — not zero-copy" : ""))
+                .measured(perByte, "copies/byte")
+                .claimed(0.0)
+                .evidence(List.of(
                         String.format(
                                 "skb:skb_copy_datagram_iovec during the exchange: %d event(s), %d bytes (tracepoint, this thread only)",
                                 rc.events(), rc.bytes()),
                         "the exchange: " + (ex[0].bytesIntact() ? "\"zero-copy!\" arrived intact" : "bytes DIFFER"),
                         zcLine,
                         "the write() side: a plain write copies into an skb in tcp_sendmsg (inferred; the MSG_ZEROCOPY notice is the kernel's own word)",
-                        RULE.evidence()),
-                ctx));
+                        RULE.evidence()))
+                .build());
         CategoryChart c = Charts.bars("TRIG-2: the article's write()/read() of \"zero-copy!\"", "", "bytes");
         List<String> names = List.of(
                 "written by write()",

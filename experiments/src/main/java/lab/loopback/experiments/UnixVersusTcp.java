@@ -10,6 +10,9 @@ import lab.loopback.measure.Estimate;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import org.knowm.xchart.XYChart;
 
 /**
@@ -17,6 +20,9 @@ import org.knowm.xchart.XYChart;
  * beats Unix domain sockets: the IPC shootout's two columns side by side (reused when the run measured the
  * shootout already, else only these two transports are measured, in the same harness).
  */
+@Measures(
+        name = "unix-versus-tcp",
+        claims = {"MORE-2"})
 public final class UnixVersusTcp implements Experiment {
     /** One size, the two side by side. */
     public record Pair(
@@ -30,29 +36,40 @@ public final class UnixVersusTcp implements Experiment {
             double tcpCpuNsPerByte,
             double unixCpuNsPerByte) {}
 
-    @Override
-    public String name() {
-        return "unix-versus-tcp";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("MORE-2");
-    }
-
     /** Sizes at which each side was faster, per metric (intervals not overlapping). */
     public record Wins(int sizes, int tcpThroughput, int unixThroughput, int tcpLatency, int unixLatency) {
-        /** "tcp", "unix" or "" : who was faster at more than half the sizes in one metric. */
-        static String majority(int tcp, int unix, int n) {
-            return tcp * 2 > n ? "tcp" : unix * 2 > n ? "unix" : "";
+        /** Who was faster at more than half the sizes in one metric. */
+        static Side majority(int tcp, int unix, int n) {
+            return tcp * 2 > n ? Side.TCP : unix * 2 > n ? Side.UNIX : Side.NEITHER;
         }
 
-        String throughputWinner() {
+        Side throughputWinner() {
             return majority(tcpThroughput, unixThroughput, sizes);
         }
 
-        String latencyWinner() {
+        Side latencyWinner() {
             return majority(tcpLatency, unixLatency, sizes);
+        }
+
+        boolean winsAMetric(Side s) {
+            return throughputWinner() == s || latencyWinner() == s;
+        }
+
+        /** Sizes at which {@code s} was faster, throughput and round trip counted apart. */
+        int fasterAt(Side s) {
+            return s == Side.TCP ? tcpThroughput + tcpLatency : unixThroughput + unixLatency;
+        }
+    }
+
+    enum Side {
+        TCP("TCP"),
+        UNIX("AF_UNIX"),
+        NEITHER("neither");
+
+        final String label;
+
+        Side(String label) {
+            this.label = label;
         }
     }
 
@@ -74,23 +91,30 @@ public final class UnixVersusTcp implements Experiment {
     }
 
     /**
-     * Each metric on its own: a side wins a metric when it is faster at most sizes. A side wins a metric and the
-     * other is faster at no size in either metric: SUPPORTED (TCP, the article's side) or REFUTED (AF_UNIX);
-     * anything split: HOST_DEPENDENT. Per metric and a clean sweep, because on this VM the two metrics disagree
-     * at small messages and AF_UNIX's throughput swung 2× between quick runs, which flipped looser rules.
+     * Per metric and a clean sweep, because on this VM the two metrics disagree at small messages and AF_UNIX's
+     * throughput swung 2× between quick runs, which flipped looser rules.
      */
+    static final Rule<Wins> RULE = Rule.<Wins>forClaim("MORE-2")
+            .when(Verdict.SUPPORTED, sweep(Side.TCP, Side.UNIX))
+            .when(Verdict.REFUTED, sweep(Side.UNIX, Side.TCP))
+            .because(
+                    "faster = intervals that do not overlap; anything split between the metrics or the sizes is the host's")
+            .otherwise(Verdict.HOST_DEPENDENT);
+
+    /** {@code winner} wins a metric and {@code loser} is faster at no size in either. */
+    private static Condition<Wins> sweep(Side winner, Side loser) {
+        return Condition.<Wins>fact(
+                        winner.label + " is faster at more than half the sizes in throughput or in median round trip",
+                        w -> w.winsAMetric(winner))
+                .and(Condition.below(
+                        "sizes at which " + loser.label + " is faster, in either metric",
+                        w -> w.fasterAt(loser),
+                        1,
+                        Shown.PLAIN));
+    }
+
     static Verdict judge(Wins w) {
-        boolean tcpSweep =
-                (w.throughputWinner().equals("tcp") || w.latencyWinner().equals("tcp"))
-                        && w.unixThroughput() == 0
-                        && w.unixLatency() == 0;
-        boolean unixSweep =
-                (w.throughputWinner().equals("unix") || w.latencyWinner().equals("unix"))
-                        && w.tcpThroughput() == 0
-                        && w.tcpLatency() == 0;
-        if (tcpSweep) return Verdict.SUPPORTED;
-        if (unixSweep) return Verdict.REFUTED;
-        return Verdict.HOST_DEPENDENT;
+        return RULE.judge(w);
     }
 
     /** MORE-2 from ipc-shootout's recorded throughput and latency tables (the measurement this experiment shares). */
@@ -148,8 +172,7 @@ public final class UnixVersusTcp implements Experiment {
                 w.tcpThroughput(), w.sizes(), w.unixThroughput(), w.tcpLatency(), w.unixLatency()));
         ev.add(
                 "why it can differ: an AF_UNIX stream write queues the skb straight on the peer's receive queue; TCP over lo builds segments, runs them through IP, lo's transmit, the backlog softirq and TCP receive (see PATH-1)");
-        ev.add(
-                "rule: per metric (throughput, median round trip), the side faster at most sizes wins it; one side wins a metric and the other is faster at no size in either → SUPPORTED (TCP, the article's side) or REFUTED (AF_UNIX), otherwise HOST_DEPENDENT");
+        ev.add(RULE.evidence());
         if (rows.isEmpty()) {
             o.verdict(KernelEvidence.notTestable(
                     ctx, "MORE-2", Lack.NO_DATA, "neither AF_UNIX nor TCP over lo could be measured here"));
@@ -168,8 +191,11 @@ public final class UnixVersusTcp implements Experiment {
                         .mapToDouble(r -> r.tcpP50Micros() / r.unixP50Micros())
                         .toArray())
                 .median();
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("MORE-2"), v, summary, medianRatio, null, "× AF_UNIX's median round trip (TCP lo)", ev, ctx));
+        o.verdict(ctx.judged("MORE-2", v)
+                .summary(summary)
+                .measured(medianRatio, "× AF_UNIX's median round trip (TCP lo)")
+                .evidence(ev)
+                .build());
         double[] x = rows.stream().mapToDouble(r -> Charts.log2(r.size())).toArray();
         XYChart c = Charts.xy(
                 "MORE-2: AF_UNIX against TCP over loopback",

@@ -19,6 +19,9 @@ import lab.loopback.netns.Veth;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import org.knowm.xchart.CategoryChart;
 
 /**
@@ -27,6 +30,9 @@ import org.knowm.xchart.CategoryChart;
  * writes, round trips of a 1 KiB request written as a 16-byte header and a body (the shape Nagle's algorithm
  * holds back; TCP_CORK wraps both writes), and the receiver's copies per byte from a traced transfer.
  */
+@Measures(
+        name = "veth-options",
+        claims = {"VETH-2"})
 public final class VethOptions implements Experiment {
     static final int WRITE = 64 * 1024, MESSAGE = 1024;
 
@@ -42,29 +48,56 @@ public final class VethOptions implements Experiment {
             double p99Micros,
             long roundTrips) {}
 
-    @Override
-    public String name() {
-        return "veth-options";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("VETH-2");
-    }
-
     static final double HALF_A_COPY = 0.5;
 
-    /** SUPPORTED if some option takes the receiver below half a copy per byte; PARTLY_TRUE if any moves it; REFUTED if none does. */
-    static Verdict judge(List<Row> rows) {
-        List<Row> traced = rows.stream()
+    private static List<Row> traced(List<Row> rows) {
+        return rows.stream()
                 .filter(r -> !Double.isNaN(r.receiveCopiesPerByte()))
                 .toList();
-        if (traced.isEmpty()) return Verdict.NOT_TESTABLE_HERE;
-        if (traced.stream().anyMatch(r -> r.receiveCopiesPerByte() < HALF_A_COPY)) return Verdict.SUPPORTED;
-        double base = traced.getFirst().receiveCopiesPerByte();
-        return traced.stream().anyMatch(r -> Math.abs(r.receiveCopiesPerByte() - base) > Conditions.SAME_COPIES)
-                ? Verdict.PARTLY_TRUE
-                : Verdict.REFUTED;
+    }
+
+    /** A traced option beside the first traced one (the defaults). */
+    record Moved(Row first, Row row) {
+        double copies() {
+            return Math.abs(row.receiveCopiesPerByte() - first.receiveCopiesPerByte());
+        }
+    }
+
+    private static List<Moved> moves(List<Row> rows) {
+        List<Row> t = traced(rows);
+        return t.stream().map(r -> new Moved(t.getFirst(), r)).toList();
+    }
+
+    static final Rule<List<Row>> RULE = Rule.<List<Row>>forClaim("VETH-2")
+            .when(
+                    Verdict.NOT_TESTABLE_HERE,
+                    Condition.fact(
+                            "no option's transfer could be traced",
+                            rs -> traced(rs).isEmpty()))
+            .when(
+                    Verdict.SUPPORTED,
+                    Condition.some(
+                            "option",
+                            VethOptions::traced,
+                            Condition.below(
+                                    "the receiver's copies per byte",
+                                    Row::receiveCopiesPerByte,
+                                    HALF_A_COPY,
+                                    Shown.PLAIN)))
+            .when(
+                    Verdict.PARTLY_TRUE,
+                    Condition.some(
+                            "option",
+                            VethOptions::moves,
+                            Condition.above(
+                                    "|the receiver's copies per byte − the defaults'|",
+                                    Moved::copies,
+                                    Conditions.SAME_COPIES,
+                                    Shown.PLAIN)))
+            .otherwise(Verdict.REFUTED);
+
+    static Verdict judge(List<Row> rows) {
+        return RULE.judge(rows);
     }
 
     /** VETH-2 from the recorded options table. */
@@ -161,39 +194,36 @@ public final class VethOptions implements Experiment {
         ev.add(
                 "what they do (tcp(7)): TCP_NODELAY sends small segments at once instead of waiting for an ACK (Nagle); TCP_NOTSENT_LOWAT limits unsent bytes "
                         + "queued in the kernel; TCP_CORK holds partial segments until uncorked — all decide when segments leave, none decides whether bytes are copied");
-        ev.add(
-                "rule: SUPPORTED if some option brings the receiver below 0.5 copies per byte, PARTLY_TRUE if any option moves copies per byte by more than "
-                        + Conditions.SAME_COPIES + ", REFUTED if none does");
+        ev.add(RULE.evidence());
         double minCopies = rows.stream()
                 .mapToDouble(Row::receiveCopiesPerByte)
                 .filter(d -> !Double.isNaN(d))
                 .min()
                 .orElse(Double.NaN);
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("VETH-2"),
-                verdict,
-                switch (verdict) {
-                    case REFUTED ->
-                        String.format(
-                                "None of the three options simulates zero copy: with each, on lo and on veth, the receiver still copies %.2f–%.2f of every byte; "
-                                        + "they change when segments leave (round trips in the table), not whether data is copied.",
-                                minCopies,
-                                rows.stream()
-                                        .mapToDouble(Row::receiveCopiesPerByte)
-                                        .filter(d -> !Double.isNaN(d))
-                                        .max()
-                                        .orElse(Double.NaN));
-                    case SUPPORTED -> "An option took the receiver below half a copy per byte (table).";
-                    case PARTLY_TRUE ->
-                        "An option moved the receiver's copies per byte, though nowhere near zero (table).";
-                    default ->
-                        "The receiver's copies could not be traced here (tracefs unavailable), so whether any option removes a copy is not shown.";
-                },
-                Double.isNaN(minCopies) ? null : minCopies,
-                0.0,
-                "lowest receiver copies per byte under any option",
-                ev,
-                ctx));
+        o.verdict(ctx.judged("VETH-2", verdict)
+                .summary(
+                        switch (verdict) {
+                            case REFUTED ->
+                                String.format(
+                                        "None of the three options simulates zero copy: with each, on lo and on veth, the receiver still copies %.2f–%.2f of every byte; "
+                                                + "they change when segments leave (round trips in the table), not whether data is copied.",
+                                        minCopies,
+                                        rows.stream()
+                                                .mapToDouble(Row::receiveCopiesPerByte)
+                                                .filter(d -> !Double.isNaN(d))
+                                                .max()
+                                                .orElse(Double.NaN));
+                            case SUPPORTED -> "An option took the receiver below half a copy per byte (table).";
+                            case PARTLY_TRUE ->
+                                "An option moved the receiver's copies per byte, though nowhere near zero (table).";
+                            default ->
+                                "The receiver's copies could not be traced here (tracefs unavailable), so whether any option removes a copy is not shown.";
+                        })
+                .measured(
+                        Double.isNaN(minCopies) ? null : minCopies, "lowest receiver copies per byte under any option")
+                .claimed(0.0)
+                .evidence(ev)
+                .build());
         figures(o, rows);
         return o;
     }

@@ -28,6 +28,9 @@ import org.knowm.xchart.CategoryChart;
  * compared with lo inside A: verified throughput in interleaved rounds, the receiver's copies per byte from
  * a traced transfer each, and 64-byte round trips to an echo server on each route.
  */
+@Measures(
+        name = "veth-versus-lo",
+        claims = {"FAIL-3", "VETH-1"})
 public final class VethVersusLo implements Experiment {
     static final int WRITE = 64 * 1024, MESSAGE = 64;
     /** p50 round trips further apart than this share count as different latency. */
@@ -35,16 +38,6 @@ public final class VethVersusLo implements Experiment {
 
     public record Latency(
             String route, int size, long roundTrips, double p50Micros, double p99Micros, double maxMicros) {}
-
-    @Override
-    public String name() {
-        return "veth-versus-lo";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("FAIL-3", "VETH-1");
-    }
 
     static final Rule<List<Conditions.Summary>> DEGRADE = Conditions.degradeRule("FAIL-3", false);
 
@@ -156,36 +149,31 @@ public final class VethVersusLo implements Experiment {
         Verdict f3 = DEGRADE.judge(rows);
         List<String> ev3 = new ArrayList<>(ev);
         ev3.add(DEGRADE.evidence());
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("FAIL-3"),
-                f3,
-                Conditions.summary(f3, rows, "Routing through a veth pair into another namespace"),
-                rows.get(1).ratioToBaseline(),
-                null,
-                "veth throughput / lo throughput",
-                ev3,
-                ctx));
+        o.verdict(ctx.judged("FAIL-3", f3)
+                .summary(Conditions.summary(f3, rows, "Routing through a veth pair into another namespace"))
+                .measured(rows.get(1).ratioToBaseline(), "veth throughput / lo throughput")
+                .evidence(ev3)
+                .build());
         Verdict v1 = judgeVeth(rows.get(1), latency.get(0), latency.get(1));
         List<String> ev1 = new ArrayList<>(ev);
         ev1.add(VETH.evidence());
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("VETH-1"),
-                v1,
-                v1 == Verdict.SUPPORTED
-                        ? String.format(
-                                "The recipe works and is not quite loopback-fast: veth moves %.2f× lo's throughput and its 64-byte round trip takes %.2f× as long — on the same copy path (%s).",
-                                rows.get(1).ratioToBaseline(),
-                                latency.get(1).p50Micros() / latency.get(0).p50Micros(),
-                                copyWords(rows))
-                        : String.format(
-                                "The recipe works, and here veth is as fast as lo within noise (%.2f× the throughput, %.2f× the round trip).",
-                                rows.get(1).ratioToBaseline(),
-                                latency.get(1).p50Micros() / latency.get(0).p50Micros()),
-                rows.get(1).ratioToBaseline(),
-                null,
-                "veth throughput / lo throughput",
-                ev1,
-                ctx));
+        o.verdict(ctx.judged("VETH-1", v1)
+                .summary(
+                        v1 == Verdict.SUPPORTED
+                                ? String.format(
+                                        "The recipe works and is not quite loopback-fast: veth moves %.2f× lo's throughput and its 64-byte round trip takes %.2f× as long — on the same copy path (%s).",
+                                        rows.get(1).ratioToBaseline(),
+                                        latency.get(1).p50Micros()
+                                                / latency.get(0).p50Micros(),
+                                        copyWords(rows))
+                                : String.format(
+                                        "The recipe works, and here veth is as fast as lo within noise (%.2f× the throughput, %.2f× the round trip).",
+                                        rows.get(1).ratioToBaseline(),
+                                        latency.get(1).p50Micros()
+                                                / latency.get(0).p50Micros()))
+                .measured(rows.get(1).ratioToBaseline(), "veth throughput / lo throughput")
+                .evidence(ev1)
+                .build());
         CategoryChart c = Charts.bars("VETH-1: 64-byte round trips, lo vs veth", "route", "µs");
         List<String> names = latency.stream().map(Latency::route).toList();
         c.addSeries("p50", names, latency.stream().map(Latency::p50Micros).toList())

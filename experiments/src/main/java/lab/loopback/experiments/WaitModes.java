@@ -18,6 +18,9 @@ import lab.loopback.measure.Profile;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import lab.loopback.sys.Net;
 import lab.loopback.sys.SockAddrIn;
 import org.knowm.xchart.CategoryChart;
@@ -29,6 +32,9 @@ import org.knowm.xchart.CategoryChart;
  * how often it slept and how much CPU a round trip cost. Whether busy polling has anything to poll on lo is asked
  * of the kernel: SO_INCOMING_NAPI_ID of a loopback socket.
  */
+@Measures(
+        name = "wait-modes",
+        claims = {"MORE-1"})
 public final class WaitModes implements Experiment {
     static final int SIZE = 64;
 
@@ -49,16 +55,6 @@ public final class WaitModes implements Experiment {
             double ratioLow,
             double ratioHigh) {}
 
-    @Override
-    public String name() {
-        return "wait-modes";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("MORE-1");
-    }
-
     /**
      * The smallest change of the round trip that counts as an interaction, the workbench's usual 10 %. It was 20 %
      * while the modes ran one after the other (one quick run put epoll 57 % above a blocking read, the next two 11-14 %);
@@ -66,15 +62,23 @@ public final class WaitModes implements Experiment {
      */
     static final double MEASURABLE = 0.10;
 
-    /**
-     * SUPPORTED when epoll's round trip differs from the blocking read's measured in the same round by at least
-     * {@link #MEASURABLE} (median of the per-round ratios) and that median's interval lies on one side of 1; REFUTED
-     * when it does not. Per round, not pooled: run one after the other, the modes' difference was the host's state.
-     */
+    private static final String RATIO = "the median per-round ratio of epoll's round trip to the blocking read's";
+
+    /** Per round, not pooled: run one after the other, the modes' difference was the host's state. */
+    static final Rule<Row> RULE = Rule.<Row>forClaim("MORE-1")
+            .when(
+                    Verdict.SUPPORTED,
+                    Condition.below("the upper end of the interval of " + RATIO, Row::ratioHigh, 1, Shown.PLAIN)
+                            .and(Condition.atMost(RATIO, Row::ratioToBlocking, 1 - MEASURABLE, Shown.PLAIN))
+                            .or(Condition.above(
+                                            "the lower end of the interval of " + RATIO, Row::ratioLow, 1, Shown.PLAIN)
+                                    .and(Condition.atLeast(RATIO, Row::ratioToBlocking, 1 + MEASURABLE, Shown.PLAIN))))
+            .because(
+                    "each round runs every mode once, order rotated: the interaction is measurable only within a round")
+            .otherwise(Verdict.REFUTED);
+
     static Verdict judge(Row epoll) {
-        boolean apart = epoll.ratioLow() > 1 || epoll.ratioHigh() < 1;
-        boolean large = Math.abs(epoll.ratioToBlocking() - 1) >= MEASURABLE;
-        return apart && large ? Verdict.SUPPORTED : Verdict.REFUTED;
+        return RULE.judge(epoll);
     }
 
     /**
@@ -210,10 +214,7 @@ public final class WaitModes implements Experiment {
         if (busy != null) ev.add("SO_BUSY_POLL not measured: " + busy);
         ev.add(
                 "how epoll meets loopback (kernel source, not measured here): lo's receive path ends in the socket's sk_data_ready, which wakes a reader blocked in read() and one in epoll_wait alike; after epoll_wait the reader still needs a read() for the data");
-        ev.add(String.format(
-                "rule: over %d rounds, each running every mode once (order rotated), epoll's round trip ÷ the blocking read's in the same round: "
-                        + "median at least %.0f%% away from 1 with its interval on that side of 1 → SUPPORTED (the interaction is measurable); otherwise → REFUTED",
-                base.size(), MEASURABLE * 100));
+        ev.add(RULE.evidence() + " — over " + base.size() + " rounds");
         Verdict v = judge(epoll);
         String summary = String.format(
                 v == Verdict.SUPPORTED
@@ -228,8 +229,11 @@ public final class WaitModes implements Experiment {
                                 "; what does change it is not sleeping at all (spinning: %.1f µs, %.1f µs CPU per round trip)",
                                 spin.p50Micros(), spin.clientCpuMicrosPerRoundTrip())
                         : "");
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("MORE-1"), v, summary, epoll.p50Micros(), null, "µs median round trip with epoll", ev, ctx));
+        o.verdict(ctx.judged("MORE-1", v)
+                .summary(summary)
+                .measured(epoll.p50Micros(), "µs median round trip with epoll")
+                .evidence(ev)
+                .build());
         CategoryChart c = Charts.bars("MORE-1: 64-byte round trip over TCP lo by wait mode", "", "µs");
         c.addSeries(
                         "p50",

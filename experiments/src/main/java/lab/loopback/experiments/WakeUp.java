@@ -26,19 +26,12 @@ import org.knowm.xchart.style.Styler;
  * comes inside the sender's own write() call; "instantly" is whether the wake-up is a negligible share of
  * the one-way time.
  */
+@Measures(
+        name = "wake-up",
+        claims = {"PATH-2"})
 public final class WakeUp implements Experiment {
     static final double WITHIN_WRITE = 0.95, NEGLIGIBLE_SHARE = 0.10;
     static final int WARMUPS = 50;
-
-    @Override
-    public String name() {
-        return "wake-up";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("PATH-2");
-    }
 
     /** What PATH-2's rule reads: the share of messages ready within the write, and the wake-up's share of one-way. */
     record Facts(double readyWithinWrite, double wakeShare) {}
@@ -136,10 +129,8 @@ public final class WakeUp implements Experiment {
                 .seq();
         List<WakeupProbe.Point> timeline = WakeupProbe.timeline(r, median);
         o.table("timeline", RecordTable.of("timeline", WakeupProbe.Point.class, timeline));
-        o.verdict(KernelEvidence.verdict(
-                ctx.claim("PATH-2"),
-                v,
-                String.format(
+        o.verdict(ctx.judged("PATH-2", v)
+                .summary(String.format(
                         "sk_data_ready fired inside the sender's own write() for %.0f%% of %d messages (median %.1f µs after write() was called) — %s; the blocked reader then needed a median %.1f µs (p99 %.1f µs) to return from read(), %.0f%% of the one-way time — %s.",
                         within * 100,
                         b.size(),
@@ -152,11 +143,10 @@ public final class WakeUp implements Experiment {
                         share * 100,
                         INSTANT.holds(new Facts(within, share))
                                 ? "negligible"
-                                : "a scheduler wake-up, not an instant one"),
-                w.median(),
-                0.0,
-                "µs from sk_data_ready to read() returning (median)",
-                List.of(
+                                : "a scheduler wake-up, not an instant one"))
+                .measured(w.median(), "µs from sk_data_ready to read() returning (median)")
+                .claimed(0.0)
+                .evidence(List.of(
                         String.format(
                                 "one-way write() called → read() returned (user space, CLOCK_MONOTONIC in both processes): median %s µs, p99 %.1f µs, %d messages",
                                 ow.format("%.1f"), percentile(oneWay, 0.99), oneWay.length),
@@ -164,8 +154,8 @@ public final class WakeUp implements Experiment {
                                 "send path write() called → sock:sk_data_ready: median %s µs; wake-up sk_data_ready → read() returned: median %s µs",
                                 k.format("%.1f"), w.format("%.1f")),
                         "sk_data_ready comes from the sending thread's own context (lo delivers in the sender's softirq); trace times have 1 µs resolution",
-                        RULE.evidence()),
-                ctx));
+                        RULE.evidence()))
+                .build());
         o.figure(cdf(oneWay, kernel, wake));
         o.figure(timelineFigure(timeline, median));
         return o;

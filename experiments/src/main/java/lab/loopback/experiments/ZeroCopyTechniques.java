@@ -14,6 +14,9 @@ import lab.loopback.measure.Estimate;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
+import lab.loopback.rule.Condition;
+import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import lab.loopback.zerocopy.FileSenders;
 import org.knowm.xchart.CategoryChart;
 
@@ -30,6 +33,9 @@ import org.knowm.xchart.CategoryChart;
  * the sender's thread also runs the receive path's softirq and the copy is a tenth of its cost. The receive side is
  * the kernel's own count (skb:skb_copy_datagram_iovec).
  */
+@Measures(
+        name = "zero-copy-techniques",
+        claims = {"ZC-1", "SPL-1", "SPL-2"})
 public final class ZeroCopyTechniques implements Experiment {
     /**
      * Without a trace, a technique "avoids the send-side copy" when its sender costs at most this share of
@@ -44,22 +50,61 @@ public final class ZeroCopyTechniques implements Experiment {
     /** Receiver copies per byte closer than this are the same with and without SPLICE_F_MOVE. */
     static final double SAME_COPIES = 0.05;
 
+    private static final String SPLICE_COPIES = "the splice transfer's receiver copies per byte";
+
     /** SPL-1, "no copy into user space at any point": the receiver's copies per byte of the splice transfer. */
+    static final Rule<Double> SPLICE = Rule.<Double>forClaim("SPL-1")
+            .when(Verdict.REFUTED, Condition.atLeast(SPLICE_COPIES, c -> c, COPIES_ALL, Shown.PLAIN))
+            .when(Verdict.SUPPORTED, Condition.atMost(SPLICE_COPIES, c -> c, COPIES_NONE, Shown.PLAIN))
+            .otherwise(Verdict.PARTLY_TRUE);
+
+    /**
+     * What SPL-2's rule reads: the receiver's copies per byte with and without SPLICE_F_MOVE (NaN untraced), or,
+     * untraced, the paired rounds' sender CPU per byte with − without (null when traced).
+     */
+    record MoveFlag(double copiesWith, double copiesWithout, Estimate senderCpuDelta) {
+        double copiesMoved() {
+            return Math.abs(copiesWith - copiesWithout);
+        }
+
+        boolean traced() {
+            return !Double.isNaN(copiesWith) && !Double.isNaN(copiesWithout);
+        }
+    }
+
+    /** SPL-2: the flag changes nothing when the copies (or, untraced, the CPU cost) stay the same with and without it. */
+    static final Rule<MoveFlag> MOVE_FLAG = Rule.<MoveFlag>forClaim("SPL-2")
+            .when(
+                    Verdict.REFUTED,
+                    Condition.below(
+                                    "|receiver copies per byte with − without SPLICE_F_MOVE|",
+                                    MoveFlag::copiesMoved,
+                                    SAME_COPIES,
+                                    Shown.PLAIN)
+                            .and(Condition.atLeast(
+                                    "receiver copies per byte with the flag",
+                                    MoveFlag::copiesWith,
+                                    COPIES_ALL,
+                                    Shown.PLAIN))
+                            .or(Condition.<MoveFlag>fact("untraced", m -> !m.traced())
+                                    .and(Condition.fact(
+                                            "the interval of the paired rounds' sender CPU per byte with − without holds 0 (inferred)",
+                                            m -> m.senderCpuDelta() != null
+                                                    && m.senderCpuDelta().hasInterval()
+                                                    && m.senderCpuDelta().low() <= 0
+                                                    && m.senderCpuDelta().high() >= 0))))
+            .otherwise(Verdict.PARTLY_TRUE);
+
     static Verdict judgeSplice(double receiverCopiesPerByte) {
-        if (receiverCopiesPerByte >= COPIES_ALL) return Verdict.REFUTED;
-        return receiverCopiesPerByte <= COPIES_NONE ? Verdict.SUPPORTED : Verdict.PARTLY_TRUE;
+        return SPLICE.judge(receiverCopiesPerByte);
     }
 
-    /** SPL-2, traced: the flag changes nothing when the receiver copies every byte, the same with and without it. */
     static Verdict judgeMoveFlag(double copiesWith, double copiesWithout) {
-        boolean same = Math.abs(copiesWith - copiesWithout) < SAME_COPIES;
-        return same && copiesWith >= COPIES_ALL ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+        return MOVE_FLAG.judge(new MoveFlag(copiesWith, copiesWithout, null));
     }
 
-    /** SPL-2, untraced: the flag changes nothing measurable when the paired CPU difference's interval holds zero. */
     static Verdict judgeMoveFlagUntraced(Estimate senderCpuDelta) {
-        boolean unchanged = senderCpuDelta.hasInterval() && senderCpuDelta.low() <= 0 && senderCpuDelta.high() >= 0;
-        return unchanged ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+        return MOVE_FLAG.judge(new MoveFlag(Double.NaN, Double.NaN, senderCpuDelta));
     }
     /** The article's four techniques and the measured senders that stand for each. */
     static final Map<String, List<String>> ARTICLE = new LinkedHashMap<>();
@@ -69,16 +114,6 @@ public final class ZeroCopyTechniques implements Experiment {
         ARTICLE.put("splice()", List.of(FileSenders.SPLICE, FileSenders.SPLICE_MOVE, FileSenders.VMSPLICE));
         ARTICLE.put("sendfile()", List.of(FileSenders.SENDFILE));
         ARTICLE.put("io_uring", List.of(FileSenders.URING_SPLICE, FileSenders.URING_SEND_ZC));
-    }
-
-    @Override
-    public String name() {
-        return "zero-copy-techniques";
-    }
-
-    @Override
-    public List<String> claims() {
-        return List.of("ZC-1", "SPL-1", "SPL-2");
     }
 
     /**
@@ -116,13 +151,35 @@ public final class ZeroCopyTechniques implements Experiment {
         return out;
     }
 
-    static Verdict judgeZc1(Map<String, Boolean> avoiding) {
-        return judgeZc1((int) avoiding.values().stream().filter(b -> b).count(), avoiding.size());
-    }
+    /** Whether the sender skipped the user→kernel copy, on the best witness it has (see the class comment). */
+    static final Condition<Summary> AVOIDS_SEND_COPY = Condition.<Summary>fact(
+                    "the kernel's zero-copy notices (MSG_ZEROCOPY, SEND_ZC) say nothing was copied",
+                    s -> sendSideWitness(s) == Witness.NOTICES && s.kernelSaysCopied() == 0)
+            .or(Condition.fact(
+                    "without notices, in the kernel's trace of the sending thread most calls that carried the payload took no user buffer "
+                            + "(sendfile, splice, vmsplice, io_uring SPLICE) rather than one to copy from (write, sendto, io_uring SEND)",
+                    s -> sendSideWitness(s) == Witness.TRACE && s.payloadCallsByReference() > s.payloadCallsFromUser()))
+            .or(Condition.<Summary>fact("untraced", s -> sendSideWitness(s) == Witness.CPU)
+                    .and(Condition.atMost(
+                            "its sender's CPU per byte ÷ read+write's in the same round (median over the rounds; inferred)",
+                            Summary::senderCpuVsReadWrite,
+                            NO_COPY,
+                            Shown.TIMES)));
 
-    static Verdict judgeZc1(int groupsZeroCopy, int groups) {
-        if (groupsZeroCopy == groups) return Verdict.SUPPORTED;
-        return groupsZeroCopy == 0 ? Verdict.REFUTED : Verdict.PARTLY_TRUE;
+    /** One of the article's techniques and whether any of the senders that stand for it avoided the send-side copy. */
+    record Group(String technique, boolean avoids) {}
+
+    private static final Condition<Group> GROUP_AVOIDS = Condition.fact(
+            "one of its senders avoids the send-side copy — " + AVOIDS_SEND_COPY.describe(), Group::avoids);
+    static final Rule<List<Group>> ZC1 = Rule.<List<Group>>forClaim("ZC-1")
+            .when(Verdict.SUPPORTED, Condition.every("technique of the article's", g -> g, GROUP_AVOIDS))
+            .when(Verdict.PARTLY_TRUE, Condition.some("technique of the article's", g -> g, GROUP_AVOIDS))
+            .otherwise(Verdict.REFUTED);
+
+    static Verdict judgeZc1(Map<String, Boolean> avoiding) {
+        return ZC1.judge(avoiding.entrySet().stream()
+                .map(e -> new Group(e.getKey(), e.getValue()))
+                .toList());
     }
 
     /** ZC-1 from the recorded techniques table: which of the article's technique groups avoid the send-side copy. */
@@ -267,13 +324,8 @@ public final class ZeroCopyTechniques implements Experiment {
         return s.stream().filter(x -> x.technique().equals(id)).findFirst().orElse(null);
     }
 
-    /** Whether the sender skipped the user→kernel copy, and on whose word (see the class comment for the order). */
     static boolean avoidsSendCopy(Summary s) {
-        return switch (sendSideWitness(s)) {
-            case NOTICES -> s.kernelSaysCopied() == 0;
-            case TRACE -> s.payloadCallsByReference() > s.payloadCallsFromUser();
-            case CPU -> s.senderCpuVsReadWrite() <= NO_COPY;
-        };
+        return AVOIDS_SEND_COPY.holds(s);
     }
 
     /** Who says whether a technique copied on the send side: the kernel's notices, its trace of the payload calls, or (inferred) CPU. */
@@ -343,28 +395,22 @@ public final class ZeroCopyTechniques implements Experiment {
                 rw.senderCpuNsPerByte(), memcpy, Bytes.human(r.fileBytes())));
         ev.add(
                 "receive side: every technique's bytes are copied into the reader's buffer once — skb:skb_copy_datagram_iovec, column receiverCopiesPerByte of table techniques");
-        ev.add(
-                "rule: a technique avoids the send-side copy when the kernel's zero-copy notices say nothing was copied (MSG_ZEROCOPY, SEND_ZC); otherwise when, in the kernel's trace of the sending thread, "
-                        + "most calls that carried the payload took no user buffer (sendfile, splice, vmsplice, io_uring SPLICE) rather than one to copy from (write, sendto, io_uring SEND); "
-                        + "untraced, when its sender needs ≤ " + NO_COPY + "× read+write's CPU per byte (median over "
-                        + FileTransfers.rounds(ctx.profile())
-                        + " rounds of the ratio within a round; inferred). A group of the article's counts when one of its senders avoids the copy; SUPPORTED when all four do, REFUTED when none");
-        return KernelEvidence.verdict(
-                ctx.claim("ZC-1"),
-                v,
-                String.format(
-                        "%d of the article's %d techniques avoid the user→kernel copy of a file sent over loopback on this host; %s",
-                        zero,
-                        groups,
-                        copying.isEmpty()
-                                ? "each is zero-copy on the send side."
-                                : String.join(", ", copying) + (copying.size() == 1 ? " still costs" : " still cost")
-                                        + " a send-side copy here (the kernel's trace or notices; CPU where untraced)."),
-                (double) zero,
-                (double) groups,
-                "techniques avoiding the send-side copy",
-                ev,
-                ctx);
+        ev.add(ZC1.evidence());
+        return ctx.judged("ZC-1", v)
+                .summary(
+                        String.format(
+                                "%d of the article's %d techniques avoid the user→kernel copy of a file sent over loopback on this host; %s",
+                                zero,
+                                groups,
+                                copying.isEmpty()
+                                        ? "each is zero-copy on the send side."
+                                        : String.join(", ", copying)
+                                                + (copying.size() == 1 ? " still costs" : " still cost")
+                                                + " a send-side copy here (the kernel's trace or notices; CPU where untraced)."))
+                .measured((double) zero, "techniques avoiding the send-side copy")
+                .claimed((double) groups)
+                .evidence(ev)
+                .build();
     }
 
     private ClaimVerdict spl1(RunContext ctx, List<Summary> sum, FileTransfers.Result r) {
@@ -385,20 +431,17 @@ public final class ZeroCopyTechniques implements Experiment {
         Summary sf = find(sum, FileSenders.SENDFILE),
                 rw = find(sum, FileSenders.READ_WRITE),
                 mw = find(sum, FileSenders.MMAP_WRITE);
-        return KernelEvidence.verdict(
-                ctx.claim("SPL-1"),
-                v,
-                String.format(
+        return ctx.judged("SPL-1", v)
+                .summary(String.format(
                         "The article's splice(file → pipe → socket, SPLICE_F_MOVE) hands the file to the socket for %.2f× read+write's sender CPU, "
                                 + "but the peer's read() copies %.2f of every byte out of the socket buffer (%d copy events) — %s.",
                         sp.senderCpuVsReadWrite(),
                         perByte,
                         t.receiverCopyEvents(),
-                        v == Verdict.REFUTED ? "not 'all without copying'" : "as claimed"),
-                perByte,
-                0.0,
-                "receiver copies per byte",
-                List.of(
+                        v == Verdict.REFUTED ? "not 'all without copying'" : "as claimed"))
+                .measured(perByte, "receiver copies per byte")
+                .claimed(0.0)
+                .evidence(List.of(
                         String.format(
                                 "receiver: skb:skb_copy_datagram_iovec %d events, %d of %d bytes (receiving thread only)",
                                 t.receiverCopyEvents(), t.receiverCopyBytes(), t.bytes()),
@@ -414,8 +457,8 @@ public final class ZeroCopyTechniques implements Experiment {
                                         : "POSIX_FADV_DONTNEED before the run, residency checked with mincore",
                                 r.fileSystem()),
                         "the path: file → page cache (a disk read when cold: DMA by the disk, no CPU copy) → pipe (page references) → skb frags (references) → the peer's buffer (a CPU copy)",
-                        "rule: REFUTED when the receiver copies ≥ " + COPIES_ALL + " per byte, SUPPORTED ≤ 0.1"),
-                ctx);
+                        SPLICE.evidence()))
+                .build();
     }
 
     private ClaimVerdict spl2(RunContext ctx, FileTransfers.Result r) {
@@ -450,22 +493,18 @@ public final class ZeroCopyTechniques implements Experiment {
                     ? "the sender's CPU per byte does not change measurably (no trace: " + r.traceUnavailable() + ")"
                     : "the sender's CPU per byte changes (no trace to count copies: " + r.traceUnavailable() + ")";
         }
-        ev.add("rule: REFUTED when the copies (or, untraced, the CPU cost) are the same with and without the flag");
-        return KernelEvidence.verdict(
-                ctx.claim("SPL-2"),
-                v,
-                String.format(
+        ev.add(MOVE_FLAG.evidence());
+        return ctx.judged("SPL-2", v)
+                .summary(String.format(
                         "SPLICE_F_MOVE %s: %s, and throughput differs by %+.2f Gbit/s (median of %d pairs%s).",
                         v == Verdict.REFUTED ? "changes nothing that moves or copies" : "changes something measurable",
                         how,
                         g.median(),
                         n,
-                        g.hasInterval() ? String.format(", interval %.2f … %.2f", g.low(), g.high()) : ""),
-                g.median(),
-                null,
-                "Gbit/s, with − without SPLICE_F_MOVE",
-                ev,
-                ctx);
+                        g.hasInterval() ? String.format(", interval %.2f … %.2f", g.low(), g.high()) : ""))
+                .measured(g.median(), "Gbit/s, with − without SPLICE_F_MOVE")
+                .evidence(ev)
+                .build();
     }
 
     private static Figure throughputFigure(List<Summary> sum, FileTransfers.Result r) {

@@ -124,6 +124,43 @@ class LabCliTest {
         }
     }
 
+    /** ./lab run's order: measure into OUT/.staged, add notebooks and the report, then publish into OUT. */
+    @Test
+    void aStagedRunIsPublishedWhole(@TempDir Path tmp) throws IOException {
+        Path o = tmp.resolve("results"), dirFile = tmp.resolve("run-dir");
+        int rc = LabCli.execute(
+                "run",
+                "--profile",
+                "quick",
+                "--only",
+                "TRIG-1",
+                "--out",
+                o.toString(),
+                "--staged",
+                "--run-dir-file",
+                dirFile.toString());
+        assertEquals(0, rc, err.toString());
+        Path staged = Path.of(Files.readString(dirFile));
+        assertEquals(o.resolve(".staged").toAbsolutePath(), staged.getParent());
+        try (var s = Files.list(o)) {
+            assertEquals(
+                    List.of(".staged"), s.map(p -> p.getFileName().toString()).toList(), "nothing in OUT yet");
+        }
+        Files.createDirectories(staged.resolve("notebooks"));
+        Files.writeString(staged.resolve("notebooks/00-index.html"), "executed");
+        assertEquals(
+                0, LabCli.execute("publish", staged.toString(), "--run-dir-file", dirFile.toString()), err.toString());
+        Path published = Path.of(Files.readString(dirFile));
+        assertEquals(o.resolve(staged.getFileName()).toAbsolutePath(), published);
+        assertEquals(published.toRealPath(), o.resolve("latest").toRealPath());
+        assertTrue(Files.isRegularFile(published.resolve("notebooks/00-index.html")));
+        assertTrue(Files.isRegularFile(published.resolve("verdicts.json")));
+        assertFalse(Files.exists(o.resolve(".staged")));
+        err.reset();
+        assertEquals(2, LabCli.execute("publish", published.toString()));
+        assertTrue(err.toString().contains("is not a staged run"), err.toString());
+    }
+
     @Test
     void aQuickRunWritesTheWholeRunDirectory(@TempDir Path tmp) throws IOException {
         Path o = tmp.resolve("results");

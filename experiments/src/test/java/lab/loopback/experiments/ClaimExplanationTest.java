@@ -6,11 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.cli.LabCli;
+import lab.loopback.rule.Rule;
 import org.junit.jupiter.api.Test;
 
 /** Every claim reaches the code that decides it in one hop, and ./lab explain shows that code with its thresholds. */
@@ -24,30 +33,38 @@ class ClaimExplanationTest {
         assertEquals(45, LEDGER.claims().size());
         for (Claim c : LEDGER.claims()) {
             assertFalse(c.rule().isEmpty(), c.id() + " names its rule in data/claims.yaml");
-            for (String r : c.rule()) {
-                RuleCode code = RuleCode.of(r, HOME);
-                assertNotNull(code.text(), r + " found in " + code.source());
-                String member = r.substring(r.indexOf('.') + 1);
-                if (code.rule() != null) {
-                    assertEquals(c.id(), code.rule().claim(), r + " is the rule of another claim");
-                    assertTrue(code.text().contains(" " + member + " ="), r + ":\n" + code.text());
-                    assertTrue(code.text().strip().endsWith(";"), "the whole declaration: " + code.text());
-                } else {
-                    assertFalse(RuleCode.methods(r).isEmpty(), r);
-                    assertTrue(code.text().contains("static Verdict " + member + "("), r + ":\n" + code.text());
-                }
-                assertTrue(code.line() > 0, r);
+            assertEquals(1, c.rule().size(), c.id() + " has exactly one rule");
+            String r = c.rule().getFirst();
+            RuleCode code = RuleCode.of(r, HOME);
+            assertEquals(c.id(), code.rule().claim(), r + " is the rule of another claim");
+            assertNotNull(code.text(), r + " found in " + code.source());
+            assertTrue(code.text().contains(" " + r.substring(r.indexOf('.') + 1) + " ="), r + ":\n" + code.text());
+            assertTrue(code.text().strip().endsWith(";"), "the whole declaration: " + code.text());
+            assertTrue(code.line() > 0, r);
+        }
+    }
+
+    /** The claims an experiment declares ({@link Measures}) are exactly those its rules decide. */
+    @Test
+    void everyExperimentDeclaresTheClaimsItsRulesDecide() throws IllegalAccessException {
+        for (Experiment e : Experiments.all()) {
+            Set<String> ruled = new TreeSet<>();
+            for (Field f : e.getClass().getDeclaredFields()) {
+                if (!Modifier.isStatic(f.getModifiers()) || f.getType() != Rule.class) continue;
+                f.setAccessible(true);
+                ruled.add(((Rule<?>) f.get(null)).claim());
             }
+            assertEquals(new TreeSet<>(e.claims()), ruled, e.name());
         }
     }
 
     @Test
     void aRuleTheCodeDoesNotHaveIsAnErrorNamingIt() {
-        var e = assertThrows(IllegalArgumentException.class, () -> RuleCode.methods("RouteLookups.judgeNothing"));
-        assertTrue(
-                e.getMessage().contains("RouteLookups has no static Rule field and no static method judgeNothing"),
-                e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> RuleCode.methods("NoSuchExperiment.judge"));
+        var e = assertThrows(IllegalArgumentException.class, () -> RuleCode.ruleField("RouteLookups.NOTHING"));
+        assertTrue(e.getMessage().contains("RouteLookups has no static Rule field NOTHING"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RuleCode.ruleField("RouteLookups.ROUTED_PER_SEGMENT"));
+        assertTrue(e.getMessage().contains("no static Rule field ROUTED_PER_SEGMENT"), "a constant is not a rule");
+        e = assertThrows(IllegalArgumentException.class, () -> RuleCode.ruleField("NoSuchExperiment.RULE"));
         assertTrue(e.getMessage().contains("no class NoSuchExperiment"), e.getMessage());
     }
 
@@ -72,6 +89,26 @@ class ClaimExplanationTest {
         assertTrue(text.contains("ROUTED_PER_SEGMENT = " + RouteLookups.ROUTED_PER_SEGMENT), text);
         assertTrue(text.contains("tables recorded by route-lookups: lookups"), text);
         assertTrue(text.contains("data/reference/"), "the reference run's verdict: " + text);
+    }
+
+    /** Every "rule: …" evidence line comes from {@link lab.loopback.rule.Rule#evidence}, never from a string beside the logic. */
+    @Test
+    void noRuleIsDescribedByHand() throws IOException {
+        try (Stream<Path> files = Files.walk(HOME.resolve("experiments/src/main/java"))) {
+            List<String> byHand = files.filter(f -> f.toString().endsWith(".java"))
+                    .filter(f -> read(f).contains("\"rule: "))
+                    .map(f -> f.getFileName().toString())
+                    .toList();
+            assertEquals(List.of(), byHand, "hand-written rule descriptions");
+        }
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -38,6 +38,7 @@ class ConditionsRunTest {
                 });
         assertTrue(r.failures().isEmpty(), r.failures().toString());
         RunAssertions.judgedWhereJudgeable(r.verdicts(), CLAIMS);
+        RunAssertions.rejudgingReproduces(r.runDir());
         boolean root = Libc.geteuid() == 0 && NetNamespace.unavailable() == null;
         if (root) {
             for (String exp : List.of(

@@ -59,6 +59,7 @@ class IpcRunTest {
                 });
         assertTrue(r.failures().isEmpty(), r.failures().toString());
         RunAssertions.judgedWhereJudgeable(r.verdicts(), CLAIMS);
+        RunAssertions.rejudgingReproduces(r.runDir());
         for (String exp :
                 List.of("ipc-shootout", "cache-residency", "rdma-comparison", "wait-modes", "unix-versus-tcp")) {
             try (var files = Files.list(r.runDir().resolve(exp))) {

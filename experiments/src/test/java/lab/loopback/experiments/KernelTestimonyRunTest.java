@@ -35,6 +35,7 @@ class KernelTestimonyRunTest {
                 });
         assertTrue(r.failures().isEmpty(), r.failures().toString());
         Map<String, ClaimVerdict> byId = RunAssertions.judgedWhereJudgeable(r.verdicts(), CLAIMS);
+        RunAssertions.rejudgingReproduces(r.runDir());
         boolean tracing = Tracefs.locate(false).available();
         Path run = r.runDir();
         for (String exp : List.of("loopback-path", "copy-count", "kernel-symbols", "route-lookups", "wake-up")) {

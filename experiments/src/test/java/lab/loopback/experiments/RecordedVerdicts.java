@@ -1,9 +1,14 @@
 package lab.loopback.experiments;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,20 +30,27 @@ final class RecordedVerdicts {
     static final List<String> CLAIMS = List.of(
             "FAIL-1", "FAIL-3", "FAIL-4", "FAIL-5", "VETH-1", "MORE-1", "MORE-2", "MORE-3", "IPC-1", "IPC-2", "ZC-1");
     /** Per experiment, the files the recomputation reads (verdicts.json: what the run itself decided). */
-    static final Map<String, List<String>> FILES = new LinkedHashMap<>();
+    static final Map<String, List<String>> FILES = files();
 
     private static final ClaimLedger LEDGER = ClaimLedger.bundled();
 
-    static {
-        FILES.put("netfilter-rules", List.of("trials.csv", "summary.csv", "verdicts.json"));
-        FILES.put("veth-versus-lo", List.of("trials.csv", "summary.csv", "latency.csv", "verdicts.json"));
-        FILES.put("congestion-modules", List.of("trials.csv", "summary.csv", "verdicts.json"));
-        FILES.put("blocking-modes", List.of("trials.csv", "summary.csv", "verdicts.json"));
-        FILES.put("wait-modes", List.of("modes.csv", "verdicts.json"));
-        FILES.put("fast-open", List.of("modes.csv", "counters.csv", "verdicts.json"));
-        FILES.put("ipc-shootout", List.of("throughput.csv", "latency.csv", "verdicts.json"));
-        FILES.put("unix-versus-tcp", List.of("verdicts.json"));
-        FILES.put("zero-copy-techniques", List.of("techniques.csv", "verdicts.json"));
+    /** stability/files.txt: "experiment file..." per line, # comments; the one list the recording script reads too. */
+    private static Map<String, List<String>> files() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        try (InputStream in = RecordedVerdicts.class.getResourceAsStream("/stability/files.txt")) {
+            if (in == null) throw new IllegalStateException("stability/files.txt is not on the test classpath");
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .toList()) {
+                String l = line.strip();
+                if (l.isEmpty() || l.startsWith("#")) continue;
+                String[] w = l.split("\\s+");
+                out.put(w[0], List.of(w).subList(1, w.length));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     private RecordedVerdicts() {}

@@ -196,9 +196,9 @@ class RulesTest {
         assertEquals(Verdict.SUPPORTED, RouteLookups.judge(0, 0));
         assertEquals(Verdict.PARTLY_TRUE, RouteLookups.judge(5, 0));
         assertEquals(Verdict.REFUTED, RouteLookups.judge(700, 1.0));
-        var a = new FastPathConditions.Condition("cubic", 20, 1.0, 1.0, 1.0, 500);
-        var same = new FastPathConditions.Condition("reno", 18, 0.98, 1.0, 1.0, 510);
-        var moved = new FastPathConditions.Condition("x", 40, 0.0, 0.0, 0.0, 500);
+        var a = new FastPathConditions.Setting("cubic", 20, 1.0, 1.0, 1.0, 500);
+        var same = new FastPathConditions.Setting("reno", 18, 0.98, 1.0, 1.0, 510);
+        var moved = new FastPathConditions.Setting("x", 40, 0.0, 0.0, 0.0, 500);
         assertEquals(Verdict.REFUTED, FastPathConditions.judge(0, List.of(a, same)));
         assertEquals(Verdict.PARTLY_TRUE, FastPathConditions.judge(0, List.of(a, moved)));
         assertEquals(Verdict.PARTLY_TRUE, FastPathConditions.judge(1, List.of(a, same)));

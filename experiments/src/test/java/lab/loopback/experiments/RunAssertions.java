@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
 
@@ -40,5 +42,15 @@ final class RunAssertions {
                 HostAbilities.probe().unjudged(claims.stream().map(byId::get)),
                 "claims this host can judge came back unjudged");
         return byId;
+    }
+
+    /**
+     * Today's rules applied to the tables {@code run} just recorded give the verdicts and measured values it decided
+     * while measuring: the rule that judged the run is the rule {@code ./lab rejudge} applies.
+     */
+    static void rejudgingReproduces(Path run) {
+        Rejudge.Result r = Rejudge.of(run, ClaimLedger.bundled(), "the working tree");
+        assertTrue(r.rejudged() > 0, "no claim of " + run + " was rejudged: " + r.describe());
+        assertEquals(List.of(), r.changed().stream().map(Rejudge.Entry::claim).toList(), r.describe());
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * One atomic claim of the article: a permanent id, the section (= notebook) it belongs to, the article's own
  * words, what a measurement has to establish, the claimed value and unit where the claim is numeric, and the rule
- * that decides it: {@code Class.FIELD} (a rule as data) or {@code Class.method} of the workbench's experiments, one or more ({@code ./lab explain ID}).
+ * that decides it: {@code Class.FIELD}, a rule as data, of the workbench's experiments ({@code ./lab explain ID}).
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record Claim(

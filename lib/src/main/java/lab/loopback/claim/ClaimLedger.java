@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  */
 public final class ClaimLedger {
     private static final Pattern ID = Pattern.compile("[A-Z]+-\\d+");
-    private static final Pattern RULE = Pattern.compile("[A-Z][A-Za-z0-9]*\\.(?:[a-z][A-Za-z0-9]*|[A-Z][A-Z0-9_]*)");
+    private static final Pattern RULE = Pattern.compile("[A-Z][A-Za-z0-9]*\\.[A-Z][A-Z0-9_]*");
 
     /** Section number → title, in article order; the notebook of section N is notebooks/NN-slug.ipynb. */
     public record Section(int number, String slug, String title) {}
@@ -92,10 +92,13 @@ public final class ClaimLedger {
                 throw new LedgerException(where + " does not say what a measurement must establish");
             if (c.claimed() != null && (c.unit() == null || c.unit().isBlank()))
                 throw new LedgerException(where + " has a claimed value but no unit");
+            if (c.rule().size() > 1)
+                throw new LedgerException(where + " names " + c.rule().size() + " rules " + c.rule()
+                        + "; a claim has exactly one (one Rule may cover several cases)");
             for (String r : c.rule()) {
                 if (!RULE.matcher(r).matches())
-                    throw new LedgerException(where + " names rule '" + r
-                            + "'; a rule is Class.FIELD (a Rule) or Class.method, e.g. WakeUp.RULE");
+                    throw new LedgerException(
+                            where + " names rule '" + r + "'; a rule is Class.FIELD (a static Rule), e.g. WakeUp.RULE");
             }
             if (claims.put(c.id(), c) != null)
                 throw new LedgerException(origin + ": claim id " + c.id() + " appears twice");

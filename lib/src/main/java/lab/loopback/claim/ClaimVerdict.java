@@ -74,6 +74,77 @@ public record ClaimVerdict(
                 verdict == Verdict.NOT_TESTABLE_HERE ? Lack.NO_DATA : null);
     }
 
+    /**
+     * A judged verdict of {@code c}, built by name: its claimed value and unit come from the ledger (a value or unit
+     * given to the builder is used only where the ledger has none).
+     */
+    public static Builder judged(Claim c, Verdict verdict, String host) {
+        return new Builder(c, verdict, host);
+    }
+
+    public static final class Builder {
+        private final Claim claim;
+        private final Verdict verdict;
+        private final String host;
+        private String summary;
+        private Double measured, low, high, claimed;
+        private String unit;
+        private List<String> evidence = List.of();
+
+        private Builder(Claim claim, Verdict verdict, String host) {
+            if (claim == null) throw new IllegalArgumentException("a verdict needs its claim");
+            this.claim = claim;
+            this.verdict = verdict;
+            this.host = host;
+        }
+
+        /** The one plain sentence a reader sees first. */
+        public Builder summary(String sentence) {
+            this.summary = sentence;
+            return this;
+        }
+
+        /** The measured value; {@code unit} names it where the ledger gives the claim none. */
+        public Builder measured(Double value, String unit) {
+            this.measured = value;
+            this.unit = unit;
+            return this;
+        }
+
+        /** The measured value's interval. */
+        public Builder interval(Double low, Double high) {
+            this.low = low;
+            this.high = high;
+            return this;
+        }
+
+        /** The claimed value to show beside the measured one, where the ledger gives none. */
+        public Builder claimed(Double value) {
+            this.claimed = value;
+            return this;
+        }
+
+        /** The files and facts the verdict rests on, the kernel's own testimony first. */
+        public Builder evidence(List<String> lines) {
+            this.evidence = lines;
+            return this;
+        }
+
+        public ClaimVerdict build() {
+            return new ClaimVerdict(
+                    claim.id(),
+                    verdict,
+                    summary,
+                    measured,
+                    low,
+                    high,
+                    claim.claimed() != null ? claim.claimed() : claimed,
+                    claim.unit() != null ? claim.unit() : unit,
+                    evidence,
+                    host);
+        }
+    }
+
     /** Not judged here for want of {@code lack}, which {@code reason} explains. */
     public static ClaimVerdict notTestable(Claim c, Lack lack, String reason, String host) {
         if (lack == null)

@@ -3,13 +3,12 @@ package lab.loopback.compare;
 import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.SortedMap;
+import java.util.function.Function;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.ClaimVerdict;
-import lab.loopback.measure.Estimate;
 import lab.loopback.result.Figure;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategorySeries;
@@ -81,17 +80,24 @@ public final class ComparisonFigures {
     }
 
     /**
-     * TCP-over-lo throughput against write size from each run's stream sweep (median of its timed, verified
-     * trials). Empty when no run holds the sweep.
+     * One line per run of a value by size, read from the CSV at {@code csv} (relative to each run directory) by
+     * {@code series}: an experiment's key figure overlaid across runs. Empty when no run holds that CSV.
      */
-    public static Optional<Figure> streamThroughput(RunComparison cmp) {
-        XYChart c = Charts.xy(
-                "Loopback TCP throughput by write size, by run", "write size", "Gbit/s (median of timed trials)", true);
+    public static Optional<Figure> bySize(
+            RunComparison cmp,
+            String csv,
+            Function<Table, SortedMap<Integer, Double>> series,
+            String name,
+            List<String> claims,
+            String title,
+            String valueAxis,
+            String caption) {
+        XYChart c = Charts.xy(title, "size", valueAxis, true);
         boolean any = false;
         for (int i = 0; i < cmp.runs().size(); i++) {
-            Path csv = cmp.runs().get(i).dir().resolve("stream-throughput/java-trials.csv");
-            if (!Files.isRegularFile(csv)) continue;
-            TreeMap<Integer, Double> bySize = medians(Table.read().csv(csv.toFile()));
+            Path file = cmp.runs().get(i).dir().resolve(csv);
+            if (!Files.isRegularFile(file)) continue;
+            SortedMap<Integer, Double> bySize = series.apply(Table.read().csv(file.toFile()));
             if (bySize.isEmpty()) continue;
             double[] x = bySize.keySet().stream().mapToDouble(Charts::log2).toArray();
             double[] y =
@@ -99,37 +105,6 @@ public final class ComparisonFigures {
             Charts.line(c, "run " + (i + 1) + " " + cmp.runs().get(i).hostId(), x, y, color(i));
             any = true;
         }
-        if (!any) return Optional.empty();
-        return Optional.of(new Figure(
-                "stream-throughput",
-                List.of("PERF-1"),
-                "Median Gbit/s of the timed trials over TCP on "
-                        + "127.0.0.1 at each write size, one line per run (trials whose bytes did not verify are not in the CSV's timed rows).",
-                c));
-    }
-
-    /** write size → median Gbit/s over the timed tcp-lo trials whose bytes arrived intact. */
-    static TreeMap<Integer, Double> medians(Table t) {
-        TreeMap<Integer, List<Double>> values = new TreeMap<>();
-        for (int r = 0; r < t.rowCount(); r++) {
-            if (!"timed".equals(t.getString(r, "phase")) || !"tcp-lo".equals(t.getString(r, "transport"))) continue;
-            if (t.numberColumn("mismatch_at").getDouble(r) != -1) continue;
-            values.computeIfAbsent((int) t.numberColumn("write_size").getDouble(r), k -> new ArrayList<>())
-                    .add(t.numberColumn("gbit_per_s").getDouble(r));
-        }
-        TreeMap<Integer, Double> out = new TreeMap<>();
-        values.forEach((size, v) -> out.put(
-                size,
-                Estimate.ofMedian(v.stream().mapToDouble(Double::doubleValue).toArray())
-                        .median()));
-        return out;
-    }
-
-    /** Both figures, those that exist. */
-    public static List<Figure> all(RunComparison cmp) {
-        List<Figure> out = new ArrayList<>();
-        ratios(cmp).ifPresent(out::add);
-        streamThroughput(cmp).ifPresent(out::add);
-        return out;
+        return any ? Optional.of(new Figure(name, claims, caption, c)) : Optional.empty();
     }
 }

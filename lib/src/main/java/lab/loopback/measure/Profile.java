@@ -10,38 +10,38 @@ import java.util.Locale;
  * {@code trialMaxBytes}.
  */
 public enum Profile {
-    QUICK(
-            1,
-            3,
-            0.25,
-            4L << 30,
-            List.of(4096, 65536, 131072, 1 << 20, 4 << 20),
-            1,
-            0,
-            1,
-            0.05,
-            64L << 20,
-            16L << 20,
-            300,
-            List.of(64, 4096, 65536, 4 << 20),
-            0.2,
-            20_000),
-    STANDARD(
-            2,
-            10,
-            2.0,
-            64L << 30,
-            List.of(1024, 4096, 16384, 65536, 131072, 262144, 1 << 20, 4 << 20),
-            3,
-            1,
-            5,
-            0.3,
-            256L << 20,
-            128L << 20,
-            3000,
-            List.of(64, 512, 4096, 16384, 65536, 262144, 1 << 20, 4 << 20),
-            1.0,
-            200_000);
+    QUICK(new Settings()
+            .warmups(1)
+            .trials(3)
+            .trialSeconds(0.25)
+            .trialMaxBytes(4L << 30)
+            .writeSizes(4096, 65536, 131072, 1 << 20, 4 << 20)
+            .iperf3Seconds(1)
+            .iperf3OmitSeconds(0)
+            .iperf3Runs(1)
+            .memcpySecondsPerSize(0.05)
+            .memcpyLargest(64L << 20)
+            .tracedBytes(16L << 20)
+            .wakeupMessages(300)
+            .ipcSizes(64, 4096, 65536, 4 << 20)
+            .pingPongSeconds(0.2)
+            .pingPongRoundTrips(20_000)),
+    STANDARD(new Settings()
+            .warmups(2)
+            .trials(10)
+            .trialSeconds(2.0)
+            .trialMaxBytes(64L << 30)
+            .writeSizes(1024, 4096, 16384, 65536, 131072, 262144, 1 << 20, 4 << 20)
+            .iperf3Seconds(3)
+            .iperf3OmitSeconds(1)
+            .iperf3Runs(5)
+            .memcpySecondsPerSize(0.3)
+            .memcpyLargest(256L << 20)
+            .tracedBytes(128L << 20)
+            .wakeupMessages(3000)
+            .ipcSizes(64, 512, 4096, 16384, 65536, 262144, 1 << 20, 4 << 20)
+            .pingPongSeconds(1.0)
+            .pingPongRoundTrips(200_000));
 
     public final int warmups;
     public final int trials;
@@ -66,37 +66,110 @@ public enum Profile {
 
     public final int pingPongRoundTrips;
 
-    Profile(
-            int warmups,
-            int trials,
-            double trialSeconds,
-            long trialMaxBytes,
-            List<Integer> writeSizes,
-            int iperf3Seconds,
-            int iperf3OmitSeconds,
-            int iperf3Runs,
-            double memcpySecondsPerSize,
-            long memcpyLargest,
-            long tracedBytes,
-            int wakeupMessages,
-            List<Integer> ipcSizes,
-            double pingPongSeconds,
-            int pingPongRoundTrips) {
-        this.warmups = warmups;
-        this.trials = trials;
-        this.trialSeconds = trialSeconds;
-        this.trialMaxBytes = trialMaxBytes;
-        this.writeSizes = writeSizes;
-        this.iperf3Seconds = iperf3Seconds;
-        this.iperf3OmitSeconds = iperf3OmitSeconds;
-        this.iperf3Runs = iperf3Runs;
-        this.memcpySecondsPerSize = memcpySecondsPerSize;
-        this.memcpyLargest = memcpyLargest;
-        this.tracedBytes = tracedBytes;
-        this.wakeupMessages = wakeupMessages;
-        this.ipcSizes = ipcSizes;
-        this.pingPongSeconds = pingPongSeconds;
-        this.pingPongRoundTrips = pingPongRoundTrips;
+    Profile(Settings s) {
+        this.warmups = s.require(s.warmups, "warmups");
+        this.trials = s.require(s.trials, "trials");
+        this.trialSeconds = s.require(s.trialSeconds, "trialSeconds");
+        this.trialMaxBytes = s.require(s.trialMaxBytes, "trialMaxBytes");
+        this.writeSizes = s.require(s.writeSizes, "writeSizes");
+        this.iperf3Seconds = s.require(s.iperf3Seconds, "iperf3Seconds");
+        this.iperf3OmitSeconds = s.require(s.iperf3OmitSeconds, "iperf3OmitSeconds");
+        this.iperf3Runs = s.require(s.iperf3Runs, "iperf3Runs");
+        this.memcpySecondsPerSize = s.require(s.memcpySecondsPerSize, "memcpySecondsPerSize");
+        this.memcpyLargest = s.require(s.memcpyLargest, "memcpyLargest");
+        this.tracedBytes = s.require(s.tracedBytes, "tracedBytes");
+        this.wakeupMessages = s.require(s.wakeupMessages, "wakeupMessages");
+        this.ipcSizes = s.require(s.ipcSizes, "ipcSizes");
+        this.pingPongSeconds = s.require(s.pingPongSeconds, "pingPongSeconds");
+        this.pingPongRoundTrips = s.require(s.pingPongRoundTrips, "pingPongRoundTrips");
+    }
+
+    /** A profile's values by name, each one required: a profile that forgets one fails when the class loads. */
+    private static final class Settings {
+        Integer warmups, trials, iperf3Seconds, iperf3OmitSeconds, iperf3Runs, wakeupMessages, pingPongRoundTrips;
+        Double trialSeconds, memcpySecondsPerSize, pingPongSeconds;
+        Long trialMaxBytes, memcpyLargest, tracedBytes;
+        List<Integer> writeSizes, ipcSizes;
+
+        <T> T require(T value, String name) {
+            if (value == null) throw new IllegalStateException("a profile does not set " + name);
+            return value;
+        }
+
+        Settings warmups(int v) {
+            warmups = v;
+            return this;
+        }
+
+        Settings trials(int v) {
+            trials = v;
+            return this;
+        }
+
+        Settings trialSeconds(double v) {
+            trialSeconds = v;
+            return this;
+        }
+
+        Settings trialMaxBytes(long v) {
+            trialMaxBytes = v;
+            return this;
+        }
+
+        Settings writeSizes(Integer... v) {
+            writeSizes = List.of(v);
+            return this;
+        }
+
+        Settings iperf3Seconds(int v) {
+            iperf3Seconds = v;
+            return this;
+        }
+
+        Settings iperf3OmitSeconds(int v) {
+            iperf3OmitSeconds = v;
+            return this;
+        }
+
+        Settings iperf3Runs(int v) {
+            iperf3Runs = v;
+            return this;
+        }
+
+        Settings memcpySecondsPerSize(double v) {
+            memcpySecondsPerSize = v;
+            return this;
+        }
+
+        Settings memcpyLargest(long v) {
+            memcpyLargest = v;
+            return this;
+        }
+
+        Settings tracedBytes(long v) {
+            tracedBytes = v;
+            return this;
+        }
+
+        Settings wakeupMessages(int v) {
+            wakeupMessages = v;
+            return this;
+        }
+
+        Settings ipcSizes(Integer... v) {
+            ipcSizes = List.of(v);
+            return this;
+        }
+
+        Settings pingPongSeconds(double v) {
+            pingPongSeconds = v;
+            return this;
+        }
+
+        Settings pingPongRoundTrips(int v) {
+            pingPongRoundTrips = v;
+            return this;
+        }
     }
 
     public String id() {

@@ -159,23 +159,7 @@ public final class StreamRunner implements AutoCloseable {
             if (!allowed.isEmpty()) CpuAffinity.set(0, allowed);
         }
         ChildLine.Result r = receiver.expect(ChildLine.Result.class, (long) (seconds * 1000) + 60_000);
-        return new StreamTrial(
-                transport.id(),
-                readSize,
-                readSize,
-                phase,
-                index,
-                sent.bytes(),
-                r.bytes(),
-                r.mismatchAt(),
-                (r.endNanos() - start) / 1e9,
-                cpu.userNanos(),
-                cpu.sysNanos(),
-                r.userNanos(),
-                r.sysNanos(),
-                r.verifyNanos(),
-                sent.calls(),
-                r.reads());
+        return StreamTrial.of(transport.id(), readSize, readSize, phase, index, start, sent, cpu, r);
     }
 
     /** From the next trial on, the receiver reads with O_NONBLOCK and poll(2) (true) or blocking read(2) (false). */

@@ -23,6 +23,60 @@ public record StreamTrial(
         long writes,
         long reads) {
 
+    /**
+     * A trial from its parts by name: what the sender wrote (its bytes and calls) and its thread's CPU, and what the
+     * receiving process reported at end of stream; the time runs from {@code startNanos} to the receiver's end.
+     */
+    public static StreamTrial of(
+            String transport,
+            int writeSize,
+            int readSize,
+            String phase,
+            int index,
+            long startNanos,
+            StreamRunner.Sent sent,
+            ThreadCpu senderCpu,
+            ChildLine.Result received) {
+        return new StreamTrial(
+                transport,
+                writeSize,
+                readSize,
+                phase,
+                index,
+                sent.bytes(),
+                received.bytes(),
+                received.mismatchAt(),
+                (received.endNanos() - startNanos) / 1e9,
+                senderCpu.userNanos(),
+                senderCpu.sysNanos(),
+                received.userNanos(),
+                received.sysNanos(),
+                received.verifyNanos(),
+                sent.calls(),
+                received.reads());
+    }
+
+    /** The same trial under another transport's name (a file sender that ran over a stream runner's connection). */
+    public StreamTrial as(String otherTransport) {
+        return new StreamTrial(
+                otherTransport,
+                writeSize,
+                readSize,
+                phase,
+                index,
+                bytesSent,
+                bytesReceived,
+                mismatchAt,
+                seconds,
+                senderUserNanos,
+                senderSysNanos,
+                receiverUserNanos,
+                receiverSysNanos,
+                receiverVerifyNanos,
+                writes,
+                reads);
+    }
+
     /** All bytes arrived and every one equals the known pattern. */
     public boolean verified() {
         return bytesReceived == bytesSent && mismatchAt < 0 && bytesSent > 0;

@@ -12,7 +12,6 @@ import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
 import lab.loopback.compare.Agreement;
 import lab.loopback.compare.ComparedRun;
-import lab.loopback.compare.ComparisonFigures;
 import lab.loopback.compare.RunComparison;
 import lab.loopback.result.AtomicFiles;
 import lab.loopback.result.Figure;
@@ -25,7 +24,8 @@ import lab.loopback.result.Figure;
 public final class ComparisonReport {
     private ComparisonReport() {}
 
-    public static Path write(RunComparison cmp, Path outDir) {
+    /** {@code figures}: the key figures overlaid across the runs, made by the caller (it knows the experiments). */
+    public static Path write(RunComparison cmp, List<Figure> figures, Path outDir) {
         try {
             Files.createDirectories(outDir);
         } catch (IOException e) {
@@ -33,7 +33,6 @@ public final class ComparisonReport {
         }
         if (!Files.isWritable(outDir))
             throw new IllegalArgumentException("--out " + outDir + " is not a writable directory");
-        List<Figure> figures = ComparisonFigures.all(cmp);
         AtomicFiles.write(
                 outDir.resolve("comparison.csv"), tmp -> cmp.table().write().csv(tmp.toFile()));
         AtomicFiles.write(

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -29,11 +30,15 @@ import tech.tablesaw.api.Table;
  * OUT/RUN-ID/EXPERIMENT/TABLE.csv, FIGURE.png, FIGURE.svg, figures.json, notes.json
  * OUT/latest -> RUN-ID
  * </pre>
- * A run is written under OUT/RUN-ID.partial and renamed when complete, so a killed run never looks finished.
+ * A run is written under OUT/RUN-ID.partial and renamed when complete, so a killed run never looks finished. A run
+ * that has more to add after measuring (its executed notebooks and report, by {@code ./lab run}) is measured into
+ * OUT/.staged/ and {@link #publish published} into OUT only when those are in too.
  */
 public final class RunStore {
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     public static final String PARTIAL = ".partial";
+    /** Where runs wait, finished but not yet published, for their notebooks and report. */
+    public static final String STAGED = ".staged";
 
     private RunStore() {}
 
@@ -89,11 +94,7 @@ public final class RunStore {
             try {
                 Files.deleteIfExists(partial.resolve(OWNER));
                 Files.move(partial, finalDir, StandardCopyOption.ATOMIC_MOVE);
-                Path link = root.resolve("latest");
-                Path tmpLink = root.resolve(".latest.tmp");
-                Files.deleteIfExists(tmpLink);
-                Files.createSymbolicLink(tmpLink, finalDir.getFileName());
-                Files.move(tmpLink, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                if (!root.getFileName().toString().equals(STAGED)) pointLatest(root, finalDir);
                 return finalDir;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot finish run " + finalDir + ": " + e.getMessage(), e);
@@ -103,6 +104,54 @@ public final class RunStore {
         /** Removes everything this run wrote. */
         public void abort() {
             AtomicFiles.deleteTree(partial);
+        }
+    }
+
+    /** {@code root}/latest, replaced in one rename, points at {@code run} (a directory in {@code root}). */
+    private static void pointLatest(Path root, Path run) throws IOException {
+        Path link = root.resolve("latest");
+        Path tmpLink = root.resolve(".latest.tmp");
+        Files.deleteIfExists(tmpLink);
+        Files.createSymbolicLink(tmpLink, run.getFileName());
+        Files.move(tmpLink, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Moves a finished run out of OUT/.staged into OUT under its own id (a suffix if OUT already holds one) and points
+     * OUT/latest at it: the run appears in OUT whole, with whatever was added to it while staged.
+     */
+    public static Path publish(Path staged) {
+        Path run = finishedRun(staged);
+        Path stage = run.getParent();
+        if (stage == null || !stage.getFileName().toString().equals(STAGED))
+            throw new IllegalArgumentException("'" + staged + "' is not a staged run (OUT/" + STAGED + "/RUN-ID)");
+        Path root = stage.getParent();
+        String id = run.getFileName().toString();
+        try {
+            for (int n = 1; n < 1000; n++) {
+                Path target = root.resolve(n == 1 ? id : id + "-" + n);
+                if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) continue;
+                Files.move(run, target, StandardCopyOption.ATOMIC_MOVE);
+                pointLatest(root, target);
+                try (Stream<Path> left = Files.list(stage)) {
+                    if (left.findAny().isEmpty()) Files.delete(stage);
+                }
+                return target;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot publish " + run + " into " + root + ": " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException(root + " already holds 999 runs named " + id + "*");
+    }
+
+    /** Finished runs still waiting under OUT/.staged: left by a run stopped before its notebooks and report were in. */
+    public static List<Path> staged(Path root) {
+        Path stage = root.resolve(STAGED);
+        if (!Files.isDirectory(stage)) return List.of();
+        try (Stream<Path> s = Files.list(stage)) {
+            return s.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
         }
     }
 

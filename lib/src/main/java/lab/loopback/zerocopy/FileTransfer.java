@@ -36,22 +36,6 @@ public final class FileTransfer {
                     }
                 },
                 c -> {});
-        return new StreamTrial(
-                sender.id(),
-                t.writeSize(),
-                t.readSize(),
-                t.phase(),
-                t.index(),
-                t.bytesSent(),
-                t.bytesReceived(),
-                t.mismatchAt(),
-                t.seconds(),
-                t.senderUserNanos(),
-                t.senderSysNanos(),
-                t.receiverUserNanos(),
-                t.receiverSysNanos(),
-                t.receiverVerifyNanos(),
-                t.writes(),
-                t.reads());
+        return t.as(sender.id());
     }
 }

@@ -87,15 +87,8 @@ class ClaimLedgerTest {
                 ClaimLedger.LedgerException.class,
                 () -> parse(SECTIONS + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, rule: [judge]}\n"));
         assertTrue(
-                rule.getMessage().contains("rule 'judge'") && rule.getMessage().contains("Class.method"),
+                rule.getMessage().contains("rule 'judge'") && rule.getMessage().contains("Class.FIELD"),
                 rule.getMessage());
-        assertEquals(
-                List.of("RouteLookups.judge"),
-                parse(
-                                SECTIONS
-                                        + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, rule: [RouteLookups.judge]}\n")
-                        .claim("A-1")
-                        .rule());
         assertEquals(
                 List.of("WakeUp.RULE"),
                 parse(SECTIONS + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, rule: [WakeUp.RULE]}\n")
@@ -104,7 +97,13 @@ class ClaimLedgerTest {
         assertThrows(
                 ClaimLedger.LedgerException.class,
                 () -> parse(SECTIONS
-                        + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, rule: [WakeUp.Rule]}\n"));
+                        + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, rule: [WakeUp.judge]}\n"));
+        var two = assertThrows(
+                ClaimLedger.LedgerException.class,
+                () -> parse(
+                        SECTIONS
+                                + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, rule: [WakeUp.RULE, WakeUp.OTHER]}\n"));
+        assertTrue(two.getMessage().contains("exactly one"), two.getMessage());
         assertThrows(ClaimLedger.LedgerException.class, () -> parse("claims: [\n"));
         assertThrows(ClaimLedger.LedgerException.class, () -> ClaimLedger.load(Path.of("/nonexistent/claims.yaml")));
     }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
@@ -121,14 +122,16 @@ class RunComparisonTest {
         Path b = run(tmp, "b", "host-b", Map.of("PERF-1", Verdict.SUPPORTED, "IPC-1", Verdict.REFUTED));
         RunComparison cmp = RunComparison.of(LEDGER, List.of(a, b));
         Path out = tmp.resolve("cmp");
-        Path html = ComparisonReport.write(cmp, out);
+        Path html = ComparisonReport.write(
+                cmp, ComparisonFigures.ratios(cmp).stream().toList(), out);
         String page = Files.readString(html);
         assertTrue(page.contains("1 claim(s) judged differently: PERF-1"), page);
         assertTrue(page.contains("data:image/png;base64,"), "the ratio figure is embedded");
         assertTrue(Files.isRegularFile(out.resolve("measured-over-claimed.png")));
-        assertFalse(
-                Files.exists(out.resolve("stream-throughput.png")),
-                "no run holds a stream sweep, so there is no such figure");
+        assertTrue(
+                ComparisonFigures.bySize(cmp, "x/none.csv", t -> new TreeMap<>(), "n", List.of(), "t", "v", "c")
+                        .isEmpty(),
+                "no run holds the table, so there is no such figure");
         List<String> csv = Files.readAllLines(out.resolve("comparison.csv"));
         assertEquals(LEDGER.claims().size() + 1, csv.size());
         assertTrue(csv.stream().anyMatch(l -> l.startsWith("PERF-1,") && l.endsWith(",DIFFERS")), csv.toString());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,31 @@ class RunStoreTest {
         try (var s = Files.list(dir.resolve("demo"))) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temp files left");
         }
+    }
+
+    @Test
+    void aStagedRunAppearsInOutOnlyWhenPublished(@TempDir Path out) throws IOException {
+        Path staged = writeRun(out.resolve(RunStore.STAGED));
+        assertEquals(out.resolve(RunStore.STAGED).resolve("run-1"), staged);
+        assertFalse(Files.exists(out.resolve("latest"), LinkOption.NOFOLLOW_LINKS), "nothing in OUT yet");
+        assertFalse(Files.exists(out.resolve("run-1")));
+        assertEquals(List.of(staged), RunStore.staged(out));
+        Files.writeString(staged.resolve("report.html"), "<html>added while staged</html>");
+        Path published = RunStore.publish(staged);
+        assertEquals(out.resolve("run-1"), published);
+        assertEquals(published.toRealPath(), out.resolve("latest").toRealPath());
+        assertTrue(Files.readString(published.resolve("report.html")).contains("added while staged"));
+        assertFalse(Files.exists(out.resolve(RunStore.STAGED)), "the staging directory goes with its last run");
+        assertEquals(List.of(), RunStore.staged(out));
+        // a second run with the same id is published beside the first, never over it
+        Path again = RunStore.publish(writeRun(out.resolve(RunStore.STAGED)));
+        assertEquals(out.resolve("run-1-2"), again);
+        assertEquals(again.toRealPath(), out.resolve("latest").toRealPath());
+        var e = assertThrows(IllegalArgumentException.class, () -> RunStore.publish(published));
+        assertTrue(e.getMessage().contains("is not a staged run"), e.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> RunStore.publish(out.resolve(RunStore.STAGED).resolve("run-1")));
     }
 
     @Test
