@@ -31,17 +31,23 @@ public final class CExampleExperiment implements Experiment {
     private static final Pattern EXCHANGE_LINE =
             Pattern.compile("socket\\(AF_INET|bind\\(.*AF_INET|listen\\(|connect\\(.*AF_INET|accept4?\\(|zero-copy!");
 
-    static final Rule<CExample.Exchange> RULE = Rule.<CExample.Exchange>forClaim("TRIG-1")
+    /** What TRIG-1's rule reads of the exchange. */
+    public record Delivered(boolean bytesIntact, boolean bothEndsLoopback) {
+        static Delivered of(CExample.Exchange e) {
+            return new Delivered(e.bytesIntact(), e.bothEndsLoopback());
+        }
+    }
+
+    static final Rule<Delivered> RULE = Rule.<Delivered>forClaim("TRIG-1")
             .when(
                     Verdict.SUPPORTED,
-                    Condition.<CExample.Exchange>fact(
-                                    "the bytes read are the bytes written", CExample.Exchange::bytesIntact)
+                    Condition.<Delivered>fact("the bytes read are the bytes written", Delivered::bytesIntact)
                             .and(Condition.fact(
-                                    "both ends of the connection are 127.0.0.1", CExample.Exchange::bothEndsLoopback)))
+                                    "both ends of the connection are 127.0.0.1", Delivered::bothEndsLoopback)))
             .otherwise(Verdict.REFUTED);
 
     static Verdict judge(CExample.Exchange e) {
-        return RULE.judge(e);
+        return RULE.judge(Delivered.of(e));
     }
 
     @Override
@@ -65,7 +71,7 @@ public final class CExampleExperiment implements Experiment {
         evidence.add(strace);
         o.note(strace);
         evidence.add(RULE.evidence());
-        Verdict v = judge(e);
+        Verdict v = RULE.judge(o.facts("TRIG-1", Delivered.class, Delivered.of(e)));
         String summary = v == Verdict.SUPPORTED
                 ? "The sequence works as printed: both ends are 127.0.0.1 (client " + e.clientLocal() + ", server "
                         + e.serverLocal()

@@ -106,22 +106,28 @@ public final class FastPathConditions implements Experiment {
         return RULE.judge(new Facts(loopbackTcpSymbols, rows));
     }
 
+    /** The loopback-TCP symbols this experiment found in the running kernel (-1: kallsyms unreadable). */
+    public record SymbolCount(String pattern, int found) {}
+
     /**
-     * FAST-3 from the recorded conditions table, with the loopback-TCP symbol count kernel-symbols recorded in the same
-     * run (this experiment read it live and did not record it).
+     * FAST-3 from the recorded conditions table and the loopback-TCP symbol count this experiment recorded (runs made
+     * before it recorded one: the count kernel-symbols recorded in the same run).
      */
     static RecordedRule.Judgement fromTables(Recorded r) {
-        KernelSymbolsExperiment.Search s = r.other("kernel-symbols")
-                .first(
-                        "symbols",
-                        KernelSymbolsExperiment.Search.class,
-                        x -> x.pattern().equals(KernelSymbolsExperiment.LOOPBACK_TCP),
-                        "for " + KernelSymbolsExperiment.LOOPBACK_TCP);
+        int found = r.view().tables().containsKey("symbols")
+                ? r.first("symbols", SymbolCount.class, x -> true, "at all").found()
+                : r.other("kernel-symbols")
+                        .first(
+                                "symbols",
+                                KernelSymbolsExperiment.Search.class,
+                                x -> x.pattern().equals(KernelSymbolsExperiment.LOOPBACK_TCP),
+                                "for " + KernelSymbolsExperiment.LOOPBACK_TCP)
+                        .found();
         List<Setting> rows = r.rows("conditions", Setting.class);
         return new RecordedRule.Judgement(
-                judge(s.found(), rows),
+                judge(Math.max(0, found), rows),
                 null,
-                s.found() + " loopback-TCP symbols; conditions: "
+                found + " loopback-TCP symbols; conditions: "
                         + String.join(
                                 ", ", rows.stream().map(Setting::condition).toList()));
     }
@@ -180,6 +186,12 @@ public final class FastPathConditions implements Experiment {
         int loopbackTcp = k.unavailable() == null
                 ? k.find(KernelSymbolsExperiment.LOOPBACK_TCP).size()
                 : -1;
+        o.table(
+                "symbols",
+                RecordTable.of(
+                        "symbols",
+                        SymbolCount.class,
+                        List.of(new SymbolCount(KernelSymbolsExperiment.LOOPBACK_TCP, loopbackTcp))));
         Verdict v = judge(Math.max(0, loopbackTcp), rows);
         List<String> ev = new ArrayList<>();
         for (Setting c : rows)

@@ -78,6 +78,14 @@ public final class LabRun {
                     for (ClaimVerdict v : o.verdicts()) if (selected.contains(v.claim())) verdicts.put(v.claim(), v);
                 }
             }
+            // measure, then judge: what each verdict decided while measuring must be what its rule says of the tables
+            // the run recorded (./lab rejudge applies the same rules later); a difference is the workbench's bug
+            for (ClaimVerdict v : verdicts.values()) {
+                String why = Rejudge.disagreement(ledger.claim(v.claim()), v, w.dir());
+                if (why == null) continue;
+                failures.add(why);
+                progress.step("FAILED: " + why);
+            }
             progress.done();
             List<ClaimVerdict> all = new ArrayList<>();
             for (Claim c : ledger.claims()) {

@@ -33,7 +33,7 @@ import org.knowm.xchart.CategoryChart;
 public final class LoopbackDma implements Experiment {
 
     /** What URING-3's rule reads. */
-    record Facts(boolean loHasDevice, long dmaEvents) {}
+    public record Facts(boolean loHasDevice, long dmaEvents) {}
 
     static final Rule<Facts> RULE = Rule.<Facts>forClaim("URING-3")
             .when(
@@ -102,7 +102,7 @@ public final class LoopbackDma implements Experiment {
         ev.add(
                 "what lo does instead: loopback_xmit hands the skb to netif_rx on the same host (drivers/net/loopback.c); the receiver's read() copies it (TLDR-2)");
         ev.add(RULE.evidence());
-        Verdict v = judge(device, dma, loXmit);
+        Verdict v = RULE.judge(o.facts("URING-3", Facts.class, new Facts(device, dma)));
         o.verdict(ctx.judged("URING-3", v)
                 .summary(String.format(
                         "%s: lo %s device, and %d DMA events accompanied its %d segments in the data threads%s.",

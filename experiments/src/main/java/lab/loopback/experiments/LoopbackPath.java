@@ -206,7 +206,8 @@ public final class LoopbackPath implements Experiment {
      * Packetized (more than one data segment for a transfer larger than one MSS), no segment above the MTU
      * ({@code largestPayload} -1: not observed, not checked), routed via lo.
      */
-    record Segments(long dataSegments, long largestPayload, long transfer, int mss, int mtu, String routeDevice) {}
+    public record Segments(
+            long dataSegments, long largestPayload, long transfer, int mss, int mtu, String routeDevice) {}
 
     static final Rule<Segments> SEGMENTS = Rule.<Segments>forClaim("HIST-2")
             .when(
@@ -285,7 +286,7 @@ public final class LoopbackPath implements Experiment {
                 ? "route unknown: " + facts.notes().get("route")
                 : "ip route get 127.0.0.1: " + facts.route();
         path(o, ctx, r, facts, p, seg, route);
-        o.verdict(hist2(ctx, r, facts, p, route));
+        o.verdict(hist2(o, ctx, r, facts, p, route));
         if (layers.stream().anyMatch(l -> !l.swamped())) o.figure(layersFigure(layers, seg));
         if (p != null) {
             o.table(
@@ -411,7 +412,7 @@ public final class LoopbackPath implements Experiment {
 
     /** HIST-2: the transfer still goes out as MSS-sized segments through lo, none above the MTU. */
     private static ClaimVerdict hist2(
-            RunContext ctx, TracedStream.Result r, LoopbackFacts facts, PathCount p, String route) {
+            Outcome o, RunContext ctx, TracedStream.Result r, LoopbackFacts facts, PathCount p, String route) {
         int mtu = mtu(facts);
         List<Long> dataLens = p == null
                 ? List.of()
@@ -427,7 +428,10 @@ public final class LoopbackPath implements Experiment {
                         / Math.max(1, r.counters().getOrDefault("dev.lo.tx_packets", 1L)))
                 - ETH_HLEN;
         int mss = mss(r, facts);
-        Verdict v4 = judgeSegments(dataSegs, largest, r.trial().bytesReceived(), mss, mtu, facts.routeDevice());
+        Verdict v4 = SEGMENTS.judge(o.facts(
+                "HIST-2",
+                Segments.class,
+                new Segments(dataSegs, largest, r.trial().bytesReceived(), mss, mtu, facts.routeDevice())));
         return ctx.judged("HIST-2", v4)
                 .summary(String.format(
                         "%s: %s went out as %d data segments %s on lo (MTU %s, MSS %d), routed %s%s",

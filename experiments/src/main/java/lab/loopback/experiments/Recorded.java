@@ -8,6 +8,7 @@ import java.util.function.Predicate;
 import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.result.ExperimentView;
+import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import lab.loopback.result.RunStore;
 import tech.tablesaw.api.Table;
@@ -34,6 +35,20 @@ public record Recorded(Claim claim, ClaimVerdict verdict, ExperimentView view, P
         return t;
     }
 
+    /**
+     * The facts this claim's rule reads, as its experiment recorded them ({@link Outcome#facts}). A run whose experiment
+     * judged the claim but has no such table was recorded before the experiment wrote one: {@link PredatesException}.
+     */
+    public <R extends Record> R facts(Class<R> type) {
+        String name = Outcome.factsTable(claim.id());
+        if (!view.tables().containsKey(name)) throw new PredatesException(view.experiment(), name);
+        List<R> rows = rows(name, type);
+        if (rows.size() != 1)
+            throw new MissingTableException("the run's table '" + name + "' of " + view.experiment() + " has "
+                    + rows.size() + " rows, not one");
+        return rows.getFirst();
+    }
+
     /** The records of a table written with {@link RecordTable#of}. */
     public <R extends Record> List<R> rows(String table, Class<R> type) {
         return RecordTable.rows(table(table), type);
@@ -46,6 +61,19 @@ public record Recorded(Claim claim, ClaimVerdict verdict, ExperimentView view, P
                 .findFirst()
                 .orElseThrow(() -> new MissingTableException(
                         "the run's table '" + table + "' of " + view.experiment() + " has no row " + what));
+    }
+
+    /**
+     * The run judged the claim before its experiment recorded the facts its rule reads: nothing to rejudge from, so the
+     * run's own verdict is carried, saying why.
+     */
+    public static final class PredatesException extends IllegalStateException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        PredatesException(String experiment, String table) {
+            super("the run predates table '" + table + "' of " + experiment + ", which today's rule reads");
+        }
     }
 
     /** The run lacks a table a rule reads: the claim is then NOT_TESTABLE_HERE naming it, never an exception. */

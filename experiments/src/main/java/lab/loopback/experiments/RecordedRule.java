@@ -1,6 +1,8 @@
 package lab.loopback.experiments;
 
+import java.util.function.Function;
 import lab.loopback.claim.Verdict;
+import lab.loopback.rule.Rule;
 
 /**
  * A claim's rule applied to what a run recorded ({@link Recorded}): it never measures, never reads the clock, never
@@ -12,4 +14,15 @@ public interface RecordedRule {
     record Judgement(Verdict verdict, Double measured, String inputs) {}
 
     Judgement judge(Recorded r);
+
+    /**
+     * The rule over the facts its experiment recorded ({@link Recorded#facts}); {@code measured} the value the verdict
+     * carries, or null to keep the recorded one (a value the facts do not hold).
+     */
+    static <R extends Record> RecordedRule ofFacts(Class<R> type, Rule<R> rule, Function<R, Double> measured) {
+        return r -> {
+            R f = r.facts(type);
+            return new Judgement(rule.judge(f), measured.apply(f), f.toString());
+        };
+    }
 }

@@ -3,9 +3,10 @@ package lab.loopback.experiments;
 import java.util.Map;
 
 /**
- * The claims whose rule can be applied to a recorded run (the rest are judged only while measuring, for now): claim
- * id → the rule over that run's tables. {@code ./lab rejudge} applies these; a test checks each reproduces the
- * committed reference run's verdicts.
+ * Every claim's rule over a recorded run: claim id → the rule applied to that run's tables, either recomputing its
+ * inputs from the measurements' tables or reading the facts its experiment recorded for it ({@link
+ * RecordedRule#ofFacts}). {@code ./lab rejudge} applies these; tests check they reproduce the committed reference run
+ * and every run the end-to-end tests make.
  */
 final class RecordedRules {
     private RecordedRules() {}
@@ -14,6 +15,31 @@ final class RecordedRules {
             Map.entry("TLDR-1", LoopbackPath::fromTablesParts),
             Map.entry("TLDR-2", CopyCount::fromTablesZeroCopy),
             Map.entry("TLDR-3", NearRamSpeed::fromTables),
+            Map.entry(
+                    "HIST-2",
+                    RecordedRule.ofFacts(
+                            LoopbackPath.Segments.class,
+                            LoopbackPath.SEGMENTS,
+                            f -> f.largestPayload() >= 0 ? (double) f.largestPayload() : null)),
+            Map.entry(
+                    "PATH-3",
+                    RecordedRule.ofFacts(
+                            RouteLookups.Lookups.class, RouteLookups.RULE, RouteLookups.Lookups::perSegment)),
+            Map.entry("URING-3", RecordedRule.ofFacts(LoopbackDma.Facts.class, LoopbackDma.RULE, f ->
+                    (double) f.dmaEvents())),
+            Map.entry(
+                    "TRIG-1",
+                    RecordedRule.ofFacts(CExampleExperiment.Delivered.class, CExampleExperiment.RULE, f -> null)),
+            Map.entry(
+                    "TRIG-2",
+                    RecordedRule.ofFacts(
+                            TriggerCopies.Exchange.class, TriggerCopies.RULE, TriggerCopies.Exchange::copiesPerByte)),
+            Map.entry(
+                    "SEC-4",
+                    RecordedRule.ofFacts(
+                            RoutesAndNat.Seen.class,
+                            RoutesAndNat.RULE,
+                            f -> f.lookups() < 0 ? null : (double) f.lookups())),
             Map.entry("HIST-1", CopyCount::fromTablesFourCopies),
             Map.entry("FAST-1", KernelSymbolsExperiment::fromTablesFastPath),
             Map.entry("FAST-2", LoopbackPath::fromTablesBypass),

@@ -19,8 +19,8 @@ import lab.loopback.sys.Command;
 /**
  * {@code ./lab rejudge RUN_DIR}: a finished run judged again with today's rules, from its recorded tables only. The
  * run's own verdicts.json is history and stays as it is; the new verdicts go to rejudged.json beside it, naming the
- * rules' commit. Claims whose rule is still judged only while measuring ({@link RecordedRules}) are carried over as
- * recorded, and said to be.
+ * rules' commit. A claim the run did not judge, or judged before its experiment recorded the facts today's rule
+ * reads, is carried over as recorded, saying why.
  */
 public final class Rejudge {
     public static final String FILE = "rejudged.json";
@@ -32,7 +32,12 @@ public final class Rejudge {
         CARRIED
     }
 
-    public record Entry(String claim, How how, ClaimVerdict recorded, ClaimVerdict now) {
+    /** {@code why}: for a carried verdict, why it was not rejudged. */
+    public record Entry(String claim, How how, ClaimVerdict recorded, ClaimVerdict now, String why) {
+        Entry(String claim, How how, ClaimVerdict recorded, ClaimVerdict now) {
+            this(claim, how, recorded, now, how == How.CARRIED ? "not judged in this run" : "");
+        }
+
         public boolean changed() {
             return recorded.verdict() != now.verdict() || !sameNumber(recorded.measured(), now.measured());
         }
@@ -58,8 +63,15 @@ public final class Rejudge {
         public String describe() {
             StringBuilder b = new StringBuilder(run.toString()).append(": ");
             b.append(String.format(
-                    "%d of %d claims rejudged with the rules of %s; %d carried as recorded (rules judged only while measuring, for now, or not judged in this run)%n",
+                    "%d of %d claims rejudged with the rules of %s; %d carried as recorded (not judged in this run, or judged before the facts its rule reads were recorded)%n",
                     rejudged(), entries.size(), rules, entries.size() - rejudged()));
+            for (Entry e : entries)
+                if (e.how() == How.CARRIED && judged(e.recorded()))
+                    b.append("  carried ")
+                            .append(e.claim())
+                            .append(": ")
+                            .append(e.why())
+                            .append('\n');
             List<Entry> changed = changed();
             if (changed.isEmpty()) b.append("  no verdict or measured value changed\n");
             for (Entry e : changed) b.append("  ").append(e.describe()).append('\n');
@@ -69,20 +81,52 @@ public final class Rejudge {
 
     private Rejudge() {}
 
+    /** A verdict a rule gave: neither unjudged for want of something nor unselected. */
+    private static boolean judged(ClaimVerdict v) {
+        return v.verdict() != Verdict.NOT_TESTABLE_HERE && v.verdict() != Verdict.NOT_YET_MEASURED;
+    }
+
     /** {@code rules}: what names today's rules in rejudged.json (a commit id). */
     public static Result of(Path given, ClaimLedger ledger, String rules) {
         Path run = RunStore.finishedRun(given);
         List<Entry> entries = new ArrayList<>();
         for (ClaimVerdict v : RunStore.verdicts(run)) {
             RecordedRule rule = RecordedRules.ALL.get(v.claim());
-            boolean judged = v.verdict() != Verdict.NOT_TESTABLE_HERE && v.verdict() != Verdict.NOT_YET_MEASURED;
-            if (rule == null || !judged) {
+            if (!judged(v)) {
                 entries.add(new Entry(v.claim(), How.CARRIED, v, v));
                 continue;
             }
-            entries.add(new Entry(v.claim(), How.REJUDGED, v, apply(rule, ledger.claim(v.claim()), v, run, rules)));
+            if (rule == null) throw new IllegalStateException(v.claim() + " has no rule over recorded tables");
+            try {
+                entries.add(new Entry(v.claim(), How.REJUDGED, v, apply(rule, ledger.claim(v.claim()), v, run, rules)));
+            } catch (Recorded.PredatesException e) {
+                entries.add(new Entry(v.claim(), How.CARRIED, v, v, e.getMessage()));
+            }
         }
         return new Result(run, rules, List.copyOf(entries));
+    }
+
+    /**
+     * Why {@code judged}, decided while measuring, is not what the claim's rule says of the tables the run just wrote
+     * into {@code run} (a finished or partial run directory); null when it is, or when nothing was judged. A non-null
+     * answer is a bug of the workbench: measuring and judging must not disagree.
+     */
+    static String disagreement(Claim c, ClaimVerdict judged, Path run) {
+        if (!judged(judged)) return null;
+        RecordedRule rule = RecordedRules.ALL.get(c.id());
+        if (rule == null) return c.id() + " has no rule over recorded tables";
+        ClaimVerdict again;
+        try {
+            again = apply(rule, c, judged, run, "this run");
+        } catch (Recorded.PredatesException e) {
+            return c.id() + ": " + e.getMessage();
+        }
+        Entry e = new Entry(c.id(), How.REJUDGED, judged, again);
+        return e.changed()
+                ? c.id() + " was judged " + judged.verdict() + " (measured " + judged.measured()
+                        + ") while measuring, but its rule over the tables this run recorded says " + again.verdict()
+                        + " (" + again.measured() + "): " + again.summary()
+                : null;
     }
 
     static ClaimVerdict apply(RecordedRule rule, Claim c, ClaimVerdict recorded, Path run, String rules) {
@@ -150,7 +194,7 @@ public final class Rejudge {
                 "carried",
                 r.entries().stream()
                         .filter(e -> e.how() == How.CARRIED)
-                        .map(Entry::claim)
+                        .map(e -> Map.of("claim", e.claim(), "why", e.why()))
                         .toList());
         doc.put("changed", r.changed().stream().map(Entry::describe).toList());
         doc.put("verdicts", r.entries().stream().map(Entry::now).toList());

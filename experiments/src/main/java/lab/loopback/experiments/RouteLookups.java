@@ -32,7 +32,7 @@ public final class RouteLookups implements Experiment {
     static final double ROUTED_PER_SEGMENT = 0.5;
 
     /** The connection's fib_table_lookup events, all of them and per data segment. */
-    record Lookups(long total, double perSegment) {}
+    public record Lookups(long total, double perSegment) {}
 
     static final Rule<Lookups> RULE = Rule.<Lookups>forClaim("PATH-3")
             .when(
@@ -83,7 +83,7 @@ public final class RouteLookups implements Experiment {
         long dataSegs = data.size();
         double perSegment = dataSegs == 0 ? 0 : during / (double) dataSegs;
         long total = setup + during + after;
-        Verdict v = judge(total, perSegment);
+        Verdict v = RULE.judge(o.facts("PATH-3", Lookups.class, new Lookups(total, perSegment)));
         String tables = lookups.stream()
                 .map(l -> l.details().replaceAll(".*?table (\\d+).*==> dev (\\S+).*", "table $1 → dev $2"))
                 .distinct()

@@ -40,7 +40,7 @@ public final class RoutesAndNat implements Experiment {
     }
 
     /** What SEC-4's rule reads; {@code lookups} negative when not traced. */
-    record Seen(boolean routed, long lookups, boolean natRewrote) {}
+    public record Seen(boolean routed, long lookups, boolean natRewrote) {}
 
     static final Rule<Seen> RULE = Rule.<Seen>forClaim("SEC-4")
             .when(
@@ -89,7 +89,7 @@ public final class RoutesAndNat implements Experiment {
         for (Observation x : obs) ev.add(x.what() + ": " + x.result());
         ev.add(RULE.evidence());
         boolean natWorked = nat != null && nat.startsWith("redirected");
-        Verdict v = judge(routed, lookups, natWorked);
+        Verdict v = RULE.judge(o.facts("SEC-4", Seen.class, new Seen(routed, lookups, natWorked)));
         o.verdict(ctx.judged("SEC-4", v)
                 .summary(
                         v == Verdict.REFUTED

@@ -43,7 +43,7 @@ public final class TriggerCopies implements Experiment {
     }
 
     /** What TRIG-2's rule reads: whether "zero-copy!" arrived intact, and the read's copies per byte. */
-    record Exchange(boolean bytesIntact, double copiesPerByte) {}
+    public record Exchange(boolean bytesIntact, double copiesPerByte) {}
 
     private static final String READ_COPIES = "the read's copies per byte (copy_to_user of the receiving thread)";
     static final Rule<Exchange> RULE = Rule.<Exchange>forClaim("TRIG-2")
@@ -115,7 +115,7 @@ public final class TriggerCopies implements Experiment {
         for (var e : rec.events()) events.add(new Event(e.event(), (e.seconds() - first) * 1e6, e.details()));
         o.table("events", RecordTable.of("events", Event.class, events));
         double perByte = rc.perByte();
-        Verdict v = judge(ex[0].bytesIntact(), perByte);
+        Verdict v = RULE.judge(o.facts("TRIG-2", Exchange.class, new Exchange(ex[0].bytesIntact(), perByte)));
         String zcLine = zc.unavailable() != null
                 ? "MSG_ZEROCOPY: " + zc.unavailable()
                 : zc.complete()

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import lab.loopback.claim.ClaimLedger;
-import lab.loopback.measure.Profile;
 import lab.loopback.netns.NetNamespace;
 import lab.loopback.sys.Command;
 import lab.loopback.sys.Libc;
@@ -27,16 +25,7 @@ class ConditionsRunTest {
                 : Command.run(30_000, "nft", "list", "ruleset").stdout();
         String linksBefore =
                 Command.run(10_000, "ip", "-o", "link", "show").stdout().replaceAll("\\s+", " ");
-        var r = LabRun.execute(
-                new LabRun.Options(Profile.QUICK, List.of("10", "11", "12"), out, 0, ClaimLedger.bundled(), null),
-                new LabRun.Progress() {
-                    public void experiment(int index, int total, String name) {}
-
-                    public void step(String message) {}
-
-                    public void done() {}
-                });
-        assertTrue(r.failures().isEmpty(), r.failures().toString());
+        var r = RunAssertions.quickRun(out, "10", "11", "12");
         RunAssertions.judgedWhereJudgeable(r.verdicts(), CLAIMS);
         RunAssertions.rejudgingReproduces(r.runDir());
         boolean root = Libc.geteuid() == 0 && NetNamespace.unavailable() == null;

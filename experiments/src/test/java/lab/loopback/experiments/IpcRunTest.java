@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
-import lab.loopback.claim.ClaimLedger;
-import lab.loopback.measure.Profile;
 import lab.loopback.sys.Libc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,16 +46,7 @@ class IpcRunTest {
         List<String> shmBefore = ours(Path.of("/dev/shm")),
                 tmpBefore = ours(Path.of(System.getProperty("java.io.tmpdir")));
         String tfoBefore = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_fastopen"));
-        var r = LabRun.execute(
-                new LabRun.Options(Profile.QUICK, List.of("13", "14", "15"), out, 0, ClaimLedger.bundled(), null),
-                new LabRun.Progress() {
-                    public void experiment(int index, int total, String name) {}
-
-                    public void step(String message) {}
-
-                    public void done() {}
-                });
-        assertTrue(r.failures().isEmpty(), r.failures().toString());
+        var r = RunAssertions.quickRun(out, "13", "14", "15");
         RunAssertions.judgedWhereJudgeable(r.verdicts(), CLAIMS);
         RunAssertions.rejudgingReproduces(r.runDir());
         for (String exp :

@@ -8,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
 import lab.loopback.kernel.Tracefs;
-import lab.loopback.measure.Profile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,16 +22,7 @@ class KernelTestimonyRunTest {
 
     @Test
     void sectionsOneTwoThreeAndSixAreJudgedWithFigures(@TempDir Path out) throws IOException {
-        var r = LabRun.execute(
-                new LabRun.Options(Profile.QUICK, List.of("01", "02", "03", "06"), out, 0, ClaimLedger.bundled(), null),
-                new LabRun.Progress() {
-                    public void experiment(int index, int total, String name) {}
-
-                    public void step(String message) {}
-
-                    public void done() {}
-                });
-        assertTrue(r.failures().isEmpty(), r.failures().toString());
+        var r = RunAssertions.quickRun(out, "01", "02", "03", "06");
         Map<String, ClaimVerdict> byId = RunAssertions.judgedWhereJudgeable(r.verdicts(), CLAIMS);
         RunAssertions.rejudgingReproduces(r.runDir());
         boolean tracing = Tracefs.locate(false).available();

@@ -10,7 +10,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimLedger;
+import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.compare.ComparedRun;
@@ -41,14 +46,70 @@ class RejudgeTest {
         return into;
     }
 
+    /** The claims whose experiment records its rule's facts since after the committed reference run was made. */
+    static final Set<String> FACTS_SINCE_REFERENCE = Set.of("HIST-2", "PATH-3", "URING-3", "TRIG-1", "TRIG-2", "SEC-4");
+
     @Test
     void everyReferenceRunRejudgedGivesItsRecordedVerdicts() {
         for (Path ref : references()) {
             Rejudge.Result r = Rejudge.of(ref, LEDGER, "test");
-            assertEquals(RecordedRules.ALL.size(), r.rejudged(), ref + ": every separated rule applied");
+            Set<String> carried = new TreeSet<>();
+            for (Rejudge.Entry e : r.entries()) {
+                if (e.how() != Rejudge.How.CARRIED || e.recorded().verdict() == Verdict.NOT_TESTABLE_HERE) continue;
+                carried.add(e.claim());
+                assertTrue(
+                        e.why().contains("predates table 'facts-" + e.claim().toLowerCase(Locale.ROOT) + "'"), e.why());
+            }
+            assertEquals(new TreeSet<>(FACTS_SINCE_REFERENCE), carried, ref + ": carried, saying why");
+            assertEquals(
+                    RecordedRules.ALL.size() - FACTS_SINCE_REFERENCE.size(),
+                    r.rejudged(),
+                    ref + ": every other rule applied");
             assertEquals(
                     List.of(), r.changed().stream().map(Rejudge.Entry::describe).toList(), ref.toString());
+            assertTrue(
+                    r.describe().contains("  carried SEC-4: the run predates table 'facts-sec-4' of routes-and-nat"),
+                    r.describe());
         }
+    }
+
+    /** LabRun's own check: a verdict that is not what its rule says of the recorded tables is named, with both sides. */
+    @Test
+    void aVerdictItsRuleWouldNotGiveIsADisagreement() {
+        Path ref = references().getFirst();
+        ClaimVerdict recorded = RunStore.verdicts(ref).stream()
+                .filter(v -> v.claim().equals("PATH-2"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(null, Rejudge.disagreement(LEDGER.claim("PATH-2"), recorded, ref));
+        Verdict other = recorded.verdict() == Verdict.REFUTED ? Verdict.SUPPORTED : Verdict.REFUTED;
+        ClaimVerdict wrong = new ClaimVerdict(
+                recorded.claim(),
+                other,
+                recorded.summary(),
+                recorded.measured(),
+                null,
+                null,
+                recorded.claimed(),
+                recorded.unit(),
+                recorded.evidence(),
+                recorded.host());
+        String why = Rejudge.disagreement(LEDGER.claim("PATH-2"), wrong, ref);
+        assertTrue(
+                why != null
+                        && why.startsWith("PATH-2 was judged " + other)
+                        && why.contains("its rule over the tables this run recorded says " + recorded.verdict()),
+                why);
+        ClaimVerdict untested = ClaimVerdict.notTestable(LEDGER.claim("PATH-2"), Lack.TRACEFS, "no tracefs here", "h");
+        assertEquals(
+                null, Rejudge.disagreement(LEDGER.claim("PATH-2"), untested, ref), "nothing judged, nothing to check");
+    }
+
+    @Test
+    void everyClaimHasARuleOverRecordedTables() {
+        assertEquals(
+                new TreeSet<>(LEDGER.claims().stream().map(Claim::id).toList()),
+                new TreeSet<>(RecordedRules.ALL.keySet()));
     }
 
     @Test
@@ -62,7 +123,35 @@ class RejudgeTest {
         var doc = RunStore.JSON.readTree(written.toFile());
         assertEquals("commit test", doc.get("rules").asText());
         assertEquals(LEDGER.claims().size(), doc.get("verdicts").size());
-        assertEquals(RecordedRules.ALL.size(), doc.get("rejudged").size());
+        assertEquals(
+                RecordedRules.ALL.size() - FACTS_SINCE_REFERENCE.size(),
+                doc.get("rejudged").size());
+        assertEquals(FACTS_SINCE_REFERENCE.size(), doc.get("carried").size());
+        assertTrue(doc.get("carried").get(0).get("why").asText().contains("predates table"), doc.toString());
+    }
+
+    /** A run that records the facts is rejudged from them: change the facts, and the verdict follows. */
+    @Test
+    void aClaimJudgedOnRecordedFactsFollowsThem(@TempDir Path tmp) throws IOException {
+        Path run = copy(references().getFirst(), tmp.resolve("run"));
+        Path facts = run.resolve("routes-and-nat/facts-sec-4.csv");
+        Files.writeString(facts, "routed,lookups,nat_rewrote\nfalse,0,false\n");
+        Rejudge.Result r = Rejudge.of(run, LEDGER, "test");
+        Rejudge.Entry sec4 = r.entries().stream()
+                .filter(e -> e.claim().equals("SEC-4"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(Rejudge.How.REJUDGED, sec4.how());
+        assertEquals(Verdict.SUPPORTED, sec4.now().verdict(), "nothing routed, no lookup, no NAT: " + r.describe());
+        Files.writeString(facts, "routed,lookups,nat_rewrote\nfalse,5,false\n");
+        assertEquals(
+                Verdict.REFUTED,
+                Rejudge.of(run, LEDGER, "test").entries().stream()
+                        .filter(e -> e.claim().equals("SEC-4"))
+                        .findFirst()
+                        .orElseThrow()
+                        .now()
+                        .verdict());
     }
 
     @Test

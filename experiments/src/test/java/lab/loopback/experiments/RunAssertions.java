@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
+import lab.loopback.measure.Profile;
 
 /** What every end-to-end run test asks of its claims' verdicts. */
 final class RunAssertions {
@@ -42,6 +43,24 @@ final class RunAssertions {
                 HostAbilities.probe().unjudged(claims.stream().map(byId::get)),
                 "claims this host can judge came back unjudged");
         return byId;
+    }
+
+    /**
+     * A quick run of {@code sections} into {@code out}, without progress output, that must have no failure — which
+     * includes LabRun's own check that every verdict is what its rule says of the tables the run recorded.
+     */
+    static LabRun.Result quickRun(Path out, String... sections) {
+        var r = LabRun.execute(
+                new LabRun.Options(Profile.QUICK, List.of(sections), out, 0, ClaimLedger.bundled(), null),
+                new LabRun.Progress() {
+                    public void experiment(int index, int total, String name) {}
+
+                    public void step(String message) {}
+
+                    public void done() {}
+                });
+        assertTrue(r.failures().isEmpty(), r.failures().toString());
+        return r;
     }
 
     /**

@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import lab.loopback.claim.ClaimVerdict;
 import tech.tablesaw.api.Table;
@@ -29,6 +30,20 @@ public final class Outcome implements ExperimentView {
             throw new IllegalArgumentException("table name '" + name + "' must be lower-case-with-dashes");
         tables.put(name, t);
         return this;
+    }
+
+    /** The name of the one-row table in which an experiment records what {@code claim}'s rule reads. */
+    public static String factsTable(String claim) {
+        return "facts-" + claim.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Records {@code facts}, what {@code claim}'s rule reads, as a one-row table, and returns them: the rule then judges
+     * exactly what the run recorded, so the run and a later rejudging cannot differ.
+     */
+    public <R extends Record> R facts(String claim, Class<R> type, R facts) {
+        table(factsTable(claim), RecordTable.of(factsTable(claim), type, List.of(facts)));
+        return facts;
     }
 
     public Outcome figure(Figure f) {
