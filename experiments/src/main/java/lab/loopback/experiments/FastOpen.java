@@ -93,22 +93,31 @@ public final class FastOpen implements Experiment {
         }
     }
 
+    /** What the data says: TFO works and saves time, works and saves nothing measurable, or SYNs carried no data. */
+    enum Finding {
+        SAVES,
+        WORKS,
+        NO_SYN_DATA
+    }
+
     private static final String RATIO = "TFO ÷ plain within a pair (median per block, then over the blocks)";
-    static final Rule<Facts> RULE = Rule.<Facts>forClaim("MORE-3")
-            .when(
-                    Verdict.REFUTED,
-                    Condition.below(
-                            "share of TFO connections whose SYN carried data (TCPFastOpenActive)",
-                            Facts::dataSynShare,
-                            DATA_SYN_SHARE,
-                            Shown.PERCENT))
-            .when(
-                    Verdict.SUPPORTED,
-                    Condition.<Facts>below(
-                                    "the largest block's " + RATIO, f -> f.tfo().ratioHigh(), 1, Shown.PLAIN)
-                            .and(Condition.atMost(RATIO, f -> f.tfo().ratioToPlain(), 1 - MEASURABLE, Shown.PLAIN)))
-            .because("TFO that works but saves nothing measurable is only partly what the article promises")
-            .otherwise(Verdict.PARTLY_TRUE);
+    static final Condition<Facts> SYN_DATA = Condition.atLeast(
+            "share of TFO connections whose SYN carried data (TCPFastOpenActive)",
+            Facts::dataSynShare,
+            DATA_SYN_SHARE,
+            Shown.PERCENT);
+    static final Condition<Facts> SAVES = Condition.<Facts>below(
+                    "the largest block's " + RATIO, f -> f.tfo().ratioHigh(), 1, Shown.PLAIN)
+            .and(Condition.atMost(RATIO, f -> f.tfo().ratioToPlain(), 1 - MEASURABLE, Shown.PLAIN));
+
+    static final Rule<Facts> RULE =
+            Rule.topic("MORE-3", "whether " + SYN_DATA.describe() + ", and whether " + SAVES.describe());
+
+    static Finding finding(Mode tfo, long active) {
+        Facts f = new Facts(tfo, active);
+        if (!SYN_DATA.holds(f)) return Finding.NO_SYN_DATA;
+        return SAVES.holds(f) ? Finding.SAVES : Finding.WORKS;
+    }
 
     static Verdict judge(Mode tfo, long active) {
         return RULE.judge(new Facts(tfo, active));
@@ -152,7 +161,7 @@ public final class FastOpen implements Experiment {
         ev.add(RULE.evidence());
         Verdict v = judge(probe.fastOpen(), active);
         o.verdict(ctx.judged("MORE-3", v)
-                .summary(summary(v, probe, active))
+                .summary(summary(finding(probe.fastOpen(), active), probe, active))
                 .measured(probe.fastOpen().p50Micros(), "µs connect-to-first-byte (median, with TFO)")
                 .evidence(ev)
                 .build());
@@ -234,10 +243,10 @@ public final class FastOpen implements Experiment {
         return ev;
     }
 
-    private static String summary(Verdict v, Probe probe, long active) {
+    private static String summary(Finding f, Probe probe, long active) {
         double saved = probe.plain().p50Micros() - probe.fastOpen().p50Micros();
-        return switch (v) {
-            case SUPPORTED ->
+        return switch (f) {
+            case SAVES ->
                 String.format(
                         "TFO works over loopback: %d of %d SYNs carried the request, and connect-to-first-byte fell from %.1f to %.1f µs (median, %.1f µs saved; %.0f%% less within a pair).",
                         active,
@@ -246,7 +255,7 @@ public final class FastOpen implements Experiment {
                         probe.fastOpen().p50Micros(),
                         saved,
                         100 * (1 - probe.fastOpen().ratioToPlain()));
-            case PARTLY_TRUE ->
+            case WORKS ->
                 String.format(
                         "TFO works over loopback (%d of %d SYNs carried the request) but saved less than "
                                 + Math.round(MEASURABLE * 100)
@@ -258,7 +267,7 @@ public final class FastOpen implements Experiment {
                         probe.fastOpen().ratioToPlain(),
                         probe.fastOpen().ratioLow(),
                         probe.fastOpen().ratioHigh());
-            default ->
+            case NO_SYN_DATA ->
                 String.format(
                         "Only %d of %d TFO connections sent data in the SYN, although TFO was enabled for both sides.",
                         active, probe.fastOpen().connections());

@@ -91,15 +91,24 @@ public final class UnixVersusTcp implements Experiment {
     }
 
     /**
-     * Per metric and a clean sweep, because on this VM the two metrics disagree at small messages and AF_UNIX's
-     * throughput swung 2× between quick runs, which flipped looser rules.
+     * What the data says: one side sweeps (faster in a metric, the other faster at no size), or it is split. Per metric
+     * and a clean sweep, because on this VM the two metrics disagree at small messages and AF_UNIX's throughput swung 2×
+     * between quick runs, which flipped looser readings.
      */
-    static final Rule<Wins> RULE = Rule.<Wins>forClaim("MORE-2")
-            .when(Verdict.SUPPORTED, sweep(Side.TCP, Side.UNIX))
-            .when(Verdict.REFUTED, sweep(Side.UNIX, Side.TCP))
-            .because(
-                    "faster = intervals that do not overlap; anything split between the metrics or the sizes is the host's")
-            .otherwise(Verdict.HOST_DEPENDENT);
+    enum Finding {
+        TCP_SWEEPS,
+        UNIX_SWEEPS,
+        SPLIT
+    }
+
+    static final Condition<Wins> TCP_SWEEPS = sweep(Side.TCP, Side.UNIX), UNIX_SWEEPS = sweep(Side.UNIX, Side.TCP);
+
+    static final Rule<Wins> RULE =
+            Rule.topic("MORE-2", "whether " + TCP_SWEEPS.describe() + ", or the mirror, or neither");
+
+    static Finding finding(Wins w) {
+        return TCP_SWEEPS.holds(w) ? Finding.TCP_SWEEPS : UNIX_SWEEPS.holds(w) ? Finding.UNIX_SWEEPS : Finding.SPLIT;
+    }
 
     /** {@code winner} wins a metric and {@code loser} is faster at no size in either. */
     private static Condition<Wins> sweep(Side winner, Side loser) {
@@ -187,10 +196,10 @@ public final class UnixVersusTcp implements Experiment {
         String tally = String.format(
                 "throughput: TCP faster at %d of %d sizes, AF_UNIX at %d; round trip: TCP faster at %d, AF_UNIX at %d",
                 w.tcpThroughput(), w.sizes(), w.unixThroughput(), w.tcpLatency(), w.unixLatency());
-        String summary = switch (v) {
-            case SUPPORTED -> "TCP over loopback beat AF_UNIX here and lost at no size (" + tally + ").";
-            case REFUTED -> "AF_UNIX beat TCP over loopback here and lost at no size (" + tally + ").";
-            default -> "Neither side sweeps; which is faster depends on the metric and the size (" + tally + ").";
+        String summary = switch (finding(w)) {
+            case TCP_SWEEPS -> "TCP over loopback beat AF_UNIX here and lost at no size (" + tally + ").";
+            case UNIX_SWEEPS -> "AF_UNIX beat TCP over loopback here and lost at no size (" + tally + ").";
+            case SPLIT -> "Neither side sweeps; which is faster depends on the metric and the size (" + tally + ").";
         };
         double medianRatio = Estimate.ofMedian(rows.stream()
                         .mapToDouble(r -> r.tcpP50Micros() / r.unixP50Micros())

@@ -1,6 +1,8 @@
 package lab.loopback.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,19 +44,19 @@ class IpcRulesTest {
         var same = IpcShootout.duel(data("unix", 10, 20), "unix");
         assertEquals("mixed", same.outcome());
         assertEquals(Verdict.PARTLY_TRUE, IpcShootout.judgeBeatsAll(List.of(grpc, same)));
-        assertEquals(Verdict.REFUTED, UnixVersusTcp.judge(UnixVersusTcp.wins(data("unix", 30, 5))));
-        assertEquals(Verdict.SUPPORTED, UnixVersusTcp.judge(UnixVersusTcp.wins(data("unix", 5, 200))));
+        assertEquals(UnixVersusTcp.Finding.UNIX_SWEEPS, UnixVersusTcp.finding(UnixVersusTcp.wins(data("unix", 30, 5))));
+        assertEquals(UnixVersusTcp.Finding.TCP_SWEEPS, UnixVersusTcp.finding(UnixVersusTcp.wins(data("unix", 5, 200))));
         // the quick runs' patterns: each side faster somewhere is a split, not a win
-        assertEquals(Verdict.HOST_DEPENDENT, UnixVersusTcp.judge(new UnixVersusTcp.Wins(4, 1, 2, 0, 3)));
-        assertEquals(Verdict.HOST_DEPENDENT, UnixVersusTcp.judge(new UnixVersusTcp.Wins(4, 3, 0, 1, 2)));
-        assertEquals(Verdict.REFUTED, UnixVersusTcp.judge(new UnixVersusTcp.Wins(4, 0, 2, 0, 3)));
+        assertEquals(UnixVersusTcp.Finding.SPLIT, UnixVersusTcp.finding(new UnixVersusTcp.Wins(4, 1, 2, 0, 3)));
+        assertEquals(UnixVersusTcp.Finding.SPLIT, UnixVersusTcp.finding(new UnixVersusTcp.Wins(4, 3, 0, 1, 2)));
+        assertEquals(UnixVersusTcp.Finding.UNIX_SWEEPS, UnixVersusTcp.finding(new UnixVersusTcp.Wins(4, 0, 2, 0, 3)));
         assertEquals(
-                Verdict.HOST_DEPENDENT,
-                UnixVersusTcp.judge(new UnixVersusTcp.Wins(4, 3, 0, 0, 3)),
+                UnixVersusTcp.Finding.SPLIT,
+                UnixVersusTcp.finding(new UnixVersusTcp.Wins(4, 3, 0, 0, 3)),
                 "each wins a metric");
         assertEquals(
-                Verdict.HOST_DEPENDENT,
-                UnixVersusTcp.judge(new UnixVersusTcp.Wins(4, 2, 2, 1, 1)),
+                UnixVersusTcp.Finding.SPLIT,
+                UnixVersusTcp.finding(new UnixVersusTcp.Wins(4, 2, 2, 1, 1)),
                 "no majority anywhere");
     }
 
@@ -86,24 +88,28 @@ class IpcRulesTest {
         assertEquals(Verdict.PARTLY_TRUE, PointersAndCopies.judge(1.0, 0, 1.0));
         assertEquals(1, PointersAndCopies.remains(0, 1.0).size(), "no packets observed: only the copies are named");
         assertEquals(2, PointersAndCopies.remains(400, 1.0).size());
-        // judged on TFO ÷ plain within a pair (median per block, then over eight blocks against fresh servers)
-        assertEquals(Verdict.SUPPORTED, FastOpen.judge(tfo(30, 0.60, 0.58, 0.62), 1000));
-        assertEquals(Verdict.PARTLY_TRUE, FastOpen.judge(tfo(49, 0.98, 0.95, 1.01), 1000));
+        // found on TFO ÷ plain within a pair (median per block, then over eight blocks against fresh servers)
+        assertEquals(FastOpen.Finding.SAVES, FastOpen.finding(tfo(30, 0.60, 0.58, 0.62), 1000));
+        assertEquals(FastOpen.Finding.WORKS, FastOpen.finding(tfo(49, 0.98, 0.95, 1.01), 1000));
         // 4 % saved, consistently apart from 1: real, but the same size as the run-to-run drift seen here (-3.5 .. 11.6
         // %)
-        assertEquals(Verdict.PARTLY_TRUE, FastOpen.judge(tfo(50.06, 0.96, 0.955, 0.965), 1000));
+        assertEquals(FastOpen.Finding.WORKS, FastOpen.finding(tfo(50.06, 0.96, 0.955, 0.965), 1000));
         // a median 12 % lower with a block above 1 is not a saving either (here blocks of one run ranged 0.83-1.05)
-        assertEquals(Verdict.PARTLY_TRUE, FastOpen.judge(tfo(44, 0.88, 0.80, 1.02), 1000));
-        assertEquals(Verdict.SUPPORTED, FastOpen.judge(tfo(44, 0.88, 0.86, 0.90), 1000));
-        assertEquals(Verdict.REFUTED, FastOpen.judge(tfo(30, 0.60, 0.58, 0.62), 3));
-        // MORE-1 on epoll ÷ blocking read within a round; either direction counts
-        assertEquals(Verdict.REFUTED, WaitModes.judge(epoll(1.04, 0.95, 1.10)));
-        assertEquals(Verdict.SUPPORTED, WaitModes.judge(epoll(1.40, 1.30, 1.50)));
-        assertEquals(Verdict.SUPPORTED, WaitModes.judge(epoll(0.70, 0.60, 0.80)));
-        assertEquals(Verdict.REFUTED, WaitModes.judge(epoll(1.30, 0.95, 1.60)), "interval reaches 1");
-        assertEquals(Verdict.REFUTED, WaitModes.judge(epoll(1.06, 1.03, 1.09)), "apart from 1 but less than 10 %");
+        assertEquals(FastOpen.Finding.WORKS, FastOpen.finding(tfo(44, 0.88, 0.80, 1.02), 1000));
+        assertEquals(FastOpen.Finding.SAVES, FastOpen.finding(tfo(44, 0.88, 0.86, 0.90), 1000));
+        assertEquals(FastOpen.Finding.NO_SYN_DATA, FastOpen.finding(tfo(30, 0.60, 0.58, 0.62), 3));
+        // MORE-1..3 are topics: no truth value, and the finding shown beside the data
+        assertEquals(Verdict.EXPLORED, WaitModes.judge(epoll(1.40, 1.30, 1.50)));
+        assertEquals(Verdict.EXPLORED, FastOpen.judge(tfo(30, 0.60, 0.58, 0.62), 3));
+        assertEquals(Verdict.EXPLORED, UnixVersusTcp.judge(new UnixVersusTcp.Wins(4, 0, 2, 0, 3)));
+        // MORE-1's finding on epoll ÷ blocking read within a round; either direction counts
+        assertFalse(WaitModes.INTERACTS.holds(epoll(1.04, 0.95, 1.10)));
+        assertTrue(WaitModes.INTERACTS.holds(epoll(1.40, 1.30, 1.50)));
+        assertTrue(WaitModes.INTERACTS.holds(epoll(0.70, 0.60, 0.80)));
+        assertFalse(WaitModes.INTERACTS.holds(epoll(1.30, 0.95, 1.60)), "interval reaches 1");
+        assertFalse(WaitModes.INTERACTS.holds(epoll(1.06, 1.03, 1.09)), "apart from 1 but less than 10 %");
         // six quick runs here: epoll 1.15-1.20× a blocking read in the same round, intervals within ±0.03
-        assertEquals(Verdict.SUPPORTED, WaitModes.judge(epoll(1.155, 1.141, 1.177)));
+        assertTrue(WaitModes.INTERACTS.holds(epoll(1.155, 1.141, 1.177)));
         var strace = new ToolsOnLoopback.ToolRun("strace", "s", true, false, "");
         var perf = new ToolsOnLoopback.ToolRun("perf", "p", true, true, "");
         var absent = new ToolsOnLoopback.ToolRun("tcpdump", "t", false, false, "not installed");

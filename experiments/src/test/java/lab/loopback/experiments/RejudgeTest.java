@@ -135,23 +135,19 @@ class RejudgeTest {
     void aClaimJudgedOnRecordedFactsFollowsThem(@TempDir Path tmp) throws IOException {
         Path run = copy(references().getFirst(), tmp.resolve("run"));
         Path facts = run.resolve("routes-and-nat/facts-sec-4.csv");
-        Files.writeString(facts, "routed,lookups,nat_rewrote\nfalse,0,false\n");
-        Rejudge.Result r = Rejudge.of(run, LEDGER, "test");
-        Rejudge.Entry sec4 = r.entries().stream()
-                .filter(e -> e.claim().equals("SEC-4"))
+        ClaimVerdict recorded = RunStore.verdicts(run).stream()
+                .filter(v -> v.claim().equals("SEC-4"))
                 .findFirst()
                 .orElseThrow();
-        assertEquals(Rejudge.How.REJUDGED, sec4.how());
-        assertEquals(Verdict.SUPPORTED, sec4.now().verdict(), "nothing routed, no lookup, no NAT: " + r.describe());
+        Files.writeString(facts, "routed,lookups,nat_rewrote\nfalse,0,false\n");
+        assertEquals(Verdict.SUPPORTED, sec4(recorded, run), "nothing routed, no lookup, no NAT");
         Files.writeString(facts, "routed,lookups,nat_rewrote\nfalse,5,false\n");
-        assertEquals(
-                Verdict.REFUTED,
-                Rejudge.of(run, LEDGER, "test").entries().stream()
-                        .filter(e -> e.claim().equals("SEC-4"))
-                        .findFirst()
-                        .orElseThrow()
-                        .now()
-                        .verdict());
+        assertEquals(Verdict.REFUTED, sec4(recorded, run), "five lookups");
+    }
+
+    private static Verdict sec4(ClaimVerdict recorded, Path run) {
+        return Rejudge.apply(RecordedRules.ALL.get("SEC-4"), LEDGER.claim("SEC-4"), recorded, run, "test")
+                .verdict();
     }
 
     @Test

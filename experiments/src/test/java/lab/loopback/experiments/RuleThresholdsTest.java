@@ -159,13 +159,14 @@ class RuleThresholdsTest {
     void more3AtTheDataSynShare() {
         var working = IpcRulesTest.tfo(30, 0.60, 0.58, 0.62); // 1000 connections, a clear saving
         long needed = (long) Math.ceil(working.connections() * FastOpen.DATA_SYN_SHARE);
-        assertEquals(SUPPORTED, FastOpen.judge(working, needed));
-        assertEquals(REFUTED, FastOpen.judge(working, needed - 1));
+        assertEquals(FastOpen.Finding.SAVES, FastOpen.finding(working, needed));
+        assertEquals(FastOpen.Finding.NO_SYN_DATA, FastOpen.finding(working, needed - 1));
         // and the saving's own threshold: a ratio of exactly 1 - MEASURABLE with its interval below 1 counts
         double edge = 1 - FastOpen.MEASURABLE;
-        assertEquals(SUPPORTED, FastOpen.judge(IpcRulesTest.tfo(30, edge, edge - 0.01, 1 - EPS), 1000));
-        assertEquals(PARTLY_TRUE, FastOpen.judge(IpcRulesTest.tfo(30, edge + EPS, edge - 0.01, 0.99), 1000));
-        assertEquals(PARTLY_TRUE, FastOpen.judge(IpcRulesTest.tfo(30, edge, edge - 0.01, 1), 1000));
+        assertEquals(FastOpen.Finding.SAVES, FastOpen.finding(IpcRulesTest.tfo(30, edge, edge - 0.01, 1 - EPS), 1000));
+        assertEquals(
+                FastOpen.Finding.WORKS, FastOpen.finding(IpcRulesTest.tfo(30, edge + EPS, edge - 0.01, 0.99), 1000));
+        assertEquals(FastOpen.Finding.WORKS, FastOpen.finding(IpcRulesTest.tfo(30, edge, edge - 0.01, 1), 1000));
     }
 
     private static VethOptions.Row veth(String option, double copies) {

@@ -9,5 +9,7 @@ public enum Verdict {
     HOST_DEPENDENT,
     /** The host cannot test it; the verdict's summary says exactly why. */
     NOT_TESTABLE_HERE,
+    /** A topic the article only promises to write about (MORE-1..3): the data and findings are shown, no truth value. */
+    EXPLORED,
     NOT_YET_MEASURED
 }

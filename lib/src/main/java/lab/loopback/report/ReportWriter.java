@@ -336,7 +336,7 @@ public final class ReportWriter {
             figure{margin:.5em 0}figure img{max-width:100%;border:1px solid #eee}figcaption{color:#555;font-size:.9em}
             .v{font:bold 12px system-ui;padding:.1em .5em;border-radius:3px;color:#fff;white-space:nowrap}
             .supported{background:#27ae60}.refuted{background:#c0392b}.partly_true{background:#d68910}
-            .host_dependent{background:#2e86c1}.not_testable_here{background:#7f8c8d}.not_yet_measured{background:#bbb}
+            .host_dependent{background:#2e86c1}.not_testable_here{background:#7f8c8d}.explored{background:#8e44ad}.not_yet_measured{background:#bbb}
             .bad{color:#c0392b}footer{margin:3em 0 1em;color:#777;font-size:.9em}
             """;
 }

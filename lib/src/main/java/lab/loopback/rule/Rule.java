@@ -30,6 +30,17 @@ public final class Rule<F> {
         return new Builder<>(claim);
     }
 
+    /**
+     * The rule of a topic the article only promises to write about: it gives no truth value ({@link Verdict#EXPLORED});
+     * {@code finding} says what the data is asked, and the experiment reports the answer beside the data.
+     */
+    public static <F> Rule<F> topic(String claim, String finding) {
+        return Rule.<F>forClaim(claim)
+                .because("a topic, not a claim: the data and the finding are shown, no truth value; the finding: "
+                        + finding)
+                .otherwise(Verdict.EXPLORED);
+    }
+
     public String claim() {
         return claim;
     }

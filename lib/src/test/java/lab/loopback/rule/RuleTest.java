@@ -57,6 +57,15 @@ class RuleTest {
     }
 
     @Test
+    void aTopicHasNoTruthValueAndSaysWhatItAsks() {
+        Rule<Double> topic = Rule.topic("MORE-9", "whether x > 1");
+        assertEquals(Verdict.EXPLORED, topic.judge(0.0));
+        assertEquals(Verdict.EXPLORED, topic.judge(5.0));
+        assertTrue(topic.describe().startsWith("EXPLORED always (a topic, not a claim"), topic.describe());
+        assertTrue(topic.describe().endsWith("the finding: whether x > 1)"), topic.describe());
+    }
+
+    @Test
     void nestedKindsAreParenthesised() {
         Condition<Double> a = Condition.above("x", d -> d, 1, Shown.PLAIN),
                 b = Condition.below("x", d -> d, 3, Shown.PLAIN);
