@@ -6,7 +6,9 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
@@ -139,9 +141,28 @@ public final class RunComparison {
         return Table.create("runs compared", n, host, kernel, profile, id, dir);
     }
 
+    /**
+     * A warning when the runs come from more than one host or kernel: a verdict that differs between them is a finding
+     * about the hosts, not a rule sitting in the noise, and their timings and rates are not one population. Empty when
+     * every run has the same host and kernel.
+     */
+    public Optional<String> mixture() {
+        Set<String> hosts = new TreeSet<>(), kernels = new TreeSet<>();
+        for (ComparedRun r : runs) {
+            hosts.add(r.hostId());
+            kernels.add(r.kernel());
+        }
+        if (hosts.size() < 2 && kernels.size() < 2) return Optional.empty();
+        return Optional.of(String.format(
+                "these runs come from %d host(s) %s and %d kernel(s) %s: a verdict that differs between them is a "
+                        + "finding about the hosts, not a rule in the noise, and their timings are not comparable as one",
+                hosts.size(), hosts, kernels.size(), kernels));
+    }
+
     /** The comparison as terminal text: the runs, then the verdicts grouped by section, flags marked "<- differs". */
     public String text() {
         StringBuilder b = new StringBuilder();
+        mixture().ifPresent(w -> b.append("warning: ").append(w).append("\n"));
         for (int i = 0; i < runs.size(); i++)
             b.append(String.format(
                     "run %d: %s%n       %s%n",

@@ -67,6 +67,10 @@ public final class ComparisonReport {
                     .append("</td></tr>\n");
         }
         h.append("</table>\n");
+        cmp.mixture()
+                .ifPresent(w -> h.append("<p class=\"warn\"><b>Warning:</b> ")
+                        .append(esc(w))
+                        .append(".</p>\n"));
         List<RunComparison.Row> differ = cmp.differing();
         h.append("<p>")
                 .append(
@@ -121,5 +125,6 @@ public final class ComparisonReport {
         return html;
     }
 
-    private static final String CSS = ReportWriter.BASE_CSS + "tr.differs td{background:#fdecea}";
+    private static final String CSS =
+            ReportWriter.BASE_CSS + "tr.differs td{background:#fdecea}p.warn{background:#fef5e7;padding:.4em}";
 }

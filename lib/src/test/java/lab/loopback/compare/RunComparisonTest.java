@@ -117,6 +117,27 @@ class RunComparisonTest {
     }
 
     @Test
+    void runsOfDifferentHostsOrKernelsAreSaidToBe(@TempDir Path tmp) throws IOException {
+        Path a = run(tmp, "a", "host-a", Map.of("PERF-1", Verdict.REFUTED));
+        Path a2 = run(tmp, "a2", "host-a", Map.of("PERF-1", Verdict.REFUTED));
+        assertTrue(RunComparison.of(LEDGER, List.of(a, a2)).mixture().isEmpty(), "one host, one kernel");
+        assertFalse(RunComparison.of(LEDGER, List.of(a, a2)).text().contains("warning:"));
+        Path b = run(tmp, "b", "host-b", Map.of("PERF-1", Verdict.REFUTED));
+        RunComparison two = RunComparison.of(LEDGER, List.of(a, b));
+        assertTrue(
+                two.text().startsWith("warning: these runs come from 2 host(s) [host-a, host-b] and 1 kernel(s)"),
+                two.text());
+        Path out = tmp.resolve("cmp");
+        assertTrue(
+                Files.readString(ComparisonReport.write(two, List.of(), out)).contains("<b>Warning:</b> these runs"));
+        // the same host on another kernel is another population too
+        RunStore.JSON.writeValue(
+                a2.resolve("host.json").toFile(), Map.of("hostId", "host-a", "kernelRelease", "5.10-test"));
+        assertTrue(
+                RunComparison.of(LEDGER, List.of(a, a2)).mixture().orElseThrow().contains("2 kernel(s)"));
+    }
+
+    @Test
     void theWrittenComparisonHoldsTableFiguresAndPage(@TempDir Path tmp) throws IOException {
         Path a = run(tmp, "a", "host-a", Map.of("PERF-1", Verdict.REFUTED, "IPC-1", Verdict.REFUTED));
         Path b = run(tmp, "b", "host-b", Map.of("PERF-1", Verdict.SUPPORTED, "IPC-1", Verdict.REFUTED));
