@@ -73,33 +73,39 @@ public final class FastPathConditions implements Experiment {
         }
     }
 
+    /** Every condition's path evidence where the first condition's was: nothing switched paths. */
+    static final Condition<Facts> SAME_PATH = Condition.every(
+            "condition against the first",
+            Facts::moves,
+            Condition.atMost("|lo's events per segment − the first's|", Moved::device, SAME_EVENTS, Shown.PLAIN)
+                    .and(Condition.atMost(
+                            "|IP-layer events per segment − the first's|", Moved::ip, SAME_EVENTS, Shown.PLAIN))
+                    .and(Condition.atMost(
+                                    "|receiver copies per byte − the first's|", Moved::copies, SAME_COPIES, Shown.PLAIN)
+                            .orUnmeasured()));
+
+    private static final Condition<Facts> SYMBOLS_READ =
+            Condition.fact("the kernel's symbol table was read", f -> f.loopbackTcpSymbols() >= 0);
+
     static final Rule<Facts> RULE = Rule.<Facts>forClaim("FAST-3")
             .when(
                     Verdict.NOT_TESTABLE_HERE,
                     Condition.below("conditions measured", f -> f.rows().size(), 2, Shown.PLAIN))
             .when(
                     Verdict.REFUTED,
-                    Condition.<Facts>below(
-                                    "symbols naming both TCP and loopback", f -> f.loopbackTcpSymbols(), 1, Shown.PLAIN)
-                            .and(Condition.every(
-                                    "condition against the first",
-                                    Facts::moves,
-                                    Condition.atMost(
-                                                    "|lo's events per segment − the first's|",
-                                                    Moved::device,
-                                                    SAME_EVENTS,
-                                                    Shown.PLAIN)
-                                            .and(Condition.atMost(
-                                                    "|IP-layer events per segment − the first's|",
-                                                    Moved::ip,
-                                                    SAME_EVENTS,
-                                                    Shown.PLAIN))
-                                            .and(Condition.atMost(
-                                                            "|receiver copies per byte − the first's|",
-                                                            Moved::copies,
-                                                            SAME_COPIES,
-                                                            Shown.PLAIN)
-                                                    .orUnmeasured()))))
+                    SYMBOLS_READ
+                            .and(Condition.below(
+                                    "symbols naming both TCP and loopback",
+                                    f -> f.loopbackTcpSymbols(),
+                                    1,
+                                    Shown.PLAIN))
+                            .and(SAME_PATH))
+            .when(
+                    Verdict.NOT_TESTABLE_HERE,
+                    Condition.<Facts>fact(
+                                    "the kernel's symbol table could not be read", f -> f.loopbackTcpSymbols() < 0)
+                            .and(SAME_PATH))
+            .because("unmoved path evidence rules a separate path out only where the symbol table shows none")
             .otherwise(Verdict.PARTLY_TRUE);
 
     static Verdict judge(int loopbackTcpSymbols, List<Setting> rows) {
@@ -125,7 +131,7 @@ public final class FastPathConditions implements Experiment {
                         .found();
         List<Setting> rows = r.rows("conditions", Setting.class);
         return new RecordedRule.Judgement(
-                judge(Math.max(0, found), rows),
+                judge(found, rows),
                 null,
                 found + " loopback-TCP symbols; conditions: "
                         + String.join(
@@ -192,7 +198,16 @@ public final class FastPathConditions implements Experiment {
                         "symbols",
                         SymbolCount.class,
                         List.of(new SymbolCount(KernelSymbolsExperiment.LOOPBACK_TCP, loopbackTcp))));
-        Verdict v = judge(Math.max(0, loopbackTcp), rows);
+        Verdict v = judge(loopbackTcp, rows);
+        if (v == Verdict.NOT_TESTABLE_HERE) {
+            o.verdict(KernelEvidence.notTestable(
+                    ctx,
+                    "FAST-3",
+                    Lack.KALLSYMS,
+                    "No condition moved the path evidence, but the kernel's symbol table cannot be read ("
+                            + k.unavailable() + "), so a separate loopback path cannot be ruled out."));
+            return o;
+        }
         List<String> ev = new ArrayList<>();
         for (Setting c : rows)
             ev.add(String.format(
@@ -215,7 +230,10 @@ public final class FastPathConditions implements Experiment {
                 .summary(
                         v == Verdict.REFUTED
                                 ? "There is no path for these conditions to switch off: under every congestion-control algorithm loaded here the segments take the same device, IP and copy path; conditions add or remove work on that one path (throughput in the table)."
-                                : "Changing the condition moved the path evidence (see the table): something on this host does switch paths.")
+                                : SAME_PATH.holds(new Facts(loopbackTcp, rows))
+                                        ? "No condition moved the path evidence, but this kernel has " + loopbackTcp
+                                                + " symbol(s) naming both TCP and loopback (FAST-1): a name is not a path, but it is not ruled out either."
+                                        : "Changing the condition moved the path evidence (see the table): something on this host does switch paths.")
                 .measured(rows.getFirst().devicePerSegment(), "lo transmissions per segment")
                 .claimed(0.0)
                 .evidence(ev)

@@ -203,6 +203,10 @@ class RulesTest {
         assertEquals(Verdict.PARTLY_TRUE, FastPathConditions.judge(0, List.of(a, moved)));
         assertEquals(Verdict.PARTLY_TRUE, FastPathConditions.judge(1, List.of(a, same)));
         assertEquals(Verdict.NOT_TESTABLE_HERE, FastPathConditions.judge(0, List.of(a)));
+        // an unreadable symbol table (-1) is not "no symbols": the unmoved path then rules nothing out
+        assertEquals(Verdict.NOT_TESTABLE_HERE, FastPathConditions.judge(-1, List.of(a, same)));
+        assertEquals(
+                Verdict.PARTLY_TRUE, FastPathConditions.judge(-1, List.of(a, moved)), "a moved path needs no symbols");
     }
 
     @Test
