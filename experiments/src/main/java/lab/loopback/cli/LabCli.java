@@ -8,11 +8,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.compare.RunComparison;
-import lab.loopback.experiments.ClaimExplanation;
-import lab.loopback.experiments.Experiments;
-import lab.loopback.experiments.LabRun;
 import lab.loopback.experiments.NetfilterRules;
-import lab.loopback.experiments.Rejudge;
 import lab.loopback.kernel.HostProbe;
 import lab.loopback.kernel.KernelSource;
 import lab.loopback.measure.Profile;
@@ -21,6 +17,10 @@ import lab.loopback.report.ReportWriter;
 import lab.loopback.result.AtomicFiles;
 import lab.loopback.result.ReferenceRuns;
 import lab.loopback.result.RunStore;
+import lab.loopback.workbench.ClaimExplanation;
+import lab.loopback.workbench.Experiments;
+import lab.loopback.workbench.LabRun;
+import lab.loopback.workbench.Rejudge;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -319,6 +319,13 @@ public final class LabCli implements Callable<Integer> {
         @Parameters(arity = "1..*", description = "finished run directories, e.g. results/latest data/reference/*")
         List<Path> runs;
 
+        @Option(
+                names = "--adopt",
+                description =
+                        "for a reference run under data/reference: make today's verdicts of the changed claims "
+                                + "the run's own (verdicts.json), each saying what it was re-judged from; git keeps the old ones")
+        boolean adopt;
+
         @picocli.CommandLine.Mixin
         LedgerOption claims;
 
@@ -328,7 +335,8 @@ public final class LabCli implements Callable<Integer> {
             for (Path run : runs) {
                 Rejudge.Result r = Rejudge.of(run, claims.ledger(), rules);
                 System.out.print(r.describe());
-                System.out.println("  wrote " + Rejudge.write(r));
+                if (adopt) for (Path f : Rejudge.adopt(r)) System.out.println("  adopted into " + f);
+                else System.out.println("  wrote " + Rejudge.write(r));
             }
             return 0;
         }

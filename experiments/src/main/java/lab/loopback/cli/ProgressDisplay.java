@@ -1,6 +1,6 @@
 package lab.loopback.cli;
 
-import lab.loopback.experiments.LabRun;
+import lab.loopback.workbench.LabRun;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;

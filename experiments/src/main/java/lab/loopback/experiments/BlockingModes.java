@@ -12,10 +12,16 @@ import lab.loopback.ipc.Transports;
 import lab.loopback.measure.Estimate;
 import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
+import lab.loopback.measurements.Conditions;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RecordedRule;
+import lab.loopback.workbench.RunContext;
 
 /**
  * FAIL-5: "it degrades to the regular copy path if you mix blocking and non-blocking socket flags incorrectly".

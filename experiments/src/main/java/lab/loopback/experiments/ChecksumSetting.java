@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.LoCapture;
+import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Condition;
@@ -18,6 +19,11 @@ import lab.loopback.rule.Rule;
 import lab.loopback.sys.Command;
 import lab.loopback.sys.PacketSocket;
 import lab.loopback.tls.JdkStreams;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RecordedRule;
+import lab.loopback.workbench.RunContext;
 
 /**
  * FAIL-2: "it degrades to the regular copy path if you set tcp_checksum=1". Whether any sysctl of that name (or

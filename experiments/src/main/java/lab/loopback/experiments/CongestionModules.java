@@ -10,9 +10,16 @@ import lab.loopback.ipc.TcpSocket;
 import lab.loopback.ipc.Transports;
 import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
+import lab.loopback.measurements.Conditions;
+import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Rule;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RecordedRule;
+import lab.loopback.workbench.RunContext;
 
 /**
  * FAIL-4: "it degrades to the regular copy path if you add congestion control modules (bbr, cubic)". Each

@@ -10,6 +10,7 @@ import lab.loopback.evidence.TracedStream;
 import lab.loopback.kernel.ZerocopyProbe;
 import lab.loopback.measure.Bytes;
 import lab.loopback.measure.MemcpyBaseline;
+import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
@@ -17,6 +18,11 @@ import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
 import lab.loopback.sys.ZerocopyNotices;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RecordedRule;
+import lab.loopback.workbench.RunContext;
 import org.knowm.xchart.CategoryChart;
 
 /**

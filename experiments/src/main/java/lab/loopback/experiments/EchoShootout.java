@@ -9,6 +9,7 @@ import lab.loopback.echo.EchoClients;
 import lab.loopback.echo.EchoStats;
 import lab.loopback.measure.ChildJvm;
 import lab.loopback.measure.Profile;
+import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
@@ -16,6 +17,11 @@ import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
 import lab.loopback.uring.IoUringSupport;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RecordedRule;
+import lab.loopback.workbench.RunContext;
 import org.knowm.xchart.XYChart;
 
 /**

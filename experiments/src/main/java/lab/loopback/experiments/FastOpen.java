@@ -19,6 +19,7 @@ import lab.loopback.measure.ChildJvm;
 import lab.loopback.measure.ChildLine;
 import lab.loopback.measure.Estimate;
 import lab.loopback.measure.Profile;
+import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.netns.NetNamespace;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
@@ -27,6 +28,11 @@ import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
 import lab.loopback.sys.Command;
 import lab.loopback.sys.SockAddrIn;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RecordedRule;
+import lab.loopback.workbench.RunContext;
 
 /**
  * MORE-3 "Using TCP_FASTOPEN over localhost". Connect-to-first-byte latency — socket(), connect(), a 64-byte

@@ -4,6 +4,7 @@ import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
+import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
@@ -12,6 +13,11 @@ import lab.loopback.rule.Rule;
 import lab.loopback.uring.IoUring;
 import lab.loopback.uring.IoUringOp;
 import lab.loopback.uring.IoUringSupport;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RecordedRule;
+import lab.loopback.workbench.RunContext;
 import org.knowm.xchart.CategoryChart;
 
 /**

@@ -13,6 +13,7 @@ import lab.loopback.evidence.PathCount;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.kernel.LoopbackFacts;
 import lab.loopback.measure.Bytes;
+import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
@@ -20,6 +21,11 @@ import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
 import lab.loopback.sys.TcpInfo;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RecordedRule;
+import lab.loopback.workbench.RunContext;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
 
@@ -43,7 +49,17 @@ public final class LoopbackPath implements Experiment {
     public record Layer(String layer, String evidence, String source, double count, double perSegment) {
         /** A counter that other traffic swamped: listed with its reason, never drawn or judged as this connection's. */
         boolean swamped() {
-            return source.contains("swamped");
+            return source.startsWith(COUNTER_SOURCE + SWAMPED);
+        }
+
+        /** Seen by a tracepoint on this connection's tasks, not a namespace-wide counter. */
+        boolean traced() {
+            return source.equals(TRACEPOINT_SOURCE);
+        }
+
+        /** A counter's row: its source says whether other traffic swamped it ({@code why}, or null if not). */
+        static String counterSource(String why) {
+            return why == null ? COUNTER_SOURCE : COUNTER_SOURCE + SWAMPED + why + ")";
         }
     }
 
@@ -177,6 +193,10 @@ public final class LoopbackPath implements Experiment {
      */
     static final String COUNTER_SOURCE = "/proc/net counter, namespace-wide, less background";
 
+    static final String TRACEPOINT_SOURCE = "tracepoint, this connection's tasks";
+    /** Written after COUNTER_SOURCE, then the reason and ')': the recorded tables of earlier runs read the same. */
+    private static final String SWAMPED = "; swamped by other traffic, not evidence (";
+
     static String swampedCounters(TracedStream.Result r) {
         for (String c : List.of("dev.lo.tx_packets", "Ip.InReceives")) {
             String why = swamped(c, r.counterNet(c), r.counterBackground(c), r.segments());
@@ -307,19 +327,15 @@ public final class LoopbackPath implements Experiment {
             layers.add(new Layer(
                     "lo device, out",
                     "net:net_dev_xmit dev=lo",
-                    "tracepoint, this connection's tasks",
+                    TRACEPOINT_SOURCE,
                     p.xmitOnLo(),
                     p.xmitOnLo() / (double) seg));
             layers.add(new Layer(
-                    "lo device, in",
-                    "net:netif_rx dev=lo",
-                    "tracepoint, this connection's tasks",
-                    p.rxOnLo(),
-                    p.rxOnLo() / (double) seg));
+                    "lo device, in", "net:netif_rx dev=lo", TRACEPOINT_SOURCE, p.rxOnLo(), p.rxOnLo() / (double) seg));
             layers.add(new Layer(
                     "stack receive",
                     "net:netif_receive_skb dev=lo",
-                    "tracepoint, this connection's tasks",
+                    TRACEPOINT_SOURCE,
                     p.receivedOnLo(),
                     p.receivedOnLo() / (double) seg));
         }
@@ -330,14 +346,7 @@ public final class LoopbackPath implements Experiment {
             {"TCP, segments out", "Tcp.OutSegs"}
         }) {
             String why = swamped(c[1], r.counterNet(c[1]), r.counterBackground(c[1]), seg);
-            layers.add(new Layer(
-                    c[0],
-                    c[1],
-                    why == null
-                            ? COUNTER_SOURCE
-                            : COUNTER_SOURCE + "; swamped by other traffic, not evidence (" + why + ")",
-                    r.counterNet(c[1]),
-                    r.counterNet(c[1]) / seg));
+            layers.add(new Layer(c[0], c[1], Layer.counterSource(why), r.counterNet(c[1]), r.counterNet(c[1]) / seg));
         }
         return layers;
     }
@@ -502,17 +511,24 @@ public final class LoopbackPath implements Experiment {
                             + " (inferred: the stack leaves the checksum to lo, which does not compute it)";
         }
         parts.add(new Part("checksum", skipped, csum));
-        boolean routed = ipPerSeg >= TRAVERSED || "lo".equals(facts.routeDevice());
+        // routing is the route lookup and the dst it yields, which every segment carries; an IP packet count is not it
+        boolean looked = p != null && p.fibLookups() > 0;
+        boolean localRoute = "lo".equals(facts.routeDevice()) && "local".equals(facts.routeType());
+        boolean routed = looked || localRoute;
         parts.add(new Part(
                 "IP routing",
                 !routed,
                 String.format(
-                        "%.2f IP-layer packets per segment (%s); %s",
-                        ipPerSeg,
-                        p != null ? "handed up by netif_receive_skb, tracepoint" : "Ip.InReceives, counter",
+                        "%s; %s; each segment then carries that route (its dst) out through ip_local_out and in through ip_local_deliver (%.2f IP-layer packets per segment, %s)",
+                        p != null
+                                ? p.fibLookups() + " fib:fib_table_lookup events of the connection's tasks (tracepoint)"
+                                : "route lookups not traced",
                         facts.route() == null
                                 ? "route unknown"
-                                : "the kernel routes 127.0.0.1 as '" + facts.route() + "'")));
+                                : "the kernel resolves 127.0.0.1 to '" + facts.route()
+                                        + "' (ip route get: a route of type local, through the FIB)",
+                        ipPerSeg,
+                        p != null ? "netif_receive_skb, tracepoint" : "Ip.InReceives, counter")));
         return parts;
     }
 
@@ -521,7 +537,7 @@ public final class LoopbackPath implements Experiment {
         // a counter swamped by other traffic is in the table with the reason, not drawn as if it were this connection's
         List<Layer> drawn = layers.stream().filter(l -> !l.swamped()).toList();
         List<String> names = drawn.stream()
-                .map(l -> l.layer() + (l.source().startsWith("tracepoint") ? " (trace)" : " (counter)"))
+                .map(l -> l.layer() + (l.traced() ? " (trace)" : " (counter)"))
                 .toList();
         c.addSeries(
                         "measured (" + seg + " segments of one connection)",

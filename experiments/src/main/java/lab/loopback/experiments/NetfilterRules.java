@@ -7,11 +7,18 @@ import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
+import lab.loopback.measurements.Conditions;
+import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.netns.NetNamespace;
 import lab.loopback.netns.Nft;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Rule;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RecordedRule;
+import lab.loopback.workbench.RunContext;
 
 /**
  * FAIL-1: "it degrades to the regular copy path if you use iptables rules on lo". In a private namespace, N

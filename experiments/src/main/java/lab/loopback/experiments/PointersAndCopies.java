@@ -9,11 +9,17 @@ import lab.loopback.evidence.ReceiveCopies;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.kernel.ZerocopyProbe;
 import lab.loopback.measure.Bytes;
+import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RecordedRule;
+import lab.loopback.workbench.RunContext;
 
 /**
  * FIN-3 "You're not sending packets anymore. You're passing pointers inside the kernel." From the traced transfer

@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import java.util.Map;
+import lab.loopback.workbench.RecordedRule;
 
 /**
  * Every claim's rule over a recorded run: claim id → the rule applied to that run's tables, either recomputing its
@@ -21,10 +22,7 @@ final class RecordedRules {
                             LoopbackPath.Segments.class,
                             LoopbackPath.SEGMENTS,
                             f -> f.largestPayload() >= 0 ? (double) f.largestPayload() : null)),
-            Map.entry(
-                    "PATH-3",
-                    RecordedRule.ofFacts(
-                            RouteLookups.Lookups.class, RouteLookups.RULE, RouteLookups.Lookups::perSegment)),
+            Map.entry("PATH-3", RouteLookups::fromTables),
             Map.entry("URING-3", RecordedRule.ofFacts(LoopbackDma.Facts.class, LoopbackDma.RULE, f ->
                     (double) f.dmaEvents())),
             Map.entry(

@@ -8,6 +8,7 @@ import java.util.List;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.ipc.TcpSocket;
+import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.netns.NetNamespace;
 import lab.loopback.netns.Nft;
 import lab.loopback.result.Outcome;
@@ -19,11 +20,17 @@ import lab.loopback.sys.Command;
 import lab.loopback.sys.Errno;
 import lab.loopback.sys.ErrnoException;
 import lab.loopback.sys.SockAddrIn;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.RunContext;
 
 /**
  * SEC-4: "loopback sockets can skip route tables, NAT, IP rules". The route the kernel picks for 127.0.0.1
- * (ip route get; the policy rules that lead to it), the fib lookups of the shared traced transfer, and in a
- * private namespace an nftables NAT rule that redirects connections for one loopback port to another.
+ * (ip route get), the fib lookups of the shared traced transfer, the policy rules of the host (ip rule list), and in a
+ * private namespace an nftables NAT rule that redirects connections for one loopback port to another. The three parts
+ * are reported apart: with only the three default policy rules the kernel does not walk them for any destination
+ * (fib_has_custom_rules is false, and fib_lookup goes straight to the main table with the local table merged into it),
+ * so "skips IP rules" is then true of all traffic, not a loopback privilege.
  */
 @Measures(
         name = "routes-and-nat",
@@ -31,22 +38,34 @@ import lab.loopback.sys.SockAddrIn;
 public final class RoutesAndNat implements Experiment {
     public record Observation(String what, String result) {}
 
-    /**
-     * SEC-4: REFUTED when 127.0.0.1 resolves through a routing table, fib lookups were traced ({@code lookups} &gt; 0;
-     * negative when not traced), or a NAT rule rewrote a loopback connection; SUPPORTED when none of these is seen.
-     */
     static Verdict judge(boolean routedThroughATable, long lookups, boolean natRewrote) {
         return RULE.judge(new Seen(routedThroughATable, lookups, natRewrote));
     }
 
-    /** What SEC-4's rule reads; {@code lookups} negative when not traced. */
+    /**
+     * What SEC-4's rule reads; {@code lookups} negative when not traced. The policy rules are reported beside it, not
+     * judged: whether the kernel walks them does not depend on the destination being loopback.
+     */
     public record Seen(boolean routed, long lookups, boolean natRewrote) {}
+
+    /** The policy rules every host starts with: priority 0 → local, 32766 → main, 32767 → default. */
+    static final List<String> DEFAULT_RULES =
+            List.of("0: from all lookup local", "32766: from all lookup main", "32767: from all lookup default");
+
+    /** How many rules of {@code ip rule list}'s output are not one of the three defaults. */
+    static int customRules(String ipRuleList) {
+        return (int) ipRuleList
+                .lines()
+                .map(l -> l.strip().replaceAll("\\s+", " "))
+                .filter(l -> !l.isEmpty() && !DEFAULT_RULES.contains(l))
+                .count();
+    }
 
     static final Rule<Seen> RULE = Rule.<Seen>forClaim("SEC-4")
             .when(
                     Verdict.REFUTED,
                     Condition.<Seen>fact(
-                                    "127.0.0.1 resolves through a routing table (the local table, reached through the policy rules)",
+                                    "127.0.0.1 resolves to a route of type local in the FIB (ip route get)",
                                     Seen::routed)
                             .or(Condition.above("traced fib_table_lookup events", s -> s.lookups(), 0, Shown.PLAIN))
                             .or(Condition.fact("a NAT rule rewrites a loopback connection", Seen::natRewrote)))
@@ -57,6 +76,7 @@ public final class RoutesAndNat implements Experiment {
         Outcome o = new Outcome(name());
         List<Observation> obs = new ArrayList<>();
         boolean routed = false;
+        int custom = -1;
         if (Command.which("ip") != null) {
             Command route = Command.run(5_000, "ip", "route", "get", "127.0.0.1");
             Command rules = Command.run(5_000, "ip", "rule", "list");
@@ -65,6 +85,7 @@ public final class RoutesAndNat implements Experiment {
             obs.add(new Observation(
                     "ip rule list (policy rules consulted first)",
                     rules.stdout().strip().replaceAll("\\s*\\n\\s*", " | ")));
+            if (rules.ok()) custom = customRules(rules.stdout());
             routed = route.ok()
                     && (route.stdout().contains("table local")
                             || route.stdout().strip().startsWith("local "));
@@ -87,23 +108,41 @@ public final class RoutesAndNat implements Experiment {
         o.table("observations", RecordTable.of("observations", Observation.class, obs));
         List<String> ev = new ArrayList<>();
         for (Observation x : obs) ev.add(x.what() + ": " + x.result());
+        ev.add(policyRules(custom));
         ev.add(RULE.evidence());
         boolean natWorked = nat != null && nat.startsWith("redirected");
         Verdict v = RULE.judge(o.facts("SEC-4", Seen.class, new Seen(routed, lookups, natWorked)));
         o.verdict(ctx.judged("SEC-4", v)
                 .summary(
                         v == Verdict.REFUTED
-                                ? "Loopback skips none of them: 127.0.0.1 is found through the policy rules in the 'local' routing table"
-                                        + (lookups > 0 ? " (" + lookups + " fib lookups in one traced transfer)" : "")
+                                ? "Route tables and NAT are not skipped: 127.0.0.1 is a route of type local that a FIB lookup finds"
+                                        + (lookups > 0 ? " (" + lookups + " lookups in one traced transfer)" : "")
                                         + (natWorked
-                                                ? ", and a NAT rule on lo redirected a loopback connection to another port."
-                                                : ".")
-                                : "No route lookup, policy rule or NAT effect was observed for loopback here.")
+                                                ? ", and a NAT rule on lo redirected a loopback connection to another port. "
+                                                : ". ")
+                                        + (custom == 0
+                                                ? "IP rules: this host has only the three default rules, which the kernel does not walk at all — for any destination, not for loopback alone."
+                                                : custom > 0
+                                                        ? "IP rules: this host has " + custom
+                                                                + " custom rule(s), walked for loopback as for any destination."
+                                                        : "")
+                                : "No route lookup, route or NAT effect was observed for loopback here.")
                 .measured(lookups < 0 ? null : (double) lookups, "fib_table_lookup events in one traced transfer")
                 .claimed(0.0)
                 .evidence(ev)
                 .build());
         return o;
+    }
+
+    private static String policyRules(int custom) {
+        if (custom < 0) return "policy rules: not read (ip rule list failed or iproute2 is missing)";
+        if (custom == 0)
+            return "policy rules: only the three defaults (local, main, default), so fib_has_custom_rules is false and "
+                    + "fib_lookup does not walk the rules: it looks in the main table, into which the kernel merged the local "
+                    + "table (include/net/ip_fib.h; 'ipv4: FIB Local/MAIN table collapse', Linux 4.1) — the traced lookups name table 254";
+        return "policy rules: " + custom
+                + " beyond the defaults, so fib_lookup walks them (fib_rules_lookup) for every "
+                + "destination, 127.0.0.1 included";
     }
 
     /** Inside a private namespace: a listener on port B, a NAT rule sending port A to B, a connect to A. */

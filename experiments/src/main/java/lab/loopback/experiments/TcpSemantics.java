@@ -10,6 +10,7 @@ import lab.loopback.ipc.Transports;
 import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measure.StreamTrial;
+import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.netns.NetNamespace;
 import lab.loopback.netns.Veth;
 import lab.loopback.result.Outcome;
@@ -18,6 +19,11 @@ import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
 import lab.loopback.sys.TcpInfo;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RecordedRule;
+import lab.loopback.workbench.RunContext;
 
 /**
  * IPC-3 "You get: ... Congestion control ... Kernel-managed queues ... Transparent upgrade path to real TCP". The

@@ -11,6 +11,7 @@ import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.LoCapture;
 import lab.loopback.measure.Estimate;
 import lab.loopback.measure.Profile;
+import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
@@ -19,6 +20,11 @@ import lab.loopback.rule.Rule;
 import lab.loopback.sys.PacketSocket;
 import lab.loopback.tls.JdkStreams;
 import lab.loopback.tls.ThrowawayKey;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RecordedRule;
+import lab.loopback.workbench.RunContext;
 import org.knowm.xchart.CategoryChart;
 
 /**

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
+import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Condition;
@@ -14,6 +15,11 @@ import lab.loopback.rule.Rule;
 import lab.loopback.sys.Command;
 import lab.loopback.tools.Iperf3;
 import lab.loopback.tools.PerfCounters;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RecordedRule;
+import lab.loopback.workbench.RunContext;
 
 /**
  * MORE-4 "Run strace, use perf, use tcpdump – and verify you're not hitting the slow path." The article's own

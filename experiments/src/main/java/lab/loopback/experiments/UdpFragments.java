@@ -15,8 +15,8 @@ import lab.loopback.sys.PollFd;
 import lab.loopback.sys.SockAddrIn;
 
 /**
- * One UDP datagram larger than lo's MTU, sent over lo inside a private namespace: whether IP fragments it
- * (the fragments seen by a capture, Ip FragCreates and ReasmOKs of that namespace) and whether it arrives whole.
+ * One UDP datagram sent over lo at a given MTU, inside a private namespace: whether IP fragments it (the fragments
+ * seen by a capture, Ip FragCreates and ReasmOKs of that namespace) and whether it arrives whole.
  */
 final class UdpFragments {
     /** What one datagram did at one lo MTU. */
@@ -47,6 +47,23 @@ final class UdpFragments {
                 after.get("Ip.FragCreates") - before.get("Ip.FragCreates"),
                 after.get("Ip.ReasmOKs") - before.get("Ip.ReasmOKs"),
                 got[0]);
+    }
+
+    /**
+     * One datagram over the host's own lo at its MTU (unchanged), without a capture ({@code fragmentsCaptured} -1): for a
+     * host that refuses namespaces. The counters are the host's, so other traffic's fragments would count too.
+     */
+    static Result sendOnHostLo(int mtu, int size) {
+        NetCounters before = NetCounters.read(Path.of("/proc/thread-self"));
+        long got = roundTrip(size);
+        NetCounters after = NetCounters.read(Path.of("/proc/thread-self"));
+        return new Result(
+                mtu,
+                size,
+                -1,
+                after.get("Ip.FragCreates") - before.get("Ip.FragCreates"),
+                after.get("Ip.ReasmOKs") - before.get("Ip.ReasmOKs"),
+                got);
     }
 
     /** Bytes the receiving socket got for one datagram of {@code size} (waits at most 2 s). */

@@ -14,6 +14,8 @@ import lab.loopback.measure.ChildJvm;
 import lab.loopback.measure.Estimate;
 import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
+import lab.loopback.measurements.Conditions;
+import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.netns.NetNamespace;
 import lab.loopback.netns.Veth;
 import lab.loopback.result.Figure;
@@ -22,6 +24,11 @@ import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RecordedRule;
+import lab.loopback.workbench.RunContext;
 import org.knowm.xchart.CategoryChart;
 
 /**

@@ -15,6 +15,7 @@ import lab.loopback.ipc.Transports;
 import lab.loopback.ipc.WaitMode;
 import lab.loopback.measure.Estimate;
 import lab.loopback.measure.Profile;
+import lab.loopback.measurements.Conditions;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
@@ -23,6 +24,11 @@ import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
 import lab.loopback.sys.Net;
 import lab.loopback.sys.SockAddrIn;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RecordedRule;
+import lab.loopback.workbench.RunContext;
 import org.knowm.xchart.CategoryChart;
 
 /**

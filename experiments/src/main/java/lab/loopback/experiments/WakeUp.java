@@ -8,12 +8,18 @@ import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.WakeupProbe;
 import lab.loopback.measure.Estimate;
+import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RecordedRule;
+import lab.loopback.workbench.RunContext;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.Styler;
@@ -31,7 +37,6 @@ import org.knowm.xchart.style.Styler;
         claims = {"PATH-2"})
 public final class WakeUp implements Experiment {
     static final double WITHIN_WRITE = 0.95, NEGLIGIBLE_SHARE = 0.10;
-    static final int WARMUPS = 50;
 
     /** What PATH-2's rule reads: the share of messages ready within the write, and the wake-up's share of one-way. */
     record Facts(double readyWithinWrite, double wakeShare) {}

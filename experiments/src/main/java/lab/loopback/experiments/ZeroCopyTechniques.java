@@ -11,12 +11,19 @@ import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.measure.Bytes;
 import lab.loopback.measure.Estimate;
+import lab.loopback.measurements.FileTransfers;
+import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RecordedRule;
+import lab.loopback.workbench.RunContext;
 import lab.loopback.zerocopy.FileSenders;
 import org.knowm.xchart.CategoryChart;
 
@@ -252,50 +259,7 @@ public final class ZeroCopyTechniques implements Experiment {
         double memcpy = KernelEvidence.memcpyNanosPerByte(KernelEvidence.memcpy(ctx), r.fileBytes());
         o.table("trials", RecordTable.of("trials", FileTransfers.Row.class, r.rows()));
         if (!r.traced().isEmpty()) o.table("traced", RecordTable.of("traced", FileTransfers.Traced.class, r.traced()));
-        double rwGbit = Estimate.ofMedian(r.warm(FileSenders.READ_WRITE).stream()
-                        .mapToDouble(FileTransfers.Row::gbitPerSecond)
-                        .toArray())
-                .median();
-        List<Summary> sum = new ArrayList<>();
-        for (String id : FileSenders.ids()) {
-            if (!r.has(id)) continue;
-            List<FileTransfers.Row> warm = r.warm(id);
-            Estimate g = Estimate.ofMedian(
-                    warm.stream().mapToDouble(FileTransfers.Row::gbitPerSecond).toArray());
-            double cpu = Estimate.ofMedian(warm.stream()
-                            .mapToDouble(FileTransfers.Row::senderCpuNsPerByte)
-                            .toArray())
-                    .median();
-            double cpuRatio = pairedCpuRatio(warm, r.warm(FileSenders.READ_WRITE));
-            double cold = r.rows().stream()
-                    .filter(x -> x.technique().equals(id) && x.cache().equals("cold"))
-                    .mapToDouble(FileTransfers.Row::gbitPerSecond)
-                    .findFirst()
-                    .orElse(Double.NaN);
-            FileTransfers.Traced t = r.traced(id);
-            long zs = warm.stream().mapToLong(FileTransfers.Row::zeroCopySends).sum(),
-                    zc =
-                            warm.stream()
-                                    .mapToLong(FileTransfers.Row::kernelSaysCopied)
-                                    .sum();
-            sum.add(new Summary(
-                    id,
-                    FileSenders.byId(id).sendSide(),
-                    g.median(),
-                    g.low(),
-                    g.high(),
-                    cold,
-                    g.median() / rwGbit,
-                    cpu,
-                    cpuRatio,
-                    t == null ? Double.NaN : t.receiverCopiesPerByte(),
-                    zs,
-                    zc,
-                    t == null ? Double.NaN : (t.senderSyscalls() + t.receiverSyscalls()) / (t.bytes() / 1048576.0),
-                    t == null ? -1 : t.payloadCallsFromUser(),
-                    t == null ? -1 : t.payloadCallsByReference(),
-                    t == null ? "" : t.payloadCalls()));
-        }
+        List<Summary> sum = summaries(r);
         o.table("techniques", RecordTable.of("techniques", Summary.class, sum));
         o.figure(throughputFigure(sum, r));
         o.figure(copiesFigure(sum));
@@ -304,6 +268,56 @@ public final class ZeroCopyTechniques implements Experiment {
         o.verdict(spl2(ctx, r));
         if (!r.skipped().isEmpty()) o.note("Not measured: " + String.join("; ", r.skipped()));
         return o;
+    }
+
+    /** One row per technique measured: warm throughput with its interval, cold, CPU, copies and calls per MiB. */
+    static List<Summary> summaries(FileTransfers.Result r) {
+        double rwGbit = Estimate.ofMedian(r.warm(FileSenders.READ_WRITE).stream()
+                        .mapToDouble(FileTransfers.Row::gbitPerSecond)
+                        .toArray())
+                .median();
+        List<Summary> sum = new ArrayList<>();
+        for (String id : FileSenders.ids()) if (r.has(id)) sum.add(summary(r, id, rwGbit));
+        return sum;
+    }
+
+    private static Summary summary(FileTransfers.Result r, String id, double rwGbit) {
+        List<FileTransfers.Row> warm = r.warm(id);
+        Estimate g = Estimate.ofMedian(
+                warm.stream().mapToDouble(FileTransfers.Row::gbitPerSecond).toArray());
+        double cpu = Estimate.ofMedian(warm.stream()
+                        .mapToDouble(FileTransfers.Row::senderCpuNsPerByte)
+                        .toArray())
+                .median();
+        double cpuRatio = pairedCpuRatio(warm, r.warm(FileSenders.READ_WRITE));
+        double cold = r.rows().stream()
+                .filter(x -> x.technique().equals(id) && x.cache().equals("cold"))
+                .mapToDouble(FileTransfers.Row::gbitPerSecond)
+                .findFirst()
+                .orElse(Double.NaN);
+        FileTransfers.Traced t = r.traced(id);
+        long zs = warm.stream().mapToLong(FileTransfers.Row::zeroCopySends).sum(),
+                zc =
+                        warm.stream()
+                                .mapToLong(FileTransfers.Row::kernelSaysCopied)
+                                .sum();
+        return new Summary(
+                id,
+                FileSenders.byId(id).sendSide(),
+                g.median(),
+                g.low(),
+                g.high(),
+                cold,
+                g.median() / rwGbit,
+                cpu,
+                cpuRatio,
+                t == null ? Double.NaN : t.receiverCopiesPerByte(),
+                zs,
+                zc,
+                t == null ? Double.NaN : (t.senderSyscalls() + t.receiverSyscalls()) / (t.bytes() / 1048576.0),
+                t == null ? -1 : t.payloadCallsFromUser(),
+                t == null ? -1 : t.payloadCallsByReference(),
+                t == null ? "" : t.payloadCalls());
     }
 
     /**

@@ -20,6 +20,11 @@ import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.cli.LabCli;
 import lab.loopback.rule.Rule;
+import lab.loopback.workbench.ClaimExplanation;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Experiments;
+import lab.loopback.workbench.Measures;
+import lab.loopback.workbench.RuleCode;
 import org.junit.jupiter.api.Test;
 
 /** Every claim reaches the code that decides it in one hop, and ./lab explain shows that code with its thresholds. */
@@ -62,8 +67,8 @@ class ClaimExplanationTest {
     void aRuleTheCodeDoesNotHaveIsAnErrorNamingIt() {
         var e = assertThrows(IllegalArgumentException.class, () -> RuleCode.ruleField("RouteLookups.NOTHING"));
         assertTrue(e.getMessage().contains("RouteLookups has no static Rule field NOTHING"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> RuleCode.ruleField("RouteLookups.ROUTED_PER_SEGMENT"));
-        assertTrue(e.getMessage().contains("no static Rule field ROUTED_PER_SEGMENT"), "a constant is not a rule");
+        e = assertThrows(IllegalArgumentException.class, () -> RuleCode.ruleField("RouteLookups.LOOKUPS_ROUTED"));
+        assertTrue(e.getMessage().contains("no static Rule field LOOKUPS_ROUTED"), "a constant is not a rule");
         e = assertThrows(IllegalArgumentException.class, () -> RuleCode.ruleField("NoSuchExperiment.RULE"));
         assertTrue(e.getMessage().contains("no class NoSuchExperiment"), e.getMessage());
     }
@@ -80,13 +85,12 @@ class ClaimExplanationTest {
                         "rule: RouteLookups.RULE — experiments/src/main/java/lab/loopback/experiments/RouteLookups.java:"),
                 text);
         assertTrue(
-                text.contains("Lookups::perSegment,") && text.contains("ROUTED_PER_SEGMENT,"),
-                "the rule's own code: " + text);
+                text.contains("Lookups::total,") && text.contains("LOOKUPS_ROUTED,"), "the rule's own code: " + text);
         assertTrue(
-                text.contains("  decides: SUPPORTED when fib_table_lookup events of the connection < 1; "
-                        + "REFUTED when fib_table_lookup events per data segment ≥ " + RouteLookups.ROUTED_PER_SEGMENT),
+                text.contains("  decides: REFUTED when fib_table_lookup events of the connection ≥ "
+                        + RouteLookups.LOOKUPS_ROUTED + "; SUPPORTED otherwise"),
                 "the rule's words, from its own threshold: " + text);
-        assertTrue(text.contains("ROUTED_PER_SEGMENT = " + RouteLookups.ROUTED_PER_SEGMENT), text);
+        assertTrue(text.contains("LOOKUPS_ROUTED = " + RouteLookups.LOOKUPS_ROUTED), text);
         assertTrue(text.contains("tables recorded by route-lookups: lookups"), text);
         assertTrue(text.contains("data/reference/"), "the reference run's verdict: " + text);
     }

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import lab.loopback.access.AccessCheck;
 import lab.loopback.claim.Verdict;
+import lab.loopback.measurements.Conditions;
 import lab.loopback.rule.Rule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

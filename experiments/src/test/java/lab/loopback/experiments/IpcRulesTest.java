@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import lab.loopback.claim.Verdict;
+import lab.loopback.measurements.IpcData;
 import org.junit.jupiter.api.Test;
 
 /** The verdict rules of sections 13-15, on constructed measurements. */

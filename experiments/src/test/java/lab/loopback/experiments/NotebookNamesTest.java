@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import lab.loopback.result.ExperimentView;
 import lab.loopback.result.ReferenceRuns;
 import lab.loopback.result.RunStore;
+import lab.loopback.workbench.Experiments;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -17,6 +17,8 @@ import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
 import lab.loopback.result.RecordTable;
 import lab.loopback.result.RunStore;
+import lab.loopback.workbench.Experiments;
+import lab.loopback.workbench.Recorded;
 import tech.tablesaw.api.Table;
 
 /**

@@ -22,6 +22,8 @@ import lab.loopback.compare.ComparedRun;
 import lab.loopback.compare.RunComparison;
 import lab.loopback.result.ReferenceRuns;
 import lab.loopback.result.RunStore;
+import lab.loopback.workbench.Experiments;
+import lab.loopback.workbench.Rejudge;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +49,7 @@ class RejudgeTest {
     }
 
     /** The claims whose experiment records its rule's facts since after the committed reference run was made. */
-    static final Set<String> FACTS_SINCE_REFERENCE = Set.of("HIST-2", "PATH-3", "URING-3", "TRIG-1", "TRIG-2", "SEC-4");
+    static final Set<String> FACTS_SINCE_REFERENCE = Set.of("HIST-2", "URING-3", "TRIG-1", "TRIG-2", "SEC-4");
 
     @Test
     void everyReferenceRunRejudgedGivesItsRecordedVerdicts() {
@@ -167,6 +169,31 @@ class RejudgeTest {
         assertTrue(
                 sec1.now().summary().startsWith("Rejudged with the rules of test"),
                 sec1.now().summary());
+    }
+
+    /** ./lab rejudge --adopt: a reference run takes today's verdicts of the changed claims, and then agrees with itself. */
+    @Test
+    void adoptingMakesTodaysVerdictTheRunsOwnInBothVerdictFiles(@TempDir Path tmp) throws IOException {
+        Path run = copy(references().getFirst(), tmp.resolve("run"));
+        Path capture = run.resolve("tls-cost/capture.csv");
+        Files.writeString(capture, Files.readString(capture).replace("clear,16,true", "clear,16,false"));
+        List<Path> written = Rejudge.adopt(Rejudge.of(run, LEDGER, "commit test"));
+        assertEquals(List.of(run.resolve("verdicts.json"), run.resolve("tls-cost/verdicts.json")), written);
+        for (Path f : written) {
+            ClaimVerdict sec1 =
+                    RunStore.readJson(f, new com.fasterxml.jackson.core.type.TypeReference<List<ClaimVerdict>>() {})
+                            .stream()
+                            .filter(v -> v.claim().equals("SEC-1"))
+                            .findFirst()
+                            .orElseThrow();
+            assertEquals(Verdict.SUPPORTED, sec1.verdict(), f.toString());
+            assertTrue(sec1.evidence().contains(TlsCost.RULE.evidence()), "today's rule line: " + sec1.evidence());
+            assertTrue(
+                    sec1.evidence().stream().anyMatch(l -> l.startsWith("rule of the run: ")),
+                    "the run's own rule line kept, marked: " + sec1.evidence());
+        }
+        assertEquals(List.of(), Rejudge.of(run, LEDGER, "commit test").changed(), "adopted: nothing changes now");
+        assertFalse(Files.exists(run.resolve(Rejudge.FILE)), "adopting writes no rejudged.json");
     }
 
     @Test

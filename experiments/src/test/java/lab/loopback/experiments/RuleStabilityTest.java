@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import lab.loopback.claim.Verdict;
+import lab.loopback.measurements.Conditions;
 import lab.loopback.result.RecordTable;
 import org.junit.jupiter.api.Test;
 

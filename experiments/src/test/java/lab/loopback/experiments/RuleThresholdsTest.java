@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import lab.loopback.measure.Estimate;
+import lab.loopback.measurements.Conditions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,9 +103,6 @@ class RuleThresholdsTest {
     void sec1Sec3Sec4Fail2Perf2() {
         assertEquals(PARTLY_TRUE, TlsCost.judge(true));
         assertEquals(SUPPORTED, TlsCost.judge(false));
-        assertEquals(SUPPORTED, MtuAndSegments.judge(false, false));
-        assertEquals(REFUTED, MtuAndSegments.judge(true, false));
-        assertEquals(REFUTED, MtuAndSegments.judge(false, true));
         assertEquals(SUPPORTED, RoutesAndNat.judge(false, -1, false), "untraced, nothing else seen");
         assertEquals(SUPPORTED, RoutesAndNat.judge(false, 0, false));
         assertEquals(REFUTED, RoutesAndNat.judge(false, 1, false));
@@ -148,11 +146,11 @@ class RuleThresholdsTest {
     }
 
     @Test
-    void path3AtTheRoutedPerSegmentThreshold() {
-        double routed = RouteLookups.ROUTED_PER_SEGMENT;
-        assertEquals(REFUTED, RouteLookups.judge(700, routed));
-        assertEquals(PARTLY_TRUE, RouteLookups.judge(700, routed - EPS));
-        assertEquals(SUPPORTED, RouteLookups.judge(0, 0));
+    void path3AtTheLookupThreshold() {
+        long routed = RouteLookups.LOOKUPS_ROUTED;
+        assertEquals(REFUTED, RouteLookups.judge(routed, 0), "routed at connect, no lookup per segment: still routed");
+        assertEquals(SUPPORTED, RouteLookups.judge(routed - 1, 0));
+        assertEquals(REFUTED, RouteLookups.judge(700, 0.5));
     }
 
     @Test
@@ -189,5 +187,29 @@ class RuleThresholdsTest {
         assertEquals(PARTLY_TRUE, KernelSymbolsExperiment.judgeLocation(3, null), "symbols, no source to look in");
         assertEquals(SUPPORTED, KernelSymbolsExperiment.judgeLocation(3, Boolean.TRUE));
         assertEquals(REFUTED, KernelSymbolsExperiment.judgeLocation(0, null));
+    }
+
+    /** SEC-3 is judged at lo's own MTU; the lowered MTU's fragments are reported beside it and never move it. */
+    @Test
+    void sec3JudgesLoAtItsOwnMtu() {
+        var whole = new MtuAndSegments.Facts(65536, 65507, 0, 65507, 6);
+        assertEquals(PARTLY_TRUE, MtuAndSegments.judge(whole));
+        assertEquals(PARTLY_TRUE, MtuAndSegments.judge(new MtuAndSegments.Facts(65536, 65507, 0, 65507, -1)));
+        assertEquals(PARTLY_TRUE, MtuAndSegments.judge(new MtuAndSegments.Facts(65536, 65507, 0, 65507, 0)));
+        assertEquals(REFUTED, MtuAndSegments.judge(new MtuAndSegments.Facts(16436, 65507, 4, 65507, 6)));
+        assertEquals(REFUTED, MtuAndSegments.judge(new MtuAndSegments.Facts(1500, 65507, 1, 0, -1)));
+        assertEquals(NOT_TESTABLE_HERE, MtuAndSegments.judge(new MtuAndSegments.Facts(65536, -1, -1, -1, 6)));
+        assertEquals(
+                HOST_DEPENDENT,
+                MtuAndSegments.judge(new MtuAndSegments.Facts(65536, 65507, 0, 0, -1)),
+                "no fragment, but the datagram never arrived");
+        // the facts come from the udp rows at lo's own MTU, the largest datagram of them, whatever else was sent
+        var rows = List.of(
+                new UdpFragments.Result(65536, 8000, 0, 0, 0, 8000),
+                new UdpFragments.Result(65536, 65507, 0, 0, 0, 65507),
+                new UdpFragments.Result(1500, 8000, 6, 6, 1, 8000));
+        assertEquals(whole, MtuAndSegments.Facts.of(65536, rows));
+        assertEquals(
+                new MtuAndSegments.Facts(65536, -1, -1, -1, 6), MtuAndSegments.Facts.of(65536, rows.subList(2, 3)));
     }
 }

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.Verdict;
+import lab.loopback.measurements.FileTransfers;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.Experiments;
 import org.junit.jupiter.api.Test;
 
 /** The verdict rules, on numbers chosen to sit on each side of every threshold. */
@@ -194,7 +197,8 @@ class RulesTest {
         assertEquals(Verdict.PARTLY_TRUE, WakeUp.judge(0.5, 0.05));
         assertEquals(Verdict.REFUTED, WakeUp.judge(0.5, 0.5));
         assertEquals(Verdict.SUPPORTED, RouteLookups.judge(0, 0));
-        assertEquals(Verdict.PARTLY_TRUE, RouteLookups.judge(5, 0));
+        assertEquals(Verdict.REFUTED, RouteLookups.judge(1, 0), "one lookup at connect routes every segment");
+        assertEquals(Verdict.REFUTED, RouteLookups.judge(5, 0));
         assertEquals(Verdict.REFUTED, RouteLookups.judge(700, 1.0));
         var a = new FastPathConditions.Setting("cubic", 20, 1.0, 1.0, 1.0, 500);
         var same = new FastPathConditions.Setting("reno", 18, 0.98, 1.0, 1.0, 510);
@@ -240,5 +244,17 @@ class RulesTest {
             assertTrue(e.name().matches("[a-z0-9-]+"), e.name());
             for (String id : e.claims()) assertTrue(ledger.has(id), e.name() + " judges unknown claim " + id);
         }
+    }
+
+    /** SEC-4 reports the policy rules beside its verdict: only the rules beyond the three every host starts with count. */
+    @Test
+    void sec4CountsOnlyPolicyRulesBeyondTheDefaults() {
+        String defaults = "0:\tfrom all lookup local\n32766:\tfrom all lookup main\n32767:\tfrom all lookup default\n";
+        assertEquals(0, RoutesAndNat.customRules(defaults));
+        assertEquals(1, RoutesAndNat.customRules(defaults.replace("32766:", "100:\tfrom 10.0.0.0/8 lookup 7\n32766:")));
+        assertEquals(
+                1,
+                RoutesAndNat.customRules("0:\tfrom all lookup local\n32766:\tfrom all lookup main\n"
+                        + "1000:\tfrom all fwmark 0x1 lookup 100\n"));
     }
 }

@@ -15,6 +15,9 @@ import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
 import lab.loopback.measure.Profile;
+import lab.loopback.workbench.HostAbilities;
+import lab.loopback.workbench.LabRun;
+import lab.loopback.workbench.Rejudge;
 
 /** What every end-to-end run test asks of its claims' verdicts. */
 final class RunAssertions {

@@ -41,6 +41,9 @@ public final class Rule<F> {
                 .otherwise(Verdict.EXPLORED);
     }
 
+    /** How a rule's line in a verdict's evidence starts. */
+    public static final String EVIDENCE = "rule: ";
+
     public String claim() {
         return claim;
     }
@@ -62,7 +65,7 @@ public final class Rule<F> {
 
     /** The line a verdict's evidence carries. */
     public String evidence() {
-        return "rule: " + describe();
+        return EVIDENCE + describe();
     }
 
     /** Every limit the rule compares with, each once. */

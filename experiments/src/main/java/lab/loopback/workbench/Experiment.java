@@ -1,4 +1,4 @@
-package lab.loopback.experiments;
+package lab.loopback.workbench;
 
 import java.util.List;
 import lab.loopback.result.Outcome;

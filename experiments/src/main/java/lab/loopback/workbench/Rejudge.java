@@ -1,6 +1,7 @@
-package lab.loopback.experiments;
+package lab.loopback.workbench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.result.AtomicFiles;
 import lab.loopback.result.RunStore;
+import lab.loopback.rule.Rule;
 import lab.loopback.sys.Command;
 
 /**
@@ -34,7 +36,7 @@ public final class Rejudge {
 
     /** {@code why}: for a carried verdict, why it was not rejudged. */
     public record Entry(String claim, How how, ClaimVerdict recorded, ClaimVerdict now, String why) {
-        Entry(String claim, How how, ClaimVerdict recorded, ClaimVerdict now) {
+        public Entry(String claim, How how, ClaimVerdict recorded, ClaimVerdict now) {
             this(claim, how, recorded, now, how == How.CARRIED ? "not judged in this run" : "");
         }
 
@@ -42,7 +44,7 @@ public final class Rejudge {
             return recorded.verdict() != now.verdict() || !sameNumber(recorded.measured(), now.measured());
         }
 
-        String describe() {
+        public String describe() {
             String line = claim + ": " + recorded.verdict() + " → " + now.verdict();
             if (!sameNumber(recorded.measured(), now.measured()))
                 line += "; measured " + recorded.measured() + " → " + now.measured();
@@ -91,7 +93,7 @@ public final class Rejudge {
         Path run = RunStore.finishedRun(given);
         List<Entry> entries = new ArrayList<>();
         for (ClaimVerdict v : RunStore.verdicts(run)) {
-            RecordedRule rule = RecordedRules.ALL.get(v.claim());
+            RecordedRule rule = Experiments.recordedRules().get(v.claim());
             if (!judged(v)) {
                 entries.add(new Entry(v.claim(), How.CARRIED, v, v));
                 continue;
@@ -111,9 +113,9 @@ public final class Rejudge {
      * into {@code run} (a finished or partial run directory); null when it is, or when nothing was judged. A non-null
      * answer is a bug of the workbench: measuring and judging must not disagree.
      */
-    static String disagreement(Claim c, ClaimVerdict judged, Path run) {
+    public static String disagreement(Claim c, ClaimVerdict judged, Path run) {
         if (!judged(judged)) return null;
-        RecordedRule rule = RecordedRules.ALL.get(c.id());
+        RecordedRule rule = Experiments.recordedRules().get(c.id());
         if (rule == null) return c.id() + " has no rule over recorded tables";
         ClaimVerdict again;
         try {
@@ -129,7 +131,7 @@ public final class Rejudge {
                 : null;
     }
 
-    static ClaimVerdict apply(RecordedRule rule, Claim c, ClaimVerdict recorded, Path run, String rules) {
+    public static ClaimVerdict apply(RecordedRule rule, Claim c, ClaimVerdict recorded, Path run, String rules) {
         String experiment = Experiments.forClaim(c.id()).name();
         RecordedRule.Judgement j;
         try {
@@ -146,6 +148,12 @@ public final class Rejudge {
                 : "Rejudged with the rules of " + rules + ": " + j.inputs() + " → " + j.verdict()
                         + ". The run recorded " + recorded.verdict() + ": " + recorded.summary();
         List<String> evidence = new ArrayList<>(recorded.evidence());
+        if (!same)
+            evidence.replaceAll(line -> line.startsWith(Rule.EVIDENCE)
+                    ? "rule of the run: " + line.substring(Rule.EVIDENCE.length())
+                    : line);
+        if (!same && !c.rule().isEmpty())
+            evidence.add(RuleCode.ruleField(c.rule().getFirst()).evidence());
         evidence.add("rejudged with the rules of " + rules + " (" + String.join(", ", c.rule())
                 + ") from the recorded tables: " + j.inputs());
         boolean ownNumber = j.measured() != null;
@@ -157,7 +165,7 @@ public final class Rejudge {
                 ownNumber ? null : recorded.measuredLow(),
                 ownNumber ? null : recorded.measuredHigh(),
                 recorded.claimed(),
-                recorded.unit(),
+                j.unit() != null ? j.unit() : recorded.unit(),
                 evidence,
                 recorded.host());
     }
@@ -205,6 +213,35 @@ public final class Rejudge {
             throw new IllegalStateException("cannot write " + target + ": " + e.getMessage(), e);
         }
         return target;
+    }
+
+    /**
+     * Makes today's verdicts of the changed claims the run's own (its verdicts.json and each experiment's), for a
+     * reference run that must say what today's rules say of its tables; the replaced verdicts stay in git history and
+     * each new one says in its summary and evidence what it was re-judged from.
+     */
+    public static List<Path> adopt(Result r) {
+        Map<String, ClaimVerdict> now = new LinkedHashMap<>();
+        for (Entry e : r.changed()) now.put(e.claim(), e.now());
+        if (now.isEmpty()) return List.of();
+        List<Path> files = new ArrayList<>();
+        files.add(r.run().resolve("verdicts.json"));
+        for (String experiment : RunStore.experiments(r.run()))
+            files.add(r.run().resolve(experiment).resolve("verdicts.json"));
+        List<Path> written = new ArrayList<>();
+        for (Path f : files) {
+            List<ClaimVerdict> vs = RunStore.readJson(f, new TypeReference<>() {});
+            if (vs.stream().noneMatch(v -> now.containsKey(v.claim()))) continue;
+            List<ClaimVerdict> updated =
+                    vs.stream().map(v -> now.getOrDefault(v.claim(), v)).toList();
+            try {
+                AtomicFiles.writeString(f, RunStore.JSON.writeValueAsString(updated));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write " + f + ": " + e.getMessage(), e);
+            }
+            written.add(f);
+        }
+        return written;
     }
 
     private static boolean sameNumber(Double a, Double b) {

@@ -1,4 +1,4 @@
-package lab.loopback.experiments;
+package lab.loopback.workbench;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,11 +15,11 @@ import lab.loopback.result.RunStore;
  * process that made it is gone — and its half-written run directory, which is marked INCOMPLETE, never reported.
  * Child JVMs need no sweeping: each exits when its parent's end of its stdin closes.
  */
-final class Leftovers {
+public final class Leftovers {
     private Leftovers() {}
 
     /** Sweeps and returns one line per thing found, for the run's progress output. */
-    static List<String> sweep(Path out) {
+    public static List<String> sweep(Path out) {
         List<String> found = new ArrayList<>();
         for (String ns : NetNamespace.sweepLeftovers())
             found.add("deleted namespace " + ns + " of a process that is gone");

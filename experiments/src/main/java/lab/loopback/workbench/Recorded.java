@@ -1,4 +1,4 @@
-package lab.loopback.experiments;
+package lab.loopback.workbench;
 
 import java.io.Serial;
 import java.nio.file.Path;
@@ -71,7 +71,7 @@ public record Recorded(Claim claim, ClaimVerdict verdict, ExperimentView view, P
         @Serial
         private static final long serialVersionUID = 1L;
 
-        PredatesException(String experiment, String table) {
+        public PredatesException(String experiment, String table) {
             super("the run predates table '" + table + "' of " + experiment + ", which today's rule reads");
         }
     }
@@ -81,11 +81,11 @@ public record Recorded(Claim claim, ClaimVerdict verdict, ExperimentView view, P
         @Serial
         private static final long serialVersionUID = 1L;
 
-        MissingTableException(String experiment, String table, Set<String> has) {
+        public MissingTableException(String experiment, String table, Set<String> has) {
             this("the run has no table '" + table + "' of " + experiment + " (it has " + has + ")");
         }
 
-        MissingTableException(String message) {
+        public MissingTableException(String message) {
             super(message);
         }
     }

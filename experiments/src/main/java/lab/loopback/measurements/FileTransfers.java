@@ -1,4 +1,4 @@
-package lab.loopback.experiments;
+package lab.loopback.measurements;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +18,7 @@ import lab.loopback.measure.StreamRunner;
 import lab.loopback.measure.StreamTrial;
 import lab.loopback.sys.Libc;
 import lab.loopback.uring.IoUringSupport;
+import lab.loopback.workbench.RunContext;
 import lab.loopback.zerocopy.FileSender;
 import lab.loopback.zerocopy.FileSenders;
 import lab.loopback.zerocopy.FileTransfer;
@@ -34,8 +35,8 @@ import lab.loopback.zerocopy.PinLimitException;
  * receiver's copies.
  */
 public final class FileTransfers {
-    static final int CHUNK = 64 * 1024;
-    static final List<String> TRACE_EVENTS =
+    public static final int CHUNK = 64 * 1024;
+    public static final List<String> TRACE_EVENTS =
             List.of(SyscallCount.EVENT, "skb/skb_copy_datagram_iovec", PayloadCalls.URING_EVENT);
 
     /** One timed transfer. */
@@ -82,20 +83,20 @@ public final class FileTransfers {
             List<String> skipped,
             long senderTid,
             long receiverTid) {
-        List<Row> warm(String technique) {
+        public List<Row> warm(String technique) {
             return rows.stream()
                     .filter(r -> r.technique.equals(technique) && r.cache.equals("warm"))
                     .toList();
         }
 
-        Traced traced(String technique) {
+        public Traced traced(String technique) {
             return traced.stream()
                     .filter(t -> t.technique.equals(technique))
                     .findFirst()
                     .orElse(null);
         }
 
-        boolean has(String technique) {
+        public boolean has(String technique) {
             return rows.stream().anyMatch(r -> r.technique.equals(technique));
         }
     }
@@ -108,11 +109,11 @@ public final class FileTransfers {
      * from round to round (the sender's thread also runs loopback's receive softirq), so three rounds decided by
      * chance; a round is ~0.1 s.
      */
-    static int rounds(Profile p) {
+    public static int rounds(Profile p) {
         return Math.max(p.trials, 21);
     }
 
-    static Result of(RunContext ctx) {
+    public static Result of(RunContext ctx) {
         return ctx.shared("file-transfers", () -> measure(ctx));
     }
 

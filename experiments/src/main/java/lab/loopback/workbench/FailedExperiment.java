@@ -1,4 +1,4 @@
-package lab.loopback.experiments;
+package lab.loopback.workbench;
 
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
@@ -9,10 +9,10 @@ import lab.loopback.result.Outcome;
  * The outcome of an experiment that threw on this host: every claim it judges is NOT_TESTABLE_HERE with the
  * exception as the reason, so a run and a notebook go on (and a notebook shows the reference run's figures).
  */
-final class FailedExperiment {
+public final class FailedExperiment {
     private FailedExperiment() {}
 
-    static Outcome outcome(Experiment e, RuntimeException ex, ClaimLedger ledger, String hostId) {
+    public static Outcome outcome(Experiment e, RuntimeException ex, ClaimLedger ledger, String hostId) {
         Outcome o = new Outcome(e.name());
         for (String id : e.claims()) {
             o.verdict(ClaimVerdict.notTestable(

@@ -1,4 +1,4 @@
-package lab.loopback.experiments;
+package lab.loopback.workbench;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -25,7 +25,7 @@ import lab.loopback.uring.IoUringSupport;
  */
 public record HostAbilities(Set<Lack> present) {
     /** The reference tools an experiment may need (HostProbe records their versions). */
-    static final List<String> TOOLS = List.of("iperf3", "sockperf", "strace", "ip", "nft");
+    public static final List<String> TOOLS = List.of("iperf3", "sockperf", "strace", "ip", "nft");
 
     public HostAbilities {
         present = present.isEmpty() ? EnumSet.noneOf(Lack.class) : EnumSet.copyOf(present);
@@ -47,7 +47,7 @@ public record HostAbilities(Set<Lack> present) {
     }
 
     /** The abilities a host can have or lack (the other lacks are the kernel's, a host setting's, or no data). */
-    static final Set<Lack> ABILITIES =
+    public static final Set<Lack> ABILITIES =
             EnumSet.complementOf(EnumSet.of(Lack.KERNEL, Lack.HOST_POLICY, Lack.NO_DATA, Lack.FAILED));
 
     /** Whether this host has every ability the experiments use: then every figure and table must be produced. */

@@ -1,4 +1,4 @@
-package lab.loopback.experiments;
+package lab.loopback.measurements;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +17,7 @@ import lab.loopback.measure.StreamRunner;
 import lab.loopback.measure.StreamTrial;
 import lab.loopback.tools.Sockperf;
 import lab.loopback.uring.IoUringSupport;
+import lab.loopback.workbench.RunContext;
 
 /**
  * The IPC shootout's measurements, shared by IPC-1, IPC-2 and MORE-2: for every transport (peers in separate
@@ -24,8 +25,8 @@ import lab.loopback.uring.IoUringSupport;
  * write and read size) and request/response latency (the ping-pong runner). A transport this host cannot offer
  * is listed with the reason instead.
  */
-final class IpcData {
-    static final String KEY = "ipc-shootout";
+public final class IpcData {
+    public static final String KEY = "ipc-shootout";
 
     /** Throughput at one size: median and interval over the timed trials, and both peers' CPU per byte. */
     public record Throughput(
@@ -62,20 +63,20 @@ final class IpcData {
             double javaOverSockperf,
             String tool) {}
 
-    record Result(
+    public record Result(
             List<Throughput> throughput,
             List<Latency> latency,
             Map<String, String> unavailable,
             List<Reference> references,
             String referenceMissing) {
-        Throughput stream(String transport, int size) {
+        public Throughput stream(String transport, int size) {
             return throughput.stream()
                     .filter(t -> t.transport().equals(transport) && t.size() == size)
                     .findFirst()
                     .orElse(null);
         }
 
-        Latency trip(String transport, int size) {
+        public Latency trip(String transport, int size) {
             return latency.stream()
                     .filter(t -> t.transport().equals(transport) && t.size() == size)
                     .findFirst()
@@ -83,7 +84,7 @@ final class IpcData {
         }
 
         /** Every size measured by either runner. */
-        List<Integer> sizes() {
+        public List<Integer> sizes() {
             return Stream.concat(
                             throughput.stream().map(Throughput::size),
                             latency.stream().map(Latency::size))
@@ -92,7 +93,7 @@ final class IpcData {
                     .toList();
         }
 
-        boolean has(String transport) {
+        public boolean has(String transport) {
             return !unavailable.containsKey(transport)
                     && latency.stream().anyMatch(t -> t.transport().equals(transport));
         }
@@ -101,17 +102,17 @@ final class IpcData {
     private IpcData() {}
 
     /** Every IPC transport, measured once per run. */
-    static Result all(RunContext ctx) {
+    public static Result all(RunContext ctx) {
         return ctx.shared(KEY, () -> measure(ctx, Transports.IPC, true));
     }
 
     /** The run's shootout when it has one; else {@code ids} measured now, with the stream runner only if {@code streams}. */
-    static Result sharedOr(RunContext ctx, List<String> ids, boolean streams) {
+    public static Result sharedOr(RunContext ctx, List<String> ids, boolean streams) {
         return ctx.<Result>sharedIfPresent(KEY).orElseGet(() -> measure(ctx, ids, streams));
     }
 
     /** Why {@code id} cannot run on this host, or null. */
-    static String unavailable(String id) {
+    public static String unavailable(String id) {
         if (id.equals("uring")) {
             IoUringSupport.Availability a = IoUringSupport.check();
             return a.available() ? null : a.reason();
@@ -121,7 +122,7 @@ final class IpcData {
     }
 
     /** Round trips of every transport in {@code ids}; with {@code streams} also throughput and sockperf's reference. */
-    static Result measure(RunContext ctx, List<String> ids, boolean streams) {
+    public static Result measure(RunContext ctx, List<String> ids, boolean streams) {
         Profile p = ctx.profile();
         List<Throughput> tp = new ArrayList<>();
         List<Latency> lat = new ArrayList<>();
@@ -178,7 +179,7 @@ final class IpcData {
         return new Result(tp, lat, missing, refs, refMissing);
     }
 
-    static Throughput throughput(String id, int size, List<StreamTrial> trials) {
+    public static Throughput throughput(String id, int size, List<StreamTrial> trials) {
         List<StreamTrial> timed =
                 trials.stream().filter(t -> t.phase().equals("timed")).toList();
         Estimate e = Estimate.ofMedian(
@@ -193,7 +194,7 @@ final class IpcData {
         return new Throughput(id, size, e.median(), e.low(), e.high(), cpu, writes, timed.size());
     }
 
-    static Latency latency(String id, int size, List<PingPong.Trial> trials) {
+    public static Latency latency(String id, int size, List<PingPong.Trial> trials) {
         List<PingPong.Trial> timed =
                 trials.stream().filter(t -> t.phase().equals("timed")).toList();
         Estimate p50 = Estimate.ofMedian(

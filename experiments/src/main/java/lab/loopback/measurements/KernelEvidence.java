@@ -1,4 +1,4 @@
-package lab.loopback.experiments;
+package lab.loopback.measurements;
 
 import java.util.List;
 import lab.loopback.claim.ClaimVerdict;
@@ -9,20 +9,24 @@ import lab.loopback.kernel.ZerocopyProbe;
 import lab.loopback.measure.Bytes;
 import lab.loopback.measure.MemcpyBaseline;
 import lab.loopback.measure.Profile;
+import lab.loopback.workbench.RunContext;
 
 /**
  * The kernel-testimony measurements several experiments read, each made once per run: one traced
  * transfer, the MSG_ZEROCOPY probe, the memcpy sweep. And the verdict shape they share.
  */
-final class KernelEvidence {
+public final class KernelEvidence {
     /** The traced transfer's write size: large enough for full-size segments on lo, small enough to be common. */
-    static final int WRITE = 64 * 1024;
+    public static final int WRITE = 64 * 1024;
 
-    static final int ZEROCOPY_SENDS = 256;
+    public static final int ZEROCOPY_SENDS = 256;
+
+    /** Untimed messages before the wake-up probe's timed ones, so the JIT and the socket buffers settle first. */
+    public static final int WAKEUP_WARMUPS = 50;
 
     private KernelEvidence() {}
 
-    static TracedStream.Result traced(RunContext ctx) {
+    public static TracedStream.Result traced(RunContext ctx) {
         return ctx.shared("traced-stream", () -> {
             ctx.progress("one traced " + Bytes.human(ctx.profile().tracedBytes) + " transfer to a receiver process");
             return TracedStream.run(ctx.tracefs(), ctx.receiverPort(), WRITE, ctx.profile().tracedBytes, 60);
@@ -30,11 +34,11 @@ final class KernelEvidence {
     }
 
     /** The small-message one-way probe (PATH-2, ZC-2): writes to a reader blocked in read() in another process. */
-    static WakeupProbe.Result wakeup(RunContext ctx) {
-        return ctx.shared("wakeup", () -> WakeupProbe.run(ctx.tracefs(), ctx.profile().wakeupMessages, WakeUp.WARMUPS));
+    public static WakeupProbe.Result wakeup(RunContext ctx) {
+        return ctx.shared("wakeup", () -> WakeupProbe.run(ctx.tracefs(), ctx.profile().wakeupMessages, WAKEUP_WARMUPS));
     }
 
-    static ZerocopyProbe.Result zerocopy(RunContext ctx) {
+    public static ZerocopyProbe.Result zerocopy(RunContext ctx) {
         return ctx.shared("zerocopy", () -> {
             ctx.progress("MSG_ZEROCOPY probe: " + ZEROCOPY_SENDS + " sends of " + WRITE / 1024 + " KiB");
             return ZerocopyProbe.run(ZEROCOPY_SENDS, WRITE, 5_000);
@@ -46,11 +50,11 @@ final class KernelEvidence {
      * copies at 11.6 GB/s (two slow passes of three) where the next two measured 18.4 and 22.1, and TLDR-3's ratio
      * crossed a threshold on the baseline alone; a pass is 50 ms.
      */
-    static int memcpyTrials(Profile p) {
+    public static int memcpyTrials(Profile p) {
         return Math.max(p.trials, 9);
     }
 
-    static List<MemcpyBaseline.Point> memcpy(RunContext ctx) {
+    public static List<MemcpyBaseline.Point> memcpy(RunContext ctx) {
         var p = ctx.profile();
         return ctx.shared("memcpy", () -> {
             ctx.progress("memcpy baseline sweep");
@@ -59,13 +63,13 @@ final class KernelEvidence {
     }
 
     /** Median memcpy ns per byte at the sweep's size nearest {@code size}. */
-    static double memcpyNanosPerByte(List<MemcpyBaseline.Point> pts, long size) {
+    public static double memcpyNanosPerByte(List<MemcpyBaseline.Point> pts, long size) {
         return 1e9
                 / MemcpyBaseline.rateAt(pts, MemcpyBaseline.nearestSize(pts, size))
                         .median();
     }
 
-    static ClaimVerdict notTestable(RunContext ctx, String claimId, Lack lack, String reason) {
+    public static ClaimVerdict notTestable(RunContext ctx, String claimId, Lack lack, String reason) {
         return ClaimVerdict.notTestable(
                 ctx.claim(claimId), lack, reason, ctx.host().hostId());
     }
@@ -74,7 +78,7 @@ final class KernelEvidence {
      * What a claim seen only through tracepoints lacked: tracefs itself, or — where tracefs is there — this
      * kernel's tracepoint (or event field) the rule reads.
      */
-    static Lack traceLack(RunContext ctx) {
+    public static Lack traceLack(RunContext ctx) {
         return ctx.tracefs().available() ? Lack.KERNEL : Lack.TRACEFS;
     }
 }

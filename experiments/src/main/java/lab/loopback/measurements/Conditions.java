@@ -1,4 +1,4 @@
-package lab.loopback.experiments;
+package lab.loopback.measurements;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +21,7 @@ import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
+import lab.loopback.workbench.Recorded;
 import org.knowm.xchart.CategoryChart;
 
 /**
@@ -29,9 +30,9 @@ import org.knowm.xchart.CategoryChart;
  * copies per byte from one traced transfer. The article predicts a change of path: 0 copies per byte on the
  * "fast path", at least 1 once it "degrades".
  */
-final class Conditions {
+public final class Conditions {
     /** Copies per byte closer than this count as the same path. */
-    static final double SAME_COPIES = 0.05;
+    public static final double SAME_COPIES = 0.05;
 
     public record Trial(String condition, int round, double gbitPerSecond, double senderCpuNsPerByte, long bytes) {}
 
@@ -39,7 +40,7 @@ final class Conditions {
      * A change smaller than this (median paired ratio within 10 % of 1) is not counted as a change: lo's throughput
      * on a small VM is bimodal (whether the two peers share a CPU), and three quick rounds can separate by chance.
      */
-    static final double MEASURABLE = 0.10;
+    public static final double MEASURABLE = 0.10;
 
     /**
      * One condition against the first (the baseline): throughput and its interval, the median of the per-round
@@ -66,7 +67,7 @@ final class Conditions {
      * [min, max] interval of seven crossed 1. Fifteen rounds give the median an order-statistic interval (96.5 %) that
      * tolerates three contrary rounds. A quick trial is a quarter of a second, so this costs seconds.
      */
-    static int rounds(Profile p) {
+    public static int rounds(Profile p) {
         return Math.max(p.trials, 15);
     }
 
@@ -75,13 +76,13 @@ final class Conditions {
      * ran first, and a position effect (the first transfer after the previous round's last) would pass for a
      * condition's effect in every round alike.
      */
-    static List<Integer> order(int round, int n) {
+    public static List<Integer> order(int round, int n) {
         List<Integer> out = new ArrayList<>();
         for (int k = 0; k < n; k++) out.add(Math.floorMod(round + k, n));
         return out;
     }
 
-    static Trial trial(String condition, int round, StreamTrial t) {
+    public static Trial trial(String condition, int round, StreamTrial t) {
         StreamTrial v = StreamRunner.verified(t);
         return new Trial(
                 condition,
@@ -91,7 +92,7 @@ final class Conditions {
                 v.bytesReceived());
     }
 
-    static Estimate estimate(List<Trial> trials, String condition) {
+    public static Estimate estimate(List<Trial> trials, String condition) {
         return Estimate.ofMedian(trials.stream()
                 .filter(t -> t.condition().equals(condition))
                 .mapToDouble(Trial::gbitPerSecond)
@@ -103,7 +104,7 @@ final class Conditions {
      * so a pair shares whatever the host was doing then; comparing pairs instead of two pooled intervals keeps
      * one bimodal baseline from deciding the outcome.
      */
-    static Estimate pairedRatio(List<Trial> trials, String baseline, String condition) {
+    public static Estimate pairedRatio(List<Trial> trials, String baseline, String condition) {
         Map<Integer, Double> base = new TreeMap<>();
         for (Trial t : trials) if (t.condition().equals(baseline)) base.put(t.round(), t.gbitPerSecond());
         double[] ratios = trials.stream()
@@ -116,7 +117,7 @@ final class Conditions {
     }
 
     /** How a condition's throughput compared with the baseline's in the same rounds; written as words in the tables. */
-    enum Against {
+    public enum Against {
         BASELINE,
         LOWER,
         HIGHER,
@@ -132,13 +133,13 @@ final class Conditions {
      * Measurably lower: the median per-round ratio is at least {@link #MEASURABLE} below 1 and its interval lies wholly
      * below 1 (with up to eight rounds: every pair agrees).
      */
-    static <T> Condition<T> measurablyLower(String ratio, ToDoubleFunction<T> median, ToDoubleFunction<T> high) {
+    public static <T> Condition<T> measurablyLower(String ratio, ToDoubleFunction<T> median, ToDoubleFunction<T> high) {
         return Condition.below("the upper end of the interval of " + ratio, high, 1, Shown.PLAIN)
                 .and(Condition.atMost(ratio, median, 1 - MEASURABLE, Shown.PLAIN));
     }
 
     /** Measurably higher, the mirror of {@link #measurablyLower}. */
-    static <T> Condition<T> measurablyHigher(String ratio, ToDoubleFunction<T> median, ToDoubleFunction<T> low) {
+    public static <T> Condition<T> measurablyHigher(String ratio, ToDoubleFunction<T> median, ToDoubleFunction<T> low) {
         return Condition.above("the lower end of the interval of " + ratio, low, 1, Shown.PLAIN)
                 .and(Condition.atLeast(ratio, median, 1 / (1 - MEASURABLE), Shown.PLAIN));
     }
@@ -147,12 +148,12 @@ final class Conditions {
     private static final Condition<Estimate> LOWER = measurablyLower(PER_ROUND, Estimate::median, Estimate::high),
             HIGHER = measurablyHigher(PER_ROUND, Estimate::median, Estimate::low);
 
-    static Against against(Estimate ratio) {
+    public static Against against(Estimate ratio) {
         if (LOWER.holds(ratio)) return Against.LOWER;
         return HIGHER.holds(ratio) ? Against.HIGHER : Against.WITHIN_NOISE;
     }
 
-    static double copies(TracedStream.Result r) {
+    public static double copies(TracedStream.Result r) {
         return r.traced()
                 ? ReceiveCopies.of(r.trace(), r.receiverTids(), r.trial().bytesReceived())
                         .perByte()
@@ -163,7 +164,7 @@ final class Conditions {
      * The summaries again from a recorded run: today's {@link #summarize} over the recorded trials, in the recorded
      * summary's order of conditions and with its copies and details (those come from traced transfers, not trials).
      */
-    static List<Summary> fromTables(Recorded r) {
+    public static List<Summary> fromTables(Recorded r) {
         List<Summary> recorded = r.rows("summary", Summary.class);
         if (recorded.isEmpty())
             throw new Recorded.MissingTableException(
@@ -176,7 +177,7 @@ final class Conditions {
     }
 
     /** How each condition compared with the baseline, for a rejudged verdict's inputs. */
-    static String describe(List<Summary> rows) {
+    public static String describe(List<Summary> rows) {
         return String.join(
                 "; ",
                 rows.stream()
@@ -187,7 +188,7 @@ final class Conditions {
     }
 
     /** Summaries in the order of {@code conditions}; the first is the baseline. */
-    static List<Summary> summarize(
+    public static List<Summary> summarize(
             List<Trial> trials, List<String> conditions, List<Double> copies, List<String> details) {
         List<Summary> out = new ArrayList<>();
         for (int i = 0; i < conditions.size(); i++) {
@@ -209,18 +210,18 @@ final class Conditions {
     }
 
     /** A condition beside the baseline, as the path-change test reads it. */
-    record Versus(Summary baseline, Summary condition) {
-        double copiesMoved() {
+    public record Versus(Summary baseline, Summary condition) {
+        public double copiesMoved() {
             return Math.abs(condition.receiveCopiesPerByte() - baseline.receiveCopiesPerByte());
         }
     }
 
-    static List<Versus> versus(List<Summary> rows) {
+    public static List<Versus> versus(List<Summary> rows) {
         return rows.stream().skip(1).map(r -> new Versus(rows.getFirst(), r)).toList();
     }
 
     /** Another path: the receiver's copies per byte moved (both traced; an untraced side never counts). */
-    static final Condition<List<Summary>> PATH_CHANGED = Condition.some(
+    public static final Condition<List<Summary>> PATH_CHANGED = Condition.some(
             "condition",
             Conditions::versus,
             Condition.above(
@@ -230,7 +231,7 @@ final class Conditions {
                     Shown.PLAIN));
 
     /** A row whose throughput {@link #against} found measurably lower (or higher) than the baseline's, said so. */
-    static <T> Condition<T> found(Against side, Function<T, Against> of) {
+    public static <T> Condition<T> found(Against side, Function<T, Against> of) {
         return Condition.fact(
                 "its throughput is measurably " + side + " than the baseline's ("
                         + (side == Against.LOWER ? LOWER : HIGHER).describe() + ")",
@@ -243,7 +244,7 @@ final class Conditions {
      * With {@code baselineIsACondition} (the baseline is itself one of the things the claim blames, as the default
      * congestion-control module is) a condition measurably faster is the baseline measurably slower.
      */
-    static Rule<List<Summary>> degradeRule(String claim, boolean baselineIsACondition) {
+    public static Rule<List<Summary>> degradeRule(String claim, boolean baselineIsACondition) {
         Condition<List<Summary>> slower =
                 Condition.some("condition", Conditions::others, found(Against.LOWER, Summary::againstBaseline));
         if (baselineIsACondition)
@@ -263,7 +264,7 @@ final class Conditions {
         return rows.subList(1, rows.size());
     }
 
-    static List<String> evidence(List<Summary> rows, int rounds, String placement) {
+    public static List<String> evidence(List<Summary> rows, int rounds, String placement) {
         List<String> ev = new ArrayList<>();
         for (Summary s : rows) {
             ev.add(String.format(
@@ -290,7 +291,7 @@ final class Conditions {
     }
 
     /** The verdict sentence for a degrade claim, following the computed verdict. */
-    static String summary(Verdict v, List<Summary> rows, String what) {
+    public static String summary(Verdict v, List<Summary> rows, String what) {
         Summary base = rows.getFirst();
         double worst = rows.stream().mapToDouble(Summary::ratioToBaseline).min().orElse(1);
         if (rows.stream().anyMatch(r -> Double.isNaN(r.receiveCopiesPerByte()))) {
@@ -318,7 +319,7 @@ final class Conditions {
     }
 
     /** Two figures: copies per byte against the article's prediction, and throughput relative to the baseline. */
-    static void figures(Outcome o, String claim, String title, String xTitle, List<Summary> rows) {
+    public static void figures(Outcome o, String claim, String title, String xTitle, List<Summary> rows) {
         List<String> names = rows.stream().map(Summary::condition).toList();
         CategoryChart c = Charts.bars(claim + ": " + title + " — the copy path", xTitle, "receiver copies per byte");
         c.addSeries(

@@ -1,4 +1,4 @@
-package lab.loopback.experiments;
+package lab.loopback.workbench;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package lab.loopback.experiments;
+package lab.loopback.workbench;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

@@ -1,4 +1,4 @@
-package lab.loopback.experiments;
+package lab.loopback.workbench;
 
 import java.awt.image.BufferedImage;
 import java.io.Serial;
@@ -157,19 +157,19 @@ public final class Lab {
      * host could judge is a bug or a restriction nobody handled, which a test run must show, not hide behind the
      * reference run.
      */
-    static final String STRICT_ENV = "LAB_STRICT";
+    public static final String STRICT_ENV = "LAB_STRICT";
 
     /**
      * {@code e} measured live; an experiment that throws on this host becomes NOT_TESTABLE_HERE for its claims, with the
      * exception as the reason (a reader's notebook must not break on a restricted host), unless the reader interrupted
      * it or {@code strict} (tests) asks for the exception.
      */
-    static ExperimentView runOrExplain(Experiment e, RunContext context, boolean haveReference, boolean strict) {
+    public static ExperimentView runOrExplain(Experiment e, RunContext context, boolean haveReference, boolean strict) {
         return runOrExplain(e, context, haveReference, strict ? HostAbilities.probe() : null);
     }
 
     /** As above; {@code strictOn}: the host the strict check judges against, or null for a reader's notebook. */
-    static ExperimentView runOrExplain(
+    public static ExperimentView runOrExplain(
             Experiment e, RunContext context, boolean haveReference, HostAbilities strictOn) {
         boolean strict = strictOn != null;
         try {
@@ -191,16 +191,16 @@ public final class Lab {
     }
 
     /** A strict run's claims that came back NOT_TESTABLE_HERE although {@code host} could have judged them. */
-    static final class UnjudgedException extends IllegalStateException {
+    public static final class UnjudgedException extends IllegalStateException {
         @Serial
         private static final long serialVersionUID = 1L;
 
-        UnjudgedException(String message) {
+        public UnjudgedException(String message) {
             super(message);
         }
     }
 
-    static void requireJudged(ExperimentView v, HostAbilities host) {
+    public static void requireJudged(ExperimentView v, HostAbilities host) {
         List<String> unjudged = host.unjudged(v.verdicts().stream());
         if (!unjudged.isEmpty()) {
             throw new UnjudgedException(v.experiment() + " left claims unjudged that this host can judge:\n  "
@@ -269,7 +269,7 @@ public final class Lab {
     }
 
     /** The verdict table from this host's run {@code dir}, else from the reference run {@code ref} (either may be null). */
-    static TableView verdictTable(ClaimLedger ledger, Path dir, Path ref) {
+    public static TableView verdictTable(ClaimLedger ledger, Path dir, Path ref) {
         Path source = dir != null ? dir : ref;
         Map<String, ClaimVerdict> byId = new HashMap<>();
         if (source != null) for (ClaimVerdict v : RunStore.verdicts(source)) byId.put(v.claim(), v);

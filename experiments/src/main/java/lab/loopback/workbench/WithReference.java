@@ -1,4 +1,4 @@
-package lab.loopback.experiments;
+package lab.loopback.workbench;
 
 import java.awt.Color;
 import java.awt.Font;
@@ -21,13 +21,13 @@ import tech.tablesaw.api.Table;
  * not produce a figure or table. What comes from the reference is labelled every time — a banner drawn into
  * the figure itself, the table's name — so it cannot be mistaken for a measurement of this host.
  */
-final class WithReference implements ExperimentView {
+public final class WithReference implements ExperimentView {
     private final ExperimentView live;
     private final Path reference;
     private final boolean strict;
 
     /** {@code reference}: a reference run directory, or null when there is none. */
-    WithReference(ExperimentView live, Path reference) {
+    public WithReference(ExperimentView live, Path reference) {
         this(live, reference, false);
     }
 
@@ -37,7 +37,7 @@ final class WithReference implements ExperimentView {
      * a reason to borrow. On a restricted host an experiment may judge its claim from part of its evidence and skip a
      * figure that needs what the host lacks (SEC-3 without the fragment capture), so there it may borrow.
      */
-    WithReference(ExperimentView live, Path reference, boolean strict) {
+    public WithReference(ExperimentView live, Path reference, boolean strict) {
         this.strict = strict;
         this.live = live;
         this.reference = reference;
@@ -58,7 +58,7 @@ final class WithReference implements ExperimentView {
     }
 
     /** "reference run HOST-ID (RUN-ID), not this host". */
-    String label() {
+    public String label() {
         return "reference run " + reference.getFileName() + " (data/reference), not this host";
     }
 
@@ -91,7 +91,7 @@ final class WithReference implements ExperimentView {
     }
 
     /** The reference run's verdict of {@code claimId}, or null. */
-    ClaimVerdict referenceVerdict(String claimId) {
+    public ClaimVerdict referenceVerdict(String claimId) {
         ExperimentView ref = fromReference();
         if (ref == null) return null;
         return ref.verdicts().stream()
@@ -100,7 +100,7 @@ final class WithReference implements ExperimentView {
                 .orElse(null);
     }
 
-    static BufferedImage bannered(BufferedImage img, String text) {
+    public static BufferedImage bannered(BufferedImage img, String text) {
         int band = 34;
         BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight() + band, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();

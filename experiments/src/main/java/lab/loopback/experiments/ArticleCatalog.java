@@ -2,15 +2,18 @@ package lab.loopback.experiments;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import lab.loopback.compare.ComparisonFigures;
 import lab.loopback.compare.RunComparison;
 import lab.loopback.result.Figure;
+import lab.loopback.workbench.Catalog;
+import lab.loopback.workbench.Experiment;
+import lab.loopback.workbench.RecordedRule;
 
-/** Every experiment of the workbench, in article order of the claims they judge. */
-public final class Experiments {
-    private Experiments() {}
-
-    public static List<Experiment> all() {
+/** The article's experiments and rules, declared to the workbench as its {@link Catalog} (META-INF/services). */
+public final class ArticleCatalog implements Catalog {
+    @Override
+    public List<Experiment> experiments() {
         return List.of(
                 new LoopbackPath(),
                 new CopyCount(),
@@ -50,30 +53,16 @@ public final class Experiments {
                 new ToolsOnLoopback());
     }
 
-    /** The key figures of several runs overlaid: measured ÷ claimed per claim, and the stream sweep by write size. */
-    public static List<Figure> acrossRuns(RunComparison cmp) {
+    @Override
+    public Map<String, RecordedRule> recordedRules() {
+        return RecordedRules.ALL;
+    }
+
+    @Override
+    public List<Figure> acrossRuns(RunComparison cmp) {
         List<Figure> out = new ArrayList<>();
         ComparisonFigures.ratios(cmp).ifPresent(out::add);
         StreamThroughput.acrossRuns(cmp).ifPresent(out::add);
         return out;
-    }
-
-    /** The experiments needed to judge {@code claimIds}, each once. */
-    public static List<Experiment> judging(List<String> claimIds) {
-        List<Experiment> out = new ArrayList<>();
-        for (Experiment e : all()) if (e.claims().stream().anyMatch(claimIds::contains)) out.add(e);
-        return out;
-    }
-
-    public static boolean judges(String claimId) {
-        return all().stream().anyMatch(e -> e.claims().contains(claimId));
-    }
-
-    /** The experiment that judges {@code claimId}, or an error saying none does yet. */
-    public static Experiment forClaim(String claimId) {
-        return all().stream()
-                .filter(e -> e.claims().contains(claimId.toUpperCase()))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no experiment judges " + claimId + " yet"));
     }
 }

@@ -1,4 +1,4 @@
-package lab.loopback.experiments;
+package lab.loopback.workbench;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -14,22 +14,24 @@ import java.util.regex.Pattern;
 import lab.loopback.rule.Rule;
 
 /**
- * A rule as the ledger names it: {@code Class.FIELD} in this package, a static {@link Rule} that decides and describes
+ * A rule as the ledger names it: {@code Class.FIELD} in the catalog's package, a static {@link Rule} that decides and describes
  * itself. Found by reflection and — where the sources are at hand (a checkout) — with the text of its declaration, its
  * Javadoc and the values of the named constants it reads.
  */
 public record RuleCode(String name, Path source, int line, String text, Map<String, Number> constants, Rule<?> rule) {
-    static final String PACKAGE = RuleCode.class.getPackageName();
-    static final Path SOURCES = Path.of("experiments", "src", "main", "java", PACKAGE.replace('.', '/'));
+    /** The package of the rules: the catalog's, where every experiment declares its rule. */
+    public static final String PACKAGE = Experiments.catalogPackage();
+
+    public static final Path SOURCES = Path.of("experiments", "src", "main", "java", PACKAGE.replace('.', '/'));
     private static final Pattern CONSTANT = Pattern.compile("\\b(?:([A-Z][A-Za-z0-9]*)\\.)?([A-Z][A-Z0-9_]{2,})\\b");
 
     /** The static {@link Rule} that {@code rule} ("Class.FIELD") names; an error naming what is missing if none. */
-    static Rule<?> ruleField(String rule) {
+    public static Rule<?> ruleField(String rule) {
         int dot = rule.indexOf('.');
         if (dot < 0) throw new IllegalArgumentException("rule '" + rule + "' is not Class.FIELD");
         Class<?> owner;
         try {
-            owner = Class.forName(PACKAGE + "." + rule.substring(0, dot));
+            owner = inPackage(rule.substring(0, dot));
         } catch (ClassNotFoundException e) {
             throw new IllegalArgumentException(
                     "rule '" + rule + "': no class " + rule.substring(0, dot) + " in " + PACKAGE);
@@ -64,7 +66,7 @@ public record RuleCode(String name, Path source, int line, String text, Map<Stri
             if (!m.find()) return new RuleCode(rule, source, 0, null, Map.of(), r);
             int start = withJavadoc(src, lineStart(src, m.start()));
             String t = src.substring(start, statementEnd(src, m.end()) + 1).stripIndent() + "\n";
-            Class<?> in = Class.forName(PACKAGE + "." + owner);
+            Class<?> in = inPackage(owner);
             return new RuleCode(rule, source, lineOf(src, lineStart(src, m.start())), t, constants(t, in), r);
         } catch (IOException | ClassNotFoundException e) {
             return new RuleCode(rule, source, 0, null, Map.of(), r);
@@ -85,15 +87,15 @@ public record RuleCode(String name, Path source, int line, String text, Map<Stri
         throw new IllegalStateException("no end of the declaration after offset " + from);
     }
 
-    /** Values of the static numeric constants {@code text} names (bare in {@code owner}, or Class.NAME in this package). */
-    static Map<String, Number> constants(String text, Class<?> owner) {
+    /** Values of the static numeric constants {@code text} names (bare in {@code owner}, or Class.NAME in the rules' package). */
+    public static Map<String, Number> constants(String text, Class<?> owner) {
         Map<String, Number> out = new LinkedHashMap<>();
         Matcher m = CONSTANT.matcher(text);
         while (m.find()) {
             Class<?> in = owner;
             if (m.group(1) != null) {
                 try {
-                    in = Class.forName(PACKAGE + "." + m.group(1));
+                    in = inPackage(m.group(1));
                 } catch (ClassNotFoundException e) {
                     continue; // Verdict.REFUTED and the like: not a threshold
                 }
@@ -102,6 +104,10 @@ public record RuleCode(String name, Path source, int line, String text, Map<Stri
             if (v != null) out.put(m.group(0), v);
         }
         return out;
+    }
+
+    private static Class<?> inPackage(String simpleName) throws ClassNotFoundException {
+        return Class.forName(PACKAGE + "." + simpleName, true, RuleCode.class.getClassLoader());
     }
 
     private static Number staticNumber(Class<?> c, String field) {

@@ -1,4 +1,4 @@
-package lab.loopback.experiments;
+package lab.loopback.measurements;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +7,8 @@ import lab.loopback.measure.Estimate;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measure.StreamTrial;
 import lab.loopback.tools.Iperf3;
+import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RunContext;
 
 /**
  * The one-way TCP stream over 127.0.0.1 at every write size of the profile: the Java harness (receiver in a
@@ -15,7 +17,7 @@ import lab.loopback.tools.Iperf3;
 public record StreamSweep(List<StreamTrial> trials, List<Iperf3.Result> iperf3, List<String> iperf3Notes) {
 
     /** The sweep as a finished run recorded it (stream-throughput's java-trials and, when iperf3 ran, iperf3-runs). */
-    static StreamSweep recorded(Recorded r) {
+    public static StreamSweep recorded(Recorded r) {
         return new StreamSweep(
                 r.rows("java-trials", StreamTrial.class),
                 r.view().tables().containsKey("iperf3-runs") ? r.rows("iperf3-runs", Iperf3.Result.class) : List.of(),
