@@ -23,6 +23,7 @@ import lab.loopback.workbench.Measures;
 import lab.loopback.workbench.Recorded;
 import lab.loopback.workbench.RecordedRule;
 import lab.loopback.workbench.RunContext;
+import lab.loopback.zerocopy.ZeroCopyReceive;
 import org.knowm.xchart.CategoryChart;
 
 /**
@@ -110,7 +111,9 @@ public final class CopyCount implements Experiment {
         TracedStream.Result r = KernelEvidence.traced(ctx);
         ZerocopyProbe.Result zc = KernelEvidence.zerocopy(ctx);
         List<MemcpyBaseline.Point> memcpy = KernelEvidence.memcpy(ctx);
+        ZeroCopyReceive.Result zcRx = KernelEvidence.zerocopyReceive(ctx);
         Outcome o = new Outcome(name());
+        o.table("zerocopy-receive", RecordTable.of("zerocopy-receive", ZeroCopyReceive.Result.class, List.of(zcRx)));
         long bytes = r.trial().bytesReceived();
         ReceiveCopies rc = r.traced() ? ReceiveCopies.of(r.trace(), r.receiverTids(), bytes) : null;
         PathCount p = r.traced() ? PathCount.of(r.trace()) : null;
@@ -203,7 +206,15 @@ public final class CopyCount implements Experiment {
                                                         : "some bytes were copied."))
                                 .measured(total, "copies/byte")
                                 .claimed(0.0)
-                                .evidence(List.of(rxLine, txLine, betweenLine, cpuLine, ZERO_COPY.evidence()))
+                                .evidence(List.of(
+                                        rxLine,
+                                        txLine,
+                                        betweenLine,
+                                        KernelEvidence.receiveQueue(r),
+                                        "the receive API that could avoid the copy: "
+                                                + KernelEvidence.zerocopyReceiveLine(zcRx),
+                                        cpuLine,
+                                        ZERO_COPY.evidence()))
                                 .build());
 
         // the copies the kernel reports; a skb that could not be followed is not counted as a copy
@@ -232,6 +243,7 @@ public final class CopyCount implements Experiment {
                                 .evidence(List.of(
                                         txLine,
                                         betweenLine,
+                                        KernelEvidence.receiveQueue(r),
                                         rxLine,
                                         cpuLine,
                                         "whether this kernel has any other loopback path than the one measured: FAST-1 (kernel-symbols)",

@@ -129,6 +129,7 @@ public final class PointersAndCopies implements Experiment {
         ev.add(String.format(
                 "by pointer: %d of %d data skbs that lo transmitted reached netif_receive_skb as the same skb — the sk_buff is handed on, not copied",
                 p.sameSkbReceived(), p.dataSkbsSent()));
+        ev.add(KernelEvidence.receiveQueue(r));
         ev.add(String.format(
                 "still packets: lo's transmit ran %d times for %s (segments of up to %d B, each through IP output, lo's xmit and the backlog softirq)",
                 p.xmitOnLo(),

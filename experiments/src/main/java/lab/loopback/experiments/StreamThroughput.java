@@ -136,7 +136,8 @@ public final class StreamThroughput implements Experiment {
                 Bytes.human(bestSize),
                 v == Verdict.SUPPORTED
                         ? "This host reproduces the article's figure."
-                        : "The article's figure belongs to its unnamed machine; loopback throughput is set by how fast this CPU copies (see TLDR-3).");
+                        : "The article's figure belongs to its unnamed machine. What sets loopback throughput here is not attributed by this measurement: "
+                                + "each byte is copied twice (TLDR-2), and the same run shows the congestion control alone moving it (FAIL-4).");
         List<String> evidence = new ArrayList<>();
         evidence.add(String.format(
                 "%s at %s writes: %s Gbit/s",

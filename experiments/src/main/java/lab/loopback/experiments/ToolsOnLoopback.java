@@ -25,13 +25,16 @@ import lab.loopback.workbench.RunContext;
  * MORE-4 "Run strace, use perf, use tcpdump – and verify you're not hitting the slow path." The article's own
  * commands, run for the reader around one bounded iperf3 transfer on 127.0.0.1 (4 MiB), with their output: strace
  * -e trace=network -T, perf stat on the copy and lo tracepoints, tcpdump -i lo. What each can and cannot tell
- * about the path is read from that output.
+ * about the path is read from that output: tcpdump on lo sees every segment that crosses the device (a bypass would
+ * leave it nothing to see), perf counts the copy and lo-transmit tracepoints, strace sees system calls, which look
+ * the same on any path.
  */
 @Measures(
         name = "tools-on-loopback",
         claims = {"MORE-4"})
 public final class ToolsOnLoopback implements Experiment {
     static final long BYTES = 4L << 20;
+    static final String UNIT = "tools whose output shows the path taken (of those that ran)";
     static final int LINES = 12;
 
     /** One tool: its command, whether it ran, what it printed (abridged), and whether that output shows copies. */
@@ -47,13 +50,33 @@ public final class ToolsOnLoopback implements Experiment {
         static ToolRun notRun(String tool, String command, String why) {
             return new ToolRun(tool, command, false, false, why);
         }
+
+        /**
+         * Whether the output tells which path the bytes took: segments captured on lo's device (tcpdump), or counted
+         * copy or lo-transmit events (perf). strace's system calls are the same whichever path the kernel took.
+         */
+        boolean showsPath() {
+            if (!ran) return false;
+            return switch (tool) {
+                case TCPDUMP -> output.lines().anyMatch(l -> l.contains(" IP "));
+                case PERF ->
+                    output.lines()
+                            .filter(l -> l.contains("skb_copy_datagram_iovec") || l.contains("net_dev_xmit"))
+                            .anyMatch(l -> leadingCount(l) > 0);
+                default -> false;
+            };
+        }
     }
+
+    static final String STRACE = "strace", PERF = "perf", TCPDUMP = "tcpdump";
 
     private static List<ToolRun> ran(List<ToolRun> runs) {
         return runs.stream().filter(ToolRun::ran).toList();
     }
 
-    private static final Condition<ToolRun> SHOWS = Condition.fact("its output shows copies", ToolRun::showsCopies);
+    private static final Condition<ToolRun> SHOWS = Condition.fact(
+            "its output shows the path taken (segments on lo, or counted copies and lo transmissions)",
+            ToolRun::showsPath);
     static final Rule<List<ToolRun>> RULE = Rule.<List<ToolRun>>forClaim("MORE-4")
             .when(
                     Verdict.NOT_TESTABLE_HERE,
@@ -71,13 +94,14 @@ public final class ToolsOnLoopback implements Experiment {
         List<ToolRun> runs = r.rows("tools", ToolRun.class);
         return new RecordedRule.Judgement(
                 judge(runs),
-                null,
+                (double) runs.stream().filter(ToolRun::showsPath).count(),
                 String.join(
                         "; ",
                         runs.stream()
                                 .map(t -> t.tool()
-                                        + (t.ran() ? " ran, shows copies: " + t.showsCopies() : " did not run"))
-                                .toList()));
+                                        + (t.ran() ? " ran, shows the path: " + t.showsPath() : " did not run"))
+                                .toList()),
+                UNIT);
     }
 
     @Override
@@ -105,10 +129,11 @@ public final class ToolsOnLoopback implements Experiment {
         for (ToolRun r : runs)
             ev.add(r.tool() + ": `" + r.command() + "` — "
                     + (r.ran()
-                            ? "ran; shows copies: " + r.showsCopies() + "\n" + r.output()
+                            ? "ran; shows the path: " + r.showsPath() + ", shows copies: " + r.showsCopies() + "\n"
+                                    + r.output()
                             : "did not run: " + r.output()));
         ev.add(
-                "strace sees system calls and their times, tcpdump sees segments (sizes, flags) on lo; neither can see whether a byte was copied. A tracepoint counted by perf can: skb:skb_copy_datagram_iovec fires once per copy into user memory");
+                "what each can show: tcpdump -i lo sees every segment that crosses lo's device, so frames there mean the transfer took the device path (a bypass would be invisible to it), though not whether a byte was copied; perf counting skb:skb_copy_datagram_iovec and net:net_dev_xmit shows both the copies into user memory and lo's transmissions; strace sees system calls and their times, identical whichever path the kernel took");
         ev.add(RULE.evidence());
         Verdict v = judge(runs);
         if (v == Verdict.NOT_TESTABLE_HERE) {
@@ -124,27 +149,27 @@ public final class ToolsOnLoopback implements Experiment {
                                             .toList())));
             return o;
         }
-        List<String> can = runs.stream()
-                .filter(r -> r.ran() && r.showsCopies())
-                .map(ToolRun::tool)
-                .toList();
+        List<String> can =
+                runs.stream().filter(ToolRun::showsPath).map(ToolRun::tool).toList();
         List<String> cannot = runs.stream()
-                .filter(r -> r.ran() && !r.showsCopies())
+                .filter(r -> r.ran() && !r.showsPath())
                 .map(ToolRun::tool)
                 .toList();
         String summary = switch (v) {
-            case SUPPORTED -> "Every tool that ran here shows the copy path: " + String.join(", ", can) + ".";
+            case SUPPORTED ->
+                "Every tool that ran here shows which path the bytes took (" + String.join(", ", can)
+                        + "), and what they show is the ordinary one through lo: there is no other to hit.";
             case REFUTED ->
                 "None of the tools that ran (" + String.join(", ", cannot)
-                        + ") can show whether bytes are copied; their output is syscalls and segments, not the path.";
+                        + ") shows which path the bytes took; their output would look the same on any path.";
             default ->
-                "Only " + String.join(", ", can) + " can show the slow path (by counting the copy tracepoint); "
-                        + String.join(", ", cannot)
-                        + " show syscalls and segments, which look the same whether a byte was copied or not.";
+                String.join(", ", can) + " show which path the bytes took — segments crossing lo, copies and lo's "
+                        + "transmissions counted — and it is the ordinary one, there is no other to hit; "
+                        + String.join(", ", cannot) + " show system calls, the same on any path.";
         };
         o.verdict(ctx.judged("MORE-4", v)
                 .summary(summary)
-                .measured((double) can.size(), "tools that showed copies (of those that ran)")
+                .measured((double) can.size(), UNIT)
                 .claimed((double) runs.stream().filter(ToolRun::ran).count())
                 .evidence(ev)
                 .build());
@@ -154,15 +179,15 @@ public final class ToolsOnLoopback implements Experiment {
     private static ToolRun strace(int port) {
         String cmd = "strace -f -e trace=network -T iperf3 -c 127.0.0.1 -n 4M";
         if (Command.which("strace") == null)
-            return ToolRun.notRun("strace", cmd, "strace is not installed (Debian package strace)");
+            return ToolRun.notRun(STRACE, cmd, "strace is not installed (Debian package strace)");
         Command c = Iperf3.runWrapped(List.of("strace", "-f", "-e", "trace=network", "-T"), BYTES, port);
         List<String> calls = c.stderr()
                 .lines()
                 .filter(l -> l.contains("<") && l.contains("("))
                 .toList();
-        if (calls.isEmpty()) return ToolRun.notRun("strace", cmd, "no traced calls: " + Command.firstLine(c.stderr()));
+        if (calls.isEmpty()) return ToolRun.notRun(STRACE, cmd, "no traced calls: " + Command.firstLine(c.stderr()));
         return ToolRun.ran(
-                "strace",
+                STRACE,
                 cmd,
                 calls.size() + " network calls traced; the first " + Math.min(LINES, calls.size()) + ":\n"
                         + String.join("\n", calls.subList(0, Math.min(LINES, calls.size()))));
@@ -174,20 +199,20 @@ public final class ToolsOnLoopback implements Experiment {
         // perf without access to tracefs (not root, tracefs not mounted) refuses the events before it starts the
         // workload
         String unusable = PerfCounters.unusable(events);
-        if (unusable != null) return ToolRun.notRun("perf", cmd, unusable);
+        if (unusable != null) return ToolRun.notRun(PERF, cmd, unusable);
         Command c = Iperf3.runWrapped(
                 List.of("perf", "stat", "-a", "-x,", "-e", String.join(",", events), "--"), BYTES, port);
         Map<String, Long> counted = PerfCounters.parse(c.stderr());
         Long copies = counted.get("skb:skb_copy_datagram_iovec");
         if (copies == null)
             return ToolRun.notRun(
-                    "perf", cmd, "perf could not count the tracepoints: " + PerfCounters.reason(c.stderr()));
+                    PERF, cmd, "perf could not count the tracepoints: " + PerfCounters.reason(c.stderr()));
         List<String> lines = c.stderr()
                 .lines()
                 .filter(l -> l.contains("skb:") || l.contains("net:"))
                 .toList(); // perf's own CSV lines
         return ToolRun.ran(
-                "perf",
+                PERF,
                 cmd,
                 String.join("\n", lines) + "\n(" + copies
                         + " copies into user memory for 4 MiB, every process on the host during the transfer)");
@@ -205,7 +230,7 @@ public final class ToolsOnLoopback implements Experiment {
     private static ToolRun tcpdump(int port) {
         String cmd = "tcpdump -i lo -nn -c " + LINES + " tcp port " + port;
         if (Command.which("tcpdump") == null)
-            return ToolRun.notRun("tcpdump", cmd, "tcpdump is not installed (Debian package tcpdump)");
+            return ToolRun.notRun(TCPDUMP, cmd, "tcpdump is not installed (Debian package tcpdump)");
         try {
             Process dump = new ProcessBuilder(
                             "tcpdump",
@@ -227,13 +252,13 @@ public final class ToolsOnLoopback implements Experiment {
             List<String> lines =
                     new String(dump.getInputStream().readAllBytes()).lines().toList();
             String err = new String(dump.getErrorStream().readAllBytes()).strip();
-            if (lines.isEmpty()) return ToolRun.notRun("tcpdump", cmd, "captured nothing: " + Command.firstLine(err));
-            return ToolRun.ran("tcpdump", cmd, String.join("\n", lines));
+            if (lines.isEmpty()) return ToolRun.notRun(TCPDUMP, cmd, "captured nothing: " + Command.firstLine(err));
+            return ToolRun.ran(TCPDUMP, cmd, String.join("\n", lines));
         } catch (IOException e) {
-            return ToolRun.notRun("tcpdump", cmd, "could not start: " + e.getMessage());
+            return ToolRun.notRun(TCPDUMP, cmd, "could not start: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return ToolRun.notRun("tcpdump", cmd, "interrupted");
+            return ToolRun.notRun(TCPDUMP, cmd, "interrupted");
         }
     }
 }

@@ -10,6 +10,7 @@ import lab.loopback.measure.Bytes;
 import lab.loopback.measure.MemcpyBaseline;
 import lab.loopback.measure.Profile;
 import lab.loopback.workbench.RunContext;
+import lab.loopback.zerocopy.ZeroCopyReceive;
 
 /**
  * The kernel-testimony measurements several experiments read, each made once per run: one traced
@@ -45,6 +46,29 @@ public final class KernelEvidence {
         });
     }
 
+    /** Bytes of the TCP_ZEROCOPY_RECEIVE probe: 128 full lo segments, enough for every way the kernel may queue them. */
+    public static final long ZEROCOPY_RECEIVE_BYTES = 8L << 20;
+
+    /** TCP_ZEROCOPY_RECEIVE over lo (TLDR-2, SPL-1): the kernel's own count of payload mapped against copied. */
+    public static ZeroCopyReceive.Result zerocopyReceive(RunContext ctx) {
+        return ctx.shared("zerocopy-receive", () -> {
+            ctx.progress("TCP_ZEROCOPY_RECEIVE probe: " + Bytes.human(ZEROCOPY_RECEIVE_BYTES) + " over lo");
+            try {
+                return ZeroCopyReceive.run(ZEROCOPY_RECEIVE_BYTES, WRITE);
+            } catch (RuntimeException e) {
+                return ZeroCopyReceive.Result.notProbed("the probe failed: " + e.getMessage());
+            }
+        });
+    }
+
+    /** The probe's outcome as a line of evidence, with what the kernel maps and what lo gives it. */
+    public static String zerocopyReceiveLine(ZeroCopyReceive.Result r) {
+        return r.describe()
+                + (r.refused() == null && r.mapped() < r.bytes()
+                        ? " — the kernel maps only a payload fragment that is one whole page at offset 0 of a page neither compound nor mapped elsewhere (can_map_frag, net/ipv4/tcp.c); lo hands over the sender's skb, whose payload sits in the sender's page-fragment cache, so what it could not map it left to be copied"
+                        : "");
+    }
+
     /**
      * Timed passes per memcpy size: the profile's trials, at least 9. With three, one quick run measured DRAM-sized
      * copies at 11.6 GB/s (two slow passes of three) where the next two measured 18.4 and 22.1, and TLDR-3's ratio
@@ -67,6 +91,35 @@ public final class KernelEvidence {
         return 1e9
                 / MemcpyBaseline.rateAt(pts, MemcpyBaseline.nearestSize(pts, size))
                         .median();
+    }
+
+    /**
+     * What the counters say of copies and losses that skb identity cannot exclude, over the traced transfer's window:
+     * coalescing (which may copy a linear part), collapsing (which copies), drops, retransmissions and the backlog.
+     */
+    public static String receiveQueue(TracedStream.Result r) {
+        var d = r.counters();
+        long coalesce = d.getOrDefault("TcpExt.TCPRcvCoalesce", 0L),
+                backlogCoalesce = d.getOrDefault("TcpExt.TCPBacklogCoalesce", 0L),
+                collapsed = d.getOrDefault("TcpExt.TCPRcvCollapsed", 0L),
+                drops = d.getOrDefault("TcpExt.TCPBacklogDrop", 0L) + d.getOrDefault("TcpExt.TCPRcvQDrop", 0L),
+                retrans = d.getOrDefault("Tcp.RetransSegs", 0L),
+                probes = d.getOrDefault("TcpExt.TCPLossProbes", 0L),
+                softnetDrops = d.getOrDefault("softnet.dropped", 0L),
+                squeeze = d.getOrDefault("softnet.time_squeeze", 0L);
+        return String.format(
+                "receive queue over the transfer (counters, namespace-wide; softnet host-wide): TCPRcvCoalesce +%d and TCPBacklogCoalesce +%d — skbs merged into the one queued before them (skb_try_coalesce moves page fragments by reference and copies only a linear part that fits the tail room; counters do not say which); TCPRcvCollapsed +%d (tcp_collapse copies, under receive-buffer pressure); TCPBacklogDrop + TCPRcvQDrop +%d; Tcp.RetransSegs +%d, TCPLossProbes +%d%s; softnet dropped +%d, time_squeeze +%d",
+                coalesce,
+                backlogCoalesce,
+                collapsed,
+                drops,
+                retrans,
+                probes,
+                retrans > 0 && drops + softnetDrops == 0
+                        ? " (nothing was dropped: a retransmission on lo is a timer's — a tail-loss probe or RTO that fired before the receiver ran — not a lost packet)"
+                        : "",
+                softnetDrops,
+                squeeze);
     }
 
     public static ClaimVerdict notTestable(RunContext ctx, String claimId, Lack lack, String reason) {

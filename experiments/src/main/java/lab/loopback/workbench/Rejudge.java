@@ -142,7 +142,8 @@ public final class Rejudge {
             String why = "Not rejudged: " + e.getMessage() + ", which today's rule reads.";
             return ClaimVerdict.notTestable(c, Lack.NO_DATA, why, recorded.host());
         }
-        boolean same = j.verdict() == recorded.verdict();
+        boolean same = j.verdict() == recorded.verdict()
+                && (j.measured() == null || sameNumber(j.measured(), recorded.measured()));
         String summary = same
                 ? recorded.summary()
                 : "Rejudged with the rules of " + rules + ": " + j.inputs() + " → " + j.verdict()
@@ -165,7 +166,7 @@ public final class Rejudge {
                 ownNumber ? null : recorded.measuredLow(),
                 ownNumber ? null : recorded.measuredHigh(),
                 recorded.claimed(),
-                j.unit() != null ? j.unit() : recorded.unit(),
+                ownNumber && j.unit() != null ? j.unit() : recorded.unit(),
                 evidence,
                 recorded.host());
     }

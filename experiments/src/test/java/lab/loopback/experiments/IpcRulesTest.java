@@ -111,28 +111,32 @@ class IpcRulesTest {
         assertFalse(WaitModes.INTERACTS.holds(epoll(1.06, 1.03, 1.09)), "apart from 1 but less than 10 %");
         // six quick runs here: epoll 1.15-1.20× a blocking read in the same round, intervals within ±0.03
         assertTrue(WaitModes.INTERACTS.holds(epoll(1.155, 1.141, 1.177)));
-        var strace = new ToolsOnLoopback.ToolRun("strace", "s", true, false, "");
-        var perf = new ToolsOnLoopback.ToolRun("perf", "p", true, true, "");
-        var absent = new ToolsOnLoopback.ToolRun("tcpdump", "t", false, false, "not installed");
+        String perfOut = "109,,skb:skb_copy_datagram_iovec,9245965,100.00,,\n197,,net:net_dev_xmit,9245965,100.00,,";
+        String dumpOut = "20:57:12.304041 IP 127.0.0.1.48758 > 127.0.0.1.45455: Flags [S], seq 34402300, length 0";
+        var strace =
+                ToolsOnLoopback.ToolRun.ran("strace", "s", "sendto(5, \"...\", 65536, 0, NULL, 0) = 65536 <0.000021>");
+        var perf = ToolsOnLoopback.ToolRun.ran("perf", "p", perfOut);
+        var tcpdump = ToolsOnLoopback.ToolRun.ran("tcpdump", "t", dumpOut);
+        var absent = ToolsOnLoopback.ToolRun.notRun("tcpdump", "t", "not installed");
+        assertEquals(Verdict.PARTLY_TRUE, ToolsOnLoopback.judge(List.of(strace, perf, tcpdump)));
         assertEquals(Verdict.PARTLY_TRUE, ToolsOnLoopback.judge(List.of(strace, perf, absent)));
-        assertEquals(Verdict.SUPPORTED, ToolsOnLoopback.judge(List.of(perf, absent)));
+        assertEquals(Verdict.SUPPORTED, ToolsOnLoopback.judge(List.of(perf, tcpdump)));
+        assertEquals(
+                Verdict.SUPPORTED, ToolsOnLoopback.judge(List.of(tcpdump, absent)), "segments on lo show the path");
         assertEquals(Verdict.REFUTED, ToolsOnLoopback.judge(List.of(strace)));
         assertEquals(Verdict.NOT_TESTABLE_HERE, ToolsOnLoopback.judge(List.of(absent)));
         assertEquals(109, ToolsOnLoopback.leadingCount("109,,skb:skb_copy_datagram_iovec,9245965,100.00,,"));
-        // whether a tool shows copies is read from what it printed
-        assertEquals(
-                true,
-                ToolsOnLoopback.ToolRun.ran(
-                                "perf", "p", "109,,skb:skb_copy_datagram_iovec,9245965,100.00,,\n197,,net:net_dev_xmit")
-                        .showsCopies());
-        assertEquals(
-                false,
-                ToolsOnLoopback.ToolRun.ran("perf", "p", "0,,skb:skb_copy_datagram_iovec,9245965,100.00,,")
-                        .showsCopies());
-        assertEquals(
-                false,
-                ToolsOnLoopback.ToolRun.ran("strace", "s", "sendto(5, \"...\", 65536, 0, NULL, 0) = 65536 <0.000021>")
-                        .showsCopies());
+        // what a tool shows is read from what it printed: tcpdump shows the path, not copies; perf both
+        assertTrue(perf.showsCopies() && perf.showsPath());
+        assertTrue(tcpdump.showsPath() && !tcpdump.showsCopies());
+        assertFalse(strace.showsPath() || strace.showsCopies());
+        var nothingCounted =
+                ToolsOnLoopback.ToolRun.ran("perf", "p", "0,,skb:skb_copy_datagram_iovec,9245965,100.00,,");
+        assertFalse(nothingCounted.showsCopies() || nothingCounted.showsPath());
+        assertFalse(
+                ToolsOnLoopback.ToolRun.ran("tcpdump", "t", "tcpdump: listening on lo")
+                        .showsPath(),
+                "no frame");
     }
 
     static FastOpen.Mode tfo(double p50, double ratio, double low, double high) {

@@ -178,7 +178,10 @@ class RejudgeTest {
         Path capture = run.resolve("tls-cost/capture.csv");
         Files.writeString(capture, Files.readString(capture).replace("clear,16,true", "clear,16,false"));
         List<Path> written = Rejudge.adopt(Rejudge.of(run, LEDGER, "commit test"));
-        assertEquals(List.of(run.resolve("verdicts.json"), run.resolve("tls-cost/verdicts.json")), written);
+        assertEquals(
+                List.of(run.resolve("verdicts.json"), run.resolve("tls-cost/verdicts.json")),
+                written,
+                "the changed claim's files only");
         for (Path f : written) {
             ClaimVerdict sec1 =
                     RunStore.readJson(f, new com.fasterxml.jackson.core.type.TypeReference<List<ClaimVerdict>>() {})

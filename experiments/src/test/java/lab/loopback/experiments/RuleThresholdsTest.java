@@ -66,8 +66,15 @@ class RuleThresholdsTest {
 
     @Test
     void zc2CountsTheTechniqueWithFewestCalls() {
-        assertEquals(SUPPORTED, SyscallsAndDelivery.judge(0));
-        assertEquals(REFUTED, SyscallsAndDelivery.judge(EPS));
+        double ptr = SyscallsAndDelivery.BY_POINTER;
+        assertEquals(SUPPORTED, SyscallsAndDelivery.judge(new SyscallsAndDelivery.Hop(ptr, 1, 0, 32)));
+        assertEquals(
+                PARTLY_TRUE,
+                SyscallsAndDelivery.judge(new SyscallsAndDelivery.Hop(ptr, 1, EPS, 32)),
+                "the hop by pointer, the reader still reading");
+        assertEquals(PARTLY_TRUE, SyscallsAndDelivery.judge(new SyscallsAndDelivery.Hop(1, Double.NaN, 32, 32)));
+        assertEquals(REFUTED, SyscallsAndDelivery.judge(new SyscallsAndDelivery.Hop(ptr - EPS, 1, 0, 32)));
+        assertEquals(NOT_TESTABLE_HERE, SyscallsAndDelivery.judge(new SyscallsAndDelivery.Hop(Double.NaN, 1, 32, 32)));
         var rows = List.of(
                 new SyscallsAndDelivery.PerMiB("read-write", "harness", 16, 16),
                 new SyscallsAndDelivery.PerMiB("sendfile", "harness", 1, 16),
@@ -77,13 +84,15 @@ class RuleThresholdsTest {
         assertEquals(99, SyscallsAndDelivery.fewestPerMiB(List.of(), 99), EPS);
     }
 
+    /** SPL-1 judges the chain's hops (the splice sender), whatever the reader then copies out of its socket. */
     @Test
-    void spl1AtBothCopyThresholds() {
-        double all = ZeroCopyTechniques.COPIES_ALL, none = ZeroCopyTechniques.COPIES_NONE;
-        assertEquals(REFUTED, ZeroCopyTechniques.judgeSplice(all));
-        assertEquals(PARTLY_TRUE, ZeroCopyTechniques.judgeSplice(all - EPS));
-        assertEquals(SUPPORTED, ZeroCopyTechniques.judgeSplice(none));
-        assertEquals(PARTLY_TRUE, ZeroCopyTechniques.judgeSplice(none + EPS));
+    void spl1JudgesTheChainUpToThePeerSocket() {
+        // the reference run: 4096 splice calls carried the payload by reference, 2 writes; the reader copied every byte
+        assertEquals(SUPPORTED, ZeroCopyTechniques.judgeSplice(RulesTest.traced("splice-move", 0.84, 0, 0, 2, 4096)));
+        assertEquals(REFUTED, ZeroCopyTechniques.judgeSplice(RulesTest.traced("splice-move", 0.84, 0, 0, 4096, 2)));
+        double noCopy = ZeroCopyTechniques.NO_COPY;
+        assertEquals(SUPPORTED, ZeroCopyTechniques.judgeSplice(RulesTest.technique("splice-move", noCopy, 0, 0)));
+        assertEquals(REFUTED, ZeroCopyTechniques.judgeSplice(RulesTest.technique("splice-move", noCopy + EPS, 0, 0)));
     }
 
     @Test

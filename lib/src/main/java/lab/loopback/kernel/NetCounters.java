@@ -13,7 +13,8 @@ import java.util.TreeMap;
 /**
  * One snapshot of the kernel's network counters of the reading process's network namespace:
  * per-device packets and bytes from /proc/net/dev ("dev.lo.tx_packets"), and the SNMP MIBs of
- * /proc/net/snmp and /proc/net/netstat ("Ip.InReceives", "Tcp.OutSegs", "TcpExt.TCPOrigDataSent").
+ * /proc/net/snmp and /proc/net/netstat ("Ip.InReceives", "Tcp.OutSegs", "TcpExt.TCPOrigDataSent"), and the
+ * per-CPU backlog's totals over all CPUs from /proc/net/softnet_stat ("softnet.dropped", host-wide).
  * {@link #minus} gives what one action moved; the kernel counts, nothing here is inferred.
  */
 public record NetCounters(Map<String, Long> values) {
@@ -45,6 +46,7 @@ public record NetCounters(Map<String, Long> values) {
         v.putAll(parseDev(readOrEmpty(procRoot.resolve("net/dev"))));
         v.putAll(parseMib(readOrEmpty(procRoot.resolve("net/snmp"))));
         v.putAll(parseMib(readOrEmpty(procRoot.resolve("net/netstat"))));
+        v.putAll(parseSoftnet(readOrEmpty(procRoot.resolve("net/softnet_stat"))));
         return new NetCounters(v);
     }
 
@@ -73,6 +75,23 @@ public record NetCounters(Map<String, Long> values) {
             for (int i = 0; i < Math.min(f.length, DEV_FIELDS.size()); i++) {
                 out.put("dev." + dev + "." + DEV_FIELDS.get(i), Long.parseLong(f[i]));
             }
+        }
+        return out;
+    }
+
+    /** The first columns of softnet_stat, in the kernel's order (net/core/net-procfs.c). */
+    private static final List<String> SOFTNET_FIELDS = List.of("processed", "dropped", "time_squeeze");
+
+    /**
+     * One line of hex columns per CPU → their sums: softnet.processed (packets the backlog/NAPI handled), softnet.dropped
+     * (backlog full), softnet.time_squeeze (the softirq ran out of budget with work left).
+     */
+    static Map<String, Long> parseSoftnet(String text) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String line : text.lines().filter(l -> !l.isBlank()).toList()) {
+            String[] f = line.trim().split("\\s+");
+            for (int i = 0; i < Math.min(f.length, SOFTNET_FIELDS.size()); i++)
+                out.merge("softnet." + SOFTNET_FIELDS.get(i), Long.parseLong(f[i], 16), Long::sum);
         }
         return out;
     }

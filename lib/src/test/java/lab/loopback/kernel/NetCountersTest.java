@@ -62,4 +62,13 @@ class NetCountersTest {
         long segments = d.getOrDefault("Tcp.OutSegs", 0L);
         assertTrue(segments >= bytes / 65536, "at most 64 KiB per segment on lo: " + segments);
     }
+
+    @Test
+    void softnetStatIsSummedOverCpusFromHex() {
+        var v = NetCounters.parseSoftnet("0000000a 00000001 00000002 00000000\n000000ff 00000000 00000010 00000000\n");
+        assertEquals(10L + 255, v.get("softnet.processed"));
+        assertEquals(1L, v.get("softnet.dropped"));
+        assertEquals(2L + 16, v.get("softnet.time_squeeze"));
+        assertTrue(NetCounters.read().has("softnet.processed"), "this host has /proc/net/softnet_stat");
+    }
 }
