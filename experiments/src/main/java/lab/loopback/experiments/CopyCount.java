@@ -209,6 +209,7 @@ public final class CopyCount implements Experiment {
                                 .evidence(List.of(
                                         rxLine,
                                         txLine,
+                                        KernelEvidence.SOURCE_MSG_ZEROCOPY_LOOPBACK,
                                         betweenLine,
                                         KernelEvidence.receiveQueue(r),
                                         "the receive API that could avoid the copy: "

@@ -32,8 +32,9 @@ import org.knowm.xchart.CategoryChart;
  * condition that can be changed here without touching the host is per socket: the congestion-control
  * algorithm (TCP_CONGESTION, only those already loaded). Each is run with the same traced transfer; if the
  * path evidence (device and IP events per segment, copies per byte) does not move, nothing switched paths.
- * What is on lo now (qdisc, nftables tables, xfrm policies) is recorded; rule counts, namespaces and
- * qdiscs are the controlled experiments of notebook 11 (FAIL-1, FAIL-3).
+ * What is on lo now (qdisc, nftables tables, xfrm policies) is recorded, not varied; netfilter rule counts and veth
+ * between namespaces are the controlled experiments of notebook 11 (FAIL-1, FAIL-3). Qdiscs, IPsec and VRF are not
+ * varied yet.
  */
 @Measures(
         name = "fast-path-conditions",

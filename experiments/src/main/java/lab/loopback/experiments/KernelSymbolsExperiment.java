@@ -167,7 +167,7 @@ public final class KernelSymbolsExperiment implements Experiment {
                 .evidence(concat(
                         List.of("running kernel " + release + " (" + ctx.host().kernelVersion() + ")"),
                         ev,
-                        List.of(FAST_PATH.evidence())))
+                        List.of(KernelEvidence.SOURCE_TCP_FRIENDS, FAST_PATH.evidence())))
                 .build());
         Verdict v2 = judgeLocation(tcpLoopback, hasFile);
         o.verdict(ctx.judged("PATH-4", v2)
@@ -181,7 +181,7 @@ public final class KernelSymbolsExperiment implements Experiment {
                                         : " and the given source tree has no net/ipv4/tcp_loopback.c",
                         s.get(2).found()))
                 .measured((double) tcpLoopback, "tcp_loopback* symbols")
-                .evidence(concat(ev, srcEv, List.of(LOCATION.evidence())))
+                .evidence(concat(ev, srcEv, List.of(KernelEvidence.SOURCE_TCP_FRIENDS, LOCATION.evidence())))
                 .build());
         CategoryChart c =
                 Charts.bars("FAST-1 / PATH-4: what the running kernel's symbol table holds", "", "symbols found");

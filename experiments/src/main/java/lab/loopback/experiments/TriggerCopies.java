@@ -143,6 +143,7 @@ public final class TriggerCopies implements Experiment {
                         "the exchange: " + (ex[0].bytesIntact() ? "\"zero-copy!\" arrived intact" : "bytes DIFFER"),
                         zcLine,
                         "the write() side: a plain write copies into an skb in tcp_sendmsg (inferred; the MSG_ZEROCOPY notice is the kernel's own word)",
+                        KernelEvidence.SOURCE_MSG_ZEROCOPY_LOOPBACK,
                         RULE.evidence()))
                 .build());
         CategoryChart c = Charts.bars("TRIG-2: the article's write()/read() of \"zero-copy!\"", "", "bytes");

@@ -94,6 +94,21 @@ public final class KernelEvidence {
     }
 
     /**
+     * The primary sources a verdict on kernel history rests on: documented, not measured here, so quoted as facts with
+     * where to check them.
+     */
+    public static final String SOURCE_TCP_FRIENDS =
+            "kernel history (documented, not measured): the nearest thing to the article's fast path was 'TCP friends', "
+                    + "the patch series 'net-tcp: TCP/IP stack bypass for loopback connections' (Bruce Curtis, Google, "
+                    + "posted to netdev in 2012; LWN articles 511079 and 511254), which was never merged; mainline has no "
+                    + "net/ipv4/tcp_loopback.c";
+
+    public static final String SOURCE_MSG_ZEROCOPY_LOOPBACK =
+            "documented (Documentation/networking/msg_zerocopy.rst, 'Loopback'): packets sent with MSG_ZEROCOPY that are "
+                    + "looped to a local socket incur a deferred copy, since a local receiver may queue them indefinitely — "
+                    + "what the completion notices measured here report";
+
+    /**
      * What the counters say of copies and losses that skb identity cannot exclude, over the traced transfer's window:
      * coalescing (which may copy a linear part), collapsing (which copies), drops, retransmissions and the backlog.
      */

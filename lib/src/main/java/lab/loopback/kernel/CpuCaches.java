@@ -45,12 +45,61 @@ public final class CpuCaches {
     /** {@code sysfsDir} is a fake tree in tests; {@code askSysconf} only for the live host, whose CPU sysconf describes. */
     static Found find(Path sysfsDir, boolean askSysconf) {
         List<Cache> sysfs = read(sysfsDir);
-        if (!sysfs.isEmpty()) return new Found(sysfs, "sysfs, cpu0");
+        if (!sysfs.isEmpty()) return vetted(sysfs, "sysfs, cpu0" + sharing(sysfsDir));
         List<Cache> sysconf = askSysconf ? fromSysconf() : List.of();
-        if (!sysconf.isEmpty()) return new Found(sysconf, SYSCONF);
+        if (!sysconf.isEmpty()) return vetted(sysconf, SYSCONF);
         return new Found(
                 List.of(),
                 "unknown: no cache directory in sysfs" + (askSysconf ? " and sysconf(3) reports no sizes" : ""));
+    }
+
+    /** Larger than this, a per-instance cache size is not a cache any CPU has (a VM's CPUID can say anything). */
+    static final long IMPLAUSIBLE = 1L << 30;
+
+    /**
+     * The caches without those whose size no CPU has — zero, above {@link #IMPLAUSIBLE}, or a level smaller than the
+     * level below it — which the source then names as flagged and not used.
+     */
+    static Found vetted(List<Cache> caches, String source) {
+        List<Cache> kept = new ArrayList<>();
+        List<String> flagged = new ArrayList<>();
+        long below = 0;
+        for (Cache c : caches) {
+            String why = c.bytes() <= 0
+                    ? "no size"
+                    : c.bytes() > IMPLAUSIBLE
+                            ? "larger than 1 GiB"
+                            : c.bytes() < below ? "smaller than the level below it" : null;
+            if (why == null) {
+                kept.add(c);
+                below = Math.max(below, c.bytes());
+            } else flagged.add("L" + c.level() + " " + c.type() + " of " + c.bytes() + " B (" + why + ")");
+        }
+        return new Found(
+                List.copyOf(kept),
+                flagged.isEmpty()
+                        ? source
+                        : source + "; flagged as implausible, not used: " + String.join(", ", flagged));
+    }
+
+    /**
+     * Which CPUs share the last-level cache, from sysfs: its size is per that group (on AMD, one CCX), not the socket's.
+     */
+    private static String sharing(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path idx : s.filter(p -> p.getFileName().toString().startsWith("index"))
+                    .sorted(Comparator.reverseOrder())
+                    .toList()) {
+                Path shared = idx.resolve("shared_cpu_list");
+                if (Files.isReadable(shared)
+                        && Files.readString(idx.resolve("level")).trim().equals("3"))
+                    return " (L3 shared by CPUs " + Files.readString(shared).trim()
+                            + ": its size is per that group — one CCX on AMD — not the whole socket's)";
+            }
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+        return "";
     }
 
     static List<Cache> fromSysconf() {
