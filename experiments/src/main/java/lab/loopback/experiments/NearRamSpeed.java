@@ -158,8 +158,8 @@ public final class NearRamSpeed implements Experiment {
                     case SUPPORTED -> "That is near RAM speed.";
                     case PARTLY_TRUE -> "Fast, but well short of RAM speed.";
                     default ->
-                        "That is not near RAM speed. A stream copies every byte twice, into the kernel and out of it (the kernel's count: TLDR-2), "
-                                + "which caps it at half a memcpy; what holds it below that cap here is not attributed by this measurement — "
+                        "That is not near RAM speed. A stream copies every byte twice, into the kernel and out of it (the kernel's count: TLDR-2): "
+                                + "with both peers on one CPU that alone caps it at half a memcpy's rate, on two CPUs at one; what holds it below that here is not attributed by this measurement — "
                                 + "the same run varies the congestion control (FAIL-4), which alone moves loopback throughput.";
                 });
         List<String> evidence = new ArrayList<>(List.of(
