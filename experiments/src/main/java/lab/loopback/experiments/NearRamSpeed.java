@@ -18,6 +18,8 @@ import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
+import lab.loopback.tools.CpuSamples;
+import lab.loopback.tools.Iperf3;
 import lab.loopback.workbench.Experiment;
 import lab.loopback.workbench.Measures;
 import lab.loopback.workbench.Recorded;
@@ -117,6 +119,27 @@ public final class NearRamSpeed implements Experiment {
                 .orElse(0);
     }
 
+    /** The stream profiled for TLDR-3's attribution: long enough for thousands of samples at 999 Hz on each CPU. */
+    static final long PROFILED_BYTES = 2L << 30;
+
+    /** cpu-clock samples over all CPUs during an iperf3 stream, or why there are none. */
+    private static CpuSamples.Result cpuSamples(RunContext ctx) {
+        if (!Iperf3.installed())
+            return new CpuSamples.Result("", 0, List.of(), "iperf3 is not installed (Debian package iperf3)");
+        ctx.progress("perf cpu-clock samples during a " + Bytes.human(PROFILED_BYTES) + " iperf3 stream");
+        return CpuSamples.around(wrap -> Iperf3.runWrapped(wrap, PROFILED_BYTES, ctx.toolPort()), 999);
+    }
+
+    /** What the samples say holds the stream back, or that nothing here attributes it. */
+    static String attribution(CpuSamples.Result samples) {
+        if (samples.unavailable() != null)
+            return "What holds it below that here is not attributed (" + samples.unavailable() + ").";
+        StringBuilder b = new StringBuilder(
+                "Where the CPU went during a 64 KiB iperf3 stream (cpu-clock samples of every CPU, grouped by symbol name): ");
+        for (CpuSamples.Share s : samples.shares()) b.append(String.format("%s %.0f %%, ", s.kind(), s.percent()));
+        return b.substring(0, b.length() - 2) + ".";
+    }
+
     @Override
     public Outcome run(RunContext ctx) {
         Claim claim = ctx.claim("TLDR-3");
@@ -140,6 +163,9 @@ public final class NearRamSpeed implements Experiment {
         double copiesCache = cpuPerByte / (1e9 / cache.median());
         Verdict v = judge(ratioDram);
         long llc = ctx.host().lastLevelCacheBytes();
+        CpuSamples.Result samples = cpuSamples(ctx);
+        if (!samples.shares().isEmpty())
+            o.table("cpu-samples", RecordTable.of("cpu-samples", CpuSamples.Share.class, samples.shares()));
         BestStream best = bestStream(s);
         String summary = String.format(
                 "The fastest stream of this run's throughput sweep (%s, %s writes, %s congestion control) moves %.2f GB/s, %.0f%% of what this CPU copies in DRAM (%.2f GB/s at %s) and %.0f%% of a cache-resident copy (%.2f GB/s); "
@@ -159,8 +185,9 @@ public final class NearRamSpeed implements Experiment {
                     case PARTLY_TRUE -> "Fast, but well short of RAM speed.";
                     default ->
                         "That is not near RAM speed. A stream copies every byte twice, into the kernel and out of it (the kernel's count: TLDR-2): "
-                                + "with both peers on one CPU that alone caps it at half a memcpy's rate, on two CPUs at one; what holds it below that here is not attributed by this measurement — "
-                                + "the same run varies the congestion control (FAIL-4), which alone moves loopback throughput.";
+                                + "with both peers on one CPU that alone caps it at half a memcpy's rate, on two CPUs at one. "
+                                + attribution(samples)
+                                + " The same run varies the congestion control (FAIL-4), which alone moves loopback throughput.";
                 });
         List<String> evidence = new ArrayList<>(List.of(
                 String.format(
@@ -187,6 +214,12 @@ public final class NearRamSpeed implements Experiment {
                         : "largest memcpy working set exceeds the last-level cache ("
                                 + (llc > 0 ? Bytes.human(llc) + " per " : "size ")
                                 + ctx.host().cacheSource() + ")",
+                "where the CPU went during a " + Bytes.human(PROFILED_BYTES) + " iperf3 stream of 64 KiB writes: "
+                        + samples.describe()
+                        + samples.shares().stream()
+                                .map(x -> "; " + x.kind() + ": " + x.top())
+                                .reduce("", String::concat)
+                        + (samples.shares().isEmpty() ? "" : " (groups: " + CpuSamples.legend() + ")"),
                 RULE.evidence()));
         o.verdict(ctx.judged(claim.id(), v)
                 .summary(summary)

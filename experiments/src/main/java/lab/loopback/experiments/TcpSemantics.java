@@ -162,6 +162,12 @@ public final class TcpSemantics implements Experiment {
                 "caveat: the algorithm (%s) runs its own model on lo too and set the window to %d segments; lo retransmitted %d B and veth %d B in this transfer. "
                         + "'Kernel-managed queues' are the socket buffers either way (unacked/notsent above). 'Stream semantics' and 'POSIX compliance' hold for any TCP socket and need no measurement",
                 lo.congestionControl(), lo.cwndSegments(), lo.bytesRetransmitted(), veth.bytesRetransmitted()));
+        if (lo.bytesRetransmitted() > 0)
+            ev.add(
+                    "why lo retransmits at all: nothing is lost on lo unless a queue drops (the receive-queue line of TLDR-2 "
+                            + "counts drops, TCPLossProbes and RetransSegs over a traced transfer); without a drop a retransmission "
+                            + "is a timer's — a tail-loss probe or an RTO that fired because the receiver had not yet run on a busy "
+                            + "vCPU — and the data arrives twice, the second copy discarded");
         ev.add(RULE.evidence());
         Verdict v = judge(lo, veth);
         String summary = v == Verdict.SUPPORTED
