@@ -187,7 +187,7 @@ public final class NearRamSpeed implements Experiment {
                         "That is not near RAM speed. A stream copies every byte twice, into the kernel and out of it (the kernel's count: TLDR-2): "
                                 + "with both peers on one CPU that alone caps it at half a memcpy's rate, on two CPUs at one. "
                                 + attribution(samples)
-                                + " The same run varies the congestion control (FAIL-4), which alone moves loopback throughput.";
+                                + " Whether the congestion control alone moves it is FAIL-4's measurement, in the same run.";
                 });
         List<String> evidence = new ArrayList<>(List.of(
                 String.format(

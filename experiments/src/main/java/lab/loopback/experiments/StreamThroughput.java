@@ -137,7 +137,7 @@ public final class StreamThroughput implements Experiment {
                 v == Verdict.SUPPORTED
                         ? "This host reproduces the article's figure."
                         : "The article's figure belongs to its unnamed machine. What sets loopback throughput here is not attributed by this measurement: "
-                                + "each byte is copied twice (TLDR-2), TLDR-3 shows where the CPU went during a stream, and the same run shows the congestion control alone moving it (FAIL-4).");
+                                + "each byte is copied twice (TLDR-2), TLDR-3 shows where the CPU went during a stream, and FAIL-4 whether the congestion control alone moves it.");
         List<String> evidence = new ArrayList<>();
         evidence.add(String.format(
                 "%s at %s writes: %s Gbit/s",

@@ -165,9 +165,10 @@ public final class TcpSemantics implements Experiment {
         if (lo.bytesRetransmitted() > 0)
             ev.add(
                     "why lo retransmits at all: nothing is lost on lo unless a queue drops (the receive-queue line of TLDR-2 "
-                            + "counts drops, TCPLossProbes and RetransSegs over a traced transfer); without a drop a retransmission "
-                            + "is a timer's — a tail-loss probe or an RTO that fired because the receiver had not yet run on a busy "
-                            + "vCPU — and the data arrives twice, the second copy discarded");
+                            + "counts drops and splits RetransSegs into timeouts, loss probes and fast retransmits over a traced "
+                            + "transfer); without a drop a retransmission is spurious — a timer that fired before the receiver ran "
+                            + "on a busy vCPU, or duplicate ACKs after segments overtook each other in two CPUs' backlogs — and the "
+                            + "data arrives twice, the second copy discarded");
         ev.add(RULE.evidence());
         Verdict v = judge(lo, veth);
         String summary = v == Verdict.SUPPORTED

@@ -119,19 +119,23 @@ public final class KernelEvidence {
                 collapsed = d.getOrDefault("TcpExt.TCPRcvCollapsed", 0L),
                 drops = d.getOrDefault("TcpExt.TCPBacklogDrop", 0L) + d.getOrDefault("TcpExt.TCPRcvQDrop", 0L),
                 retrans = d.getOrDefault("Tcp.RetransSegs", 0L),
+                timeouts = d.getOrDefault("TcpExt.TCPTimeouts", 0L),
                 probes = d.getOrDefault("TcpExt.TCPLossProbes", 0L),
+                fast = d.getOrDefault("TcpExt.TCPFastRetrans", 0L),
                 softnetDrops = d.getOrDefault("softnet.dropped", 0L),
                 squeeze = d.getOrDefault("softnet.time_squeeze", 0L);
         return String.format(
-                "receive queue over the transfer (counters, namespace-wide; softnet host-wide): TCPRcvCoalesce +%d and TCPBacklogCoalesce +%d — skbs merged into the one queued before them (skb_try_coalesce moves page fragments by reference and copies only a linear part that fits the tail room; counters do not say which); TCPRcvCollapsed +%d (tcp_collapse copies, under receive-buffer pressure); TCPBacklogDrop + TCPRcvQDrop +%d; Tcp.RetransSegs +%d, TCPLossProbes +%d%s; softnet dropped +%d, time_squeeze +%d",
+                "receive queue over the transfer (counters, namespace-wide; softnet host-wide): TCPRcvCoalesce +%d and TCPBacklogCoalesce +%d — skbs merged into the one queued before them (skb_try_coalesce moves page fragments by reference and copies only a linear part that fits the tail room; counters do not say which); TCPRcvCollapsed +%d (tcp_collapse copies, under receive-buffer pressure); TCPBacklogDrop + TCPRcvQDrop +%d; Tcp.RetransSegs +%d (TCPTimeouts +%d, TCPLossProbes +%d, TCPFastRetrans +%d)%s; softnet dropped +%d, time_squeeze +%d",
                 coalesce,
                 backlogCoalesce,
                 collapsed,
                 drops,
                 retrans,
+                timeouts,
                 probes,
+                fast,
                 retrans > 0 && drops + softnetDrops == 0
-                        ? " (nothing was dropped: a retransmission on lo is a timer's — a tail-loss probe or RTO that fired before the receiver ran — not a lost packet)"
+                        ? " — nothing was dropped, so these are spurious: a timer that fired before the receiver ran (TCPTimeouts, TCPLossProbes), or duplicate ACKs after segments overtook each other (TCPFastRetrans: lo delivers through per-CPU backlogs, so a sender that moves CPUs can reorder)"
                         : "",
                 softnetDrops,
                 squeeze);
