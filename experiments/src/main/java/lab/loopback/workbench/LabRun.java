@@ -12,7 +12,6 @@ import java.util.Map;
 import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
-import lab.loopback.claim.Verdict;
 import lab.loopback.kernel.HostFingerprint;
 import lab.loopback.kernel.HostProbe;
 import lab.loopback.measure.Profile;
@@ -92,17 +91,7 @@ public final class LabRun {
                 ClaimVerdict v = verdicts.get(c.id());
                 if (v == null) {
                     v = Experiments.judges(c.id())
-                            ? new ClaimVerdict(
-                                    c.id(),
-                                    Verdict.NOT_YET_MEASURED,
-                                    "Not selected in this run (--only).",
-                                    null,
-                                    null,
-                                    null,
-                                    c.claimed(),
-                                    c.unit(),
-                                    List.of(),
-                                    host.hostId())
+                            ? ClaimVerdict.notSelected(c, host.hostId())
                             : ClaimVerdict.notYetMeasured(c, host.hostId());
                 }
                 all.add(v);

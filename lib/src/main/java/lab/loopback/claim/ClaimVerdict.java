@@ -164,16 +164,16 @@ public record ClaimVerdict(
     }
 
     public static ClaimVerdict notYetMeasured(Claim c, String host) {
+        return unmeasured(c, "No experiment of this workbench judges this claim yet.", host);
+    }
+
+    /** A claim an experiment judges but this run did not select ({@code --only}). */
+    public static ClaimVerdict notSelected(Claim c, String host) {
+        return unmeasured(c, "Not selected in this run (--only).", host);
+    }
+
+    private static ClaimVerdict unmeasured(Claim c, String why, String host) {
         return new ClaimVerdict(
-                c.id(),
-                Verdict.NOT_YET_MEASURED,
-                "No experiment of this workbench judges this claim yet.",
-                null,
-                null,
-                null,
-                c.claimed(),
-                c.unit(),
-                List.of(),
-                host);
+                c.id(), Verdict.NOT_YET_MEASURED, why, null, null, null, c.claimed(), c.unit(), List.of(), host);
     }
 }

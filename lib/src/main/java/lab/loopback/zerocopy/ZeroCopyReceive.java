@@ -65,48 +65,47 @@ public final class ZeroCopyReceive {
     public static Result run(long bytes, int write) {
         if (bytes <= 0 || write <= 0)
             throw new IllegalArgumentException("bytes " + bytes + " and write size " + write + " must be positive");
-        int listener = -1, rx = -1, tx = -1;
-        Thread sender = null;
-        AtomicReference<Throwable> sendFailed = new AtomicReference<>();
         try (Arena arena = Arena.ofShared()) {
             KnownPattern pattern = new KnownPattern(arena, Math.max(write, AREA));
-            listener = Libc.socket(Net.AF_INET, Net.SOCK_STREAM | Net.SOCK_CLOEXEC, 0);
-            Libc.bind(listener, SockAddrIn.loopback(0).allocate(arena), SockAddrIn.SIZE);
-            Libc.listen(listener, 1);
-            MemorySegment addr = arena.allocate(SockAddrIn.SIZE, 4);
-            Libc.getsockname(listener, addr, arena.allocateFrom(JAVA_INT, SockAddrIn.SIZE));
-            tx = Libc.socket(Net.AF_INET, Net.SOCK_STREAM | Net.SOCK_CLOEXEC, 0);
-            Libc.connect(tx, addr, SockAddrIn.SIZE);
-            rx = Libc.accept4(listener, Net.SOCK_CLOEXEC);
-            int out = tx;
-            sender = Thread.ofPlatform().name("zerocopy-receive-sender").start(() -> {
-                try {
-                    for (long sent = 0; sent < bytes; ) {
-                        long n = Libc.send(
-                                out,
-                                pattern.slice(sent, Math.min(write, bytes - sent)),
-                                Math.min(write, bytes - sent),
-                                0);
-                        sent += n;
+            int[] fds = {-1, -1, -1}; // listener, receiver, sender
+            Thread sender = null;
+            AtomicReference<Throwable> sendFailed = new AtomicReference<>();
+            try {
+                fds[0] = Libc.socket(Net.AF_INET, Net.SOCK_STREAM | Net.SOCK_CLOEXEC, 0);
+                Libc.bind(fds[0], SockAddrIn.loopback(0).allocate(arena), SockAddrIn.SIZE);
+                Libc.listen(fds[0], 1);
+                MemorySegment addr = arena.allocate(SockAddrIn.SIZE, 4);
+                Libc.getsockname(fds[0], addr, arena.allocateFrom(JAVA_INT, SockAddrIn.SIZE));
+                fds[2] = Libc.socket(Net.AF_INET, Net.SOCK_STREAM | Net.SOCK_CLOEXEC, 0);
+                Libc.connect(fds[2], addr, SockAddrIn.SIZE);
+                fds[1] = Libc.accept4(fds[0], Net.SOCK_CLOEXEC);
+                int out = fds[2];
+                sender = Thread.ofPlatform().name("zerocopy-receive-sender").start(() -> {
+                    try {
+                        for (long sent = 0; sent < bytes; ) {
+                            long n = Math.min(write, bytes - sent);
+                            sent += Libc.send(out, pattern.slice(sent, n), n, 0);
+                        }
+                        Libc.shutdown(out, Net.SHUT_WR);
+                    } catch (Throwable t) {
+                        sendFailed.set(t);
                     }
-                    Libc.shutdown(out, Net.SHUT_WR);
-                } catch (Throwable t) {
-                    sendFailed.set(t);
-                }
-            });
-            Result r = receive(rx, bytes, pattern, arena);
-            sender.join(WAIT_MILLIS);
-            if (sendFailed.get() != null)
-                throw new IllegalStateException(
-                        "the sender failed: " + sendFailed.get().getMessage(), sendFailed.get());
-            return r;
+                });
+                Result r = receive(fds[1], bytes, pattern, arena);
+                sender.join(WAIT_MILLIS);
+                if (sendFailed.get() != null)
+                    throw new IllegalStateException(
+                            "the sender failed: " + sendFailed.get().getMessage(), sendFailed.get());
+                return r;
+            } finally {
+                // the receiver's close resets the connection, which ends a sender still in send(); only then may the
+                // arena holding the pattern it sends from close
+                for (int fd : fds) if (fd >= 0) Libc.close(fd);
+                if (sender != null) sender.join(WAIT_MILLIS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the sender finished", e);
-        } finally {
-            // closing the sockets ends a sender still blocked in send()
-            for (int fd : new int[] {tx, rx, listener}) if (fd >= 0) Libc.close(fd);
-            if (sender != null) sender.interrupt();
         }
     }
 
