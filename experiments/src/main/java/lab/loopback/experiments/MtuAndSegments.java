@@ -52,9 +52,11 @@ public final class MtuAndSegments implements Experiment {
 
     /**
      * What SEC-3's rule reads: the largest datagram sent at lo's own MTU (bytes; -1 if not sent), the fragments IP
-     * created for it and the bytes that arrived; beside it, not judged, the fragments at the lowered MTU (-1 if not run).
+     * created for it, whether that count is the datagram's alone ({@code own}: a private namespace's counters; the
+     * host's count everyone's traffic) and the bytes that arrived; beside it, not judged, the fragments at the lowered
+     * MTU (-1 if not run).
      */
-    record Facts(int mtu, long datagram, long fragments, long received, long loweredFragments) {
+    record Facts(int mtu, long datagram, long fragments, boolean own, long received, long loweredFragments) {
         static Facts of(int mtu, List<UdpFragments.Result> udp) {
             var atOwn = udp.stream()
                     .filter(u -> u.mtu() == mtu)
@@ -64,8 +66,14 @@ public final class MtuAndSegments implements Experiment {
                     .mapToLong(UdpFragments.Result::fragCreates)
                     .findFirst()
                     .orElse(-1);
-            return atOwn.map(u -> new Facts(mtu, u.datagramBytes(), u.fragCreates(), u.receivedBytes(), lowered))
-                    .orElse(new Facts(mtu, -1, -1, -1, lowered));
+            return atOwn.map(u -> new Facts(
+                            mtu,
+                            u.datagramBytes(),
+                            u.fragCreates(),
+                            u.fragmentsCaptured() >= 0,
+                            u.receivedBytes(),
+                            lowered))
+                    .orElse(new Facts(mtu, -1, -1, false, -1, lowered));
         }
 
         boolean measured() {
@@ -77,7 +85,11 @@ public final class MtuAndSegments implements Experiment {
             .when(
                     Verdict.NOT_TESTABLE_HERE,
                     Condition.fact("no datagram could be sent at lo's own MTU", f -> !f.measured()))
-            .when(Verdict.REFUTED, Condition.fact("IP fragmented the datagram at lo's own MTU", f -> f.fragments() > 0))
+            .when(
+                    Verdict.REFUTED,
+                    Condition.fact(
+                            "IP fragmented the datagram at lo's own MTU, counted in a namespace it had to itself",
+                            f -> f.fragments() > 0 && f.own()))
             .when(
                     Verdict.PARTLY_TRUE,
                     Condition.fact(
@@ -85,7 +97,8 @@ public final class MtuAndSegments implements Experiment {
                             f -> f.fragments() == 0 && f.received() == f.datagram()))
             .because("nothing is fragmented at lo's default MTU, as claimed, but nothing is skipped either: every "
                     + "IPv4 packet fits an MTU of 65536, the same MTU check runs on lo as on any device, and it fragments "
-                    + "when lo's MTU is lowered")
+                    + "when lo's MTU is lowered; fragments in the host's own counters may be other traffic's, so they "
+                    + "decide nothing")
             .otherwise(Verdict.HOST_DEPENDENT);
 
     static Verdict judge(Facts f) {
@@ -163,8 +176,8 @@ public final class MtuAndSegments implements Experiment {
     private static String summary(Verdict v, Facts f) {
         String side = f.loweredFragments() > 0
                 ? String.format(
-                        " Lowered to MTU %d (a side experiment), lo fragments a %d-byte datagram into %d pieces: the logic is there, it only has nothing to cut at 65536.",
-                        LOWERED_MTU, DATAGRAM, f.loweredFragments())
+                        " Lowered to MTU %d (a side experiment), lo fragments a %d-byte datagram into %d pieces: the logic is there, it only has nothing to cut at %d.",
+                        LOWERED_MTU, DATAGRAM, f.loweredFragments(), f.mtu())
                 : "";
         return switch (v) {
             case PARTLY_TRUE ->
@@ -178,8 +191,12 @@ public final class MtuAndSegments implements Experiment {
                         f.mtu(), f.datagram(), f.fragments());
             default ->
                 String.format(
-                        "A %d-byte datagram at lo's MTU %d: %d fragments, %d of its bytes arrived; not judged.",
-                        f.datagram(), f.mtu(), f.fragments(), f.received());
+                        "A %d-byte datagram at lo's MTU %d: %d fragments%s, %d of its bytes arrived; not judged.",
+                        f.datagram(),
+                        f.mtu(),
+                        f.fragments(),
+                        f.own() ? "" : " in the host's counters, which count every process's traffic",
+                        f.received());
         };
     }
 

@@ -169,7 +169,7 @@ public final class NearRamSpeed implements Experiment {
         BestStream best = bestStream(s);
         String summary = String.format(
                 "The fastest stream of this run's throughput sweep (%s, %s writes, %s congestion control) moves %.2f GB/s, %.0f%% of what this CPU copies in DRAM (%.2f GB/s at %s) and %.0f%% of a cache-resident copy (%.2f GB/s); "
-                        + "its CPU cost is %.1f DRAM-memcpy-equivalents per byte. %s",
+                        + "the harness's own stream at its best write size (%s) costs both peers %.1f DRAM-memcpy-equivalents of CPU per byte. %s",
                 best.source(),
                 Bytes.human(best.writeSize()),
                 ctx.host().defaultCongestionControl(),
@@ -179,6 +179,7 @@ public final class NearRamSpeed implements Experiment {
                 Bytes.human(dramSize),
                 ratioCache * 100,
                 cache.median() / 1e9,
+                Bytes.human(bestSize),
                 copiesDram,
                 switch (v) {
                     case SUPPORTED -> "That is near RAM speed.";

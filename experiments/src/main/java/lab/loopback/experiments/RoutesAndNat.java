@@ -8,6 +8,7 @@ import java.util.List;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.ipc.TcpSocket;
+import lab.loopback.kernel.TraceEvent;
 import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.netns.NetNamespace;
 import lab.loopback.netns.Nft;
@@ -108,7 +109,7 @@ public final class RoutesAndNat implements Experiment {
         o.table("observations", RecordTable.of("observations", Observation.class, obs));
         List<String> ev = new ArrayList<>();
         for (Observation x : obs) ev.add(x.what() + ": " + x.result());
-        ev.add(policyRules(custom));
+        ev.add(policyRules(custom, lookups < 0 ? List.of() : tables(r)));
         ev.add(RULE.evidence());
         boolean natWorked = nat != null && nat.startsWith("redirected");
         Verdict v = RULE.judge(o.facts("SEC-4", Seen.class, new Seen(routed, lookups, natWorked)));
@@ -134,15 +135,34 @@ public final class RoutesAndNat implements Experiment {
         return o;
     }
 
-    private static String policyRules(int custom) {
+    /** The routing tables the traced lookups name ("table 254 oif …"), each once. */
+    static List<String> tables(TracedStream.Result r) {
+        return tablesNamed(r.trace().of("fib_table_lookup").stream()
+                .map(TraceEvent::details)
+                .toList());
+    }
+
+    static List<String> tablesNamed(List<String> lookups) {
+        return lookups.stream()
+                .map(d -> d.replaceAll("^.*?\\btable (\\d+)\\b.*$", "$1"))
+                .filter(t -> t.matches("\\d+"))
+                .distinct()
+                .toList();
+    }
+
+    private static String policyRules(int custom, List<String> traced) {
         if (custom < 0) return "policy rules: not read (ip rule list failed or iproute2 is missing)";
+        String seen = traced.isEmpty()
+                ? "no traced lookup to show which table was searched"
+                : "the traced lookups name table(s) " + String.join(", ", traced) + " (254 is main)";
         if (custom == 0)
-            return "policy rules: only the three defaults (local, main, default), so fib_has_custom_rules is false and "
-                    + "fib_lookup does not walk the rules: it looks in the main table, into which the kernel merged the local "
-                    + "table (include/net/ip_fib.h; 'ipv4: FIB Local/MAIN table collapse', Linux 4.1) — the traced lookups name table 254";
+            return "policy rules: only the three defaults (local, main, default) — so, inferred from ip rule list (the "
+                    + "kernel's own flag is not readable), fib_has_custom_rules is false and fib_lookup does not walk the "
+                    + "rules: it looks in the main table, into which the kernel merged the local table (include/net/ip_fib.h; "
+                    + "'ipv4: FIB Local/MAIN table collapse', Linux 4.1); " + seen;
         return "policy rules: " + custom
                 + " beyond the defaults, so fib_lookup walks them (fib_rules_lookup) for every "
-                + "destination, 127.0.0.1 included";
+                + "destination, 127.0.0.1 included; " + seen;
     }
 
     /** Inside a private namespace: a listener on port B, a NAT rule sending port A to B, a connect to A. */

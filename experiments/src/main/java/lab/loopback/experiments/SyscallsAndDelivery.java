@@ -218,7 +218,7 @@ public final class SyscallsAndDelivery implements Experiment {
                         : "strace: " + st.unavailable());
         ev.add(String.format("fewest of any technique: %.1f calls per MiB (both peers)", fewest));
         ev.add(String.format(
-                "one-way delivery of a 16-byte message to a reader blocked in read() in another process: median %s µs, %d messages (CLOCK_MONOTONIC in both)",
+                "one-way delivery of a 16-byte message to a reader blocked in read() in another process: median %s µs, %d messages (CLOCK_MONOTONIC in both; the peers' placement is left to the scheduler and not separated — not a figure to compare with another run's)",
                 ow.format("%.1f"), oneWay.length));
         ev.add(RULE.evidence());
         o.figure(figure(rows));
@@ -241,7 +241,7 @@ public final class SyscallsAndDelivery implements Experiment {
                                         pointer * 100)
                                 : String.format(
                                         "The socket-to-socket hop is in-kernel and by pointer (%.0f%% of data skbs arrived as the same skb), inside the sender's own write()%s. "
-                                                + "But nothing is dequeued without the reader: it takes the reader's read() — %.0f system calls per MiB for both peers with read()/write() of 64 KiB, at least %.1f with any technique — and a wake-up: a message reached a reader blocked in read() a median %.1f µs after the write() began.",
+                                                + "But nothing is dequeued without the reader: it takes the reader's read() — %.0f system calls per MiB for both peers with read()/write() of 64 KiB, at least %.1f with any technique — and a wake-up: a message reached a reader blocked in read() a median %.1f µs after the write() began (placement left to the scheduler: a median over one-vCPU and two-vCPU deliveries alike).",
                                         pointer * 100,
                                         Double.isNaN(within)
                                                 ? ""

@@ -361,6 +361,15 @@ public final class ZeroCopyTechniques implements Experiment {
         return s.payloadCallsFromUser() + s.payloadCallsByReference() > 0 ? Witness.TRACE : Witness.CPU;
     }
 
+    /** How the send side of {@code s} is known, in a few words for a summary. */
+    private static String witness(Summary s) {
+        return switch (sendSideWitness(s)) {
+            case NOTICES -> "the kernel's zero-copy notices";
+            case TRACE -> "the sending thread's calls observed, the references inferred from them";
+            case CPU -> "inferred from the sender's CPU, no trace here";
+        };
+    }
+
     private static String sendSideEvidence(Summary m) {
         String cpu = String.format(
                 "sender %.2f ns/B, %.2f× read+write's (median of per-round ratios)",
@@ -448,8 +457,9 @@ public final class ZeroCopyTechniques implements Experiment {
         List<String> ev = new ArrayList<>();
         ev.add("the splice sender (SPLICE_F_MOVE): " + sendSideEvidence(sp));
         ev.add(
-                "the hop to the peer socket: lo hands the skb over by pointer (observed for the traced stream: copy-count, "
-                        + "pointers-and-copies); page-cache fragments carry no zero-copy completion, so nothing copies them on delivery");
+                "the hop to the peer socket: lo hands the skb over by pointer — observed for the traced plain-write stream "
+                        + "(copy-count, pointers-and-copies), inferred for splice's skbs, which take the same lo path; "
+                        + "page-cache fragments carry no zero-copy completion, so nothing copies them on delivery (kernel source)");
         FileTransfers.Traced t = r.traced(FileSenders.SPLICE_MOVE);
         ev.add(
                 t == null
@@ -475,8 +485,9 @@ public final class ZeroCopyTechniques implements Experiment {
         return ctx.judged("SPL-1", v)
                 .summary(String.format(
                         v == Verdict.SUPPORTED
-                                ? "The chain holds as far as it goes: splice(file → pipe → socket) referenced the page-cache pages into the pipe and the skb, and lo handed the skb to the peer socket by pointer (sender CPU %.2f× read+write's). It ends at the socket: %s."
-                                : "The chain copies before the peer socket: the splice sender did not avoid the send-side copy (sender CPU %.2f× read+write's); and %s.",
+                                ? "The chain holds as far as it goes: splice(file → pipe → socket) handed the kernel no user buffer to copy from, so the page-cache pages went into the pipe and the skb by reference (%s), and lo hands the skb to the peer socket by pointer (sender CPU %.2f× read+write's). It ends at the socket: %s."
+                                : "The chain copies before the peer socket: the splice sender did not avoid the send-side copy (%s; sender CPU %.2f× read+write's); and %s.",
+                        witness(sp),
                         sp.senderCpuVsReadWrite(),
                         reader))
                 .measured(sp.senderCpuVsReadWrite(), SPLICE_UNIT)

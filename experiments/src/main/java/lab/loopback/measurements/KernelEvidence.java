@@ -65,7 +65,7 @@ public final class KernelEvidence {
     public static String zerocopyReceiveLine(ZeroCopyReceive.Result r) {
         return r.describe()
                 + (r.refused() == null && r.mapped() < r.bytes()
-                        ? " — the kernel maps only a payload fragment that is one whole page at offset 0 of a page neither compound nor mapped elsewhere (can_map_frag, net/ipv4/tcp.c); lo hands over the sender's skb, whose payload sits in the sender's page-fragment cache, so what it could not map it left to be copied"
+                        ? " — why (kernel source, not measured here): the kernel maps only a payload fragment that is one whole page at offset 0 of a page neither compound nor mapped elsewhere (can_map_frag, net/ipv4/tcp.c), and lo hands over the sender's skb, whose payload sits in the sender's page-fragment cache"
                         : "");
     }
 
@@ -111,34 +111,29 @@ public final class KernelEvidence {
     /**
      * What the counters say of copies and losses that skb identity cannot exclude, over the traced transfer's window:
      * coalescing (which may copy a linear part), collapsing (which copies), drops, retransmissions and the backlog.
+     * The counters are namespace-wide (less the background of an equally long quiet window) and softnet host-wide, so
+     * whether this connection retransmitted is read from its own TCP_INFO, not from them.
      */
     public static String receiveQueue(TracedStream.Result r) {
-        var d = r.counters();
-        long coalesce = d.getOrDefault("TcpExt.TCPRcvCoalesce", 0L),
-                backlogCoalesce = d.getOrDefault("TcpExt.TCPBacklogCoalesce", 0L),
-                collapsed = d.getOrDefault("TcpExt.TCPRcvCollapsed", 0L),
-                drops = d.getOrDefault("TcpExt.TCPBacklogDrop", 0L) + d.getOrDefault("TcpExt.TCPRcvQDrop", 0L),
-                retrans = d.getOrDefault("Tcp.RetransSegs", 0L),
-                timeouts = d.getOrDefault("TcpExt.TCPTimeouts", 0L),
-                probes = d.getOrDefault("TcpExt.TCPLossProbes", 0L),
-                fast = d.getOrDefault("TcpExt.TCPFastRetrans", 0L),
-                softnetDrops = d.getOrDefault("softnet.dropped", 0L),
-                squeeze = d.getOrDefault("softnet.time_squeeze", 0L);
+        long ownRetrans = r.sender().bytesRetrans();
+        double drops = r.counterNet("TcpExt.TCPBacklogDrop")
+                + r.counterNet("TcpExt.TCPRcvQDrop")
+                + r.counterNet("softnet.dropped");
         return String.format(
-                "receive queue over the transfer (counters, namespace-wide; softnet host-wide): TCPRcvCoalesce +%d and TCPBacklogCoalesce +%d — skbs merged into the one queued before them (skb_try_coalesce moves page fragments by reference and copies only a linear part that fits the tail room; counters do not say which); TCPRcvCollapsed +%d (tcp_collapse copies, under receive-buffer pressure); TCPBacklogDrop + TCPRcvQDrop +%d; Tcp.RetransSegs +%d (TCPTimeouts +%d, TCPLossProbes +%d, TCPFastRetrans +%d)%s; softnet dropped +%d, time_squeeze +%d",
-                coalesce,
-                backlogCoalesce,
-                collapsed,
+                "receive queue over the transfer (counters namespace-wide less background, softnet host-wide): TCPRcvCoalesce %+.0f and TCPBacklogCoalesce %+.0f — skbs merged into the one queued before them (skb_try_coalesce moves page fragments by reference and copies only a linear part that fits the tail room; counters do not say which); TCPRcvCollapsed %+.0f (tcp_collapse copies, under receive-buffer pressure); TCPBacklogDrop + TCPRcvQDrop + softnet dropped %+.0f; Tcp.RetransSegs %+.0f (TCPTimeouts %+.0f, TCPLossProbes %+.0f, TCPFastRetrans %+.0f), softnet time_squeeze %+.0f; this connection retransmitted %d B (TCP_INFO)%s",
+                r.counterNet("TcpExt.TCPRcvCoalesce"),
+                r.counterNet("TcpExt.TCPBacklogCoalesce"),
+                r.counterNet("TcpExt.TCPRcvCollapsed"),
                 drops,
-                retrans,
-                timeouts,
-                probes,
-                fast,
-                retrans > 0 && drops + softnetDrops == 0
-                        ? " — nothing was dropped, so these are spurious: a timer that fired before the receiver ran (TCPTimeouts, TCPLossProbes), or duplicate ACKs after segments overtook each other (TCPFastRetrans: lo delivers through per-CPU backlogs, so a sender that moves CPUs can reorder)"
-                        : "",
-                softnetDrops,
-                squeeze);
+                r.counterNet("Tcp.RetransSegs"),
+                r.counterNet("TcpExt.TCPTimeouts"),
+                r.counterNet("TcpExt.TCPLossProbes"),
+                r.counterNet("TcpExt.TCPFastRetrans"),
+                r.counterNet("softnet.time_squeeze"),
+                ownRetrans,
+                ownRetrans > 0 && drops <= 0
+                        ? " — and no queue dropped anything, so that retransmission was spurious: a timer that fired before the receiver ran, or duplicate ACKs after segments overtook each other (lo delivers through per-CPU backlogs, so a sender that moves CPUs can reorder)"
+                        : "");
     }
 
     public static ClaimVerdict notTestable(RunContext ctx, String claimId, Lack lack, String reason) {

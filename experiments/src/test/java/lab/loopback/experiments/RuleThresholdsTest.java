@@ -201,16 +201,16 @@ class RuleThresholdsTest {
     /** SEC-3 is judged at lo's own MTU; the lowered MTU's fragments are reported beside it and never move it. */
     @Test
     void sec3JudgesLoAtItsOwnMtu() {
-        var whole = new MtuAndSegments.Facts(65536, 65507, 0, 65507, 6);
+        var whole = new MtuAndSegments.Facts(65536, 65507, 0, true, 65507, 6);
         assertEquals(PARTLY_TRUE, MtuAndSegments.judge(whole));
-        assertEquals(PARTLY_TRUE, MtuAndSegments.judge(new MtuAndSegments.Facts(65536, 65507, 0, 65507, -1)));
-        assertEquals(PARTLY_TRUE, MtuAndSegments.judge(new MtuAndSegments.Facts(65536, 65507, 0, 65507, 0)));
-        assertEquals(REFUTED, MtuAndSegments.judge(new MtuAndSegments.Facts(16436, 65507, 4, 65507, 6)));
-        assertEquals(REFUTED, MtuAndSegments.judge(new MtuAndSegments.Facts(1500, 65507, 1, 0, -1)));
-        assertEquals(NOT_TESTABLE_HERE, MtuAndSegments.judge(new MtuAndSegments.Facts(65536, -1, -1, -1, 6)));
+        assertEquals(PARTLY_TRUE, MtuAndSegments.judge(new MtuAndSegments.Facts(65536, 65507, 0, true, 65507, -1)));
+        assertEquals(PARTLY_TRUE, MtuAndSegments.judge(new MtuAndSegments.Facts(65536, 65507, 0, true, 65507, 0)));
+        assertEquals(REFUTED, MtuAndSegments.judge(new MtuAndSegments.Facts(16436, 65507, 4, true, 65507, 6)));
+        assertEquals(REFUTED, MtuAndSegments.judge(new MtuAndSegments.Facts(1500, 65507, 1, true, 0, -1)));
+        assertEquals(NOT_TESTABLE_HERE, MtuAndSegments.judge(new MtuAndSegments.Facts(65536, -1, -1, false, -1, 6)));
         assertEquals(
                 HOST_DEPENDENT,
-                MtuAndSegments.judge(new MtuAndSegments.Facts(65536, 65507, 0, 0, -1)),
+                MtuAndSegments.judge(new MtuAndSegments.Facts(65536, 65507, 0, true, 0, -1)),
                 "no fragment, but the datagram never arrived");
         // the facts come from the udp rows at lo's own MTU, the largest datagram of them, whatever else was sent
         var rows = List.of(
@@ -219,6 +219,16 @@ class RuleThresholdsTest {
                 new UdpFragments.Result(1500, 8000, 6, 6, 1, 8000));
         assertEquals(whole, MtuAndSegments.Facts.of(65536, rows));
         assertEquals(
-                new MtuAndSegments.Facts(65536, -1, -1, -1, 6), MtuAndSegments.Facts.of(65536, rows.subList(2, 3)));
+                new MtuAndSegments.Facts(65536, -1, -1, false, -1, 6),
+                MtuAndSegments.Facts.of(65536, rows.subList(2, 3)));
+        // on the host's own lo (no namespace) the fragment counter is everyone's: a positive count decides nothing
+        var hostWide = MtuAndSegments.Facts.of(16436, List.of(new UdpFragments.Result(16436, 65507, -1, 4, 4, 65507)));
+        assertEquals(false, hostWide.own());
+        assertEquals(HOST_DEPENDENT, MtuAndSegments.judge(hostWide));
+        assertEquals(
+                PARTLY_TRUE,
+                MtuAndSegments.judge(MtuAndSegments.Facts.of(
+                        65536, List.of(new UdpFragments.Result(65536, 65507, -1, 0, 0, 65507)))),
+                "none counted anywhere: none for the datagram either");
     }
 }

@@ -257,4 +257,17 @@ class RulesTest {
                 RoutesAndNat.customRules("0:\tfrom all lookup local\n32766:\tfrom all lookup main\n"
                         + "1000:\tfrom all fwmark 0x1 lookup 100\n"));
     }
+
+    /** SEC-4 names the tables the traced lookups searched, read from the events, not assumed. */
+    @Test
+    void sec4ReadsTheTablesFromTheTracedLookups() {
+        assertEquals(
+                List.of("254", "255"),
+                RoutesAndNat.tablesNamed(List.of(
+                        "table 254 oif 0 iif 1 proto 6 0.0.0.0/0 -> 127.0.0.1/44531 tos 0 scope 0 flags 8 ==> dev lo",
+                        "table 254 oif 0 iif 1 proto 6 127.0.0.1/0 -> 127.0.0.1/44531",
+                        "table 255 oif 0 iif 1 proto 6 127.0.0.1/34480 -> 127.0.0.1/44531",
+                        "no table here")));
+        assertEquals(List.of(), RoutesAndNat.tablesNamed(List.of()));
+    }
 }
