@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.echo.FirstByteServerMain;
@@ -18,6 +19,7 @@ import lab.loopback.kernel.NetCounters;
 import lab.loopback.measure.ChildJvm;
 import lab.loopback.measure.ChildLine;
 import lab.loopback.measure.Estimate;
+import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
 import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.netns.NetNamespace;
@@ -27,6 +29,7 @@ import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
 import lab.loopback.sys.Command;
+import lab.loopback.sys.CpuAffinity;
 import lab.loopback.sys.SockAddrIn;
 import lab.loopback.workbench.Experiment;
 import lab.loopback.workbench.Measures;
@@ -61,6 +64,7 @@ public final class FastOpen implements Experiment {
      */
     public record Mode(
             String mode,
+            String placement,
             int connections,
             double p50Micros,
             double low,
@@ -71,11 +75,21 @@ public final class FastOpen implements Experiment {
             double ratioLow,
             double ratioHigh) {}
 
-    /** One TcpExt TFO counter's change over the measured connections of both modes. */
-    public record Counter(String counter, long delta) {}
+    /** One TcpExt TFO counter's change over the measured connections of both modes, in one placement. */
+    public record Counter(String placement, String counter, long delta) {}
 
-    /** What a run produced: both modes and the kernel's TFO counters over the TFO connections. */
-    record Probe(Mode plain, Mode fastOpen, Map<String, Long> counters, String where) {}
+    /** Both modes in one placement of client and server, with the kernel's TFO counters over those connections. */
+    record Placed(Placement placement, Mode plain, Mode fastOpen, Map<String, Long> counters) {
+        long active() {
+            return counters.getOrDefault(ACTIVE, 0L);
+        }
+    }
+
+    /** What a run produced: per placement both modes and the counters. */
+    record Probe(List<Placed> placed, String where) {}
+
+    /** TcpExt's count of SYNs that carried data. */
+    static final String ACTIVE = "TcpExt.TCPFastOpenActive";
 
     static int connections(Profile p) {
         return p == Profile.QUICK ? 1000 : 4000;
@@ -129,23 +143,32 @@ public final class FastOpen implements Experiment {
         return RULE.judge(new Facts(tfo, active));
     }
 
-    /** MORE-3 from the recorded modes (the TFO row, second) and counters (TcpExt.TCPFastOpenActive) tables. */
+    /**
+     * MORE-3 from the recorded modes and counters (TcpExt.TCPFastOpenActive) tables, per placement of client and server
+     * (one, "unrecorded", for runs before placements were; there the TFO row is the second).
+     */
     static RecordedRule.Judgement fromTables(Recorded r) {
-        List<Mode> modes = r.rows("modes", Mode.class);
-        if (modes.size() != 2)
-            throw new Recorded.MissingTableException(
-                    "the run's table 'modes' of fast-open has " + modes.size() + " rows, not plain and TFO");
-        long active = r.rows("counters", Counter.class).stream()
-                .filter(c -> c.counter().equals("TcpExt.TCPFastOpenActive"))
-                .mapToLong(Counter::delta)
-                .sum();
-        Mode tfo = modes.get(1);
-        return new RecordedRule.Judgement(
-                judge(tfo, active),
-                null,
-                String.format(
-                        "%d of %d TFO connections sent data in the SYN; TFO ÷ plain %.3f [%.3f, %.3f]",
-                        active, tfo.connections(), tfo.ratioToPlain(), tfo.ratioLow(), tfo.ratioHigh()));
+        List<Mode> modes = RecordTable.rows(
+                RecordTable.withDefault(r.table("modes"), "placement", Placement.UNRECORDED.id()), Mode.class);
+        List<Counter> counters = RecordTable.rows(
+                RecordTable.withDefault(r.table("counters"), "placement", Placement.UNRECORDED.id()), Counter.class);
+        List<Mode> tfo = modes.stream().filter(m -> !m.mode().equals(PLAIN)).toList();
+        if (tfo.isEmpty() || modes.size() != 2 * tfo.size())
+            throw new Recorded.MissingTableException("the run's table 'modes' of fast-open has " + modes.size()
+                    + " rows, not plain and TFO per placement");
+        List<String> said = new ArrayList<>();
+        long[] active = new long[tfo.size()];
+        for (int i = 0; i < tfo.size(); i++) {
+            Mode m = tfo.get(i);
+            active[i] = counters.stream()
+                    .filter(c -> c.counter().equals(ACTIVE) && c.placement().equals(m.placement()))
+                    .mapToLong(Counter::delta)
+                    .sum();
+            said.add(String.format(
+                    "%s: %d of %d TFO connections sent data in the SYN; TFO ÷ plain %.3f [%.3f, %.3f]",
+                    m.placement(), active[i], m.connections(), m.ratioToPlain(), m.ratioLow(), m.ratioHigh()));
+        }
+        return new RecordedRule.Judgement(judge(tfo.getFirst(), active[0]), null, String.join("; ", said));
     }
 
     @Override
@@ -153,22 +176,30 @@ public final class FastOpen implements Experiment {
         Outcome o = new Outcome(name());
         Probe probe = measure(ctx, o);
         if (probe == null) return o;
-        o.table("modes", RecordTable.of("modes", Mode.class, List.of(probe.plain(), probe.fastOpen())));
-        o.table(
-                "counters",
-                RecordTable.of(
-                        "counters",
-                        Counter.class,
-                        probe.counters().entrySet().stream()
-                                .map(e -> new Counter(e.getKey(), e.getValue()))
-                                .toList()));
-        long active = probe.counters().getOrDefault("TcpExt.TCPFastOpenActive", 0L);
+        List<Mode> modes = new ArrayList<>();
+        List<Counter> counters = new ArrayList<>();
+        for (Placed x : probe.placed()) {
+            modes.add(x.plain());
+            modes.add(x.fastOpen());
+            x.counters()
+                    .forEach((k, v) -> counters.add(new Counter(x.placement().id(), k, v)));
+        }
+        o.table("modes", RecordTable.of("modes", Mode.class, modes));
+        o.table("counters", RecordTable.of("counters", Counter.class, counters));
         List<String> ev = evidence(probe);
-        ev.add(RULE.evidence());
-        Verdict v = judge(probe.fastOpen(), active);
+        ev.add(RULE.evidence() + ", in each placement of client and server");
+        Placed first = probe.placed().getFirst();
+        Verdict v = judge(first.fastOpen(), first.active());
         o.verdict(ctx.judged("MORE-3", v)
-                .summary(summary(finding(probe.fastOpen(), active), probe, active))
-                .measured(probe.fastOpen().p50Micros(), "µs connect-to-first-byte (median, with TFO)")
+                .summary(String.join(
+                        " ",
+                        probe.placed().stream()
+                                .map(x -> summary(finding(x.fastOpen(), x.active()), x))
+                                .toList()))
+                .measured(
+                        first.fastOpen().p50Micros(),
+                        "µs connect-to-first-byte (median, with TFO, "
+                                + first.placement().id() + ")")
                 .evidence(ev)
                 .build());
         return o;
@@ -221,63 +252,65 @@ public final class FastOpen implements Experiment {
     private static List<String> evidence(Probe probe) {
         List<String> ev = new ArrayList<>();
         ev.add("where: " + probe.where());
-        ev.add(String.format(
-                "without TFO: p50 %.1f µs [%.1f, %.1f], p90 %.1f, max %.1f over %d connections",
-                probe.plain().p50Micros(),
-                probe.plain().low(),
-                probe.plain().high(),
-                probe.plain().p90Micros(),
-                probe.plain().maxMicros(),
-                probe.plain().connections()));
-        ev.add(String.format(
-                "with TCP_FASTOPEN_CONNECT: p50 %.1f µs [%.1f, %.1f], p90 %.1f, max %.1f over %d connections",
-                probe.fastOpen().p50Micros(),
-                probe.fastOpen().low(),
-                probe.fastOpen().high(),
-                probe.fastOpen().p90Micros(),
-                probe.fastOpen().maxMicros(),
-                probe.fastOpen().connections()));
-        ev.add("the kernel's TFO counters (TcpExt, this namespace) over the measured connections: " + probe.counters());
-        ev.add(String.format(
-                "TFO ÷ plain within a pair, median per block (" + BLOCKS
-                        + " blocks, each against a fresh server): median %.3f, blocks from %.3f to %.3f",
-                probe.fastOpen().ratioToPlain(),
-                probe.fastOpen().ratioLow(),
-                probe.fastOpen().ratioHigh()));
+        for (Placed x : probe.placed()) {
+            String where = x.placement().describe();
+            for (Mode m : List.of(x.plain(), x.fastOpen()))
+                ev.add(String.format(
+                        "%s, %s: p50 %.1f µs [%.1f, %.1f], p90 %.1f, max %.1f over %d connections",
+                        where,
+                        m.mode(),
+                        m.p50Micros(),
+                        m.low(),
+                        m.high(),
+                        m.p90Micros(),
+                        m.maxMicros(),
+                        m.connections()));
+            ev.add(String.format(
+                    "%s: TFO ÷ plain within a pair, median per block (%d blocks, each against a fresh server): median %.3f, blocks from %.3f to %.3f; the kernel's TFO counters (TcpExt, this namespace) over those connections: %s",
+                    where,
+                    BLOCKS / 2,
+                    x.fastOpen().ratioToPlain(),
+                    x.fastOpen().ratioLow(),
+                    x.fastOpen().ratioHigh(),
+                    x.counters()));
+        }
         ev.add(
-                "measured from before socket() to the first byte of the answer, client and server in different processes, one 64-byte request each, in pairs of one plain and one TFO connection, which one first alternating");
+                "measured from before socket() to the first byte of the answer, client and server in different processes, one 64-byte request each, in pairs of one plain and one TFO connection, which one first alternating; "
+                        + "the client thread and the server's accepting thread pinned to one vCPU, or to two, block by block alternately");
         return ev;
     }
 
-    private static String summary(Finding f, Probe probe, long active) {
-        double saved = probe.plain().p50Micros() - probe.fastOpen().p50Micros();
-        return switch (f) {
-            case SAVES ->
-                String.format(
-                        "TFO works over loopback: %d of %d SYNs carried the request, and connect-to-first-byte fell from %.1f to %.1f µs (median, %.1f µs saved; %.0f%% less within a pair).",
-                        active,
-                        probe.fastOpen().connections(),
-                        probe.plain().p50Micros(),
-                        probe.fastOpen().p50Micros(),
-                        saved,
-                        100 * (1 - probe.fastOpen().ratioToPlain()));
-            case WORKS ->
-                String.format(
-                        "TFO works over loopback (%d of %d SYNs carried the request) but saved less than "
-                                + Math.round(MEASURABLE * 100)
-                                + "%% or not in every block: %.1f vs %.1f µs median, %.2f× within a pair (per fresh server from %.2f× to %.2f×).",
-                        active,
-                        probe.fastOpen().connections(),
-                        probe.fastOpen().p50Micros(),
-                        probe.plain().p50Micros(),
-                        probe.fastOpen().ratioToPlain(),
-                        probe.fastOpen().ratioLow(),
-                        probe.fastOpen().ratioHigh());
-            case NO_SYN_DATA ->
-                String.format(
-                        "Only %d of %d TFO connections sent data in the SYN, although TFO was enabled for both sides.",
-                        active, probe.fastOpen().connections());
-        };
+    private static String summary(Finding f, Placed x) {
+        Mode plain = x.plain(), tfo = x.fastOpen();
+        String where = "With " + x.placement().describe() + ", ";
+        return where
+                + switch (f) {
+                    case SAVES ->
+                        String.format(
+                                "TFO works over loopback: %d of %d SYNs carried the request, and connect-to-first-byte fell from %.1f to %.1f µs (median, %.1f µs saved; %.0f%% less within a pair).",
+                                x.active(),
+                                tfo.connections(),
+                                plain.p50Micros(),
+                                tfo.p50Micros(),
+                                plain.p50Micros() - tfo.p50Micros(),
+                                100 * (1 - tfo.ratioToPlain()));
+                    case WORKS ->
+                        String.format(
+                                "TFO works over loopback (%d of %d SYNs carried the request) but saved less than "
+                                        + Math.round(MEASURABLE * 100)
+                                        + "%% or not in every block: %.1f vs %.1f µs median, %.2f× within a pair (per fresh server from %.2f× to %.2f×).",
+                                x.active(),
+                                tfo.connections(),
+                                tfo.p50Micros(),
+                                plain.p50Micros(),
+                                tfo.ratioToPlain(),
+                                tfo.ratioLow(),
+                                tfo.ratioHigh());
+                    case NO_SYN_DATA ->
+                        String.format(
+                                "only %d of %d TFO connections sent data in the SYN, although TFO was enabled for both sides.",
+                                x.active(), tfo.connections());
+                };
     }
 
     static int hostSetting() {
@@ -293,13 +326,17 @@ public final class FastOpen implements Experiment {
      * Independent blocks per run, each against a freshly started server process: within one process the pairs agree
      * closely, but three quick runs here put TFO ÷ plain at 0.87, 1.05 and 1.03 (each interval a hundredth wide), so
      * what varies is the state of the processes, and one block would judge that state rather than TFO. With five
-     * blocks per run, blocks of one run ranged from 0.83 to 1.05 in each of three runs. Eight blocks: all of them
-     * below 1 by chance (the interval of eight is [min, max]) would happen here about once in 30 runs.
+     * blocks per run, blocks of one run ranged from 0.83 to 1.05 in each of three runs. Twelve blocks, alternating the
+     * two placements: six per placement, all of them below 1 by chance (the interval of six is [min, max]) about once
+     * in 30 runs.
      */
-    static final int BLOCKS = 8;
+    static final int BLOCKS = 12;
+
+    /** The name of the plain mode's row. */
+    static final String PLAIN = "plain connect";
 
     /** One block: per pair the plain and the TFO latency, and the kernel's TFO counters over its measured pairs. */
-    private record Block(double[] plain, double[] tfo, Map<String, Long> counters) {
+    private record Block(Placement placement, double[] plain, double[] tfo, Map<String, Long> counters) {
         double ratio() {
             double[] r = new double[plain.length];
             for (int i = 0; i < r.length; i++) r[i] = tfo[i] / plain[i];
@@ -307,35 +344,60 @@ public final class FastOpen implements Experiment {
         }
     }
 
+    @SuppressWarnings("try") // the pin is held for the whole block and released by closing it
     private static Probe run(RunContext ctx, List<String> prefix, int n, String where, NetNamespace ns) {
+        List<Placement> placements = Placement.arrangeable(CpuAffinity.of(0));
         List<Block> blocks = new ArrayList<>();
         for (int b = 0; b < BLOCKS; b++) {
+            Placement pl = placements.get(b % placements.size());
             ctx.progress("TCP Fast Open: block " + (b + 1) + " of " + BLOCKS + ", " + n / BLOCKS
-                    + " connections each way against a fresh server");
+                    + " connections each way against a fresh server, " + pl.describe());
             try (ChildJvm server =
                     ChildJvm.start(FirstByteServerMain.class, List.of("300", Integer.toString(SIZE), "16"), prefix)) {
                 int port = Integer.parseInt(
                         server.expect(ChildLine.Ready.class, 30_000).address());
-                blocks.add(ns != null ? ns.call(() -> connectAll(port, n / BLOCKS)) : connectAll(port, n / BLOCKS));
+                long serverTid = server.expect(ChildLine.Armed.class, 30_000).tid();
+                // pinned from the thread that connects (inside the namespace, when there is one)
+                Callable<Block> block = () -> {
+                    try (Placement.Pin pinned = pl.pin(serverTid)) {
+                        return connectAll(pl, port, n / BLOCKS);
+                    }
+                };
+                blocks.add(ns != null ? ns.call(block) : callHere(block));
             }
         }
-        Map<String, Long> counters = new TreeMap<>();
-        blocks.forEach(b -> b.counters().forEach((k, v) -> counters.merge(k, v, Long::sum)));
-        double[] plain =
-                blocks.stream().flatMapToDouble(b -> Arrays.stream(b.plain())).toArray();
-        double[] tfo =
-                blocks.stream().flatMapToDouble(b -> Arrays.stream(b.tfo())).toArray();
-        Estimate ratio =
-                Estimate.ofMedian(blocks.stream().mapToDouble(Block::ratio).toArray());
-        return new Probe(
-                mode("plain connect", plain, Estimate.ofMedian(1, 1)),
-                mode("TCP_FASTOPEN_CONNECT", tfo, ratio),
-                counters,
-                where);
+        List<Placed> placed = new ArrayList<>();
+        for (Placement pl : placements) {
+            List<Block> at = blocks.stream().filter(b -> b.placement() == pl).toList();
+            Map<String, Long> counters = new TreeMap<>();
+            at.forEach(b -> b.counters().forEach((k, v) -> counters.merge(k, v, Long::sum)));
+            double[] plain =
+                    at.stream().flatMapToDouble(b -> Arrays.stream(b.plain())).toArray();
+            double[] tfo =
+                    at.stream().flatMapToDouble(b -> Arrays.stream(b.tfo())).toArray();
+            Estimate ratio =
+                    Estimate.ofMedian(at.stream().mapToDouble(Block::ratio).toArray());
+            placed.add(new Placed(
+                    pl,
+                    mode(PLAIN, pl, plain, Estimate.ofMedian(1, 1)),
+                    mode("TCP_FASTOPEN_CONNECT", pl, tfo, ratio),
+                    counters));
+        }
+        return new Probe(placed, where);
+    }
+
+    private static Block callHere(Callable<Block> block) {
+        try {
+            return block.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /** On the calling thread (inside the namespace): warm-up, then n pairs (which one first alternating), then the counters' deltas. */
-    private static Block connectAll(int port, int n) {
+    private static Block connectAll(Placement placement, int port, int n) {
         SockAddrIn to = SockAddrIn.loopback(port);
         try (Arena a = Arena.ofConfined()) {
             MemorySegment req = a.allocate(SIZE), resp = a.allocate(SIZE);
@@ -358,7 +420,7 @@ public final class FastOpen implements Experiment {
             NetCounters.read(counters).minus(before).forEach((k, v) -> {
                 if (k.startsWith("TcpExt.TCPFastOpen")) delta.put(k, v);
             });
-            return new Block(plain, tfo, delta);
+            return new Block(placement, plain, tfo, delta);
         }
     }
 
@@ -379,12 +441,13 @@ public final class FastOpen implements Experiment {
         }
     }
 
-    private static Mode mode(String name, double[] micros, Estimate ratio) {
+    private static Mode mode(String name, Placement placement, double[] micros, Estimate ratio) {
         Estimate e = Estimate.ofMedian(micros);
         double[] s = micros.clone();
         Arrays.sort(s);
         return new Mode(
                 name,
+                placement.id(),
                 s.length,
                 e.median(),
                 e.low(),

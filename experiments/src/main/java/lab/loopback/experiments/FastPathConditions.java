@@ -13,6 +13,8 @@ import lab.loopback.evidence.ReceiveCopies;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.kernel.KernelSymbols;
 import lab.loopback.measurements.KernelEvidence;
+import lab.loopback.netns.NetNamespace;
+import lab.loopback.netns.PathCondition;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
@@ -28,13 +30,13 @@ import lab.loopback.workbench.RunContext;
 import org.knowm.xchart.CategoryChart;
 
 /**
- * FAST-3: "the fast path needs no IPsec, no netfilter, no QoS, no congestion-control tricks". The one
- * condition that can be changed here without touching the host is per socket: the congestion-control
- * algorithm (TCP_CONGESTION, only those already loaded). Each is run with the same traced transfer; if the
- * path evidence (device and IP events per segment, copies per byte) does not move, nothing switched paths.
- * What is on lo now (qdisc, nftables tables, xfrm policies) is recorded, not varied; netfilter rule counts and veth
- * between namespaces are the controlled experiments of notebook 11 (FAIL-1, FAIL-3). Qdiscs, IPsec and VRF are not
- * varied yet.
+ * FAST-3: "the fast path needs no IPsec, no netfilter, no QoS, no congestion-control tricks". The same traced transfer
+ * under each condition; if the path evidence (device and IP events per segment, copies per byte) does not move, nothing
+ * switched paths. Per socket, in the host's namespace: every congestion-control algorithm already loaded (TCP_CONGESTION).
+ * On the lo of a private namespace each ({@link PathCondition}): qdiscs fq, netem and a tbf shaper, an IPsec ESP SA on
+ * 127.0.0.1, a VRF device — whichever this kernel has; what it lacks is listed with the kernel's reason. What is on the
+ * host's lo now (qdisc, nftables tables, xfrm policies) is recorded, not changed; netfilter rule counts and veth between
+ * namespaces are the controlled experiments of notebook 11 (FAIL-1, FAIL-3).
  */
 @Measures(
         name = "fast-path-conditions",
@@ -54,6 +56,9 @@ public final class FastPathConditions implements Experiment {
 
     /** Something present on this host's loopback path right now. */
     public record HostState(String feature, String state) {}
+
+    /** A condition that could not be set up here, and why (the tool's and the kernel configuration's words). */
+    public record NotRun(String condition, String reason) {}
 
     /** What FAST-3's rule reads: the loopback-TCP symbols of the kernel and the path evidence per condition. */
     record Facts(int loopbackTcpSymbols, List<Setting> rows) {
@@ -151,48 +156,61 @@ public final class FastPathConditions implements Experiment {
         List<HostState> state = hostState(ctx);
         o.table("host-state", RecordTable.of("host-state", HostState.class, state));
         List<String> algorithms = usable(ctx.host().root());
-        if (algorithms.size() < 2) {
-            o.verdict(
-                    KernelEvidence.notTestable(
-                            ctx,
-                            "FAST-3",
-                            Lack.HOST_POLICY,
-                            "Only " + algorithms + " can be set on a socket here ("
-                                    + (ctx.host().root()
-                                            ? "/proc/sys/net/ipv4/tcp_available_congestion_control"
-                                            : "a non-root process may use only /proc/sys/net/ipv4/tcp_allowed_congestion_control")
-                                    + "): there is no second condition to switch to without loading a module or changing a sysctl, which the workbench does not do."));
-            return o;
-        }
         List<Setting> rows = new ArrayList<>();
+        long bytes = Math.min(BYTES, ctx.profile().tracedBytes);
         for (String cc : algorithms) {
             ctx.progress("traced transfer with congestion control " + cc);
-            TracedStream.Result r = TracedStream.run(
-                    ctx.tracefs(),
-                    ctx.receiverPort(),
-                    KernelEvidence.WRITE,
-                    Math.min(BYTES, ctx.profile().tracedBytes),
-                    60,
-                    s -> {
+            rows.add(setting(
+                    "TCP_CONGESTION=" + cc,
+                    TracedStream.run(ctx.tracefs(), ctx.receiverPort(), KernelEvidence.WRITE, bytes, 60, s -> {
                         s.setCongestion(cc);
                         if (!s.congestion().equals(cc))
                             throw new IllegalStateException(
                                     "TCP_CONGESTION " + cc + " did not take: the socket reports " + s.congestion());
-                    });
-            double dev = r.traced()
-                    ? PathCount.of(r.trace()).xmitOnLo() / (double) r.segments()
-                    : r.counterNet("dev.lo.tx_packets") / r.segments();
-            double copies = r.traced()
-                    ? ReceiveCopies.of(r.trace(), r.receiverTids(), r.trial().bytesReceived())
-                            .perByte()
-                    : Double.NaN;
-            rows.add(new Setting(
-                    "TCP_CONGESTION=" + cc,
-                    r.untraced().gbitPerSecond(),
-                    dev,
-                    r.counterNet("Ip.InReceives") / r.segments(),
-                    copies,
-                    r.segments()));
+                    })));
+        }
+        List<NotRun> notRun = new ArrayList<>();
+        if (algorithms.size() < 2)
+            notRun.add(new NotRun(
+                    "a second congestion-control algorithm",
+                    "only " + algorithms + " can be set on a socket here ("
+                            + (ctx.host().root()
+                                    ? "/proc/sys/net/ipv4/tcp_available_congestion_control"
+                                    : "a non-root process may use only /proc/sys/net/ipv4/tcp_allowed_congestion_control")
+                            + "); the workbench loads no module and changes no sysctl"));
+        String noNamespace = NetNamespace.unavailable();
+        for (PathCondition pc : PathCondition.values()) {
+            if (noNamespace != null) {
+                notRun.add(new NotRun(pc.label(), "needs a private network namespace: " + noNamespace));
+                continue;
+            }
+            try (NetNamespace ns = NetNamespace.create()) {
+                String why = pc.apply(ns);
+                if (why != null) {
+                    notRun.add(new NotRun(pc.label(), why));
+                    continue;
+                }
+                ctx.progress("traced transfer over lo in a private namespace: " + pc.label());
+                rows.add(setting(
+                        pc.label() + " (private namespace)",
+                        TracedStream.run(
+                                ctx.tracefs(), NamespaceRoutes.lo(ns), KernelEvidence.WRITE, bytes, 60, s -> {})));
+            }
+        }
+        o.table("not-run", RecordTable.of("not-run", NotRun.class, notRun));
+        if (rows.size() < 2) {
+            o.verdict(KernelEvidence.notTestable(
+                    ctx,
+                    "FAST-3",
+                    noNamespace != null ? Lack.NAMESPACES : Lack.HOST_POLICY,
+                    "There is no second condition to switch to here: "
+                            + String.join(
+                                    "; ",
+                                    notRun.stream()
+                                            .map(n -> n.condition() + " — " + n.reason())
+                                            .toList())
+                            + "."));
+            return o;
         }
         o.table("conditions", RecordTable.of("conditions", Setting.class, rows));
         KernelSymbols k = KernelSymbols.live();
@@ -225,18 +243,22 @@ public final class FastPathConditions implements Experiment {
                     c.ipPerSegment(),
                     Double.isNaN(c.copiesPerByte()) ? "?" : String.format("%.3f", c.copiesPerByte()),
                     c.segments()));
+        for (NotRun n : notRun) ev.add("not run here: " + n.condition() + " — " + n.reason());
         for (HostState h : state) ev.add("now on this host: " + h.feature() + " — " + h.state());
         ev.add(
                 loopbackTcp < 0
                         ? "kallsyms unreadable: " + k.unavailable()
                         : "loopback-TCP symbols in this kernel: " + loopbackTcp + " (FAST-1)");
         ev.add(
-                "netfilter rule counts and veth between namespaces are varied in notebook 11 (FAIL-1, FAIL-3), in private namespaces; qdiscs, IPsec and VRF are not varied yet");
+                "each private-namespace condition is set up with the commands a reader would type (tc, ip xfrm, ip link) on that namespace's lo and removed with it; "
+                        + "netfilter rule counts and veth between namespaces are varied in notebook 11 (FAIL-1, FAIL-3)");
         ev.add(RULE.evidence());
         o.verdict(ctx.judged("FAST-3", v)
                 .summary(
                         v == Verdict.REFUTED
-                                ? "There is no path for these conditions to switch off: under every congestion-control algorithm loaded here the segments take the same device, IP and copy path; conditions add or remove work on that one path (throughput in the table)."
+                                ? "There is no path for these conditions to switch off: under every condition set up here ("
+                                        + rows.size()
+                                        + ": congestion-control algorithms, qdiscs, transforms — the table) the segments take the same device, IP and copy path; conditions add or remove work on that one path (throughput in the table)."
                                 : SAME_PATH.holds(new Facts(loopbackTcp, rows))
                                         ? "No condition moved the path evidence, but this kernel has " + loopbackTcp
                                                 + " symbol(s) naming both TCP and loopback (FAST-1): a name is not a path, but it is not ruled out either."
@@ -245,8 +267,7 @@ public final class FastPathConditions implements Experiment {
                 .claimed(0.0)
                 .evidence(ev)
                 .build());
-        CategoryChart c =
-                Charts.bars("FAST-3: the path under each congestion-control algorithm", "", "per segment / per byte");
+        CategoryChart c = Charts.bars("FAST-3: the path under each condition", "", "per segment / per byte");
         List<String> names = rows.stream().map(Setting::condition).toList();
         c.addSeries(
                         "lo transmissions per segment",
@@ -268,10 +289,28 @@ public final class FastPathConditions implements Experiment {
         o.figure(new Figure(
                 "conditions",
                 List.of("FAST-3"),
-                "Measured: the same traced transfer under each loaded congestion-control algorithm (per socket; the host default is untouched). "
+                "Measured: the same traced transfer under each condition — every loaded congestion-control algorithm (per socket; the host default untouched), and qdiscs and transforms on the lo of a private namespace. "
                         + "A 'fast path' that these conditions disable would show as a change of path here; the article implies 0 device and IP events on it.",
                 c));
         return o;
+    }
+
+    /** One condition's path evidence from its traced transfer (counters where the trace is unavailable). */
+    static Setting setting(String condition, TracedStream.Result r) {
+        double dev = r.traced()
+                ? PathCount.of(r.trace()).xmitOnLo() / (double) r.segments()
+                : r.counterNet("dev.lo.tx_packets") / r.segments();
+        double copies = r.traced()
+                ? ReceiveCopies.of(r.trace(), r.receiverTids(), r.trial().bytesReceived())
+                        .perByte()
+                : Double.NaN;
+        return new Setting(
+                condition,
+                r.untraced().gbitPerSecond(),
+                dev,
+                r.counterNet("Ip.InReceives") / r.segments(),
+                copies,
+                r.segments());
     }
 
     /** Loaded algorithms this process may set: all of them as root, else those the host allows unprivileged sockets. */

@@ -11,6 +11,7 @@ import lab.loopback.ipc.SharedMemoryRing;
 import lab.loopback.ipc.Transports;
 import lab.loopback.measure.Bytes;
 import lab.loopback.measure.Estimate;
+import lab.loopback.measure.Placement;
 import lab.loopback.measurements.IpcData;
 import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Figure;
@@ -79,7 +80,7 @@ public final class IpcShootout implements Experiment {
                             ds -> ds,
                             Condition.fact("TCP lo is faster at more than half the sizes", d -> d.lead() == Lead.TCP)))
             .because(
-                    "faster at a size = throughput or median-latency intervals apart in that direction and not the other")
+                    "faster at a size = throughput or median-latency intervals apart in that direction and not the other; latency compared within each placement of the peers (one vCPU, two), and a win only where the placements agree")
             .otherwise(Verdict.PARTLY_TRUE);
 
     /** TCP over lo within {@link #BASICALLY}× of the ring in throughput and in median round trip, at one size. */
@@ -93,7 +94,7 @@ public final class IpcShootout implements Experiment {
             .when(
                     Verdict.REFUTED,
                     Condition.below(
-                            "the share of sizes (at which " + LIKE_THE_RING.describe() + ")",
+                            "the share of sizes and placements (at which " + LIKE_THE_RING.describe() + ")",
                             rs -> rs.stream().filter(LIKE_THE_RING::holds).count() / (double) rs.size(),
                             0.5,
                             Shown.PERCENT))
@@ -101,18 +102,23 @@ public final class IpcShootout implements Experiment {
                     "'most', not 'none': at the largest sizes both are bound by copying, so the ratio there hovers near 2")
             .otherwise(Verdict.PARTLY_TRUE);
 
-    /** TCP over lo against the ring at one size: both as ratios TCP / ring. */
-    public record RingRatio(int size, double throughputRatio, double latencyRatio, boolean comparable) {}
+    /** TCP over lo against the ring at one size and placement of the peers: both as ratios TCP / ring. */
+    public record RingRatio(
+            int size, String placement, double throughputRatio, double latencyRatio, boolean comparable) {}
 
+    /**
+     * Faster at a size = throughput interval apart, or median round trip apart in every placement both were measured
+     * in ({@link IpcData.Result#latencyLead}); a size where the placements disagree is not a latency win for either.
+     */
     static Duel duel(IpcData.Result d, String rival) {
         int faster = 0, slower = 0, n = 0;
         for (int size : d.sizes()) {
             IpcData.Throughput t = d.stream("tcp-lo", size), r = d.stream(rival, size);
-            IpcData.Latency lt = d.trip("tcp-lo", size), lr = d.trip(rival, size);
-            if (t == null || r == null || lt == null || lr == null) continue;
+            if (t == null || r == null || !d.hasTrips("tcp-lo", size) || !d.hasTrips(rival, size)) continue;
             n++;
-            boolean better = t.low() > r.high() || lt.p50High() < lr.p50Low();
-            boolean worse = t.high() < r.low() || lt.p50Low() > lr.p50High();
+            int lat = d.latencyLead("tcp-lo", rival, size);
+            boolean better = t.low() > r.high() || lat > 0;
+            boolean worse = t.high() < r.low() || lat < 0;
             if (better && !worse) faster++;
             if (worse && !better) slower++;
         }
@@ -124,15 +130,18 @@ public final class IpcShootout implements Experiment {
         return BEATS_ALL.judge(duels);
     }
 
+    /** TCP over lo ÷ the ring at every size and placement both were measured in (the throughput ratio is the size's). */
     static List<RingRatio> ringRatios(IpcData.Result d) {
         List<RingRatio> out = new ArrayList<>();
-        for (int size : d.sizes()) {
-            IpcData.Throughput t = d.stream("tcp-lo", size), r = d.stream("shm", size);
-            IpcData.Latency lt = d.trip("tcp-lo", size), lr = d.trip("shm", size);
-            if (t == null || r == null || lt == null || lr == null) continue;
-            double tp = t.gbitPerSecond() / r.gbitPerSecond(), lat = lt.p50Micros() / lr.p50Micros();
-            out.add(new RingRatio(size, tp, lat, LIKE_THE_RING.holds(new RingRatio(size, tp, lat, false))));
-        }
+        for (int size : d.sizes())
+            for (Placement pl : d.placements()) {
+                IpcData.Throughput t = d.stream("tcp-lo", size), r = d.stream("shm", size);
+                IpcData.Latency lt = d.trip("tcp-lo", size, pl), lr = d.trip("shm", size, pl);
+                if (t == null || r == null || lt == null || lr == null) continue;
+                double tp = t.gbitPerSecond() / r.gbitPerSecond(), lat = lt.p50Micros() / lr.p50Micros();
+                out.add(new RingRatio(
+                        size, pl.id(), tp, lat, LIKE_THE_RING.holds(new RingRatio(size, pl.id(), tp, lat, false))));
+            }
         return out;
     }
 
@@ -145,11 +154,16 @@ public final class IpcShootout implements Experiment {
         return BASICALLY_SHM.judge(rs);
     }
 
-    /** The measurements as the rules see them, from the recorded throughput and latency tables (no rows: not measured). */
+    /**
+     * The measurements as the rules see them, from the recorded throughput and latency tables (no rows: not measured).
+     * A run recorded before latencies were split by placement reads as one placement, {@link Placement#UNRECORDED}.
+     */
     static IpcData.Result recorded(Recorded r) {
         return new IpcData.Result(
                 r.rows("throughput", IpcData.Throughput.class),
-                r.rows("latency", IpcData.Latency.class),
+                RecordTable.rows(
+                        RecordTable.withDefault(r.table("latency"), "placement", Placement.UNRECORDED.id()),
+                        IpcData.Latency.class),
                 Map.of(),
                 List.of(),
                 null);
@@ -183,8 +197,8 @@ public final class IpcShootout implements Experiment {
                         "; ",
                         rs.stream()
                                 .map(x -> String.format(
-                                        "%d B: throughput %.2f×, latency %.2f× the ring's",
-                                        x.size(), x.throughputRatio(), x.latencyRatio()))
+                                        "%d B, %s: throughput %.2f×, latency %.2f× the ring's",
+                                        x.size(), x.placement(), x.throughputRatio(), x.latencyRatio()))
                                 .toList()));
     }
 
@@ -217,12 +231,17 @@ public final class IpcShootout implements Experiment {
         missing.forEach(m -> ev.add("not measured here: " + m));
         for (IpcData.Reference r : d.references()) {
             ev.add(String.format(
-                    "reference, same run: sockperf ping-pong --tcp --full-rtt at %d B p50 %.1f µs; the Java harness over TCP lo %.1f µs (%.2f×)",
-                    r.size(), r.sockperfP50Micros(), r.javaP50Micros(), r.javaOverSockperf()));
+                    "reference, same run, %s: sockperf ping-pong --tcp --full-rtt at %d B p50 %.1f µs; the Java harness over TCP lo %.1f µs (%.2f×)",
+                    Placement.parse(r.placement()).describe(),
+                    r.size(),
+                    r.sockperfP50Micros(),
+                    r.javaP50Micros(),
+                    r.javaOverSockperf()));
         }
         if (d.referenceMissing() != null) ev.add("no C reference for the round trips: " + d.referenceMissing());
         ev.add(
                 "every stream trial verified byte for byte and every answer compared with its request; peers in separate JVMs; TCP_NODELAY on both ends of the round trips; "
+                        + "round trips measured per placement — client and server threads pinned to one vCPU, then to two, the order alternating round by round (sockperf pinned the same way with taskset) — and never pooled across placements; the stream runner's placement is left to the scheduler; "
                         + "the ring waits by spinning/yielding/parking (Agrona back-off) and so uses CPU while idle (see the sleeps per round trip in the latency table)");
         ev.add(
                 "not measured: 'flexibility' (it is not a number); 'with zero-copy' — the TCP measured here is the ordinary socket path (read/send); whether loopback has a zero-copy path is TLDR-2's and ZC-*'s question");
@@ -261,14 +280,19 @@ public final class IpcShootout implements Experiment {
                 .build());
     }
 
+    /** One size's throughput per transport, and its round trips per placement of the peers. */
     private static String sizeLine(IpcData.Result d, int size) {
         StringBuilder b = new StringBuilder(Bytes.human(size) + ":");
         for (String id : Transports.IPC) {
             IpcData.Throughput t = d.stream(id, size);
-            IpcData.Latency l = d.trip(id, size);
-            if (t == null || l == null) continue;
-            b.append(String.format(
-                    " %s %.2f Gbit/s, p50 %.1f µs (p99 %.1f);", id, t.gbitPerSecond(), l.p50Micros(), l.p99Micros()));
+            if (t == null || !d.hasTrips(id, size)) continue;
+            b.append(String.format(" %s %.2f Gbit/s", id, t.gbitPerSecond()));
+            for (Placement pl : d.placements()) {
+                IpcData.Latency l = d.trip(id, size, pl);
+                if (l != null)
+                    b.append(String.format(", p50 %.1f µs (p99 %.1f) %s", l.p50Micros(), l.p99Micros(), pl.id()));
+            }
+            b.append(';');
         }
         return b.toString();
     }
@@ -286,10 +310,12 @@ public final class IpcShootout implements Experiment {
         o.table("tcp-over-ring", RecordTable.of("tcp-over-ring", RingRatio.class, rs));
         List<String> ev = new ArrayList<>();
         for (RingRatio r : rs) {
-            IpcData.Latency lt = d.trip("tcp-lo", r.size()), lr = d.trip("shm", r.size());
+            Placement pl = Placement.parse(r.placement());
+            IpcData.Latency lt = d.trip("tcp-lo", r.size(), pl), lr = d.trip("shm", r.size(), pl);
             ev.add(String.format(
-                    "%s: TCP lo throughput %.2f× the ring's, median round trip %.1f× the ring's (%.1f vs %.2f µs); TCP client slept %.2f times per round trip, the ring's %.2f",
+                    "%s, %s: TCP lo throughput %.2f× the ring's, median round trip %.1f× the ring's (%.1f vs %.2f µs); TCP client slept %.2f times per round trip, the ring's %.2f",
                     Bytes.human(r.size()),
+                    pl.describe(),
                     r.throughputRatio(),
                     r.latencyRatio(),
                     lt.p50Micros(),
@@ -308,15 +334,15 @@ public final class IpcShootout implements Experiment {
         String summary = switch (v) {
             case SUPPORTED ->
                 String.format(
-                        "TCP over loopback stayed within %.0f× of a shared-memory ring at every size (median round trip %.1f× the ring's).",
+                        "TCP over loopback stayed within %.0f× of a shared-memory ring at every size, with the peers on one vCPU and on two (median round trip %.1f× the ring's).",
                         BASICALLY, medianLat);
             case REFUTED ->
                 String.format(
-                        "TCP over loopback is not 'basically shared memory': it was within %.0f× of a shared-memory ring in both throughput and latency at only %d of %d sizes (median round trip %.1f× the ring's).",
+                        "TCP over loopback is not 'basically shared memory': it was within %.0f× of a shared-memory ring in both throughput and latency at only %d of %d sizes and placements (median round trip %.1f× the ring's).",
                         BASICALLY, ok, rs.size(), medianLat);
             default ->
                 String.format(
-                        "TCP over loopback was within %.0f× of a shared-memory ring at %d of %d sizes (median round trip %.1f× the ring's).",
+                        "TCP over loopback was within %.0f× of a shared-memory ring at %d of %d sizes and placements (median round trip %.1f× the ring's).",
                         BASICALLY, ok, rs.size(), medianLat);
         };
         o.verdict(ctx.judged("IPC-2", v)
@@ -327,25 +353,35 @@ public final class IpcShootout implements Experiment {
                 .build());
         XYChart c = Charts.xy(
                 "IPC-2: TCP over loopback relative to a shared-memory ring", "message size", "TCP lo / ring", true);
-        double[] x = rs.stream().mapToDouble(r -> Charts.log2(r.size())).toArray();
+        // the throughput ratio is one per size; the round-trip ratio one per size and placement of the peers
+        List<RingRatio> perSize = rs.stream()
+                .filter(r -> r.placement().equals(rs.getFirst().placement()))
+                .toList();
+        double[] x = perSize.stream().mapToDouble(r -> Charts.log2(r.size())).toArray();
         Charts.line(
                 c,
                 "throughput ratio",
                 x,
-                rs.stream().mapToDouble(RingRatio::throughputRatio).toArray(),
+                perSize.stream().mapToDouble(RingRatio::throughputRatio).toArray(),
                 Charts.MEASURED);
-        Charts.line(
-                c,
-                "median round-trip ratio",
-                x,
-                rs.stream().mapToDouble(RingRatio::latencyRatio).toArray(),
-                Charts.REFERENCE);
+        List<Placement> placements = d.placements();
+        for (int i = 0; i < placements.size(); i++) {
+            Placement pl = placements.get(i);
+            List<RingRatio> at =
+                    rs.stream().filter(r -> r.placement().equals(pl.id())).toList();
+            Charts.line(
+                    c,
+                    "median round-trip ratio, " + pl.describe(),
+                    at.stream().mapToDouble(r -> Charts.log2(r.size())).toArray(),
+                    at.stream().mapToDouble(RingRatio::latencyRatio).toArray(),
+                    i == 0 ? Charts.REFERENCE : color(i + 2, "ratio"));
+        }
         Charts.claimLine(c, "claimed: basically the same (1.0)", 1.0, x[0], x[x.length - 1]);
         c.getStyler().setYAxisLogarithmic(true);
         o.figure(new Figure(
                 "tcp-over-ring",
                 List.of("IPC-2"),
-                "Measured: TCP over lo divided by the shared-memory ring, throughput and median round trip; the article claims TCP lo is basically shared memory (ratio 1).",
+                "Measured: TCP over lo divided by the shared-memory ring, throughput and median round trip (per placement of the peers); the article claims TCP lo is basically shared memory (ratio 1).",
                 c));
     }
 
@@ -353,47 +389,65 @@ public final class IpcShootout implements Experiment {
         List<String> ids = Transports.IPC.stream().filter(d::has).toList();
         XYChart tp =
                 Charts.xy("IPC-1: one-way throughput, peers in separate processes", "message size", "Gbit/s", true);
-        XYChart lat = Charts.xy("IPC-1: request/response round trip (median; p99 dots)", "message size", "µs", true);
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
-            Color col = color(i, id);
             List<IpcData.Throughput> ts = d.throughput().stream()
                     .filter(t -> t.transport().equals(id))
                     .toList();
-            List<IpcData.Latency> ls =
-                    d.latency().stream().filter(t -> t.transport().equals(id)).toList();
             Charts.line(
                     tp,
                     id,
                     ts.stream().mapToDouble(t -> Charts.log2(t.size())).toArray(),
                     ts.stream().mapToDouble(IpcData.Throughput::gbitPerSecond).toArray(),
-                    col);
+                    color(i, id));
+        }
+        tp.getStyler().setYAxisLogarithmic(true);
+        o.figure(new Figure(
+                "ipc-throughput",
+                List.of("IPC-1", "MORE-2"),
+                "Measured: verified one-way throughput per transport and message size; the article claims TCP over lo beats the others.",
+                tp));
+        for (Placement pl : d.placements()) o.figure(latencyFigure(d, ids, pl));
+    }
+
+    /** The figure id of the round trips measured in placement {@code pl}: one figure per placement, never pooled. */
+    public static String latencyFigure(Placement pl) {
+        return "ipc-latency-" + pl.id();
+    }
+
+    private static Figure latencyFigure(IpcData.Result d, List<String> ids, Placement pl) {
+        XYChart lat = Charts.xy(
+                "IPC-1: request/response round trip, " + pl.describe() + " (median; p99 dots)",
+                "message size",
+                "µs",
+                true);
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            List<IpcData.Latency> ls = d.latency().stream()
+                    .filter(t -> t.transport().equals(id) && t.placement().equals(pl.id()))
+                    .toList();
+            if (ls.isEmpty()) continue;
             double[] lx = ls.stream().mapToDouble(t -> Charts.log2(t.size())).toArray();
             Charts.line(
                     lat,
                     id,
                     lx,
                     ls.stream().mapToDouble(IpcData.Latency::p50Micros).toArray(),
-                    col);
+                    color(i, id));
             Charts.samples(
                     lat,
                     id + " p99",
                     lx,
                     ls.stream().mapToDouble(IpcData.Latency::p99Micros).toArray(),
-                    col);
+                    color(i, id));
         }
-        tp.getStyler().setYAxisLogarithmic(true);
         lat.getStyler().setYAxisLogarithmic(true);
-        o.figure(new Figure(
-                "ipc-throughput",
+        return new Figure(
+                latencyFigure(pl),
                 List.of("IPC-1", "MORE-2"),
-                "Measured: verified one-way throughput per transport and message size; the article claims TCP over lo beats the others.",
-                tp));
-        o.figure(new Figure(
-                "ipc-latency",
-                List.of("IPC-1", "MORE-2"),
-                "Measured: closed-loop request/response round trips (HdrHistogram) per transport; the article claims TCP over lo beats the others.",
-                lat));
+                "Measured: closed-loop request/response round trips (HdrHistogram) per transport, " + pl.describe()
+                        + " (client and server threads pinned there for the whole trial); the article claims TCP over lo beats the others.",
+                lat);
     }
 
     /** TCP over lo in the claim colour, so the article's candidate stands out; the rest from a fixed palette. */

@@ -11,6 +11,8 @@ import lab.loopback.netns.Veth;
 /** The two routes the namespace experiments compare: lo inside namespace A, and veth from A to B. Both ends in workbench namespaces. */
 final class NamespaceRoutes {
     static final String LO = "lo (inside namespace A)", VETH = "veth (A → B)";
+    /** veth at its largest MTU, beside lo at 65536: the two compare paths, not MTUs. */
+    static final String VETH_WIDE = "veth (A → B), MTU " + Veth.MAX_MTU;
 
     private NamespaceRoutes() {}
 

@@ -1,10 +1,13 @@
 package lab.loopback.experiments;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
+import lab.loopback.measure.Placement;
 import lab.loopback.measurements.IpcData;
 import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Figure;
@@ -73,41 +76,72 @@ public final class RdmaComparison implements Experiment {
         return RULE.judge(overSlowest(loopbackMicros, published));
     }
 
-    /** FIN-2 from the recorded round-trips table (TCP over lo's p50 on this host) against today's published figures. */
+    /**
+     * FIN-2 from the recorded round-trips table — TCP over lo's fastest p50 on this host (one bar per placement of the
+     * peers; runs before placements have one) — against today's published figures.
+     */
     static RecordedRule.Judgement fromTables(Recorded r) {
-        Bar tcp = r.first("round-trips", Bar.class, b -> b.name().startsWith("TCP lo p50"), "for TCP lo p50");
+        Bar tcp = r.rows("round-trips", Bar.class).stream()
+                .filter(b -> b.name().startsWith(TCP_P50))
+                .min(Comparator.comparingDouble(Bar::micros))
+                .orElseThrow(() -> new Recorded.MissingTableException(
+                        "the run's table 'round-trips' of rdma-comparison has no row for " + TCP_P50));
         return new RecordedRule.Judgement(
-                judge(tcp.micros(), PUBLISHED), null, String.format("TCP over lo p50 %.1f µs", tcp.micros()));
+                judge(tcp.micros(), PUBLISHED), null, String.format("%s %.1f µs", tcp.name(), tcp.micros()));
     }
+
+    /** The name every bar of a TCP lo median starts with. */
+    static final String TCP_P50 = "TCP lo p50";
 
     @Override
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
         IpcData.Result d = IpcData.sharedOr(ctx, List.of("tcp-lo", "shm"), false);
         int smallest = d.sizes().getFirst();
-        IpcData.Latency tcp = d.trip("tcp-lo", smallest), shm = d.trip("shm", smallest);
+        // the claim's best case: the placement of the peers in which loopback was fastest; the others are reported
+        List<IpcData.Latency> tcps = d.placements().stream()
+                .map(pl -> d.trip("tcp-lo", smallest, pl))
+                .filter(Objects::nonNull)
+                .toList();
         o.table("published", RecordTable.of("published", Published.class, PUBLISHED));
-        if (tcp == null) {
+        if (tcps.isEmpty()) {
             o.verdict(KernelEvidence.notTestable(
                     ctx, "FIN-2", Lack.NO_DATA, "TCP over lo round trips could not be measured"));
             return o;
         }
+        IpcData.Latency tcp = tcps.stream()
+                .min(Comparator.comparingDouble(IpcData.Latency::p50Micros))
+                .orElseThrow();
+        IpcData.Latency shm = d.trip("shm", smallest, Placement.parse(tcp.placement()));
         List<Bar> bars = new ArrayList<>();
-        bars.add(new Bar("TCP lo p50 (this host)", tcp.p50Micros(), "measured"));
-        bars.add(new Bar("TCP lo p99 (this host)", tcp.p99Micros(), "measured"));
-        if (shm != null) bars.add(new Bar("shm ring p50 (this host)", shm.p50Micros(), "measured"));
+        for (IpcData.Latency t : tcps) {
+            String where = Placement.parse(t.placement()).describe();
+            bars.add(new Bar(TCP_P50 + " (this host, " + where + ")", t.p50Micros(), "measured"));
+            bars.add(new Bar("TCP lo p99 (this host, " + where + ")", t.p99Micros(), "measured"));
+        }
+        if (shm != null)
+            bars.add(new Bar(
+                    "shm ring p50 (this host, "
+                            + Placement.parse(shm.placement()).describe() + ")",
+                    shm.p50Micros(),
+                    "measured"));
         for (Published p : PUBLISHED) bars.add(new Bar(p.system(), p.micros(), "published"));
         o.table("round-trips", RecordTable.of("round-trips", Bar.class, bars));
         List<String> ev = new ArrayList<>();
-        ev.add(String.format(
-                "this host, %d B request/response over TCP lo, peers in separate processes: p50 %.1f µs, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f (%d round trips)",
-                smallest,
-                tcp.p50Micros(),
-                tcp.p90Micros(),
-                tcp.p99Micros(),
-                tcp.p999Micros(),
-                tcp.maxMicros(),
-                tcp.roundTrips()));
+        for (IpcData.Latency t : tcps)
+            ev.add(String.format(
+                    "this host, %d B request/response over TCP lo, peers in separate processes, %s: p50 %.1f µs, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f (%d round trips)%s",
+                    smallest,
+                    Placement.parse(t.placement()).describe(),
+                    t.p50Micros(),
+                    t.p90Micros(),
+                    t.p99Micros(),
+                    t.p999Micros(),
+                    t.maxMicros(),
+                    t.roundTrips(),
+                    t == tcp && tcps.size() > 1
+                            ? " — the fastest placement, the one judged (the claim's best case)"
+                            : ""));
         for (Published p : PUBLISHED)
             ev.add(String.format(
                     "published: %s — %.1f µs, %s: \"%s\" (%s)",
@@ -126,14 +160,17 @@ public final class RdmaComparison implements Experiment {
         double slowest = PUBLISHED.stream().mapToDouble(Published::micros).max().orElseThrow();
         String summary = v == Verdict.SUPPORTED
                 ? String.format(
-                        "A loopback TCP round trip (p50 %.1f µs) is within %.0f× of published RDMA-class latencies (%.1f µs between machines), though it never leaves the kernel's syscall path.",
-                        tcp.p50Micros(), MIMICS, slowest)
+                        "A loopback TCP round trip (p50 %.1f µs, %s) is within %.0f× of published RDMA-class latencies (%.1f µs between machines), though it never leaves the kernel's syscall path.",
+                        tcp.p50Micros(), Placement.parse(tcp.placement()).describe(), MIMICS, slowest)
                 : String.format(
-                        "A loopback TCP round trip on one host (p50 %.1f µs) is %.0f× the published RDMA-class figures between machines (%.1f µs), and every message is a syscall: it does not mimic RDMA or DPDK.",
-                        tcp.p50Micros(), tcp.p50Micros() / slowest, slowest);
+                        "A loopback TCP round trip on one host (p50 %.1f µs, %s, its fastest placement) is %.0f× the published RDMA-class figures between machines (%.1f µs), and every message is a syscall: it does not mimic RDMA or DPDK.",
+                        tcp.p50Micros(),
+                        Placement.parse(tcp.placement()).describe(),
+                        tcp.p50Micros() / slowest,
+                        slowest);
         o.verdict(ctx.judged("FIN-2", v)
                 .summary(summary)
-                .measured(tcp.p50Micros(), "µs round trip (median)")
+                .measured(tcp.p50Micros(), "µs round trip (median, fastest placement)")
                 .claimed(slowest)
                 .evidence(ev)
                 .build());

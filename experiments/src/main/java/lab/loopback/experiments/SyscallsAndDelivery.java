@@ -9,7 +9,6 @@ import lab.loopback.evidence.PathCount;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.evidence.WakeupProbe;
 import lab.loopback.ipc.Transports;
-import lab.loopback.measure.Estimate;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measurements.FileTransfers;
 import lab.loopback.measurements.KernelEvidence;
@@ -128,7 +127,7 @@ public final class SyscallsAndDelivery implements Experiment {
                         m -> m.how().equals("by pointer"),
                         "by pointer")
                 .measured();
-        List<WakeupProbe.Breakdown> b = r.other("wake-up").rows("breakdown", WakeupProbe.Breakdown.class);
+        List<WakeupProbe.Breakdown> b = WakeUp.breakdown(r.other("wake-up"));
         return new Hop(pointer, withinWrite(b), fewestPerMiB(rows, total), total);
     }
 
@@ -176,10 +175,8 @@ public final class SyscallsAndDelivery implements Experiment {
                     Double.NaN,
                     st.of("read", "recvfrom") / (bytes / 1048576.0)));
         o.table("syscalls-per-mib", RecordTable.of("syscalls-per-mib", PerMiB.class, rows));
-        WakeupProbe.Result w = KernelEvidence.wakeup(ctx);
-        double[] oneWay =
-                w.messages().stream().mapToDouble(m -> m.oneWayNanos() / 1e3).toArray();
-        Estimate ow = Estimate.ofMedian(oneWay);
+        List<WakeupProbe.Result> w = KernelEvidence.wakeup(ctx);
+        String oneWay = KernelEvidence.oneWayMedians(w);
         PerMiB plain = readWrite(rows).orElseThrow();
         PerMiB harness = rows.getFirst();
         double total = plain.senderPerMiB() + plain.receiverPerMiB();
@@ -188,7 +185,9 @@ public final class SyscallsAndDelivery implements Experiment {
         PathCount p = tr.traced() ? PathCount.of(tr.trace()) : null;
         double pointer =
                 p == null || p.dataSkbsSent() == 0 ? Double.NaN : p.sameSkbReceived() / (double) p.dataSkbsSent();
-        double within = w.trace() == null ? Double.NaN : withinWrite(WakeupProbe.breakdown(w));
+        List<WakeupProbe.Breakdown> traced = new ArrayList<>();
+        w.stream().filter(x -> x.trace() != null).forEach(x -> traced.addAll(WakeupProbe.breakdown(x)));
+        double within = withinWrite(traced);
         Hop hop = o.facts("ZC-2", Hop.class, new Hop(pointer, within, fewest, total));
         Verdict v = judge(hop);
         List<String> ev = new ArrayList<>();
@@ -200,7 +199,7 @@ public final class SyscallsAndDelivery implements Experiment {
                                 p.sameSkbReceived(), p.dataSkbsSent()));
         ev.add(
                 Double.isNaN(within)
-                        ? "in whose context: not traced (" + w.traceUnavailable() + ")"
+                        ? "in whose context: not traced (" + w.getFirst().traceUnavailable() + ")"
                         : String.format(
                                 "in whose context (observed): for %.0f%% of small writes the receiver's sk_data_ready fired before the sender's write() returned — the hop runs in the sender's own system call (and the softirq it raises), not in a kernel thread of its own",
                                 within * 100));
@@ -217,9 +216,9 @@ public final class SyscallsAndDelivery implements Experiment {
                                 st.of("read", "recvfrom"), bytes >> 20, st.total())
                         : "strace: " + st.unavailable());
         ev.add(String.format("fewest of any technique: %.1f calls per MiB (both peers)", fewest));
-        ev.add(String.format(
-                "one-way delivery of a 16-byte message to a reader blocked in read() in another process: median %s µs, %d messages (CLOCK_MONOTONIC in both; the peers' placement is left to the scheduler and not separated — not a figure to compare with another run's)",
-                ow.format("%.1f"), oneWay.length));
+        ev.add(
+                "one-way delivery of a 16-byte message to a reader blocked in read() in another process (CLOCK_MONOTONIC in both, untraced), median per placement of the two threads: "
+                        + oneWay);
         ev.add(RULE.evidence());
         o.figure(figure(rows));
         if (v == Verdict.NOT_TESTABLE_HERE) {
@@ -241,14 +240,14 @@ public final class SyscallsAndDelivery implements Experiment {
                                         pointer * 100)
                                 : String.format(
                                         "The socket-to-socket hop is in-kernel and by pointer (%.0f%% of data skbs arrived as the same skb), inside the sender's own write()%s. "
-                                                + "But nothing is dequeued without the reader: it takes the reader's read() — %.0f system calls per MiB for both peers with read()/write() of 64 KiB, at least %.1f with any technique — and a wake-up: a message reached a reader blocked in read() a median %.1f µs after the write() began (placement left to the scheduler: a median over one-vCPU and two-vCPU deliveries alike).",
+                                                + "But nothing is dequeued without the reader: it takes the reader's read() — %.0f system calls per MiB for both peers with read()/write() of 64 KiB, at least %.1f with any technique — and a wake-up: a message reached a reader blocked in read(), median from write() called, %s.",
                                         pointer * 100,
                                         Double.isNaN(within)
                                                 ? ""
                                                 : String.format(" (%.0f%% of small writes)", within * 100),
                                         total,
                                         fewest,
-                                        ow.median()))
+                                        oneWay))
                 .measured(total, UNIT)
                 .claimed(0.0)
                 .evidence(ev)

@@ -11,7 +11,9 @@ import lab.loopback.evidence.TracedStream;
 import lab.loopback.ipc.Connection;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.measure.ChildJvm;
+import lab.loopback.measure.ChildLine;
 import lab.loopback.measure.Estimate;
+import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measurements.Conditions;
@@ -24,6 +26,7 @@ import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
+import lab.loopback.sys.CpuAffinity;
 import lab.loopback.workbench.Experiment;
 import lab.loopback.workbench.Measures;
 import lab.loopback.workbench.Recorded;
@@ -43,6 +46,7 @@ import org.knowm.xchart.CategoryChart;
 public final class VethOptions implements Experiment {
     static final int WRITE = 64 * 1024, MESSAGE = 1024;
 
+    /** One option on one route: throughput and the receiver's copies (runs before placements also had p50/p99 here). */
     public record Row(
             String route,
             String option,
@@ -50,10 +54,11 @@ public final class VethOptions implements Experiment {
             double gbitPerSecond,
             double low,
             double high,
-            double receiveCopiesPerByte,
-            double p50Micros,
-            double p99Micros,
-            long roundTrips) {}
+            double receiveCopiesPerByte) {}
+
+    /** One option's 1 KiB round trips on one route, in one placement of the client's and the echo server's threads. */
+    public record Trip(
+            String route, String option, String placement, double p50Micros, double p99Micros, long roundTrips) {}
 
     static final double HALF_A_COPY = 0.5;
 
@@ -132,6 +137,8 @@ public final class VethOptions implements Experiment {
         }
         Profile p = ctx.profile();
         List<Row> rows = new ArrayList<>();
+        List<Trip> trips = new ArrayList<>();
+        List<Placement> placements = Placement.arrangeable(CpuAffinity.of(0));
         try (Veth v = Veth.create()) {
             List<TracedStream.Route> routes = List.of(NamespaceRoutes.lo(v.a()), NamespaceRoutes.veth(v));
             for (int r = 0; r < routes.size(); r++) {
@@ -162,30 +169,26 @@ public final class VethOptions implements Experiment {
                     ctx.progress("traced transfer and round trips with " + opt.label + " on " + routeName);
                     double copies = Conditions.copies(
                             TracedStream.run(ctx.tracefs(), route, WRITE, p.tracedBytes, 60, opt::apply));
-                    EchoStats s = roundTrips(ctx, route, opt);
+                    for (Placement pl : placements) {
+                        EchoStats s = roundTrips(ctx, route, opt, pl, placements.size());
+                        trips.add(
+                                new Trip(routeName, opt.label, pl.id(), s.p50Micros(), s.p99Micros(), s.roundTrips()));
+                    }
                     var e = Estimate.ofMedian(gbit.get(opt.ordinal()).stream()
                             .mapToDouble(Double::doubleValue)
                             .toArray());
                     rows.add(new Row(
-                            routeName,
-                            opt.label,
-                            readBack[opt.ordinal()],
-                            e.median(),
-                            e.low(),
-                            e.high(),
-                            copies,
-                            s.p50Micros(),
-                            s.p99Micros(),
-                            s.roundTrips()));
+                            routeName, opt.label, readBack[opt.ordinal()], e.median(), e.low(), e.high(), copies));
                 }
             }
         }
         o.table("options", RecordTable.of("options", Row.class, rows));
+        o.table("round-trips", RecordTable.of("round-trips", Trip.class, trips));
         Verdict verdict = judge(rows);
         List<String> ev = new ArrayList<>();
         for (Row r : rows)
             ev.add(String.format(
-                    "%s, %s (read back %s): %.2f Gbit/s [%.2f, %.2f], %s receive copies per byte, 1 KiB round trip p50 %.1f µs / p99 %.1f µs (%d)",
+                    "%s, %s (read back %s): %.2f Gbit/s [%.2f, %.2f], %s receive copies per byte; 1 KiB round trip p50 / p99 %s",
                     r.route(),
                     r.option(),
                     r.readBack(),
@@ -195,9 +198,15 @@ public final class VethOptions implements Experiment {
                     Double.isNaN(r.receiveCopiesPerByte())
                             ? "untraced"
                             : String.format("%.3f", r.receiveCopiesPerByte()),
-                    r.p50Micros(),
-                    r.p99Micros(),
-                    r.roundTrips()));
+                    String.join(
+                            ", ",
+                            trips.stream()
+                                    .filter(t -> t.route().equals(r.route())
+                                            && t.option().equals(r.option()))
+                                    .map(t -> String.format(
+                                            "%.1f / %.1f µs (%d, %s)",
+                                            t.p50Micros(), t.p99Micros(), t.roundTrips(), t.placement()))
+                                    .toList())));
         ev.add(
                 "what they do (tcp(7)): TCP_NODELAY sends small segments at once instead of waiting for an ACK (Nagle); TCP_NOTSENT_LOWAT limits unsent bytes "
                         + "queued in the kernel; TCP_CORK holds partial segments until uncorked — all decide when segments leave, none decides whether bytes are copied");
@@ -231,21 +240,28 @@ public final class VethOptions implements Experiment {
                 .claimed(0.0)
                 .evidence(ev)
                 .build());
-        figures(o, rows);
+        figures(o, rows, trips);
         return o;
     }
 
-    static EchoStats roundTrips(RunContext ctx, TracedStream.Route r, SocketOptions opt) {
+    /**
+     * Round trips to a stream echo server on the route's receiving side, the client's and the server's threads placed
+     * per {@code pl}; each of the {@code of} placements gets its share of the profile's time.
+     */
+    @SuppressWarnings("try") // the pin is held for the whole block and released by closing it
+    static EchoStats roundTrips(RunContext ctx, TracedStream.Route r, SocketOptions opt, Placement pl, int of) {
         int n = ctx.profile().wakeupMessages;
-        double seconds = ctx.profile() == Profile.QUICK ? 1.5 : 8;
+        double seconds = (ctx.profile() == Profile.QUICK ? 1.5 : 8) / of;
         try (ChildJvm server = EchoClients.startStreamServer(r.transport(), r.bindSpec(), 600, r.receiverPrefix());
-                Connection c = r.transport().connect(EchoClients.address(server))) {
+                Connection c = r.transport().connect(EchoClients.address(server));
+                Placement.Pin pinned =
+                        pl.pin(server.expect(ChildLine.Armed.class, 30_000).tid())) {
             opt.applyForRoundTrips((TcpSocket) c);
             return EchoClients.stream(opt.label, c, MESSAGE, opt.framing, n / 10, n, seconds);
         }
     }
 
-    static void figures(Outcome o, List<Row> rows) {
+    static void figures(Outcome o, List<Row> rows, List<Trip> trips) {
         List<String> opts = SocketOptions.labels();
         CategoryChart c = Charts.bars(
                 "VETH-2: receiver copies per byte under each option",
@@ -273,19 +289,24 @@ public final class VethOptions implements Experiment {
                 c));
         CategoryChart l = Charts.bars(
                 "VETH-2: 1 KiB request as header + body, round-trip p50", "option on the sending socket", "µs");
-        for (String route : NamespaceRoutes.names()) {
-            l.addSeries(
-                    route,
-                    opts,
-                    rows.stream()
-                            .filter(r -> r.route().equals(route))
-                            .map(Row::p50Micros)
-                            .toList());
-        }
+        for (String route : NamespaceRoutes.names())
+            for (String pl : trips.stream().map(Trip::placement).distinct().toList())
+                l.addSeries(
+                        route + ", " + Placement.parse(pl).describe(),
+                        opts,
+                        opts.stream()
+                                .map(opt -> trips.stream()
+                                        .filter(t -> t.route().equals(route)
+                                                && t.option().equals(opt)
+                                                && t.placement().equals(pl))
+                                        .mapToDouble(Trip::p50Micros)
+                                        .findFirst()
+                                        .orElse(0))
+                                .toList());
         o.figure(new Figure(
                 "latency",
                 List.of("VETH-2"),
-                "Measured: closed-loop round trips of a request written in two parts; with the defaults "
+                "Measured: closed-loop round trips of a request written in two parts, per placement of the client's and the echo server's threads; with the defaults "
                         + "Nagle's algorithm holds the body until the header is acknowledged. The article makes no latency claim; this is what the options actually change.",
                 l));
     }

@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Verdict;
 import lab.loopback.echo.PingPong;
@@ -14,6 +16,7 @@ import lab.loopback.ipc.TcpSocket;
 import lab.loopback.ipc.Transports;
 import lab.loopback.ipc.WaitMode;
 import lab.loopback.measure.Estimate;
+import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
 import lab.loopback.measurements.Conditions;
 import lab.loopback.result.Figure;
@@ -22,6 +25,7 @@ import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
+import lab.loopback.sys.CpuAffinity;
 import lab.loopback.sys.Net;
 import lab.loopback.sys.SockAddrIn;
 import lab.loopback.workbench.Experiment;
@@ -45,11 +49,12 @@ public final class WaitModes implements Experiment {
     static final int SIZE = 64;
 
     /**
-     * One wait mode's round trips (each value the median over the timed rounds; p50 with its interval) and its p50
-     * ÷ the blocking read's in the same round (median with interval).
+     * One wait mode's round trips in one placement of the peers (each value the median over the timed rounds; p50 with
+     * its interval) and its p50 ÷ the blocking read's in the same round and placement (median with interval).
      */
     public record Row(
             String mode,
+            String placement,
             double p50Micros,
             double low,
             double high,
@@ -86,29 +91,41 @@ public final class WaitModes implements Experiment {
         return RULE.judge(epoll);
     }
 
+    /** The trials of one wait mode in one placement of the peers. */
+    record Cell(WaitMode mode, Placement placement) {}
+
     /**
-     * Every mode's server up at once, each warmed up, then rounds that run every mode once in rotated order, so the
-     * modes share whatever the host was doing in that round. Per mode, its timed trials in round order.
+     * Every mode's server up at once, each warmed up, then rounds that run every mode once in every placement the host
+     * can arrange (both peers on one vCPU, on two), modes in rotated order and placements alternating, so the modes
+     * share whatever the host was doing in that round. Each placed trial gets its share of the profile's time. Per mode
+     * and placement, its timed trials in round order.
      */
-    private static Map<WaitMode, List<PingPong.Trial>> rounds(RunContext ctx, List<WaitMode> modes) {
+    private static Map<Cell, List<PingPong.Trial>> rounds(RunContext ctx, List<WaitMode> modes) {
         Profile p = ctx.profile();
+        List<Placement> placements = Placement.arrangeable(CpuAffinity.of(0));
+        double seconds = p.pingPongSeconds / placements.size();
+        int roundTrips = Math.max(1, p.pingPongRoundTrips / placements.size());
         Map<WaitMode, PingPong> servers = new EnumMap<>(WaitMode.class);
         try {
             for (WaitMode m : modes) servers.put(m, PingPong.start(Transports.byId("tcp-lo"), "", 300, List.of(), m));
             for (WaitMode m : modes) {
                 ctx.progress("64-byte round trips over TCP lo, warming up " + m);
                 for (int i = 0; i < p.warmups; i++)
-                    servers.get(m).trial(SIZE, "warmup", i, p.pingPongRoundTrips, p.pingPongSeconds);
+                    for (Placement pl : placements) servers.get(m).trial(SIZE, "warmup", i, roundTrips, seconds, pl);
             }
-            Map<WaitMode, List<PingPong.Trial>> out = new EnumMap<>(WaitMode.class);
-            modes.forEach(m -> out.put(m, new ArrayList<>()));
+            Map<Cell, List<PingPong.Trial>> out = new LinkedHashMap<>();
+            for (Placement pl : placements) modes.forEach(m -> out.put(new Cell(m, pl), new ArrayList<>()));
             int rounds = Conditions.rounds(p);
             for (int round = 0; round < rounds; round++) {
                 ctx.progress("64-byte round trips over TCP lo by wait mode, round " + (round + 1) + " of " + rounds);
-                for (int i : Conditions.order(round, modes.size())) {
-                    WaitMode m = modes.get(i);
-                    out.get(m).add(servers.get(m).trial(SIZE, "timed", round, p.pingPongRoundTrips, p.pingPongSeconds));
-                }
+                for (Placement pl : Placement.order(placements, round))
+                    for (int i : Conditions.order(round, modes.size())) {
+                        WaitMode m = modes.get(i);
+                        PingPong.Trial t = servers.get(m).trial(SIZE, "timed", round, roundTrips, seconds, pl);
+                        // filed under the placement that was arranged, should the kernel have refused the pinning
+                        out.computeIfAbsent(new Cell(m, Placement.parse(t.placement())), k -> new ArrayList<>())
+                                .add(t);
+                    }
             }
             return out;
         } finally {
@@ -139,15 +156,94 @@ public final class WaitModes implements Experiment {
         }
     }
 
-    /** MORE-1 from the recorded modes table: the EPOLL row's ratio to the blocking read. */
+    /**
+     * MORE-1 from the recorded modes table: the EPOLL row's ratio to the blocking read, per placement of the peers (one
+     * row, "unrecorded", for runs before placements were).
+     */
     static RecordedRule.Judgement fromTables(Recorded r) {
-        Row epoll = r.first("modes", Row.class, x -> x.mode().equals("EPOLL"), "for EPOLL");
+        List<Row> epoll = RecordTable.rows(
+                        RecordTable.withDefault(r.table("modes"), "placement", Placement.UNRECORDED.id()), Row.class)
+                .stream()
+                .filter(x -> x.mode().equals("EPOLL"))
+                .toList();
+        if (epoll.isEmpty())
+            throw new Recorded.MissingTableException("the run's table 'modes' of wait-modes has no row for EPOLL");
         return new RecordedRule.Judgement(
-                judge(epoll),
+                judge(epoll.getFirst()),
                 null,
-                String.format(
-                        "epoll ÷ blocking read within a round: median %.3f [%.3f, %.3f]",
-                        epoll.ratioToBlocking(), epoll.ratioLow(), epoll.ratioHigh()));
+                String.join(
+                        "; ",
+                        epoll.stream()
+                                .map(x -> String.format(
+                                        "epoll ÷ blocking read within a round, %s: median %.3f [%.3f, %.3f]",
+                                        x.placement(), x.ratioToBlocking(), x.ratioLow(), x.ratioHigh()))
+                                .toList()));
+    }
+
+    /** One mode's row in one placement, its per-round ratio paired with the blocking read's trial of the same round. */
+    private static Row row(Cell cell, List<PingPong.Trial> t, List<PingPong.Trial> blocking) {
+        Estimate e = Estimate.ofMedian(
+                t.stream().mapToDouble(x -> x.stats().p50Micros()).toArray());
+        Map<Integer, Double> base = new HashMap<>();
+        if (blocking != null)
+            blocking.forEach(b -> base.put(b.index(), b.stats().p50Micros()));
+        double[] perRound = t.stream()
+                .filter(x -> base.containsKey(x.index()))
+                .mapToDouble(x -> x.stats().p50Micros() / base.get(x.index()))
+                .toArray();
+        Estimate ratio = perRound.length == 0
+                ? new Estimate(Double.NaN, Double.NaN, Double.NaN, 0, 0)
+                : Estimate.ofMedian(perRound);
+        return new Row(
+                cell.mode().name(),
+                cell.placement().id(),
+                e.median(),
+                e.low(),
+                e.high(),
+                median(t, x -> x.stats().p99Micros()),
+                median(t, PingPong.Trial::sleepsPerRoundTrip),
+                median(t, PingPong.Trial::clientCpuMicrosPerRoundTrip),
+                t.stream().mapToLong(x -> x.stats().roundTrips()).sum(),
+                ratio.median(),
+                ratio.low(),
+                ratio.high());
+    }
+
+    private static double median(List<PingPong.Trial> t, ToDoubleFunction<PingPong.Trial> f) {
+        return Estimate.ofMedian(t.stream().mapToDouble(f).toArray()).median();
+    }
+
+    /** What the rows of {@code epoll}'s placement say, as a sentence. */
+    private static String summary(Row epoll, List<Row> rows) {
+        Row blocking = find(rows, "BLOCKING", epoll.placement()), spin = find(rows, "SPIN", epoll.placement());
+        String where = Placement.parse(epoll.placement()).describe();
+        return String.format(
+                INTERACTS.holds(epoll)
+                        ? "With %s, waiting in epoll_wait changes a loopback round trip measurably: %.1f µs median against %.1f µs with a blocking read (%.2f× in the same round)%s."
+                        : "With %s, epoll_wait and a blocking read wake the same way on loopback: %.1f against %.1f µs median (%.2f× in the same round), less than "
+                                + Math.round(MEASURABLE * 100) + "%% apart or within noise%s.",
+                where,
+                epoll.p50Micros(),
+                blocking.p50Micros(),
+                epoll.ratioToBlocking(),
+                spin == null
+                        ? ""
+                        : spin.high() < blocking.low()
+                                ? String.format(
+                                        "; not sleeping at all is faster (spinning: %.1f µs, %.1f µs CPU per round trip)",
+                                        spin.p50Micros(), spin.clientCpuMicrosPerRoundTrip())
+                                : spin.low() > blocking.high()
+                                        ? String.format(
+                                                "; spinning is slower here (%.1f µs): the spinner holds the CPU its peer needs",
+                                                spin.p50Micros())
+                                        : "");
+    }
+
+    private static Row find(List<Row> rows, String mode, String placement) {
+        return rows.stream()
+                .filter(r -> r.mode().equals(mode) && r.placement().equals(placement))
+                .findFirst()
+                .orElse(null);
     }
 
     @Override
@@ -158,49 +254,22 @@ public final class WaitModes implements Experiment {
         List<WaitMode> modes = Arrays.stream(WaitMode.values())
                 .filter(m -> m != WaitMode.BUSY_POLL || busy == null)
                 .toList();
-        Map<WaitMode, List<PingPong.Trial>> timed = rounds(ctx, modes);
-        List<PingPong.Trial> base = timed.get(WaitMode.BLOCKING);
+        Map<Cell, List<PingPong.Trial>> timed = rounds(ctx, modes);
         List<Row> rows = new ArrayList<>();
-        for (WaitMode m : modes) {
-            List<PingPong.Trial> t = timed.get(m);
-            Estimate e = Estimate.ofMedian(
-                    t.stream().mapToDouble(x -> x.stats().p50Micros()).toArray());
-            double[] perRound = new double[t.size()];
-            for (int i = 0; i < t.size(); i++)
-                perRound[i] = t.get(i).stats().p50Micros() / base.get(i).stats().p50Micros();
-            Estimate ratio = Estimate.ofMedian(perRound);
-            rows.add(new Row(
-                    m.name(),
-                    e.median(),
-                    e.low(),
-                    e.high(),
-                    Estimate.ofMedian(t.stream()
-                                    .mapToDouble(x -> x.stats().p99Micros())
-                                    .toArray())
-                            .median(),
-                    Estimate.ofMedian(t.stream()
-                                    .mapToDouble(PingPong.Trial::sleepsPerRoundTrip)
-                                    .toArray())
-                            .median(),
-                    Estimate.ofMedian(t.stream()
-                                    .mapToDouble(PingPong.Trial::clientCpuMicrosPerRoundTrip)
-                                    .toArray())
-                            .median(),
-                    t.stream().mapToLong(x -> x.stats().roundTrips()).sum(),
-                    ratio.median(),
-                    ratio.low(),
-                    ratio.high()));
-        }
+        for (Map.Entry<Cell, List<PingPong.Trial>> e : timed.entrySet())
+            if (!e.getValue().isEmpty())
+                rows.add(row(
+                        e.getKey(),
+                        e.getValue(),
+                        timed.get(new Cell(WaitMode.BLOCKING, e.getKey().placement()))));
         o.table("modes", RecordTable.of("modes", Row.class, rows));
         int napi = loopbackNapiId();
-        Map<String, Row> by = new HashMap<>();
-        rows.forEach(r -> by.put(r.mode(), r));
-        Row blocking = by.get("BLOCKING"), epoll = by.get("EPOLL"), spin = by.get("SPIN");
         List<String> ev = new ArrayList<>();
         for (Row r : rows) {
             ev.add(String.format(
-                    "%s: p50 %.1f µs [%.1f, %.1f], %.2f× the blocking read's in the same round [%.2f, %.2f], p99 %.1f; the client slept %.2f times and used %.1f µs of CPU per round trip (%d round trips)",
+                    "%s, %s: p50 %.1f µs [%.1f, %.1f], %.2f× the blocking read's in the same round [%.2f, %.2f], p99 %.1f; the client slept %.2f times and used %.1f µs of CPU per round trip (%d round trips)",
                     r.mode(),
+                    Placement.parse(r.placement()).describe(),
                     r.p50Micros(),
                     r.low(),
                     r.high(),
@@ -219,41 +288,43 @@ public final class WaitModes implements Experiment {
         if (busy != null) ev.add("SO_BUSY_POLL not measured: " + busy);
         ev.add(
                 "how epoll meets loopback (kernel source, not measured here): lo's receive path ends in the socket's sk_data_ready, which wakes a reader blocked in read() and one in epoll_wait alike; after epoll_wait the reader still needs a read() for the data");
-        ev.add(RULE.evidence() + " — over " + base.size() + " rounds");
-        Verdict v = judge(epoll);
-        String summary = String.format(
-                INTERACTS.holds(epoll)
-                        ? "Waiting in epoll_wait changes a loopback round trip measurably: %.1f µs median against %.1f µs with a blocking read (%.2f× in the same round)%s."
-                        : "epoll_wait and a blocking read wake the same way on loopback: %.1f against %.1f µs median (%.2f× in the same round), less than "
-                                + Math.round(MEASURABLE * 100) + "%% apart or within noise%s.",
-                epoll.p50Micros(),
-                blocking.p50Micros(),
-                epoll.ratioToBlocking(),
-                spin != null && spin.high() < blocking.low()
-                        ? String.format(
-                                "; what does change it is not sleeping at all (spinning: %.1f µs, %.1f µs CPU per round trip)",
-                                spin.p50Micros(), spin.clientCpuMicrosPerRoundTrip())
-                        : "");
+        ev.add(RULE.evidence() + " — over " + Conditions.rounds(p) + " rounds, within each placement of the peers");
+        ev.add(
+                "placement: client and server threads pinned to one vCPU, or to two, for each whole trial; a spinning reader has no CPU of its own on one vCPU, so there it waits for the scheduler to preempt it");
+        List<Row> epolls = rows.stream().filter(r -> r.mode().equals("EPOLL")).toList();
+        Verdict v = judge(epolls.getFirst());
+        String summary =
+                String.join(" ", epolls.stream().map(e -> summary(e, rows)).toList());
         o.verdict(ctx.judged("MORE-1", v)
                 .summary(summary)
-                .measured(epoll.p50Micros(), "µs median round trip with epoll")
+                .measured(
+                        epolls.getFirst().p50Micros(),
+                        "µs median round trip with epoll, " + epolls.getFirst().placement())
                 .evidence(ev)
                 .build());
-        CategoryChart c = Charts.bars("MORE-1: 64-byte round trip over TCP lo by wait mode", "", "µs");
-        c.addSeries(
-                        "p50",
-                        rows.stream().map(Row::mode).toList(),
-                        rows.stream().map(Row::p50Micros).toList())
-                .setFillColor(Charts.MEASURED);
-        c.addSeries(
-                        "p99",
-                        rows.stream().map(Row::mode).toList(),
-                        rows.stream().map(Row::p99Micros).toList())
-                .setFillColor(Charts.SAMPLE);
+        CategoryChart c = Charts.bars("MORE-1: 64-byte round trip over TCP lo by wait mode", "", "µs (log)");
+        List<Placement> placements = rows.stream()
+                .map(r -> Placement.parse(r.placement()))
+                .distinct()
+                .toList();
+        for (int i = 0; i < placements.size(); i++) {
+            Placement pl = placements.get(i);
+            List<Row> at =
+                    rows.stream().filter(r -> r.placement().equals(pl.id())).toList();
+            c.addSeries(
+                            "p50, " + pl.describe(),
+                            at.stream().map(Row::mode).toList(),
+                            at.stream().map(Row::p50Micros).toList())
+                    .setFillColor(i == 0 ? Charts.MEASURED : Charts.REFERENCE);
+        }
+        // spinning on a shared vCPU costs milliseconds, blocking microseconds: one axis shows both only in log; XChart
+        // draws log-scaled bars only from a floor above zero (1 µs: no TCP round trip here is shorter)
+        c.getStyler().setYAxisLogarithmic(true);
+        c.getStyler().setYAxisMin(1.0);
         o.figure(new Figure(
                 "wait-modes",
                 List.of("MORE-1"),
-                "Measured: closed-loop round trips over TCP lo with both ends waiting the same way; the article promises an account of loopback and epoll().",
+                "Measured: closed-loop 64-byte round trips over TCP lo with both ends waiting the same way, median per placement of the peers; the article promises an account of loopback and epoll().",
                 c));
         return o;
     }

@@ -1,13 +1,18 @@
 package lab.loopback.experiments;
 
 import java.awt.Color;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.WakeupProbe;
 import lab.loopback.measure.Estimate;
+import lab.loopback.measure.Placement;
 import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
@@ -20,9 +25,9 @@ import lab.loopback.workbench.Measures;
 import lab.loopback.workbench.Recorded;
 import lab.loopback.workbench.RecordedRule;
 import lab.loopback.workbench.RunContext;
-import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.Styler;
+import tech.tablesaw.api.Table;
 
 /**
  * PATH-2: "sk_data_ready fires immediately; a receiver blocked in recv() is woken instantly". Small
@@ -63,49 +68,122 @@ public final class WakeUp implements Experiment {
         return RULE.judge(new Facts(readyWithinWriteFraction, wakeShare));
     }
 
-    /** PATH-2 from the recorded breakdown table: the share of messages ready within the write, and the wake-up's share. */
-    static RecordedRule.Judgement fromTables(Recorded r) {
-        List<WakeupProbe.Breakdown> b = r.rows("breakdown", WakeupProbe.Breakdown.class);
-        if (b.isEmpty()) throw new Recorded.MissingTableException("the run's table 'breakdown' of wake-up is empty");
+    /**
+     * One placement's traced messages summarised: medians of the send path, of the reader's wake-up (sk_data_ready →
+     * read() returned) and its parts (→ sched_wakeup: made runnable; → sched_switch: on a CPU), and the wake-up's share
+     * of the traced one-way time (a ratio within one pass, so the tracing's own cost largely cancels).
+     */
+    public record Split(
+            String placement,
+            int messages,
+            double kernelPathMicros,
+            double wakeMicros,
+            double runnableMicros,
+            double onCpuMicros,
+            double wakeShare) {}
+
+    static List<Split> splits(List<WakeupProbe.Breakdown> b) {
+        List<Split> out = new ArrayList<>();
+        for (String pl :
+                b.stream().map(WakeupProbe.Breakdown::placement).distinct().toList()) {
+            List<WakeupProbe.Breakdown> at =
+                    b.stream().filter(x -> x.placement().equals(pl)).toList();
+            double wake = median(at, x -> x.wakeNanos() / 1e3);
+            out.add(new Split(
+                    pl,
+                    at.size(),
+                    median(at, x -> x.kernelPathNanos() / 1e3),
+                    wake,
+                    medianSeen(at, WakeupProbe.Breakdown::runnableNanos),
+                    medianSeen(at, WakeupProbe.Breakdown::onCpuNanos),
+                    wake / median(at, x -> x.oneWayNanos() / 1e3)));
+        }
+        return out;
+    }
+
+    private static double median(List<WakeupProbe.Breakdown> b, ToDoubleFunction<WakeupProbe.Breakdown> f) {
+        return Estimate.ofMedian(b.stream().mapToDouble(f).toArray()).median();
+    }
+
+    /** The median over the messages whose trace has the event (-1: none has). */
+    private static double medianSeen(List<WakeupProbe.Breakdown> b, ToLongFunction<WakeupProbe.Breakdown> f) {
+        double[] seen = b.stream()
+                .mapToLong(f)
+                .filter(v -> v >= 0)
+                .mapToDouble(v -> v / 1e3)
+                .toArray();
+        return seen.length == 0 ? Double.NaN : Estimate.ofMedian(seen).median();
+    }
+
+    /**
+     * What the rule reads: sk_data_ready within the write over every traced message (an order of events, whatever the
+     * placement), and the wake-up's share in the placement where it was smallest — the claim's best case.
+     */
+    static Facts facts(List<WakeupProbe.Breakdown> b) {
         double within =
                 b.stream().filter(WakeupProbe.Breakdown::readyWithinWrite).count() / (double) b.size();
-        double share = Estimate.ofMedian(
-                                b.stream().mapToDouble(x -> x.wakeNanos() / 1e3).toArray())
-                        .median()
-                / Estimate.ofMedian(b.stream()
-                                .mapToDouble(x -> x.oneWayNanos() / 1e3)
-                                .toArray())
-                        .median();
+        double share = splits(b).stream().mapToDouble(Split::wakeShare).min().orElseThrow();
+        return new Facts(within, share);
+    }
+
+    /**
+     * The recorded breakdown rows; a run before placements and the scheduler split were recorded reads as one placement,
+     * {@link Placement#UNRECORDED}, without the split (-1).
+     */
+    public static List<WakeupProbe.Breakdown> breakdown(Recorded r) {
+        Table t = RecordTable.withDefault(r.table("breakdown"), "placement", Placement.UNRECORDED.id());
+        t = RecordTable.withDefault(t, "runnable_nanos", "-1");
+        t = RecordTable.withDefault(t, "on_cpu_nanos", "-1");
+        return RecordTable.rows(t, WakeupProbe.Breakdown.class);
+    }
+
+    /** PATH-2 from the recorded breakdown table: the share of messages ready within the write, and the wake-up's share. */
+    static RecordedRule.Judgement fromTables(Recorded r) {
+        List<WakeupProbe.Breakdown> b = breakdown(r);
+        if (b.isEmpty()) throw new Recorded.MissingTableException("the run's table 'breakdown' of wake-up is empty");
+        Facts f = facts(b);
         return new RecordedRule.Judgement(
-                judge(within, share),
+                RULE.judge(f),
                 null,
                 String.format(
-                        "sk_data_ready within the write for %.0f%% of %d messages; the wake-up is %.0f%% of the median one-way time",
-                        within * 100, b.size(), share * 100));
+                        "sk_data_ready within the write for %.0f%% of %d messages; the wake-up is %s of the median one-way time",
+                        f.readyWithinWrite() * 100,
+                        b.size(),
+                        String.join(
+                                ", ",
+                                splits(b).stream()
+                                        .map(x -> String.format("%.0f%% (%s)", x.wakeShare() * 100, x.placement()))
+                                        .toList())));
     }
+
+    /** The untraced pass's one-way times, per placement: the times of record. */
+    public record OneWay(String placement, int seq, double oneWayMicros, double writeMicros) {}
 
     @Override
     public Outcome run(RunContext ctx) {
-        int n = ctx.profile().wakeupMessages;
-        ctx.progress(n + " small writes to a reader blocked in read()");
-        WakeupProbe.Result r = KernelEvidence.wakeup(ctx);
+        List<WakeupProbe.Result> rs = KernelEvidence.wakeup(ctx);
         Outcome o = new Outcome(name());
-        o.table("messages", RecordTable.of("messages", WakeupProbe.Message.class, r.messages()));
-        double[] oneWay =
-                r.messages().stream().mapToDouble(m -> m.oneWayNanos() / 1e3).toArray();
-        Estimate ow = Estimate.ofMedian(oneWay);
-        if (r.trace() == null || r.missingEvents().contains("sock/sk_data_ready")) {
-            o.figure(cdf(oneWay, null, null));
+        List<OneWay> oneWay = new ArrayList<>();
+        for (WakeupProbe.Result r : rs)
+            for (WakeupProbe.Message m : r.untraced())
+                oneWay.add(new OneWay(
+                        r.placement().id(), m.seq(), m.oneWayNanos() / 1e3, (m.writeEnd() - m.writeStart()) / 1e3));
+        o.table("one-way", RecordTable.of("one-way", OneWay.class, oneWay));
+        WakeupProbe.Result first = rs.getFirst();
+        if (first.trace() == null || first.missingEvents().contains("sock/sk_data_ready")) {
+            o.figure(cdf(oneWay, List.of()));
             o.verdict(KernelEvidence.notTestable(
                     ctx,
                     "PATH-2",
                     KernelEvidence.traceLack(ctx),
                     "When sk_data_ready fires is seen only through the sock:sk_data_ready tracepoint: "
-                            + (r.trace() == null ? r.traceUnavailable() : "this kernel lacks it")
-                            + String.format(". The user-space one-way time alone: median %.1f µs.", ow.median())));
+                            + (first.trace() == null ? first.traceUnavailable() : "this kernel lacks it")
+                            + ". The user-space one-way time alone, per placement: " + KernelEvidence.oneWayMedians(rs)
+                            + "."));
             return o;
         }
-        List<WakeupProbe.Breakdown> b = WakeupProbe.breakdown(r);
+        List<WakeupProbe.Breakdown> b = new ArrayList<>();
+        rs.forEach(r -> b.addAll(WakeupProbe.breakdown(r)));
         o.table("breakdown", RecordTable.of("breakdown", WakeupProbe.Breakdown.class, b));
         if (b.isEmpty()) {
             o.verdict(
@@ -116,74 +194,106 @@ public final class WakeUp implements Experiment {
                             "The trace holds no sk_data_ready of the sending thread for any message (softirq work ran elsewhere, e.g. in ksoftirqd)."));
             return o;
         }
-        double[] kernel = b.stream().mapToDouble(x -> x.kernelPathNanos() / 1e3).toArray();
-        double[] wake = b.stream().mapToDouble(x -> x.wakeNanos() / 1e3).toArray();
-        double within =
-                b.stream().filter(WakeupProbe.Breakdown::readyWithinWrite).count() / (double) b.size();
-        Estimate k = Estimate.ofMedian(kernel), w = Estimate.ofMedian(wake);
-        double share = w.median()
-                / Estimate.ofMedian(b.stream()
-                                .mapToDouble(x -> x.oneWayNanos() / 1e3)
-                                .toArray())
-                        .median();
-        Verdict v = judge(within, share);
-        int median = b.stream()
-                .sorted((x, y) -> Long.compare(x.oneWayNanos(), y.oneWayNanos()))
-                .toList()
-                .get(b.size() / 2)
-                .seq();
-        List<WakeupProbe.Point> timeline = WakeupProbe.timeline(r, median);
+        List<Split> splits = splits(b);
+        o.table("wake-split", RecordTable.of("wake-split", Split.class, splits));
+        Facts f = facts(b);
+        Verdict v = RULE.judge(f);
+        // the timeline: the median message of the first placement's traced pass
+        List<WakeupProbe.Breakdown> firstB = b.stream()
+                .filter(x -> x.placement().equals(first.placement().id()))
+                .sorted(Comparator.comparingLong(WakeupProbe.Breakdown::oneWayNanos))
+                .toList();
+        WakeupProbe.Result timed = firstB.isEmpty() ? rs.getLast() : first;
+        List<WakeupProbe.Breakdown> pick = firstB.isEmpty() ? b : firstB;
+        int median = pick.get(pick.size() / 2).seq();
+        List<WakeupProbe.Point> timeline = WakeupProbe.timeline(timed, median);
         o.table("timeline", RecordTable.of("timeline", WakeupProbe.Point.class, timeline));
+        List<String> ev = new ArrayList<>();
+        ev.add(
+                "one-way write() called → read() returned, untraced pass (user space, CLOCK_MONOTONIC in both processes), "
+                        + KernelEvidence.oneWayMedians(rs));
+        for (Split x : splits)
+            ev.add(String.format(
+                    "traced pass, %s (observed in the trace): write() called → sk_data_ready median %.1f µs; sk_data_ready → the reader made runnable (sched_wakeup) %s → the reader on a CPU (a sched_switch to it, or its first own event) %s → read() returned: %.1f µs in all, %.0f%% of the traced one-way time (%d messages)",
+                    Placement.parse(x.placement()).describe(),
+                    x.kernelPathMicros(),
+                    micros(x.runnableMicros()),
+                    micros(x.onCpuMicros()),
+                    x.wakeMicros(),
+                    x.wakeShare() * 100,
+                    x.messages()));
+        ev.add(
+                "sk_data_ready and sched_wakeup come from the sending thread's own context (lo delivers in the sender's softirq); trace times have 1 µs resolution; the threads are pinned for each placement");
+        ev.add(RULE.evidence() + "; the wake-up's share is taken in the placement where it was smallest");
+        Split best = splits.stream()
+                .min(Comparator.comparingDouble(Split::wakeShare))
+                .orElseThrow();
         o.verdict(ctx.judged("PATH-2", v)
                 .summary(String.format(
-                        "sk_data_ready fired inside the sender's own write() for %.0f%% of %d messages (median %.1f µs after write() was called) — %s; the blocked reader then needed a median %.1f µs (p99 %.1f µs) to return from read(), %.0f%% of the one-way time — %s.",
-                        within * 100,
+                        "sk_data_ready fired inside the sender's own write() for %.0f%% of %d messages — %s. The blocked reader is made runnable at once (sched_wakeup, from the sender's context), but it runs only when a CPU takes it: %s — %s.",
+                        f.readyWithinWrite() * 100,
                         b.size(),
-                        k.median(),
-                        IMMEDIATE.holds(new Facts(within, share))
-                                ? "immediately, in the sender's context"
-                                : "not reliably within the send",
-                        w.median(),
-                        percentile(wake, 0.99),
-                        share * 100,
-                        INSTANT.holds(new Facts(within, share))
-                                ? "negligible"
-                                : "a scheduler wake-up, not an instant one"))
-                .measured(w.median(), "µs from sk_data_ready to read() returning (median)")
+                        IMMEDIATE.holds(f) ? "immediately, in the sender's context" : "not reliably within the send",
+                        String.join(
+                                "; ",
+                                splits.stream()
+                                        .map(x -> String.format(
+                                                "%s, read() returned a median %.1f µs after sk_data_ready (%.0f%% of the one-way time)",
+                                                Placement.parse(x.placement()).describe(),
+                                                x.wakeMicros(),
+                                                x.wakeShare() * 100))
+                                        .toList()),
+                        INSTANT.holds(f)
+                                ? "negligible even so"
+                                : "a scheduler wake-up, not an instant one, in every placement"))
+                .measured(
+                        best.wakeMicros(),
+                        "µs from sk_data_ready to read() returning (median, " + best.placement() + ")")
                 .claimed(0.0)
-                .evidence(List.of(
-                        String.format(
-                                "one-way write() called → read() returned (user space, CLOCK_MONOTONIC in both processes): median %s µs, p99 %.1f µs, %d messages",
-                                ow.format("%.1f"), percentile(oneWay, 0.99), oneWay.length),
-                        String.format(
-                                "send path write() called → sock:sk_data_ready: median %s µs; wake-up sk_data_ready → read() returned: median %s µs",
-                                k.format("%.1f"), w.format("%.1f")),
-                        "sk_data_ready comes from the sending thread's own context (lo delivers in the sender's softirq); trace times have 1 µs resolution",
-                        RULE.evidence()))
+                .evidence(ev)
                 .build());
-        o.figure(cdf(oneWay, kernel, wake));
+        o.figure(cdf(oneWay, b));
         o.figure(timelineFigure(timeline, median));
         return o;
     }
 
-    /** The nearest-rank percentile (R_1: a value that was measured, never an interpolation). */
-    static double percentile(double[] v, double q) {
-        return new Percentile()
-                .withEstimationType(Percentile.EstimationType.R_1)
-                .evaluate(v, q * 100);
+    private static String micros(double v) {
+        return Double.isNaN(v) ? "(not traced)" : String.format("+%.1f µs", v);
     }
 
-    private static Figure cdf(double[] oneWay, double[] kernel, double[] wake) {
+    /** Per placement, the untraced one-way times and (traced) the reader's wake-up. */
+    private static Figure cdf(List<OneWay> oneWay, List<WakeupProbe.Breakdown> b) {
         XYChart c = Charts.xy("PATH-2: one small write to a blocked reader", "µs", "% of messages at or below", false);
         c.getStyler().setXAxisLogarithmic(true);
-        addCdf(c, "one-way: write() → read() returns", oneWay, Charts.MEASURED);
-        if (kernel != null) addCdf(c, "write() → sk_data_ready", kernel, Charts.REFERENCE);
-        if (wake != null) addCdf(c, "sk_data_ready → read() returns", wake, Charts.CLAIM.darker());
+        List<String> placements =
+                oneWay.stream().map(OneWay::placement).distinct().toList();
+        for (int i = 0; i < placements.size(); i++) {
+            String pl = placements.get(i);
+            String where = Placement.parse(pl).describe();
+            addCdf(
+                    c,
+                    "one-way, " + where,
+                    oneWay.stream()
+                            .filter(x -> x.placement().equals(pl))
+                            .mapToDouble(OneWay::oneWayMicros)
+                            .toArray(),
+                    i == 0 ? Charts.MEASURED : Charts.REFERENCE);
+            double[] wake = b.stream()
+                    .filter(x -> x.placement().equals(pl))
+                    .mapToDouble(x -> x.wakeNanos() / 1e3)
+                    .toArray();
+            if (wake.length > 0)
+                addCdf(
+                        c,
+                        "sk_data_ready → read() returns (traced), " + where,
+                        wake,
+                        i == 0 ? Charts.CLAIM.darker() : Charts.CLAIM);
+        }
         return new Figure(
                 "wake-up-cdf",
                 List.of("PATH-2"),
-                "Measured: distribution of each message's times. One-way from user-space clocks in both processes; the split at sock:sk_data_ready from the "
-                        + "tracepoint (1 µs resolution). The article's 'woken instantly' would put the wake-up curve near zero.",
+                "Measured: distribution of each message's times, per placement of the two threads (pinned to one vCPU, or to two). One-way from user-space clocks in both processes, untraced; "
+                        + "the wake-up from sock:sk_data_ready in a traced pass (1 µs resolution). The article's 'woken instantly' would put the wake-up curves near zero.",
                 c);
     }
 

@@ -12,9 +12,11 @@ import lab.loopback.ipc.StreamTransport;
 import lab.loopback.ipc.Transports;
 import lab.loopback.measure.Bytes;
 import lab.loopback.measure.Estimate;
+import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measure.StreamTrial;
+import lab.loopback.sys.CpuAffinity;
 import lab.loopback.tools.Sockperf;
 import lab.loopback.uring.IoUringSupport;
 import lab.loopback.workbench.RunContext;
@@ -39,10 +41,14 @@ public final class IpcData {
             double writesPerMessage,
             int trials) {}
 
-    /** Round trips at one size: each percentile is the median over the timed trials; p50's interval too. */
+    /**
+     * Round trips at one size and one placement of the peers ({@link Placement#id()}): each percentile is the median
+     * over that placement's timed trials; p50's interval too.
+     */
     public record Latency(
             String transport,
             int size,
+            String placement,
             double p50Micros,
             double p50Low,
             double p50High,
@@ -54,9 +60,10 @@ public final class IpcData {
             double sleepsPerRoundTrip,
             double clientCpuMicrosPerRoundTrip) {}
 
-    /** sockperf's TCP round trip on 127.0.0.1 beside the Java ping-pong's, same size, same run. */
+    /** sockperf's TCP round trip on 127.0.0.1 beside the Java ping-pong's, same size, same placement, same run. */
     public record Reference(
             int size,
+            String placement,
             double sockperfP50Micros,
             double sockperfP99Micros,
             double javaP50Micros,
@@ -76,11 +83,44 @@ public final class IpcData {
                     .orElse(null);
         }
 
-        public Latency trip(String transport, int size) {
+        public Latency trip(String transport, int size, Placement placement) {
             return latency.stream()
-                    .filter(t -> t.transport().equals(transport) && t.size() == size)
+                    .filter(t -> t.transport().equals(transport)
+                            && t.size() == size
+                            && t.placement().equals(placement.id()))
                     .findFirst()
                     .orElse(null);
+        }
+
+        /** Whether {@code transport}'s round trips were measured at {@code size}, in any placement. */
+        public boolean hasTrips(String transport, int size) {
+            return latency.stream().anyMatch(t -> t.transport().equals(transport) && t.size() == size);
+        }
+
+        /** The placements the round trips were measured in, in {@link Placement} order. */
+        public List<Placement> placements() {
+            return latency.stream()
+                    .map(t -> Placement.parse(t.placement()))
+                    .distinct()
+                    .sorted()
+                    .toList();
+        }
+
+        /**
+         * Which of {@code a} and {@code b} had the shorter median round trip at {@code size}: +1 for {@code a}, -1 for
+         * {@code b}, when its p50 interval lies below the other's in every placement both were measured in; 0 when
+         * the intervals overlap in one, the placements disagree, or neither was measured.
+         */
+        public int latencyLead(String a, String b, int size) {
+            int lead = 0;
+            for (Placement pl : placements()) {
+                Latency la = trip(a, size, pl), lb = trip(b, size, pl);
+                if (la == null || lb == null) continue;
+                int here = la.p50High() < lb.p50Low() ? 1 : lb.p50High() < la.p50Low() ? -1 : 0;
+                if (here == 0 || (lead != 0 && here != lead)) return 0;
+                lead = here;
+            }
+            return lead;
         }
 
         /** Every size measured by either runner. */
@@ -144,7 +184,7 @@ public final class IpcData {
             try (PingPong pp = PingPong.start(t, 900)) {
                 for (int size : p.ipcSizes) {
                     ctx.progress("IPC round trips over " + id + " at " + Bytes.human(size));
-                    lat.add(latency(id, size, pp.trials(size, p)));
+                    lat.addAll(latency(id, size, pp.trials(size, p)));
                 }
             }
         }
@@ -154,25 +194,29 @@ public final class IpcData {
         else if (!ids.contains("tcp-lo")) refMissing = "TCP over lo was not measured";
         else if (!Sockperf.installed()) refMissing = "sockperf is not installed (Debian package sockperf)";
         else {
+            List<Integer> cpus = CpuAffinity.of(0);
             for (int size : p.ipcSizes) {
                 if (size > 65000) continue; // sockperf's message limit
-                ctx.progress("sockperf ping-pong at " + size + " B (reference)");
-                Latency java = lat.stream()
-                        .filter(l -> l.transport().equals("tcp-lo") && l.size() == size)
-                        .findFirst()
-                        .orElseThrow();
-                try {
-                    Sockperf.Result r =
-                            Sockperf.pingPong(Math.max(size, 14), p == Profile.QUICK ? 1 : 5, ctx.toolPort());
-                    refs.add(new Reference(
-                            size,
-                            r.p50Micros(),
-                            r.p99Micros(),
-                            java.p50Micros(),
-                            java.p50Micros() / r.p50Micros(),
-                            "sockperf " + r.version()));
-                } catch (RuntimeException e) {
-                    refMissing = "sockperf failed: " + e.getMessage();
+                for (Latency java : lat) {
+                    if (!java.transport().equals("tcp-lo") || java.size() != size) continue;
+                    Placement pl = Placement.parse(java.placement());
+                    ctx.progress("sockperf ping-pong at " + size + " B, " + pl.describe() + " (reference)");
+                    boolean pinned = pl == Placement.SAME_CPU || pl == Placement.TWO_CPUS;
+                    int[] at = pinned ? pl.cpus(cpus) : new int[] {-1, -1};
+                    try {
+                        Sockperf.Result r = Sockperf.pingPong(
+                                Math.max(size, 14), p == Profile.QUICK ? 1 : 5, ctx.toolPort(), at[1], at[0]);
+                        refs.add(new Reference(
+                                size,
+                                pl.id(),
+                                r.p50Micros(),
+                                r.p99Micros(),
+                                java.p50Micros(),
+                                java.p50Micros() / r.p50Micros(),
+                                "sockperf " + r.version()));
+                    } catch (RuntimeException e) {
+                        refMissing = "sockperf failed: " + e.getMessage();
+                    }
                 }
             }
         }
@@ -194,14 +238,25 @@ public final class IpcData {
         return new Throughput(id, size, e.median(), e.low(), e.high(), cpu, writes, timed.size());
     }
 
-    public static Latency latency(String id, int size, List<PingPong.Trial> trials) {
-        List<PingPong.Trial> timed =
-                trials.stream().filter(t -> t.phase().equals("timed")).toList();
+    /** Per placement the trials ran in, the round trips at one size (a trial's placement as it was arranged). */
+    public static List<Latency> latency(String id, int size, List<PingPong.Trial> trials) {
+        List<Latency> out = new ArrayList<>();
+        for (Placement pl : Placement.values()) {
+            List<PingPong.Trial> timed = trials.stream()
+                    .filter(t -> t.phase().equals("timed") && t.placement().equals(pl.id()))
+                    .toList();
+            if (!timed.isEmpty()) out.add(latency(id, size, pl, timed));
+        }
+        return out;
+    }
+
+    private static Latency latency(String id, int size, Placement pl, List<PingPong.Trial> timed) {
         Estimate p50 = Estimate.ofMedian(
                 timed.stream().mapToDouble(t -> t.stats().p50Micros()).toArray());
         return new Latency(
                 id,
                 size,
+                pl.id(),
                 p50.median(),
                 p50.low(),
                 p50.high(),

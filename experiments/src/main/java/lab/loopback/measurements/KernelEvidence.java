@@ -1,5 +1,6 @@
 package lab.loopback.measurements;
 
+import java.util.ArrayList;
 import java.util.List;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Lack;
@@ -7,8 +8,11 @@ import lab.loopback.evidence.TracedStream;
 import lab.loopback.evidence.WakeupProbe;
 import lab.loopback.kernel.ZerocopyProbe;
 import lab.loopback.measure.Bytes;
+import lab.loopback.measure.Estimate;
 import lab.loopback.measure.MemcpyBaseline;
+import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
+import lab.loopback.sys.CpuAffinity;
 import lab.loopback.workbench.RunContext;
 import lab.loopback.zerocopy.ZeroCopyReceive;
 
@@ -34,9 +38,38 @@ public final class KernelEvidence {
         });
     }
 
-    /** The small-message one-way probe (PATH-2, ZC-2): writes to a reader blocked in read() in another process. */
-    public static WakeupProbe.Result wakeup(RunContext ctx) {
-        return ctx.shared("wakeup", () -> WakeupProbe.run(ctx.tracefs(), ctx.profile().wakeupMessages, WAKEUP_WARMUPS));
+    /**
+     * The small-message one-way probe (PATH-2, ZC-2): writes to a reader blocked in read() in another process, once per
+     * placement of the two threads this host can arrange (one vCPU, two), never pooled.
+     */
+    public static List<WakeupProbe.Result> wakeup(RunContext ctx) {
+        return ctx.shared("wakeup", () -> {
+            List<WakeupProbe.Result> out = new ArrayList<>();
+            for (Placement pl : Placement.arrangeable(CpuAffinity.of(0))) {
+                ctx.progress(ctx.profile().wakeupMessages + " small writes to a reader blocked in read(), "
+                        + pl.describe() + " (untraced, then traced)");
+                out.add(WakeupProbe.run(ctx.tracefs(), ctx.profile().wakeupMessages, WAKEUP_WARMUPS, pl));
+            }
+            return out;
+        });
+    }
+
+    /** Per placement, the untraced pass's median one-way time, e.g. "both peers on one vCPU: 14.1 µs [13.9, 14.3], 300 messages". */
+    public static String oneWayMedians(List<WakeupProbe.Result> rs) {
+        List<String> out = new ArrayList<>();
+        for (WakeupProbe.Result r : rs) {
+            Estimate e = Estimate.ofMedian(r.untraced().stream()
+                    .mapToDouble(m -> m.oneWayNanos() / 1e3)
+                    .toArray());
+            out.add(String.format(
+                    "%s: %.1f µs [%.1f, %.1f], %d messages",
+                    r.placement().describe(),
+                    e.median(),
+                    e.low(),
+                    e.high(),
+                    r.untraced().size()));
+        }
+        return String.join("; ", out);
     }
 
     public static ZerocopyProbe.Result zerocopy(RunContext ctx) {

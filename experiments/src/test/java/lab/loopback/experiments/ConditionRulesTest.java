@@ -12,7 +12,9 @@ import java.util.Collections;
 import java.util.List;
 import lab.loopback.access.AccessCheck;
 import lab.loopback.claim.Verdict;
+import lab.loopback.measure.Placement;
 import lab.loopback.measurements.Conditions;
+import lab.loopback.measurements.IpcData;
 import lab.loopback.rule.Rule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -167,29 +169,41 @@ class ConditionRulesTest {
 
     @Test
     void optionsAndVethRules() {
-        var lo = new VethVersusLo.Latency("lo", 64, 100, 10, 20, 30);
-        assertEquals(Verdict.SUPPORTED, VethVersusLo.judgeVeth(row("veth", "lower", 1), lo, lo));
-        assertEquals(
-                Verdict.SUPPORTED,
-                VethVersusLo.judgeVeth(
-                        row("veth", "within noise", 1), lo, new VethVersusLo.Latency("veth", 64, 100, 12, 20, 30)));
+        var slower = new VethVersusLo.VethRoute(row("veth", "lower", 1), 1.0);
+        var same = new VethVersusLo.VethRoute(row("veth", "within noise", 1), 1.05);
+        var longerTrip = new VethVersusLo.VethRoute(row("veth", "within noise", 1), 1.2);
+        // slower at lo's MTU class: the path itself is slower
+        assertEquals(Verdict.SUPPORTED, VethVersusLo.judgeVeth(slower, slower));
+        assertEquals(Verdict.SUPPORTED, VethVersusLo.judgeVeth(longerTrip, same));
+        // slower only as the recipe builds it (default MTU): true of the recipe, the MTU the cause
+        assertEquals(Verdict.PARTLY_TRUE, VethVersusLo.judgeVeth(same, slower));
+        assertEquals(Verdict.PARTLY_TRUE, VethVersusLo.judgeVeth(null, slower), "a run with only the default MTU");
+        assertEquals(Verdict.REFUTED, VethVersusLo.judgeVeth(same, same));
+        // the round trips compared within each placement of the peers; the rule reads the smallest ratio
+        List<IpcData.Latency> trips = List.of(
+                IpcRulesTest.lat("lo", 64, Placement.SAME_CPU, 10, 9, 11),
+                IpcRulesTest.lat("veth", 64, Placement.SAME_CPU, 12.5, 12, 13),
+                IpcRulesTest.lat("lo", 64, Placement.TWO_CPUS, 40, 39, 41),
+                IpcRulesTest.lat("veth", 64, Placement.TWO_CPUS, 42, 41, 43));
+        assertEquals(List.of(1.05, 1.25), VethVersusLo.tripRatios(trips, "veth"));
         assertEquals(
                 Verdict.REFUTED,
                 VethVersusLo.judgeVeth(
-                        row("veth", "within noise", 1), lo, new VethVersusLo.Latency("veth", 64, 100, 10.5, 20, 30)));
-        VethOptions.Row one = new VethOptions.Row("lo", "defaults", "-", 10, 9, 11, 1.0, 20, 30, 100);
+                        new VethVersusLo.VethRoute(
+                                row("veth", "within noise", 1),
+                                VethVersusLo.tripRatios(trips, "veth").getFirst()),
+                        null),
+                "slower on one vCPU only: not slower in every placement");
+        VethOptions.Row one = new VethOptions.Row("lo", "defaults", "-", 10, 9, 11, 1.0);
         assertEquals(
                 Verdict.REFUTED,
-                VethOptions.judge(
-                        List.of(one, new VethOptions.Row("lo", "TCP_CORK", "1", 10, 9, 11, 1.0, 20, 30, 100))));
+                VethOptions.judge(List.of(one, new VethOptions.Row("lo", "TCP_CORK", "1", 10, 9, 11, 1.0))));
         assertEquals(
                 Verdict.SUPPORTED,
-                VethOptions.judge(
-                        List.of(one, new VethOptions.Row("lo", "TCP_CORK", "1", 10, 9, 11, 0.2, 20, 30, 100))));
+                VethOptions.judge(List.of(one, new VethOptions.Row("lo", "TCP_CORK", "1", 10, 9, 11, 0.2))));
         assertEquals(
                 Verdict.NOT_TESTABLE_HERE,
-                VethOptions.judge(
-                        List.of(new VethOptions.Row("lo", "defaults", "-", 10, 9, 11, Double.NaN, 20, 30, 100))));
+                VethOptions.judge(List.of(new VethOptions.Row("lo", "defaults", "-", 10, 9, 11, Double.NaN))));
     }
 
     @Test

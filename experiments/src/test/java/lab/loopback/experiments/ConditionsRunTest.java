@@ -43,6 +43,18 @@ class ConditionsRunTest {
                 }
             }
         }
+        if (root) {
+            // lo against veth at its largest MTU (the verdicts' rows), then veth at the default MTU as a side result
+            assertEquals(
+                    List.of(NamespaceRoutes.LO, NamespaceRoutes.VETH_WIDE, NamespaceRoutes.VETH),
+                    RunAssertions.values(r.runDir(), "veth-versus-lo", "summary", "condition"));
+            assertEquals(
+                    RunAssertions.placements(),
+                    RunAssertions.values(r.runDir(), "veth-versus-lo", "round-trips", "placement"));
+            assertEquals(
+                    RunAssertions.placements(),
+                    RunAssertions.values(r.runDir(), "tls-cost", "round-trips", "placement"));
+        }
         NothingLeft.namespacesOrChildren();
         if (Command.which("nft") != null)
             assertEquals(

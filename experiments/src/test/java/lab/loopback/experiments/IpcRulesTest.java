@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import lab.loopback.claim.Verdict;
+import lab.loopback.measure.Placement;
 import lab.loopback.measurements.IpcData;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,11 @@ class IpcRulesTest {
     }
 
     static IpcData.Latency lat(String id, int size, double p50, double lo, double hi) {
-        return new IpcData.Latency(id, size, p50, lo, hi, p50, p50, p50, p50, 100, 1, 1);
+        return lat(id, size, Placement.SAME_CPU, p50, lo, hi);
+    }
+
+    static IpcData.Latency lat(String id, int size, Placement pl, double p50, double lo, double hi) {
+        return new IpcData.Latency(id, size, pl.id(), p50, lo, hi, p50, p50, p50, p50, 100, 1, 1);
     }
 
     /** TCP 10 Gbit/s and 20 µs at every size; the rival as given. */
@@ -61,19 +66,58 @@ class IpcRulesTest {
                 "no majority anywhere");
     }
 
+    /**
+     * TCP and a rival with equal throughput; round trips per placement as given (TCP 20 µs in both): on one vCPU the
+     * rival takes {@code sameCpu} µs, on two {@code twoCpus}.
+     */
+    static IpcData.Result placed(String rival, double sameCpu, double twoCpus) {
+        List<IpcData.Throughput> t = new ArrayList<>();
+        List<IpcData.Latency> l = new ArrayList<>();
+        for (int size : List.of(64, 4096, 65536)) {
+            t.add(tp("tcp-lo", size, 10, 9, 11));
+            t.add(tp(rival, size, 10, 9, 11));
+            for (Placement pl : List.of(Placement.SAME_CPU, Placement.TWO_CPUS)) {
+                double us = pl == Placement.SAME_CPU ? sameCpu : twoCpus;
+                l.add(lat("tcp-lo", size, pl, 20, 19, 21));
+                l.add(lat(rival, size, pl, us, us * 0.95, us * 1.05));
+            }
+        }
+        return new IpcData.Result(t, l, Map.of(), List.of(), null);
+    }
+
+    @Test
+    void roundTripsAreComparedWithinEachPlacementNeverPooled() {
+        // the rival faster in both placements: a latency win at every size
+        assertEquals(-1, placed("unix", 10, 10).latencyLead("tcp-lo", "unix", 64));
+        assertEquals(
+                "unix faster", IpcShootout.duel(placed("unix", 10, 10), "unix").outcome());
+        // faster on one vCPU, slower on two: which is faster depends on the placement, so neither wins the size
+        IpcData.Result split = placed("unix", 10, 40);
+        assertEquals(0, split.latencyLead("tcp-lo", "unix", 64));
+        assertEquals("mixed", IpcShootout.duel(split, "unix").outcome());
+        assertEquals(UnixVersusTcp.Finding.SPLIT, UnixVersusTcp.finding(UnixVersusTcp.wins(split)));
+        // pooled, the two placements' medians would have made the rival 25 µs against TCP's 20: a TCP win it never had
+        assertEquals(List.of(Placement.SAME_CPU, Placement.TWO_CPUS), split.placements());
+        // the ring ratios: one per size and placement, each judged on its own
+        List<IpcShootout.RingRatio> rs = IpcShootout.ringRatios(placed("shm", 15, 5));
+        assertEquals(6, rs.size());
+        assertEquals(3, rs.stream().filter(IpcShootout.RingRatio::comparable).count(), "within 2× on one vCPU only");
+        assertEquals(Verdict.PARTLY_TRUE, IpcShootout.judgeBasicallyShm(rs));
+    }
+
     @Test
     void basicallySharedMemoryMeansWithinAFactorOfTwo() {
         assertEquals(Verdict.REFUTED, IpcShootout.judgeBasicallyShm(IpcShootout.ringRatios(data("shm", 100, 1))));
         assertEquals(Verdict.SUPPORTED, IpcShootout.judgeBasicallyShm(IpcShootout.ringRatios(data("shm", 15, 12))));
         // within 2× at a minority of sizes (the copy-bound largest) is still not "basically shared memory"
         List<IpcShootout.RingRatio> oneOfFour = List.of(
-                new IpcShootout.RingRatio(64, 0.1, 60, false),
-                new IpcShootout.RingRatio(4096, 0.2, 20, false),
-                new IpcShootout.RingRatio(65536, 0.3, 4, false),
-                new IpcShootout.RingRatio(4 << 20, 0.6, 1.9, true));
+                new IpcShootout.RingRatio(64, "same-cpu", 0.1, 60, false),
+                new IpcShootout.RingRatio(4096, "same-cpu", 0.2, 20, false),
+                new IpcShootout.RingRatio(65536, "same-cpu", 0.3, 4, false),
+                new IpcShootout.RingRatio(4 << 20, "same-cpu", 0.6, 1.9, true));
         assertEquals(Verdict.REFUTED, IpcShootout.judgeBasicallyShm(oneOfFour));
         List<IpcShootout.RingRatio> twoOfFour = new ArrayList<>(oneOfFour);
-        twoOfFour.set(2, new IpcShootout.RingRatio(65536, 0.6, 1.5, true));
+        twoOfFour.set(2, new IpcShootout.RingRatio(65536, "same-cpu", 0.6, 1.5, true));
         assertEquals(Verdict.PARTLY_TRUE, IpcShootout.judgeBasicallyShm(twoOfFour));
     }
 
@@ -141,10 +185,21 @@ class IpcRulesTest {
 
     static FastOpen.Mode tfo(double p50, double ratio, double low, double high) {
         return new FastOpen.Mode(
-                "TCP_FASTOPEN_CONNECT", 1000, p50, p50 - 0.2, p50 + 0.2, p50 * 1.5, p50 * 50, ratio, low, high);
+                "TCP_FASTOPEN_CONNECT",
+                "same-cpu",
+                1000,
+                p50,
+                p50 - 0.2,
+                p50 + 0.2,
+                p50 * 1.5,
+                p50 * 50,
+                ratio,
+                low,
+                high);
     }
 
     static WaitModes.Row epoll(double ratio, double low, double high) {
-        return new WaitModes.Row("EPOLL", 30 * ratio, 30 * low, 30 * high, 90, 1, 20, 15_000, ratio, low, high);
+        return new WaitModes.Row(
+                "EPOLL", "same-cpu", 30 * ratio, 30 * low, 30 * high, 90, 1, 20, 15_000, ratio, low, high);
     }
 }

@@ -55,6 +55,14 @@ class IpcRunTest {
                 assertTrue(files.anyMatch(f -> f.toString().endsWith(".png")), exp + " drew a figure");
             }
         }
+        // no latency pooled across placements of the peers: each table says where its round trips ran
+        Path run = r.runDir();
+        List<String> placed = RunAssertions.placements();
+        assertEquals(placed, RunAssertions.values(run, "ipc-shootout", "latency", "placement"));
+        assertEquals(placed, RunAssertions.values(run, "wait-modes", "modes", "placement"));
+        assertEquals(placed, RunAssertions.values(run, "unix-versus-tcp", "side-by-side", "placement"));
+        if (RunAssertions.values(run, "fast-open", "modes", "mode").size() == 2)
+            assertEquals(placed, RunAssertions.values(run, "fast-open", "modes", "placement"));
         assertEquals(shmBefore, ours(Path.of("/dev/shm")), "ring files left in /dev/shm");
         assertEquals(tmpBefore, ours(Path.of(System.getProperty("java.io.tmpdir"))), "rendezvous directories left");
         assertEquals(

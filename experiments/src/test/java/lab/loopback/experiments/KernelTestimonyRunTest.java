@@ -11,6 +11,7 @@ import java.util.Map;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
 import lab.loopback.kernel.Tracefs;
+import lab.loopback.netns.PathCondition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +48,17 @@ class KernelTestimonyRunTest {
                     byId.get("TLDR-2").verdict(),
                     byId.get("TLDR-2").summary());
         }
+        // the wake-up's times per placement of the two threads, never pooled
+        assertEquals(RunAssertions.placements(), RunAssertions.values(run, "wake-up", "one-way", "placement"));
+        if (tracing)
+            assertEquals(RunAssertions.placements(), RunAssertions.values(run, "wake-up", "wake-split", "placement"));
+        // every condition FAST-3 names is either measured or listed with the reason it could not be set up here
+        List<String> measured = RunAssertions.values(run, "fast-path-conditions", "conditions", "condition");
+        List<String> notRun = RunAssertions.values(run, "fast-path-conditions", "not-run", "condition");
+        for (PathCondition pc : PathCondition.values())
+            assertTrue(
+                    measured.contains(pc.label() + " (private namespace)") || notRun.contains(pc.label()),
+                    pc + " neither measured nor explained: " + measured + " / " + notRun);
         String report = Files.readString(run.resolve("report.html"));
         for (String id : CLAIMS) assertTrue(report.contains(id), id + " in the report");
     }

@@ -177,7 +177,7 @@ class RuleThresholdsTest {
     }
 
     private static VethOptions.Row veth(String option, double copies) {
-        return new VethOptions.Row("veth", option, "1", 10, 9, 11, copies, 20, 30, 100);
+        return new VethOptions.Row("veth", option, "1", 10, 9, 11, copies);
     }
 
     @Test

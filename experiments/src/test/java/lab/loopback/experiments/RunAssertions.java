@@ -14,7 +14,10 @@ import java.util.stream.Collectors;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
+import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
+import lab.loopback.result.RunStore;
+import lab.loopback.sys.CpuAffinity;
 import lab.loopback.workbench.HostAbilities;
 import lab.loopback.workbench.LabRun;
 import lab.loopback.workbench.Rejudge;
@@ -74,5 +77,25 @@ final class RunAssertions {
         Rejudge.Result r = Rejudge.of(run, ClaimLedger.bundled(), "the working tree");
         assertTrue(r.rejudged() > 0, "no claim of " + run + " was rejudged: " + r.describe());
         assertEquals(List.of(), r.changed().stream().map(Rejudge.Entry::claim).toList(), r.describe());
+    }
+
+    /**
+     * The distinct values of {@code column} in table {@code table} that experiment {@code experiment} of {@code run}
+     * recorded, in order of first appearance.
+     */
+    static List<String> values(Path run, String experiment, String table, String column) {
+        var t = RunStore.load(run, experiment).tables().get(table);
+        assertNotNull(t, experiment + " recorded no table " + table);
+        return t.column(column).asList().stream()
+                .map(String::valueOf)
+                .distinct()
+                .toList();
+    }
+
+    /** The placements of the peers this host can arrange, as tables record them: every latency must be split by them. */
+    static List<String> placements() {
+        return Placement.arrangeable(CpuAffinity.of(0)).stream()
+                .map(Placement::id)
+                .toList();
     }
 }

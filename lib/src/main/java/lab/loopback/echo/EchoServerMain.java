@@ -17,6 +17,7 @@ import lab.loopback.ipc.TcpSocket;
 import lab.loopback.ipc.Transports;
 import lab.loopback.ipc.WaitMode;
 import lab.loopback.measure.ChildLine;
+import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
 import lab.loopback.sys.SockAddrIn;
 import lab.loopback.uring.Cqe;
@@ -28,7 +29,8 @@ import lab.loopback.uring.IoUring;
  * a port the kernel picks, print {@code READY <port>}, and exit when stdin closes or after
  * {@code maxSeconds} in any case. {@code stream} echoes with plain read/write over any {@link StreamTransport},
  * waiting for each request as the optional {@link WaitMode} says, and prints {@code READY <address>} in the
- * transport's notation (it may run inside a namespace).
+ * transport's notation (it may run inside a namespace), then {@code ARMED <tid>}: the thread that accepts and
+ * answers.
  */
 public final class EchoServerMain {
     static final int BUFFER = GrpcEcho.MAX_MESSAGE;
@@ -127,6 +129,8 @@ public final class EchoServerMain {
                 Arena a = Arena.ofConfined()) {
             open = l;
             System.out.println(ChildLine.format(new ChildLine.Ready(l.address())));
+            // the server answers on this thread; naming it lets the client place the two peers on CPUs
+            System.out.println(ChildLine.format(new ChildLine.Armed(Libc.gettid())));
             System.out.flush();
             MemorySegment buf = a.allocate(BUFFER, 4096);
             while (true) {

@@ -7,11 +7,13 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.measure.ChildLine;
+import lab.loopback.sys.Libc;
 import lab.loopback.sys.SockAddrIn;
 
 /**
  * The server of the connect-to-first-byte probe (MORE-3), in its own JVM (inside a namespace when given a prefix):
- * listens on 127.0.0.1 with TCP_FASTOPEN when asked, prints {@code READY <port>}, and for every connection reads
+ * listens on 127.0.0.1 with TCP_FASTOPEN when asked, prints {@code READY <port>} and {@code ARMED <tid>} (the thread
+ * that accepts and answers), and for every connection reads
  * one request of {@code SIZE} bytes, answers with the same bytes and closes. Exits when stdin closes or after
  * {@code MAX_SECONDS}.
  */
@@ -47,6 +49,8 @@ public final class FirstByteServerMain {
                 Arena a = Arena.ofConfined()) {
             System.out.println(ChildLine.format(
                     new ChildLine.Ready(Integer.toString(l.localAddress().port()))));
+            // the thread that accepts and answers, so the client can place it on a CPU
+            System.out.println(ChildLine.format(new ChildLine.Armed(Libc.gettid())));
             System.out.flush();
             MemorySegment buf = a.allocate(size);
             while (true) {

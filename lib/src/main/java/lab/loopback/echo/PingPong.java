@@ -11,25 +11,31 @@ import lab.loopback.ipc.StreamTransport;
 import lab.loopback.ipc.Transports;
 import lab.loopback.ipc.WaitMode;
 import lab.loopback.measure.ChildJvm;
+import lab.loopback.measure.ChildLine;
+import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
 import lab.loopback.measure.ThreadCpu;
 import lab.loopback.measure.ThreadSwitches;
+import lab.loopback.sys.CpuAffinity;
+import lab.loopback.sys.ErrnoException;
 
 /**
  * Request/response over any {@link StreamTransport}: an RPC-style echo server in its own JVM ({@link EchoServerMain}
  * {@code rpc}: each request is read whole, then answered with the same bytes), and closed-loop clients here, one request in flight, every answer verified, latency in
  * an HdrHistogram ({@link EchoClients#stream}). Each trial is a fresh connection with its own warm-up round trips;
  * TCP underneath gets TCP_NODELAY on both ends, as every latency-minded RPC stack sets it. Both ends wait for
- * data the same way ({@link WaitMode}).
+ * data the same way ({@link WaitMode}). Trials can place the two peers' threads on one CPU or on two
+ * ({@link Placement}): the server names its answering thread, and the client pins both.
  */
 public final class PingPong implements AutoCloseable {
     /** Warm-up round trips at the start of every trial (at most half its time), before its histogram starts. */
     static final int WARMUP_ROUND_TRIPS = 200;
 
     /**
-     * One trial: the latency distribution, and per round trip the client thread's voluntary context switches (it
-     * went to sleep) and its CPU time (which includes the client comparing each answer with its request), both from
-     * the kernel's accounting of the thread, over the timed round trips only.
+     * One trial: the latency distribution, where the peers ran ({@link Placement#id()} as arranged, and the CPU each
+     * thread last ran on as the kernel reports it at the trial's end, -1 unknown), and per round trip the client
+     * thread's voluntary context switches (it went to sleep) and its CPU time (which includes the client comparing
+     * each answer with its request), both from the kernel's accounting of the thread, over the timed round trips only.
      */
     public record Trial(
             String transport,
@@ -37,6 +43,9 @@ public final class PingPong implements AutoCloseable {
             int size,
             String phase,
             int index,
+            String placement,
+            int clientCpu,
+            int serverCpu,
             EchoStats stats,
             double sleepsPerRoundTrip,
             double clientCpuMicrosPerRoundTrip) {}
@@ -45,12 +54,15 @@ public final class PingPong implements AutoCloseable {
     private final ChildJvm server;
     private final String address;
     private final WaitMode wait;
+    /** The server's answering thread, which placed trials pin. */
+    private final long serverTid;
 
-    private PingPong(StreamTransport transport, ChildJvm server, String address, WaitMode wait) {
+    private PingPong(StreamTransport transport, ChildJvm server, String address, WaitMode wait, long serverTid) {
         this.transport = transport;
         this.server = server;
         this.address = address;
         this.wait = wait;
+        this.serverTid = serverTid;
     }
 
     /** An echo server over {@code transport} with blocking reads, alive at most {@code maxSeconds}. */
@@ -71,7 +83,13 @@ public final class PingPong implements AutoCloseable {
                         wait.name()),
                 prefix);
         try {
-            return new PingPong(transport, server, EchoClients.address(server), wait);
+            String address = EchoClients.address(server);
+            return new PingPong(
+                    transport,
+                    server,
+                    address,
+                    wait,
+                    server.expect(ChildLine.Armed.class, 30_000).tid());
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -82,13 +100,38 @@ public final class PingPong implements AutoCloseable {
         return address;
     }
 
+    /** The server's answering thread (kernel thread id), which placed trials pin. */
+    public long serverTid() {
+        return serverTid;
+    }
+
     public long serverPid() {
         return server.pid();
     }
 
-    /** One connection: warm-up round trips, then at most {@code roundTrips} timed ones within {@code seconds}. */
+    /** One connection left to the scheduler: warm-up round trips, then at most {@code roundTrips} timed ones within {@code seconds}. */
     public Trial trial(int size, String phase, int index, int roundTrips, double seconds) {
-        try (Connection raw = transport.connect(address);
+        return trial(size, phase, index, roundTrips, seconds, Placement.SCHEDULER);
+    }
+
+    /**
+     * One connection with both peers' threads placed per {@code placement} for its whole length (warm-up included):
+     * warm-up round trips, then at most {@code roundTrips} timed ones within {@code seconds}. Both threads' CPU sets are
+     * restored afterwards. A placement the kernel refuses to arrange is not silently replaced: the trial is recorded as
+     * left to the scheduler.
+     */
+    @SuppressWarnings("try") // the pin is held for the whole block and released by closing it
+    public Trial trial(int size, String phase, int index, int roundTrips, double seconds, Placement placement) {
+        Placement arranged = placement;
+        Placement.Pin pin;
+        try {
+            pin = placement.pin(serverTid);
+        } catch (ErrnoException refused) {
+            arranged = Placement.SCHEDULER;
+            pin = arranged.pin(serverTid);
+        }
+        try (Placement.Pin placed = pin;
+                Connection raw = transport.connect(address);
                 Connection c = wait.apply(Transports.noDelay(raw))) {
             announceSize(c, size);
             // the warm-up is a call of its own (bounded by half the time), so the counters below span only timed round
@@ -108,6 +151,9 @@ public final class PingPong implements AutoCloseable {
                     size,
                     phase,
                     index,
+                    arranged.id(),
+                    CpuAffinity.lastRanOn(0),
+                    CpuAffinity.lastRanOn(serverTid),
                     stats,
                     s.voluntary() < 0 ? Double.NaN : (double) s.voluntary() / n,
                     cpu.totalNanos() / 1e3 / n);
@@ -126,11 +172,28 @@ public final class PingPong implements AutoCloseable {
         }
     }
 
-    /** The profile's warm-up trials, then its timed trials, at one size. */
+    /**
+     * The profile's warm-up and timed trials at one size, every placement this thread can arrange
+     * ({@link Placement#arrangeable}) in each round, in alternating order; each placed trial gets its share of the
+     * profile's time and round trips, so measuring both placements costs what one did.
+     */
     public List<Trial> trials(int size, Profile p) {
+        return trials(size, p, Placement.arrangeable(CpuAffinity.of(0)));
+    }
+
+    /** As {@link #trials(int, Profile)}, over {@code placements}. */
+    public List<Trial> trials(int size, Profile p, List<Placement> placements) {
+        if (placements.isEmpty()) throw new IllegalArgumentException("trials need at least one placement");
+        int n = placements.size();
+        double seconds = p.pingPongSeconds / n;
+        int roundTrips = Math.max(1, p.pingPongRoundTrips / n);
         List<Trial> out = new ArrayList<>();
-        for (int i = 0; i < p.warmups; i++) out.add(trial(size, "warmup", i, p.pingPongRoundTrips, p.pingPongSeconds));
-        for (int i = 0; i < p.trials; i++) out.add(trial(size, "timed", i, p.pingPongRoundTrips, p.pingPongSeconds));
+        for (int i = 0; i < p.warmups; i++)
+            for (Placement pl : Placement.order(placements, i))
+                out.add(trial(size, "warmup", i, roundTrips, seconds, pl));
+        for (int i = 0; i < p.trials; i++)
+            for (Placement pl : Placement.order(placements, i))
+                out.add(trial(size, "timed", i, roundTrips, seconds, pl));
         return out;
     }
 

@@ -6,11 +6,12 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.measure.ChildLine;
+import lab.loopback.sys.Libc;
 import lab.loopback.sys.SockAddrIn;
 
 /**
  * The blocked reader of {@link WakeupProbe}, in its own JVM: connects to 127.0.0.1:PORT, prints
- * {@code READY}, then for every 16-byte message (sequence number, sender's clock) blocks in read(), notes
+ * {@code READY} and {@code ARMED <tid>} (its reading thread), then for every 16-byte message (sequence number, sender's clock) blocks in read(), notes
  * CLOCK_MONOTONIC the moment read returns, and answers with (sequence number, that time). It exits at end
  * of stream, and after MAX_SECONDS in any case.
  */
@@ -39,6 +40,8 @@ public final class WakeupPeerMain {
             MemorySegment in = a.allocate(MESSAGE, 8);
             MemorySegment out = a.allocate(MESSAGE, 8);
             System.out.println(ChildLine.format(new ChildLine.Ready("")));
+            // the reading thread, so the prober can place it on a CPU and pick out its scheduler events
+            System.out.println(ChildLine.format(new ChildLine.Armed(Libc.gettid())));
             System.out.flush();
             while (true) {
                 long got = 0;

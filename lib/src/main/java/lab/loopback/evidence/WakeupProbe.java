@@ -13,6 +13,7 @@ import lab.loopback.kernel.TraceRecorder;
 import lab.loopback.kernel.Tracefs;
 import lab.loopback.measure.ChildJvm;
 import lab.loopback.measure.ChildLine;
+import lab.loopback.measure.Placement;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
 import lab.loopback.sys.SockAddrIn;
@@ -23,6 +24,11 @@ import lab.loopback.sys.SockAddrIn;
  * and, where tracefs allows, with the kernel's events in between: the send path through lo, the moment
  * the receiving socket is told data is ready (sock:sk_data_ready), and the copy to the reader's buffer.
  * Trace and user clocks are the same clock (trace_clock=mono); trace times have microsecond resolution.
+ *
+ * <p>Both threads are placed ({@link Placement}: one vCPU, or two) for the whole probe, since where the reader sleeps
+ * decides how long it takes to run again. The times of record come from an untraced pass; a second, traced pass gives
+ * the order of events and splits the reader's wake-up at the scheduler's own events: sched_wakeup (the reader made
+ * runnable), then the reader on a CPU (a sched_switch to it, or its own first event).
  */
 public final class WakeupProbe {
     public static final List<String> EVENTS = List.of(
@@ -34,6 +40,8 @@ public final class WakeupProbe {
             "net/netif_receive_skb",
             "sock/sk_data_ready",
             "skb/skb_copy_datagram_iovec");
+    /** The scheduler's account of the reader's wake-up: made runnable, then switched in. */
+    public static final List<String> SCHED_EVENTS = List.of("sched/sched_wakeup", "sched/sched_switch");
     /** Long enough for the reader to be asleep in read() again before the next message. */
     static final long GAP_NANOS = 1_000_000;
 
@@ -44,51 +52,85 @@ public final class WakeupProbe {
         }
     }
 
-    /** What a probe run saw; {@code trace} null when tracing was impossible, {@code traceUnavailable} says why. */
+    /**
+     * What a probe run saw: the placement it arranged, the untraced pass's messages (the times of record), the traced
+     * pass's messages with the trace ({@code trace} null when tracing was impossible, {@code traceUnavailable} says why;
+     * then {@code messages} is empty), and the threads involved.
+     */
     public record Result(
+            Placement placement,
+            List<Message> untraced,
             List<Message> messages,
             TraceRecorder.Recording trace,
             String traceUnavailable,
             List<String> missingEvents,
             long senderTid,
+            long readerTid,
             List<Long> receiverTids) {}
 
     private WakeupProbe() {}
 
+    /** As {@link #run(Tracefs, int, int, Placement)}, left to the scheduler. */
     public static Result run(Tracefs tracefs, int messages, int warmups) {
+        return run(tracefs, messages, warmups, Placement.SCHEDULER);
+    }
+
+    /**
+     * {@code warmups} untimed messages, then {@code messages} untraced and, where tracefs allows, {@code messages}
+     * traced, the sending thread and the peer's reading thread placed per {@code placement} throughout (both CPU sets
+     * restored afterwards).
+     */
+    @SuppressWarnings("try") // the pin is held for the whole block and released by closing it
+    public static Result run(Tracefs tracefs, int messages, int warmups, Placement placement) {
         if (messages < 1 || messages > 100_000)
             throw new IllegalArgumentException("message count " + messages + " is outside 1 .. 100000");
         if (warmups < 0) throw new IllegalArgumentException("warm-up count " + warmups + " is negative");
         List<String> present = new ArrayList<>(), missing = new ArrayList<>();
-        for (String e : EVENTS) (tracefs.hasEvent(e) ? present : missing).add(e);
-        long maxSeconds = 120 + (messages + warmups) / 200;
+        for (String e : concat(EVENTS, SCHED_EVENTS)) (tracefs.hasEvent(e) ? present : missing).add(e);
+        long maxSeconds = 120 + (2L * messages + warmups) / 200;
         try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 1);
                 ChildJvm peer = ChildJvm.start(
                         WakeupPeerMain.class,
                         List.of(Integer.toString(l.localAddress().port()), Long.toString(maxSeconds)))) {
             peer.expect(ChildLine.Ready.class, 30_000);
-            try (TcpSocket c = l.accept();
+            long reader = peer.expect(ChildLine.Armed.class, 30_000).tid();
+            try (Placement.Pin pinned = placement.pin(reader);
+                    TcpSocket c = l.accept();
                     Arena a = Arena.ofConfined()) {
                 c.setInt(Net.IPPROTO_TCP, Net.TCP_NODELAY, 1);
                 MemorySegment out = a.allocate(WakeupPeerMain.MESSAGE, 8), in = a.allocate(WakeupPeerMain.MESSAGE, 8);
                 exchange(c, out, in, 0, warmups);
                 long tid = Libc.gettid();
                 List<Long> receiver = TraceRecorder.tasksOf(peer.pid());
+                List<Message> untraced = exchange(c, out, in, warmups, messages);
+                if (!tracefs.available())
+                    return new Result(
+                            placement,
+                            untraced,
+                            List.of(),
+                            null,
+                            tracefs.unavailable(),
+                            List.copyOf(missing),
+                            tid,
+                            reader,
+                            receiver);
                 List<Message> got = new ArrayList<>();
-                if (!tracefs.available()) {
-                    got.addAll(exchange(c, out, in, warmups, messages));
-                    return new Result(got, null, tracefs.unavailable(), List.copyOf(missing), tid, receiver);
-                }
                 TraceRecorder.Recording rec;
                 try (TraceRecorder r = TraceRecorder.open(tracefs, present, 4096)) {
                     List<Long> tids = new ArrayList<>(receiver);
                     tids.add(tid);
                     r.onlyTasks(tids);
-                    rec = r.record(() -> got.addAll(exchange(c, out, in, warmups, messages)));
+                    rec = r.record(() -> got.addAll(exchange(c, out, in, warmups + messages, messages)));
                 }
-                return new Result(got, rec, null, List.copyOf(missing), tid, receiver);
+                return new Result(placement, untraced, got, rec, null, List.copyOf(missing), tid, reader, receiver);
             }
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private static List<Message> exchange(TcpSocket c, MemorySegment out, MemorySegment in, int firstSeq, int count) {
@@ -128,12 +170,22 @@ public final class WakeupProbe {
     }
 
     /**
-     * One message taken apart: from write() called to sk_data_ready (the send path through TCP, IP and lo),
-     * from sk_data_ready to read() returning in the reader (its wake-up and the copy), and whether the kernel
-     * reported data ready before the sender's write() had returned.
+     * One message taken apart: from write() called to sk_data_ready (the send path through TCP, IP and lo), from
+     * sk_data_ready to read() returning in the reader (its wake-up and the copy), and whether the kernel reported data
+     * ready before the sender's write() had returned. The wake-up split at the scheduler's events, -1 where the trace
+     * has none: sk_data_ready → sched_wakeup of the reader (made runnable; for a reader on another, idle vCPU the wake-up
+     * is queued to that CPU and recorded there, so this includes waking it), → the reader on a CPU (a sched_switch to it,
+     * or its first own event, whichever the trace shows first).
      */
     public record Breakdown(
-            int seq, long oneWayNanos, long kernelPathNanos, long wakeNanos, boolean readyWithinWrite) {}
+            String placement,
+            int seq,
+            long oneWayNanos,
+            long kernelPathNanos,
+            long wakeNanos,
+            boolean readyWithinWrite,
+            long runnableNanos,
+            long onCpuNanos) {}
 
     /** Per message, where the trace has its sk_data_ready; messages without one are left out (see {@code missing}). */
     public static List<Breakdown> breakdown(Result r) {
@@ -143,6 +195,11 @@ public final class WakeupProbe {
         List<TraceEvent> readies = r.trace().of("sk_data_ready").stream()
                 .filter(e -> e.pid() == r.senderTid())
                 .toList();
+        String reader = Long.toString(r.readerTid());
+        List<TraceEvent> wakeups = r.trace().of("sched_wakeup").stream()
+                .filter(e -> e.field("pid").equals(reader))
+                .toList();
+        List<TraceEvent> running = runningMarks(r);
         int k = 0;
         for (int i = 0; i < m.size(); i++) {
             Message x = m.get(i);
@@ -150,14 +207,42 @@ public final class WakeupProbe {
             while (k < readies.size() && readies.get(k).nanos() < x.writeStart() - 1_000) k++;
             if (k == readies.size() || readies.get(k).nanos() >= next) continue;
             TraceEvent ready = readies.get(k);
+            TraceEvent woken = firstIn(wakeups, ready.nanos() - 1_000, x.readReturn() + 1_000);
+            TraceEvent onCpu = woken == null ? null : firstIn(running, woken.nanos(), x.readReturn() + 1_000);
             out.add(new Breakdown(
+                    r.placement().id(),
                     x.seq(),
                     x.oneWayNanos(),
                     ready.nanos() - x.writeStart(),
                     x.readReturn() - ready.nanos(),
-                    ready.nanos() <= x.writeEnd()));
+                    ready.nanos() <= x.writeEnd(),
+                    woken == null ? -1 : Math.max(0, woken.nanos() - ready.nanos()),
+                    onCpu == null ? -1 : onCpu.nanos() - woken.nanos()));
         }
         return out;
+    }
+
+    /**
+     * The trace's signs that the reader is on a CPU, in time order: a sched_switch to it, or any event in its own
+     * context. Both are needed: a switch from the idle task to the reader is not recorded under a pid filter here
+     * (seen on 6.18), while the reader's first event after it (its copy out of the socket) is.
+     */
+    static List<TraceEvent> runningMarks(Result r) {
+        String reader = Long.toString(r.readerTid());
+        return r.trace().events().stream()
+                .filter(e -> e.pid() == r.readerTid()
+                        || (e.event().equals("sched_switch")
+                                && e.field("next_pid").equals(reader)))
+                .toList();
+    }
+
+    /** The first event in [from, to) of a time-ordered list, or null. */
+    private static TraceEvent firstIn(List<TraceEvent> events, long from, long to) {
+        for (TraceEvent e : events) {
+            if (e.nanos() >= to) return null;
+            if (e.nanos() >= from) return e;
+        }
+        return null;
     }
 
     /** One point of a message's timeline: what happened, in whose context, µs after write() was called. */
@@ -182,6 +267,20 @@ public final class WakeupProbe {
                         name + (e.field("dev").isEmpty() ? "" : " (dev=" + e.field("dev") + ")"),
                         rx ? "reader" : "sender",
                         (e.nanos() - x.writeStart()) / 1e3));
+        }
+        String reader = Long.toString(r.readerTid());
+        TraceEvent woken = r.trace().of("sched_wakeup").stream()
+                .filter(e -> e.field("pid").equals(reader) && e.nanos() >= x.writeStart() - 1_000)
+                .findFirst()
+                .orElse(null);
+        if (woken != null && woken.nanos() < x.readReturn() + 1_000) {
+            out.add(new Point("sched_wakeup of the reader", "sender", (woken.nanos() - x.writeStart()) / 1e3));
+            runningMarks(r).stream()
+                    .filter(e -> e.nanos() >= woken.nanos())
+                    .findFirst()
+                    .filter(e -> e.nanos() < x.readReturn() + 1_000)
+                    .ifPresent(e -> out.add(new Point(
+                            "the reader on a CPU (" + e.cpu() + ")", "reader", (e.nanos() - x.writeStart()) / 1e3)));
         }
         out.add(new Point("write() returned", "sender", (x.writeEnd() - x.writeStart()) / 1e3));
         out.add(new Point("read() returned", "reader", (x.readReturn() - x.writeStart()) / 1e3));

@@ -21,7 +21,10 @@ public final class ChildLine {
     /** The stream receiver was asked for a trial: read {@code readSize} bytes at a time, with O_NONBLOCK when asked. */
     public record Trial(int readSize, boolean nonBlocking) {}
 
-    /** The stream receiver built its buffers (set-up never timed) and reads on thread {@code tid}. */
+    /**
+     * The stream receiver built its buffers (set-up never timed) and reads on thread {@code tid}; the rpc echo server
+     * accepts and answers on thread {@code tid}.
+     */
     public record Armed(long tid) {}
 
     /** The stream receiver's account of one trial. */

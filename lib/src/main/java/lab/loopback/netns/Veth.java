@@ -11,6 +11,9 @@ import java.util.regex.Pattern;
  */
 public final class Veth implements AutoCloseable {
     public static final String ADDRESS_A = "10.203.0.1", ADDRESS_B = "10.203.0.2";
+    /** The largest MTU a veth takes (ETH_MAX_MTU); lo's default is 65536, one more than any Ethernet device's. */
+    public static final int MAX_MTU = 65535;
+
     private final NetNamespace a, b;
 
     private Veth(NetNamespace a, NetNamespace b) {
@@ -18,7 +21,16 @@ public final class Veth implements AutoCloseable {
         this.b = b;
     }
 
+    /** The pair with the kernel's default MTU (1500). */
     public static Veth create() {
+        return create(0);
+    }
+
+    /** The pair with both ends at {@code mtu} (0: the kernel's default); a refused MTU is an error naming it. */
+    public static Veth create(int mtu) {
+        if (mtu < 0 || mtu > MAX_MTU)
+            throw new IllegalArgumentException(
+                    "veth MTU " + mtu + " is outside 68 .. " + MAX_MTU + " (0: the default)");
         NetNamespace a = NetNamespace.create();
         NetNamespace b = null;
         try {
@@ -26,6 +38,10 @@ public final class Veth implements AutoCloseable {
             NetNamespace.iproute(
                     "link", "add", "veth0", "netns", a.name(), "type", "veth", "peer", "name", "veth1", "netns",
                     b.name());
+            if (mtu > 0) {
+                a.ip("link", "set", "veth0", "mtu", Integer.toString(mtu));
+                b.ip("link", "set", "veth1", "mtu", Integer.toString(mtu));
+            }
             a.ip("addr", "add", ADDRESS_A + "/24", "dev", "veth0");
             b.ip("addr", "add", ADDRESS_B + "/24", "dev", "veth1");
             a.ip("link", "set", "veth0", "up");

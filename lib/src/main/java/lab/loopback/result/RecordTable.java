@@ -72,6 +72,17 @@ public final class RecordTable {
         return out;
     }
 
+    /**
+     * {@code t} itself when it has column {@code column}; else a copy with that column added, every cell
+     * {@code value} — how a rule reads a table recorded before the column existed, saying what the old rows mean.
+     */
+    public static Table withDefault(Table t, String column, String value) {
+        if (t.columnNames().contains(column)) return t;
+        String[] cells = new String[t.rowCount()];
+        Arrays.fill(cells, value);
+        return t.copy().addColumns(StringColumn.create(column, cells));
+    }
+
     private static Object value(Object cell, Class<?> type, String where) {
         String text = cell == null ? "" : cell.toString().trim();
         try {

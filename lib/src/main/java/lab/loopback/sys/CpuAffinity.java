@@ -5,10 +5,13 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,5 +65,28 @@ public final class CpuAffinity {
         } catch (Throwable t) {
             throw Libc.rethrow(t);
         }
+    }
+
+    /**
+     * The CPU thread {@code tid} (0 = the calling thread) last ran on, as the kernel reports it (field 39,
+     * "processor", of /proc/TID/stat); -1 when the thread is gone or the file unreadable.
+     */
+    public static int lastRanOn(long tid) {
+        Path stat = tid == 0 ? Path.of("/proc/thread-self/stat") : Path.of("/proc", Long.toString(tid), "stat");
+        try {
+            return processorField(Files.readString(stat));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The "processor" field of a /proc stat line: the command name in parentheses may hold spaces, so count after it. */
+    static int processorField(String statLine) {
+        String[] after =
+                statLine.substring(statLine.lastIndexOf(')') + 2).trim().split(" ");
+        // fields after ')' start at field 3 (state); "processor" is field 39
+        if (after.length < 37)
+            throw new IllegalArgumentException("a stat line with " + after.length + " fields after the name");
+        return Integer.parseInt(after[36]);
     }
 }

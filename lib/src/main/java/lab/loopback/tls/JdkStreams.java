@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,9 @@ import java.util.function.IntConsumer;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import lab.loopback.measure.KnownPattern;
+import lab.loopback.measure.Placement;
 import lab.loopback.measure.ThreadCpu;
+import lab.loopback.sys.CpuAffinity;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -43,9 +46,10 @@ public final class JdkStreams {
             String protocol,
             String cipherSuite) {}
 
-    /** One ping-pong run: round-trip percentiles in µs. */
+    /** One ping-pong run: round-trip percentiles in µs, in one placement of the two threads ({@link Placement#id()}). */
     public record PingPong(
             String security,
+            String placement,
             int size,
             long roundTrips,
             double p50Micros,
@@ -106,7 +110,16 @@ public final class JdkStreams {
 
     /** Closed-loop round trips of {@code size} bytes, each verified; {@code key} null means in clear. */
     public static PingPong pingPong(ThrowawayKey key, int size, int warmups, int roundTrips, double seconds) {
-        return pingPong(key, size, warmups, roundTrips, seconds, JdkStreams::echo);
+        return pingPong(key, size, warmups, roundTrips, seconds, Placement.SCHEDULER, JdkStreams::echo);
+    }
+
+    /**
+     * As {@link #pingPong(ThrowawayKey, int, int, int, double)}, the client thread and the echoing thread pinned per
+     * {@code placement} (their CPU sets restored afterwards).
+     */
+    public static PingPong pingPong(
+            ThrowawayKey key, int size, int warmups, int roundTrips, double seconds, Placement placement) {
+        return pingPong(key, size, warmups, roundTrips, seconds, placement, JdkStreams::echo);
     }
 
     /** The server end of a ping-pong: answers each {@code size}-byte message on the one connection it accepts. */
@@ -116,7 +129,13 @@ public final class JdkStreams {
 
     /** As {@link #pingPong(ThrowawayKey, int, int, int, double)} against {@code echoServer} (a test's may alter bytes). */
     static PingPong pingPong(
-            ThrowawayKey key, int size, int warmups, int roundTrips, double seconds, EchoServer echoServer) {
+            ThrowawayKey key,
+            int size,
+            int warmups,
+            int roundTrips,
+            double seconds,
+            Placement placement,
+            EchoServer echoServer) {
         if (size <= 0 || size > (1 << 20))
             throw new IllegalArgumentException("message size " + size + " is outside 1 B .. 1 MiB");
         if (roundTrips <= 0) throw new IllegalArgumentException("round-trip count " + roundTrips + " must be positive");
@@ -124,34 +143,51 @@ public final class JdkStreams {
                 ServerSocket server = listen(key)) {
             KnownPattern pattern = new KnownPattern(a, size);
             byte[] wire = periodic(pattern, size);
-            CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> echoServer.serve(server, size));
+            List<Integer> mine = CpuAffinity.of(0);
+            boolean pinned = placement == Placement.SAME_CPU || placement == Placement.TWO_CPUS;
+            int[] cpus = pinned ? placement.cpus(mine) : null;
+            CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> {
+                List<Integer> before = CpuAffinity.of(0);
+                if (pinned) CpuAffinity.set(0, List.of(cpus[1]));
+                try {
+                    echoServer.serve(server, size);
+                } finally {
+                    if (pinned) CpuAffinity.set(0, before);
+                }
+            });
             Histogram h = new Histogram(HIGHEST_NANOS, 3);
             String protocol;
-            try (Socket s = connect(key, server.getLocalPort())) {
-                s.setTcpNoDelay(true);
-                protocol = s instanceof SSLSocket t ? t.getSession().getProtocol() : "none";
-                InputStream in = s.getInputStream();
-                OutputStream out = s.getOutputStream();
-                byte[] back = new byte[size];
-                long warmEnd = System.nanoTime() + (long) (seconds * 0.5e9), deadline = Long.MAX_VALUE;
-                for (int i = 0; i < warmups + roundTrips; i++) {
-                    if (i < warmups && System.nanoTime() > warmEnd) i = warmups;
-                    if (i == warmups) deadline = System.nanoTime() + (long) (seconds * 1e9);
-                    int off = (int) ((long) i * size % KnownPattern.PERIOD);
-                    long start = System.nanoTime();
-                    out.write(wire, off, size);
-                    out.flush();
-                    in.readNBytes(back, 0, size);
-                    long rtt = System.nanoTime() - start;
-                    if (Arrays.mismatch(back, 0, size, wire, off, off + size) >= 0)
-                        throw new IllegalStateException("round trip " + i + " came back altered");
-                    if (i >= warmups) h.recordValue(Math.min(rtt, HIGHEST_NANOS));
-                    if (i >= warmups && System.nanoTime() > deadline) break;
+            if (pinned) CpuAffinity.set(0, List.of(cpus[0]));
+            try {
+                try (Socket s = connect(key, server.getLocalPort())) {
+                    s.setTcpNoDelay(true);
+                    protocol = s instanceof SSLSocket t ? t.getSession().getProtocol() : "none";
+                    InputStream in = s.getInputStream();
+                    OutputStream out = s.getOutputStream();
+                    byte[] back = new byte[size];
+                    long warmEnd = System.nanoTime() + (long) (seconds * 0.5e9), deadline = Long.MAX_VALUE;
+                    for (int i = 0; i < warmups + roundTrips; i++) {
+                        if (i < warmups && System.nanoTime() > warmEnd) i = warmups;
+                        if (i == warmups) deadline = System.nanoTime() + (long) (seconds * 1e9);
+                        int off = (int) ((long) i * size % KnownPattern.PERIOD);
+                        long start = System.nanoTime();
+                        out.write(wire, off, size);
+                        out.flush();
+                        in.readNBytes(back, 0, size);
+                        long rtt = System.nanoTime() - start;
+                        if (Arrays.mismatch(back, 0, size, wire, off, off + size) >= 0)
+                            throw new IllegalStateException("round trip " + i + " came back altered");
+                        if (i >= warmups) h.recordValue(Math.min(rtt, HIGHEST_NANOS));
+                        if (i >= warmups && System.nanoTime() > deadline) break;
+                    }
                 }
+                echo.get(60, TimeUnit.SECONDS);
+            } finally {
+                if (pinned) CpuAffinity.set(0, mine);
             }
-            echo.get(60, TimeUnit.SECONDS);
             return new PingPong(
                     key == null ? "clear" : "TLS 1.3",
+                    placement.id(),
                     size,
                     h.getTotalCount(),
                     h.getValueAtPercentile(50) / 1e3,

@@ -3,6 +3,7 @@ package lab.loopback.tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -27,7 +28,17 @@ public final class Sockperf {
         return Command.which("sockperf") != null;
     }
 
+    /** Round trips with both processes wherever the scheduler puts them. */
     public static Result pingPong(int size, int seconds, int port) {
+        return pingPong(size, seconds, port, -1, -1);
+    }
+
+    /**
+     * Round trips with the server pinned to {@code serverCpu} and the client to {@code clientCpu} ({@code taskset -c};
+     * -1 leaves that process to the scheduler), so the reference runs in the same placement as the harness it is set
+     * beside.
+     */
+    public static Result pingPong(int size, int seconds, int port, int serverCpu, int clientCpu) {
         if (size < 14 || size > 65000)
             throw new IllegalArgumentException("sockperf message size " + size + " is outside 14..65000 B");
         if (seconds <= 0 || seconds > 600)
@@ -38,25 +49,36 @@ public final class Sockperf {
             log = Files.createTempFile("loopback-lab-sockperf-", ".log");
             server = new ProcessBuilder(ToolServer.bounded(
                             seconds + 60L,
-                            List.of("sockperf", "server", "--tcp", "-i", "127.0.0.1", "-p", Integer.toString(port))))
+                            pinned(
+                                    serverCpu,
+                                    List.of(
+                                            "sockperf",
+                                            "server",
+                                            "--tcp",
+                                            "-i",
+                                            "127.0.0.1",
+                                            "-p",
+                                            Integer.toString(port)))))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
             ToolServer.awaitListening("sockperf", server, port, log);
             Command c = Command.run(
-                    List.of(
-                            "sockperf",
-                            "ping-pong",
-                            "--tcp",
-                            "--full-rtt",
-                            "-i",
-                            "127.0.0.1",
-                            "-p",
-                            Integer.toString(port),
-                            "-m",
-                            Integer.toString(size),
-                            "-t",
-                            Integer.toString(seconds)),
+                    pinned(
+                            clientCpu,
+                            List.of(
+                                    "sockperf",
+                                    "ping-pong",
+                                    "--tcp",
+                                    "--full-rtt",
+                                    "-i",
+                                    "127.0.0.1",
+                                    "-p",
+                                    Integer.toString(port),
+                                    "-m",
+                                    Integer.toString(size),
+                                    "-t",
+                                    Integer.toString(seconds))),
                     (seconds + 30) * 1000L);
             if (!c.ok())
                 throw new IllegalStateException("sockperf client failed (exit " + c.exitCode() + "): "
@@ -76,6 +98,17 @@ public final class Sockperf {
             }
             if (log != null) log.toFile().delete();
         }
+    }
+
+    /** {@code argv} behind {@code taskset -c cpu}, or as it is for -1; an error when taskset is needed and missing. */
+    static List<String> pinned(int cpu, List<String> argv) {
+        if (cpu < 0) return argv;
+        if (Command.which("taskset") == null)
+            throw new IllegalStateException(
+                    "pinning sockperf to CPU " + cpu + " needs taskset (Debian package util-linux)");
+        List<String> out = new ArrayList<>(List.of("taskset", "-c", Integer.toString(cpu)));
+        out.addAll(argv);
+        return out;
     }
 
     static Result parse(String out, int size) {

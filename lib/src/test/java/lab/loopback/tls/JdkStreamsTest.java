@@ -9,9 +9,12 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import lab.loopback.measure.KnownPattern;
+import lab.loopback.measure.Placement;
+import lab.loopback.sys.CpuAffinity;
 import org.junit.jupiter.api.Test;
 
 /** The same stream and ping-pong in clear and in TLS 1.3; every byte verified, the protocol really negotiated. */
@@ -30,6 +33,18 @@ class JdkStreamsTest {
         assertEquals(50, pp.roundTrips());
         assertTrue(pp.p50Micros() > 0 && pp.p50Micros() <= pp.maxMicros());
         assertEquals(50, JdkStreams.pingPong(null, 64, 10, 50, 10).roundTrips());
+        assertEquals("scheduler", pp.placement());
+    }
+
+    @Test
+    void aPlacedPingPongSaysWhereItRanAndGivesTheCpusBack() {
+        List<Integer> mine = CpuAffinity.of(0);
+        for (Placement pl : Placement.arrangeable(mine)) {
+            var pp = JdkStreams.pingPong(null, 64, 10, 50, 10, pl);
+            assertEquals(pl.id(), pp.placement());
+            assertEquals(50, pp.roundTrips());
+            assertEquals(mine, CpuAffinity.of(0), "the client thread's CPU set is restored after " + pl);
+        }
     }
 
     /** An echo server that returns each message with one byte flipped: the client must refuse the round trip. */
@@ -51,7 +66,7 @@ class JdkStreamsTest {
         for (ThrowawayKey key : new ThrowawayKey[] {null, ThrowawayKey.generate()}) {
             var e = assertThrows(
                     IllegalStateException.class,
-                    () -> JdkStreams.pingPong(key, 64, 0, 5, 10, JdkStreamsTest::corruptingEcho));
+                    () -> JdkStreams.pingPong(key, 64, 0, 5, 10, Placement.SCHEDULER, JdkStreamsTest::corruptingEcho));
             assertTrue(e.getMessage().contains("round trip 0 came back altered"), e.getMessage());
         }
     }
