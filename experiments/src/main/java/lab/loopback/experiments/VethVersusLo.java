@@ -270,7 +270,7 @@ public final class VethVersusLo implements Experiment {
         ev1.add(VETH.evidence());
         VethRoute wide = facts.equalMtu(), asWritten = facts.asWritten();
         String both = String.format(
-                "at MTU 65535 veth moves %.2f× lo's throughput and its 64-byte round trip takes %s lo's (per placement of the peers); as the recipe builds it (MTU 1500) %.2f× and %s",
+                "at MTU 65535 veth moves %.2f× lo's throughput and its 64-byte round trip takes %s lo's (per placement of the peers); as the recipe builds it (MTU 1500), %.2f× the throughput and %s the round trip",
                 wide.row().ratioToBaseline(),
                 timesWords(tripRatios(latency, wide.row().condition())),
                 asWritten.row().ratioToBaseline(),

@@ -204,7 +204,11 @@ public final class WakeUp implements Experiment {
                 .sorted(Comparator.comparingLong(WakeupProbe.Breakdown::oneWayNanos))
                 .toList();
         WakeupProbe.Result timed = firstB.isEmpty() ? rs.getLast() : first;
-        List<WakeupProbe.Breakdown> pick = firstB.isEmpty() ? b : firstB;
+        List<WakeupProbe.Breakdown> pick = firstB.isEmpty()
+                ? b.stream()
+                        .sorted(Comparator.comparingLong(WakeupProbe.Breakdown::oneWayNanos))
+                        .toList()
+                : firstB;
         int median = pick.get(pick.size() / 2).seq();
         List<WakeupProbe.Point> timeline = WakeupProbe.timeline(timed, median);
         o.table("timeline", RecordTable.of("timeline", WakeupProbe.Point.class, timeline));
@@ -253,7 +257,7 @@ public final class WakeUp implements Experiment {
                 .evidence(ev)
                 .build());
         o.figure(cdf(oneWay, b));
-        o.figure(timelineFigure(timeline, median));
+        o.figure(timelineFigure(timeline, median, timed.placement()));
         return o;
     }
 
@@ -301,9 +305,9 @@ public final class WakeUp implements Experiment {
         Charts.cdf(c, name, Arrays.stream(v).map(x -> Math.max(x, 0.1)).toArray(), color); // the x axis is logarithmic
     }
 
-    private static Figure timelineFigure(List<WakeupProbe.Point> points, int seq) {
+    private static Figure timelineFigure(List<WakeupProbe.Point> points, int seq, Placement placement) {
         XYChart c = Charts.xy(
-                "PATH-2 / PATH-1: one small write, message " + seq + " (the median one)",
+                "PATH-2 / PATH-1: one small write, message " + seq + " (the median one, " + placement.describe() + ")",
                 "µs after write() was called",
                 "step",
                 false);
