@@ -28,7 +28,7 @@ public enum PathCondition {
             () -> List.of(List.of("tc", "qdisc", "add", "dev", "lo", "root", "netem", "limit", "100000"))),
     /** A token-bucket shaper below lo's speed: QoS that really limits. */
     QDISC_TBF(
-            "qdisc tbf on lo, shaping to 5 Gbit/s",
+            "qdisc tbf on lo (rate 5gbit, burst 8mb: a short transfer runs largely on the burst)",
             "CONFIG_NET_SCH_TBF",
             () -> List.of(List.of(
                     "tc", "qdisc", "add", "dev", "lo", "root", "tbf", "rate", "5gbit", "burst", "8mb", "latency",
