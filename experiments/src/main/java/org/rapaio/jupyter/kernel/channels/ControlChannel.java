@@ -1,6 +1,7 @@
 package org.rapaio.jupyter.kernel.channels;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.rapaio.jupyter.kernel.MainApp;
@@ -13,6 +14,7 @@ import org.rapaio.jupyter.kernel.message.HMACDigest;
 import org.rapaio.jupyter.kernel.message.Message;
 import org.rapaio.jupyter.kernel.message.MessageType;
 import org.rapaio.jupyter.kernel.message.messages.ControlInterruptReply;
+import org.rapaio.jupyter.kernel.message.messages.ShellKernelInfoReply;
 import org.rapaio.org.zeromq.SocketType;
 import org.rapaio.org.zeromq.ZMQ;
 
@@ -25,7 +27,14 @@ import org.rapaio.org.zeromq.ZMQ;
  * executed, and sends its reply on the shell socket. The interrupted cell's {@code execute_reply} then goes out
  * with a freed message id, no client can match it, and the notebook shows the cell running forever. Here an
  * interrupt is answered on this channel, as the messaging protocol says, and only cancels the running cell (see
- * {@link #runningCells()}); every other control message is handled as the original does.
+ * {@link #runningCells()}).
+ *
+ * <p>The same shared state broke {@code kernel_info_request} on this channel, which the notebook server sends every
+ * 0.5 s ("nudge") while a new websocket waits for its first IOPub message: one arriving while a cell runs took the
+ * cell's message id and ran its after-actions, so the cell lost its output, its idle status and its reply, and the
+ * client waited for ever (a CI run's first cell in a fresh kernel, on a loaded host). Here kernel_info is answered
+ * on this channel from the kernel's own description, touching nothing of the cell's. Shutdown keeps the original's
+ * path (the kernel ends anyway); a shell message sent here is refused, never run beside the shell's.
  */
 public final class ControlChannel extends AbstractChannel {
 
@@ -59,7 +68,11 @@ public final class ControlChannel extends AbstractChannel {
             interrupt(message);
             return;
         }
-        MessageHandler handler = channels.getHandler(type);
+        if (type == MessageType.SHELL_KERNEL_INFO_REQUEST) {
+            kernelInfo(message);
+            return;
+        }
+        MessageHandler handler = type == MessageType.CONTROL_SHUTDOWN_REQUEST ? channels.getHandler(type) : null;
         if (handler == null) {
             LOGGER.severe(logPrefix + "Unhandled message: " + type.name());
             return;
@@ -86,6 +99,19 @@ public final class ControlChannel extends AbstractChannel {
                     logPrefix + "could not cancel the running cell alone; interrupting the kernel's way",
                     e);
             MainApp.kernel.interrupt();
+        }
+    }
+
+    /** Answers on this socket, with the request's own id: a running cell's message id and after-actions stay its own. */
+    private void kernelInfo(Message<?> request) {
+        try {
+            Method describe = RapaioKernel.class.getDeclaredMethod("kernelInfo");
+            describe.setAccessible(true);
+            ShellKernelInfoReply info = (ShellKernelInfoReply) describe.invoke(MainApp.kernel);
+            sendMessage(new Message<>(request.getId(), MessageType.SHELL_KERNEL_INFO_REPLY, info));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // unanswered, a client asks again or on the shell; never answered through the cell's state
+            LOGGER.log(Level.WARNING, logPrefix + "could not answer kernel_info", e);
         }
     }
 
