@@ -42,7 +42,8 @@ import picocli.CommandLine.Parameters;
             LabCli.Claims.class,
             LabCli.Explain.class,
             LabCli.RejudgeRuns.class,
-            LabCli.Sections.class
+            LabCli.Sections.class,
+            Calibrate.class
         })
 public final class LabCli implements Callable<Integer> {
     static final int BAD_INPUT = 2;

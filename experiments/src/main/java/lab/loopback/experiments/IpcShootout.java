@@ -12,6 +12,7 @@ import lab.loopback.ipc.Transports;
 import lab.loopback.measure.Bytes;
 import lab.loopback.measure.Estimate;
 import lab.loopback.measure.Placement;
+import lab.loopback.measurements.Calibration;
 import lab.loopback.measurements.IpcData;
 import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Figure;
@@ -211,8 +212,12 @@ public final class IpcShootout implements Experiment {
         List<String> missing = d.unavailable().entrySet().stream()
                 .map(e -> e.getKey() + ": " + e.getValue())
                 .toList();
-        if (!d.references().isEmpty())
-            o.table("reference", RecordTable.of("reference", IpcData.Reference.class, d.references()));
+        if (!d.references().isEmpty()) {
+            o.table(
+                    "reference",
+                    RecordTable.of("reference", Calibration.Summary.class, Calibration.summarize(d.references())));
+            o.table("reference-rounds", RecordTable.of("reference-rounds", Calibration.Pair.class, d.references()));
+        }
         figures(o, d);
         judgeIpc1(ctx, o, d, missing);
         judgeIpc2(ctx, o, d);
@@ -229,19 +234,24 @@ public final class IpcShootout implements Experiment {
                     x.rival(), x.tcpFaster(), x.sizes(), x.rival(), x.rivalFaster(), x.outcome()));
         for (int size : d.sizes()) ev.add(sizeLine(d, size));
         missing.forEach(m -> ev.add("not measured here: " + m));
-        for (IpcData.Reference r : d.references()) {
+        for (Calibration.Summary r : Calibration.summarize(d.references())) {
             ev.add(String.format(
-                    "reference, same run, %s: sockperf ping-pong --tcp --full-rtt at %d B p50 %.1f µs; the Java harness over TCP lo %.1f µs (%.2f×)",
+                    "reference, same run, %s, %d B: the Java harness's p50 over TCP lo %.1f µs, %s's %.1f µs, paired ratio %.2f× [%.2f, %.2f] over %d interleaved rounds (%.0f%% coverage)",
                     Placement.parse(r.placement()).describe(),
                     r.size(),
-                    r.sockperfP50Micros(),
-                    r.javaP50Micros(),
-                    r.javaOverSockperf()));
+                    r.javaMedian(),
+                    r.tool(),
+                    r.referenceMedian(),
+                    r.ratioMedian(),
+                    r.ratioLow(),
+                    r.ratioHigh(),
+                    r.rounds(),
+                    r.coverage() * 100));
         }
         if (d.referenceMissing() != null) ev.add("no C reference for the round trips: " + d.referenceMissing());
         ev.add(
                 "every stream trial verified byte for byte and every answer compared with its request; peers in separate JVMs; TCP_NODELAY on both ends of the round trips; "
-                        + "round trips measured per placement — client and server threads pinned to one vCPU, then to two, the order alternating round by round (sockperf pinned the same way with taskset) — and never pooled across placements; the stream runner's placement is left to the scheduler; "
+                        + "round trips measured per placement — client and server threads pinned to one vCPU, then to two, the order alternating round by round (sockperf pinned the same way with taskset, interleaved with the harness round by round) — and never pooled across placements; the stream runner's placement is left to the scheduler; "
                         + "the ring waits by spinning/yielding/parking (Agrona back-off) and so uses CPU while idle (see the sleeps per round trip in the latency table)");
         ev.add(
                 "not measured: 'flexibility' (it is not a number); 'with zero-copy' — the TCP measured here is the ordinary socket path (read/send); whether loopback has a zero-copy path is TLDR-2's and ZC-*'s question");

@@ -16,8 +16,6 @@ import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measure.StreamTrial;
-import lab.loopback.sys.CpuAffinity;
-import lab.loopback.tools.Sockperf;
 import lab.loopback.uring.IoUringSupport;
 import lab.loopback.workbench.RunContext;
 
@@ -60,21 +58,15 @@ public final class IpcData {
             double sleepsPerRoundTrip,
             double clientCpuMicrosPerRoundTrip) {}
 
-    /** sockperf's TCP round trip on 127.0.0.1 beside the Java ping-pong's, same size, same placement, same run. */
-    public record Reference(
-            int size,
-            String placement,
-            double sockperfP50Micros,
-            double sockperfP99Micros,
-            double javaP50Micros,
-            double javaOverSockperf,
-            String tool) {}
-
+    /**
+     * What the shootout measured; {@code references}: the Java ping-pong over TCP lo beside sockperf's, same size and
+     * placement, interleaved round by round (empty when not asked for or not possible: {@code referenceMissing} says why).
+     */
     public record Result(
             List<Throughput> throughput,
             List<Latency> latency,
             Map<String, String> unavailable,
-            List<Reference> references,
+            List<Calibration.Pair> references,
             String referenceMissing) {
         public Throughput stream(String transport, int size) {
             return throughput.stream()
@@ -143,12 +135,12 @@ public final class IpcData {
 
     /** Every IPC transport, measured once per run. */
     public static Result all(RunContext ctx) {
-        return ctx.shared(KEY, () -> measure(ctx, Transports.IPC, true));
+        return ctx.shared(KEY, () -> measure(ctx, Transports.IPC, true, true));
     }
 
     /** The run's shootout when it has one; else {@code ids} measured now, with the stream runner only if {@code streams}. */
     public static Result sharedOr(RunContext ctx, List<String> ids, boolean streams) {
-        return ctx.<Result>sharedIfPresent(KEY).orElseGet(() -> measure(ctx, ids, streams));
+        return ctx.<Result>sharedIfPresent(KEY).orElseGet(() -> measure(ctx, ids, streams, false));
     }
 
     /** Why {@code id} cannot run on this host, or null. */
@@ -161,12 +153,17 @@ public final class IpcData {
         return null;
     }
 
-    /** Round trips of every transport in {@code ids}; with {@code streams} also throughput and sockperf's reference. */
-    public static Result measure(RunContext ctx, List<String> ids, boolean streams) {
+    /**
+     * Round trips of every transport in {@code ids}; with {@code streams} also throughput; with {@code reference} the
+     * TCP lo round trips beside sockperf's, interleaved ({@link Calibration#pingPong}).
+     */
+    static Result measure(RunContext ctx, List<String> ids, boolean streams, boolean reference) {
         Profile p = ctx.profile();
         List<Throughput> tp = new ArrayList<>();
         List<Latency> lat = new ArrayList<>();
         Map<String, String> missing = new LinkedHashMap<>();
+        List<Calibration.Pair> refs = new ArrayList<>();
+        List<String> refNotes = new ArrayList<>();
         for (String id : ids) {
             String why = unavailable(id);
             if (why != null) {
@@ -186,40 +183,15 @@ public final class IpcData {
                     ctx.progress("IPC round trips over " + id + " at " + Bytes.human(size));
                     lat.addAll(latency(id, size, pp.trials(size, p)));
                 }
+                // the C reference through the same runner, interleaved with it round by round
+                if (reference && id.equals("tcp-lo")) refs.addAll(Calibration.pingPong(ctx, pp, refNotes));
             }
         }
-        List<Reference> refs = new ArrayList<>();
-        String refMissing = null;
-        if (!streams) refMissing = "only round trips were measured";
-        else if (!ids.contains("tcp-lo")) refMissing = "TCP over lo was not measured";
-        else if (!Sockperf.installed()) refMissing = "sockperf is not installed (Debian package sockperf)";
-        else {
-            List<Integer> cpus = CpuAffinity.of(0);
-            for (int size : p.ipcSizes) {
-                if (size > 65000) continue; // sockperf's message limit
-                for (Latency java : lat) {
-                    if (!java.transport().equals("tcp-lo") || java.size() != size) continue;
-                    Placement pl = Placement.parse(java.placement());
-                    ctx.progress("sockperf ping-pong at " + size + " B, " + pl.describe() + " (reference)");
-                    boolean pinned = pl == Placement.SAME_CPU || pl == Placement.TWO_CPUS;
-                    int[] at = pinned ? pl.cpus(cpus) : new int[] {-1, -1};
-                    try {
-                        Sockperf.Result r = Sockperf.pingPong(
-                                Math.max(size, 14), p == Profile.QUICK ? 1 : 5, ctx.toolPort(), at[1], at[0]);
-                        refs.add(new Reference(
-                                size,
-                                pl.id(),
-                                r.p50Micros(),
-                                r.p99Micros(),
-                                java.p50Micros(),
-                                java.p50Micros() / r.p50Micros(),
-                                "sockperf " + r.version()));
-                    } catch (RuntimeException e) {
-                        refMissing = "sockperf failed: " + e.getMessage();
-                    }
-                }
-            }
-        }
+        String refMissing = !reference
+                ? "no C reference was asked for"
+                : !ids.contains("tcp-lo")
+                        ? "TCP over lo was not measured"
+                        : refNotes.isEmpty() ? null : String.join("; ", refNotes);
         return new Result(tp, lat, missing, refs, refMissing);
     }
 

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lab.loopback.ipc.TcpSocket;
@@ -103,6 +104,10 @@ class LabCliTest {
                 tmp.resolve("claims.yaml"),
                 "sections: []\nclaims:\n  - {id: A-1, section: 3, quote: q, establish: e}\n");
         assertBadInput(o, "section 3", "claims", "--claims", badLedger.toString());
+        // ./lab bench calibration refuses before it measures
+        assertBadInput(o, "unknown profile 'turbo'", "calibrate", "--profile", "turbo", "--out", o.toString());
+        assertBadInput(
+                null, "--out " + file + " is a file", "calibrate", "--profile", "quick", "--out", file.toString());
     }
 
     @Test
@@ -173,7 +178,6 @@ class LabCliTest {
             "verdicts.json",
             "report.html",
             "stream-throughput/java-trials.csv",
-            "stream-throughput/calibration.csv",
             "stream-throughput/throughput.png",
             "stream-throughput/throughput.svg",
             "near-ram-speed/memcpy.csv",
@@ -198,6 +202,23 @@ class LabCliTest {
         if (Iperf3.installed()) {
             // the quick sweep includes 4 MiB writes, which iperf3 refuses: the run goes on and says so
             assertTrue(perf1.get("evidence").toString().contains("refuses -l above"), perf1.toString());
+            // the harness beside iperf3, interleaved: both orders ran, each pair verified its Java bytes (or the
+            // trial would have thrown), one summary row per size and placement
+            Table rounds = Table.read()
+                    .csv(run.resolve("stream-throughput/calibration-rounds.csv").toFile());
+            assertTrue(rounds.rowCount() >= 2, "calibration rounds recorded");
+            assertEquals(
+                    Set.of("java", "tool"),
+                    Set.copyOf(rounds.stringColumn("first").asList()),
+                    "the two alternate which runs first");
+            Table summary = Table.read()
+                    .csv(run.resolve("stream-throughput/calibration.csv").toFile());
+            assertEquals(
+                    rounds.stringColumn("placement").unique().size(),
+                    summary.rowCount(),
+                    "one summary row per placement at the one quick size");
+            assertTrue(Files.isRegularFile(run.resolve("stream-throughput/calibration.png")));
+            assertTrue(perf1.get("evidence").toString().contains("paired ratio"), perf1.toString());
         }
         // every trial in the CSV verified its bytes: all that was sent arrived, and no byte differed from the pattern
         Table trials = Table.read()

@@ -25,7 +25,11 @@ public enum Profile {
             .wakeupMessages(300)
             .ipcSizes(64, 4096, 65536, 4 << 20)
             .pingPongSeconds(0.2)
-            .pingPongRoundTrips(20_000)),
+            .pingPongRoundTrips(20_000)
+            .calibrationRounds(2)
+            .calibrationSeconds(1)
+            .calibrationStreamSizes(65536)
+            .calibrationPingPongSizes(64)),
     STANDARD(new Settings()
             .warmups(2)
             .trials(10)
@@ -41,7 +45,11 @@ public enum Profile {
             .wakeupMessages(3000)
             .ipcSizes(64, 512, 4096, 16384, 65536, 262144, 1 << 20, 4 << 20)
             .pingPongSeconds(1.0)
-            .pingPongRoundTrips(200_000));
+            .pingPongRoundTrips(200_000)
+            .calibrationRounds(6)
+            .calibrationSeconds(1)
+            .calibrationStreamSizes(16384, 65536, 131072, 1 << 20)
+            .calibrationPingPongSizes(64, 4096));
 
     public final int warmups;
     public final int trials;
@@ -65,6 +73,15 @@ public enum Profile {
     public final double pingPongSeconds;
 
     public final int pingPongRoundTrips;
+    /**
+     * The harness beside its C reference (iperf3, sockperf), interleaved: rounds per size and placement (each a pair,
+     * in alternating order), seconds each side runs (whole seconds: the tools' -t), and the sizes compared.
+     */
+    public final int calibrationRounds;
+
+    public final int calibrationSeconds;
+    public final List<Integer> calibrationStreamSizes;
+    public final List<Integer> calibrationPingPongSizes;
 
     Profile(Settings s) {
         this.warmups = s.require(s.warmups, "warmups");
@@ -82,14 +99,19 @@ public enum Profile {
         this.ipcSizes = s.require(s.ipcSizes, "ipcSizes");
         this.pingPongSeconds = s.require(s.pingPongSeconds, "pingPongSeconds");
         this.pingPongRoundTrips = s.require(s.pingPongRoundTrips, "pingPongRoundTrips");
+        this.calibrationRounds = s.require(s.calibrationRounds, "calibrationRounds");
+        this.calibrationSeconds = s.require(s.calibrationSeconds, "calibrationSeconds");
+        this.calibrationStreamSizes = s.require(s.calibrationStreamSizes, "calibrationStreamSizes");
+        this.calibrationPingPongSizes = s.require(s.calibrationPingPongSizes, "calibrationPingPongSizes");
     }
 
     /** A profile's values by name, each one required: a profile that forgets one fails when the class loads. */
     private static final class Settings {
         Integer warmups, trials, iperf3Seconds, iperf3OmitSeconds, iperf3Runs, wakeupMessages, pingPongRoundTrips;
+        Integer calibrationRounds, calibrationSeconds;
         Double trialSeconds, memcpySecondsPerSize, pingPongSeconds;
         Long trialMaxBytes, memcpyLargest, tracedBytes;
-        List<Integer> writeSizes, ipcSizes;
+        List<Integer> writeSizes, ipcSizes, calibrationStreamSizes, calibrationPingPongSizes;
 
         <T> T require(T value, String name) {
             if (value == null) throw new IllegalStateException("a profile does not set " + name);
@@ -168,6 +190,26 @@ public enum Profile {
 
         Settings pingPongRoundTrips(int v) {
             pingPongRoundTrips = v;
+            return this;
+        }
+
+        Settings calibrationRounds(int v) {
+            calibrationRounds = v;
+            return this;
+        }
+
+        Settings calibrationSeconds(int v) {
+            calibrationSeconds = v;
+            return this;
+        }
+
+        Settings calibrationStreamSizes(Integer... v) {
+            calibrationStreamSizes = List.of(v);
+            return this;
+        }
+
+        Settings calibrationPingPongSizes(Integer... v) {
+            calibrationPingPongSizes = List.of(v);
             return this;
         }
     }

@@ -25,6 +25,7 @@ public final class StreamRunner implements AutoCloseable {
     private long receiverTid = -1;
     private boolean nonBlockingReader;
     private boolean pinPeers;
+    private Placement placement;
     private final SortedSet<Integer> pinnedTo = new TreeSet<>();
     private int trialsPinned, trialsUnpinned;
     private UnaryOperator<Connection> senderWrap = UnaryOperator.identity();
@@ -133,33 +134,63 @@ public final class StreamRunner implements AutoCloseable {
         if (!(seconds > 0) || seconds > 600)
             throw new IllegalArgumentException("trial duration " + seconds + " s is outside (0, 600]");
         receiver.send(ChildLine.format(new ChildLine.Trial(readSize, nonBlockingReader)));
-        long start;
-        Sent sent;
-        ThreadCpu cpu;
         // the receiver's set-up is done before the clock starts
         receiverTid = receiver.expect(ChildLine.Armed.class, 30_000).tid();
+        try (Arranged _ = arrange()) {
+            long start;
+            Sent sent;
+            ThreadCpu cpu;
+            try (Connection c = transport.connect(address)) {
+                beforeFirstWrite.accept(c);
+                Connection sending = senderWrap.apply(c);
+                ThreadCpu before = ThreadCpu.now();
+                start = System.nanoTime();
+                sent = body.send(sending, start + (long) (seconds * 1e9));
+                cpu = ThreadCpu.now().minus(before);
+                afterLastWrite.accept(c);
+            }
+            ChildLine.Result r = receiver.expect(ChildLine.Result.class, (long) (seconds * 1000) + 60_000);
+            return StreamTrial.of(transport.id(), readSize, readSize, phase, index, start, sent, cpu, r);
+        }
+    }
+
+    /** What {@link #arrange()} did, undone when closed. */
+    private interface Arranged extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Puts the sender and the receiver's reading thread where this runner was told to, until the trial's report is in:
+     * a {@link #placement(Placement)} pins and restores both; {@link #pinPeers} puts both on the sender's first CPU and
+     * gives the sender its set back; otherwise nothing is pinned.
+     */
+    private Arranged arrange() {
+        if (placement != null) {
+            if (receiverTid <= 0)
+                throw new IllegalStateException(
+                        "the receiver did not name its thread, so it cannot be placed " + placement.id());
+            return placement.pin(receiverTid)::close;
+        }
         List<Integer> allowed = pinPeers && receiverTid > 0 ? CpuAffinity.of(0) : List.of();
-        if (!allowed.isEmpty()) {
-            CpuAffinity.set(receiverTid, List.of(allowed.get(0)));
-            CpuAffinity.set(0, List.of(allowed.get(0)));
-            pinnedTo.add(allowed.get(0));
-            trialsPinned++;
-        } else {
+        if (allowed.isEmpty()) {
             trialsUnpinned++;
+            return () -> {};
         }
-        try (Connection c = transport.connect(address)) {
-            beforeFirstWrite.accept(c);
-            Connection sending = senderWrap.apply(c);
-            ThreadCpu before = ThreadCpu.now();
-            start = System.nanoTime();
-            sent = body.send(sending, start + (long) (seconds * 1e9));
-            cpu = ThreadCpu.now().minus(before);
-            afterLastWrite.accept(c);
-        } finally {
-            if (!allowed.isEmpty()) CpuAffinity.set(0, allowed);
-        }
-        ChildLine.Result r = receiver.expect(ChildLine.Result.class, (long) (seconds * 1000) + 60_000);
-        return StreamTrial.of(transport.id(), readSize, readSize, phase, index, start, sent, cpu, r);
+        CpuAffinity.set(receiverTid, List.of(allowed.get(0)));
+        CpuAffinity.set(0, List.of(allowed.get(0)));
+        pinnedTo.add(allowed.get(0));
+        trialsPinned++;
+        return () -> CpuAffinity.set(0, allowed);
+    }
+
+    /**
+     * From the next trial on, the sender and the receiver's reading thread run where {@code placement} puts a client
+     * and its peer (both restored after each trial), instead of {@link #pinPeers}; null: as before.
+     */
+    public StreamRunner placement(Placement placement) {
+        this.placement = placement;
+        return this;
     }
 
     /** From the next trial on, the receiver reads with O_NONBLOCK and poll(2) (true) or blocking read(2) (false). */

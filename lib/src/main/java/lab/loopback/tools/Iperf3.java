@@ -43,6 +43,14 @@ public final class Iperf3 {
 
     /** A client run with {@code -J}; {@code omitSeconds} leading seconds are excluded as warm-up. */
     public static Result run(int writeSize, int seconds, int omitSeconds, int port) {
+        return run(writeSize, seconds, omitSeconds, port, -1, -1);
+    }
+
+    /**
+     * As {@link #run(int, int, int, int)}, the client process pinned to {@code clientCpu} and the server to
+     * {@code serverCpu} ({@code taskset -c}, so every thread of each inherits it; -1 leaves that one to the scheduler).
+     */
+    public static Result run(int writeSize, int seconds, int omitSeconds, int port, int clientCpu, int serverCpu) {
         if (writeSize <= 0 || writeSize > MAX_WRITE) {
             throw new IllegalArgumentException("iperf3 write size " + writeSize + " is outside 1.." + MAX_WRITE + " B");
         }
@@ -58,7 +66,7 @@ public final class Iperf3 {
                 Integer.toString(writeSize),
                 "-J"));
         if (omitSeconds > 0) client.addAll(List.of("-O", Integer.toString(omitSeconds)));
-        Command c = withServer(port, client, seconds + omitSeconds);
+        Command c = withServer(port, ToolServer.pinned(clientCpu, client), seconds + omitSeconds, serverCpu);
         return parse(c.stdout(), writeSize);
     }
 
@@ -67,7 +75,8 @@ public final class Iperf3 {
         Command c = withServer(
                 port,
                 List.of("iperf3", "-c", "127.0.0.1", "-p", Integer.toString(port), "-t", Integer.toString(seconds)),
-                seconds);
+                seconds,
+                -1);
         return c.stdout();
     }
 
@@ -79,7 +88,7 @@ public final class Iperf3 {
         List<String> argv = new ArrayList<>(wrapper);
         argv.addAll(List.of(
                 "iperf3", "-c", "127.0.0.1", "-p", Integer.toString(port), "-n", Long.toString(bytes), "-l", "65536"));
-        return withServer(port, argv, 10);
+        return withServer(port, argv, 10, -1);
     }
 
     static Result parse(String json, int writeSize) {
@@ -104,14 +113,16 @@ public final class Iperf3 {
         }
     }
 
-    private static Command withServer(int port, List<String> client, int seconds) {
+    private static Command withServer(int port, List<String> client, int seconds, int serverCpu) {
         Process server = null;
         Path log = null;
         try {
             log = Files.createTempFile("loopback-lab-iperf3-", ".log");
             server = new ProcessBuilder(ToolServer.bounded(
                             seconds + 60L,
-                            List.of("iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", Integer.toString(port))))
+                            ToolServer.pinned(
+                                    serverCpu,
+                                    List.of("iperf3", "-s", "-1", "-B", "127.0.0.1", "-p", Integer.toString(port)))))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();

@@ -3,7 +3,6 @@ package lab.loopback.tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -49,7 +48,7 @@ public final class Sockperf {
             log = Files.createTempFile("loopback-lab-sockperf-", ".log");
             server = new ProcessBuilder(ToolServer.bounded(
                             seconds + 60L,
-                            pinned(
+                            ToolServer.pinned(
                                     serverCpu,
                                     List.of(
                                             "sockperf",
@@ -64,7 +63,7 @@ public final class Sockperf {
                     .start();
             ToolServer.awaitListening("sockperf", server, port, log);
             Command c = Command.run(
-                    pinned(
+                    ToolServer.pinned(
                             clientCpu,
                             List.of(
                                     "sockperf",
@@ -98,17 +97,6 @@ public final class Sockperf {
             }
             if (log != null) log.toFile().delete();
         }
-    }
-
-    /** {@code argv} behind {@code taskset -c cpu}, or as it is for -1; an error when taskset is needed and missing. */
-    static List<String> pinned(int cpu, List<String> argv) {
-        if (cpu < 0) return argv;
-        if (Command.which("taskset") == null)
-            throw new IllegalStateException(
-                    "pinning sockperf to CPU " + cpu + " needs taskset (Debian package util-linux)");
-        List<String> out = new ArrayList<>(List.of("taskset", "-c", Integer.toString(cpu)));
-        out.addAll(argv);
-        return out;
     }
 
     static Result parse(String out, int size) {

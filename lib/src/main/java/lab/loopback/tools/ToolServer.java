@@ -48,4 +48,15 @@ final class ToolServer {
         String t = s.strip();
         return t.length() > 600 ? t.substring(0, 600) + "…" : t;
     }
+
+    /** {@code argv} behind {@code taskset -c cpu}, or as it is for -1; an error when taskset is needed and missing. */
+    static List<String> pinned(int cpu, List<String> argv) {
+        if (cpu < 0) return argv;
+        if (Command.which("taskset") == null)
+            throw new IllegalStateException(
+                    "pinning " + argv.getFirst() + " to CPU " + cpu + " needs taskset (Debian package util-linux)");
+        List<String> out = new ArrayList<>(List.of("taskset", "-c", Integer.toString(cpu)));
+        out.addAll(argv);
+        return out;
+    }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.List;
 import lab.loopback.ipc.Transports;
 import lab.loopback.sys.CpuAffinity;
@@ -113,6 +114,37 @@ class StreamRunnerIntegrationTest {
         var e = assertThrows(IllegalArgumentException.class, () -> CpuAffinity.set(0, List.of(4096)));
         assertTrue(e.getMessage().contains("4096"), e.getMessage());
         assertEquals(mine, CpuAffinity.of(0), "a refused mask changes nothing");
+    }
+
+    @Test
+    void aPlacementHoldsBothPeersForTheTrialAndGivesBothTheirSetsBack() {
+        List<Integer> mine = CpuAffinity.of(0);
+        for (Placement pl : Placement.arrangeable(mine)) {
+            if (pl == Placement.SCHEDULER) continue;
+            int[] at = pl.cpus(mine);
+            try (StreamRunner r =
+                    StreamRunner.start(Transports.byId("tcp-lo"), "0", 120).placement(pl)) {
+                List<List<Integer>> during = new ArrayList<>();
+                StreamTrial t = r.trial(
+                        65536,
+                        30,
+                        4_000_000,
+                        "timed",
+                        0,
+                        c -> {
+                            during.add(CpuAffinity.of(0));
+                            during.add(CpuAffinity.of(r.receiverTid()));
+                        },
+                        c -> {});
+                assertTrue(t.verified());
+                assertEquals(
+                        List.of(List.of(at[0]), List.of(at[1])), during, pl + ": sender, then reader, while sending");
+                assertEquals(mine, CpuAffinity.of(0), pl + ": the sender's own set is back");
+                assertEquals(mine, CpuAffinity.of(r.receiverTid()), pl + ": the reader's own set is back");
+                r.placement(null);
+                assertTrue(r.trial(65536, 30, 1_000_000, "timed", 1).verified(), "unplaced again");
+            }
+        }
     }
 
     @Test

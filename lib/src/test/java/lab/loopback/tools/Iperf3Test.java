@@ -41,4 +41,12 @@ class Iperf3Test {
         assertTrue(r.bytesReceived() > 0);
         assertTrue(r.gbitPerSecond() > 0);
     }
+
+    @Test
+    void runsWithBothEndsPinnedToOneCpu() {
+        assumeTrue(Iperf3.installed(), "iperf3 not installed");
+        int cpu = lab.loopback.sys.CpuAffinity.of(0).getFirst();
+        Iperf3.Result r = Iperf3.run(65536, 1, 0, Iperf3.freeLoopbackPort(), cpu, cpu);
+        assertTrue(r.bytesReceived() > 0);
+    }
 }

@@ -1,0 +1,265 @@
+package lab.loopback.measurements;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import lab.loopback.echo.PingPong;
+import lab.loopback.ipc.Transports;
+import lab.loopback.measure.Bytes;
+import lab.loopback.measure.Estimate;
+import lab.loopback.measure.Placement;
+import lab.loopback.measure.Profile;
+import lab.loopback.measure.StreamRunner;
+import lab.loopback.measure.StreamTrial;
+import lab.loopback.sys.CpuAffinity;
+import lab.loopback.tools.Iperf3;
+import lab.loopback.tools.Sockperf;
+import lab.loopback.workbench.RunContext;
+
+/**
+ * The workbench's harness beside the C tool that measures the same thing on the same host: iperf3 for the one-way
+ * stream, sockperf for the ping-pong. Per size, placement and round the two run back to back, pinned alike, the
+ * harness first in even rounds and the tool first in odd ones (A B, B A, …), so a drift of the host falls on both and
+ * each round gives one paired ratio. Run one after the other (a whole Java sweep, then a whole iperf3 sweep), the ratio
+ * at 1 MiB was 0.46 in one run and 0.98 in another on the same host; paired by round, its spread is the interval of the
+ * per-round ratios' median ({@link Estimate#ofMedian}, with the coverage it reaches).
+ */
+public final class Calibration {
+    /** The harness's stream is to carry at least this share of iperf3's rate, its ping-pong at most this multiple of sockperf's p50. */
+    public static final double STREAM_TARGET = 0.95, PING_PONG_TARGET = 1.05;
+    /** A byte bound no calibration trial reaches in its seconds on today's hosts; the time bound ends it. */
+    static final long STREAM_MAX_BYTES = 64L << 30;
+
+    /**
+     * One round at one size and placement: both measurements, which ran first, the harness's over the tool's, and for
+     * the stream the share of the harness's trial its receiver spent comparing bytes (work iperf3's receiver never
+     * does; NaN for the ping-pong).
+     */
+    public record Pair(
+            String tool,
+            int size,
+            String placement,
+            int round,
+            String first,
+            double java,
+            double reference,
+            String unit,
+            double javaOverReference,
+            double javaVerifyShare) {}
+
+    /** Per tool, size and placement: the medians over rounds and the paired ratio's median with its interval. */
+    public record Summary(
+            String tool,
+            int size,
+            String placement,
+            int rounds,
+            double javaMedian,
+            double referenceMedian,
+            String unit,
+            double ratioMedian,
+            double ratioLow,
+            double ratioHigh,
+            double coverage,
+            String target,
+            String meetsTarget,
+            double javaVerifyShareMedian) {}
+
+    private Calibration() {}
+
+    /**
+     * The one-way stream on 127.0.0.1: the harness's verified trial (receiver in a child JVM) against one iperf3 run,
+     * each {@link Profile#calibrationSeconds} long with a fresh connection, at every calibration size iperf3 accepts.
+     */
+    public static List<Pair> stream(RunContext ctx, List<String> notes) {
+        Profile p = ctx.profile();
+        if (!Iperf3.installed()) {
+            notes.add("iperf3 is not installed (apt-get install iperf3): the stream harness has no reference here");
+            return List.of();
+        }
+        List<Integer> sizes = new ArrayList<>();
+        for (int size : p.calibrationStreamSizes) {
+            if (size <= Iperf3.MAX_WRITE) sizes.add(size);
+            else notes.add("no calibration at " + Bytes.human(size) + ": iperf3 refuses -l above " + Iperf3.MAX_WRITE);
+        }
+        List<Integer> cpus = CpuAffinity.of(0);
+        List<Placement> placements = Placement.arrangeable(cpus);
+        long lifetime =
+                (long) sizes.size() * placements.size() * p.calibrationRounds * (2L * p.calibrationSeconds + 10) + 120;
+        List<Pair> pairs = new ArrayList<>();
+        try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), lifetime)) {
+            for (int size : sizes) {
+                // the harness's JIT warm-up, outside every pair (iperf3, compiled C, has none)
+                runner.placement(null);
+                StreamRunner.verified(runner.trial(size, p.trialSeconds, p.trialMaxBytes, "warmup", 0));
+                for (int round = 0; round < p.calibrationRounds; round++) {
+                    for (Placement pl : Placement.order(placements, round)) {
+                        ctx.progress("calibration: Java stream beside iperf3, " + Bytes.human(size) + ", "
+                                + pl.describe() + ", round " + (round + 1) + " of " + p.calibrationRounds);
+                        pairs.add(streamPair(ctx, runner, size, pl, cpus, round));
+                    }
+                }
+            }
+        } catch (IllegalStateException e) {
+            notes.add("the stream calibration stopped: " + e.getMessage());
+        }
+        return List.copyOf(pairs);
+    }
+
+    private static Pair streamPair(
+            RunContext ctx, StreamRunner runner, int size, Placement pl, List<Integer> cpus, int round) {
+        int seconds = ctx.profile().calibrationSeconds;
+        int[] at = pinning(pl, cpus);
+        runner.placement(pl == Placement.SCHEDULER ? null : pl);
+        Supplier<HarnessResult> java = () -> {
+            StreamTrial t = StreamRunner.verified(runner.trial(size, seconds, STREAM_MAX_BYTES, "calibration", round));
+            return new HarnessResult(t.gbitPerSecond(), t.receiverVerifyNanos() / (t.seconds() * 1e9));
+        };
+        Supplier<ToolResult> tool = () -> {
+            Iperf3.Result r = Iperf3.run(size, seconds, 0, ctx.toolPort(), at[0], at[1]);
+            return new ToolResult(r.gbitPerSecond(), r.version()); // iperf3 says "iperf 3.12"
+        };
+        return pair("Gbit/s", size, pl, round, java, tool);
+    }
+
+    /** What the harness measured, and the share of it its receiver spent comparing bytes (NaN: none). */
+    private record HarnessResult(double value, double verifyShare) {}
+
+    /** What the C tool measured, and its name with its version. */
+    private record ToolResult(double value, String tool) {}
+
+    /** One round: the harness first in even rounds, the tool first in odd ones. */
+    private static Pair pair(
+            String unit, int size, Placement pl, int round, Supplier<HarnessResult> java, Supplier<ToolResult> tool) {
+        boolean javaFirst = round % 2 == 0;
+        HarnessResult j;
+        ToolResult t;
+        if (javaFirst) {
+            j = java.get();
+            t = tool.get();
+        } else {
+            t = tool.get();
+            j = java.get();
+        }
+        return new Pair(
+                t.tool(),
+                size,
+                pl.id(),
+                round,
+                javaFirst ? "java" : "tool",
+                j.value(),
+                t.value(),
+                unit,
+                j.value() / t.value(),
+                j.verifyShare());
+    }
+
+    /**
+     * Round trips over TCP on 127.0.0.1 through {@code pp} (the shootout's own ping-pong runner) against sockperf's
+     * ping-pong, at the calibration sizes sockperf accepts: the harness's p50 over sockperf's.
+     */
+    public static List<Pair> pingPong(RunContext ctx, PingPong pp, List<String> notes) {
+        Profile p = ctx.profile();
+        if (!Sockperf.installed()) {
+            notes.add(
+                    "sockperf is not installed (Debian package sockperf): the ping-pong harness has no reference here");
+            return List.of();
+        }
+        List<Integer> cpus = CpuAffinity.of(0);
+        List<Placement> placements = Placement.arrangeable(cpus);
+        List<Pair> pairs = new ArrayList<>();
+        try {
+            for (int size : p.calibrationPingPongSizes) {
+                if (size > 65000) {
+                    notes.add("no ping-pong calibration at " + Bytes.human(size) + ": sockperf's limit is 65000 B");
+                    continue;
+                }
+                for (int round = 0; round < p.calibrationRounds; round++) {
+                    for (Placement pl : Placement.order(placements, round)) {
+                        ctx.progress("calibration: Java ping-pong beside sockperf, " + Bytes.human(size) + ", "
+                                + pl.describe() + ", round " + (round + 1) + " of " + p.calibrationRounds);
+                        pairs.add(pingPongPair(ctx, pp, size, pl, cpus, round));
+                    }
+                }
+            }
+        } catch (IllegalStateException e) {
+            notes.add("the ping-pong calibration stopped: " + e.getMessage());
+        }
+        return List.copyOf(pairs);
+    }
+
+    private static Pair pingPongPair(
+            RunContext ctx, PingPong pp, int size, Placement pl, List<Integer> cpus, int round) {
+        Profile p = ctx.profile();
+        int[] at = pinning(pl, cpus);
+        Supplier<HarnessResult> java = () -> new HarnessResult(
+                pp.trial(size, "calibration", round, p.pingPongRoundTrips, p.calibrationSeconds, pl)
+                        .stats()
+                        .p50Micros(),
+                Double.NaN);
+        Supplier<ToolResult> tool = () -> {
+            Sockperf.Result r =
+                    Sockperf.pingPong(Math.max(size, 14), p.calibrationSeconds, ctx.toolPort(), at[1], at[0]);
+            return new ToolResult(r.p50Micros(), "sockperf " + r.version());
+        };
+        return pair("µs p50", size, pl, round, java, tool);
+    }
+
+    /** {client CPU, server CPU} of a placement here; -1 each when the scheduler places them. */
+    private static int[] pinning(Placement pl, List<Integer> cpus) {
+        return pl == Placement.SCHEDULER ? new int[] {-1, -1} : pl.cpus(cpus);
+    }
+
+    /**
+     * One row per tool, size and placement, in the order the pairs ran. Whether the harness meets its target (a stream
+     * ratio ≥ {@value #STREAM_TARGET}, a ping-pong ratio ≤ {@value #PING_PONG_TARGET}): "yes" or "no" when the whole
+     * interval is on one side, "undecided" when it straddles the target, "too few rounds" while the interval covers
+     * less than {@link Estimate#TARGET} (fewer than six rounds: the quick profile's two never decide).
+     */
+    public static List<Summary> summarize(List<Pair> pairs) {
+        Map<String, List<Pair>> groups = new LinkedHashMap<>();
+        for (Pair q : pairs)
+            groups.computeIfAbsent(q.tool() + "|" + q.size() + "|" + q.placement(), k -> new ArrayList<>())
+                    .add(q);
+        List<Summary> out = new ArrayList<>();
+        for (List<Pair> g : groups.values()) {
+            Pair first = g.getFirst();
+            Estimate ratio = Estimate.ofMedian(
+                    g.stream().mapToDouble(Pair::javaOverReference).toArray());
+            boolean stream = first.unit().equals("Gbit/s");
+            double target = stream ? STREAM_TARGET : PING_PONG_TARGET;
+            out.add(new Summary(
+                    first.tool(),
+                    first.size(),
+                    first.placement(),
+                    g.size(),
+                    Estimate.ofMedian(g.stream().mapToDouble(Pair::java).toArray())
+                            .median(),
+                    Estimate.ofMedian(g.stream().mapToDouble(Pair::reference).toArray())
+                            .median(),
+                    first.unit(),
+                    ratio.median(),
+                    ratio.low(),
+                    ratio.high(),
+                    ratio.confidence(),
+                    (stream ? "≥ " : "≤ ") + target,
+                    meets(ratio, target, stream),
+                    stream
+                            ? Estimate.ofMedian(g.stream()
+                                            .mapToDouble(Pair::javaVerifyShare)
+                                            .toArray())
+                                    .median()
+                            : Double.NaN));
+        }
+        return out;
+    }
+
+    static String meets(Estimate ratio, double target, boolean higherIsBetter) {
+        if (ratio.confidence() < Estimate.TARGET)
+            return String.format("too few rounds (interval covers %.0f %%)", ratio.confidence() * 100);
+        if (higherIsBetter ? ratio.low() >= target : ratio.high() <= target) return "yes";
+        if (higherIsBetter ? ratio.high() < target : ratio.low() > target) return "no";
+        return "undecided";
+    }
+}

@@ -1,0 +1,82 @@
+package lab.loopback.measurements;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import lab.loopback.measure.Estimate;
+import org.junit.jupiter.api.Test;
+
+/** How paired rounds become the calibration's summary: grouping, the paired ratio, and the target's three answers. */
+class CalibrationTest {
+
+    private static Calibration.Pair stream(int size, String placement, int round, double java, double iperf3) {
+        String first = round % 2 == 0 ? "java" : "tool";
+        return new Calibration.Pair(
+                "iperf 3.12", size, placement, round, first, java, iperf3, "Gbit/s", java / iperf3, 0.1 * round);
+    }
+
+    @Test
+    void oneRowPerSizeAndPlacementWithThePairedRatiosMedian() {
+        List<Calibration.Pair> pairs = new ArrayList<>();
+        // six rounds at 64 KiB on one vCPU, the host drifting from 10 to 15 Gbit/s: per-round ratios 0.70 … 1.20
+        double[] ratios = {0.7, 0.8, 0.9, 1.0, 1.1, 1.2};
+        for (int r = 0; r < ratios.length; r++) pairs.add(stream(65536, "same-cpu", r, ratios[r] * (10 + r), 10 + r));
+        pairs.add(stream(65536, "two-cpus", 0, 5, 10));
+        List<Calibration.Summary> s = Calibration.summarize(pairs);
+        assertEquals(2, s.size());
+        Calibration.Summary one = s.getFirst();
+        assertEquals("same-cpu", one.placement());
+        assertEquals(6, one.rounds());
+        assertEquals(0.95, one.ratioMedian(), 1e-9);
+        assertEquals(0.7, one.ratioLow(), 1e-9); // six samples: [min, max] covers 96.9 %
+        assertEquals(1.2, one.ratioHigh(), 1e-9);
+        assertEquals("undecided", one.meetsTarget()); // the interval straddles 0.95
+        assertEquals("≥ 0.95", one.target());
+        assertEquals(0.25, one.javaVerifyShareMedian(), 1e-9); // rounds 0 … 5: 0.0 … 0.5
+        assertEquals("too few rounds (interval covers 0 %)", s.get(1).meetsTarget());
+        assertEquals(0.5, s.get(1).ratioMedian(), 1e-9);
+    }
+
+    @Test
+    void aTargetIsMetOnlyWhenTheWholeIntervalIsOnItsSide() {
+        // six rounds: the interval is [min, max] and covers 96.9 %
+        assertEquals("yes", Calibration.meets(Estimate.ofMedian(0.96, 1.0, 1.1, 0.97, 0.99, 1.02), 0.95, true));
+        assertEquals("no", Calibration.meets(Estimate.ofMedian(0.5, 0.7, 0.94, 0.8, 0.6, 0.9), 0.95, true));
+        assertEquals("undecided", Calibration.meets(Estimate.ofMedian(0.9, 1.0, 0.96, 0.97, 0.99, 1.02), 0.95, true));
+        // a ping-pong ratio is a time: lower is better
+        assertEquals("yes", Calibration.meets(Estimate.ofMedian(0.9, 1.0, 1.05, 0.95, 1.01, 0.99), 1.05, false));
+        assertEquals("no", Calibration.meets(Estimate.ofMedian(1.06, 1.2, 1.1, 1.3, 1.07, 1.08), 1.05, false));
+        assertEquals("undecided", Calibration.meets(Estimate.ofMedian(1.0, 1.2, 1.1, 1.0, 1.04, 1.06), 1.05, false));
+        // fewer rounds decide nothing, however far from the target they lie
+        assertEquals(
+                "too few rounds (interval covers 75 %)",
+                Calibration.meets(Estimate.ofMedian(0.1, 0.2, 0.3), 0.95, true));
+        assertEquals("too few rounds (interval covers 0 %)", Calibration.meets(Estimate.ofMedian(2.0), 1.05, false));
+    }
+
+    @Test
+    void aPingPongSummaryIsJudgedAgainstItsOwnTarget() {
+        List<Calibration.Pair> pairs = new ArrayList<>();
+        double[] java = {50, 51, 49, 50, 52, 50}, sockperf = {52, 50, 50, 51, 51, 50};
+        for (int r = 0; r < java.length; r++)
+            pairs.add(new Calibration.Pair(
+                    "sockperf 3.7",
+                    64,
+                    "two-cpus",
+                    r,
+                    r % 2 == 0 ? "java" : "tool",
+                    java[r],
+                    sockperf[r],
+                    "µs p50",
+                    java[r] / sockperf[r],
+                    Double.NaN));
+        Calibration.Summary s = Calibration.summarize(pairs).getFirst();
+        assertEquals("≤ 1.05", s.target());
+        assertEquals("yes", s.meetsTarget()); // every ratio is within 0.96 … 1.02
+        assertEquals(50, s.javaMedian(), 1e-9);
+        assertEquals(50.5, s.referenceMedian(), 1e-9);
+        assertTrue(Double.isNaN(s.javaVerifyShareMedian()), "a ping-pong verifies no stream");
+    }
+}
