@@ -29,7 +29,6 @@ import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
 import lab.loopback.sys.Command;
-import lab.loopback.sys.CpuAffinity;
 import lab.loopback.sys.SockAddrIn;
 import lab.loopback.workbench.Experiment;
 import lab.loopback.workbench.Measures;
@@ -346,7 +345,7 @@ public final class FastOpen implements Experiment {
 
     @SuppressWarnings("try") // the pin is held for the whole block and released by closing it
     private static Probe run(RunContext ctx, List<String> prefix, int n, String where, NetNamespace ns) {
-        List<Placement> placements = Placement.arrangeable(CpuAffinity.of(0));
+        List<Placement> placements = Placement.arrangeableHere();
         List<Block> blocks = new ArrayList<>();
         for (int b = 0; b < BLOCKS; b++) {
             Placement pl = placements.get(b % placements.size());

@@ -344,15 +344,15 @@ public final class IpcShootout implements Experiment {
         String summary = switch (v) {
             case SUPPORTED ->
                 String.format(
-                        "TCP over loopback stayed within %.0f× of a shared-memory ring at every size, with the peers on one vCPU and on two (median round trip %.1f× the ring's).",
+                        "TCP over loopback stayed within %.0f× of a shared-memory ring at every size, with the peers on one vCPU and on two (TCP's median round trip ÷ the ring's, median over those sizes and placements: %.1f×).",
                         BASICALLY, medianLat);
             case REFUTED ->
                 String.format(
-                        "TCP over loopback is not 'basically shared memory': it was within %.0f× of a shared-memory ring in both throughput and latency at only %d of %d sizes and placements (median round trip %.1f× the ring's).",
+                        "TCP over loopback is not 'basically shared memory': it was within %.0f× of a shared-memory ring in both throughput and latency at only %d of %d sizes and placements (TCP's median round trip ÷ the ring's, median over those sizes and placements: %.1f×).",
                         BASICALLY, ok, rs.size(), medianLat);
             default ->
                 String.format(
-                        "TCP over loopback was within %.0f× of a shared-memory ring at %d of %d sizes and placements (median round trip %.1f× the ring's).",
+                        "TCP over loopback was within %.0f× of a shared-memory ring at %d of %d sizes and placements (TCP's median round trip ÷ the ring's, median over those sizes and placements: %.1f×).",
                         BASICALLY, ok, rs.size(), medianLat);
         };
         o.verdict(ctx.judged("IPC-2", v)

@@ -18,7 +18,6 @@ import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
-import lab.loopback.sys.CpuAffinity;
 import lab.loopback.sys.PacketSocket;
 import lab.loopback.tls.JdkStreams;
 import lab.loopback.tls.ThrowawayKey;
@@ -81,7 +80,7 @@ public final class TlsCost implements Experiment {
         double secs = p == Profile.QUICK ? 1 : 5;
         // interleaved rounds, each in every placement of the two threads (order alternating): where the peers run
         // decides a round trip on a VM more than TLS does, so clear and TLS are compared within a placement
-        List<Placement> placements = Placement.arrangeable(CpuAffinity.of(0));
+        List<Placement> placements = Placement.arrangeableHere();
         List<JdkStreams.PingPong> rounds = new ArrayList<>();
         for (int round = 0; round < p.trials; round++) {
             ctx.progress("clear vs TLS 1.3 round trips, round " + (round + 1) + " of " + p.trials);

@@ -26,7 +26,6 @@ import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
-import lab.loopback.sys.CpuAffinity;
 import lab.loopback.workbench.Experiment;
 import lab.loopback.workbench.Measures;
 import lab.loopback.workbench.Recorded;
@@ -138,7 +137,7 @@ public final class VethOptions implements Experiment {
         Profile p = ctx.profile();
         List<Row> rows = new ArrayList<>();
         List<Trip> trips = new ArrayList<>();
-        List<Placement> placements = Placement.arrangeable(CpuAffinity.of(0));
+        List<Placement> placements = Placement.arrangeableHere();
         try (Veth v = Veth.create()) {
             List<TracedStream.Route> routes = List.of(NamespaceRoutes.lo(v.a()), NamespaceRoutes.veth(v));
             for (int r = 0; r < routes.size(); r++) {

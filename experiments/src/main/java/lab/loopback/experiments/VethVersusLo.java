@@ -22,7 +22,6 @@ import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
-import lab.loopback.sys.CpuAffinity;
 import lab.loopback.workbench.Experiment;
 import lab.loopback.workbench.Measures;
 import lab.loopback.workbench.Recorded;
@@ -145,8 +144,8 @@ public final class VethVersusLo implements Experiment {
                         l.size(),
                         Placement.UNRECORDED.id(),
                         l.p50Micros(),
-                        l.p50Micros(),
-                        l.p50Micros(),
+                        Double.NaN, // the old table kept no interval: unknown, not zero-width
+                        Double.NaN,
                         Double.NaN,
                         l.p99Micros(),
                         Double.NaN,
@@ -333,7 +332,7 @@ public final class VethVersusLo implements Experiment {
      */
     static List<IpcData.Latency> roundTrips(RunContext ctx, List<TracedStream.Route> routes, List<String> names) {
         Profile p = ctx.profile();
-        List<Placement> placements = Placement.arrangeable(CpuAffinity.of(0));
+        List<Placement> placements = Placement.arrangeableHere();
         double seconds = p.pingPongSeconds / placements.size();
         int most = Math.max(1, p.pingPongRoundTrips / placements.size());
         List<PingPong> servers = new ArrayList<>();

@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Verdict;
 import lab.loopback.echo.PingPong;
@@ -25,7 +24,6 @@ import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
-import lab.loopback.sys.CpuAffinity;
 import lab.loopback.sys.Net;
 import lab.loopback.sys.SockAddrIn;
 import lab.loopback.workbench.Experiment;
@@ -102,7 +100,7 @@ public final class WaitModes implements Experiment {
      */
     private static Map<Cell, List<PingPong.Trial>> rounds(RunContext ctx, List<WaitMode> modes) {
         Profile p = ctx.profile();
-        List<Placement> placements = Placement.arrangeable(CpuAffinity.of(0));
+        List<Placement> placements = Placement.arrangeableHere();
         double seconds = p.pingPongSeconds / placements.size();
         int roundTrips = Math.max(1, p.pingPongRoundTrips / placements.size());
         Map<WaitMode, PingPong> servers = new EnumMap<>(WaitMode.class);
@@ -200,17 +198,13 @@ public final class WaitModes implements Experiment {
                 e.median(),
                 e.low(),
                 e.high(),
-                median(t, x -> x.stats().p99Micros()),
-                median(t, PingPong.Trial::sleepsPerRoundTrip),
-                median(t, PingPong.Trial::clientCpuMicrosPerRoundTrip),
+                Estimate.medianOf(t, x -> x.stats().p99Micros()),
+                Estimate.medianOf(t, PingPong.Trial::sleepsPerRoundTrip),
+                Estimate.medianOf(t, PingPong.Trial::clientCpuMicrosPerRoundTrip),
                 t.stream().mapToLong(x -> x.stats().roundTrips()).sum(),
                 ratio.median(),
                 ratio.low(),
                 ratio.high());
-    }
-
-    private static double median(List<PingPong.Trial> t, ToDoubleFunction<PingPong.Trial> f) {
-        return Estimate.ofMedian(t.stream().mapToDouble(f).toArray()).median();
     }
 
     /** What the rows of {@code epoll}'s placement say, as a sentence. */

@@ -132,8 +132,8 @@ public final class WakeUp implements Experiment {
      */
     public static List<WakeupProbe.Breakdown> breakdown(Recorded r) {
         Table t = RecordTable.withDefault(r.table("breakdown"), "placement", Placement.UNRECORDED.id());
-        t = RecordTable.withDefault(t, "runnable_nanos", "-1");
-        t = RecordTable.withDefault(t, "on_cpu_nanos", "-1");
+        t = RecordTable.withDefault(t, "runnable_nanos", -1L);
+        t = RecordTable.withDefault(t, "on_cpu_nanos", -1L);
         return RecordTable.rows(t, WakeupProbe.Breakdown.class);
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import lab.loopback.echo.PingPong;
 import lab.loopback.ipc.Transports;
@@ -93,13 +94,13 @@ public final class Calibration {
                 // the harness's JIT warm-up, outside every pair (iperf3, compiled C, has none)
                 runner.placement(null);
                 StreamRunner.verified(runner.trial(size, p.trialSeconds, p.trialMaxBytes, "warmup", 0));
-                for (int round = 0; round < p.calibrationRounds; round++) {
-                    for (Placement pl : Placement.order(placements, round)) {
-                        ctx.progress("calibration: Java stream beside iperf3, " + Bytes.human(size) + ", "
-                                + pl.describe() + ", round " + (round + 1) + " of " + p.calibrationRounds);
-                        pairs.add(streamPair(ctx, runner, size, pl, cpus, round));
-                    }
-                }
+                rounds(
+                        ctx,
+                        "Java stream beside iperf3",
+                        size,
+                        placements,
+                        pairs,
+                        (pl, round) -> streamPair(ctx, runner, size, pl, cpus, round));
             }
         } catch (IllegalStateException e) {
             notes.add("the stream calibration stopped: " + e.getMessage());
@@ -175,13 +176,13 @@ public final class Calibration {
                     notes.add("no ping-pong calibration at " + Bytes.human(size) + ": sockperf's limit is 65000 B");
                     continue;
                 }
-                for (int round = 0; round < p.calibrationRounds; round++) {
-                    for (Placement pl : Placement.order(placements, round)) {
-                        ctx.progress("calibration: Java ping-pong beside sockperf, " + Bytes.human(size) + ", "
-                                + pl.describe() + ", round " + (round + 1) + " of " + p.calibrationRounds);
-                        pairs.add(pingPongPair(ctx, pp, size, pl, cpus, round));
-                    }
-                }
+                rounds(
+                        ctx,
+                        "Java ping-pong beside sockperf",
+                        size,
+                        placements,
+                        pairs,
+                        (pl, round) -> pingPongPair(ctx, pp, size, pl, cpus, round));
             }
         } catch (IllegalStateException e) {
             notes.add("the ping-pong calibration stopped: " + e.getMessage());
@@ -204,6 +205,24 @@ public final class Calibration {
             return new ToolResult(r.p50Micros(), "sockperf " + r.version());
         };
         return pair("µs p50", size, pl, round, java, tool);
+    }
+
+    /** Every round at one size, each running every placement, which placement goes first alternating by round. */
+    private static void rounds(
+            RunContext ctx,
+            String what,
+            int size,
+            List<Placement> placements,
+            List<Pair> into,
+            BiFunction<Placement, Integer, Pair> one) {
+        int n = ctx.profile().calibrationRounds;
+        for (int round = 0; round < n; round++) {
+            for (Placement pl : Placement.order(placements, round)) {
+                ctx.progress("calibration: " + what + ", " + Bytes.human(size) + ", " + pl.describe() + ", round "
+                        + (round + 1) + " of " + n);
+                into.add(one.apply(pl, round));
+            }
+        }
     }
 
     /** {client CPU, server CPU} of a placement here; -1 each when the scheduler places them. */
@@ -234,10 +253,8 @@ public final class Calibration {
                     first.size(),
                     first.placement(),
                     g.size(),
-                    Estimate.ofMedian(g.stream().mapToDouble(Pair::java).toArray())
-                            .median(),
-                    Estimate.ofMedian(g.stream().mapToDouble(Pair::reference).toArray())
-                            .median(),
+                    Estimate.medianOf(g, Pair::java),
+                    Estimate.medianOf(g, Pair::reference),
                     first.unit(),
                     ratio.median(),
                     ratio.low(),
@@ -245,12 +262,7 @@ public final class Calibration {
                     ratio.confidence(),
                     (stream ? "≥ " : "≤ ") + target,
                     meets(ratio, target, stream),
-                    stream
-                            ? Estimate.ofMedian(g.stream()
-                                            .mapToDouble(Pair::javaVerifyShare)
-                                            .toArray())
-                                    .median()
-                            : Double.NaN));
+                    stream ? Estimate.medianOf(g, Pair::javaVerifyShare) : Double.NaN));
         }
         return out;
     }

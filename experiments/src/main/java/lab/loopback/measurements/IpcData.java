@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import lab.loopback.echo.PingPong;
 import lab.loopback.ipc.SharedMemoryRing;
@@ -232,16 +231,12 @@ public final class IpcData {
                 p50.median(),
                 p50.low(),
                 p50.high(),
-                median(timed, t -> t.stats().p90Micros()),
-                median(timed, t -> t.stats().p99Micros()),
-                median(timed, t -> t.stats().p999Micros()),
-                median(timed, t -> t.stats().maxMicros()),
+                Estimate.medianOf(timed, t -> t.stats().p90Micros()),
+                Estimate.medianOf(timed, t -> t.stats().p99Micros()),
+                Estimate.medianOf(timed, t -> t.stats().p999Micros()),
+                Estimate.medianOf(timed, t -> t.stats().maxMicros()),
                 timed.stream().mapToLong(t -> t.stats().roundTrips()).sum(),
-                median(timed, PingPong.Trial::sleepsPerRoundTrip),
-                median(timed, PingPong.Trial::clientCpuMicrosPerRoundTrip));
-    }
-
-    private static double median(List<PingPong.Trial> ts, ToDoubleFunction<PingPong.Trial> f) {
-        return Estimate.ofMedian(ts.stream().mapToDouble(f).toArray()).median();
+                Estimate.medianOf(timed, PingPong.Trial::sleepsPerRoundTrip),
+                Estimate.medianOf(timed, PingPong.Trial::clientCpuMicrosPerRoundTrip));
     }
 }

@@ -12,7 +12,6 @@ import lab.loopback.measure.Estimate;
 import lab.loopback.measure.MemcpyBaseline;
 import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
-import lab.loopback.sys.CpuAffinity;
 import lab.loopback.workbench.RunContext;
 import lab.loopback.zerocopy.ZeroCopyReceive;
 
@@ -45,7 +44,7 @@ public final class KernelEvidence {
     public static List<WakeupProbe.Result> wakeup(RunContext ctx) {
         return ctx.shared("wakeup", () -> {
             List<WakeupProbe.Result> out = new ArrayList<>();
-            for (Placement pl : Placement.arrangeable(CpuAffinity.of(0))) {
+            for (Placement pl : Placement.arrangeableHere()) {
                 ctx.progress(ctx.profile().wakeupMessages + " small writes to a reader blocked in read(), "
                         + pl.describe() + " (untraced, then traced)");
                 out.add(WakeupProbe.run(ctx.tracefs(), ctx.profile().wakeupMessages, WAKEUP_WARMUPS, pl));

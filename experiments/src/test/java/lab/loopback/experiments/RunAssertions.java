@@ -17,7 +17,6 @@ import lab.loopback.claim.Verdict;
 import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
 import lab.loopback.result.RunStore;
-import lab.loopback.sys.CpuAffinity;
 import lab.loopback.workbench.HostAbilities;
 import lab.loopback.workbench.LabRun;
 import lab.loopback.workbench.Rejudge;
@@ -94,8 +93,6 @@ final class RunAssertions {
 
     /** The placements of the peers this host can arrange, as tables record them: every latency must be split by them. */
     static List<String> placements() {
-        return Placement.arrangeable(CpuAffinity.of(0)).stream()
-                .map(Placement::id)
-                .toList();
+        return Placement.arrangeableHere().stream().map(Placement::id).toList();
     }
 }

@@ -178,7 +178,7 @@ public final class PingPong implements AutoCloseable {
      * profile's time and round trips, so measuring both placements costs what one did.
      */
     public List<Trial> trials(int size, Profile p) {
-        return trials(size, p, Placement.arrangeable(CpuAffinity.of(0)));
+        return trials(size, p, Placement.arrangeableHere());
     }
 
     /** As {@link #trials(int, Profile)}, over {@code placements}. */

@@ -1,6 +1,8 @@
 package lab.loopback.measure;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
 import org.apache.commons.math3.distribution.BinomialDistribution;
 
 /**
@@ -28,6 +30,11 @@ public record Estimate(double median, double low, double high, double confidence
         }
         double coverage = 1 - 2 * b.cumulativeProbability(best - 1);
         return new Estimate(median, x[best - 1], x[n - best], coverage, n);
+    }
+
+    /** The median of {@code f} over {@code items} (at least one). */
+    public static <T> double medianOf(List<T> items, ToDoubleFunction<T> f) {
+        return ofMedian(items.stream().mapToDouble(f).toArray()).median();
     }
 
     /** Whether there is an interval at all: one sample gives a median and nothing about its spread. */

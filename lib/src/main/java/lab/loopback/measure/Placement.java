@@ -51,6 +51,11 @@ public enum Placement {
         return cpus.size() >= 2 ? List.of(SAME_CPU, TWO_CPUS) : List.of(SAME_CPU);
     }
 
+    /** The placements the calling thread can arrange among the CPUs it may use now. */
+    public static List<Placement> arrangeableHere() {
+        return arrangeable(CpuAffinity.of(0));
+    }
+
     /**
      * The CPUs this placement puts the two peers on, {client, server}, chosen from {@code allowed} (the first one, and
      * for {@link #TWO_CPUS} the second); an error naming both when it cannot be arranged there or is not a pinning.

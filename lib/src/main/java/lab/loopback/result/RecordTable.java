@@ -83,6 +83,14 @@ public final class RecordTable {
         return t.copy().addColumns(StringColumn.create(column, cells));
     }
 
+    /** As {@link #withDefault(Table, String, String)}, a numeric column of {@code value}. */
+    public static Table withDefault(Table t, String column, long value) {
+        if (t.columnNames().contains(column)) return t;
+        long[] cells = new long[t.rowCount()];
+        Arrays.fill(cells, value);
+        return t.copy().addColumns(LongColumn.create(column, cells));
+    }
+
     private static Object value(Object cell, Class<?> type, String where) {
         String text = cell == null ? "" : cell.toString().trim();
         try {

@@ -11,7 +11,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +21,7 @@ import javax.net.ssl.SSLSocket;
 import lab.loopback.measure.KnownPattern;
 import lab.loopback.measure.Placement;
 import lab.loopback.measure.ThreadCpu;
-import lab.loopback.sys.CpuAffinity;
+import lab.loopback.sys.Libc;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -143,22 +142,15 @@ public final class JdkStreams {
                 ServerSocket server = listen(key)) {
             KnownPattern pattern = new KnownPattern(a, size);
             byte[] wire = periodic(pattern, size);
-            List<Integer> mine = CpuAffinity.of(0);
-            boolean pinned = placement == Placement.SAME_CPU || placement == Placement.TWO_CPUS;
-            int[] cpus = pinned ? placement.cpus(mine) : null;
+            // the echoing thread names itself, so both can be placed (and given their sets back) by one Pin
+            CompletableFuture<Long> echoTid = new CompletableFuture<>();
             CompletableFuture<Void> echo = CompletableFuture.runAsync(() -> {
-                List<Integer> before = CpuAffinity.of(0);
-                if (pinned) CpuAffinity.set(0, List.of(cpus[1]));
-                try {
-                    echoServer.serve(server, size);
-                } finally {
-                    if (pinned) CpuAffinity.set(0, before);
-                }
+                echoTid.complete((long) Libc.gettid());
+                echoServer.serve(server, size);
             });
             Histogram h = new Histogram(HIGHEST_NANOS, 3);
             String protocol;
-            if (pinned) CpuAffinity.set(0, List.of(cpus[0]));
-            try {
+            try (Placement.Pin _ = placement.pin(echoTid.get(30, TimeUnit.SECONDS))) {
                 try (Socket s = connect(key, server.getLocalPort())) {
                     s.setTcpNoDelay(true);
                     protocol = s instanceof SSLSocket t ? t.getSession().getProtocol() : "none";
@@ -182,8 +174,6 @@ public final class JdkStreams {
                     }
                 }
                 echo.get(60, TimeUnit.SECONDS);
-            } finally {
-                if (pinned) CpuAffinity.set(0, mine);
             }
             return new PingPong(
                     key == null ? "clear" : "TLS 1.3",

@@ -64,4 +64,17 @@ class RecordTableTest {
                 () -> RecordTable.rows(Table.read().csv(csv.toFile()), Other.class));
         assertTrue(e.getMessage().contains("no column missing"), e.getMessage());
     }
+
+    record Later(String name, long added) {}
+
+    @Test
+    void aColumnAddedLaterReadsAsItsDefaultInOlderTables() {
+        Table old = Table.create("t", StringColumn.create("name", "a", "b"));
+        Table filled = RecordTable.withDefault(old, "added", -1L);
+        assertTrue(filled.column("added").type().name().equals("LONG"), "a numeric column, not text");
+        assertEquals(List.of(new Later("a", -1), new Later("b", -1)), RecordTable.rows(filled, Later.class));
+        Table recorded = RecordTable.of("t", Later.class, List.of(new Later("a", 7)));
+        assertEquals(recorded, RecordTable.withDefault(recorded, "added", -1L), "a recorded column is kept");
+        assertEquals(1, old.columnCount(), "the old table itself is not changed");
+    }
 }

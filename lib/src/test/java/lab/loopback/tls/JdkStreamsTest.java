@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,9 +41,21 @@ class JdkStreamsTest {
     void aPlacedPingPongSaysWhereItRanAndGivesTheCpusBack() {
         List<Integer> mine = CpuAffinity.of(0);
         for (Placement pl : Placement.arrangeable(mine)) {
-            var pp = JdkStreams.pingPong(null, 64, 10, 50, 10, pl);
+            int[] at = pl.cpus(mine);
+            List<List<Integer>> echoRanOn = new ArrayList<>();
+            var pp = JdkStreams.pingPong(null, 64, 10, 50, 10, pl, (server, size) -> {
+                try (Socket c = server.accept()) {
+                    echoRanOn.add(CpuAffinity.of(0)); // the client is connected, so both are placed by now
+                    byte[] m = new byte[size];
+                    while (c.getInputStream().readNBytes(m, 0, size) == size)
+                        c.getOutputStream().write(m);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
             assertEquals(pl.id(), pp.placement());
             assertEquals(50, pp.roundTrips());
+            assertEquals(List.of(List.of(at[1])), echoRanOn, "the echoing thread ran where " + pl + " puts it");
             assertEquals(mine, CpuAffinity.of(0), "the client thread's CPU set is restored after " + pl);
         }
     }
