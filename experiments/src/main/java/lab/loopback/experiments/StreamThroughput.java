@@ -2,7 +2,9 @@ package lab.loopback.experiments;
 
 import java.awt.Color;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -152,9 +154,10 @@ public final class StreamThroughput implements Experiment {
                 byIperf3 ? "iperf3" : "Java harness", Bytes.human(size), at.format("%.2f")));
         for (Calibration.Summary c : calibrated)
             evidence.add(String.format(
-                    "calibration, %s, %s writes: the Java harness %.2f Gbit/s, %s %.2f Gbit/s, paired ratio %.2f [%.2f, %.2f] over %d interleaved rounds (%.0f%% coverage); target %s: %s; the harness's receiver spent %.0f%% of its trial comparing bytes",
+                    "calibration, %s, %s writes: the Java harness%s %.2f Gbit/s, %s %.2f Gbit/s, paired ratio %.2f [%.2f, %.2f] over %d interleaved rounds (%.0f%% coverage); target %s: %s; the harness's receiver spent %.0f%% of its trial comparing bytes",
                     Placement.parse(c.placement()).describe(),
                     Bytes.human(c.size()),
+                    c.tool().contains("-Z") ? " (sendfile)" : "",
                     c.javaMedian(),
                     c.tool(),
                     c.referenceMedian(),
@@ -207,36 +210,47 @@ public final class StreamThroughput implements Experiment {
         return t;
     }
 
-    /** The paired ratios per round as dots and their median as a line, per placement, against parity and the target. */
+    /** Series colours, one per tool (write or sendfile) and placement. */
+    private static final Color[] SERIES = {
+        Charts.MEASURED, Charts.REFERENCE, new Color(0x5B, 0x2C, 0x6F), new Color(0xB9, 0x77, 0x0E)
+    };
+
+    /** The paired ratios per round as dots and their medians as lines, per tool and placement, against parity and the target. */
     private static Figure calibrationFigure(List<Calibration.Pair> pairs) {
         XYChart c = Charts.xy(
                 "The Java stream harness ÷ iperf3, interleaved round by round", "write size", "Java ÷ iperf3", true);
         List<Integer> sizes =
                 pairs.stream().map(Calibration.Pair::size).distinct().sorted().toList();
         double x0 = Charts.log2(sizes.getFirst()) - 0.5, x1 = Charts.log2(sizes.getLast()) + 0.5;
-        List<String> placements =
-                pairs.stream().map(Calibration.Pair::placement).distinct().toList();
-        for (int i = 0; i < placements.size(); i++) {
-            String pl = placements.get(i);
-            Color color = i == 0 ? Charts.MEASURED : Charts.REFERENCE;
-            List<Calibration.Pair> mine =
-                    pairs.stream().filter(q -> q.placement().equals(pl)).toList();
-            String who = Placement.parse(pl).describe();
+        // one series per tool (write or sendfile) and placement
+        Map<String, List<Calibration.Pair>> series = new LinkedHashMap<>();
+        for (Calibration.Pair q : pairs) {
+            String how = q.tool().contains("-Z") ? "sendfile vs -Z" : "write vs iperf3";
+            series.computeIfAbsent(how + ", " + Placement.parse(q.placement()).describe(), k -> new ArrayList<>())
+                    .add(q);
+        }
+        int i = 0;
+        for (var e : series.entrySet()) {
+            Color color = SERIES[i++ % SERIES.length];
+            List<Calibration.Pair> mine = e.getValue();
+            List<Integer> at = mine.stream()
+                    .map(Calibration.Pair::size)
+                    .distinct()
+                    .sorted()
+                    .toList();
             Charts.line(
                     c,
-                    who + " (median)",
-                    sizes.stream().mapToDouble(Charts::log2).toArray(),
-                    sizes.stream()
-                            .mapToDouble(w -> Estimate.ofMedian(mine.stream()
-                                            .filter(q -> q.size() == w)
-                                            .mapToDouble(Calibration.Pair::javaOverReference)
-                                            .toArray())
-                                    .median())
+                    e.getKey() + " (median)",
+                    at.stream().mapToDouble(Charts::log2).toArray(),
+                    at.stream()
+                            .mapToDouble(w -> Estimate.medianOf(
+                                    mine.stream().filter(q -> q.size() == w).toList(),
+                                    Calibration.Pair::javaOverReference))
                             .toArray(),
                     color);
             Charts.samples(
                     c,
-                    who + " (rounds)",
+                    e.getKey() + " (rounds)",
                     mine.stream().mapToDouble(q -> Charts.log2(q.size())).toArray(),
                     mine.stream()
                             .mapToDouble(Calibration.Pair::javaOverReference)
@@ -248,8 +262,8 @@ public final class StreamThroughput implements Experiment {
         return new Figure(
                 "calibration",
                 List.of("PERF-1"),
-                "Measured: per round, the harness's verified Gbit/s over iperf3's at the same write size and placement, the two run back to back in alternating order; "
-                        + "lines join the medians. Dashed: the harness's target, 0.95 of iperf3.",
+                "Measured: per round, the harness's verified Gbit/s over iperf3's at the same write size and placement, the two run back to back in alternating order — "
+                        + "written from memory against iperf3, and sent from a file with sendfile(2) against iperf3 -Z; lines join the medians. Dashed: the harness's target, 0.95 of iperf3.",
                 c);
     }
 

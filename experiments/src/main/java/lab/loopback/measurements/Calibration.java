@@ -1,5 +1,11 @@
 package lab.loopback.measurements;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,18 +16,24 @@ import lab.loopback.echo.PingPong;
 import lab.loopback.ipc.Transports;
 import lab.loopback.measure.Bytes;
 import lab.loopback.measure.Estimate;
+import lab.loopback.measure.KnownPattern;
 import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measure.StreamTrial;
 import lab.loopback.sys.CpuAffinity;
+import lab.loopback.sys.Errno;
+import lab.loopback.sys.ErrnoException;
+import lab.loopback.sys.FileCalls;
+import lab.loopback.sys.Libc;
 import lab.loopback.tools.Iperf3;
 import lab.loopback.tools.Sockperf;
 import lab.loopback.workbench.RunContext;
+import lab.loopback.zerocopy.PatternFile;
 
 /**
  * The workbench's harness beside the C tool that measures the same thing on the same host: iperf3 for the one-way
- * stream, sockperf for the ping-pong. Per size, placement and round the two run back to back, pinned alike, the
+ * stream written from memory, iperf3 -Z for the stream sent from a file with sendfile(2), sockperf for the ping-pong. Per size, placement and round the two run back to back, pinned alike, the
  * harness first in even rounds and the tool first in odd ones (A B, B A, …), so a drift of the host falls on both and
  * each round gives one paired ratio. Run one after the other (a whole Java sweep, then a whole iperf3 sweep), the ratio
  * at 1 MiB was 0.46 in one run and 0.98 in another on the same host; paired by round, its spread is the interval of the
@@ -70,8 +82,10 @@ public final class Calibration {
     private Calibration() {}
 
     /**
-     * The one-way stream on 127.0.0.1: the harness's verified trial (receiver in a child JVM) against one iperf3 run,
-     * each {@link Profile#calibrationSeconds} long with a fresh connection, at every calibration size iperf3 accepts.
+     * The one-way stream on 127.0.0.1 at every calibration size iperf3 accepts, twice: the harness's verified trial
+     * (receiver in a child JVM) written from memory against iperf3, and sent with sendfile(2) from a pattern file
+     * against {@code iperf3 -Z} (sendfile from its own file); each side {@link Profile#calibrationSeconds} long with a
+     * fresh connection.
      */
     public static List<Pair> stream(RunContext ctx, List<String> notes) {
         Profile p = ctx.profile();
@@ -87,7 +101,7 @@ public final class Calibration {
         List<Integer> cpus = CpuAffinity.of(0);
         List<Placement> placements = Placement.arrangeable(cpus);
         long lifetime =
-                (long) sizes.size() * placements.size() * p.calibrationRounds * (2L * p.calibrationSeconds + 10) + 120;
+                (long) sizes.size() * placements.size() * p.calibrationRounds * (4L * p.calibrationSeconds + 20) + 120;
         List<Pair> pairs = new ArrayList<>();
         try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), lifetime)) {
             for (int size : sizes) {
@@ -100,7 +114,20 @@ public final class Calibration {
                         size,
                         placements,
                         pairs,
-                        (pl, round) -> streamPair(ctx, runner, size, pl, cpus, round));
+                        (pl, round) -> streamPair(ctx, runner, null, size, pl, cpus, round));
+                try (PatternFile file =
+                        PatternFile.create(Path.of(System.getProperty("java.io.tmpdir")), sendfileBytes(size))) {
+                    file.warm();
+                    rounds(
+                            ctx,
+                            "Java sendfile beside iperf3 -Z",
+                            size,
+                            placements,
+                            pairs,
+                            (pl, round) -> streamPair(ctx, runner, file, size, pl, cpus, round));
+                } catch (IllegalArgumentException | UncheckedIOException e) {
+                    notes.add("no sendfile calibration at " + Bytes.human(size) + ": " + e.getMessage());
+                }
             }
         } catch (IllegalStateException e) {
             notes.add("the stream calibration stopped: " + e.getMessage());
@@ -108,20 +135,70 @@ public final class Calibration {
         return List.copyOf(pairs);
     }
 
+    /**
+     * The sendfile calibration's file for one write size: a whole number of pattern periods, so sending it again and
+     * again continues the stream the receiver checks, and as near the write size as that allows. iperf3 -Z sends its
+     * own buffer file of one write size over and over, so its pages stay in the CPU's caches; a file many times larger
+     * would compare cache-cold pages with cache-hot ones.
+     */
+    static long sendfileBytes(int writeSize) {
+        return Math.max(1, Math.round((double) writeSize / KnownPattern.PERIOD)) * KnownPattern.PERIOD;
+    }
+
+    /** One round of the stream: written from memory ({@code file} null) or sent from {@code file} with sendfile(2). */
     private static Pair streamPair(
-            RunContext ctx, StreamRunner runner, int size, Placement pl, List<Integer> cpus, int round) {
+            RunContext ctx,
+            StreamRunner runner,
+            PatternFile file,
+            int size,
+            Placement pl,
+            List<Integer> cpus,
+            int round) {
         int seconds = ctx.profile().calibrationSeconds;
         int[] at = pinning(pl, cpus);
         runner.placement(pl == Placement.SCHEDULER ? null : pl);
         Supplier<HarnessResult> java = () -> {
-            StreamTrial t = StreamRunner.verified(runner.trial(size, seconds, STREAM_MAX_BYTES, "calibration", round));
+            StreamTrial t = StreamRunner.verified(
+                    file == null
+                            ? runner.trial(size, seconds, STREAM_MAX_BYTES, "calibration", round)
+                            : runner.trial(size, seconds, "calibration", round, c -> {}, sendfileAgain(file), c -> {}));
             return new HarnessResult(t.gbitPerSecond(), t.receiverVerifyNanos() / (t.seconds() * 1e9));
         };
         Supplier<ToolResult> tool = () -> {
-            Iperf3.Result r = Iperf3.run(size, seconds, 0, ctx.toolPort(), at[0], at[1]);
-            return new ToolResult(r.gbitPerSecond(), r.version()); // iperf3 says "iperf 3.12"
+            Iperf3.Result r = Iperf3.run(size, seconds, 0, ctx.toolPort(), at[0], at[1], file != null);
+            // iperf3 says "iperf 3.12"
+            return new ToolResult(r.gbitPerSecond(), r.version() + (file != null ? " -Z (sendfile)" : ""));
         };
         return pair("Gbit/s", size, pl, round, java, tool);
+    }
+
+    /**
+     * sendfile(2) of the whole file from offset 0, again and again until the deadline, as iperf3 -Z sends its buffer
+     * file: the file is a whole number of pattern periods, so each whole pass continues the stream the receiver checks.
+     */
+    private static StreamRunner.SendBody sendfileAgain(PatternFile file) {
+        return (c, deadline) -> {
+            long bytes = 0, calls = 0;
+            int fd = file.open();
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment offset = a.allocate(JAVA_LONG);
+                while (System.nanoTime() < deadline) {
+                    offset.set(JAVA_LONG, 0, 0L);
+                    for (long left = file.size(); left > 0; ) {
+                        long r = FileCalls.sysSendfileAt(c.fd(), fd, offset, left);
+                        calls++;
+                        if (r == -Errno.EINTR) continue;
+                        if (r < 0) throw new ErrnoException("sendfile(" + c.fd() + ", " + fd + ")", (int) -r);
+                        if (r == 0) throw new IllegalStateException("sendfile moved nothing with " + left + " B left");
+                        left -= r;
+                        bytes += r;
+                    }
+                }
+            } finally {
+                Libc.close(fd);
+            }
+            return new StreamRunner.Sent(bytes, calls);
+        };
     }
 
     /** What the harness measured, and the share of it its receiver spent comparing bytes (NaN: none). */

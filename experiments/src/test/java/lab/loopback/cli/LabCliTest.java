@@ -214,9 +214,12 @@ class LabCliTest {
             Table summary = Table.read()
                     .csv(run.resolve("stream-throughput/calibration.csv").toFile());
             assertEquals(
-                    rounds.stringColumn("placement").unique().size(),
+                    rounds.stringColumn("placement").unique().size() * 2,
                     summary.rowCount(),
-                    "one summary row per placement at the one quick size");
+                    "one summary row per placement and tool (write, sendfile) at the one quick size");
+            assertTrue(
+                    rounds.stringColumn("tool").asList().stream().anyMatch(t -> t.contains("-Z (sendfile)")),
+                    "the harness's sendfile beside iperf3 -Z");
             assertTrue(Files.isRegularFile(run.resolve("stream-throughput/calibration.png")));
             assertTrue(perf1.get("evidence").toString().contains("paired ratio"), perf1.toString());
         }

@@ -79,4 +79,13 @@ class CalibrationTest {
         assertEquals(50.5, s.referenceMedian(), 1e-9);
         assertTrue(Double.isNaN(s.javaVerifyShareMedian()), "a ping-pong verifies no stream");
     }
+
+    @Test
+    void theSendfileFileIsWholePatternPeriodsNearTheWriteSize() {
+        long period = lab.loopback.measure.KnownPattern.PERIOD;
+        assertEquals(period, Calibration.sendfileBytes(16384), "at least one period");
+        assertEquals(period, Calibration.sendfileBytes(65536));
+        assertEquals(16 * period, Calibration.sendfileBytes(1 << 20));
+        assertEquals(2 * period, Calibration.sendfileBytes(131072));
+    }
 }

@@ -59,6 +59,20 @@ public final class FileCalls {
         }
     }
 
+    /**
+     * sendfile(2) from {@code in} at {@code *offset} (an off_t the kernel advances by what it sent; the file position
+     * stays as it was), as iperf3 -Z sends its buffer file again and again.
+     */
+    public static long sysSendfileAt(int out, int in, MemorySegment offset, long count) {
+        MemorySegment slot = Libc.errnoSlot();
+        try {
+            long r = (long) SENDFILE.invokeExact(slot, out, in, offset, count);
+            return r < 0 ? -Libc.errno(slot) : r;
+        } catch (Throwable t) {
+            throw Libc.rethrow(t);
+        }
+    }
+
     /** splice(2) with both offsets NULL (file position / pipe / socket). */
     public static long sysSplice(int in, int out, long len, int flags) {
         MemorySegment slot = Libc.errnoSlot();

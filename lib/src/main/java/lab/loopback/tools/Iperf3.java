@@ -43,14 +43,16 @@ public final class Iperf3 {
 
     /** A client run with {@code -J}; {@code omitSeconds} leading seconds are excluded as warm-up. */
     public static Result run(int writeSize, int seconds, int omitSeconds, int port) {
-        return run(writeSize, seconds, omitSeconds, port, -1, -1);
+        return run(writeSize, seconds, omitSeconds, port, -1, -1, false);
     }
 
     /**
      * As {@link #run(int, int, int, int)}, the client process pinned to {@code clientCpu} and the server to
-     * {@code serverCpu} ({@code taskset -c}, so every thread of each inherits it; -1 leaves that one to the scheduler).
+     * {@code serverCpu} ({@code taskset -c}, so every thread of each inherits it; -1 leaves that one to the scheduler),
+     * and with {@code sendfile} the client's {@code -Z}: it sends with sendfile(2) from a file instead of write(2).
      */
-    public static Result run(int writeSize, int seconds, int omitSeconds, int port, int clientCpu, int serverCpu) {
+    public static Result run(
+            int writeSize, int seconds, int omitSeconds, int port, int clientCpu, int serverCpu, boolean sendfile) {
         if (writeSize <= 0 || writeSize > MAX_WRITE) {
             throw new IllegalArgumentException("iperf3 write size " + writeSize + " is outside 1.." + MAX_WRITE + " B");
         }
@@ -66,6 +68,7 @@ public final class Iperf3 {
                 Integer.toString(writeSize),
                 "-J"));
         if (omitSeconds > 0) client.addAll(List.of("-O", Integer.toString(omitSeconds)));
+        if (sendfile) client.add("-Z");
         Command c = withServer(port, ToolServer.pinned(clientCpu, client), seconds + omitSeconds, serverCpu);
         return parse(c.stdout(), writeSize);
     }

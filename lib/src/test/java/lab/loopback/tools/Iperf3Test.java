@@ -43,10 +43,12 @@ class Iperf3Test {
     }
 
     @Test
-    void runsWithBothEndsPinnedToOneCpu() {
+    void runsWithBothEndsPinnedToOneCpuWrittenAndSentFromAFile() {
         assumeTrue(Iperf3.installed(), "iperf3 not installed");
         int cpu = lab.loopback.sys.CpuAffinity.of(0).getFirst();
-        Iperf3.Result r = Iperf3.run(65536, 1, 0, Iperf3.freeLoopbackPort(), cpu, cpu);
+        Iperf3.Result r = Iperf3.run(65536, 1, 0, Iperf3.freeLoopbackPort(), cpu, cpu, false);
         assertTrue(r.bytesReceived() > 0);
+        Iperf3.Result z = Iperf3.run(65536, 1, 0, Iperf3.freeLoopbackPort(), cpu, cpu, true);
+        assertTrue(z.bytesReceived() > 0, "-Z (sendfile) moved bytes too");
     }
 }
