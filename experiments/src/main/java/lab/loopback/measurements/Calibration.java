@@ -33,14 +33,15 @@ import lab.loopback.zerocopy.PatternFile;
 
 /**
  * The workbench's harness beside the C tool that measures the same thing on the same host: iperf3 for the one-way
- * stream written from memory, iperf3 -Z for the stream sent from a file with sendfile(2), sockperf for the ping-pong. Per size, placement and round the two run back to back, pinned alike, the
- * harness first in even rounds and the tool first in odd ones (A B, B A, …), so a drift of the host falls on both and
- * each round gives one paired ratio. Run one after the other (a whole Java sweep, then a whole iperf3 sweep), the ratio
+ * stream written from memory, iperf3 -Z for the stream sent from a file with sendfile(2), sockperf for the
+ * ping-pong. Per size, placement and round the two run back to back, pinned alike, the harness first in even rounds
+ * and the tool first in odd ones (A B, B A, …), so a drift of the host falls on both and each round gives one paired
+ * ratio. Run one after the other (a whole Java sweep, then a whole iperf3 sweep), the ratio
  * at 1 MiB was 0.46 in one run and 0.98 in another on the same host; paired by round, its spread is the interval of the
  * per-round ratios' median ({@link Estimate#ofMedian}, with the coverage it reaches).
  */
 public final class Calibration {
-    /** The harness's stream is to carry at least this share of iperf3's rate, its ping-pong at most this multiple of sockperf's p50. */
+    /** The harness's stream is to carry ≥ this share of iperf3's rate; its ping-pong p50 ≤ this multiple of sockperf's. */
     public static final double STREAM_TARGET = 0.95, PING_PONG_TARGET = 1.05;
     /** A byte bound no calibration trial reaches in its seconds on today's hosts; the time bound ends it. */
     static final long STREAM_MAX_BYTES = 64L << 30;
