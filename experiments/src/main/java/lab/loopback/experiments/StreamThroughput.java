@@ -221,7 +221,8 @@ public final class StreamThroughput implements Experiment {
                 "The Java stream harness ÷ iperf3, interleaved round by round", "write size", "Java ÷ iperf3", true);
         List<Integer> sizes =
                 pairs.stream().map(Calibration.Pair::size).distinct().sorted().toList();
-        double x0 = Charts.log2(sizes.getFirst()) - 0.5, x1 = Charts.log2(sizes.getLast()) + 0.5;
+        // a whole power of two either side, so a one-size (quick) figure still has labelled ticks around its point
+        double x0 = Charts.log2(sizes.getFirst()) - 1, x1 = Charts.log2(sizes.getLast()) + 1;
         // one series per tool (write or sendfile) and placement
         Map<String, List<Calibration.Pair>> series = new LinkedHashMap<>();
         for (Calibration.Pair q : pairs) {
