@@ -17,6 +17,7 @@ import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.sys.Command;
+import lab.loopback.sys.TempFiles;
 import lab.loopback.workbench.Experiment;
 import lab.loopback.workbench.Measures;
 import lab.loopback.workbench.RunContext;
@@ -113,7 +114,7 @@ public final class CExampleExperiment implements Experiment {
             return "strace is not installed (apt-get install strace): no outside view of the calls";
         Path log = null;
         try {
-            log = Files.createTempFile("loopback-lab-strace-", ".log");
+            log = TempFiles.file("strace", ".log");
             List<String> argv = new ArrayList<>(List.of(
                     "strace",
                     "-f",

@@ -8,11 +8,13 @@ import lab.loopback.kernel.TraceRecorder;
 import lab.loopback.kernel.Tracefs;
 import lab.loopback.netns.NetNamespace;
 import lab.loopback.result.RunStore;
+import lab.loopback.sys.TempFiles;
 
 /**
  * What a run killed outright (kill -9) can leave behind, cleared when the next run starts: namespaces (and the
- * nftables tables and processes inside them), tracefs instances, shared-memory ring files — each only when the
- * process that made it is gone — and its half-written run directory, which is marked INCOMPLETE, never reported.
+ * nftables tables and processes inside them), tracefs instances, shared-memory ring files, temporary files — each
+ * only when the process that made it is gone — and its half-written run directory, which is marked INCOMPLETE,
+ * never reported.
  * Child JVMs need no sweeping: each exits when its parent's end of its stdin closes.
  */
 public final class Leftovers {
@@ -25,6 +27,10 @@ public final class Leftovers {
             found.add("deleted namespace " + ns + " of a process that is gone");
         for (Path f : SharedMemoryRing.removeOrphans())
             found.add("removed ring file " + f + " of a process that is gone");
+        List<Path> temp = TempFiles.removeOrphans();
+        if (!temp.isEmpty())
+            found.add("removed " + temp.size() + " temporary file(s) of processes that are gone, e.g. "
+                    + temp.getFirst());
         Tracefs tracefs = Tracefs.locate(false);
         TraceRecorder.removeStale(tracefs);
         for (Path p : RunStore.markInterrupted(out))

@@ -294,6 +294,12 @@ class RestrictedHostTest {
         assertTrue(
                 NetNamespace.ours().stream().noneMatch(n -> n.startsWith("llab-" + pid + "-")),
                 "its namespaces (and the rules inside) are gone: " + NetNamespace.ours());
+        try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            List<String> left = s.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith("llab-tmp-" + pid + "-"))
+                    .toList();
+            assertTrue(left.isEmpty(), "its temporary files (children's stderr, command output, rule files): " + left);
+        }
         // the killed run's children end on their own when their stdin closes
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (children.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < until) Thread.sleep(200);

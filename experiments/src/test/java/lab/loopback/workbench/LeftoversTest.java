@@ -10,6 +10,7 @@ import lab.loopback.ipc.SharedMemoryRing;
 import lab.loopback.kernel.TraceRecorder;
 import lab.loopback.kernel.Tracefs;
 import lab.loopback.sys.Libc;
+import lab.loopback.sys.TempFiles;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,27 @@ class LeftoversTest {
             Files.deleteIfExists(dead);
             Files.deleteIfExists(live);
             t.release();
+        }
+    }
+
+    @Test
+    void aGoneProcesssTemporaryFileIsRemovedALiveOnesIsKept(@TempDir Path out) throws Exception {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path dead = tmp.resolve("llab-tmp-" + deadPid() + "-1-child-123.stderr");
+        Path mine = TempFiles.file("child", ".stderr"); // named after this live process
+        Path other = tmp.resolve("llab-tmp-notapid.stderr");
+        try {
+            Files.writeString(dead, "x");
+            Files.writeString(other, "x");
+            List<String> said = Leftovers.sweep(out);
+            assertFalse(Files.exists(dead), "the gone process's temporary file is removed");
+            assertTrue(said.stream().anyMatch(l -> l.contains("temporary file")), "and the run says so: " + said);
+            assertTrue(Files.exists(mine), "a live process's temporary file is not touched");
+            assertTrue(Files.exists(other), "a name not of the form llab-tmp-PID-N-… is not ours to judge");
+        } finally {
+            Files.deleteIfExists(dead);
+            Files.deleteIfExists(mine);
+            Files.deleteIfExists(other);
         }
     }
 }

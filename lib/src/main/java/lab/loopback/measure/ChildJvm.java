@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import lab.loopback.sys.TempFiles;
 
 /**
  * A peer in its own JVM, spoken to by lines on stdin/stdout. The classpath is where this library's classes
@@ -57,7 +58,7 @@ public final class ChildJvm implements AutoCloseable {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(command(main, args));
         try {
-            Path err = Files.createTempFile("loopback-lab-child-", ".stderr");
+            Path err = TempFiles.file("child", ".stderr");
             Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
             return new ChildJvm(p, err);
         } catch (IOException e) {

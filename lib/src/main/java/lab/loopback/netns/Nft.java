@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lab.loopback.sys.Command;
+import lab.loopback.sys.TempFiles;
 
 /**
  * nftables inside a workbench namespace, never on the host: every call goes through {@code ip netns exec}
@@ -65,7 +66,7 @@ public final class Nft {
     public static void apply(NetNamespace ns, String ruleset) {
         Path f = null;
         try {
-            f = Files.createTempFile("loopback-lab-", ".nft");
+            f = TempFiles.file("nft", ".nft");
             Files.writeString(f, ruleset);
             Command c = ns.exec(120_000, "nft", "-f", f.toString());
             if (!c.ok())

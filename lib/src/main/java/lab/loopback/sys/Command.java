@@ -20,8 +20,8 @@ public record Command(List<String> argv, int exitCode, String stdout, String std
     public static Command run(List<String> argv, long timeoutMillis) {
         Path out = null, err = null;
         try {
-            out = Files.createTempFile("loopback-lab-cmd-", ".out");
-            err = Files.createTempFile("loopback-lab-cmd-", ".err");
+            out = TempFiles.file("cmd", ".out");
+            err = TempFiles.file("cmd", ".err");
             Process p = new ProcessBuilder(argv)
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())

@@ -1,7 +1,6 @@
 package lab.loopback.tools;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -12,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lab.loopback.sys.Command;
 import lab.loopback.sys.Libc;
+import lab.loopback.sys.TempFiles;
 
 /**
  * Where the CPU went while a workload ran: perf's cpu-clock sampler (a software event, so it works in a VM without
@@ -151,7 +151,7 @@ public final class CpuSamples {
         if (why != null) return new Result("", 0, List.of(), why);
         Path data = null;
         try {
-            data = Files.createTempFile("loopback-lab-perf-", ".data");
+            data = TempFiles.file("perf", ".data");
             List<String> record = List.of(
                     "perf",
                     "record",

@@ -3,7 +3,6 @@ package lab.loopback.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.sys.Command;
 import lab.loopback.sys.SockAddrIn;
+import lab.loopback.sys.TempFiles;
 
 /**
  * iperf3 as the reference for one-way TCP throughput on 127.0.0.1: a one-off server bound to loopback
@@ -120,7 +120,7 @@ public final class Iperf3 {
         Process server = null;
         Path log = null;
         try {
-            log = Files.createTempFile("loopback-lab-iperf3-", ".log");
+            log = TempFiles.file("iperf3", ".log");
             server = new ProcessBuilder(ToolServer.bounded(
                             seconds + 60L,
                             ToolServer.pinned(

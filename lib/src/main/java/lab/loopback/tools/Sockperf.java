@@ -1,13 +1,13 @@
 package lab.loopback.tools;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lab.loopback.sys.Command;
+import lab.loopback.sys.TempFiles;
 
 /**
  * sockperf as the reference for TCP request/response latency on 127.0.0.1: a server bound to loopback for one
@@ -45,7 +45,7 @@ public final class Sockperf {
         Process server = null;
         Path log = null;
         try {
-            log = Files.createTempFile("loopback-lab-sockperf-", ".log");
+            log = TempFiles.file("sockperf", ".log");
             server = new ProcessBuilder(ToolServer.bounded(
                             seconds + 60L,
                             ToolServer.pinned(

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import lab.loopback.sys.Command;
+import lab.loopback.sys.TempFiles;
 
 /**
  * {@code strace -c -f -p PID}: attaches to a running process (all its threads) while an action runs, then
@@ -41,7 +42,7 @@ public final class Strace {
         Path out = null;
         Process p = null;
         try {
-            out = Files.createTempFile("loopback-lab-strace-", ".txt");
+            out = TempFiles.file("strace", ".txt");
             p = new ProcessBuilder("strace", "-c", "-f", "-o", out.toString(), "-p", Long.toString(pid))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();

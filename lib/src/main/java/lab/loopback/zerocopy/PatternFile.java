@@ -15,6 +15,7 @@ import lab.loopback.sys.ErrnoException;
 import lab.loopback.sys.FileCalls;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
+import lab.loopback.sys.TempFiles;
 
 /**
  * A file whose bytes are the {@link KnownPattern} stream, so a receiver can verify every byte a file-to-socket
@@ -49,7 +50,7 @@ public final class PatternFile implements AutoCloseable {
                         + Bytes.human(Math.max(0, free)) + " free, and " + Bytes.human(MARGIN) + " must stay free");
             }
             String fs = Files.getFileStore(dir).type();
-            p = Files.createTempFile(dir, "loopback-lab-", ".pattern");
+            p = TempFiles.file(dir, "pattern", ".pattern");
             int chunk = 1 << 20;
             try (Arena a = Arena.ofConfined();
                     FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
