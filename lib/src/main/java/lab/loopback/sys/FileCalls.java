@@ -50,18 +50,12 @@ public final class FileCalls {
 
     /** sendfile(2) from {@code in} at its file position (offset pointer NULL) to {@code out}. */
     public static long sysSendfile(int out, int in, long count) {
-        MemorySegment slot = Libc.errnoSlot();
-        try {
-            long r = (long) SENDFILE.invokeExact(slot, out, in, MemorySegment.NULL, count);
-            return r < 0 ? -Libc.errno(slot) : r;
-        } catch (Throwable t) {
-            throw Libc.rethrow(t);
-        }
+        return sysSendfileAt(out, in, MemorySegment.NULL, count);
     }
 
     /**
      * sendfile(2) from {@code in} at {@code *offset} (an off_t the kernel advances by what it sent; the file position
-     * stays as it was), as iperf3 -Z sends its buffer file again and again.
+     * stays as it was), as iperf3 -Z sends its buffer file again and again; NULL: from the file position, advancing it.
      */
     public static long sysSendfileAt(int out, int in, MemorySegment offset, long count) {
         MemorySegment slot = Libc.errnoSlot();
