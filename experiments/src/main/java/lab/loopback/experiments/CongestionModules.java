@@ -66,22 +66,19 @@ public final class CongestionModules implements Experiment {
         String placement;
         try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), 600)
                 .pinPeers(true)) {
-            for (int round = -1; round < Conditions.rounds(p); round++) {
-                ctx.progress(
-                        "congestion control per socket, round " + (round + 2) + " of " + (Conditions.rounds(p) + 1));
-                for (int i : Conditions.order(round, usable.size())) {
-                    int k = i;
-                    var t = runner.trial(
+            trials.addAll(Conditions.inRounds(
+                    ctx,
+                    "congestion control per socket",
+                    usable,
+                    Conditions.againstFirst(usable),
+                    (i, round) -> runner.trial(
                             WRITE,
                             p.trialSeconds,
                             p.trialMaxBytes,
                             round < 0 ? "warmup" : "timed",
                             round,
-                            c -> readBack[k] = set((TcpSocket) c, usable.get(k)),
-                            c -> {});
-                    if (round >= 0) trials.add(Conditions.trial(usable.get(i), round, t));
-                }
-            }
+                            c -> readBack[i] = set((TcpSocket) c, usable.get(i)),
+                            c -> {})));
             placement = runner.placement();
         }
         List<Double> copies = new ArrayList<>();
@@ -112,7 +109,7 @@ public final class CongestionModules implements Experiment {
         boolean differ = rows.stream()
                 .anyMatch(r -> r.againstBaseline() == Conditions.Against.LOWER
                         || r.againstBaseline() == Conditions.Against.HIGHER);
-        List<String> ev = Conditions.evidence(rows, Conditions.rounds(p), placement);
+        List<String> ev = Conditions.evidence(rows, trials, placement);
         ev.add(
                 "host default: " + def
                         + "; every algorithm here was already loaded (tcp_available_congestion_control), each read back with getsockopt(TCP_CONGESTION)");

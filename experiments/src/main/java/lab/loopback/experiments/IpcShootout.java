@@ -111,9 +111,9 @@ public final class IpcShootout implements Experiment {
      * Faster at a size = throughput interval apart, or median round trip apart in every placement both were measured
      * in ({@link IpcData.Result#latencyLead}); a size where the placements disagree is not a latency win for either.
      */
-    static Duel duel(IpcData.Result d, String rival) {
+    static Duel duel(IpcData.Result d, String rival, List<Integer> sizes) {
         int faster = 0, slower = 0, n = 0;
-        for (int size : d.sizes()) {
+        for (int size : sizes) {
             IpcData.Throughput t = d.stream("tcp-lo", size), r = d.stream(rival, size);
             if (t == null || r == null || !d.hasTrips("tcp-lo", size) || !d.hasTrips(rival, size)) continue;
             n++;
@@ -132,9 +132,9 @@ public final class IpcShootout implements Experiment {
     }
 
     /** TCP over lo ÷ the ring at every size and placement both were measured in (the throughput ratio is the size's). */
-    static List<RingRatio> ringRatios(IpcData.Result d) {
+    static List<RingRatio> ringRatios(IpcData.Result d, List<Integer> sizes) {
         List<RingRatio> out = new ArrayList<>();
-        for (int size : d.sizes())
+        for (int size : sizes)
             for (Placement pl : d.placements()) {
                 IpcData.Throughput t = d.stream("tcp-lo", size), r = d.stream("shm", size);
                 IpcData.Latency lt = d.trip("tcp-lo", size, pl), lr = d.trip("shm", size, pl);
@@ -170,10 +170,24 @@ public final class IpcShootout implements Experiment {
                 null);
     }
 
+    /** "judged at 64 B, 4 KiB, … (the ledger's headline sizes); 512 B, … shown, not judged". */
+    static String judgedAtWords(List<Integer> judged, List<Integer> measured) {
+        List<String> others = measured.stream()
+                .filter(x -> !judged.contains(x))
+                .map(Bytes::human)
+                .toList();
+        return "judged at "
+                + String.join(", ", judged.stream().map(Bytes::human).toList())
+                + " (the ledger's headline sizes, the same in every profile)"
+                + (others.isEmpty() ? "" : "; " + String.join(", ", others) + " shown, not judged");
+    }
+
     /** IPC-1 from the recorded throughput and latency tables, with today's duels. */
     static RecordedRule.Judgement fromTablesBeatsAll(Recorded r) {
         IpcData.Result d = recorded(r);
-        List<Duel> duels = RIVALS.stream().filter(d::has).map(x -> duel(d, x)).toList();
+        List<Integer> sizes = r.claim().judgedAt(d.sizes());
+        List<Duel> duels =
+                RIVALS.stream().filter(d::has).map(x -> duel(d, x, sizes)).toList();
         if (duels.isEmpty()) throw new Recorded.MissingTableException("ipc-shootout recorded no rival transport");
         return new RecordedRule.Judgement(
                 judgeBeatsAll(duels),
@@ -188,7 +202,8 @@ public final class IpcShootout implements Experiment {
 
     /** IPC-2 from the recorded throughput and latency tables, with today's ratios to the ring. */
     static RecordedRule.Judgement fromTablesBasicallyShm(Recorded r) {
-        List<RingRatio> rs = ringRatios(recorded(r));
+        IpcData.Result d = recorded(r);
+        List<RingRatio> rs = ringRatios(d, r.claim().judgedAt(d.sizes()));
         if (rs.isEmpty())
             throw new Recorded.MissingTableException("ipc-shootout recorded no size with both TCP and the ring");
         return new RecordedRule.Judgement(
@@ -225,9 +240,12 @@ public final class IpcShootout implements Experiment {
     }
 
     private void judgeIpc1(RunContext ctx, Outcome o, IpcData.Result d, List<String> missing) {
-        List<Duel> duels = RIVALS.stream().filter(d::has).map(r -> duel(d, r)).toList();
+        List<Integer> sizes = ctx.claim("IPC-1").judgedAt(d.sizes());
+        List<Duel> duels =
+                RIVALS.stream().filter(d::has).map(r -> duel(d, r, sizes)).toList();
         o.table("duels", RecordTable.of("duels", Duel.class, duels));
         List<String> ev = new ArrayList<>();
+        ev.add(judgedAtWords(sizes, d.sizes()));
         for (Duel x : duels)
             ev.add(String.format(
                     "TCP lo vs %s: TCP faster at %d of %d sizes, %s faster at %d → %s",
@@ -316,10 +334,12 @@ public final class IpcShootout implements Experiment {
                     "the shared-memory ring could not run: " + d.unavailable().getOrDefault("shm", "not measured")));
             return;
         }
-        List<RingRatio> rs = ringRatios(d);
-        o.table("tcp-over-ring", RecordTable.of("tcp-over-ring", RingRatio.class, rs));
+        List<Integer> sizes = ctx.claim("IPC-2").judgedAt(d.sizes());
+        List<RingRatio> all = ringRatios(d, d.sizes()), rs = ringRatios(d, sizes);
+        o.table("tcp-over-ring", RecordTable.of("tcp-over-ring", RingRatio.class, all));
         List<String> ev = new ArrayList<>();
-        for (RingRatio r : rs) {
+        ev.add(judgedAtWords(sizes, d.sizes()));
+        for (RingRatio r : all) {
             Placement pl = Placement.parse(r.placement());
             IpcData.Latency lt = d.trip("tcp-lo", r.size(), pl), lr = d.trip("shm", r.size(), pl);
             ev.add(String.format(
@@ -344,7 +364,7 @@ public final class IpcShootout implements Experiment {
         String summary = switch (v) {
             case SUPPORTED ->
                 String.format(
-                        "TCP over loopback stayed within %.0f× of a shared-memory ring at every size, with the peers on one vCPU and on two (TCP's median round trip ÷ the ring's, median over those sizes and placements: %.1f×).",
+                        "TCP over loopback stayed within %.0f× of a shared-memory ring at every headline size, with the peers on one vCPU and on two (TCP's median round trip ÷ the ring's, median over those sizes and placements: %.1f×).",
                         BASICALLY, medianLat);
             case REFUTED ->
                 String.format(
@@ -364,8 +384,8 @@ public final class IpcShootout implements Experiment {
         XYChart c = Charts.xy(
                 "IPC-2: TCP over loopback relative to a shared-memory ring", "message size", "TCP lo / ring", true);
         // the throughput ratio is one per size; the round-trip ratio one per size and placement of the peers
-        List<RingRatio> perSize = rs.stream()
-                .filter(r -> r.placement().equals(rs.getFirst().placement()))
+        List<RingRatio> perSize = all.stream()
+                .filter(r -> r.placement().equals(all.getFirst().placement()))
                 .toList();
         double[] x = perSize.stream().mapToDouble(r -> Charts.log2(r.size())).toArray();
         Charts.line(
@@ -378,7 +398,7 @@ public final class IpcShootout implements Experiment {
         for (int i = 0; i < placements.size(); i++) {
             Placement pl = placements.get(i);
             List<RingRatio> at =
-                    rs.stream().filter(r -> r.placement().equals(pl.id())).toList();
+                    all.stream().filter(r -> r.placement().equals(pl.id())).toList();
             Charts.line(
                     c,
                     "median round-trip ratio, " + pl.describe(),

@@ -10,6 +10,7 @@ import lab.loopback.claim.Verdict;
 import lab.loopback.measure.Bytes;
 import lab.loopback.measure.Estimate;
 import lab.loopback.measure.MemcpyBaseline;
+import lab.loopback.measure.Placement;
 import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.measurements.StreamSweep;
 import lab.loopback.result.Figure;
@@ -90,7 +91,9 @@ public final class NearRamSpeed implements Experiment {
     static BestStream bestStream(StreamSweep s) {
         int size = bestSize(s);
         double harness = s.javaGbit(size).median(), iperf3 = bestIperf3Gbit(s);
-        if (iperf3 <= harness) return new BestStream("harness", size, harness);
+        if (iperf3 <= harness)
+            return new BestStream(
+                    "harness, " + Placement.parse(s.fastestPlacement(size)).describe(), size, harness);
         int at = s.iperf3Sizes().stream()
                 .filter(w -> s.iperf3Gbit(w).median() == iperf3)
                 .findFirst()
@@ -192,10 +195,11 @@ public final class NearRamSpeed implements Experiment {
                 });
         List<String> evidence = new ArrayList<>(List.of(
                 String.format(
-                        "stream (the throughput sweep's configuration: default congestion control %s, one connection, the host's buffer sizes): best Java median %.2f Gbit/s at %s writes%s",
+                        "stream (the throughput sweep's configuration: default congestion control %s, one connection, the host's buffer sizes): best Java median %.2f Gbit/s at %s writes with %s%s",
                         ctx.host().defaultCongestionControl(),
                         s.javaGbit(bestSize).median(),
                         Bytes.human(bestSize),
+                        Placement.parse(s.fastestPlacement(bestSize)).describe(),
                         s.hasIperf3() ? String.format("; best iperf3 median %.2f Gbit/s", bestIperf3Gbit(s)) : ""),
                 String.format(
                         "memcpy DRAM-sized (%s, working set %s): %s GB/s",

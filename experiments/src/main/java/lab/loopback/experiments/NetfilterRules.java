@@ -84,15 +84,12 @@ public final class NetfilterRules implements Experiment {
             try (StreamRunner runner = StreamRunner.start(
                             route.transport(), route.bindSpec(), 600, route.receiverPrefix())
                     .pinPeers(true)) {
-                for (int round = -1; round < Conditions.rounds(p); round++) {
-                    ctx.progress("netfilter rules on lo, round " + (round + 2) + " of " + (Conditions.rounds(p) + 1));
-                    for (int i : Conditions.order(round, counts.size())) {
-                        Nft.apply(ns, "flush ruleset\n" + Nft.loRules(counts.get(i)));
-                        var t = runner.trial(
-                                WRITE, p.trialSeconds, p.trialMaxBytes, round < 0 ? "warmup" : "timed", round);
-                        if (round >= 0) trials.add(Conditions.trial(names.get(i), round, t));
-                    }
-                }
+                trials.addAll(Conditions.inRounds(
+                        ctx, "netfilter rules on lo", names, Conditions.againstFirst(names), (i, round) -> {
+                            Nft.apply(ns, "flush ruleset\n" + Nft.loRules(counts.get(i)));
+                            return runner.trial(
+                                    WRITE, p.trialSeconds, p.trialMaxBytes, round < 0 ? "warmup" : "timed", round);
+                        }));
                 placement = runner.placement();
             }
             for (int i = 0; i < counts.size(); i++) {
@@ -113,7 +110,7 @@ public final class NetfilterRules implements Experiment {
         Conditions.figures(
                 o, "FAIL-1", "netfilter rules on lo", "rules every lo packet traverses (private namespace)", rows);
         Verdict v = RULE.judge(rows);
-        List<String> ev = Conditions.evidence(rows, Conditions.rounds(p), placement);
+        List<String> ev = Conditions.evidence(rows, trials, placement);
         ev.add(
                 "the rules: an nftables input chain with 'iifname \"lo\" ip saddr 192.x.y.z ip daddr 192.0.2.1 drop' × N (never matching), then 'iifname \"lo\" counter'; "
                         + "nft, not iptables: iptables on current Debian is iptables-nft and builds the same kind of chain");

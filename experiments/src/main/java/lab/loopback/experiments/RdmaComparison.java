@@ -97,10 +97,10 @@ public final class RdmaComparison implements Experiment {
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
         IpcData.Result d = IpcData.sharedOr(ctx, List.of("tcp-lo", "shm"), false);
-        int smallest = d.sizes().getFirst();
+        int headline = ctx.claim("FIN-2").judgedAt(d.sizes()).getFirst();
         // the claim's best case: the placement of the peers in which loopback was fastest; the others are reported
         List<IpcData.Latency> tcps = d.placements().stream()
-                .map(pl -> d.trip("tcp-lo", smallest, pl))
+                .map(pl -> d.trip("tcp-lo", headline, pl))
                 .filter(Objects::nonNull)
                 .toList();
         o.table("published", RecordTable.of("published", Published.class, PUBLISHED));
@@ -112,7 +112,7 @@ public final class RdmaComparison implements Experiment {
         IpcData.Latency tcp = tcps.stream()
                 .min(Comparator.comparingDouble(IpcData.Latency::p50Micros))
                 .orElseThrow();
-        IpcData.Latency shm = d.trip("shm", smallest, Placement.parse(tcp.placement()));
+        IpcData.Latency shm = d.trip("shm", headline, Placement.parse(tcp.placement()));
         List<Bar> bars = new ArrayList<>();
         for (IpcData.Latency t : tcps) {
             String where = Placement.parse(t.placement()).describe();
@@ -131,7 +131,7 @@ public final class RdmaComparison implements Experiment {
         for (IpcData.Latency t : tcps)
             ev.add(String.format(
                     "this host, %d B request/response over TCP lo, peers in separate processes, %s: p50 %.1f µs, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f (%d round trips)%s",
-                    smallest,
+                    headline,
                     Placement.parse(t.placement()).describe(),
                     t.p50Micros(),
                     t.p90Micros(),

@@ -22,6 +22,7 @@ import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
 import lab.loopback.workbench.Recorded;
+import lab.loopback.workbench.RunContext;
 import org.knowm.xchart.CategoryChart;
 
 /**
@@ -34,13 +35,40 @@ public final class Conditions {
     /** Copies per byte closer than this count as the same path. */
     public static final double SAME_COPIES = 0.05;
 
-    public record Trial(String condition, int round, double gbitPerSecond, double senderCpuNsPerByte, long bytes) {}
+    /**
+     * One timed transfer under one condition in one round. {@code looks}: the most looks at the data the run's plan
+     * allowed ({@link #LOOKS}; 1 in runs before sequential rounds), which sets the coverage of every interval drawn
+     * from these trials ({@link #coverage}).
+     */
+    public record Trial(
+            String condition, int round, double gbitPerSecond, double senderCpuNsPerByte, long bytes, int looks) {}
 
     /**
-     * A change smaller than this (median paired ratio within 10 % of 1) is not counted as a change: lo's throughput
-     * on a small VM is bimodal (whether the two peers share a CPU), and three quick rounds can separate by chance.
+     * Looks at the data a run may take: after the planned rounds, a comparison that is still undecided (neither
+     * measurably apart nor shown equivalent) gets as many rounds again, once. Each look's intervals have coverage
+     * 1 − 5 % ÷ LOOKS (Bonferroni), so whichever look the run stops at, its interval covers with at least 95 %.
      */
-    public static final double MEASURABLE = 0.10;
+    public static final int LOOKS = 2;
+
+    /** The coverage of each look's intervals for trials recorded under a plan of {@code looks} looks. */
+    public static double coverage(List<Trial> trials) {
+        int looks = trials.stream().mapToInt(Trial::looks).max().orElse(1);
+        return 1 - (1 - Estimate.TARGET) / Math.max(1, looks);
+    }
+
+    /** The recorded trials of a conditions experiment; a run before sequential rounds had one look. */
+    public static List<Trial> recordedTrials(Recorded r) {
+        return RecordTable.rows(RecordTable.withDefault(r.table("trials"), "looks", 1), Trial.class);
+    }
+
+    /**
+     * The margin of the throughput comparisons: a change counts when the median per-round ratio lies at least this far
+     * from 1 and its interval excludes 1; two conditions count as the same when the whole interval of the ratio lies
+     * within [1 − margin, 1 ÷ (1 − margin)] (an equivalence test, not a failure to find a difference). 10 %: lo's
+     * throughput on a small VM is bimodal (whether the two peers share a CPU), so three quick rounds separated by chance
+     * more than 10 % apart; and the article's "fast path" against "the copy path" would be a factor, not 10 %.
+     */
+    public static final double MARGIN = 0.10;
 
     /**
      * One condition against the first (the baseline): throughput and its interval, the median of the per-round
@@ -89,14 +117,73 @@ public final class Conditions {
                 round,
                 v.gbitPerSecond(),
                 (v.senderUserNanos() + v.senderSysNanos()) / (double) v.bytesReceived(),
-                v.bytesReceived());
+                v.bytesReceived(),
+                LOOKS);
+    }
+
+    /** One trial of condition {@code i} in round {@code round} (negative: the warm-up round, not recorded). */
+    @FunctionalInterface
+    public interface ConditionTrial {
+        StreamTrial run(int i, int round);
+    }
+
+    /**
+     * The interleaved rounds of a conditions experiment, with sequential looks: a warm-up round, the planned {@link
+     * #rounds}, and — when a comparison in {@code judged} ({baseline, condition} pairs, what the claim's rule reads) is
+     * still undecided — as many rounds again ({@link #LOOKS}). Every condition once per round, in {@link #order}.
+     */
+    public static List<Trial> inRounds(
+            RunContext ctx, String what, List<String> names, List<List<String>> judged, ConditionTrial trial) {
+        int planned = rounds(ctx.profile());
+        List<Trial> trials = new ArrayList<>();
+        for (int round = -1; round < planned; round++) {
+            ctx.progress(what + ", round " + (round + 2) + " of " + (planned + 1));
+            roundOf(trials, names, round, trial);
+        }
+        for (int look = 2; look <= LOOKS; look++) {
+            List<String> open = undecided(trials, judged);
+            if (open.isEmpty()) break;
+            for (int round = (look - 1) * planned; round < look * planned; round++) {
+                ctx.progress(what + ", look " + look + " of " + LOOKS + ", round " + (round + 1) + " of "
+                        + look * planned + " (undecided: " + String.join(", ", open) + ")");
+                roundOf(trials, names, round, trial);
+            }
+        }
+        return trials;
+    }
+
+    private static void roundOf(List<Trial> trials, List<String> names, int round, ConditionTrial trial) {
+        for (int i : order(round, names.size())) {
+            StreamTrial t = StreamRunner.verified(trial.run(i, round));
+            if (round >= 0) trials.add(trial(names.get(i), round, t));
+        }
+    }
+
+    /** {baseline, condition} for every condition after the first: what the generic degrade rule reads. */
+    public static List<List<String>> againstFirst(List<String> names) {
+        return names.stream().skip(1).map(n -> List.of(names.getFirst(), n)).toList();
+    }
+
+    /** The conditions of {@code pairs} whose paired comparison is still undecided in {@code trials}. */
+    public static List<String> undecided(List<Trial> trials, List<List<String>> pairs) {
+        return pairs.stream()
+                .filter(pair -> against(pairedRatio(trials, pair.get(0), pair.get(1))) == Against.UNDECIDED)
+                .map(pair -> pair.get(1))
+                .toList();
+    }
+
+    /** How many rounds {@code trials} hold (the planned ones, or twice as many after a second look). */
+    public static int roundsTaken(List<Trial> trials) {
+        return trials.stream().mapToInt(Trial::round).max().orElse(-1) + 1;
     }
 
     public static Estimate estimate(List<Trial> trials, String condition) {
-        return Estimate.ofMedian(trials.stream()
-                .filter(t -> t.condition().equals(condition))
-                .mapToDouble(Trial::gbitPerSecond)
-                .toArray());
+        return Estimate.ofMedianCovering(
+                coverage(trials),
+                trials.stream()
+                        .filter(t -> t.condition().equals(condition))
+                        .mapToDouble(Trial::gbitPerSecond)
+                        .toArray());
     }
 
     /**
@@ -113,7 +200,7 @@ public final class Conditions {
                 .toArray();
         if (ratios.length == 0)
             throw new IllegalArgumentException("no round holds both '" + baseline + "' and '" + condition + "'");
-        return Estimate.ofMedian(ratios);
+        return Estimate.ofMedianCovering(coverage(trials), ratios);
     }
 
     /** How a condition's throughput compared with the baseline's in the same rounds; written as words in the tables. */
@@ -121,6 +208,14 @@ public final class Conditions {
         BASELINE,
         LOWER,
         HIGHER,
+        /** Shown the same: the ratio's whole interval lies within the margin either side of 1. */
+        EQUIVALENT,
+        /** Neither shown different nor shown the same: the interval straddles a margin. */
+        UNDECIDED,
+        /**
+         * Written by runs before the equivalence test ("not shown different"); read from their tables, never decided
+         * today: {@link #fromTables} recomputes the comparison from the recorded trials.
+         */
         WITHIN_NOISE;
 
         @Override
@@ -130,27 +225,49 @@ public final class Conditions {
     }
 
     /**
-     * Measurably lower: the median per-round ratio is at least {@link #MEASURABLE} below 1 and its interval lies wholly
+     * Measurably lower: the median per-round ratio is at least {@link #MARGIN} below 1 and its interval lies wholly
      * below 1 (with up to eight rounds: every pair agrees).
      */
     public static <T> Condition<T> measurablyLower(String ratio, ToDoubleFunction<T> median, ToDoubleFunction<T> high) {
         return Condition.below("the upper end of the interval of " + ratio, high, 1, Shown.PLAIN)
-                .and(Condition.atMost(ratio, median, 1 - MEASURABLE, Shown.PLAIN));
+                .and(Condition.atMost(ratio, median, 1 - MARGIN, Shown.PLAIN));
     }
 
     /** Measurably higher, the mirror of {@link #measurablyLower}. */
     public static <T> Condition<T> measurablyHigher(String ratio, ToDoubleFunction<T> median, ToDoubleFunction<T> low) {
         return Condition.above("the lower end of the interval of " + ratio, low, 1, Shown.PLAIN)
-                .and(Condition.atLeast(ratio, median, 1 / (1 - MEASURABLE), Shown.PLAIN));
+                .and(Condition.atLeast(ratio, median, 1 / (1 - MARGIN), Shown.PLAIN));
+    }
+
+    /**
+     * Shown the same within {@link #MARGIN}: two one-sided tests (TOST), each at 2.5 % or less, as the whole interval of
+     * the median ratio (95 % coverage or more, {@link #coverage}) inside [1 − margin, 1 ÷ (1 − margin)] — the margin is
+     * symmetric on a log scale, so "10 % slower" and "as much faster" are equally far from 1.
+     */
+    public static <T> Condition<T> equivalent(String ratio, ToDoubleFunction<T> low, ToDoubleFunction<T> high) {
+        return Condition.atLeast("the lower end of the interval of " + ratio, low, 1 - MARGIN, Shown.PLAIN)
+                .and(Condition.atMost("its upper end", high, 1 / (1 - MARGIN), Shown.PLAIN));
     }
 
     private static final String PER_ROUND = "the median per-round throughput ratio condition ÷ baseline";
     private static final Condition<Estimate> LOWER = measurablyLower(PER_ROUND, Estimate::median, Estimate::high),
-            HIGHER = measurablyHigher(PER_ROUND, Estimate::median, Estimate::low);
+            HIGHER = measurablyHigher(PER_ROUND, Estimate::median, Estimate::low),
+            SAME = equivalent(PER_ROUND, Estimate::low, Estimate::high);
 
+    /**
+     * Lower, higher, equivalent, or undecided. Lower and equivalent exclude each other but at a median of exactly
+     * 1 − margin with a zero-width interval; lower is tried first.
+     */
     public static Against against(Estimate ratio) {
         if (LOWER.holds(ratio)) return Against.LOWER;
-        return HIGHER.holds(ratio) ? Against.HIGHER : Against.WITHIN_NOISE;
+        if (HIGHER.holds(ratio)) return Against.HIGHER;
+        return SAME.holds(ratio) ? Against.EQUIVALENT : Against.UNDECIDED;
+    }
+
+    /** The words of the test {@link #against} makes, for a rule's evidence and a notebook's prose. */
+    public static String againstDescribed() {
+        return "lower when " + LOWER.describe() + "; higher when " + HIGHER.describe() + "; equivalent when "
+                + SAME.describe() + " (two one-sided tests, each at 2.5 % or less); undecided otherwise";
     }
 
     public static double copies(TracedStream.Result r) {
@@ -170,7 +287,7 @@ public final class Conditions {
             throw new Recorded.MissingTableException(
                     "the run's table 'summary' of " + r.view().experiment() + " is empty");
         return summarize(
-                r.rows("trials", Trial.class),
+                recordedTrials(r),
                 recorded.stream().map(Summary::condition).toList(),
                 recorded.stream().map(Summary::receiveCopiesPerByte).toList(),
                 recorded.stream().map(Summary::detail).toList());
@@ -238,11 +355,22 @@ public final class Conditions {
                 r -> of.apply(r) == side);
     }
 
+    /** A row shown equivalent to the baseline's throughput (or, where {@code orHigher}, shown equivalent or faster). */
+    public static <T> Condition<T> unchanged(Function<T, Against> of, boolean orHigher) {
+        return Condition.fact(
+                "its throughput is shown "
+                        + (orHigher ? "equivalent to the baseline's or higher" : "equivalent to the baseline's") + " ("
+                        + SAME.describe() + ")",
+                r -> of.apply(r) == Against.EQUIVALENT || (orHigher && of.apply(r) == Against.HIGHER));
+    }
+
     /**
      * The rule of the "it degrades to the copy path if …" claims: SUPPORTED when a condition changed the receiver's
-     * copies (another path), PARTLY_TRUE when the path stayed but a condition was measurably slower, else REFUTED.
-     * With {@code baselineIsACondition} (the baseline is itself one of the things the claim blames, as the default
-     * congestion-control module is) a condition measurably faster is the baseline measurably slower.
+     * copies (another path), PARTLY_TRUE when the path stayed but a condition was measurably slower, REFUTED when every
+     * condition is shown equivalent (or faster), and HOST_DEPENDENT — undecided, with the intervals — when a condition
+     * is neither: "not shown slower" is not "shown the same". With {@code baselineIsACondition} (the baseline is itself
+     * one of the things the claim blames, as the default congestion-control module is) a condition measurably faster is
+     * the baseline measurably slower, and only equivalence refutes.
      */
     public static Rule<List<Summary>> degradeRule(String claim, boolean baselineIsACondition) {
         Condition<List<Summary>> slower =
@@ -253,19 +381,27 @@ public final class Conditions {
         return Rule.<List<Summary>>forClaim(claim)
                 .when(Verdict.SUPPORTED, PATH_CHANGED)
                 .when(Verdict.PARTLY_TRUE, slower)
+                .when(
+                        Verdict.REFUTED,
+                        Condition.every(
+                                "condition",
+                                Conditions::others,
+                                unchanged(Summary::againstBaseline, !baselineIsACondition)))
                 .because(
-                        baselineIsACondition
-                                ? "the baseline is one of the conditions the claim blames, so either direction counts"
-                                : "a slowdown that keeps the copies is the same path, slower")
-                .otherwise(Verdict.REFUTED);
+                        (baselineIsACondition
+                                        ? "the baseline is one of the conditions the claim blames, so either direction counts"
+                                        : "a slowdown that keeps the copies is the same path, slower")
+                                + "; a condition neither shown slower nor shown the same leaves the claim undecided on this host")
+                .otherwise(Verdict.HOST_DEPENDENT);
     }
 
     private static List<Summary> others(List<Summary> rows) {
         return rows.subList(1, rows.size());
     }
 
-    public static List<String> evidence(List<Summary> rows, int rounds, String placement) {
+    public static List<String> evidence(List<Summary> rows, List<Trial> trials, String placement) {
         List<String> ev = new ArrayList<>();
+        int rounds = roundsTaken(trials);
         for (Summary s : rows) {
             ev.add(String.format(
                     "%s: %.2f Gbit/s [%.2f, %.2f] (median of %d interleaved rounds; per round %.2f× the baseline [%.2f, %.2f], %s); receiver copies per byte %s%s",
@@ -283,6 +419,10 @@ public final class Conditions {
                             : String.format("%.3f", s.receiveCopiesPerByte()),
                     s.detail().isEmpty() ? "" : "; " + s.detail()));
         }
+        ev.add("throughput against the baseline, per round: " + againstDescribed());
+        ev.add(String.format(
+                "sequential rounds: up to %d looks, the second only while a comparison the rule reads is undecided; each look's intervals at %.1f %% coverage (Bonferroni over the looks, so the look the run stopped at covers with at least 95 %%); this run took %d rounds",
+                LOOKS, coverage(trials) * 100, rounds));
         ev.add(
                 "placement: " + placement
                         + " (pinned to one CPU so that no round is decided by where the scheduler put the two: unpinned, lo jumped "
@@ -298,9 +438,11 @@ public final class Conditions {
             return String.format(
                     "%s %s (lowest %.2f× the baseline); the copy path could not be traced here (tracefs unavailable), so whether it changed is not shown.",
                     what,
-                    v == Verdict.PARTLY_TRUE
-                            ? "made transfers measurably slower"
-                            : "moved the throughput no further than noise",
+                    switch (v) {
+                        case PARTLY_TRUE -> "made transfers measurably slower";
+                        case HOST_DEPENDENT -> "left it undecided whether transfers slow (" + undecided(rows) + ")";
+                        default -> "moved the throughput by less than the ±" + Math.round(MARGIN * 100) + " % margin";
+                    },
                     worst);
         }
         String copies = String.format(
@@ -311,11 +453,27 @@ public final class Conditions {
                 String.format(
                         "%s changed throughput (down to %.2f× the baseline) but did not switch paths: %s, baseline included — there is no copy-free path to fall from.",
                         what, worst, copies);
+            case HOST_DEPENDENT ->
+                String.format(
+                        "%s did not switch paths (%s), and whether it slows the transfer is undecided here: %s.",
+                        what, copies, undecided(rows));
             default ->
                 String.format(
-                        "%s moved neither the path nor the throughput beyond noise (lowest %.2f× the baseline): %s.",
-                        what, worst, copies);
+                        "%s moved neither the path nor the throughput: %s, and every condition is shown within ±%.0f %% of the baseline (lowest %.2f×).",
+                        what, copies, MARGIN * 100, worst);
         };
+    }
+
+    /** "10 rules: 0.95× [0.85, 1.07]" for each undecided row: the intervals that straddle a margin. */
+    public static String undecided(List<Summary> rows) {
+        return String.join(
+                "; ",
+                rows.stream()
+                        .filter(r -> r.againstBaseline() == Against.UNDECIDED)
+                        .map(r -> String.format(
+                                "%s %.2f× the baseline [%.2f, %.2f], neither wholly below 1 nor within ±%.0f %%",
+                                r.condition(), r.ratioToBaseline(), r.ratioLow(), r.ratioHigh(), MARGIN * 100))
+                        .toList());
     }
 
     /** Two figures: copies per byte against the article's prediction, and throughput relative to the baseline. */

@@ -4,22 +4,28 @@ import java.util.ArrayList;
 import java.util.List;
 import lab.loopback.ipc.Transports;
 import lab.loopback.measure.Estimate;
+import lab.loopback.measure.Placement;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measure.StreamTrial;
+import lab.loopback.result.RecordTable;
 import lab.loopback.tools.Iperf3;
 import lab.loopback.workbench.Recorded;
 import lab.loopback.workbench.RunContext;
 
 /**
  * The one-way TCP stream over 127.0.0.1 at every write size of the profile: the Java harness (receiver in a
- * child JVM, every byte checked) and, when installed, iperf3 at the same sizes in the same run.
+ * child JVM, every byte checked) in each placement of the peers this host can arrange (both on one vCPU, on two),
+ * alternating trial by trial, and, when installed, iperf3 at the same sizes in the same run, unpinned as the article
+ * ran it. A Java rate is per placement, never pooled: on one vCPU the two peers share it, on two they run side by side.
  */
 public record StreamSweep(List<StreamTrial> trials, List<Iperf3.Result> iperf3, List<String> iperf3Notes) {
 
     /** The sweep as a finished run recorded it (stream-throughput's java-trials and, when iperf3 ran, iperf3-runs). */
     public static StreamSweep recorded(Recorded r) {
         return new StreamSweep(
-                r.rows("java-trials", StreamTrial.class),
+                RecordTable.rows(
+                        RecordTable.withDefault(r.table("java-trials"), "placement", Placement.UNRECORDED.id()),
+                        StreamTrial.class),
                 r.view().tables().containsKey("iperf3-runs") ? r.rows("iperf3-runs", Iperf3.Result.class) : List.of(),
                 List.of());
     }
@@ -31,11 +37,25 @@ public record StreamSweep(List<StreamTrial> trials, List<Iperf3.Result> iperf3, 
     private static StreamSweep measure(RunContext ctx) {
         var p = ctx.profile();
         List<StreamTrial> trials = new ArrayList<>();
-        long lifetime = (long) (p.writeSizes.size() * (p.warmups + p.trials) * (p.trialSeconds + 5)) + 120;
+        List<Placement> placements = Placement.arrangeableHere();
+        int timed = trialsPerPlacement(p.trials, placements.size());
+        long lifetime =
+                (long) (p.writeSizes.size() * placements.size() * (p.warmups + timed) * (p.trialSeconds + 5)) + 120;
         try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), lifetime)) {
             for (int size : p.writeSizes) {
-                ctx.progress("java stream, " + size + " B writes");
-                trials.addAll(runner.trials(size, p));
+                ctx.progress("java stream, " + size + " B writes, " + placements.size() + " placements of the peers");
+                // warm-ups, then timed trials; each a pair of the placements, which goes first alternating (A B, B A)
+                for (int k = 0; k < p.warmups + timed; k++)
+                    for (Placement pl : Placement.order(placements, k)) {
+                        runner.placement(pl == Placement.SCHEDULER ? null : pl);
+                        boolean warm = k < p.warmups;
+                        trials.add(StreamRunner.verified(runner.trial(
+                                size,
+                                p.trialSeconds,
+                                p.trialMaxBytes,
+                                warm ? "warmup" : "timed",
+                                warm ? k : k - p.warmups)));
+                    }
             }
         }
         List<Iperf3.Result> ref = new ArrayList<>();
@@ -65,21 +85,52 @@ public record StreamSweep(List<StreamTrial> trials, List<Iperf3.Result> iperf3, 
         return new StreamSweep(List.copyOf(trials), List.copyOf(ref), List.copyOf(notes));
     }
 
-    public List<StreamTrial> timed(int writeSize) {
+    /**
+     * Timed trials per placement: the profile's count shared among the placements (the sweep costs what one unplaced
+     * pass did), at least three, so that each placement's median has a [min, max] interval.
+     */
+    static int trialsPerPlacement(int trials, int placements) {
+        return Math.max(3, (trials + placements - 1) / placements);
+    }
+
+    /** The timed trials at one write size in one placement of the peers ({@link Placement#id}). */
+    public List<StreamTrial> timed(int writeSize, String placement) {
         return trials.stream()
-                .filter(t -> t.writeSize() == writeSize && t.phase().equals("timed"))
+                .filter(t -> t.writeSize() == writeSize
+                        && t.phase().equals("timed")
+                        && t.placement().equals(placement))
                 .toList();
     }
 
-    /** Median and interval of the Java harness's Gbit/s at one write size. */
-    public Estimate javaGbit(int writeSize) {
-        return Estimate.ofMedian(timed(writeSize).stream()
+    /** The placements of the peers the harness ran in, in the order first met. */
+    public List<String> placements() {
+        return trials.stream().map(StreamTrial::placement).distinct().toList();
+    }
+
+    /** Median and interval of the Java harness's Gbit/s at one write size in one placement. */
+    public Estimate javaGbit(int writeSize, String placement) {
+        return Estimate.ofMedian(timed(writeSize, placement).stream()
                 .mapToDouble(StreamTrial::gbitPerSecond)
                 .toArray());
     }
 
+    /** The placement in which the harness's median rate at {@code writeSize} was highest (its best case there). */
+    public String fastestPlacement(int writeSize) {
+        return placements().stream()
+                .filter(pl -> !timed(writeSize, pl).isEmpty())
+                .max((a, b) -> Double.compare(
+                        javaGbit(writeSize, a).median(), javaGbit(writeSize, b).median()))
+                .orElseThrow(() -> new IllegalArgumentException("no timed Java trial at " + writeSize + " B writes"));
+    }
+
+    /** The harness's rate at {@code writeSize} in its {@link #fastestPlacement} there. */
+    public Estimate javaGbit(int writeSize) {
+        return javaGbit(writeSize, fastestPlacement(writeSize));
+    }
+
+    /** CPU per byte of both peers at {@code writeSize}, in the {@link #fastestPlacement} there. */
     public Estimate javaCpuNanosPerByte(int writeSize) {
-        return Estimate.ofMedian(timed(writeSize).stream()
+        return Estimate.ofMedian(timed(writeSize, fastestPlacement(writeSize)).stream()
                 .mapToDouble(StreamTrial::cpuNanosPerByte)
                 .toArray());
     }

@@ -11,16 +11,23 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import lab.loopback.access.AccessCheck;
+import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.Verdict;
+import lab.loopback.kernel.HostProbe;
+import lab.loopback.measure.Estimate;
 import lab.loopback.measure.Placement;
+import lab.loopback.measure.Profile;
+import lab.loopback.measure.StreamTrial;
 import lab.loopback.measurements.Conditions;
 import lab.loopback.measurements.IpcData;
 import lab.loopback.rule.Rule;
+import lab.loopback.workbench.RunContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The verdict rules of sections 10-12 on hand-made evidence, and their bad input. */
 class ConditionRulesTest {
+    static final ClaimLedger LEDGER = ClaimLedger.bundled();
     static final Rule<List<Conditions.Summary>> DEGRADE = Conditions.degradeRule("X", false);
 
     static Conditions.Summary row(String name, String against, double copies) {
@@ -41,14 +48,23 @@ class ConditionRulesTest {
     void aDegradeNeedsAPathChangeOrAMeasurableSlowdown() {
         assertEquals(
                 Verdict.REFUTED,
-                DEGRADE.judge(List.of(
-                        row("base", "baseline", 1.0), row("x", "within noise", 1.01), row("y", "higher", 1.0))));
+                DEGRADE.judge(
+                        List.of(row("base", "baseline", 1.0), row("x", "equivalent", 1.01), row("y", "higher", 1.0))));
         assertEquals(Verdict.PARTLY_TRUE, DEGRADE.judge(List.of(row("base", "baseline", 1.0), row("x", "lower", 1.0))));
         assertEquals(
-                Verdict.SUPPORTED, DEGRADE.judge(List.of(row("base", "baseline", 0.0), row("x", "within noise", 1.0))));
+                Verdict.SUPPORTED, DEGRADE.judge(List.of(row("base", "baseline", 0.0), row("x", "undecided", 1.0))));
         assertEquals(
                 Verdict.REFUTED,
-                DEGRADE.judge(List.of(row("base", "baseline", Double.NaN), row("x", "within noise", Double.NaN))));
+                DEGRADE.judge(List.of(row("base", "baseline", Double.NaN), row("x", "equivalent", Double.NaN))));
+        // not shown slower is not shown the same: one condition neither lower nor equivalent leaves it undecided
+        assertEquals(
+                Verdict.HOST_DEPENDENT,
+                DEGRADE.judge(List.of(
+                        row("base", "baseline", 1.0), row("x", "equivalent", 1.0), row("y", "undecided", 1.0))));
+        // a table written before the equivalence test: 'within noise' was never shown the same
+        assertEquals(
+                Verdict.HOST_DEPENDENT,
+                DEGRADE.judge(List.of(row("base", "baseline", 1.0), row("x", "within noise", 1.0))));
         // when the baseline is itself a blamed condition (the default congestion module), a faster condition means a
         // slower baseline
         assertEquals(
@@ -61,18 +77,20 @@ class ConditionRulesTest {
                         .judge(List.of(row("base", "baseline", 1.0), row("y", "higher", 1.0))));
         // without traced copies the sentence must not claim anything about the path
         String untraced = Conditions.summary(
-                Verdict.REFUTED,
-                List.of(row("base", "baseline", Double.NaN), row("x", "within noise", Double.NaN)),
-                "X");
+                Verdict.REFUTED, List.of(row("base", "baseline", Double.NaN), row("x", "equivalent", Double.NaN)), "X");
         assertTrue(untraced.contains("could not be traced") && !untraced.contains("did not switch"), untraced);
         String traced = Conditions.summary(
                 Verdict.PARTLY_TRUE, List.of(row("base", "baseline", 1.0), row("x", "lower", 1.0)), "X");
         assertTrue(traced.contains("copies 1.00"), traced);
+        String undecided = Conditions.summary(
+                Verdict.HOST_DEPENDENT, List.of(row("base", "baseline", 1.0), row("x", "undecided", 1.0)), "X");
+        assertTrue(
+                undecided.contains("undecided") && undecided.contains("x 1.00× the baseline [1.00, 1.00]"), undecided);
     }
 
     static List<Conditions.Trial> rounds(String condition, double... gbit) {
         List<Conditions.Trial> out = new ArrayList<>();
-        for (int r = 0; r < gbit.length; r++) out.add(new Conditions.Trial(condition, r, gbit[r], 0.3, 1 << 20));
+        for (int r = 0; r < gbit.length; r++) out.add(new Conditions.Trial(condition, r, gbit[r], 0.3, 1 << 20, 1));
         return out;
     }
 
@@ -90,26 +108,84 @@ class ConditionRulesTest {
         var base = rounds("base", 10, 11, 12);
         assertEquals("lower", against(base, rounds("x", 5, 6, 7)));
         assertEquals("higher", against(base, rounds("x", 13, 14, 15)));
-        assertEquals("within noise", against(base, rounds("x", 9, 10.5, 13)));
-        // slower in every round but by less than 10 %: not a measurable change
-        assertEquals("within noise", against(base, rounds("x", 9.5, 10.5, 11.5)));
+        // every round within the margin: shown the same (the whole interval inside [0.9, 1/0.9])
+        assertEquals("equivalent", against(base, rounds("x", 9.5, 10.5, 11.5)));
+        // a wide spread is neither lower nor the same
+        assertEquals("undecided", against(base, rounds("x", 8.5, 10.5, 13)));
         // FAIL-5 in one quick run on a 2-vCPU VM: the baseline hit lo's fast mode once (bimodal 22 vs 45 Gbit/s) and
         // the
         // pooled intervals came apart (0.67×), though two of three rounds were as fast as the baseline
-        assertEquals("within noise", against(rounds("base", 22.2, 45.1, 24.1), rounds("x", 22.0, 21.0, 24.2)));
+        assertEquals("undecided", against(rounds("base", 22.2, 45.1, 24.1), rounds("x", 22.0, 21.0, 24.2)));
         // FAIL-3 (veth vs lo) in an idle quick run: lo's interval [19.6, 29.7] swallowed veth's, yet veth was slower in
         // every round
         assertEquals("lower", against(rounds("base", 19.6, 29.7, 24.0), rounds("x", 15.0, 17.1, 16.8)));
         // ten rounds: the median's 95 % interval tolerates one round on the wrong side, not three
         var ten = rounds("base", 20, 20, 20, 20, 20, 20, 20, 20, 20, 20);
         assertEquals("lower", against(ten, rounds("x", 15, 15, 15, 15, 15, 15, 15, 15, 15, 25)));
-        assertEquals("within noise", against(ten, rounds("x", 15, 15, 15, 15, 15, 15, 15, 25, 25, 25)));
+        assertEquals("undecided", against(ten, rounds("x", 15, 15, 15, 15, 15, 15, 15, 25, 25, 25)));
+        // the margins themselves, on both sides: the interval's ends at 1 - margin and at 1 / (1 - margin)
+        double m = Conditions.MARGIN, eps = 1e-6;
+        assertEquals("equivalent", against(ten, rounds("x", 20 * (1 - m), 20, 20, 20, 20, 20, 20, 20, 20, 20)));
+        assertEquals(
+                "equivalent",
+                against(ten, rounds("x", 20 * (1 - m), 20 * (1 - m), 20, 20, 20, 20, 20, 20, 20, 20 / (1 - m))));
+        assertEquals(
+                "undecided",
+                against(ten, rounds("x", 20 * (1 - m) - eps, 20 * (1 - m) - eps, 20, 20, 20, 20, 20, 20, 20, 20)));
+        assertEquals(
+                "undecided",
+                against(ten, rounds("x", 20, 20, 20, 20, 20, 20, 20, 20, 20 / (1 - m) + eps, 20 / (1 - m) + eps)));
         // every condition takes every position, the baseline included; the warm-up round (-1) too
         assertEquals(List.of(0, 1, 2), Conditions.order(0, 3));
         assertEquals(List.of(1, 2, 0), Conditions.order(1, 3));
         assertEquals(List.of(2, 0, 1), Conditions.order(-1, 3));
         var e = assertThrows(IllegalArgumentException.class, () -> Conditions.pairedRatio(base, "base", "absent"));
         assertTrue(e.getMessage().contains("'absent'"), e.getMessage());
+    }
+
+    /** A verified 1 GB transfer at {@code gbit} Gbit/s, as a runner would report it. */
+    static StreamTrial transfer(double gbit) {
+        long bytes = 1_000_000_000L;
+        return new StreamTrial(
+                "tcp-lo", 65536, 65536, "timed", 0, bytes, bytes, -1, 8 / gbit, 1, 1, 1, 1, 0, 1, 1, "same-cpu");
+    }
+
+    @Test
+    void anUndecidedComparisonGetsOneMoreLookAndEveryIntervalCoversForBoth() throws Exception {
+        List<String> names = List.of("base", "x");
+        int planned = Conditions.rounds(Profile.parse("quick"));
+        List<String> said = new ArrayList<>();
+        try (RunContext ctx = new RunContext(Profile.parse("quick"), HostProbe.probe(), LEDGER, 0, said::add)) {
+            // x the same as the baseline in every round: decided at the first look
+            List<Conditions.Trial> same =
+                    Conditions.inRounds(ctx, "same", names, Conditions.againstFirst(names), (i, round) -> transfer(10));
+            assertEquals(planned, Conditions.roundsTaken(same));
+            assertEquals(planned * 2, same.size(), "the warm-up round is not recorded");
+            // x alternating 8 and 12 Gbit/s against 10: undecided after the planned rounds, so as many again
+            List<Conditions.Trial> spread = Conditions.inRounds(
+                    ctx,
+                    "spread",
+                    names,
+                    Conditions.againstFirst(names),
+                    (i, round) -> transfer(i == 0 ? 10 : round % 2 == 0 ? 8 : 12));
+            assertEquals(planned * Conditions.LOOKS, Conditions.roundsTaken(spread));
+            assertTrue(
+                    said.stream().anyMatch(m -> m.startsWith("spread, look 2 of 2") && m.contains("undecided: x")),
+                    said.toString());
+        }
+        // each look's interval at 1 - 5 % / looks; one look (a run before sequential rounds): 95 %
+        assertEquals(0.975, Conditions.coverage(List.of(new Conditions.Trial("x", 0, 1, 1, 1, 2))), 1e-12);
+        assertEquals(0.95, Conditions.coverage(rounds("x", 1, 2, 3)), 1e-12);
+        // fifteen rounds: the 97.5 % interval tolerates two contrary rounds, the 95 % one three
+        List<Conditions.Trial> base = new ArrayList<>(), three = new ArrayList<>();
+        for (int r = 0; r < 15; r++) {
+            base.add(new Conditions.Trial("base", r, 20, 1, 1, 2));
+            three.add(new Conditions.Trial("x", r, r < 3 ? 25 : 15, 1, 1, 2));
+        }
+        base.addAll(three);
+        Estimate twoLooks = Conditions.pairedRatio(base, "base", "x");
+        assertEquals(1.25, twoLooks.high(), 1e-12, "three rounds above 1 reach the 97.5 % interval");
+        assertTrue(twoLooks.confidence() >= 0.975, twoLooks.toString());
     }
 
     @Test
@@ -134,9 +210,22 @@ class ConditionRulesTest {
         assertEquals(Verdict.PARTLY_TRUE, DEGRADE.judge(rows), "which the generic rule took for a mixing effect");
         List<BlockingModes.Mixing> mix = BlockingModes.mixing(trials);
         assertEquals(
-                List.of(Conditions.Against.WITHIN_NOISE, Conditions.Against.WITHIN_NOISE),
+                List.of(Conditions.Against.EQUIVALENT, Conditions.Against.EQUIVALENT, Conditions.Against.EQUIVALENT),
                 mix.stream().map(BlockingModes.Mixing::against).toList());
         assertEquals(Verdict.REFUTED, BlockingModes.judge(rows, mix));
+        // the sender that retries at once is judged against the blocking pair, the same receiver: slower is a finding
+        List<Conditions.Trial> spinning = new ArrayList<>(trials.stream()
+                .filter(t -> !t.condition().equals(names.get(BlockingModes.RETRYING)))
+                .toList());
+        spinning.addAll(rounds(names.get(BlockingModes.RETRYING), polled));
+        assertEquals(Verdict.PARTLY_TRUE, BlockingModes.judge(rows, BlockingModes.mixing(spinning)));
+        // and one pairing neither slower nor the same leaves the claim undecided, not refuted
+        List<Conditions.Trial> spread = new ArrayList<>(trials.stream()
+                .filter(t -> !t.condition().equals(names.get(BlockingModes.RETRYING)))
+                .toList());
+        spread.addAll(
+                rounds(names.get(BlockingModes.RETRYING), 20, 20, 20, 20, 20, 20, 20, 14, 14, 14, 14, 26, 26, 26, 26));
+        assertEquals(Verdict.HOST_DEPENDENT, BlockingModes.judge(rows, BlockingModes.mixing(spread)));
         // a mixed pairing slower than its unmixed twin in every round is a mixing effect
         List<Conditions.Trial> slower = new ArrayList<>(
                 trials.stream().filter(t -> !t.condition().equals(names.get(2))).toList());
@@ -144,7 +233,7 @@ class ConditionRulesTest {
         assertEquals(Verdict.PARTLY_TRUE, BlockingModes.judge(rows, BlockingModes.mixing(slower)));
         // another path outranks throughput
         List<Conditions.Summary> moved = new ArrayList<>(rows);
-        moved.set(1, row(names.get(1), "within noise", 0.0));
+        moved.set(1, row(names.get(1), "equivalent", 0.0));
         assertEquals(Verdict.SUPPORTED, BlockingModes.judge(moved, mix));
     }
 
@@ -170,8 +259,9 @@ class ConditionRulesTest {
     @Test
     void optionsAndVethRules() {
         var slower = new VethVersusLo.VethRoute(row("veth", "lower", 1), 1.0);
-        var same = new VethVersusLo.VethRoute(row("veth", "within noise", 1), 1.05);
-        var longerTrip = new VethVersusLo.VethRoute(row("veth", "within noise", 1), 1.2);
+        var same = new VethVersusLo.VethRoute(row("veth", "equivalent", 1), 1.05);
+        var longerTrip = new VethVersusLo.VethRoute(row("veth", "equivalent", 1), 1.2);
+        var undecided = new VethVersusLo.VethRoute(row("veth", "undecided", 1), 1.05);
         // slower at lo's MTU class: the path itself is slower
         assertEquals(Verdict.SUPPORTED, VethVersusLo.judgeVeth(slower, slower));
         assertEquals(Verdict.SUPPORTED, VethVersusLo.judgeVeth(longerTrip, same));
@@ -179,6 +269,10 @@ class ConditionRulesTest {
         assertEquals(Verdict.PARTLY_TRUE, VethVersusLo.judgeVeth(same, slower));
         assertEquals(Verdict.PARTLY_TRUE, VethVersusLo.judgeVeth(null, slower), "a run with only the default MTU");
         assertEquals(Verdict.REFUTED, VethVersusLo.judgeVeth(same, same));
+        // veth at lo's MTU class neither slower nor shown as fast: the recipe's slowdown cannot be blamed on the MTU
+        assertEquals(Verdict.HOST_DEPENDENT, VethVersusLo.judgeVeth(undecided, slower));
+        assertEquals(Verdict.HOST_DEPENDENT, VethVersusLo.judgeVeth(undecided, same));
+        assertEquals(Verdict.HOST_DEPENDENT, VethVersusLo.judgeVeth(null, undecided));
         // the round trips compared within each placement of the peers; the rule reads the smallest ratio
         List<IpcData.Latency> trips = List.of(
                 IpcRulesTest.lat("lo", 64, Placement.SAME_CPU, 10, 9, 11),
@@ -190,7 +284,7 @@ class ConditionRulesTest {
                 Verdict.REFUTED,
                 VethVersusLo.judgeVeth(
                         new VethVersusLo.VethRoute(
-                                row("veth", "within noise", 1),
+                                row("veth", "equivalent", 1),
                                 VethVersusLo.tripRatios(trips, "veth").getFirst()),
                         null),
                 "slower on one vCPU only: not slower in every placement");

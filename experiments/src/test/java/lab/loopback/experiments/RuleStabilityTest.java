@@ -95,7 +95,8 @@ class RuleStabilityTest {
                                                     .gbitPerSecond()
                                             * factor,
                                     t.senderCpuNsPerByte(),
-                                    t.bytes()))
+                                    t.bytes(),
+                                    t.looks()))
                     .toList();
             RecordTable.of("trials", Conditions.Trial.class, faster)
                     .write()

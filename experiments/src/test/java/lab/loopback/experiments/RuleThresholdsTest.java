@@ -172,8 +172,17 @@ class RuleThresholdsTest {
         double edge = 1 - FastOpen.MEASURABLE;
         assertEquals(FastOpen.Finding.SAVES, FastOpen.finding(IpcRulesTest.tfo(30, edge, edge - 0.01, 1 - EPS), 1000));
         assertEquals(
-                FastOpen.Finding.WORKS, FastOpen.finding(IpcRulesTest.tfo(30, edge + EPS, edge - 0.01, 0.99), 1000));
-        assertEquals(FastOpen.Finding.WORKS, FastOpen.finding(IpcRulesTest.tfo(30, edge, edge - 0.01, 1), 1000));
+                FastOpen.Finding.UNDECIDED,
+                FastOpen.finding(IpcRulesTest.tfo(30, edge + EPS, edge - 0.01, 0.99), 1000));
+        assertEquals(FastOpen.Finding.UNDECIDED, FastOpen.finding(IpcRulesTest.tfo(30, edge, edge - 0.01, 1), 1000));
+        // shown to save nothing: every block within the margin, on both sides of each end
+        double lowEdge = 1 - Conditions.MARGIN, highEdge = 1 / (1 - Conditions.MARGIN);
+        assertEquals(
+                FastOpen.Finding.SAVES_NOTHING, FastOpen.finding(IpcRulesTest.tfo(30, 1, lowEdge, highEdge), 1000));
+        assertEquals(
+                FastOpen.Finding.UNDECIDED, FastOpen.finding(IpcRulesTest.tfo(30, 1, lowEdge - EPS, highEdge), 1000));
+        assertEquals(
+                FastOpen.Finding.UNDECIDED, FastOpen.finding(IpcRulesTest.tfo(30, 1, lowEdge, highEdge + EPS), 1000));
     }
 
     private static VethOptions.Row veth(String option, double copies) {

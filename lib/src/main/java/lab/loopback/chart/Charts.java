@@ -32,6 +32,9 @@ public final class Charts {
     public static final Color REFERENCE = new Color(0x27, 0x8E, 0x4B);
     public static final Color SAMPLE = new Color(0x1F, 0x4E, 0x79, 0x60);
     public static final Color MARKER = new Color(0x88, 0x88, 0x88);
+    /** The same measurement in a second placement of the peers, beside {@link #MEASURED}. */
+    public static final Color MEASURED_ELSEWHERE = new Color(0x8E, 0x44, 0xAD);
+
     private static final Color GRID = new Color(0xE5, 0xE5, 0xE5);
     private static final int WIDTH = 900, HEIGHT = 520;
     /** Up to this many legend entries go in a column below the plot; more go beside it. */
@@ -40,6 +43,11 @@ public final class Charts {
     static final int CDF_POINTS = 200;
 
     private Charts() {}
+
+    /** {@code c} made faint: the colour of the points or the second series behind a line of colour {@code c}. */
+    public static Color faint(Color c) {
+        return new Color(c.getRed(), c.getGreen(), c.getBlue(), 0x60);
+    }
 
     /** An XY chart; with {@code log2X} the x values are log2(bytes) and ticks read as byte sizes. */
     public static XYChart xy(String title, String xTitle, String yTitle, boolean log2X) {

@@ -7,13 +7,47 @@ import java.util.List;
  * One atomic claim of the article: a permanent id, the section (= notebook) it belongs to, the article's own
  * words, what a measurement has to establish, the claimed value and unit where the claim is numeric, and the rule
  * that decides it: {@code Class.FIELD}, a rule as data, of the workbench's experiments ({@code ./lab explain ID}).
+ * {@code sizes} are the message or write sizes a size-dependent verdict is read at (its headline sizes), fixed here so
+ * that a profile's sweep does not decide what is judged; empty where the verdict does not depend on a size.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record Claim(
-        String id, int section, String quote, String establish, Double claimed, String unit, List<String> rule) {
+        String id,
+        int section,
+        String quote,
+        String establish,
+        Double claimed,
+        String unit,
+        List<String> rule,
+        List<Integer> sizes) {
 
     public Claim {
         rule = rule == null ? List.of() : List.copyOf(rule);
+        sizes = sizes == null ? List.of() : List.copyOf(sizes);
+        for (int s : sizes)
+            if (s <= 0) throw new IllegalArgumentException(id + ": a headline size must be positive bytes, not " + s);
+    }
+
+    /** The one size this claim is read at; an error naming the claim when the ledger gives none or several. */
+    public int size() {
+        if (sizes.size() != 1)
+            throw new IllegalStateException(
+                    id + " is read at one size, and data/claims.yaml gives " + (sizes.isEmpty() ? "none" : sizes));
+        return sizes.getFirst();
+    }
+
+    /**
+     * The headline sizes among those a run measured, in the run's order — or all of them where the claim names none. A
+     * headline size the run did not measure is an error naming it (the profiles must include every one).
+     */
+    public List<Integer> judgedAt(List<Integer> measured) {
+        if (sizes.isEmpty()) return List.copyOf(measured);
+        List<Integer> missing =
+                sizes.stream().filter(s -> !measured.contains(s)).toList();
+        if (!missing.isEmpty())
+            throw new IllegalStateException(id + " is read at " + sizes + " (data/claims.yaml); the run measured "
+                    + measured + ", without " + missing);
+        return measured.stream().filter(sizes::contains).toList();
     }
 
     public boolean numeric() {

@@ -37,7 +37,34 @@ public final class EchoClients {
 
     /** Starts the {@code mode} ("uring" or "grpc") echo server in its own JVM; returns it with its port. */
     public static ChildJvm startServer(String mode, long maxSeconds) {
-        return ChildJvm.start(EchoServerMain.class, List.of(mode, Long.toString(maxSeconds)));
+        return startServer(mode, maxSeconds, List.of());
+    }
+
+    /** As {@link #startServer(String, long)}, behind {@code prefix} (e.g. {@code taskset -c 1}). */
+    public static ChildJvm startServer(String mode, long maxSeconds, List<String> prefix) {
+        return ChildJvm.start(EchoServerMain.class, List.of(mode, Long.toString(maxSeconds)), prefix);
+    }
+
+    /**
+     * Starts the {@code mode} ("uring" or "grpc") echo client of the server on {@code port} in its own JVM behind {@code
+     * prefix}, once it is up; {@link #measure} asks it for round trips.
+     */
+    public static ChildJvm startClient(String mode, int port, long maxSeconds, List<String> prefix) {
+        ChildJvm c = ChildJvm.start(
+                EchoClientMain.class, List.of(mode, Integer.toString(port), Long.toString(maxSeconds)), prefix);
+        try {
+            c.expect(ChildLine.Ready.class, 30_000);
+            return c;
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** One measurement by a client {@link #startClient} started: waits its {@code seconds} twice over and a minute. */
+    public static EchoStats measure(ChildJvm client, EchoClientMain.Request r, double seconds) {
+        client.send(ChildLine.format(r));
+        return client.expect(EchoStats.class, (long) (2 * seconds * 1000) + 60_000);
     }
 
     public static int port(ChildJvm server) {

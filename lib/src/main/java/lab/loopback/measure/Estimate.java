@@ -8,13 +8,23 @@ import org.apache.commons.math3.distribution.BinomialDistribution;
 /**
  * A median with a distribution-free confidence interval from order statistics: [x(k), x(n+1-k)] covers the
  * true median with probability 1 - 2·P(Bin(n, ½) ≤ k-1). We take the narrowest such interval whose coverage
- * is at least 95 %; with fewer than 6 samples none reaches 95 % and the interval is [min, max] with its real
+ * is at least 95 % (or a stated target); with fewer than 6 samples none reaches 95 % and the interval is [min, max] with its real
  * (smaller) coverage, which {@link #confidence()} reports rather than hides.
  */
 public record Estimate(double median, double low, double high, double confidence, int n) {
     public static final double TARGET = 0.95;
 
     public static Estimate ofMedian(double... samples) {
+        return ofMedianCovering(TARGET, samples);
+    }
+
+    /**
+     * As {@link #ofMedian(double...)} with the narrowest interval whose coverage reaches {@code target} (e.g. 0.975 for
+     * each of two looks at growing data, so that both cover together with at least 95 %).
+     */
+    public static Estimate ofMedianCovering(double target, double... samples) {
+        if (!(target > 0 && target < 1))
+            throw new IllegalArgumentException("an interval's coverage " + target + " is outside (0, 1)");
         if (samples.length == 0) throw new IllegalArgumentException("an estimate needs at least one sample");
         double[] x = samples.clone();
         Arrays.sort(x);
@@ -25,7 +35,7 @@ public record Estimate(double median, double low, double high, double confidence
         int best = 1;
         for (int k = 1; k <= n / 2; k++) {
             double coverage = 1 - 2 * b.cumulativeProbability(k - 1);
-            if (coverage >= TARGET) best = k;
+            if (coverage >= target) best = k;
             else break;
         }
         double coverage = 1 - 2 * b.cumulativeProbability(best - 1);

@@ -136,7 +136,7 @@ public final class StreamRunner implements AutoCloseable {
         receiver.send(ChildLine.format(new ChildLine.Trial(readSize, nonBlockingReader)));
         // the receiver's set-up is done before the clock starts
         receiverTid = receiver.expect(ChildLine.Armed.class, 30_000).tid();
-        try (Arranged _ = arrange()) {
+        try (Arranged arranged = arrange()) {
             long start;
             Sent sent;
             ThreadCpu cpu;
@@ -150,14 +150,17 @@ public final class StreamRunner implements AutoCloseable {
                 afterLastWrite.accept(c);
             }
             ChildLine.Result r = receiver.expect(ChildLine.Result.class, (long) (seconds * 1000) + 60_000);
-            return StreamTrial.of(transport.id(), readSize, readSize, phase, index, start, sent, cpu, r);
+            return StreamTrial.of(
+                    transport.id(), readSize, readSize, phase, index, start, sent, cpu, r, arranged.placement());
         }
     }
 
-    /** What {@link #arrange()} did, undone when closed. */
-    private interface Arranged extends AutoCloseable {
+    /** What {@link #arrange()} did — where it put the two peers — undone when closed. */
+    private record Arranged(Placement placement, Runnable undo) implements AutoCloseable {
         @Override
-        void close();
+        public void close() {
+            undo.run();
+        }
     }
 
     /**
@@ -170,18 +173,18 @@ public final class StreamRunner implements AutoCloseable {
             if (receiverTid <= 0)
                 throw new IllegalStateException(
                         "the receiver did not name its thread, so it cannot be placed " + placement.id());
-            return placement.pin(receiverTid)::close;
+            return new Arranged(placement, placement.pin(receiverTid)::close);
         }
         List<Integer> allowed = pinPeers && receiverTid > 0 ? CpuAffinity.of(0) : List.of();
         if (allowed.isEmpty()) {
             trialsUnpinned++;
-            return () -> {};
+            return new Arranged(Placement.SCHEDULER, () -> {});
         }
         CpuAffinity.set(receiverTid, List.of(allowed.get(0)));
         CpuAffinity.set(0, List.of(allowed.get(0)));
         pinnedTo.add(allowed.get(0));
         trialsPinned++;
-        return () -> CpuAffinity.set(0, allowed);
+        return new Arranged(Placement.SAME_CPU, () -> CpuAffinity.set(0, allowed));
     }
 
     /**

@@ -3,7 +3,9 @@ package lab.loopback.measure;
 /**
  * One timed one-way transfer. Time runs from the sender's first write to the receiver's end of stream
  * (both read CLOCK_MONOTONIC, which is system-wide). CPU is the two peer threads' own time; the
- * receiver's verification time is recorded separately so it can be taken out of the transport's cost.
+ * receiver's verification time is recorded separately so it can be taken out of the transport's cost. {@code
+ * placement} is where the two peers ran ({@link Placement#id}): pinned as the runner was told, or left to the
+ * scheduler.
  */
 public record StreamTrial(
         String transport,
@@ -21,7 +23,8 @@ public record StreamTrial(
         long receiverSysNanos,
         long receiverVerifyNanos,
         long writes,
-        long reads) {
+        long reads,
+        String placement) {
 
     /**
      * A trial from its parts by name: what the sender wrote (its bytes and calls) and its thread's CPU, and what the
@@ -36,7 +39,8 @@ public record StreamTrial(
             long startNanos,
             StreamRunner.Sent sent,
             ThreadCpu senderCpu,
-            ChildLine.Result received) {
+            ChildLine.Result received,
+            Placement placement) {
         return new StreamTrial(
                 transport,
                 writeSize,
@@ -53,7 +57,8 @@ public record StreamTrial(
                 received.sysNanos(),
                 received.verifyNanos(),
                 sent.calls(),
-                received.reads());
+                received.reads(),
+                placement.id());
     }
 
     /** The same trial under another transport's name (a file sender that ran over a stream runner's connection). */
@@ -74,7 +79,8 @@ public record StreamTrial(
                 receiverSysNanos,
                 receiverVerifyNanos,
                 writes,
-                reads);
+                reads,
+                placement);
     }
 
     /** All bytes arrived and every one equals the known pattern. */

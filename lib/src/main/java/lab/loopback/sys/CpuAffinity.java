@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Which CPUs a thread may run on: sched_getaffinity(2) and sched_setaffinity(2) on a kernel thread id (0 = the
@@ -88,5 +89,37 @@ public final class CpuAffinity {
         if (after.length < 37)
             throw new IllegalArgumentException("a stat line with " + after.length + " fields after the name");
         return Integer.parseInt(after[36]);
+    }
+
+    /**
+     * Every thread of process {@code pid} (each task under /proc/PID/task) to {@code cpus}; threads it starts later
+     * inherit the set from the thread that starts them. A thread that ends meanwhile is skipped; a mask the kernel
+     * refuses is an {@link ErrnoException}.
+     */
+    public static void setProcess(long pid, List<Integer> cpus) {
+        List<Path> tasks;
+        try (Stream<Path> s = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            tasks = s.toList();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list the threads of process " + pid + ": " + e.getMessage(), e);
+        }
+        for (Path t : tasks) {
+            try {
+                set(Long.parseLong(t.getFileName().toString()), cpus);
+            } catch (ErrnoException e) {
+                if (Files.exists(t)) throw e; // else the thread ended between the listing and the call
+            }
+        }
+    }
+
+    /**
+     * The prefix that runs a command on CPU {@code cpu} only ({@code taskset -c CPU}, which execs it in place, so its pid
+     * is the command's); none for a negative cpu (not pinned). An error naming the package when taskset is missing.
+     */
+    public static List<String> taskset(int cpu) {
+        if (cpu < 0) return List.of();
+        if (Command.which("taskset") == null)
+            throw new IllegalStateException("pinning to CPU " + cpu + " needs taskset (Debian package util-linux)");
+        return List.of("taskset", "-c", Integer.toString(cpu));
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import lab.loopback.sys.Command;
+import lab.loopback.sys.CpuAffinity;
 
 /** What the reference tools' one-off servers share: a bounded lifetime, waiting until they listen, short error texts. */
 final class ToolServer {
@@ -51,11 +52,7 @@ final class ToolServer {
 
     /** {@code argv} behind {@code taskset -c cpu}, or as it is for -1; an error when taskset is needed and missing. */
     static List<String> pinned(int cpu, List<String> argv) {
-        if (cpu < 0) return argv;
-        if (Command.which("taskset") == null)
-            throw new IllegalStateException(
-                    "pinning " + argv.getFirst() + " to CPU " + cpu + " needs taskset (Debian package util-linux)");
-        List<String> out = new ArrayList<>(List.of("taskset", "-c", Integer.toString(cpu)));
+        List<String> out = new ArrayList<>(CpuAffinity.taskset(cpu));
         out.addAll(argv);
         return out;
     }

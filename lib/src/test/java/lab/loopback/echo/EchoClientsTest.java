@@ -8,8 +8,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.measure.ChildJvm;
+import lab.loopback.sys.CpuAffinity;
 import lab.loopback.sys.SockAddrIn;
 import lab.loopback.uring.IoUringSupport;
 import org.junit.jupiter.api.Assumptions;
@@ -41,6 +46,60 @@ class EchoClientsTest {
                 assertEquals(40, s.roundTrips(), "size " + size);
                 assertTrue(s.p50Micros() > 0);
             }
+        }
+    }
+
+    /** Every thread of {@code pid} may run on exactly {@code cpus} (Cpus_allowed_list of each task). */
+    private static void assertAllThreadsOn(long pid, String cpus) throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            List<Path> all = tasks.toList();
+            assertTrue(all.size() > 1, "a JVM has more than one thread");
+            for (Path t : all) {
+                String allowed = Files.readAllLines(t.resolve("status")).stream()
+                        .filter(l -> l.startsWith("Cpus_allowed_list:"))
+                        .findFirst()
+                        .orElseThrow()
+                        .substring("Cpus_allowed_list:".length())
+                        .trim();
+                assertEquals(cpus, allowed, "thread " + t.getFileName() + " of " + pid);
+            }
+        }
+    }
+
+    @Test
+    void aClientInItsOwnJvmRunsWhereItWasPlaced() throws IOException {
+        int cpu = CpuAffinity.of(0).getLast();
+        try (ChildJvm server = EchoClients.startServer("grpc", 120, CpuAffinity.taskset(cpu));
+                ChildJvm client =
+                        EchoClients.startClient("grpc", EchoClients.port(server), 120, CpuAffinity.taskset(cpu))) {
+            EchoStats s = EchoClients.measure(client, new EchoClientMain.Request(4096, 5, 40, 30), 30);
+            assertEquals("gRPC", s.transport());
+            assertEquals(4096, s.size());
+            assertEquals(40, s.roundTrips());
+            // gRPC's event loop threads too: the whole client and the whole server on that CPU
+            assertAllThreadsOn(client.pid(), Integer.toString(cpu));
+            assertAllThreadsOn(server.pid(), Integer.toString(cpu));
+            // and moved, running, to another: every thread of the process
+            int other = CpuAffinity.of(0).getFirst();
+            CpuAffinity.setProcess(client.pid(), List.of(other));
+            assertAllThreadsOn(client.pid(), Integer.toString(other));
+            assertEquals(
+                    40,
+                    EchoClients.measure(client, new EchoClientMain.Request(64, 5, 40, 30), 30)
+                            .roundTrips());
+        }
+    }
+
+    @Test
+    void aClientInItsOwnJvmRefusesAnAlteredEcho() throws IOException {
+        var a = IoUringSupport.check();
+        Assumptions.assumeTrue(a.available(), () -> "io_uring unavailable: " + a.reason());
+        try (ServerSocket server = corruptingEcho(256);
+                ChildJvm client = EchoClients.startClient("uring", server.getLocalPort(), 120, List.of())) {
+            var e = assertThrows(
+                    IllegalStateException.class,
+                    () -> EchoClients.measure(client, new EchoClientMain.Request(256, 0, 5, 10), 10));
+            assertTrue(e.getMessage().contains("came back altered"), e.getMessage());
         }
     }
 

@@ -96,6 +96,7 @@ class StreamRunnerIntegrationTest {
                 StreamRunner.start(Transports.byId("tcp-lo"), "0", 120).pinPeers(true)) {
             StreamTrial t = r.trial(65536, 30, 4_000_000, "timed", 0);
             assertTrue(t.verified());
+            assertEquals(Placement.SAME_CPU.id(), t.placement(), "the trial records where its peers ran");
             assertEquals(mine, CpuAffinity.of(0), "the sending thread may run where it could before");
             assertEquals(
                     List.of(mine.getFirst()),
@@ -106,7 +107,9 @@ class StreamRunnerIntegrationTest {
                     r.placement(),
                     "the evidence says what was arranged");
             r.pinPeers(false);
-            assertTrue(r.trial(65536, 30, 1_000_000, "timed", 1).verified());
+            StreamTrial free = r.trial(65536, 30, 1_000_000, "timed", 1);
+            assertTrue(free.verified());
+            assertEquals(Placement.SCHEDULER.id(), free.placement());
             assertEquals(
                     "both peers on CPU " + mine.getFirst() + " in 1 trial, placement left to the scheduler in 1 trial",
                     r.placement());
@@ -137,6 +140,7 @@ class StreamRunnerIntegrationTest {
                         },
                         c -> {});
                 assertTrue(t.verified());
+                assertEquals(pl.id(), t.placement());
                 assertEquals(
                         List.of(List.of(at[0]), List.of(at[1])), during, pl + ": sender, then reader, while sending");
                 assertEquals(mine, CpuAffinity.of(0), pl + ": the sender's own set is back");

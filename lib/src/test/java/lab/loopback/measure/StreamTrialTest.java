@@ -22,7 +22,8 @@ class StreamTrialTest {
                 receiverCpu - receiverCpu / 2,
                 verifyWall,
                 10,
-                10);
+                10,
+                Placement.SAME_CPU.id());
     }
 
     @Test
