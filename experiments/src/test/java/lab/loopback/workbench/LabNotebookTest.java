@@ -6,17 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.kernel.HostProbe;
 import lab.loopback.measure.MeasurementInterruptedException;
 import lab.loopback.measure.Profile;
+import lab.loopback.measurements.Conditions;
 import lab.loopback.result.ExperimentView;
 import lab.loopback.result.Outcome;
+import lab.loopback.result.RecordTable;
 import lab.loopback.result.RunStore;
 import lab.loopback.result.TableView;
 import org.junit.jupiter.api.Test;
@@ -87,6 +94,42 @@ class LabNotebookTest {
                 throw e;
             }
         };
+    }
+
+    /** ./lab test measures each experiment once per pass over the notebooks: the second notebook reads the first's. */
+    @Test
+    void aTestPassMeasuresAnExperimentOnceAndLaterNotebooksReadIt(@TempDir Path pass) throws IOException {
+        AtomicInteger measured = new AtomicInteger();
+        Supplier<ExperimentView> measure = () -> {
+            measured.incrementAndGet();
+            Outcome o = new Outcome("counted");
+            o.table(
+                    "rows",
+                    RecordTable.of(
+                            "rows",
+                            Conditions.Trial.class,
+                            List.of(
+                                    new Conditions.Trial("a", 0, 1, 1, 1, 1),
+                                    new Conditions.Trial("b", 0, 2, 1, 1, 1))));
+            o.verdict(ClaimVerdict.notTestable(LEDGER.claim("PERF-1"), Lack.NO_DATA, "a test outcome", "host"));
+            return o;
+        };
+        ExperimentView first = Lab.measuredOncePerPass(pass, "counted", measure);
+        ExperimentView second = Lab.measuredOncePerPass(pass, "counted", measure);
+        assertEquals(1, measured.get(), "measured once");
+        assertEquals(
+                first.tables().get("rows").rowCount(),
+                second.tables().get("rows").rowCount());
+        assertEquals(first.verdict("PERF-1").summary(), second.verdict("PERF-1").summary());
+        // no pass (a reader's notebook): measured every time, nothing kept
+        Lab.measuredOncePerPass(null, "counted", measure);
+        assertEquals(2, measured.get());
+        try (var files = Files.list(pass)) {
+            assertEquals(
+                    List.of("counted"),
+                    files.map(f -> f.getFileName().toString()).toList(),
+                    "no partial left");
+        }
     }
 
     @Test

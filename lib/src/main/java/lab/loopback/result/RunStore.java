@@ -67,26 +67,7 @@ public final class RunStore {
         }
 
         public void outcome(Outcome o) {
-            Path dir = partial.resolve(o.experiment());
-            for (var e : o.tables().entrySet()) {
-                AtomicFiles.write(
-                        dir.resolve(e.getKey() + ".csv"),
-                        tmp -> e.getValue().write().csv(tmp.toFile()));
-            }
-            List<Figure.Info> infos = new ArrayList<>();
-            for (Figure f : o.figures().values()) {
-                AtomicFiles.write(dir.resolve(f.name() + ".png"), tmp -> Files.write(tmp, f.png()));
-                AtomicFiles.write(dir.resolve(f.name() + ".svg"), tmp -> {
-                    try (OutputStream os = Files.newOutputStream(tmp)) {
-                        VectorGraphicsEncoder.saveVectorGraphic(
-                                f.chart(), os, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-                    }
-                });
-                infos.add(f.info());
-            }
-            AtomicFiles.write(dir.resolve("figures.json"), tmp -> JSON.writeValue(tmp.toFile(), infos));
-            AtomicFiles.write(dir.resolve("notes.json"), tmp -> JSON.writeValue(tmp.toFile(), o.notes()));
-            AtomicFiles.write(dir.resolve("verdicts.json"), tmp -> JSON.writeValue(tmp.toFile(), o.verdicts()));
+            writeOutcome(partial.resolve(o.experiment()), o);
         }
 
         /** Renames the finished run into place and points {@code latest} at it. */
@@ -105,6 +86,48 @@ public final class RunStore {
         public void abort() {
             AtomicFiles.deleteTree(partial);
         }
+    }
+
+    /**
+     * Adds one experiment's outcome to {@code runDir} whole or not at all: written beside it under a name of this
+     * process, then renamed into place; a directory another process put there first is kept (same measurement pass).
+     */
+    public static void addExperiment(Path runDir, Outcome o) {
+        Path target = runDir.resolve(o.experiment());
+        Path tmp = runDir.resolve(
+                "." + o.experiment() + ".partial-" + ProcessHandle.current().pid());
+        try {
+            AtomicFiles.deleteTree(tmp);
+            writeOutcome(tmp, o);
+            if (Files.exists(target)) AtomicFiles.deleteTree(tmp);
+            else Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            AtomicFiles.deleteTree(tmp);
+            throw new UncheckedIOException("cannot add " + o.experiment() + " to " + runDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** An experiment's tables, figures (PNG and SVG), notes and verdicts into {@code dir}, each file atomically. */
+    private static void writeOutcome(Path dir, Outcome o) {
+        for (var e : o.tables().entrySet()) {
+            AtomicFiles.write(
+                    dir.resolve(e.getKey() + ".csv"),
+                    tmp -> e.getValue().write().csv(tmp.toFile()));
+        }
+        List<Figure.Info> infos = new ArrayList<>();
+        for (Figure f : o.figures().values()) {
+            AtomicFiles.write(dir.resolve(f.name() + ".png"), tmp -> Files.write(tmp, f.png()));
+            AtomicFiles.write(dir.resolve(f.name() + ".svg"), tmp -> {
+                try (OutputStream os = Files.newOutputStream(tmp)) {
+                    VectorGraphicsEncoder.saveVectorGraphic(
+                            f.chart(), os, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+                }
+            });
+            infos.add(f.info());
+        }
+        AtomicFiles.write(dir.resolve("figures.json"), tmp -> JSON.writeValue(tmp.toFile(), infos));
+        AtomicFiles.write(dir.resolve("notes.json"), tmp -> JSON.writeValue(tmp.toFile(), o.notes()));
+        AtomicFiles.write(dir.resolve("verdicts.json"), tmp -> JSON.writeValue(tmp.toFile(), o.verdicts()));
     }
 
     /** {@code root}/latest, replaced in one rename, points at {@code run} (a directory in {@code root}). */
