@@ -238,6 +238,20 @@ class ConditionRulesTest {
     }
 
     @Test
+    void theBusyRetryLineExplainsASlowdownOnlyWhereThereIsOne() {
+        List<String> names =
+                BlockingModes.MODES.stream().map(BlockingModes.Mode::name).toList();
+        for (String against : List.of("lower", "undecided")) {
+            List<Conditions.Summary> rows = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++)
+                rows.add(row(names.get(i), i == BlockingModes.RETRYING ? against : "equivalent", 1.0));
+            String line = BlockingModes.busyRetry(rows, rounds(names.get(0), 10, 10, 10), List.of(), "on CPU 0");
+            assertEquals(against.equals("lower"), line.contains("the slowdown is the spinning"), against + ": " + line);
+            assertTrue(line.contains("inferred") == against.equals("lower"), line);
+        }
+    }
+
+    @Test
     void ruleCountsComeFromTheEnvironmentOrTheDefault() {
         assertEquals(List.of(0, 10, 100, 1000), NetfilterRules.ruleCounts(null));
         assertEquals(List.of(0, 5, 50), NetfilterRules.ruleCounts("5, 50, 5"));
