@@ -3,6 +3,7 @@ package lab.loopback.echo;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import lab.loopback.measure.ChildLifetime;
 import lab.loopback.measure.ChildLine;
 
 /**
@@ -25,15 +26,7 @@ public final class EchoClientMain {
         String mode = args[0];
         int port = Integer.parseInt(args[1]);
         long maxSeconds = Long.parseLong(args[2]);
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                Thread.sleep(maxSeconds * 1000);
-                System.err.println("echo client: lifetime of " + maxSeconds + " s reached, exiting");
-            } catch (InterruptedException ignored) {
-                // not interrupted in practice
-            }
-            Runtime.getRuntime().halt(3);
-        });
+        ChildLifetime.bound("echo client", maxSeconds, () -> {});
         System.out.println(ChildLine.format(new ChildLine.Ready(mode)));
         System.out.flush();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {

@@ -2,20 +2,18 @@ package lab.loopback.echo;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import lab.loopback.ipc.Connection;
 import lab.loopback.ipc.Listener;
 import lab.loopback.ipc.StreamTransport;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.ipc.Transports;
 import lab.loopback.ipc.WaitMode;
+import lab.loopback.measure.ChildLifetime;
 import lab.loopback.measure.ChildLine;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.Net;
@@ -45,26 +43,8 @@ public final class EchoServerMain {
             System.exit(2);
         }
         long maxSeconds = Long.parseLong(args[1]);
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                Thread.sleep(maxSeconds * 1000);
-                System.err.println("echo server: lifetime of " + maxSeconds + " s reached, exiting");
-            } catch (InterruptedException ignored) {
-                // not interrupted in practice
-            }
-            exit(3);
-        });
-        // stdin closing means the parent is gone or done
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-                while (in.readLine() != null) {
-                    /* no commands */
-                }
-            } catch (Exception ignored) {
-                // fall through to exit
-            }
-            exit(0);
-        });
+        ChildLifetime.bound("echo server", maxSeconds, EchoServerMain::closeListener);
+        ChildLifetime.endWithStdin(EchoServerMain::closeListener);
         if (stream)
             stream(
                     Transports.byId(args[2]),
@@ -78,8 +58,8 @@ public final class EchoServerMain {
     /** The listener to close on the way out, so its socket path, FIFOs or directory do not outlive the server. */
     private static volatile Listener open;
 
-    /** halt() skips shutdown hooks and would leave the listener's files; close it first. */
-    private static void exit(int status) {
+    /** halt() skips shutdown hooks and would leave the listener's files: the last step before a child ends. */
+    private static void closeListener() {
         Listener l = open;
         if (l != null) {
             try {
@@ -88,7 +68,6 @@ public final class EchoServerMain {
                 // exiting anyway
             }
         }
-        Runtime.getRuntime().halt(status);
     }
 
     static void grpc() throws Exception {

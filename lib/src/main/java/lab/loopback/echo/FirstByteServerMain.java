@@ -1,11 +1,9 @@
 package lab.loopback.echo;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import lab.loopback.ipc.TcpSocket;
+import lab.loopback.measure.ChildLifetime;
 import lab.loopback.measure.ChildLine;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.SockAddrIn;
@@ -27,24 +25,8 @@ public final class FirstByteServerMain {
         }
         long maxSeconds = Long.parseLong(args[0]);
         int size = Integer.parseInt(args[1]), queue = Integer.parseInt(args[2]);
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                Thread.sleep(maxSeconds * 1000);
-            } catch (InterruptedException ignored) {
-                // not interrupted in practice
-            }
-            Runtime.getRuntime().halt(3);
-        });
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-                while (in.readLine() != null) {
-                    /* no commands */
-                }
-            } catch (Exception ignored) {
-                // fall through to exit
-            }
-            Runtime.getRuntime().halt(0);
-        });
+        ChildLifetime.bound("first-byte server", maxSeconds, () -> {});
+        ChildLifetime.endWithStdin(() -> {});
         try (TcpSocket l = TcpSocket.listen(SockAddrIn.loopback(0), 64, queue);
                 Arena a = Arena.ofConfined()) {
             System.out.println(ChildLine.format(

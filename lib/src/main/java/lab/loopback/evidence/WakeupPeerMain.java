@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import lab.loopback.ipc.TcpSocket;
+import lab.loopback.measure.ChildLifetime;
 import lab.loopback.measure.ChildLine;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.SockAddrIn;
@@ -26,15 +27,7 @@ public final class WakeupPeerMain {
             System.exit(2);
         }
         long maxSeconds = Long.parseLong(args[1]);
-        Thread.ofPlatform().daemon().start(() -> {
-            try {
-                Thread.sleep(maxSeconds * 1000);
-                System.err.println("wake-up peer: lifetime of " + maxSeconds + " s reached, exiting");
-                Runtime.getRuntime().halt(3);
-            } catch (InterruptedException ignored) {
-                // never interrupted; the process ends at end of stream
-            }
-        });
+        ChildLifetime.bound("wake-up peer", maxSeconds, () -> {});
         try (TcpSocket s = TcpSocket.connect(SockAddrIn.loopback(Integer.parseInt(args[0])));
                 Arena a = Arena.ofConfined()) {
             MemorySegment in = a.allocate(MESSAGE, 8);
