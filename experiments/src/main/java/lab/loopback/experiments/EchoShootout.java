@@ -14,6 +14,7 @@ import lab.loopback.echo.EchoStats;
 import lab.loopback.measure.ChildJvm;
 import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
+import lab.loopback.measurements.HeadlineSizes;
 import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
@@ -206,7 +207,7 @@ public final class EchoShootout implements Experiment {
         Sizes counted = count(rows, claim);
         int faster = counted.faster(), sizes = counted.measured();
         List<String> ev = new ArrayList<>();
-        ev.add(IpcShootout.judgedAtWords(claim.judgedAt(all), all));
+        ev.add(HeadlineSizes.words(claim, all));
         for (Trip u : rows) {
             if (!u.transport().equals(IO_URING)) continue;
             Trip g = find(rows, GRPC, u.size(), u.placement());

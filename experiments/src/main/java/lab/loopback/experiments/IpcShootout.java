@@ -13,6 +13,7 @@ import lab.loopback.measure.Bytes;
 import lab.loopback.measure.Estimate;
 import lab.loopback.measure.Placement;
 import lab.loopback.measurements.Calibration;
+import lab.loopback.measurements.HeadlineSizes;
 import lab.loopback.measurements.IpcData;
 import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Figure;
@@ -170,18 +171,6 @@ public final class IpcShootout implements Experiment {
                 null);
     }
 
-    /** "judged at 64 B, 4 KiB, … (the ledger's headline sizes); 512 B, … shown, not judged". */
-    static String judgedAtWords(List<Integer> judged, List<Integer> measured) {
-        List<String> others = measured.stream()
-                .filter(x -> !judged.contains(x))
-                .map(Bytes::human)
-                .toList();
-        return "judged at "
-                + String.join(", ", judged.stream().map(Bytes::human).toList())
-                + " (the ledger's headline sizes, the same in every profile)"
-                + (others.isEmpty() ? "" : "; " + String.join(", ", others) + " shown, not judged");
-    }
-
     /** IPC-1 from the recorded throughput and latency tables, with today's duels. */
     static RecordedRule.Judgement fromTablesBeatsAll(Recorded r) {
         IpcData.Result d = recorded(r);
@@ -245,7 +234,7 @@ public final class IpcShootout implements Experiment {
                 RIVALS.stream().filter(d::has).map(r -> duel(d, r, sizes)).toList();
         o.table("duels", RecordTable.of("duels", Duel.class, duels));
         List<String> ev = new ArrayList<>();
-        ev.add(judgedAtWords(sizes, d.sizes()));
+        ev.add(HeadlineSizes.words(ctx.claim("IPC-1"), d.sizes()));
         for (Duel x : duels)
             ev.add(String.format(
                     "TCP lo vs %s: TCP faster at %d of %d sizes, %s faster at %d → %s",
@@ -338,7 +327,7 @@ public final class IpcShootout implements Experiment {
         List<RingRatio> all = ringRatios(d, d.sizes()), rs = ringRatios(d, sizes);
         o.table("tcp-over-ring", RecordTable.of("tcp-over-ring", RingRatio.class, all));
         List<String> ev = new ArrayList<>();
-        ev.add(judgedAtWords(sizes, d.sizes()));
+        ev.add(HeadlineSizes.words(ctx.claim("IPC-2"), d.sizes()));
         for (RingRatio r : all) {
             Placement pl = Placement.parse(r.placement());
             IpcData.Latency lt = d.trip("tcp-lo", r.size(), pl), lr = d.trip("shm", r.size(), pl);

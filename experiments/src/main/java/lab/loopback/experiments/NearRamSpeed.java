@@ -62,9 +62,12 @@ public final class NearRamSpeed implements Experiment {
      */
     static RecordedRule.Judgement fromTables(Recorded r) {
         List<MemcpyBaseline.Point> memcpy = r.rows("memcpy", MemcpyBaseline.Point.class);
-        double stream = r.view().tables().containsKey("best-stream")
-                ? r.first("best-stream", BestStream.class, b -> true, "at all").gbitPerSecond() * 1e9 / 8
-                : bestStreamBytes(StreamSweep.recorded(r.other("stream-throughput"))); // runs before best-stream
+        double stream = r.view().tables().containsKey(BEST_STREAM)
+                ? r.first(BEST_STREAM, StreamSweep.Fastest.class, b -> true, "at all")
+                        .bytesPerSecond()
+                : StreamSweep.recorded(r.other("stream-throughput"))
+                        .fastest()
+                        .bytesPerSecond(); // runs before best-stream
         Estimate dram = dram(memcpy);
         double ratio = stream / dram.median();
         return new RecordedRule.Judgement(
@@ -83,44 +86,10 @@ public final class NearRamSpeed implements Experiment {
     }
 
     /**
-     * The stream this run compared with memcpy, recorded here because the sweep it comes from is recorded only by
-     * stream-throughput, which a partial run may not include.
+     * The stream this run compared with memcpy ({@link StreamSweep#fastest}), recorded here as table 'best-stream'
+     * because the sweep it comes from is recorded only by stream-throughput, which a partial run may not include.
      */
-    public record BestStream(String source, int writeSize, double gbitPerSecond) {}
-
-    static BestStream bestStream(StreamSweep s) {
-        int size = bestSize(s);
-        double harness = s.javaGbit(size).median(), iperf3 = bestIperf3Gbit(s);
-        if (iperf3 <= harness)
-            return new BestStream(
-                    "harness, " + Placement.parse(s.fastestPlacement(size)).describe(), size, harness);
-        int at = s.iperf3Sizes().stream()
-                .filter(w -> s.iperf3Gbit(w).median() == iperf3)
-                .findFirst()
-                .orElseThrow();
-        return new BestStream("iperf3", at, iperf3);
-    }
-
-    /** The harness's write size with the highest median rate. */
-    static int bestSize(StreamSweep s) {
-        return s.sizes().stream()
-                .max((a, b) ->
-                        Double.compare(s.javaGbit(a).median(), s.javaGbit(b).median()))
-                .orElseThrow();
-    }
-
-    /** Bytes per second of the best stream: the harness at its best write size or iperf3 at any, whichever is higher. */
-    static double bestStreamBytes(StreamSweep s) {
-        return bestStream(s).gbitPerSecond() * 1e9 / 8;
-    }
-
-    /** iperf3's highest median rate over its write sizes; 0 without iperf3. */
-    static double bestIperf3Gbit(StreamSweep s) {
-        return s.iperf3Sizes().stream()
-                .mapToDouble(w -> s.iperf3Gbit(w).median())
-                .max()
-                .orElse(0);
-    }
+    static final String BEST_STREAM = "best-stream";
 
     /** The stream profiled for TLDR-3's attribution: long enough for thousands of samples at 999 Hz on each CPU. */
     static final long PROFILED_BYTES = 2L << 30;
@@ -150,14 +119,15 @@ public final class NearRamSpeed implements Experiment {
         StreamSweep s = StreamSweep.of(ctx);
         Outcome o = new Outcome(name());
         o.table("memcpy", RecordTable.of("memcpy", MemcpyBaseline.Point.class, memcpy));
-        o.table("best-stream", RecordTable.of("best-stream", BestStream.class, List.of(bestStream(s))));
+        StreamSweep.Fastest best = s.fastest();
+        o.table(BEST_STREAM, RecordTable.of(BEST_STREAM, StreamSweep.Fastest.class, List.of(best)));
 
         long dramSize =
                 memcpy.stream().mapToLong(MemcpyBaseline.Point::size).max().orElseThrow();
         Estimate dram = dram(memcpy);
         Estimate cache = MemcpyBaseline.rateAt(memcpy, CACHE_SIZE);
-        int bestSize = bestSize(s);
-        double streamBytes = bestStreamBytes(s);
+        int bestSize = s.bestJavaSize();
+        double streamBytes = best.bytesPerSecond();
         double ratioDram = streamBytes / dram.median();
         double ratioCache = streamBytes / cache.median();
         // copy-equivalents: the stream's CPU per byte in units of this host's memcpy cost per byte
@@ -169,7 +139,6 @@ public final class NearRamSpeed implements Experiment {
         CpuSamples.Result samples = cpuSamples(ctx);
         if (!samples.shares().isEmpty())
             o.table("cpu-samples", RecordTable.of("cpu-samples", CpuSamples.Share.class, samples.shares()));
-        BestStream best = bestStream(s);
         String summary = String.format(
                 "The fastest stream of this run's throughput sweep (%s, %s writes, %s congestion control) moves %.2f GB/s, %.0f%% of what this CPU copies in DRAM (%.2f GB/s at %s) and %.0f%% of a cache-resident copy (%.2f GB/s); "
                         + "the harness's own stream at its best write size (%s) costs both peers %.1f DRAM-memcpy-equivalents of CPU per byte. %s",
@@ -200,7 +169,7 @@ public final class NearRamSpeed implements Experiment {
                         s.javaGbit(bestSize).median(),
                         Bytes.human(bestSize),
                         Placement.parse(s.fastestPlacement(bestSize)).describe(),
-                        s.hasIperf3() ? String.format("; best iperf3 median %.2f Gbit/s", bestIperf3Gbit(s)) : ""),
+                        s.hasIperf3() ? String.format("; best iperf3 median %.2f Gbit/s", s.bestIperf3Gbit()) : ""),
                 String.format(
                         "memcpy DRAM-sized (%s, working set %s): %s GB/s",
                         Bytes.human(dramSize),

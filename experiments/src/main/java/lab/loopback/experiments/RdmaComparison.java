@@ -97,7 +97,7 @@ public final class RdmaComparison implements Experiment {
     public Outcome run(RunContext ctx) {
         Outcome o = new Outcome(name());
         IpcData.Result d = IpcData.sharedOr(ctx, List.of("tcp-lo", "shm"), false);
-        int headline = ctx.claim("FIN-2").judgedAt(d.sizes()).getFirst();
+        int headline = ctx.claim("FIN-2").sizeIn(d.sizes());
         // the claim's best case: the placement of the peers in which loopback was fastest; the others are reported
         List<IpcData.Latency> tcps = d.placements().stream()
                 .map(pl -> d.trip("tcp-lo", headline, pl))

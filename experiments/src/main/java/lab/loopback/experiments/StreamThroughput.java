@@ -59,19 +59,10 @@ public final class StreamThroughput implements Experiment {
         return RULE.judge(Math.abs(measuredGbit / claimedGbit - 1));
     }
 
-    /**
-     * The write size PERF-1 is read at: the ledger's (iperf3's default write for TCP, 128 KiB, the size the article's
-     * command used), which the sweep must include.
-     */
-    static int headline(Claim claim, StreamSweep s) {
-        claim.judgedAt(s.sizes()); // an error naming the size when the sweep did not measure it
-        return claim.size();
-    }
-
     /** PERF-1 from the recorded java-trials and iperf3-runs tables: iperf3's rate at its default write, else the harness's. */
     static RecordedRule.Judgement fromTables(Recorded r) {
         StreamSweep s = StreamSweep.recorded(r);
-        int size = headline(r.claim(), s);
+        int size = r.claim().sizeIn(s.sizes());
         boolean byIperf3 = s.hasIperf3(size);
         Estimate at = byIperf3 ? s.iperf3Gbit(size) : s.javaGbit(size);
         return new RecordedRule.Judgement(
@@ -129,24 +120,23 @@ public final class StreamThroughput implements Experiment {
             o.table("calibration-rounds", RecordTable.of("calibration-rounds", Calibration.Pair.class, calibration));
         }
 
-        int size = headline(claim, s);
+        int size = claim.sizeIn(s.sizes());
         boolean byIperf3 = s.hasIperf3(size);
         Estimate at = byIperf3 ? s.iperf3Gbit(size) : s.javaGbit(size);
-        int bestSize = s.sizes().stream()
-                .max((a, b) -> Double.compare(best(s, a), best(s, b)))
-                .orElseThrow();
+        StreamSweep.Fastest fastest = s.fastest();
         double ratio = at.median() / claim.claimed();
         Verdict v = judge(at.median(), claim.claimed());
         String who = byIperf3 ? "iperf3 -c 127.0.0.1" : "the Java harness (iperf3 absent)";
         String summary = String.format(
-                "On this host %s moves %.1f Gbit/s with %s writes (%.0f%% of the article's %.1f Gbit/s; best over the sweep %.1f Gbit/s at %s). %s",
+                "On this host %s moves %.1f Gbit/s with %s writes (%.0f%% of the article's %.1f Gbit/s; the sweep's fastest stream %.1f Gbit/s: %s, %s writes). %s",
                 who,
                 at.median(),
                 Bytes.human(size),
                 ratio * 100,
                 claim.claimed(),
-                best(s, bestSize),
-                Bytes.human(bestSize),
+                fastest.gbitPerSecond(),
+                fastest.source(),
+                Bytes.human(fastest.writeSize()),
                 v == Verdict.SUPPORTED
                         ? "This host reproduces the article's figure."
                         : "The article's figure belongs to its unnamed machine. What sets loopback throughput here is not attributed by this measurement: "
@@ -198,11 +188,6 @@ public final class StreamThroughput implements Experiment {
                             Placement.parse(pl).describe(),
                             s.javaGbit(w, pl).format("%.2f")));
         return o;
-    }
-
-    private static double best(StreamSweep s, int size) {
-        double j = s.javaGbit(size).median();
-        return s.hasIperf3(size) ? Math.max(j, s.iperf3Gbit(size).median()) : j;
     }
 
     private static Table withRates(Table t, List<StreamTrial> trials) {

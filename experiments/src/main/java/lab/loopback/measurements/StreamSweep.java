@@ -128,6 +128,45 @@ public record StreamSweep(List<StreamTrial> trials, List<Iperf3.Result> iperf3, 
         return javaGbit(writeSize, fastestPlacement(writeSize));
     }
 
+    /**
+     * The fastest stream of the sweep, named by its configuration: the harness at its best write size (and the placement
+     * of the peers it was fastest in), or iperf3 at its best, whichever moved more. TLDR-3 compares it with memcpy and
+     * PERF-1 shows it beside the article's figure; {@code source} is what a sentence names it by.
+     */
+    public record Fastest(String source, int writeSize, double gbitPerSecond) {
+        public double bytesPerSecond() {
+            return gbitPerSecond * 1e9 / 8;
+        }
+    }
+
+    public Fastest fastest() {
+        int size = bestJavaSize();
+        double harness = javaGbit(size).median(), tool = bestIperf3Gbit();
+        if (tool <= harness)
+            return new Fastest(
+                    "the harness, " + Placement.parse(fastestPlacement(size)).describe(), size, harness);
+        int at = iperf3Sizes().stream()
+                .filter(w -> iperf3Gbit(w).median() == tool)
+                .findFirst()
+                .orElseThrow();
+        return new Fastest("iperf3", at, tool);
+    }
+
+    /** The harness's write size with the highest median rate (in its fastest placement there). */
+    public int bestJavaSize() {
+        return sizes().stream()
+                .max((a, b) -> Double.compare(javaGbit(a).median(), javaGbit(b).median()))
+                .orElseThrow();
+    }
+
+    /** iperf3's highest median rate over its write sizes; 0 without iperf3. */
+    public double bestIperf3Gbit() {
+        return iperf3Sizes().stream()
+                .mapToDouble(w -> iperf3Gbit(w).median())
+                .max()
+                .orElse(0);
+    }
+
     /** CPU per byte of both peers at {@code writeSize}, in the {@link #fastestPlacement} there. */
     public Estimate javaCpuNanosPerByte(int writeSize) {
         return Estimate.ofMedian(timed(writeSize, fastestPlacement(writeSize)).stream()

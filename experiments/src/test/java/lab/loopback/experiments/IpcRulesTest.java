@@ -63,6 +63,11 @@ class IpcRulesTest {
         var e = assertThrows(IllegalStateException.class, () -> ipc1.judgedAt(SIZES));
         assertTrue(e.getMessage().contains("IPC-1") && e.getMessage().contains("[4194304]"), e.getMessage());
         assertEquals(131072, ClaimLedger.bundled().claim("PERF-1").size());
+        assertEquals(131072, ClaimLedger.bundled().claim("PERF-1").sizeIn(List.of(65536, 131072, 1 << 20)));
+        var unmeasured = assertThrows(
+                IllegalStateException.class,
+                () -> ClaimLedger.bundled().claim("PERF-1").sizeIn(List.of(65536)));
+        assertTrue(unmeasured.getMessage().contains("[131072]"), unmeasured.getMessage());
         assertEquals(64, ClaimLedger.bundled().claim("FIN-2").size());
         var none = assertThrows(
                 IllegalStateException.class,

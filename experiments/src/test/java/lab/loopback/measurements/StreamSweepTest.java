@@ -37,6 +37,10 @@ class StreamSweepTest {
         assertEquals("two-cpus", s.fastestPlacement(1 << 20));
         assertEquals(16, s.javaGbit(1 << 20).median(), 1e-9, "the best placement's median, not a pooled one");
         assertThrows(IllegalArgumentException.class, () -> s.fastestPlacement(4096));
+        // the fastest stream names its configuration: here the harness on two vCPUs at 1 MiB (no iperf3)
+        assertEquals(
+                new StreamSweep.Fastest("the harness, " + Placement.TWO_CPUS.describe(), 1 << 20, 16), s.fastest());
+        assertEquals(2e9, s.fastest().bytesPerSecond(), 1e-3);
     }
 
     @Test

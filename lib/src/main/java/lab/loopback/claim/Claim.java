@@ -36,6 +36,13 @@ public record Claim(
         return sizes.getFirst();
     }
 
+    /** The one size this claim is read at, which {@code measured} must include (an error naming both if not). */
+    public int sizeIn(List<Integer> measured) {
+        int size = size();
+        judgedAt(measured);
+        return size;
+    }
+
     /**
      * The headline sizes among those a run measured, in the run's order — or all of them where the claim names none. A
      * headline size the run did not measure is an error naming it (the profiles must include every one).
