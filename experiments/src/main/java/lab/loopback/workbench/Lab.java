@@ -151,7 +151,7 @@ public final class Lab {
      */
     static ExperimentView measuredOncePerPass(Path pass, String experiment, Supplier<ExperimentView> measure) {
         if (pass != null && RunStore.has(pass, experiment)) {
-            System.out.println(experiment + " was measured live by an earlier notebook of this test pass (" + pass
+            System.out.println(experiment + " was measured earlier in this test pass (" + pass
                     + "); read from there, not measured again.");
             return RunStore.load(pass, experiment);
         }
@@ -161,9 +161,9 @@ public final class Lab {
     }
 
     /**
-     * Set by {@code ./lab test} for one pass over the notebooks (with {@link #STRICT_ENV}): a directory where each
-     * experiment a notebook measured live is kept, so a later notebook of the same pass that shows the same experiment
-     * (notebooks 11 and 12 both show veth against lo) reads it instead of measuring it again.
+     * Set by {@code ./lab test} for one pass (with {@link #STRICT_ENV}): a directory where each experiment measured in
+     * the pass is kept — by the quick runs of the Maven run tests, or live by a notebook — so a later notebook that
+     * shows the same experiment (notebooks 11 and 12 both show veth against lo) reads it instead of measuring it again.
      */
     public static final String TEST_PASS_ENV = "LAB_TEST_PASS_DIR";
 

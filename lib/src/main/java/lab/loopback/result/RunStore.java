@@ -7,6 +7,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -93,17 +94,51 @@ public final class RunStore {
      * process, then renamed into place; a directory another process put there first is kept (same measurement pass).
      */
     public static void addExperiment(Path runDir, Outcome o) {
-        Path target = runDir.resolve(o.experiment());
+        placeWhole(runDir, o.experiment(), tmp -> writeOutcome(tmp, o));
+    }
+
+    /**
+     * Adds every experiment of the finished run {@code from} to {@code runDir}, each whole or not at all, keeping one
+     * {@code runDir} already holds: a test pass's notebooks then read what a quick run of the same pass measured.
+     */
+    public static void addExperiments(Path from, Path runDir) {
+        for (String experiment : experiments(from)) {
+            Path source = from.resolve(experiment);
+            placeWhole(runDir, experiment, tmp -> copyFiles(source, tmp));
+        }
+    }
+
+    private interface DirWriter {
+        void into(Path dir) throws IOException;
+    }
+
+    private static void placeWhole(Path runDir, String experiment, DirWriter writer) {
+        Path target = runDir.resolve(experiment);
         Path tmp = runDir.resolve(
-                "." + o.experiment() + ".partial-" + ProcessHandle.current().pid());
+                "." + experiment + ".partial-" + ProcessHandle.current().pid());
         try {
             AtomicFiles.deleteTree(tmp);
-            writeOutcome(tmp, o);
-            if (Files.exists(target)) AtomicFiles.deleteTree(tmp);
-            else Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            Files.createDirectories(tmp);
+            writer.into(tmp);
+            if (!Files.exists(target)) {
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (FileAlreadyExistsException | DirectoryNotEmptyException placedFirst) {
+                    // another process of the same pass added it between the check and the rename: theirs is kept
+                }
+            }
         } catch (IOException e) {
-            AtomicFiles.deleteTree(tmp);
-            throw new UncheckedIOException("cannot add " + o.experiment() + " to " + runDir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot add " + experiment + " to " + runDir + ": " + e.getMessage(), e);
+        } finally {
+            AtomicFiles.deleteTree(tmp); // gone once moved; else what was half-written, or the copy another kept
+        }
+    }
+
+    /** The files of an experiment's directory (it has no subdirectories) into {@code to}; one unreadable fails it. */
+    private static void copyFiles(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList())
+                Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -115,6 +116,45 @@ class RunStoreTest {
         assertEquals(List.of("a note"), v.notes());
         assertTrue(v.origin().contains(dir.toString()));
         assertEquals(List.of("demo"), RunStore.experiments(dir));
+    }
+
+    @Test
+    void aRunsExperimentsAreAddedToAPassWholeAndWhatThePassHeldIsKept(@TempDir Path out) throws IOException {
+        Path run = writeRun(out.resolve("runs"));
+        Path pass = Files.createDirectories(out.resolve("pass"));
+        Outcome other = new Outcome("kept");
+        other.note("measured first");
+        RunStore.addExperiment(pass, other);
+        // the pass already holds "kept" from another measurement: the copy of the run's must not replace it
+        Files.createDirectories(run.resolve("kept"));
+        Files.writeString(run.resolve("kept/verdicts.json"), "[]");
+        Files.writeString(run.resolve("kept/notes.json"), "[\"from the run\"]");
+
+        RunStore.addExperiments(run, pass);
+
+        assertEquals(List.of("demo", "kept"), RunStore.experiments(pass));
+        ExperimentView v = RunStore.load(pass, "demo");
+        assertEquals(8192, v.table("rows").intColumn("size").get(1));
+        assertEquals(Verdict.HOST_DEPENDENT, v.verdict("PERF-1").verdict());
+        assertEquals(900, v.figure("fig").getWidth());
+        assertEquals(List.of("measured first"), RunStore.load(pass, "kept").notes());
+        try (var s = Files.list(pass)) {
+            assertEquals(
+                    List.of("demo", "kept"),
+                    s.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no partial copy left beside them");
+        }
+        // a run's files that cannot be read: an error naming the experiment, and nothing half-copied
+        Path broken = Files.createDirectories(out.resolve("broken"));
+        Files.createDirectories(broken.resolve("bad"));
+        Files.writeString(broken.resolve("bad/verdicts.json"), "[]");
+        Files.createSymbolicLink(broken.resolve("bad/rows.csv"), broken.resolve("missing.csv"));
+        var e = assertThrows(UncheckedIOException.class, () -> RunStore.addExperiments(broken, pass));
+        assertTrue(e.getMessage().contains("cannot add bad to " + pass), e.getMessage());
+        assertFalse(Files.exists(pass.resolve("bad")));
+        try (var s = Files.list(pass)) {
+            assertEquals(2, s.count(), "nothing of the failed copy is left");
+        }
     }
 
     @Test
