@@ -4,6 +4,7 @@ import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -158,11 +159,14 @@ public final class IpcShootout implements Experiment {
 
     /**
      * The measurements as the rules see them, from the recorded throughput and latency tables (no rows: not measured).
-     * A run recorded before latencies were split by placement reads as one placement, {@link Placement#UNRECORDED}.
+     * A run recorded before latencies were split by placement, or before the streams were placed, reads as {@link
+     * Placement#UNRECORDED}.
      */
     static IpcData.Result recorded(Recorded r) {
         return new IpcData.Result(
-                r.rows("throughput", IpcData.Throughput.class),
+                RecordTable.rows(
+                        RecordTable.withDefault(r.table("throughput"), "placement", Placement.UNRECORDED.id()),
+                        IpcData.Throughput.class),
                 RecordTable.rows(
                         RecordTable.withDefault(r.table("latency"), "placement", Placement.UNRECORDED.id()),
                         IpcData.Latency.class),
@@ -258,7 +262,8 @@ public final class IpcShootout implements Experiment {
         if (d.referenceMissing() != null) ev.add("no C reference for the round trips: " + d.referenceMissing());
         ev.add(
                 "every stream trial verified byte for byte and every answer compared with its request; peers in separate JVMs; TCP_NODELAY on both ends of the round trips; "
-                        + "round trips measured per placement — client and server threads pinned to one vCPU, then to two, the order alternating round by round (sockperf pinned the same way with taskset, interleaved with the harness round by round) — and never pooled across placements; the stream runner's placement is left to the scheduler; "
+                        + "round trips measured per placement — client and server threads pinned to one vCPU, then to two, the order alternating round by round (sockperf pinned the same way with taskset, interleaved with the harness round by round) — and never pooled across placements; "
+                        + (d.throughput().isEmpty() ? "" : "every transport's stream with " + streamsWhere(d) + "; ")
                         + "the ring waits by spinning/yielding/parking (Agrona back-off) and so uses CPU while idle (see the sleeps per round trip in the latency table)");
         ev.add(
                 "not measured: 'flexibility' (it is not a number); 'with zero-copy' — the TCP measured here is the ordinary socket path (read/send); whether loopback has a zero-copy path is TLDR-2's and ZC-*'s question");
@@ -424,9 +429,18 @@ public final class IpcShootout implements Experiment {
         o.figure(new Figure(
                 "ipc-throughput",
                 List.of("IPC-1", "MORE-2"),
-                "Measured: verified one-way throughput per transport and message size; the article claims TCP over lo beats the others.",
+                "Measured: verified one-way throughput per transport and message size (" + streamsWhere(d)
+                        + "); the article claims TCP over lo beats the others.",
                 tp));
         for (Placement pl : d.placements()) o.figure(latencyFigure(d, ids, pl));
+    }
+
+    /** Where the streams ran, as recorded ("the peers on two vCPUs"); more than one only in a run that did not place them. */
+    private static String streamsWhere(IpcData.Result d) {
+        return d.throughput().stream()
+                .map(t -> Placement.parse(t.placement()).describe())
+                .distinct()
+                .collect(Collectors.joining("; "));
     }
 
     /** The figure id of the round trips measured in placement {@code pl}: one figure per placement, never pooled. */

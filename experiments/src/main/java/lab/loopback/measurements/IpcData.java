@@ -27,7 +27,10 @@ import lab.loopback.workbench.RunContext;
 public final class IpcData {
     public static final String KEY = "ipc-shootout";
 
-    /** Throughput at one size: median and interval over the timed trials, and both peers' CPU per byte. */
+    /**
+     * Throughput at one size: median and interval over the timed trials, and both peers' CPU per byte; {@code placement}
+     * is where the sender and the receiver's reading thread ran ({@link Placement#id}): the same for every transport.
+     */
     public record Throughput(
             String transport,
             int size,
@@ -36,7 +39,17 @@ public final class IpcData {
             double high,
             double cpuNsPerByte,
             double writesPerMessage,
-            int trials) {}
+            int trials,
+            String placement) {}
+
+    /**
+     * Where every transport's stream runs: the peers on two vCPUs where the host has two (a stream's natural
+     * placement; on one vCPU the sweep here gave lo less than half the rate), so transports are compared on one
+     * placement, never on whichever the scheduler chose for each.
+     */
+    public static Placement streamPlacement() {
+        return Placement.arrangeableHere().getLast();
+    }
 
     /**
      * Round trips at one size and one placement of the peers ({@link Placement#id()}): each percentile is the median
@@ -172,6 +185,8 @@ public final class IpcData {
             StreamTransport t = Transports.byId(id);
             if (streams)
                 try (StreamRunner r = StreamRunner.start(t, "", 900)) {
+                    Placement pl = streamPlacement();
+                    r.placement(pl == Placement.SCHEDULER ? null : pl);
                     for (int size : p.ipcSizes) {
                         ctx.progress("IPC stream over " + id + " at " + Bytes.human(size));
                         tp.add(throughput(id, size, r.trials(size, p)));
@@ -206,7 +221,10 @@ public final class IpcData {
                 .mapToDouble(t -> t.writes() / ((double) t.bytesSent() / size))
                 .average()
                 .orElse(Double.NaN);
-        return new Throughput(id, size, e.median(), e.low(), e.high(), cpu, writes, timed.size());
+        List<String> placements =
+                timed.stream().map(StreamTrial::placement).distinct().toList();
+        String placement = placements.size() == 1 ? placements.getFirst() : Placement.UNRECORDED.id();
+        return new Throughput(id, size, e.median(), e.low(), e.high(), cpu, writes, timed.size(), placement);
     }
 
     /** Per placement the trials ran in, the round trips at one size (a trial's placement as it was arranged). */

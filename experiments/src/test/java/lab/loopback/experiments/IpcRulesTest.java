@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** The verdict rules of sections 13-15, on constructed measurements. */
 class IpcRulesTest {
     static IpcData.Throughput tp(String id, int size, double g, double lo, double hi) {
-        return new IpcData.Throughput(id, size, g, lo, hi, 1, 1, 3);
+        return new IpcData.Throughput(id, size, g, lo, hi, 1, 1, 3, "two-cpus");
     }
 
     static IpcData.Latency lat(String id, int size, double p50, double lo, double hi) {

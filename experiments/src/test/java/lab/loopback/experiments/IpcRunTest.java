@@ -61,6 +61,8 @@ class IpcRunTest {
         assertEquals(placed, RunAssertions.values(run, "ipc-shootout", "latency", "placement"));
         assertEquals(placed, RunAssertions.values(run, "wait-modes", "modes", "placement"));
         assertEquals(placed, RunAssertions.values(run, "unix-versus-tcp", "side-by-side", "placement"));
+        // and every transport's stream on one placement, the same for all: the last this host can arrange
+        assertEquals(List.of(placed.getLast()), RunAssertions.values(run, "ipc-shootout", "throughput", "placement"));
         if (RunAssertions.values(run, "fast-open", "modes", "mode").size() == 2)
             assertEquals(placed, RunAssertions.values(run, "fast-open", "modes", "placement"));
         assertEquals(shmBefore, ours(Path.of("/dev/shm")), "ring files left in /dev/shm");
