@@ -10,6 +10,7 @@ import lab.loopback.ipc.Connection;
 import lab.loopback.ipc.NonBlocking;
 import lab.loopback.ipc.Transports;
 import lab.loopback.measure.Estimate;
+import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measurements.Conditions;
@@ -121,7 +122,7 @@ public final class BlockingModes implements Experiment {
         for (Mode ignored : MODES) senders.add(new ArrayList<>());
         String placement;
         try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), 600)
-                .pinPeers(true)) {
+                .placement(Placement.SAME_CPU)) {
             trials.addAll(Conditions.inRounds(
                     ctx,
                     "blocking and non-blocking peers",

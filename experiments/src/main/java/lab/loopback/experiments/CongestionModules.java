@@ -8,6 +8,7 @@ import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.ipc.Transports;
+import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measurements.Conditions;
@@ -65,7 +66,7 @@ public final class CongestionModules implements Experiment {
         String[] readBack = new String[usable.size()];
         String placement;
         try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), 600)
-                .pinPeers(true)) {
+                .placement(Placement.SAME_CPU)) {
             trials.addAll(Conditions.inRounds(
                     ctx,
                     "congestion control per socket",

@@ -5,6 +5,7 @@ import java.util.List;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.TracedStream;
+import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measurements.Conditions;
@@ -83,7 +84,7 @@ public final class NetfilterRules implements Experiment {
             TracedStream.Route route = NamespaceRoutes.lo(ns);
             try (StreamRunner runner = StreamRunner.start(
                             route.transport(), route.bindSpec(), 600, route.receiverPrefix())
-                    .pinPeers(true)) {
+                    .placement(Placement.SAME_CPU)) {
                 trials.addAll(Conditions.inRounds(
                         ctx, "netfilter rules on lo", names, Conditions.againstFirst(names), (i, round) -> {
                             Nft.apply(ns, "flush ruleset\n" + Nft.loRules(counts.get(i)));

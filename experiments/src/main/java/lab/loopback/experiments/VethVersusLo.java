@@ -233,7 +233,7 @@ public final class VethVersusLo implements Experiment {
             try {
                 for (TracedStream.Route r : routes)
                     runners.add(StreamRunner.start(r.transport(), r.bindSpec(), 600, r.receiverPrefix())
-                            .pinPeers(true));
+                            .placement(Placement.SAME_CPU));
                 trials.addAll(Conditions.inRounds(
                         ctx,
                         "lo vs veth",

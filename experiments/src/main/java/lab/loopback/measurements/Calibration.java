@@ -157,7 +157,7 @@ public final class Calibration {
             int round) {
         int seconds = ctx.profile().calibrationSeconds;
         int[] at = pinning(pl, cpus);
-        runner.placement(pl == Placement.SCHEDULER ? null : pl);
+        runner.placement(pl);
         Supplier<HarnessResult> java = () -> {
             StreamTrial t = StreamRunner.verified(
                     file == null

@@ -185,8 +185,7 @@ public final class IpcData {
             StreamTransport t = Transports.byId(id);
             if (streams)
                 try (StreamRunner r = StreamRunner.start(t, "", 900)) {
-                    Placement pl = streamPlacement();
-                    r.placement(pl == Placement.SCHEDULER ? null : pl);
+                    r.placement(streamPlacement());
                     for (int size : p.ipcSizes) {
                         ctx.progress("IPC stream over " + id + " at " + Bytes.human(size));
                         tp.add(throughput(id, size, r.trials(size, p)));

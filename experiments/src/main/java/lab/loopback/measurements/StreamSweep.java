@@ -47,7 +47,7 @@ public record StreamSweep(List<StreamTrial> trials, List<Iperf3.Result> iperf3, 
                 // warm-ups, then timed trials; each a pair of the placements, which goes first alternating (A B, B A)
                 for (int k = 0; k < p.warmups + timed; k++)
                     for (Placement pl : Placement.order(placements, k)) {
-                        runner.placement(pl == Placement.SCHEDULER ? null : pl);
+                        runner.placement(pl);
                         boolean warm = k < p.warmups;
                         trials.add(StreamRunner.verified(runner.trial(
                                 size,

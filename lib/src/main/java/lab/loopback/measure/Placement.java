@@ -77,10 +77,10 @@ public enum Placement {
      * as they were.
      */
     public Pin pin(long peerTid) {
-        if (this == SCHEDULER) return new Pin(peerTid, List.of(), List.of());
+        if (this == SCHEDULER) return new Pin(peerTid, List.of(), List.of(), List.of());
         List<Integer> mine = CpuAffinity.of(0), peers = CpuAffinity.of(peerTid);
         int[] at = cpus(mine);
-        Pin pin = new Pin(peerTid, mine, peers);
+        Pin pin = new Pin(peerTid, mine, peers, List.of(at[0], at[1]));
         try {
             CpuAffinity.set(peerTid, List.of(at[1]));
             CpuAffinity.set(0, List.of(at[0]));
@@ -91,8 +91,12 @@ public enum Placement {
         return pin;
     }
 
-    /** Two threads' CPU sets as they were before a {@link #pin}; closing restores them (empty: nothing was pinned). */
-    public record Pin(long peerTid, List<Integer> mine, List<Integer> peers) implements AutoCloseable {
+    /**
+     * Two threads' CPU sets as they were before a {@link #pin}, and the CPUs it put them on ({@code at}: the calling
+     * thread's, the peer's); closing restores the sets (all empty: nothing was pinned).
+     */
+    public record Pin(long peerTid, List<Integer> mine, List<Integer> peers, List<Integer> at)
+            implements AutoCloseable {
         @Override
         public void close() {
             if (!mine.isEmpty()) CpuAffinity.set(0, mine);

@@ -2,15 +2,14 @@ package lab.loopback.measure;
 
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.SortedSet;
-import java.util.TreeSet;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import lab.loopback.ipc.Connection;
 import lab.loopback.ipc.StreamTransport;
-import lab.loopback.sys.CpuAffinity;
 
 /**
  * One-way stream between this process (sender) and a receiver in a child JVM, over any
@@ -24,10 +23,10 @@ public final class StreamRunner implements AutoCloseable {
     private final String address;
     private long receiverTid = -1;
     private boolean nonBlockingReader;
-    private boolean pinPeers;
     private Placement placement;
-    private final SortedSet<Integer> pinnedTo = new TreeSet<>();
-    private int trialsPinned, trialsUnpinned;
+    /** Trials by where their peers ran ("both peers on CPU 0"), in the order first seen: the evidence's words. */
+    private final Map<String, Integer> trialsBy = new LinkedHashMap<>();
+
     private UnaryOperator<Connection> senderWrap = UnaryOperator.identity();
 
     private StreamRunner(StreamTransport transport, ChildJvm receiver, String address) {
@@ -164,35 +163,41 @@ public final class StreamRunner implements AutoCloseable {
     }
 
     /**
-     * Puts the sender and the receiver's reading thread where this runner was told to, until the trial's report is in:
-     * a {@link #placement(Placement)} pins and restores both; {@link #pinPeers} puts both on the sender's first CPU and
-     * gives the sender its set back; otherwise nothing is pinned.
+     * Puts the sender and the receiver's reading thread where {@link #placement(Placement)} says, until the trial's
+     * report is in (both get their CPU sets back), and counts the trial by where it ran; with no placement nothing is
+     * pinned.
      */
     private Arranged arrange() {
-        if (placement != null) {
-            if (receiverTid <= 0)
-                throw new IllegalStateException(
-                        "the receiver did not name its thread, so it cannot be placed " + placement.id());
-            return new Arranged(placement, placement.pin(receiverTid)::close);
-        }
-        List<Integer> allowed = pinPeers && receiverTid > 0 ? CpuAffinity.of(0) : List.of();
-        if (allowed.isEmpty()) {
-            trialsUnpinned++;
+        if (placement == null) {
+            count(Placement.SCHEDULER.describe());
             return new Arranged(Placement.SCHEDULER, () -> {});
         }
-        CpuAffinity.set(receiverTid, List.of(allowed.get(0)));
-        CpuAffinity.set(0, List.of(allowed.get(0)));
-        pinnedTo.add(allowed.get(0));
-        trialsPinned++;
-        return new Arranged(Placement.SAME_CPU, () -> CpuAffinity.set(0, allowed));
+        if (receiverTid <= 0)
+            throw new IllegalStateException(
+                    "the receiver did not name its thread, so it cannot be placed " + placement.id());
+        Placement.Pin pin = placement.pin(receiverTid);
+        List<Integer> at = pin.at();
+        count(
+                placement == Placement.SAME_CPU
+                        ? "both peers on CPU " + at.get(0)
+                        : "the sender on CPU " + at.get(0) + ", the reader on CPU " + at.get(1));
+        return new Arranged(placement, pin::close);
+    }
+
+    private void count(String where) {
+        trialsBy.merge(where, 1, Integer::sum);
     }
 
     /**
      * From the next trial on, the sender and the receiver's reading thread run where {@code placement} puts a client
-     * and its peer (both restored after each trial), instead of {@link #pinPeers}; null: as before.
+     * and its peer (both restored after each trial); null: where the scheduler puts them. The conditions experiments
+     * use {@link Placement#SAME_CPU}: left to the scheduler, lo's throughput on a 2-vCPU VM jumped between ~12 and ~24
+     * Gbit/s from trial to trial with whether the two shared a CPU, and pinned to a CPU each it still spread 11-20; on
+     * one CPU, fifteen trials stay within ±5 %, so conditions compared in the same round are compared, not the
+     * scheduler's choices.
      */
     public StreamRunner placement(Placement placement) {
-        this.placement = placement;
+        this.placement = placement == Placement.SCHEDULER ? null : placement;
         return this;
     }
 
@@ -203,33 +208,14 @@ public final class StreamRunner implements AutoCloseable {
     }
 
     /**
-     * From the next trial on, the sending thread and the receiver's reading thread both run on one CPU, the first the
-     * sender may use (the sender's own set is restored after each trial). Left to the scheduler, lo's throughput on a
-     * 2-vCPU VM jumped between ~12 and ~24 Gbit/s from trial to trial with whether the two shared a CPU, and pinned to
-     * a CPU each it still spread 11-20; on one CPU, fifteen trials stay within ±5 %, so conditions compared in the
-     * same round are compared, not the scheduler's choices.
-     */
-    public StreamRunner pinPeers(boolean on) {
-        this.pinPeers = on;
-        return this;
-    }
-
-    /**
-     * Where this runner's trials ran, as it arranged them (for evidence lines): "both peers on CPU 0 in all 32 trials",
-     * with the trials it left to the scheduler (pinning off, or the receiver never named its thread) counted apart.
+     * Where this runner's trials ran, as it arranged them (for evidence lines): "both peers on CPU 0 in 32 trials",
+     * each arrangement counted apart ("…, placement left to the scheduler in 2 trials").
      */
     public String placement() {
-        String pinned = trialsPinned == 0
-                ? ""
-                : "both peers on CPU "
-                        + pinnedTo.stream().map(String::valueOf).collect(Collectors.joining(" or "))
-                        + " in " + trialsPinned + " trial" + (trialsPinned == 1 ? "" : "s");
-        String free = trialsUnpinned == 0
-                ? ""
-                : "placement left to the scheduler in " + trialsUnpinned + " trial" + (trialsUnpinned == 1 ? "" : "s");
-        return pinned.isEmpty()
-                ? (free.isEmpty() ? "no trials" : free)
-                : free.isEmpty() ? pinned : pinned + ", " + free;
+        if (trialsBy.isEmpty()) return "no trials";
+        return trialsBy.entrySet().stream()
+                .map(e -> e.getKey() + " in " + e.getValue() + " trial" + (e.getValue() == 1 ? "" : "s"))
+                .collect(Collectors.joining(", "));
     }
 
     /**
