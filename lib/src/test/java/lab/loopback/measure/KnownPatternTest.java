@@ -37,6 +37,24 @@ class KnownPatternTest {
     }
 
     @Test
+    void aReadLongerThanThePeriodIsCheckedWholeAndAFlipInItsLastPeriodIsFound() {
+        try (Arena a = Arena.ofConfined()) {
+            long len = 1 << 20; // 16 periods: compared a period at a time
+            KnownPattern p = new KnownPattern(a, len);
+            MemorySegment got = a.allocate(len);
+            long offset = 5 * KnownPattern.PERIOD + 123;
+            got.copyFrom(p.slice(offset, len));
+            assertEquals(-1, p.check(got, offset, len));
+            long at = len - 3;
+            got.set(JAVA_BYTE, at, (byte) (got.get(JAVA_BYTE, at) ^ 0x40));
+            assertEquals(at, p.check(got, offset, len));
+            // the right bytes at the wrong offset: off by one period minus one
+            got.copyFrom(p.slice(offset + 1, len));
+            assertNotEquals(-1, p.check(got, offset, len));
+        }
+    }
+
+    @Test
     void aShiftedStreamDoesNotMatch() {
         try (Arena a = Arena.ofConfined()) {
             KnownPattern p = new KnownPattern(a, 4096);

@@ -1,0 +1,82 @@
+package lab.loopback.bench;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
+import lab.loopback.measure.KnownPattern;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the stream receiver's byte-for-byte check costs per read, the cost iperf3's receiver does not pay: {@code
+ * check} is {@link KnownPattern#check} (a period at a time against the cache-resident first two periods of the
+ * pattern), {@code wholeSlice} the single comparison against one read-sized slice of the pattern it replaced. Each
+ * invocation checks the next read of the stream, so the pattern offset moves as it does in a transfer; a result that
+ * is not "all equal" throws, so neither can be optimised into not comparing.
+ *
+ * <p>Run: {@code ./lab bench PatternCheckBenchmark}
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@State(Scope.Thread)
+public class PatternCheckBenchmark {
+    @Param({"65536", "1048576"})
+    public int readSize;
+
+    private Arena arena;
+    private KnownPattern pattern;
+    /** Reads of the stream, one after another, as the receiver's buffer would hold them. */
+    private MemorySegment[] reads;
+
+    private long offset;
+    private int next;
+
+    @Setup(Level.Trial)
+    public void fill() {
+        arena = Arena.ofConfined();
+        pattern = new KnownPattern(arena, readSize);
+        // enough reads to cycle through the pattern's offsets; 4 MiB in all, beyond L2 like a receiver's stream
+        reads = new MemorySegment[Math.max(4, (4 << 20) / readSize)];
+        for (int i = 0; i < reads.length; i++) {
+            reads[i] = arena.allocate(readSize, 64);
+            reads[i].copyFrom(pattern.slice((long) i * readSize, readSize));
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        arena.close();
+    }
+
+    @Benchmark
+    public long check() {
+        return verified(pattern.check(reads[next], offset, readSize));
+    }
+
+    @Benchmark
+    public long wholeSlice() {
+        MemorySegment expected = pattern.slice(offset, readSize);
+        return verified(MemorySegment.mismatch(reads[next], 0, readSize, expected, 0, readSize));
+    }
+
+    private long verified(long mismatch) {
+        if (mismatch != -1) throw new IllegalStateException("read " + next + " differs at " + mismatch);
+        next = (next + 1) % reads.length;
+        offset = (long) next * readSize;
+        return mismatch;
+    }
+}
