@@ -30,7 +30,7 @@ final class Calibrate implements Callable<Integer> {
     @Option(
             names = "--profile",
             defaultValue = "standard",
-            description = "quick or standard (sizes, rounds and seconds per side); default ${DEFAULT-VALUE}")
+            description = "quick, standard or thorough (sizes, rounds and seconds per side); default ${DEFAULT-VALUE}")
     String profile;
 
     @Option(

@@ -2,6 +2,7 @@ package lab.loopback.cli;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +18,7 @@ import lab.loopback.report.ReportWriter;
 import lab.loopback.result.AtomicFiles;
 import lab.loopback.result.ReferenceRuns;
 import lab.loopback.result.RunStore;
+import lab.loopback.workbench.Budget;
 import lab.loopback.workbench.ClaimExplanation;
 import lab.loopback.workbench.Experiments;
 import lab.loopback.workbench.LabRun;
@@ -92,8 +94,15 @@ public final class LabCli implements Callable<Integer> {
         @Option(
                 names = "--profile",
                 defaultValue = "standard",
-                description = "quick (seconds per experiment) or standard (the real run); default ${DEFAULT-VALUE}")
+                description = "quick (seconds per experiment), standard (the real run, within its budget) or thorough"
+                        + " (the long fixed plan, no budget); default ${DEFAULT-VALUE}")
         String profile;
+
+        @Option(
+                names = "--budget",
+                description = "how long the experiments may take before second looks stop: 15m, 900s, 1h30m, 90"
+                        + " (minutes) or none; default: the profile's (quick 10m, standard 15m, thorough none)")
+        String budget;
 
         @Option(
                 names = "--only",
@@ -135,6 +144,7 @@ public final class LabCli implements Callable<Integer> {
         @Override
         public Integer call() {
             Profile p = Profile.parse(profile);
+            Duration limit = budget == null ? p.budget : Budget.parse(budget);
             for (Path left : RunStore.staged(out))
                 System.err.println("lab: " + left + " was measured but not published (its run stopped before the "
                         + "notebooks and report were in, or is still running): not a result");
@@ -145,8 +155,8 @@ public final class LabCli implements Callable<Integer> {
             if (!only.isEmpty()) ledger.select(only); // fail on a bad selector before anything is measured
             var result = LabRun.execute(
                     new LabRun.Options(
-                            p, only, staged ? out.resolve(RunStore.STAGED) : out, port, ledger, kernelSource),
-                    ProgressDisplay.create());
+                            p, only, staged ? out.resolve(RunStore.STAGED) : out, port, ledger, kernelSource, limit),
+                    ProgressDisplay.create(limit));
             if (runDirFile != null)
                 AtomicFiles.writeString(
                         runDirFile, result.runDir().toAbsolutePath().toString());

@@ -1,20 +1,44 @@
 package lab.loopback.cli;
 
+import java.time.Duration;
+import java.util.Locale;
+import lab.loopback.workbench.Budget;
 import lab.loopback.workbench.LabRun;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A progress bar on a terminal; plain timestamped lines when output is a file or CI log. */
+/**
+ * A progress bar on a terminal; plain timestamped lines when output is a file or CI log. Both show the time spent
+ * and, when the run has a budget, what is left of it.
+ */
 final class ProgressDisplay {
     private ProgressDisplay() {}
 
-    static LabRun.Progress create() {
-        return System.console() != null && System.console().isTerminal() ? new Bar() : new Lines();
+    /** {@code budget} null: none to show. */
+    static LabRun.Progress create(Duration budget) {
+        Budget clock = Budget.of(budget);
+        return System.console() != null && System.console().isTerminal() ? new Bar(clock) : new Lines(clock);
+    }
+
+    /** "[ 312s | 588s left]" or "[ 312s]". */
+    static String stamp(Budget clock) {
+        return clock.limitSeconds() == null
+                ? String.format(Locale.ROOT, "[%5.1fs]", clock.elapsedSeconds())
+                : String.format(
+                        Locale.ROOT,
+                        "[%5.1fs | %4.0fs left]",
+                        clock.elapsedSeconds(),
+                        Math.max(0, clock.remainingSeconds()));
     }
 
     private static final class Bar implements LabRun.Progress {
+        private final Budget clock;
         private ProgressBar bar;
+
+        Bar(Budget clock) {
+            this.clock = clock;
+        }
 
         @Override
         public void experiment(int index, int total, String name) {
@@ -28,15 +52,21 @@ final class ProgressDisplay {
                         .build();
             }
             bar.stepTo(index - 1);
-            bar.setExtraMessage(name);
+            bar.setExtraMessage(left() + name);
         }
 
         @Override
         public void step(String message) {
-            if (bar != null) bar.setExtraMessage(message);
+            if (bar != null) bar.setExtraMessage(left() + message);
             else
                 System.err.println(
                         "lab: " + message); // before the first experiment (e.g. leftovers swept): a line of its own
+        }
+
+        private String left() {
+            return clock.limitSeconds() == null
+                    ? ""
+                    : String.format(Locale.ROOT, "%.0fs left · ", Math.max(0, clock.remainingSeconds()));
         }
 
         @Override
@@ -49,24 +79,28 @@ final class ProgressDisplay {
     }
 
     private static final class Lines implements LabRun.Progress {
-        private final long start = System.nanoTime();
+        private final Budget clock;
         private int index, total;
+
+        Lines(Budget clock) {
+            this.clock = clock;
+        }
 
         @Override
         public void experiment(int index, int total, String name) {
             this.index = index;
             this.total = total;
-            System.err.printf("[%5.1fs] (%d/%d) %s%n", (System.nanoTime() - start) / 1e9, index, total, name);
+            System.err.printf("%s (%d/%d) %s%n", stamp(clock), index, total, name);
         }
 
         @Override
         public void step(String message) {
-            System.err.printf("[%5.1fs] (%d/%d)   %s%n", (System.nanoTime() - start) / 1e9, index, total, message);
+            System.err.printf("%s (%d/%d)   %s%n", stamp(clock), index, total, message);
         }
 
         @Override
         public void done() {
-            System.err.printf("[%5.1fs] all %d experiments done%n", (System.nanoTime() - start) / 1e9, total);
+            System.err.printf("%s all %d experiments done%n", stamp(clock), total);
         }
     }
 }

@@ -59,9 +59,10 @@ public final class CacheResidency implements Experiment {
             int samples) {}
 
     static List<Integer> sizes(Profile p) {
-        return p == Profile.QUICK
-                ? List.of(4096, 65536, 1 << 20, 16 << 20)
-                : List.of(1024, 4096, 16384, 65536, 262144, 1 << 20, 4 << 20, 16 << 20, 64 << 20);
+        return p.by(
+                List.of(4096, 65536, 1 << 20, 16 << 20),
+                List.of(4096, 65536, 1 << 20, 16 << 20),
+                List.of(1024, 4096, 16384, 65536, 262144, 1 << 20, 4 << 20, 16 << 20, 64 << 20));
     }
 
     static Verdict judge(long maxQueued, long l1d) {

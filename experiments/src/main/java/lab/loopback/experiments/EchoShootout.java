@@ -43,7 +43,7 @@ import org.knowm.xchart.XYChart;
 public final class EchoShootout implements Experiment {
 
     static List<Integer> sizes(Profile p) {
-        return p == Profile.QUICK ? List.of(64, 4096, 65536) : List.of(64, 1024, 4096, 65536, 1 << 20);
+        return p.by(List.of(64, 4096, 65536), List.of(64, 4096, 65536), List.of(64, 1024, 4096, 65536, 1 << 20));
     }
 
     /** Sizes at which io_uring's median round trip beat gRPC's, of the sizes measured. */
@@ -167,7 +167,7 @@ public final class EchoShootout implements Experiment {
         // compiler threads may use both CPUs), then measured in every placement (each gets half the time one unplaced
         // pass had), with a shorter warm-up per size.
         int n = ctx.profile().wakeupMessages, warm = 20 * n;
-        double seconds = ctx.profile() == Profile.QUICK ? 2 : 10;
+        double seconds = ctx.profile().by(2.0, 4.0, 10.0);
         List<Trip> rows = new ArrayList<>();
         List<Integer> all = sizes(ctx.profile());
         try (ChildJvm uringServer = EchoClients.startServer("uring", 600);

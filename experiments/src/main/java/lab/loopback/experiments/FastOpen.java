@@ -92,7 +92,7 @@ public final class FastOpen implements Experiment {
     static final String ACTIVE = "TcpExt.TCPFastOpenActive";
 
     static int connections(Profile p) {
-        return p == Profile.QUICK ? 1000 : 4000;
+        return p.by(1000, 2000, 4000);
     }
 
     /**

@@ -77,7 +77,7 @@ public final class TlsCost implements Experiment {
             }
         }
         int n = p.wakeupMessages;
-        double secs = p == Profile.QUICK ? 1 : 5;
+        double secs = p.by(1.0, 1.5, 5.0);
         // interleaved rounds, each in every placement of the two threads (order alternating): where the peers run
         // decides a round trip on a VM more than TLS does, so clear and TLS are compared within a placement
         List<Placement> placements = Placement.arrangeableHere();

@@ -250,7 +250,7 @@ public final class VethOptions implements Experiment {
     @SuppressWarnings("try") // the pin is held for the whole block and released by closing it
     static EchoStats roundTrips(RunContext ctx, TracedStream.Route r, SocketOptions opt, Placement pl, int of) {
         int n = ctx.profile().wakeupMessages;
-        double seconds = (ctx.profile() == Profile.QUICK ? 1.5 : 8) / of;
+        double seconds = ctx.profile().by(1.5, 3.0, 8.0) / of;
         try (ChildJvm server = EchoClients.startStreamServer(r.transport(), r.bindSpec(), 600, r.receiverPrefix());
                 Connection c = r.transport().connect(EchoClients.address(server));
                 Placement.Pin pinned =

@@ -130,25 +130,36 @@ public final class Conditions {
     /**
      * The interleaved rounds of a conditions experiment, with sequential looks: a warm-up round, the planned {@link
      * #rounds}, and — when a comparison in {@code judged} ({baseline, condition} pairs, what the claim's rule reads) is
-     * still undecided — as many rounds again ({@link #LOOKS}). Every condition once per round, in {@link #order}.
+     * still undecided — a second look ({@link #LOOKS}), taken as the context says ({@link RunContext.SecondLook}): at
+     * once, as many rounds again; deferred, reported to the run; or now, the second look of a run: twice the planned
+     * rounds, measured afresh. Every condition once per round, in {@link #order}.
      */
     public static List<Trial> inRounds(
             RunContext ctx, String what, List<String> names, List<List<String>> judged, ConditionTrial trial) {
-        int planned = rounds(ctx.profile());
+        RunContext.SecondLook look = ctx.secondLook();
+        int planned = rounds(ctx.profile()) * (look == RunContext.SecondLook.NOW ? LOOKS : 1);
         List<Trial> trials = new ArrayList<>();
         for (int round = -1; round < planned; round++) {
-            ctx.progress(what + ", round " + (round + 2) + " of " + (planned + 1));
+            ctx.progress(what + (look == RunContext.SecondLook.NOW ? ", second look" : "") + ", round " + (round + 2)
+                    + " of " + (planned + 1));
             roundOf(trials, names, round, trial);
         }
-        for (int look = 2; look <= LOOKS; look++) {
-            List<String> open = undecided(trials, judged);
-            if (open.isEmpty()) break;
-            for (int round = (look - 1) * planned; round < look * planned; round++) {
-                ctx.progress(what + ", look " + look + " of " + LOOKS + ", round " + (round + 1) + " of "
-                        + look * planned + " (undecided: " + String.join(", ", open) + ")");
-                roundOf(trials, names, round, trial);
+        List<String> open = undecided(trials, judged);
+        if (look == RunContext.SecondLook.AT_ONCE) {
+            for (int more = 2; more <= LOOKS && !open.isEmpty(); more++) {
+                for (int round = (more - 1) * planned; round < more * planned; round++) {
+                    ctx.progress(what + ", look " + more + " of " + LOOKS + ", round " + (round + 1) + " of "
+                            + more * planned + " (undecided: " + String.join(", ", open) + ")");
+                    roundOf(trials, names, round, trial);
+                }
+                open = undecided(trials, judged);
             }
         }
+        ctx.rounds(
+                roundsTaken(trials),
+                look == RunContext.SecondLook.DEFERRED
+                        ? open.stream().map(c -> what + ": " + c).toList()
+                        : List.of());
         return trials;
     }
 
@@ -421,7 +432,7 @@ public final class Conditions {
         }
         ev.add("throughput against the baseline, per round: " + againstDescribed());
         ev.add(String.format(
-                "sequential rounds: up to %d looks, the second only while a comparison the rule reads is undecided; each look's intervals at %.1f %% coverage (Bonferroni over the looks, so the look the run stopped at covers with at least 95 %%); this run took %d rounds",
+                "sequential rounds: up to %d looks, the second only while a comparison the rule reads is undecided (in a notebook as many rounds again at once; in ./lab run, after every experiment's first pass and within the run's budget, twice the planned rounds measured afresh, replacing the first look's, which the table first-look-trials keeps); each look's intervals at %.1f %% coverage (Bonferroni over the looks, so the look the run stopped at covers with at least 95 %%); these are %d rounds",
                 LOOKS, coverage(trials) * 100, rounds));
         ev.add(
                 "placement: " + placement

@@ -55,7 +55,7 @@ public final class Lab {
     }
 
     /**
-     * The notebooks' parameter cell: {@code profile} ("quick" or "standard") unless the environment names
+     * The notebooks' parameter cell: {@code profile} ("quick", "standard" or "thorough") unless the environment names
      * one (LAB_PROFILE, set by {@code ./lab}); results come from LAB_RUN_DIR when that is set.
      */
     public static Lab open(String profile) {

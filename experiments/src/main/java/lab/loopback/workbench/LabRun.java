@@ -19,6 +19,7 @@ import lab.loopback.report.ReportWriter;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RunInfo;
 import lab.loopback.result.RunStore;
+import lab.loopback.result.ScheduleEntry;
 
 /**
  * One run of the workbench: select claims, run the experiments that judge them, write the run directory
@@ -26,9 +27,23 @@ import lab.loopback.result.RunStore;
  * run; its claims say why they could not be judged and the run records the failure.
  */
 public final class LabRun {
-    /** {@code kernelSource} may be null: then LAB_KERNEL_SRC, else no source tree. */
+    /**
+     * {@code kernelSource} may be null: then LAB_KERNEL_SRC, else no source tree. {@code budget}: how long the
+     * experiments may take before second looks stop (null: none).
+     */
     public record Options(
-            Profile profile, List<String> only, Path out, int port, ClaimLedger ledger, Path kernelSource) {}
+            Profile profile,
+            List<String> only,
+            Path out,
+            int port,
+            ClaimLedger ledger,
+            Path kernelSource,
+            Duration budget) {
+        /** The profile's own budget. */
+        public Options(Profile profile, List<String> only, Path out, int port, ClaimLedger ledger, Path kernelSource) {
+            this(profile, only, out, port, ledger, kernelSource, profile.budget);
+        }
+    }
 
     public record Result(Path runDir, List<ClaimVerdict> verdicts, List<String> failures, double seconds) {}
 
@@ -42,6 +57,40 @@ public final class LabRun {
     }
 
     private LabRun() {}
+
+    /** One pass of one experiment: its outcome (a failure's when it threw), how long it took, what it reported. */
+    public record Pass(
+            Experiment experiment,
+            Outcome outcome,
+            double seconds,
+            int rounds,
+            List<String> undecided,
+            String failure) {
+        static Pass run(Experiment e, RunContext ctx, ClaimLedger ledger, HostFingerprint host, List<String> failures) {
+            long t0 = System.nanoTime();
+            Outcome o;
+            String failure = null;
+            try {
+                o = e.run(ctx);
+            } catch (RuntimeException ex) {
+                failure = e.name() + " failed: " + ex.getMessage();
+                failures.add(failure);
+                ctx.progress("FAILED: " + failure);
+                o = FailedExperiment.outcome(e, ex, ledger, host.hostId());
+            }
+            return new Pass(
+                    e, o, (System.nanoTime() - t0) / 1e9, ctx.roundsReported(), ctx.undecidedReported(), failure);
+        }
+
+        void verdicts(List<String> selected, Map<String, ClaimVerdict> into) {
+            for (ClaimVerdict v : outcome.verdicts()) if (selected.contains(v.claim())) into.put(v.claim(), v);
+        }
+
+        public ScheduleEntry entry(String pass, String decision) {
+            return new ScheduleEntry(
+                    experiment.name(), experiment.claims(), pass, seconds, rounds, undecided, decision);
+        }
+    }
 
     public static Result execute(Options opt, Progress progress) {
         ClaimLedger ledger = opt.ledger();
@@ -59,23 +108,40 @@ public final class LabRun {
             w.json("host.json", host);
             Map<String, ClaimVerdict> verdicts = new LinkedHashMap<>();
             List<String> failures = new ArrayList<>();
+            Budget budget = Budget.of(opt.budget());
+            List<ScheduleEntry> schedule = new ArrayList<>();
             try (RunContext ctx = new RunContext(opt.profile(), host, ledger, opt.port(), progress::step)) {
                 if (opt.kernelSource() != null) ctx.withKernelSource(opt.kernelSource());
+                Map<Experiment, Outcome> first = new LinkedHashMap<>();
                 int i = 0;
                 for (Experiment e : experiments) {
                     progress.experiment(++i, experiments.size(), e.name() + " (" + String.join(", ", e.claims()) + ")");
-                    Outcome o;
-                    try {
-                        o = e.run(ctx);
-                    } catch (RuntimeException ex) {
-                        String why = e.name() + " failed: " + ex.getMessage();
-                        failures.add(why);
-                        progress.step("FAILED: " + why);
-                        o = FailedExperiment.outcome(e, ex, ledger, host.hostId());
-                    }
-                    w.outcome(o);
-                    for (ClaimVerdict v : o.verdicts()) if (selected.contains(v.claim())) verdicts.put(v.claim(), v);
+                    Pass pass = Pass.run(e, ctx.secondLook(RunContext.SecondLook.DEFERRED), ledger, host, failures);
+                    w.outcome(pass.outcome());
+                    pass.verdicts(selected, verdicts);
+                    String next = SecondLooks.decide(pass, budget);
+                    if (next.startsWith(SecondLooks.TAKE)) first.put(e, pass.outcome());
+                    schedule.add(pass.entry(ScheduleEntry.FIRST, next));
                 }
+                // second looks, after every first pass: the budget then goes to what is still undecided, whichever
+                // experiment it is, instead of to the first experiments that happened to be
+                SecondLooks.take(schedule, budget, entry -> {
+                    Experiment e = first.keySet().stream()
+                            .filter(x -> x.name().equals(entry.experiment()))
+                            .findFirst()
+                            .orElseThrow();
+                    progress.experiment(
+                            experiments.indexOf(e) + 1,
+                            experiments.size(),
+                            e.name() + ", second look (" + String.join(", ", entry.undecided()) + " undecided; "
+                                    + budget.describe() + ")");
+                    Pass pass = Pass.run(e, ctx.secondLook(RunContext.SecondLook.NOW), ledger, host, failures);
+                    if (pass.failure() == null) { // a failed second look leaves the first pass's outcome standing
+                        w.replaceOutcome(SecondLooks.keepingFirst(pass.outcome(), first.get(e)));
+                        pass.verdicts(selected, verdicts);
+                    }
+                    return pass;
+                });
             }
             // measure, then judge: what each verdict decided while measuring must be what its rule says of the tables
             // the run recorded (./lab rejudge applies the same rules later); a difference is the workbench's bug
@@ -109,7 +175,9 @@ public final class LabRun {
                             selected,
                             experiments.stream().map(Experiment::name).toList(),
                             failures,
-                            "lab run"));
+                            "lab run",
+                            budget.limitSeconds(),
+                            schedule));
             new ReportWriter(ledger).write(w.dir());
             Path dir = w.commit();
             return new Result(dir, all, failures, seconds);

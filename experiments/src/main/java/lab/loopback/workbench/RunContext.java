@@ -1,7 +1,9 @@
 package lab.loopback.workbench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -31,6 +33,52 @@ public final class RunContext implements AutoCloseable {
     private final Map<String, Object> shared = new HashMap<>();
     private Tracefs tracefs;
     private Path kernelSource;
+    private SecondLook secondLook = SecondLook.AT_ONCE;
+    private final List<String> undecided = new ArrayList<>();
+    private int rounds;
+
+    /**
+     * When an experiment whose comparisons are still undecided after its planned rounds takes its second look:
+     * {@code AT_ONCE} (a notebook: as many rounds again, added to the first); {@code DEFERRED} (a first pass of {@code
+     * lab run}: the experiment says what is undecided and the run decides, after every first pass, whether the budget
+     * allows a second look); {@code NOW} (that second look: twice the planned rounds, measured afresh).
+     */
+    public enum SecondLook {
+        AT_ONCE,
+        DEFERRED,
+        NOW
+    }
+
+    public synchronized SecondLook secondLook() {
+        return secondLook;
+    }
+
+    /** Sets the policy for the experiments run next and forgets what the last one reported. */
+    public synchronized RunContext secondLook(SecondLook policy) {
+        this.secondLook = policy;
+        undecided.clear();
+        rounds = 0;
+        return this;
+    }
+
+    /**
+     * An experiment's interleaved comparisons: {@code rounds} taken, {@code open} the comparisons still undecided
+     * (for a deferred second look).
+     */
+    public synchronized void rounds(int rounds, List<String> open) {
+        this.rounds += rounds;
+        undecided.addAll(open);
+    }
+
+    /** The rounds the experiments since {@link #secondLook(SecondLook)} reported. */
+    public synchronized int roundsReported() {
+        return rounds;
+    }
+
+    /** The comparisons they left undecided. */
+    public synchronized List<String> undecidedReported() {
+        return List.copyOf(undecided);
+    }
 
     /** {@code port} 0 lets the kernel choose; otherwise the receiver binds it and iperf3 uses port + 1. */
     public RunContext(Profile profile, HostFingerprint host, ClaimLedger ledger, int port, Consumer<String> progress) {

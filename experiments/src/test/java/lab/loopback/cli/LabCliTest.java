@@ -69,7 +69,7 @@ class LabCliTest {
         Path o = tmp.resolve("out");
         assertBadInput(
                 o,
-                "unknown profile 'turbo'; allowed: quick, standard",
+                "unknown profile 'turbo'; allowed: quick, standard, thorough",
                 "run",
                 "--profile",
                 "turbo",
@@ -88,6 +88,7 @@ class LabCliTest {
                 "--out",
                 o.toString());
         assertBadInput(o, "'x'", "run", "--port", "x");
+        assertBadInput(o, "budget '15x' is not a duration", "run", "--budget", "15x", "--out", o.toString());
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
         assertBadInput(
                 null,

@@ -172,6 +172,28 @@ class ConditionRulesTest {
             assertTrue(
                     said.stream().anyMatch(m -> m.startsWith("spread, look 2 of 2") && m.contains("undecided: x")),
                     said.toString());
+            // in a run's first pass the second look is deferred: the planned rounds, and the run is told what is open
+            ctx.secondLook(RunContext.SecondLook.DEFERRED);
+            List<Conditions.Trial> deferred = Conditions.inRounds(
+                    ctx,
+                    "spread",
+                    names,
+                    Conditions.againstFirst(names),
+                    (i, round) -> transfer(i == 0 ? 10 : round % 2 == 0 ? 8 : 12));
+            assertEquals(planned, Conditions.roundsTaken(deferred));
+            assertEquals(List.of("spread: x"), ctx.undecidedReported());
+            assertEquals(planned, ctx.roundsReported());
+            // the run's second look: twice the planned rounds afresh, and no third look however it ends
+            ctx.secondLook(RunContext.SecondLook.NOW);
+            List<Conditions.Trial> second = Conditions.inRounds(
+                    ctx,
+                    "spread",
+                    names,
+                    Conditions.againstFirst(names),
+                    (i, round) -> transfer(i == 0 ? 10 : round % 2 == 0 ? 8 : 12));
+            assertEquals(planned * Conditions.LOOKS, Conditions.roundsTaken(second));
+            assertEquals(List.of(), ctx.undecidedReported(), "nothing is deferred from a second look");
+            assertTrue(second.stream().allMatch(t -> t.looks() == Conditions.LOOKS), "covered for two looks");
         }
         // each look's interval at 1 - 5 % / looks; one look (a run before sequential rounds): 95 %
         assertEquals(0.975, Conditions.coverage(List.of(new Conditions.Trial("x", 0, 1, 1, 1, 2))), 1e-12);

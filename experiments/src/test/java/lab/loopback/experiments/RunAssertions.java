@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +19,14 @@ import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
 import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
+import lab.loopback.result.RunInfo;
 import lab.loopback.result.RunStore;
+import lab.loopback.result.ScheduleEntry;
 import lab.loopback.workbench.HostAbilities;
 import lab.loopback.workbench.Lab;
 import lab.loopback.workbench.LabRun;
 import lab.loopback.workbench.Rejudge;
+import lab.loopback.workbench.SecondLooks;
 
 /** What every end-to-end run test asks of its claims' verdicts. */
 final class RunAssertions {
@@ -66,8 +72,45 @@ final class RunAssertions {
                     public void done() {}
                 });
         assertTrue(r.failures().isEmpty(), r.failures().toString());
+        scheduleRecorded(r.runDir());
         keepForTheNotebooks(r.runDir());
         return r;
+    }
+
+    /**
+     * run.json holds the budget and the schedule: one first pass per experiment, in run order, each saying what came
+     * next; a second look only where its first pass asked for one; the report shows it.
+     */
+    static void scheduleRecorded(Path run) {
+        RunInfo info = RunStore.runInfo(run);
+        assertEquals(Profile.QUICK.budget.toSeconds(), info.budgetSeconds(), 1e-9);
+        List<ScheduleEntry> first = info.schedule().stream()
+                .filter(e -> e.pass().equals(ScheduleEntry.FIRST))
+                .toList();
+        assertEquals(
+                info.experiments(),
+                first.stream().map(ScheduleEntry::experiment).toList());
+        for (ScheduleEntry e : info.schedule()) {
+            assertFalse(e.decision().isBlank(), e.toString());
+            assertTrue(e.seconds() > 0, e.toString());
+        }
+        for (ScheduleEntry e : info.schedule()) {
+            if (!e.pass().equals(ScheduleEntry.SECOND)) continue;
+            ScheduleEntry asked = first.stream()
+                    .filter(f -> f.experiment().equals(e.experiment()))
+                    .findFirst()
+                    .orElseThrow();
+            assertTrue(asked.decision().startsWith(SecondLooks.TAKE), asked + " was not asked for a second look");
+            assertFalse(asked.undecided().isEmpty(), asked.toString());
+            assertTrue(
+                    Files.exists(run.resolve(e.experiment()).resolve("first-look-trials.csv")),
+                    "the first look's trials are kept beside the second's");
+        }
+        try {
+            assertTrue(Files.readString(run.resolve("report.html")).contains("Where the time went"));
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     /**

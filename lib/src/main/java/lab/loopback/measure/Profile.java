@@ -1,13 +1,15 @@
 package lab.loopback.measure;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * How much measuring a run does. {@code quick}: seconds per experiment (tests, CI, notebooks by default);
- * {@code standard}: the real run. Every traffic loop is bounded by both {@code trialSeconds} and
- * {@code trialMaxBytes}.
+ * {@code standard}: the real run, a first pass sized to leave room in its {@link #budget} for a second look where a
+ * verdict is undecided; {@code thorough}: the long fixed plan (every size, long trials, no budget). Every traffic
+ * loop is bounded by both {@code trialSeconds} and {@code trialMaxBytes}.
  */
 public enum Profile {
     QUICK(new Settings()
@@ -29,8 +31,30 @@ public enum Profile {
             .calibrationRounds(2)
             .calibrationSeconds(1)
             .calibrationStreamSizes(65536)
-            .calibrationPingPongSizes(64)),
+            .calibrationPingPongSizes(64)
+            .budget(Duration.ofMinutes(10))),
     STANDARD(new Settings()
+            .warmups(1)
+            .trials(5)
+            .trialSeconds(0.5)
+            .trialMaxBytes(16L << 30)
+            .writeSizes(4096, 16384, 65536, 131072, 1 << 20, 4 << 20)
+            .iperf3Seconds(2)
+            .iperf3OmitSeconds(1)
+            .iperf3Runs(2)
+            .memcpySecondsPerSize(0.1)
+            .memcpyLargest(128L << 20)
+            .tracedBytes(32L << 20)
+            .wakeupMessages(1000)
+            .ipcSizes(64, 4096, 65536, 4 << 20)
+            .pingPongSeconds(0.3)
+            .pingPongRoundTrips(60_000)
+            .calibrationRounds(2)
+            .calibrationSeconds(1)
+            .calibrationStreamSizes(65536, 1 << 20)
+            .calibrationPingPongSizes(64)
+            .budget(Duration.ofMinutes(15))),
+    THOROUGH(new Settings()
             .warmups(2)
             .trials(10)
             .trialSeconds(2.0)
@@ -49,7 +73,8 @@ public enum Profile {
             .calibrationRounds(6)
             .calibrationSeconds(1)
             .calibrationStreamSizes(16384, 65536, 131072, 1 << 20)
-            .calibrationPingPongSizes(64, 4096));
+            .calibrationPingPongSizes(64, 4096)
+            .budget(null));
 
     public final int warmups;
     public final int trials;
@@ -82,6 +107,11 @@ public enum Profile {
     public final int calibrationSeconds;
     public final List<Integer> calibrationStreamSizes;
     public final List<Integer> calibrationPingPongSizes;
+    /**
+     * How long a run of this profile's experiments may take before it stops taking second looks ({@code lab run
+     * --budget} changes it); null: no bound, every undecided comparison gets its second look.
+     */
+    public final Duration budget;
 
     Profile(Settings s) {
         this.warmups = s.require(s.warmups, "warmups");
@@ -103,6 +133,16 @@ public enum Profile {
         this.calibrationSeconds = s.require(s.calibrationSeconds, "calibrationSeconds");
         this.calibrationStreamSizes = s.require(s.calibrationStreamSizes, "calibrationStreamSizes");
         this.calibrationPingPongSizes = s.require(s.calibrationPingPongSizes, "calibrationPingPongSizes");
+        this.budget = s.budgetSet ? s.budget : s.require(null, "budget");
+    }
+
+    /** The one of three values that belongs to this profile, for a setting one experiment alone has. */
+    public <T> T by(T quick, T standard, T thorough) {
+        return switch (this) {
+            case QUICK -> quick;
+            case STANDARD -> standard;
+            case THOROUGH -> thorough;
+        };
     }
 
     /** A profile's values by name, each one required: a profile that forgets one fails when the class loads. */
@@ -112,6 +152,14 @@ public enum Profile {
         Double trialSeconds, memcpySecondsPerSize, pingPongSeconds;
         Long trialMaxBytes, memcpyLargest, tracedBytes;
         List<Integer> writeSizes, ipcSizes, calibrationStreamSizes, calibrationPingPongSizes;
+        Duration budget;
+        boolean budgetSet;
+
+        Settings budget(Duration v) {
+            budget = v;
+            budgetSet = true;
+            return this;
+        }
 
         <T> T require(T value, String name) {
             if (value == null) throw new IllegalStateException("a profile does not set " + name);

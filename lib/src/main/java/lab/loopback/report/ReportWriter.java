@@ -24,6 +24,7 @@ import lab.loopback.result.AtomicFiles;
 import lab.loopback.result.Figure;
 import lab.loopback.result.RunInfo;
 import lab.loopback.result.RunStore;
+import lab.loopback.result.ScheduleEntry;
 import lab.loopback.result.TableView;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
@@ -103,6 +104,7 @@ public final class ReportWriter {
         }
         hostTable(h, host);
         overview(h, verdicts);
+        if (info != null && !info.schedule().isEmpty()) schedule(h, info);
         Set<String> tablesShown = new HashSet<>();
         for (ClaimLedger.Section s : ledger.sections()) {
             h.append("<section id=\"s")
@@ -324,6 +326,42 @@ public final class ReportWriter {
             });
             """;
 
+    /**
+     * Where the run's time went: each experiment's first pass and any second look, with the interleaved rounds its
+     * comparisons got and why the run took (or did not take) a second look.
+     */
+    private static void schedule(StringBuilder h, RunInfo info) {
+        h.append("<h2 id=\"schedule\">Where the time went</h2>\n<p>")
+                .append(
+                        info.budgetSeconds() == null
+                                ? "No budget: every comparison still undecided after its planned rounds got a second look."
+                                : String.format(
+                                        "Budget %.0f s for the experiments; they took %.0f s. A second look (twice the planned rounds, measured afresh after every first pass) goes only to an experiment whose undecided comparison leaves a verdict undecided, and only when its estimate fits in what is left.",
+                                        info.budgetSeconds(), info.seconds()))
+                .append(
+                        " Rounds: interleaved rounds of the experiment's throughput comparisons (every condition once per round); 0 where the plan is fixed.</p>\n")
+                .append(
+                        "<table class=\"overview\"><tr><th>experiment</th><th>claims</th><th>pass</th><th>s</th><th>rounds</th><th>undecided</th><th>next</th></tr>\n");
+        for (ScheduleEntry e : info.schedule()) {
+            h.append("<tr><td>")
+                    .append(esc(e.experiment()))
+                    .append("</td><td>")
+                    .append(esc(String.join(", ", e.claims())))
+                    .append("</td><td>")
+                    .append(esc(e.pass()))
+                    .append("</td><td class=\"num\">")
+                    .append(String.format("%.1f", e.seconds()))
+                    .append("</td><td class=\"num\">")
+                    .append(e.rounds())
+                    .append("</td><td>")
+                    .append(esc(String.join("; ", e.undecided())))
+                    .append("</td><td>")
+                    .append(esc(e.decision()))
+                    .append("</td></tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
     static final String BASE_CSS = """
             body{font:15px/1.5 system-ui,sans-serif;max-width:1050px;margin:2em auto;padding:0 1em;color:#222}
             h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
@@ -337,6 +375,6 @@ public final class ReportWriter {
             .v{font:bold 12px system-ui;padding:.1em .5em;border-radius:3px;color:#fff;white-space:nowrap}
             .supported{background:#27ae60}.refuted{background:#c0392b}.partly_true{background:#d68910}
             .host_dependent{background:#2e86c1}.not_testable_here{background:#7f8c8d}.explored{background:#8e44ad}.not_yet_measured{background:#bbb}
-            .bad{color:#c0392b}footer{margin:3em 0 1em;color:#777;font-size:.9em}
+            .bad{color:#c0392b}footer{margin:3em 0 1em;color:#777;font-size:.9em}td.num{text-align:right}
             """;
 }

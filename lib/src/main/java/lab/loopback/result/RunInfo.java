@@ -2,7 +2,10 @@ package lab.loopback.result;
 
 import java.util.List;
 
-/** run.json: what was asked, when, and how it ended. */
+/**
+ * run.json: what was asked, when, and how it ended; {@code budgetSeconds} (null: none) and {@code schedule} (where the
+ * time went, first passes and second looks) are absent from runs made before budgeted runs.
+ */
 public record RunInfo(
         String runId,
         String profile,
@@ -12,10 +15,13 @@ public record RunInfo(
         List<String> selectedClaims,
         List<String> experiments,
         List<String> failures,
-        String command) {
+        String command,
+        Double budgetSeconds,
+        List<ScheduleEntry> schedule) {
     public RunInfo {
         selectedClaims = List.copyOf(selectedClaims);
         experiments = List.copyOf(experiments);
         failures = List.copyOf(failures);
+        schedule = schedule == null ? List.of() : List.copyOf(schedule);
     }
 }

@@ -71,6 +71,23 @@ public final class RunStore {
             writeOutcome(partial.resolve(o.experiment()), o);
         }
 
+        /** The experiment's outcome in place of the one written before (a second look replaces the first). */
+        public void replaceOutcome(Outcome o) {
+            Path dir = partial.resolve(o.experiment()), next = partial.resolve("." + o.experiment() + ".next");
+            try {
+                AtomicFiles.deleteTree(next);
+                Files.createDirectories(next);
+                writeOutcome(next, o);
+                AtomicFiles.deleteTree(dir);
+                Files.move(next, dir, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        "cannot replace " + o.experiment() + " in " + partial + ": " + e.getMessage(), e);
+            } finally {
+                AtomicFiles.deleteTree(next);
+            }
+        }
+
         /** Renames the finished run into place and points {@code latest} at it. */
         public Path commit() {
             try {

@@ -22,6 +22,6 @@ class BytesTest {
     void profilesParseByName() {
         assertEquals(Profile.QUICK, Profile.parse("quick"));
         var e = assertThrows(IllegalArgumentException.class, () -> Profile.parse("turbo"));
-        assertEquals("unknown profile 'turbo'; allowed: quick, standard", e.getMessage());
+        assertEquals("unknown profile 'turbo'; allowed: quick, standard, thorough", e.getMessage());
     }
 }

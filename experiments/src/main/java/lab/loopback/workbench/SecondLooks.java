@@ -1,0 +1,104 @@
+package lab.loopback.workbench;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Verdict;
+import lab.loopback.measurements.Conditions;
+import lab.loopback.result.Outcome;
+import lab.loopback.result.ScheduleEntry;
+
+/**
+ * The stopping rule of a run: after its first pass, an experiment gets a second look only when a comparison its rules
+ * read is undecided (neither shown apart nor shown the same) and one of its claims is undecided because of it; the run
+ * takes second looks after every first pass, each only if its estimate fits in the budget left. A second look measures
+ * {@link Conditions#LOOKS} times the planned rounds afresh; every look's intervals are at 1 − 5 % ÷ LOOKS, so the
+ * verdict covers with at least 95 % whichever look it came from (Bonferroni over the looks).
+ */
+public final class SecondLooks {
+    /** How a decision to take a second look begins (the schedule is read back by this). */
+    public static final String TAKE = "second look";
+
+    private SecondLooks() {}
+
+    /** What the run does after an experiment's first pass; the budget is asked only when the second looks begin. */
+    public static String decide(LabRun.Pass pass, Budget budget) {
+        if (pass.failure() != null) return "none: the experiment failed";
+        if (pass.rounds() == 0) return "none: a fixed plan, no interleaved rounds to add";
+        if (pass.undecided().isEmpty()) return "none: every comparison the rules read is decided";
+        List<String> open = undecidedClaims(pass.outcome());
+        if (open.isEmpty())
+            return "none: " + String.join(", ", pass.undecided())
+                    + " undecided, but no verdict turns on it (every claim is decided)";
+        return TAKE + ": " + String.join(", ", open) + " undecided (" + String.join(", ", pass.undecided()) + ")"
+                + (budget.limitSeconds() == null ? "" : ", if the budget allows");
+    }
+
+    /** Claims of the outcome that a rule left undecided on this host. */
+    static List<String> undecidedClaims(Outcome o) {
+        return o.verdicts().stream()
+                .filter(v -> v.verdict() == Verdict.HOST_DEPENDENT)
+                .map(ClaimVerdict::claim)
+                .toList();
+    }
+
+    /**
+     * The second looks the first passes of {@code schedule} asked for, in run order, each taken by {@code look} only if
+     * its estimate fits in what the budget has left, else recorded as declined; each look taken adds its entry.
+     */
+    public static void take(List<ScheduleEntry> schedule, Budget budget, Function<ScheduleEntry, LabRun.Pass> look) {
+        for (ScheduleEntry entry : List.copyOf(schedule)) {
+            if (!entry.pass().equals(ScheduleEntry.FIRST) || !entry.decision().startsWith(TAKE)) continue;
+            double estimate = estimate(entry);
+            if (!budget.fits(estimate)) {
+                schedule.set(schedule.indexOf(entry), declined(entry, estimate, budget));
+                continue;
+            }
+            LabRun.Pass second = look.apply(entry);
+            schedule.add(second.entry(ScheduleEntry.SECOND, after(second)));
+        }
+    }
+
+    /**
+     * Seconds a second look is expected to take: LOOKS times the first pass (twice the rounds; the traced transfers and
+     * set-up again, which the first pass also had).
+     */
+    static double estimate(ScheduleEntry first) {
+        return first.seconds() * Conditions.LOOKS;
+    }
+
+    /** The first pass's entry, its decision now: no second look, for want of budget. */
+    static ScheduleEntry declined(ScheduleEntry first, double estimate, Budget budget) {
+        return new ScheduleEntry(
+                first.experiment(),
+                first.claims(),
+                first.pass(),
+                first.seconds(),
+                first.rounds(),
+                first.undecided(),
+                String.format(
+                        Locale.ROOT,
+                        "no second look: it would take ~%.0f s and the budget has %.0f s left (%s); the verdict stays undecided, with its interval",
+                        estimate,
+                        Math.max(0, budget.remainingSeconds()),
+                        budget.describe()));
+    }
+
+    /** What a second look ended with: there is no third. */
+    static String after(LabRun.Pass second) {
+        if (second.failure() != null) return second.failure() + "; the first pass's outcome and verdicts stand";
+        List<String> open = undecidedClaims(second.outcome());
+        return open.isEmpty()
+                ? "decided"
+                : String.join(", ", open) + " still undecided after " + Conditions.LOOKS
+                        + " looks (the most a run takes): the verdict says so, with its interval";
+    }
+
+    /** The second look's outcome, with the first look's trials beside its own (table first-look-trials). */
+    static Outcome keepingFirst(Outcome second, Outcome first) {
+        var trials = first.tables().get("trials");
+        if (trials != null) second.table("first-look-trials", trials.copy().setName("first-look-trials"));
+        return second;
+    }
+}
