@@ -4,7 +4,6 @@ import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
@@ -263,7 +262,7 @@ public final class IpcShootout implements Experiment {
         ev.add(
                 "every stream trial verified byte for byte and every answer compared with its request; peers in separate JVMs; TCP_NODELAY on both ends of the round trips; "
                         + "round trips measured per placement — client and server threads pinned to one vCPU, then to two, the order alternating round by round (sockperf pinned the same way with taskset, interleaved with the harness round by round) — and never pooled across placements; "
-                        + (d.throughput().isEmpty() ? "" : "every transport's stream with " + streamsWhere(d) + "; ")
+                        + (d.throughput().isEmpty() ? "" : "every transport's stream with " + d.streamsWhere() + "; ")
                         + "the ring waits by spinning/yielding/parking (Agrona back-off) and so uses CPU while idle (see the sleeps per round trip in the latency table)");
         ev.add(
                 "not measured: 'flexibility' (it is not a number); 'with zero-copy' — the TCP measured here is the ordinary socket path (read/send); whether loopback has a zero-copy path is TLDR-2's and ZC-*'s question");
@@ -429,18 +428,10 @@ public final class IpcShootout implements Experiment {
         o.figure(new Figure(
                 "ipc-throughput",
                 List.of("IPC-1", "MORE-2"),
-                "Measured: verified one-way throughput per transport and message size (" + streamsWhere(d)
+                "Measured: verified one-way throughput per transport and message size (" + d.streamsWhere()
                         + "); the article claims TCP over lo beats the others.",
                 tp));
         for (Placement pl : d.placements()) o.figure(latencyFigure(d, ids, pl));
-    }
-
-    /** Where the streams ran, as recorded ("the peers on two vCPUs"); more than one only in a run that did not place them. */
-    private static String streamsWhere(IpcData.Result d) {
-        return d.throughput().stream()
-                .map(t -> Placement.parse(t.placement()).describe())
-                .distinct()
-                .collect(Collectors.joining("; "));
     }
 
     /** The figure id of the round trips measured in placement {@code pl}: one figure per placement, never pooled. */

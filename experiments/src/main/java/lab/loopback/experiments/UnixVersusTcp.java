@@ -273,10 +273,7 @@ public final class UnixVersusTcp implements Experiment {
         o.figure(new Figure(
                 "unix-versus-tcp",
                 List.of("MORE-2"),
-                "Measured: AF_UNIX and TCP over lo in one harness, throughput (streams with "
-                        + Placement.parse(d.stream("tcp-lo", perSize.getFirst().size())
-                                        .placement())
-                                .describe()
+                "Measured: AF_UNIX and TCP over lo in one harness, throughput (streams with " + d.streamsWhere()
                         + ") and median round trip (per placement of the peers) per message size; the article implies TCP over lo is the faster.",
                 c));
         return o;

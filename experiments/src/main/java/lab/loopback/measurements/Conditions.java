@@ -23,6 +23,7 @@ import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
 import lab.loopback.workbench.Recorded;
 import lab.loopback.workbench.RunContext;
+import lab.loopback.workbench.SecondLooks;
 import org.knowm.xchart.CategoryChart;
 
 /**
@@ -48,7 +49,7 @@ public final class Conditions {
      * measurably apart nor shown equivalent) gets as many rounds again, once. Each look's intervals have coverage
      * 1 − 5 % ÷ LOOKS (Bonferroni), so whichever look the run stops at, its interval covers with at least 95 %.
      */
-    public static final int LOOKS = 2;
+    public static final int LOOKS = SecondLooks.LOOKS;
 
     /** The coverage of each look's intervals for trials recorded under a plan of {@code looks} looks. */
     public static double coverage(List<Trial> trials) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import lab.loopback.echo.PingPong;
 import lab.loopback.ipc.SharedMemoryRing;
@@ -99,6 +100,17 @@ public final class IpcData {
         /** Whether {@code transport}'s round trips were measured at {@code size}, in any placement. */
         public boolean hasTrips(String transport, int size) {
             return latency.stream().anyMatch(t -> t.transport().equals(transport) && t.size() == size);
+        }
+
+        /**
+         * Where the streams ran, as recorded ("the peers on two vCPUs"); more than one only in a run that did not place
+         * them.
+         */
+        public String streamsWhere() {
+            return throughput.stream()
+                    .map(t -> Placement.parse(t.placement()).describe())
+                    .distinct()
+                    .collect(Collectors.joining("; "));
         }
 
         /** The placements the round trips were measured in, in {@link Placement} order. */

@@ -141,15 +141,12 @@ public record StreamSweep(List<StreamTrial> trials, List<Iperf3.Result> iperf3, 
 
     public Fastest fastest() {
         int size = bestJavaSize();
-        double harness = javaGbit(size).median(), tool = bestIperf3Gbit();
-        if (tool <= harness)
+        double harness = javaGbit(size).median();
+        if (!hasIperf3() || iperf3Gbit(bestIperf3Size()).median() <= harness)
             return new Fastest(
                     "the harness, " + Placement.parse(fastestPlacement(size)).describe(), size, harness);
-        int at = iperf3Sizes().stream()
-                .filter(w -> iperf3Gbit(w).median() == tool)
-                .findFirst()
-                .orElseThrow();
-        return new Fastest("iperf3", at, tool);
+        int at = bestIperf3Size();
+        return new Fastest("iperf3", at, iperf3Gbit(at).median());
     }
 
     /** The harness's write size with the highest median rate (in its fastest placement there). */
@@ -159,12 +156,17 @@ public record StreamSweep(List<StreamTrial> trials, List<Iperf3.Result> iperf3, 
                 .orElseThrow();
     }
 
+    /** iperf3's write size with the highest median rate; only where iperf3 ran ({@link #hasIperf3()}). */
+    public int bestIperf3Size() {
+        return iperf3Sizes().stream()
+                .max((a, b) ->
+                        Double.compare(iperf3Gbit(a).median(), iperf3Gbit(b).median()))
+                .orElseThrow(() -> new IllegalStateException("iperf3 did not run in this sweep"));
+    }
+
     /** iperf3's highest median rate over its write sizes; 0 without iperf3. */
     public double bestIperf3Gbit() {
-        return iperf3Sizes().stream()
-                .mapToDouble(w -> iperf3Gbit(w).median())
-                .max()
-                .orElse(0);
+        return hasIperf3() ? iperf3Gbit(bestIperf3Size()).median() : 0;
     }
 
     /** CPU per byte of both peers at {@code writeSize}, in the {@link #fastestPlacement} there. */

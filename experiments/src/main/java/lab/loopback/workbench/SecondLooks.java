@@ -5,7 +5,6 @@ import java.util.Locale;
 import java.util.function.Function;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
-import lab.loopback.measurements.Conditions;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.ScheduleEntry;
 
@@ -13,12 +12,15 @@ import lab.loopback.result.ScheduleEntry;
  * The stopping rule of a run: after its first pass, an experiment gets a second look only when a comparison its rules
  * read is undecided (neither shown apart nor shown the same) and one of its claims is undecided because of it; the run
  * takes second looks after every first pass, each only if its estimate fits in the budget left. A second look measures
- * {@link Conditions#LOOKS} times the planned rounds afresh; every look's intervals are at 1 − 5 % ÷ LOOKS, so the
+ * {@link #LOOKS} times the planned rounds afresh; every look's intervals are at 1 − 5 % ÷ LOOKS, so the
  * verdict covers with at least 95 % whichever look it came from (Bonferroni over the looks).
  */
 public final class SecondLooks {
     /** How a decision to take a second look begins (the schedule is read back by this). */
     public static final String TAKE = "second look";
+
+    /** The most looks a comparison gets: the first pass and one second look. */
+    public static final int LOOKS = 2;
 
     private SecondLooks() {}
 
@@ -65,7 +67,7 @@ public final class SecondLooks {
      * set-up again, which the first pass also had).
      */
     static double estimate(ScheduleEntry first) {
-        return first.seconds() * Conditions.LOOKS;
+        return first.seconds() * LOOKS;
     }
 
     /** The first pass's entry, its decision now: no second look, for want of budget. */
@@ -91,7 +93,7 @@ public final class SecondLooks {
         List<String> open = undecidedClaims(second.outcome());
         return open.isEmpty()
                 ? "decided"
-                : String.join(", ", open) + " still undecided after " + Conditions.LOOKS
+                : String.join(", ", open) + " still undecided after " + LOOKS
                         + " looks (the most a run takes): the verdict says so, with its interval";
     }
 

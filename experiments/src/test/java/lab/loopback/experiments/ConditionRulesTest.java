@@ -150,6 +150,16 @@ class ConditionRulesTest {
                 "tcp-lo", 65536, 65536, "timed", 0, bytes, bytes, -1, 8 / gbit, 1, 1, 1, 1, 0, 1, 1, "same-cpu");
     }
 
+    /** Rounds of x alternating 8 and 12 Gbit/s against a baseline of 10: undecided after the planned rounds. */
+    private static List<Conditions.Trial> spread(RunContext ctx, List<String> names) {
+        return Conditions.inRounds(
+                ctx,
+                "spread",
+                names,
+                Conditions.againstFirst(names),
+                (i, round) -> transfer(i == 0 ? 10 : round % 2 == 0 ? 8 : 12));
+    }
+
     @Test
     void anUndecidedComparisonGetsOneMoreLookAndEveryIntervalCoversForBoth() throws Exception {
         List<String> names = List.of("base", "x");
@@ -162,35 +172,20 @@ class ConditionRulesTest {
             assertEquals(planned, Conditions.roundsTaken(same));
             assertEquals(planned * 2, same.size(), "the warm-up round is not recorded");
             // x alternating 8 and 12 Gbit/s against 10: undecided after the planned rounds, so as many again
-            List<Conditions.Trial> spread = Conditions.inRounds(
-                    ctx,
-                    "spread",
-                    names,
-                    Conditions.againstFirst(names),
-                    (i, round) -> transfer(i == 0 ? 10 : round % 2 == 0 ? 8 : 12));
+            List<Conditions.Trial> spread = spread(ctx, names);
             assertEquals(planned * Conditions.LOOKS, Conditions.roundsTaken(spread));
             assertTrue(
                     said.stream().anyMatch(m -> m.startsWith("spread, look 2 of 2") && m.contains("undecided: x")),
                     said.toString());
             // in a run's first pass the second look is deferred: the planned rounds, and the run is told what is open
             ctx.secondLook(RunContext.SecondLook.DEFERRED);
-            List<Conditions.Trial> deferred = Conditions.inRounds(
-                    ctx,
-                    "spread",
-                    names,
-                    Conditions.againstFirst(names),
-                    (i, round) -> transfer(i == 0 ? 10 : round % 2 == 0 ? 8 : 12));
+            List<Conditions.Trial> deferred = spread(ctx, names);
             assertEquals(planned, Conditions.roundsTaken(deferred));
             assertEquals(List.of("spread: x"), ctx.undecidedReported());
             assertEquals(planned, ctx.roundsReported());
             // the run's second look: twice the planned rounds afresh, and no third look however it ends
             ctx.secondLook(RunContext.SecondLook.NOW);
-            List<Conditions.Trial> second = Conditions.inRounds(
-                    ctx,
-                    "spread",
-                    names,
-                    Conditions.againstFirst(names),
-                    (i, round) -> transfer(i == 0 ? 10 : round % 2 == 0 ? 8 : 12));
+            List<Conditions.Trial> second = spread(ctx, names);
             assertEquals(planned * Conditions.LOOKS, Conditions.roundsTaken(second));
             assertEquals(List.of(), ctx.undecidedReported(), "nothing is deferred from a second look");
             assertTrue(second.stream().allMatch(t -> t.looks() == Conditions.LOOKS), "covered for two looks");
