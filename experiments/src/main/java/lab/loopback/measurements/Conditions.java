@@ -433,13 +433,21 @@ public final class Conditions {
         }
         ev.add("throughput against the baseline, per round: " + againstDescribed());
         ev.add(String.format(
-                "sequential rounds: up to %d looks, the second only while a comparison the rule reads is undecided (in a notebook as many rounds again at once; in ./lab run, after every experiment's first pass and within the run's budget, twice the planned rounds measured afresh, replacing the first look's, which the table first-look-trials keeps); each look's intervals at %.1f %% coverage (Bonferroni over the looks, so the look the run stopped at covers with at least 95 %%); these are %d rounds",
-                LOOKS, coverage(trials) * 100, rounds));
+                "sequential rounds: up to %d looks, the second only while a comparison the rule reads is undecided (in a notebook as many rounds again at once; in ./lab run, after every experiment's first pass and within the run's budget, twice the planned rounds measured afresh, replacing the first look's, which the table first-look-trials keeps); each look's intervals at %.1f %% coverage (Bonferroni over the looks, so the look the run stopped at covers with at least 95 %%); these are %d rounds of timed trials lasting %.2f s each (median; a condition's effect may depend on how long a trial lasts)",
+                LOOKS, coverage(trials) * 100, rounds, trialSeconds(trials)));
         ev.add(
                 "placement: " + placement
                         + " (pinned to one CPU so that no round is decided by where the scheduler put the two: unpinned, lo jumped "
                         + "between ~12 and ~24 Gbit/s from trial to trial on a 2-vCPU VM; pinned, the figures are one core's worth of loopback)");
         return ev;
+    }
+
+    /** The median length of the timed trials, from the bytes each moved and its rate. */
+    public static double trialSeconds(List<Trial> trials) {
+        return Estimate.ofMedian(trials.stream()
+                        .mapToDouble(t -> t.bytes() * 8 / (t.gbitPerSecond() * 1e9))
+                        .toArray())
+                .median();
     }
 
     /** The verdict sentence for a degrade claim, following the computed verdict. */

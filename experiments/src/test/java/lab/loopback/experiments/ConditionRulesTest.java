@@ -171,6 +171,7 @@ class ConditionRulesTest {
                     Conditions.inRounds(ctx, "same", names, Conditions.againstFirst(names), (i, round) -> transfer(10));
             assertEquals(planned, Conditions.roundsTaken(same));
             assertEquals(planned * 2, same.size(), "the warm-up round is not recorded");
+            assertEquals(0.8, Conditions.trialSeconds(same), 1e-9, "1 GB at 10 Gbit/s lasts 0.8 s");
             // x alternating 8 and 12 Gbit/s against 10: undecided after the planned rounds, so as many again
             List<Conditions.Trial> spread = spread(ctx, names);
             assertEquals(planned * Conditions.LOOKS, Conditions.roundsTaken(spread));
