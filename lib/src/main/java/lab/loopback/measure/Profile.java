@@ -49,7 +49,7 @@ public enum Profile {
             .ipcSizes(64, 4096, 65536, 4 << 20)
             .pingPongSeconds(0.3)
             .pingPongRoundTrips(60_000)
-            .calibrationRounds(2)
+            .calibrationRounds(4)
             .calibrationSeconds(1)
             .calibrationStreamSizes(65536, 1 << 20)
             .calibrationPingPongSizes(64)
