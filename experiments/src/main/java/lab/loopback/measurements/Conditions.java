@@ -46,7 +46,7 @@ public final class Conditions {
 
     /**
      * Looks at the data a run may take: after the planned rounds, a comparison that is still undecided (neither
-     * measurably apart nor shown equivalent) gets as many rounds again, once. Each look's intervals have coverage
+     * measurably apart nor shown equivalent) gets one second look ({@link #inRounds}). Each look's intervals have coverage
      * 1 − 5 % ÷ LOOKS (Bonferroni), so whichever look the run stops at, its interval covers with at least 95 %.
      */
     public static final int LOOKS = SecondLooks.LOOKS;
