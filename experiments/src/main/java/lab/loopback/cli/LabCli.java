@@ -156,7 +156,7 @@ public final class LabCli implements Callable<Integer> {
             var result = LabRun.execute(
                     new LabRun.Options(
                             p, only, staged ? out.resolve(RunStore.STAGED) : out, port, ledger, kernelSource, limit),
-                    ProgressDisplay.create(limit));
+                    ProgressDisplay.create());
             if (runDirFile != null)
                 AtomicFiles.writeString(
                         runDirFile, result.runDir().toAbsolutePath().toString());

@@ -1,6 +1,5 @@
 package lab.loopback.cli;
 
-import java.time.Duration;
 import java.util.Locale;
 import lab.loopback.workbench.Budget;
 import lab.loopback.workbench.LabRun;
@@ -15,10 +14,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 final class ProgressDisplay {
     private ProgressDisplay() {}
 
-    /** {@code budget} null: none to show. */
-    static LabRun.Progress create(Duration budget) {
-        Budget clock = Budget.of(budget);
-        return System.console() != null && System.console().isTerminal() ? new Bar(clock) : new Lines(clock);
+    static LabRun.Progress create() {
+        return System.console() != null && System.console().isTerminal() ? new Bar() : new Lines();
     }
 
     /** "[ 312s | 588s left]" or "[ 312s]". */
@@ -33,11 +30,12 @@ final class ProgressDisplay {
     }
 
     private static final class Bar implements LabRun.Progress {
-        private final Budget clock;
+        private Budget clock = Budget.of(null); // the run's own clock once it starts
         private ProgressBar bar;
 
-        Bar(Budget clock) {
-            this.clock = clock;
+        @Override
+        public void budget(Budget budget) {
+            clock = budget;
         }
 
         @Override
@@ -79,11 +77,12 @@ final class ProgressDisplay {
     }
 
     private static final class Lines implements LabRun.Progress {
-        private final Budget clock;
+        private Budget clock = Budget.of(null); // the run's own clock once it starts
         private int index, total;
 
-        Lines(Budget clock) {
-            this.clock = clock;
+        @Override
+        public void budget(Budget budget) {
+            clock = budget;
         }
 
         @Override

@@ -53,6 +53,9 @@ public final class LabRun {
 
         void step(String message);
 
+        /** The run's budget, once its clock has started: a display shows what is left from the run's own clock. */
+        default void budget(Budget budget) {}
+
         void done();
     }
 
@@ -109,6 +112,7 @@ public final class LabRun {
             Map<String, ClaimVerdict> verdicts = new LinkedHashMap<>();
             List<String> failures = new ArrayList<>();
             Budget budget = Budget.of(opt.budget());
+            progress.budget(budget);
             List<ScheduleEntry> schedule = new ArrayList<>();
             try (RunContext ctx = new RunContext(opt.profile(), host, ledger, opt.port(), progress::step)) {
                 if (opt.kernelSource() != null) ctx.withKernelSource(opt.kernelSource());
