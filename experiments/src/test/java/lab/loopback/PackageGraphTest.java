@@ -50,6 +50,22 @@ class PackageGraphTest {
                 .check(CLASSES);
     }
 
+    /** A guest is booted by the command line; what runs inside it is the ordinary run, reached only through LabCli. */
+    @Test
+    void theGuestNamesNoExperimentNoWorkbenchAndNoCommandLine() {
+        noClasses()
+                .that()
+                .resideInAPackage("lab.loopback.guest..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "lab.loopback.experiments..",
+                        "lab.loopback.measurements..",
+                        "lab.loopback.workbench..",
+                        "lab.loopback.cli..")
+                .check(CLASSES);
+    }
+
     /** The rules above would pass on classes the importer failed to read: it must see the one dependency that exists. */
     @Test
     void theImporterSeesTheExperimentsUseOfTheWorkbench() {

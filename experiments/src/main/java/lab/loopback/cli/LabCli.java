@@ -3,6 +3,7 @@ package lab.loopback.cli;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -10,6 +11,8 @@ import java.util.concurrent.Callable;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.compare.RunComparison;
 import lab.loopback.experiments.NetfilterRules;
+import lab.loopback.guest.DebianKernels;
+import lab.loopback.guest.GuestRun;
 import lab.loopback.kernel.HostProbe;
 import lab.loopback.kernel.KernelSource;
 import lab.loopback.measure.Profile;
@@ -45,7 +48,8 @@ import picocli.CommandLine.Parameters;
             LabCli.Explain.class,
             LabCli.RejudgeRuns.class,
             LabCli.Sections.class,
-            Calibrate.class
+            Calibrate.class,
+            Kernels.class
         })
 public final class LabCli implements Callable<Integer> {
     static final int BAD_INPUT = 2;
@@ -141,9 +145,31 @@ public final class LabCli implements Callable<Integer> {
                         + "notebooks and report are in (./lab run does this)")
         boolean staged;
 
+        @Option(
+                names = "--kernel",
+                description = "run inside a QEMU guest booting Debian's Linux SERIES (5.10, 6.1, 6.12; ./lab kernels"
+                        + " lists them), by default only the claims judged from the kernel's testimony")
+        String kernel;
+
+        @Option(
+                names = "--accel",
+                defaultValue = "auto",
+                description =
+                        "with --kernel: tcg (emulated), kvm, or auto (KVM where a guest boots under it, else TCG);"
+                                + " default ${DEFAULT-VALUE}")
+        String accel;
+
+        @Option(
+                names = "--guest-timeout",
+                defaultValue = "90m",
+                description =
+                        "with --kernel: the guest is killed after this long (15m, 1h30m, 90); default ${DEFAULT-VALUE}")
+        String guestTimeout;
+
         @Override
         public Integer call() {
             Profile p = Profile.parse(profile);
+            if (kernel != null) return inGuest(p);
             Duration limit = budget == null ? p.budget : Budget.parse(budget);
             for (Path left : RunStore.staged(out))
                 System.err.println("lab: " + left + " was measured but not published (its run stopped before the "
@@ -170,6 +196,48 @@ public final class LabCli implements Callable<Integer> {
                 return 1;
             }
             return 0;
+        }
+
+        /** The run inside a guest: its own LabCli run, brought back into OUT/.staged (then published unless --staged). */
+        private int inGuest(Profile p) {
+            DebianKernels.line(kernel); // an unknown series fails before anything is fetched
+            if (!List.of("tcg", "kvm", "auto").contains(accel))
+                throw new IllegalArgumentException("--accel '" + accel + "' is not one of tcg, kvm, auto");
+            Duration bound;
+            try {
+                bound = Budget.parse(guestTimeout);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--guest-timeout: " + e.getMessage());
+            }
+            if (bound == null) throw new IllegalArgumentException("--guest-timeout none: a guest always has a bound");
+            if (budget != null) Budget.parse(budget);
+            ClaimLedger ledger = claims.ledger();
+            List<String> selected = only.isEmpty() ? Kernels.testimonyClaims(ledger) : ledger.select(only);
+            List<String> inner = new ArrayList<>(List.of("--profile", p.id(), "--only", String.join(",", selected)));
+            if (budget != null) inner.addAll(List.of("--budget", budget));
+            GuestRun.Result r;
+            try {
+                r = GuestRun.execute(
+                        new GuestRun.Options(
+                                kernel, accel, inner, out, bound, Kernels.jdk(), Kernels.classpath(), Kernels.cache()),
+                        m -> System.err.println("lab: " + m));
+            } catch (
+                    IllegalStateException
+                            e) { // no QEMU, no /dev/kvm, a guest that did not boot or finish: said, not traced
+                System.err.println("lab: " + e.getMessage());
+                return 1;
+            }
+            Path dir = staged ? r.runDir() : RunStore.publish(r.runDir());
+            if (runDirFile != null)
+                AtomicFiles.writeString(runDirFile, dir.toAbsolutePath().toString());
+            VerdictTable.print(System.out, ledger, RunStore.verdicts(dir));
+            System.out.printf(
+                    "%nrun: %s (guest: %s; %.0f s from image to results)%n",
+                    dir, r.guest().describe(), r.seconds());
+            if (r.exitStatus() != 0)
+                System.err.println("lab: the run inside the guest ended with status " + r.exitStatus()
+                        + " (its console: " + dir.resolve("guest-console.log") + ")");
+            return r.exitStatus() == 0 ? 0 : 1;
         }
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import lab.loopback.compare.ComparisonFigures;
+import lab.loopback.compare.KernelMatrix;
 import lab.loopback.compare.RunComparison;
 import lab.loopback.result.Figure;
 import lab.loopback.workbench.Catalog;
@@ -61,6 +62,7 @@ public final class ArticleCatalog implements Catalog {
     @Override
     public List<Figure> acrossRuns(RunComparison cmp) {
         List<Figure> out = new ArrayList<>();
+        KernelMatrix.figure(cmp).ifPresent(out::add);
         ComparisonFigures.ratios(cmp).ifPresent(out::add);
         StreamThroughput.acrossRuns(cmp).ifPresent(out::add);
         return out;

@@ -20,6 +20,7 @@ import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
 import lab.loopback.uring.IoUring;
+import lab.loopback.uring.IoUringOp;
 import lab.loopback.uring.IoUringSupport;
 import lab.loopback.workbench.Experiment;
 import lab.loopback.workbench.Measures;
@@ -102,6 +103,15 @@ public final class IoUringSends implements Experiment {
         IoUringSupport.Availability a = IoUringSupport.check();
         if (!a.available()) {
             o.verdict(KernelEvidence.notTestable(ctx, "URING-2", Lack.IO_URING, a.reason()));
+            return o;
+        }
+        String noZc = IoUringSupport.unsupported(IoUringOp.SEND_ZC);
+        if (noZc != null) { // a kernel before 6.0: what it lacks is the finding, not an EINVAL mid-transfer
+            o.verdict(KernelEvidence.notTestable(
+                    ctx,
+                    "URING-2",
+                    Lack.KERNEL,
+                    noZc + "; IORING_OP_SEND_ZC arrived in Linux 6.0, REPORT_USAGE in 6.2"));
             return o;
         }
         String pinLimit = MemorySenders.sendZcUnfit(CHUNK);

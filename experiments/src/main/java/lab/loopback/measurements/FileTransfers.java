@@ -124,7 +124,11 @@ public final class FileTransfers {
         List<String> skipped = new ArrayList<>();
         for (FileSender s : FileSenders.all()) {
             String pinLimit = s.id().equals(FileSenders.URING_SEND_ZC) ? MemorySenders.sendZcUnfit(CHUNK) : null;
+            String noOp = FileSenders.usesIoUring(s.id()) && uring.available()
+                    ? IoUringSupport.unsupported(FileSenders.ioUringOp(s.id()))
+                    : null;
             if (FileSenders.usesIoUring(s.id()) && !uring.available()) skipped.add(s.id() + ": " + uring.reason());
+            else if (noOp != null) skipped.add(s.id() + ": " + noOp);
             else if (pinLimit != null) skipped.add(s.id() + ": " + pinLimit);
             else senders.add(s);
         }

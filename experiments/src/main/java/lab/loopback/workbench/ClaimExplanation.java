@@ -33,6 +33,14 @@ public final class ClaimExplanation {
                 .append(")\n");
         b.append("  article: \"").append(c.quote()).append("\"\n");
         b.append("  to establish: ").append(c.establish()).append('\n');
+        b.append("  its rule reads: ")
+                .append(
+                        switch (c.evidence()) {
+                            case TESTIMONY -> "the kernel's testimony (judged in an emulated guest too)";
+                            case TIMING -> "a time or a rate (NOT_TESTABLE_HERE in an emulated guest)";
+                            case ARITHMETIC -> "the article's own numbers (the same on every host)";
+                        })
+                .append('\n');
         if (c.claimed() != null)
             b.append("  claimed: ")
                     .append(c.claimed())

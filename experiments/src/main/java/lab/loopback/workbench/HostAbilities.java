@@ -46,9 +46,9 @@ public record HostAbilities(Set<Lack> present) {
         return new HostAbilities(has);
     }
 
-    /** The abilities a host can have or lack (the other lacks are the kernel's, a host setting's, or no data). */
+    /** The abilities a host can have or lack (the other lacks are the kernel's, an emulator's, a host setting's, or no data). */
     public static final Set<Lack> ABILITIES =
-            EnumSet.complementOf(EnumSet.of(Lack.KERNEL, Lack.HOST_POLICY, Lack.NO_DATA, Lack.FAILED));
+            EnumSet.complementOf(EnumSet.of(Lack.KERNEL, Lack.EMULATED, Lack.HOST_POLICY, Lack.NO_DATA, Lack.FAILED));
 
     /** Whether this host has every ability the experiments use: then every figure and table must be produced. */
     public boolean hasEvery() {

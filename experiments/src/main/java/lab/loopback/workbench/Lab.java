@@ -13,6 +13,7 @@ import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
+import lab.loopback.compare.KernelMatrix;
 import lab.loopback.compare.RunComparison;
 import lab.loopback.kernel.HostFingerprint;
 import lab.loopback.kernel.HostProbe;
@@ -124,6 +125,21 @@ public final class Lab {
         if (home != null && Files.isRegularFile(Path.of(home, "results", "latest", "verdicts.json")))
             return Path.of(home, "results", "latest");
         return null;
+    }
+
+    /**
+     * The claims judged from the kernel's testimony, one column per kernel (the reference runs include guests of older
+     * kernels, {@code ./lab run --kernel}); a table saying why there is none when the runs span one kernel.
+     */
+    public static TableView kernelMatrix(RunComparison cmp) {
+        if (KernelMatrix.applies(cmp)) return view(KernelMatrix.table(cmp));
+        return view(Table.create(
+                "no kernel matrix",
+                StringColumn.create(
+                        "why",
+                        List.of("the runs compared here span one kernel ("
+                                + cmp.runs().getFirst().kernel()
+                                + "): ./lab run --kernel 5.10 (or 6.1, 6.12) adds another"))));
     }
 
     /** The comparison's overlaid figures, ready for display(...). */

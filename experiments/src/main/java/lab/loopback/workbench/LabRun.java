@@ -85,8 +85,11 @@ public final class LabRun {
                     e, o, (System.nanoTime() - t0) / 1e9, ctx.roundsReported(), ctx.undecidedReported(), failure);
         }
 
-        void verdicts(List<String> selected, Map<String, ClaimVerdict> into) {
-            for (ClaimVerdict v : outcome.verdicts()) if (selected.contains(v.claim())) into.put(v.claim(), v);
+        /** The selected claims' verdicts, as a run on {@code host} reports them (a timing is not judged in an emulator). */
+        void verdicts(List<String> selected, Map<String, ClaimVerdict> into, ClaimLedger ledger, HostFingerprint host) {
+            for (ClaimVerdict v : outcome.verdicts())
+                if (selected.contains(v.claim()))
+                    into.put(v.claim(), EmulatedTimings.apply(v, ledger.claim(v.claim()), host));
         }
 
         public ScheduleEntry entry(String pass, String decision) {
@@ -122,7 +125,7 @@ public final class LabRun {
                     progress.experiment(++i, experiments.size(), e.name() + " (" + String.join(", ", e.claims()) + ")");
                     Pass pass = Pass.run(e, ctx.secondLook(RunContext.SecondLook.DEFERRED), ledger, host, failures);
                     w.outcome(pass.outcome());
-                    pass.verdicts(selected, verdicts);
+                    pass.verdicts(selected, verdicts, ledger, host);
                     String next = SecondLooks.decide(pass, budget);
                     if (next.startsWith(SecondLooks.TAKE)) first.put(e, pass.outcome());
                     schedule.add(pass.entry(ScheduleEntry.FIRST, next));
@@ -142,7 +145,7 @@ public final class LabRun {
                     Pass pass = Pass.run(e, ctx.secondLook(RunContext.SecondLook.NOW), ledger, host, failures);
                     if (pass.failure() == null) { // a failed second look leaves the first pass's outcome standing
                         w.replaceOutcome(SecondLooks.keepingFirst(pass.outcome(), first.get(e)));
-                        pass.verdicts(selected, verdicts);
+                        pass.verdicts(selected, verdicts, ledger, host);
                     }
                     return pass;
                 });

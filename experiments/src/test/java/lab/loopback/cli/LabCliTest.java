@@ -89,6 +89,47 @@ class LabCliTest {
                 o.toString());
         assertBadInput(o, "'x'", "run", "--port", "x");
         assertBadInput(o, "budget '15x' is not a duration", "run", "--budget", "15x", "--out", o.toString());
+        // a guest run refuses before it fetches or boots anything
+        assertBadInput(
+                o,
+                "kernel '4.19' is not one a guest can boot; available: 5.10, 6.1, 6.12",
+                "run",
+                "--kernel",
+                "4.19",
+                "--out",
+                o.toString());
+        assertBadInput(
+                o,
+                "--accel 'fast' is not one of tcg, kvm, auto",
+                "run",
+                "--kernel",
+                "6.1",
+                "--accel",
+                "fast",
+                "--out",
+                o.toString());
+        assertBadInput(
+                o,
+                "--guest-timeout: budget 'soon' is not a duration",
+                "run",
+                "--kernel",
+                "6.1",
+                "--guest-timeout",
+                "soon",
+                "--out",
+                o.toString());
+        assertBadInput(
+                o,
+                "--guest-timeout none: a guest always has a bound",
+                "run",
+                "--kernel",
+                "6.1",
+                "--guest-timeout",
+                "none",
+                "--out",
+                o.toString());
+        assertBadInput(o, "'NOPE-1'", "run", "--kernel", "6.1", "--only", "NOPE-1", "--out", o.toString());
+        assertBadInput(null, "kernel '9.9' is not one a guest can boot", "kernels", "--fetch", "9.9");
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
         assertBadInput(
                 null,

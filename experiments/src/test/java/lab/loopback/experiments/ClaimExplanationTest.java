@@ -80,6 +80,7 @@ class ClaimExplanationTest {
         String text = ClaimExplanation.of(LEDGER, "path-3", HOME, runs);
         assertTrue(text.startsWith("PATH-3 (section 6: Kernel path dissection)"), text);
         assertTrue(text.contains(LEDGER.claim("PATH-3").quote()), text);
+        assertTrue(text.contains("  its rule reads: the kernel's testimony (judged in an emulated guest too)"), text);
         assertTrue(
                 text.contains(
                         "rule: RouteLookups.RULE — experiments/src/main/java/lab/loopback/experiments/RouteLookups.java:"),

@@ -51,6 +51,7 @@ class HostAbilitiesTest {
         HostAbilities nothing = new HostAbilities(EnumSet.noneOf(Lack.class));
         for (HostAbilities h : List.of(everything, nothing)) {
             assertFalse(h.couldHaveJudged(Lack.KERNEL));
+            assertFalse(h.couldHaveJudged(Lack.EMULATED), "an emulated CPU is a fact of the guest, not a lack to fix");
             assertFalse(h.couldHaveJudged(Lack.HOST_POLICY));
             assertTrue(h.couldHaveJudged(Lack.NO_DATA));
             assertTrue(h.couldHaveJudged(Lack.FAILED));

@@ -36,7 +36,7 @@ public final class Charts {
     public static final Color MEASURED_ELSEWHERE = new Color(0x8E, 0x44, 0xAD);
 
     private static final Color GRID = new Color(0xE5, 0xE5, 0xE5);
-    private static final int WIDTH = 900, HEIGHT = 520;
+    public static final int WIDTH = 900, HEIGHT = 520;
     /** Up to this many legend entries go in a column below the plot; more go beside it. */
     static final int LEGEND_ROWS_BELOW = 4;
 

@@ -1,6 +1,7 @@
 package lab.loopback.claim;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
@@ -9,6 +10,8 @@ import java.util.List;
  * that decides it: {@code Class.FIELD}, a rule as data, of the workbench's experiments ({@code ./lab explain ID}).
  * {@code sizes} are the message or write sizes a size-dependent verdict is read at (its headline sizes), fixed here so
  * that a profile's sweep does not decide what is judged; empty where the verdict does not depend on a size.
+ * {@code evidence} says what the rule reads (the kernel's testimony, a time or rate, or the article's own arithmetic):
+ * a timing is not judged where the CPU is emulated, the kernel's testimony is.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record Claim(
@@ -19,7 +22,21 @@ public record Claim(
         Double claimed,
         String unit,
         List<String> rule,
-        List<Integer> sizes) {
+        List<Integer> sizes,
+        Evidence evidence) {
+
+    /** What a claim's rule reads. */
+    public enum Evidence {
+        /** What the kernel reports: events, counters, probes, symbols, settings, access checks. */
+        @JsonProperty("testimony")
+        TESTIMONY,
+        /** A time or a rate (throughput, latency, CPU per byte): only this hardware's when the CPU is not emulated. */
+        @JsonProperty("timing")
+        TIMING,
+        /** The article's own numbers, checked by arithmetic: the same on every host. */
+        @JsonProperty("arithmetic")
+        ARITHMETIC
+    }
 
     public Claim {
         rule = rule == null ? List.of() : List.copyOf(rule);

@@ -102,6 +102,9 @@ public final class ClaimLedger {
             }
             if (claims.put(c.id(), c) != null)
                 throw new LedgerException(origin + ": claim id " + c.id() + " appears twice");
+            if (c.evidence() == null)
+                throw new LedgerException(
+                        where + " does not say what its rule reads: evidence: testimony, timing or" + " arithmetic");
         }
         return new ClaimLedger(List.copyOf(doc.sections()), claims);
     }

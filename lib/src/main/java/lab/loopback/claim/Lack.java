@@ -18,6 +18,8 @@ public enum Lack {
     TOOL("a reference tool (iperf3, sockperf, strace, ip, nft)"),
     /** This kernel has no such feature or tracepoint, or is too old for the claim: no host setting changes it. */
     KERNEL("the feature in this kernel"),
+    /** An emulated CPU (a QEMU TCG guest): its times and rates are the emulator's, not this hardware's. */
+    EMULATED("a CPU of this hardware: in an emulated guest, times and rates are the emulator's"),
     /** A host setting the workbench does not change (allowed congestion controls, a sysctl it would have to set). */
     HOST_POLICY("a host setting the workbench never changes"),
     /** The measurement ran and gave nothing to judge: never expected where the abilities above are present. */

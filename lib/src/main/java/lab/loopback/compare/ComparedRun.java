@@ -6,12 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.result.RunStore;
 
 /**
- * One finished run as a comparison sees it: where it is, which host and kernel made it, and its verdicts.
+ * One finished run as a comparison sees it: where it is, which host and kernel made it, and its verdicts; {@code guest}
+ * is the accelerator of the guest it ran in (tcg, kvm; {@code ./lab run --kernel}), null for a run on a host.
  * Loading refuses what is not a finished run (missing, interrupted, or without verdicts) with a message
  * naming the directory.
  */
@@ -22,7 +24,8 @@ public record ComparedRun(
         String hostId,
         String kernel,
         Map<String, ClaimVerdict> verdicts,
-        String rejudgedWith) {
+        String rejudgedWith,
+        String guest) {
 
     /** The file ./lab rejudge writes beside a run's own verdicts.json. */
     public static final String REJUDGED = "rejudged.json";
@@ -62,7 +65,13 @@ public record ComparedRun(
                 text(host.get("hostId"), "unknown-host"),
                 text(host.get("kernelRelease"), "?"),
                 Map.copyOf(verdicts),
-                rules);
+                rules,
+                host.get("guest") instanceof Map<?, ?> g ? text(g.get("accelerator"), "?") : null);
+    }
+
+    /** Where the kernel ran: "host", or "guest, TCG" (emulated) / "guest, KVM". */
+    public String where() {
+        return guest == null ? "host" : "guest, " + guest.toUpperCase(Locale.ROOT);
     }
 
     /** What rejudged.json holds that a comparison reads. */
@@ -75,7 +84,7 @@ public record ComparedRun(
 
     /** Short enough for a column header: host, kernel, profile and run id. */
     public String label() {
-        return hostId + " · " + kernel + " · " + profile + " · " + runId
+        return hostId + " · " + kernel + (guest == null ? "" : " (" + where() + ")") + " · " + profile + " · " + runId
                 + (rejudgedWith == null ? "" : " · rejudged with the rules of " + rejudgedWith);
     }
 }

@@ -178,6 +178,7 @@ public final class RunComparison {
                 b.append('\n');
             }
         }
+        if (KernelMatrix.applies(this)) b.append(String.format("%n%s%n", KernelMatrix.text(this)));
         long differ =
                 rows.stream().filter(r -> r.agreement() == Agreement.DIFFERS).count();
         long compared = rows.stream()

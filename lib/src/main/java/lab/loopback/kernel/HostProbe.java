@@ -1,5 +1,6 @@
 package lab.loopback.kernel;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,7 +60,8 @@ public final class HostProbe {
         boolean isRoot = isLiveRoot() && Libc.geteuid() == 0;
         Map<String, String> tools = new LinkedHashMap<>();
         for (var e : TOOLS.entrySet()) tools.put(e.getKey(), toolVersion(e.getValue()));
-        String id = hostId(model, cpus, mem, release, virt);
+        Guest guest = isLiveRoot() ? guest() : null;
+        String id = hostId(model, cpus, mem, release, guest == null ? virt : virt + "/" + guest.accelerator());
         return new HostFingerprint(
                 id,
                 release,
@@ -75,7 +77,22 @@ public final class HostProbe {
                 isRoot,
                 tracefs(isRoot),
                 tools,
-                Runtime.version().toString());
+                Runtime.version().toString(),
+                guest);
+    }
+
+    /** Set inside a guest of {@code ./lab run --kernel}: the file saying how the guest runs (a {@link Guest} as JSON). */
+    public static final String GUEST_ENV = "LAB_GUEST";
+
+    private static Guest guest() {
+        String file = System.getenv(GUEST_ENV);
+        if (file == null || file.isBlank()) return null;
+        try {
+            return new ObjectMapper().readValue(Path.of(file).toFile(), Guest.class);
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    GUEST_ENV + "=" + file + " is not a readable guest description: " + e.getMessage());
+        }
     }
 
     private boolean isLiveRoot() {

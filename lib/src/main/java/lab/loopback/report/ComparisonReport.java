@@ -12,9 +12,11 @@ import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
 import lab.loopback.compare.Agreement;
 import lab.loopback.compare.ComparedRun;
+import lab.loopback.compare.KernelMatrix;
 import lab.loopback.compare.RunComparison;
 import lab.loopback.result.AtomicFiles;
 import lab.loopback.result.Figure;
+import tech.tablesaw.api.Table;
 
 /**
  * {@code ./lab compare --out DIR}: comparison.csv (verdicts side by side), runs.csv (which run is which),
@@ -54,7 +56,7 @@ public final class ComparisonReport {
                     .append("</td><td>")
                     .append(esc(r.hostId()))
                     .append("</td><td>")
-                    .append(esc(r.kernel()))
+                    .append(esc(r.kernel() + (r.guest() == null ? "" : " (" + r.where() + ")")))
                     .append("</td><td>")
                     .append(esc(r.profile()))
                     .append("</td><td>")
@@ -95,6 +97,7 @@ public final class ComparisonReport {
                     .append("</figcaption></figure>\n");
             AtomicFiles.write(outDir.resolve(f.name() + ".png"), tmp -> Files.write(tmp, png));
         }
+        if (KernelMatrix.applies(cmp)) kernelMatrix(cmp, h, outDir);
         ClaimLedger ledger = cmp.ledger();
         h.append("<table><tr><th>claim</th><th>section</th>");
         for (int i = 0; i < cmp.runs().size(); i++)
@@ -125,6 +128,24 @@ public final class ComparisonReport {
         return html;
     }
 
-    private static final String CSS =
-            ReportWriter.BASE_CSS + "tr.differs td{background:#fdecea}p.warn{background:#fef5e7;padding:.4em}";
+    /** The claims judged from the kernel's testimony by kernel, oldest first: kernel-matrix.csv and a table. */
+    private static void kernelMatrix(RunComparison cmp, StringBuilder h, Path outDir) {
+        Table t = KernelMatrix.table(cmp);
+        AtomicFiles.write(outDir.resolve("kernel-matrix.csv"), tmp -> t.write().csv(tmp.toFile()));
+        h.append("<h2>Across kernels</h2>\n<p>The claims judged from the kernel's testimony (events, counters, probes,"
+                        + " symbols), one column per kernel, oldest first: the verdict and its key measured value. A"
+                        + " guest with an emulated CPU judges these; its timing claims are NOT_TESTABLE_HERE.</p>\n")
+                .append("<table><tr>");
+        for (String c : t.columnNames()) h.append("<th>").append(esc(c)).append("</th>");
+        h.append("</tr>\n");
+        for (int row = 0; row < t.rowCount(); row++) {
+            h.append("<tr>");
+            for (int c = 0; c < t.columnCount(); c++)
+                h.append("<td>").append(esc(t.getString(row, c))).append("</td>");
+            h.append("</tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
+    private static final String CSS = ReportWriter.BASE_CSS + "tr.differs td{background:#fdecea}";
 }

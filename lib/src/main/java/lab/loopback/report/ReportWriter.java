@@ -98,6 +98,28 @@ public final class ReportWriter {
                         .append("</span>");
             h.append("</p>\n");
         }
+        if (host.get("guest") instanceof Map<?, ?> g) {
+            boolean emulated = "tcg".equals(g.get("accelerator"));
+            h.append("<p class=\"warn\"><b>A guest's run.</b> This run ran inside a QEMU guest booting Linux ")
+                    .append(esc(String.valueOf(host.get("kernelRelease"))))
+                    .append(" (")
+                    .append(esc(String.valueOf(g.get("kernelPackage"))))
+                    .append("), ")
+                    .append(emulated ? "its CPU emulated (TCG)" : "under KVM")
+                    .append(", on ")
+                    .append(esc(String.valueOf(g.get("ranOn"))))
+                    .append(" (Linux ")
+                    .append(esc(String.valueOf(g.get("ranOnKernel"))))
+                    .append(") with ")
+                    .append(esc(String.valueOf(g.get("emulator"))))
+                    .append(".")
+                    .append(
+                            emulated
+                                    ? " Its times and rates are the emulator's: claims whose rule reads one are NOT_TESTABLE_HERE,"
+                                            + " and the kernel's testimony (events, counters, probes) is what is judged."
+                                    : "")
+                    .append("</p>\n");
+        }
         if (Files.exists(runDir.resolve("notebooks/00-index.html"))) {
             h.append(
                     "<p class=\"nb\">The notebooks of this run, executed: <a href=\"notebooks/00-index.html\">notebooks/00-index.html</a></p>\n");
@@ -365,7 +387,7 @@ public final class ReportWriter {
     static final String BASE_CSS = """
             body{font:15px/1.5 system-ui,sans-serif;max-width:1050px;margin:2em auto;padding:0 1em;color:#222}
             h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
-            .lede{color:#444}.meta{color:#555}code,pre{font:13px ui-monospace,monospace}pre{white-space:pre-wrap;margin:0}
+            .lede{color:#444}.meta{color:#555}p.warn{background:#fef5e7;padding:.4em}code,pre{font:13px ui-monospace,monospace}pre{white-space:pre-wrap;margin:0}
             table{border-collapse:collapse;width:100%}th,td{border:1px solid #e2e2e2;padding:.25em .5em;text-align:left;vertical-align:top}
             table.overview td:first-child{white-space:nowrap}table.lab-table{width:auto;margin:.6em 0 1em;font-size:13px}
             table.lab-table td:first-child{white-space:nowrap}details.tables{margin:.5em 0}

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalInt;
 import lab.loopback.sys.Errno;
 import lab.loopback.sys.Libc;
@@ -36,6 +37,22 @@ public final class IoUringSupport {
             return Availability.yes();
         }
         return explainHere((int) -fd);
+    }
+
+    /**
+     * Why this kernel's io_uring cannot run {@code op}, or null when it can: io_uring itself refused, or the kernel's
+     * own opcode probe (IORING_REGISTER_PROBE) says the opcode is unsupported (5.10 has no IORING_OP_SEND_ZC, which
+     * arrived in 6.0). Asking first turns an EINVAL in the middle of a transfer into a finding about the kernel.
+     */
+    public static String unsupported(int op) {
+        Availability a = check();
+        if (!a.available()) return a.reason();
+        try (IoUring ring = IoUring.setup(2, 0)) {
+            List<IoUring.ProbeOp> probe = ring.probe();
+            if (probe.stream().anyMatch(o -> o.op() == op && o.supported())) return null;
+            return "this kernel's io_uring does not support " + IoUringOp.name(op) + " (its probe lists "
+                    + probe.stream().filter(IoUring.ProbeOp::supported).count() + " supported opcodes)";
+        }
     }
 
     /** {@link #explain} with this host's sysctls and this process's seccomp filters. */

@@ -14,6 +14,7 @@ import lab.loopback.sys.FileCalls;
 import lab.loopback.sys.Libc;
 import lab.loopback.sys.MsgHdr;
 import lab.loopback.uring.IoUring;
+import lab.loopback.uring.IoUringOp;
 
 /** The file-to-socket techniques the article names, and the baseline they are measured against. */
 public final class FileSenders {
@@ -57,6 +58,15 @@ public final class FileSenders {
 
     public static boolean usesIoUring(String id) {
         return id.startsWith("uring-");
+    }
+
+    /** The io_uring opcode sender {@code id} needs (the kernel's probe says whether it has it), or -1 for none. */
+    public static int ioUringOp(String id) {
+        return switch (id) {
+            case URING_SPLICE -> IoUringOp.SPLICE;
+            case URING_SEND_ZC -> IoUringOp.SEND_ZC;
+            default -> -1;
+        };
     }
 
     private record Named(String id, String sendSide, Body body) implements FileSender {

@@ -63,8 +63,8 @@ class ClaimLedgerTest {
     void malformedLedgersFailNamingTheEntry() throws IOException {
         var dup = assertThrows(ClaimLedger.LedgerException.class, () -> parse(SECTIONS + """
                 claims:
-                  - {id: A-1, section: 1, quote: q, establish: e}
-                  - {id: A-1, section: 1, quote: q, establish: e}
+                  - {id: A-1, section: 1, quote: q, establish: e, evidence: timing}
+                  - {id: A-1, section: 1, quote: q, establish: e, evidence: timing}
                 """));
         assertTrue(dup.getMessage().contains("A-1 appears twice"), dup.getMessage());
         var sec = assertThrows(
@@ -91,9 +91,29 @@ class ClaimLedgerTest {
                 rule.getMessage());
         assertEquals(
                 List.of("WakeUp.RULE"),
-                parse(SECTIONS + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, rule: [WakeUp.RULE]}\n")
+                parse(SECTIONS
+                                + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, rule: [WakeUp.RULE],"
+                                + " evidence: timing}\n")
                         .claim("A-1")
                         .rule());
+        var noEvidence = assertThrows(
+                ClaimLedger.LedgerException.class,
+                () -> parse(SECTIONS
+                        + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, rule: [WakeUp.RULE]}\n"));
+        assertTrue(
+                noEvidence
+                        .getMessage()
+                        .endsWith("claim A-1 does not say what its rule reads: evidence: testimony, timing or"
+                                + " arithmetic"),
+                noEvidence.getMessage());
+        var badEvidence = assertThrows(
+                ClaimLedger.LedgerException.class,
+                () -> parse(
+                        SECTIONS + "claims:\n  - {id: A-1, section: 1, quote: q, establish: e, evidence: timings}\n"));
+        assertTrue(
+                badEvidence.getMessage().contains("timings")
+                        && badEvidence.getMessage().contains("testimony"),
+                badEvidence.getMessage());
         assertThrows(
                 ClaimLedger.LedgerException.class,
                 () -> parse(SECTIONS

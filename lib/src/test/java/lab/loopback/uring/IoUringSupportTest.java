@@ -2,6 +2,7 @@ package lab.loopback.uring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -10,10 +11,23 @@ import lab.loopback.measure.ChildJvm;
 import lab.loopback.sys.Errno;
 import lab.loopback.sys.Seccomp;
 import lab.loopback.sys.Syscall;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** io_uring refused is a value with its reason, never a crash: each restricted case, and the real kernel refusing it. */
 class IoUringSupportTest {
+    /** An opcode the kernel lacks is a sentence about the kernel (5.10 has no SEND_ZC); one it has is no reason. */
+    @Test
+    void anOpcodeTheKernelsProbeDoesNotListIsNamed() {
+        Assumptions.assumeTrue(IoUringSupport.check().available(), "io_uring is refused here");
+        assertNull(IoUringSupport.unsupported(IoUringOp.NOP), "every io_uring kernel has NOP");
+        String why = IoUringSupport.unsupported(250); // past every opcode a kernel has
+        assertTrue(
+                why.startsWith("this kernel's io_uring does not support opcode 250 (its probe lists ")
+                        && why.endsWith(" supported opcodes)"),
+                why);
+    }
+
     @Test
     void eachRefusalNamesItsCause() {
         var d2 = IoUringSupport.explain(Errno.EPERM, "2", "0", OptionalInt.empty());

@@ -1,0 +1,125 @@
+package lab.loopback.guest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import lab.loopback.claim.ClaimVerdict;
+import lab.loopback.claim.Verdict;
+import lab.loopback.kernel.HostFingerprint;
+import lab.loopback.kernel.HostProbe;
+import lab.loopback.result.RunStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One small guest, booted for real: Debian's 6.1 cloud kernel (fetched once into the checkout's .lab/kernels), emulated,
+ * judging URING-1 from the guest kernel's own io_uring probe and PERF-2 (arithmetic), its run brought back whole.
+ */
+class GuestBootTest {
+    @TempDir
+    Path out;
+
+    @Test
+    void aGuestKernelJudgesATestimonyClaimAndItsRunComesBackAsAnOrdinaryRun() throws Exception {
+        GuestTools.require();
+        KernelCache cache = new KernelCache(Path.of("..", ".lab", "kernels"), KernelCache.DEFAULT_BOUND);
+        // another guest of this checkout may be running (./lab run --kernel): only what this test made is its own
+        List<Path> workBefore = guestWork(cache);
+        List<Long> qemuBefore = qemus(cache);
+        GuestRun.Result r = GuestRun.execute(
+                new GuestRun.Options(
+                        "6.1",
+                        "tcg",
+                        List.of("--profile", "quick", "--only", "URING-1,PERF-2"),
+                        out,
+                        Duration.ofMinutes(15),
+                        Path.of(System.getProperty("java.home")),
+                        classpath(),
+                        cache),
+                m -> {
+                    if (!m.contains("NOT_YET_MEASURED")) System.out.println("guest test: " + m);
+                });
+
+        assertEquals(0, r.exitStatus(), "the run inside the guest ended well");
+        assertTrue(
+                r.runDir().startsWith(out.resolve(RunStore.STAGED)), r.runDir().toString());
+        HostFingerprint guestHost =
+                RunStore.JSON.readValue(r.runDir().resolve("host.json").toFile(), HostFingerprint.class);
+        HostFingerprint host = HostProbe.probe();
+        assertTrue(guestHost.kernelRelease().startsWith("6.1."), guestHost.kernelRelease());
+        assertEquals(cache.cachedSeries("6.1").pkg().release(), guestHost.kernelRelease());
+        assertEquals("tcg", guestHost.guest().accelerator());
+        assertEquals(host.hostId(), guestHost.guest().ranOn());
+        assertNotEquals(host.hostId(), guestHost.hostId(), "the guest is a host of its own");
+        assertTrue(guestHost.emulated());
+
+        Map<String, ClaimVerdict> v = RunStore.verdicts(r.runDir()).stream()
+                .collect(Collectors.toMap(ClaimVerdict::claim, Function.identity()));
+        ClaimVerdict uring = v.get("URING-1");
+        assertTrue(
+                List.of(Verdict.SUPPORTED, Verdict.PARTLY_TRUE, Verdict.REFUTED).contains(uring.verdict()),
+                uring.toString());
+        assertTrue(
+                uring.summary().contains(guestHost.kernelRelease()),
+                "judged on the guest's kernel: " + uring.summary());
+        assertTrue(
+                uring.evidence().stream().anyMatch(e -> e.contains("the verdict is the kernel's testimony")),
+                uring.evidence().toString());
+        assertTrue(
+                v.get("PERF-2").evidence().stream().anyMatch(e -> e.contains("arithmetic")),
+                v.get("PERF-2").evidence().toString());
+        assertEquals(Verdict.NOT_YET_MEASURED, v.get("PERF-1").verdict(), "not selected");
+        assertEquals(
+                List.of("iperf3-units", "io-uring-probe"), // in article order: PERF-2 (section 7) before URING-1 (9)
+                RunStore.runInfo(r.runDir()).experiments());
+        assertTrue(Files.readString(r.runDir().resolve("guest-console.log"))
+                .contains(GuestImage.BOOTED + " " + guestHost.kernelRelease()));
+
+        List<Path> workLeft = new ArrayList<>(guestWork(cache));
+        workLeft.removeAll(workBefore);
+        assertEquals(List.of(), workLeft, "the guest's image and disk are removed");
+        List<Long> qemuLeft = new ArrayList<>(qemus(cache));
+        qemuLeft.removeAll(qemuBefore);
+        assertEquals(List.of(), qemuLeft, "no QEMU of this test is left running");
+    }
+
+    private static List<Path> guestWork(KernelCache cache) throws IOException {
+        if (!Files.isDirectory(cache.root())) return List.of();
+        try (Stream<Path> s = Files.list(cache.root())) {
+            return s.filter(p -> p.getFileName().toString().startsWith("guest-"))
+                    .toList();
+        }
+    }
+
+    private static List<Long> qemus(KernelCache cache) {
+        String root = cache.root().toAbsolutePath().normalize().toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").contains(Qemu.BINARY)
+                        && p.info().commandLine().orElse("").contains(root))
+                .map(ProcessHandle::pid)
+                .toList();
+    }
+
+    /** The class path this test runs on (surefire's, without the tests). */
+    private static List<Path> classpath() {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return Arrays.stream(cp.split(File.pathSeparator))
+                .filter(s -> !s.isBlank() && !s.contains("test-classes") && !s.contains("surefire"))
+                .map(Path::of)
+                .filter(Files::exists)
+                .toList();
+    }
+}
