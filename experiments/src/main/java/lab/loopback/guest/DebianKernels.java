@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lab.loopback.kernel.Releases;
 
 /**
  * The kernels a guest can boot: Debian's {@code linux-image-*-cloud-amd64} packages (the smallest flavour, made to
@@ -128,7 +129,7 @@ public final class DebianKernels {
     public static List<Package> candidates(String series, List<Package> found) {
         return found.stream()
                 .filter(p -> p.series().equals(series))
-                .sorted(Comparator.comparing(Package::version, DebianKernels::compareVersions)
+                .sorted(Comparator.comparing(Package::version, Releases::compare)
                         .reversed()
                         .thenComparing(found::indexOf))
                 .toList();
@@ -137,19 +138,5 @@ public final class DebianKernels {
     /** The newest package of {@code series} among {@code found}: the first of {@link #candidates}. */
     public static Optional<Package> newest(String series, List<Package> found) {
         return candidates(series, found).stream().findFirst();
-    }
-
-    /**
-     * Debian versions compared by their numbers in order (6.1.192-3 after 6.1.158-1; 6.12.57-1~deb12u1 after
-     * 6.12.43-1~deb12u1): enough for one kernel series' builds, which differ in upstream and Debian revision numbers.
-     */
-    static int compareVersions(String a, String b) {
-        String[] x = a.split("\\D+"), y = b.split("\\D+");
-        for (int i = 0; i < Math.max(x.length, y.length); i++) {
-            long p = i < x.length && !x[i].isEmpty() ? Long.parseLong(x[i]) : -1;
-            long q = i < y.length && !y[i].isEmpty() ? Long.parseLong(y[i]) : -1;
-            if (p != q) return Long.compare(p, q);
-        }
-        return 0;
     }
 }

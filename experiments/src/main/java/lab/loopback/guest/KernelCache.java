@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import lab.loopback.kernel.Releases;
 import lab.loopback.result.AtomicFiles;
 import org.apache.commons.compress.archivers.ar.ArArchiveEntry;
 import org.apache.commons.compress.archivers.ar.ArArchiveInputStream;
@@ -86,7 +87,7 @@ public final class KernelCache {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the kernel cache " + root + ": " + e.getMessage(), e);
         }
-        out.sort(Comparator.comparing((Cached c) -> c.pkg().series(), DebianKernels::compareVersions)
+        out.sort(Comparator.comparing((Cached c) -> c.pkg().series(), Releases::compare)
                 .reversed());
         return out;
     }

@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import lab.loopback.kernel.Releases;
 import org.junit.jupiter.api.Test;
 
 class DebianKernelsTest {
@@ -95,9 +96,9 @@ class DebianKernelsTest {
                 "6.12.118-1~deb12u1",
                 DebianKernels.newest("6.12", parse()).orElseThrow().version());
         assertTrue(DebianKernels.newest("5.10", parse()).isEmpty());
-        assertTrue(DebianKernels.compareVersions("6.1.192-3", "6.1.176-1") > 0);
-        assertTrue(DebianKernels.compareVersions("6.12.57-1~deb12u1", "6.12.118-1~deb12u1") < 0);
-        assertTrue(DebianKernels.compareVersions("5.10.262-1", "5.10.262-1") == 0);
+        assertTrue(Releases.compare("6.1.192-3", "6.1.176-1") > 0);
+        assertTrue(Releases.compare("6.12.57-1~deb12u1", "6.12.118-1~deb12u1") < 0);
+        assertTrue(Releases.compare("5.10.262-1", "5.10.262-1") == 0);
     }
 
     @Test

@@ -11,6 +11,7 @@ import lab.loopback.chart.Charts;
 import lab.loopback.claim.Claim;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
+import lab.loopback.kernel.Releases;
 import lab.loopback.result.Figure;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.XYChart;
@@ -39,7 +40,7 @@ public final class KernelMatrix {
     static List<Integer> order(RunComparison cmp) {
         List<Integer> idx = new ArrayList<>();
         for (int i = 0; i < cmp.runs().size(); i++) idx.add(i);
-        idx.sort(Comparator.comparing((Integer i) -> cmp.runs().get(i).kernel(), KernelMatrix::compareReleases)
+        idx.sort(Comparator.comparing((Integer i) -> cmp.runs().get(i).kernel(), Releases::compare)
                 .thenComparing(i -> cmp.runs().get(i).guest() != null));
         return idx;
     }
@@ -176,16 +177,5 @@ public final class KernelMatrix {
 
     private static String shortHeader(ComparedRun r) {
         return r.kernel().replaceFirst("-cloud-amd64$", "") + (r.guest() == null ? " (host)" : " (guest)");
-    }
-
-    /** Kernel releases by their numbers in order: 5.10.0-46 before 6.1.0-57 before 6.12.57 before 6.18.0. */
-    static int compareReleases(String a, String b) {
-        String[] x = a.split("\\D+"), y = b.split("\\D+");
-        for (int i = 0; i < Math.max(x.length, y.length); i++) {
-            long p = i < x.length && !x[i].isEmpty() ? Long.parseLong(x[i]) : -1;
-            long q = i < y.length && !y[i].isEmpty() ? Long.parseLong(y[i]) : -1;
-            if (p != q) return Long.compare(p, q);
-        }
-        return a.compareTo(b);
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.Verdict;
+import lab.loopback.kernel.Releases;
 import lab.loopback.report.ComparisonReport;
 import lab.loopback.result.RunStore;
 import org.junit.jupiter.api.Test;
@@ -92,8 +93,8 @@ class KernelMatrixTest {
 
     @Test
     void releasesAreOrderedByTheirNumbers() {
-        assertTrue(KernelMatrix.compareReleases("5.10.0-46-cloud-amd64", "6.1.0-57-cloud-amd64") < 0);
-        assertTrue(KernelMatrix.compareReleases("6.1.0-57-cloud-amd64", "6.12.118+deb12-cloud-amd64") < 0);
-        assertTrue(KernelMatrix.compareReleases("6.12.118+deb12-cloud-amd64", "6.18.44-fc-v1147") < 0);
+        assertTrue(Releases.compare("5.10.0-46-cloud-amd64", "6.1.0-57-cloud-amd64") < 0);
+        assertTrue(Releases.compare("6.1.0-57-cloud-amd64", "6.12.118+deb12-cloud-amd64") < 0);
+        assertTrue(Releases.compare("6.12.118+deb12-cloud-amd64", "6.18.44-fc-v1147") < 0);
     }
 }
