@@ -29,7 +29,9 @@ public final class GuestImage {
     static final String OUT = "/out",
             BOOTED = "lab-guest: booted",
             MEASURED = "lab-guest: experiments ended, exit status ",
-            WRITTEN = "lab-guest: results written";
+            WRITTEN = "lab-guest: results written",
+            // what the guest's kernel holds after the run (namespaces, SAs, links, qdiscs, tables), kept in the run
+            AFTER = "guest-after.txt";
 
     /**
      * The tools copied in when the host has them (an experiment without one says NOT_TESTABLE_HERE, as on a host); the
@@ -127,6 +129,13 @@ public final class GuestImage {
         return """
                 #!/bin/busybox sh
                 /bin/busybox --install -s /bin
+                # what the run left in this kernel: nothing of the workbench's own may remain (namespaces and what was
+                # set up inside them, SAs, links, qdiscs, nftables)
+                after() {
+                  for c in "ip netns list" "ip xfrm state" "ip xfrm policy" "ip -o link show" "tc qdisc show dev lo" "nft list tables"; do
+                    echo "## $c"; $c 2>&1
+                  done
+                }
                 export PATH=/usr/bin:/usr/sbin:/bin:/sbin HOME=/root LANG=C.UTF-8
                 mount -t proc proc /proc
                 mount -t sysfs sysfs /sys
@@ -147,9 +156,11 @@ public final class GuestImage {
                 tail -n 3 /tmp/run-stdout.txt
                 echo "%s$status"
                 echo $status > %s/exit-status
+                for d in %s/*/; do [ -f "$d/verdicts.json" ] && after > "$d/%s"; done
                 if [ -b /dev/vda ]; then tar -c -f /dev/vda -C %s . && sync && echo "%s"; else echo "lab-guest: no disk /dev/vda for the results"; fi
                 poweroff -f
-                """.formatted(BOOTED, HostProbe.GUEST_ENV, java, quote(classpath), args, MEASURED, OUT, OUT, WRITTEN);
+                """.formatted(
+                BOOTED, HostProbe.GUEST_ENV, java, quote(classpath), args, MEASURED, OUT, OUT, AFTER, OUT, WRITTEN);
     }
 
     private static String quote(String s) {

@@ -1,6 +1,7 @@
 package lab.loopback.guest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One small guest, booted for real: Debian's 6.1 cloud kernel (fetched once into the checkout's .lab/kernels), emulated,
- * judging URING-1 from the guest kernel's own io_uring probe and PERF-2 (arithmetic), its run brought back whole.
+ * judging URING-1 from the guest kernel's own io_uring probe, PERF-2 (arithmetic) and FAST-3 (its conditions include the
+ * ESP SA and the VRF this host's kernel cannot make), its run brought back whole.
  */
 class GuestBootTest {
     @TempDir
@@ -43,7 +45,7 @@ class GuestBootTest {
                 new GuestRun.Options(
                         "6.1",
                         "tcg",
-                        List.of("--profile", "quick", "--only", "URING-1,PERF-2"),
+                        List.of("--profile", "quick", "--only", "URING-1,PERF-2,FAST-3"),
                         out,
                         Duration.ofMinutes(15),
                         Path.of(System.getProperty("java.home")),
@@ -83,10 +85,29 @@ class GuestBootTest {
                 v.get("PERF-2").evidence().toString());
         assertEquals(Verdict.NOT_YET_MEASURED, v.get("PERF-1").verdict(), "not selected");
         assertEquals(
-                List.of("iperf3-units", "io-uring-probe"), // in article order: PERF-2 (section 7) before URING-1 (9)
+                List.of("fast-path-conditions", "iperf3-units", "io-uring-probe"), // in article order
                 RunStore.runInfo(r.runDir()).experiments());
         assertTrue(Files.readString(r.runDir().resolve("guest-console.log"))
                 .contains(GuestImage.BOOTED + " " + guestHost.kernelRelease()));
+
+        // FAST-3's conditions this host's kernel cannot set up (issue 19: an ESP SA on 127.0.0.1, a VRF; qdiscs fq and
+        // netem) ran in the guest's, each a verified transfer in a private namespace, and nothing of them is left
+        String conditions = Files.readString(r.runDir().resolve("fast-path-conditions/conditions.csv"));
+        for (String c :
+                List.of("IPsec: ESP transport-mode SA", "a VRF device present", "qdisc fq on lo", "qdisc netem"))
+            assertTrue(
+                    conditions.contains(c),
+                    c + " did not run in the guest:\n" + conditions
+                            + Files.readString(r.runDir().resolve("fast-path-conditions/not-run.csv")));
+        assertTrue(List.of(Verdict.SUPPORTED, Verdict.PARTLY_TRUE, Verdict.REFUTED)
+                .contains(v.get("FAST-3").verdict()));
+        String after = Files.readString(r.runDir().resolve(GuestImage.AFTER));
+        assertTrue(after.contains("## ip netns list") && after.contains("## ip xfrm state"), after);
+        assertFalse(
+                after.contains("llab-"), "a namespace, link or table of the workbench is left in the guest:\n" + after);
+        assertFalse(after.contains("proto esp") || after.contains("src 127.0.0.1"), "an SA is left:\n" + after);
+        assertFalse(after.contains(" vrf "), "a VRF is left:\n" + after);
+        assertFalse(after.contains("qdisc fq") || after.contains("qdisc netem"), "a qdisc is left on lo:\n" + after);
 
         List<Path> workLeft = new ArrayList<>(guestWork(cache));
         workLeft.removeAll(workBefore);
