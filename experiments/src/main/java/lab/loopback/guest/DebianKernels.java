@@ -134,9 +134,4 @@ public final class DebianKernels {
                         .thenComparing(found::indexOf))
                 .toList();
     }
-
-    /** The newest package of {@code series} among {@code found}: the first of {@link #candidates}. */
-    public static Optional<Package> newest(String series, List<Package> found) {
-        return candidates(series, found).stream().findFirst();
-    }
 }

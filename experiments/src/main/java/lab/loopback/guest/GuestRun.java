@@ -79,10 +79,9 @@ public final class GuestRun {
         try {
             List<String> tries = new ArrayList<>();
             // what a stalled KVM guest cost once (KVM_BOOT) is not paid again on this host and emulator
-            Path stalled = opt.cache()
-                    .root()
-                    .resolve("kvm-stalled-" + host.hostId() + "-"
-                            + Qemu.version(qemu).replace(' ', '-'));
+            String emulator = Qemu.version(qemu);
+            Path stalled =
+                    opt.cache().root().resolve("kvm-stalled-" + host.hostId() + "-" + emulator.replace(' ', '-'));
             boolean tryKvm = opt.accelerator().equals("kvm")
                     || (opt.accelerator().equals("auto") && Qemu.kvmOpenable() && !Files.exists(stalled));
             if (opt.accelerator().equals("auto") && Files.exists(stalled))
@@ -97,7 +96,7 @@ public final class GuestRun {
             for (String accel : tries) {
                 Guest guest = new Guest(
                         accel,
-                        Qemu.version(qemu),
+                        emulator,
                         host.hostId(),
                         host.kernelRelease(),
                         kernel.pkg().describe());
@@ -276,13 +275,7 @@ public final class GuestRun {
                 run = runs.getFirst();
             }
             Files.copy(console, run.resolve("guest-console.log"));
-            for (int n = 1; n < 1000; n++) {
-                Path target = stage.resolve(n == 1 ? run.getFileName().toString() : run.getFileName() + "-" + n);
-                if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) continue;
-                Files.move(run, target, StandardCopyOption.ATOMIC_MOVE);
-                return target;
-            }
-            throw new IllegalStateException(stage + " already holds 999 runs named " + run.getFileName() + "*");
+            return RunStore.moveUnder(run, stage);
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot bring the guest's run back into " + stage + ": " + e.getMessage(), e);

@@ -103,6 +103,11 @@ class GuestBootTest {
                 .contains(v.get("FAST-3").verdict()));
         String after = Files.readString(r.runDir().resolve(GuestImage.AFTER));
         assertTrue(after.contains("## ip netns list") && after.contains("## ip xfrm state"), after);
+        // the commands ran (an absent tool would leave every section empty, and "nothing left" would hold vacuously)
+        assertFalse(after.contains("not found"), after);
+        assertTrue(
+                after.contains("1: lo:") && after.contains("qdisc noqueue"),
+                "links and lo's qdisc were listed:\n" + after);
         assertFalse(
                 after.contains("llab-"), "a namespace, link or table of the workbench is left in the guest:\n" + after);
         assertFalse(after.contains("proto esp") || after.contains("src 127.0.0.1"), "an SA is left:\n" + after);

@@ -203,18 +203,28 @@ public final class RunStore {
         Path root = stage.getParent();
         String id = run.getFileName().toString();
         try {
-            for (int n = 1; n < 1000; n++) {
-                Path target = root.resolve(n == 1 ? id : id + "-" + n);
-                if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) continue;
-                Files.move(run, target, StandardCopyOption.ATOMIC_MOVE);
-                pointLatest(root, target);
-                try (Stream<Path> left = Files.list(stage)) {
-                    if (left.findAny().isEmpty()) Files.delete(stage);
-                }
-                return target;
+            Path target = moveUnder(run, root);
+            pointLatest(root, target);
+            try (Stream<Path> left = Files.list(stage)) {
+                if (left.findAny().isEmpty()) Files.delete(stage);
             }
+            return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot publish " + run + " into " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Moves the finished run {@code run} into {@code root} under its own name, or with a suffix ("-2", "-3" …) when
+     * {@code root} holds one of that name already: a finished run is never replaced.
+     */
+    public static Path moveUnder(Path run, Path root) throws IOException {
+        String id = run.getFileName().toString();
+        for (int n = 1; n < 1000; n++) {
+            Path target = root.resolve(n == 1 ? id : id + "-" + n);
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) continue;
+            Files.move(run, target, StandardCopyOption.ATOMIC_MOVE);
+            return target;
         }
         throw new IllegalArgumentException(root + " already holds 999 runs named " + id + "*");
     }
