@@ -147,7 +147,7 @@ public final class StreamThroughput implements Experiment {
                 byIperf3 ? "iperf3" : "Java harness", Bytes.human(size), at.format("%.2f")));
         for (Calibration.Summary c : calibrated)
             evidence.add(String.format(
-                    "calibration, %s, %s writes: the Java harness%s %.2f Gbit/s, %s %.2f Gbit/s, paired ratio %.2f [%.2f, %.2f] over %d interleaved rounds (%.0f%% coverage); target %s: %s; the harness's receiver spent %.0f%% of its trial comparing bytes",
+                    "calibration, %s, %s writes: the Java harness%s %.2f Gbit/s, %s %.2f Gbit/s, paired ratio %.2f [%.2f, %.2f] over %d interleaved rounds (%.0f%% coverage); target %s: %s; the harness's receiver read in %s pieces and spent %.0f%% of its trial comparing bytes",
                     Placement.parse(c.placement()).describe(),
                     Bytes.human(c.size()),
                     c.tool().contains("-Z") ? " (sendfile)" : "",
@@ -161,6 +161,7 @@ public final class StreamThroughput implements Experiment {
                     c.coverage() * 100,
                     c.target(),
                     c.meetsTarget(),
+                    Bytes.human(c.javaReadSize()),
                     c.javaVerifyShareMedian() * 100));
         evidence.addAll(calibrationNotes);
         evidence.add(name() + "/java-trials.csv: every trial, bytes verified against the known pattern");

@@ -49,7 +49,8 @@ public final class Calibration {
     /**
      * One round at one size and placement: both measurements, which ran first, the harness's over the tool's, and for
      * the stream the share of the harness's trial its receiver spent comparing bytes (work iperf3's receiver never
-     * does; NaN for the ping-pong).
+     * does; NaN for the ping-pong) and the size of the receiver's reads ({@link StreamRunner#readSize}; the ping-pong's:
+     * its message size).
      */
     public record Pair(
             String tool,
@@ -61,9 +62,13 @@ public final class Calibration {
             double reference,
             String unit,
             double javaOverReference,
-            double javaVerifyShare) {}
+            double javaVerifyShare,
+            int javaReadSize) {}
 
-    /** Per tool, size and placement: the medians over rounds and the paired ratio's median with its interval. */
+    /**
+     * Per tool, size and placement: the medians over rounds, the paired ratio's median with its interval, and the
+     * receiver's read size there.
+     */
     public record Summary(
             String tool,
             int size,
@@ -78,7 +83,8 @@ public final class Calibration {
             double coverage,
             String target,
             String meetsTarget,
-            double javaVerifyShareMedian) {}
+            double javaVerifyShareMedian,
+            int javaReadSize) {}
 
     private Calibration() {}
 
@@ -163,7 +169,7 @@ public final class Calibration {
                     file == null
                             ? runner.trial(size, seconds, STREAM_MAX_BYTES, "calibration", round)
                             : runner.trial(size, seconds, "calibration", round, c -> {}, sendfileAgain(file), c -> {}));
-            return new HarnessResult(t.gbitPerSecond(), t.receiverVerifyNanos() / (t.seconds() * 1e9));
+            return new HarnessResult(t.gbitPerSecond(), t.receiverVerifyNanos() / (t.seconds() * 1e9), t.readSize());
         };
         Supplier<ToolResult> tool = () -> {
             Iperf3.Result r = Iperf3.run(size, seconds, 0, ctx.toolPort(), at[0], at[1], file != null);
@@ -202,8 +208,11 @@ public final class Calibration {
         };
     }
 
-    /** What the harness measured, and the share of it its receiver spent comparing bytes (NaN: none). */
-    private record HarnessResult(double value, double verifyShare) {}
+    /**
+     * What the harness measured, the share of it its receiver spent comparing bytes (NaN: none), and the size of its
+     * receiver's reads (a ping-pong's: the message size, each message read whole).
+     */
+    private record HarnessResult(double value, double verifyShare, int readSize) {}
 
     /** What the C tool measured, and its name with its version. */
     private record ToolResult(double value, String tool) {}
@@ -231,7 +240,8 @@ public final class Calibration {
                 t.value(),
                 unit,
                 j.value() / t.value(),
-                j.verifyShare());
+                j.verifyShare(),
+                j.readSize());
     }
 
     /**
@@ -276,7 +286,8 @@ public final class Calibration {
                 pp.trial(size, "calibration", round, p.pingPongRoundTrips, p.calibrationSeconds, pl)
                         .stats()
                         .p50Micros(),
-                Double.NaN);
+                Double.NaN,
+                size);
         Supplier<ToolResult> tool = () -> {
             Sockperf.Result r =
                     Sockperf.pingPong(Math.max(size, 14), p.calibrationSeconds, ctx.toolPort(), at[1], at[0]);
@@ -340,7 +351,8 @@ public final class Calibration {
                     ratio.confidence(),
                     (stream ? "≥ " : "≤ ") + target,
                     meets(ratio, target, stream),
-                    stream ? Estimate.medianOf(g, Pair::javaVerifyShare) : Double.NaN));
+                    stream ? Estimate.medianOf(g, Pair::javaVerifyShare) : Double.NaN,
+                    first.javaReadSize()));
         }
         return out;
     }

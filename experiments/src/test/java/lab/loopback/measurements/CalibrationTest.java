@@ -14,7 +14,7 @@ class CalibrationTest {
     private static Calibration.Pair stream(int size, String placement, int round, double java, double iperf3) {
         String first = round % 2 == 0 ? "java" : "tool";
         return new Calibration.Pair(
-                "iperf 3.12", size, placement, round, first, java, iperf3, "Gbit/s", java / iperf3, 0.1 * round);
+                "iperf 3.12", size, placement, round, first, java, iperf3, "Gbit/s", java / iperf3, 0.1 * round, 65536);
     }
 
     @Test
@@ -35,6 +35,7 @@ class CalibrationTest {
         assertEquals("undecided", one.meetsTarget()); // the interval straddles 0.95
         assertEquals("≥ 0.95", one.target());
         assertEquals(0.25, one.javaVerifyShareMedian(), 1e-9); // rounds 0 … 5: 0.0 … 0.5
+        assertEquals(65536, one.javaReadSize());
         assertEquals("too few rounds (interval covers 0 %)", s.get(1).meetsTarget());
         assertEquals(0.5, s.get(1).ratioMedian(), 1e-9);
     }
@@ -71,7 +72,8 @@ class CalibrationTest {
                     sockperf[r],
                     "µs p50",
                     java[r] / sockperf[r],
-                    Double.NaN));
+                    Double.NaN,
+                    64));
         Calibration.Summary s = Calibration.summarize(pairs).getFirst();
         assertEquals("≤ 1.05", s.target());
         assertEquals("yes", s.meetsTarget()); // every ratio is within 0.96 … 1.02

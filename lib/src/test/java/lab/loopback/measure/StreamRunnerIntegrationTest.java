@@ -149,6 +149,31 @@ class StreamRunnerIntegrationTest {
         }
     }
 
+    /**
+     * A reader with a vCPU of its own reads at most {@link StreamRunner#OWN_CPU_READ_CAP} at a time, whatever the write
+     * size; sharing the sender's vCPU or left to the scheduler, it reads the write size. The trial records both sizes,
+     * and every byte is still checked.
+     */
+    @Test
+    void theReaderReadsSmallerPiecesOnlyOnAVcpuOfItsOwn() {
+        int mib = 1 << 20;
+        assertEquals(65536, StreamRunner.readSize(mib, Placement.TWO_CPUS));
+        assertEquals(16384, StreamRunner.readSize(16384, Placement.TWO_CPUS), "a small write is read whole");
+        assertEquals(mib, StreamRunner.readSize(mib, Placement.SAME_CPU));
+        assertEquals(mib, StreamRunner.readSize(mib, null));
+        try (StreamRunner r = StreamRunner.start(Transports.byId("tcp-lo"), "0", 120)) {
+            for (Placement pl : Placement.arrangeable(CpuAffinity.of(0))) {
+                StreamTrial t = r.placement(pl).trial(mib, 30, 8L * mib, "timed", 0);
+                assertTrue(t.verified(), pl + ": every byte checked");
+                assertEquals(mib, t.writeSize(), pl + ": the write size recorded");
+                assertEquals(StreamRunner.readSize(mib, pl == Placement.SCHEDULER ? null : pl), t.readSize(), pl.id());
+                assertTrue(
+                        t.reads() >= t.bytesReceived() / t.readSize(),
+                        pl + ": no read returned more than was asked for (" + t.reads() + " reads)");
+            }
+        }
+    }
+
     @Test
     void absurdSizesAreRefusedBeforeAnythingMoves() {
         try (StreamRunner r = StreamRunner.start(Transports.byId("tcp-lo"), "0", 60)) {
