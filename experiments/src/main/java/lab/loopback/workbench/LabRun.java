@@ -92,9 +92,16 @@ public final class LabRun {
                     into.put(v.claim(), EmulatedTimings.apply(v, ledger.claim(v.claim()), host));
         }
 
-        public ScheduleEntry entry(String pass, String decision) {
+        public ScheduleEntry entry(String pass, SecondLooks.Decision next) {
             return new ScheduleEntry(
-                    experiment.name(), experiment.claims(), pass, seconds, rounds, undecided, decision);
+                    experiment.name(),
+                    experiment.claims(),
+                    pass,
+                    seconds,
+                    rounds,
+                    undecided,
+                    next.why(),
+                    next.secondLook());
         }
     }
 
@@ -126,8 +133,8 @@ public final class LabRun {
                     Pass pass = Pass.run(e, ctx.secondLook(RunContext.SecondLook.DEFERRED), ledger, host, failures);
                     w.outcome(pass.outcome());
                     pass.verdicts(selected, verdicts, ledger, host);
-                    String next = SecondLooks.decide(pass, budget);
-                    if (next.startsWith(SecondLooks.TAKE)) first.put(e, pass.outcome());
+                    SecondLooks.Decision next = SecondLooks.decide(pass, budget);
+                    if (next.secondLook()) first.put(e, pass.outcome());
                     schedule.add(pass.entry(ScheduleEntry.FIRST, next));
                 }
                 // second looks, after every first pass: the budget then goes to what is still undecided, whichever

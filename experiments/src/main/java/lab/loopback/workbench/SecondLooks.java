@@ -16,25 +16,31 @@ import lab.loopback.result.ScheduleEntry;
  * verdict covers with at least 95 % whichever look it came from (Bonferroni over the looks).
  */
 public final class SecondLooks {
-    /** How a decision to take a second look begins (the schedule is read back by this). */
-    public static final String TAKE = "second look";
-
     /** The most looks a comparison gets: the first pass and one second look. */
     public static final int LOOKS = 2;
 
     private SecondLooks() {}
 
+    /** What the run does after a pass: take a second look or not, and why, in words for the schedule. */
+    public record Decision(boolean secondLook, String why) {
+        static Decision none(String why) {
+            return new Decision(false, why);
+        }
+    }
+
     /** What the run does after an experiment's first pass; the budget is asked only when the second looks begin. */
-    public static String decide(LabRun.Pass pass, Budget budget) {
-        if (pass.failure() != null) return "none: the experiment failed";
-        if (pass.rounds() == 0) return "none: a fixed plan, no interleaved rounds to add";
-        if (pass.undecided().isEmpty()) return "none: every comparison the rules read is decided";
+    public static Decision decide(LabRun.Pass pass, Budget budget) {
+        if (pass.failure() != null) return Decision.none("none: the experiment failed");
+        if (pass.rounds() == 0) return Decision.none("none: a fixed plan, no interleaved rounds to add");
+        if (pass.undecided().isEmpty()) return Decision.none("none: every comparison the rules read is decided");
         List<String> open = undecidedClaims(pass.outcome());
         if (open.isEmpty())
-            return "none: " + String.join(", ", pass.undecided())
-                    + " undecided, but no verdict turns on it (every claim is decided)";
-        return TAKE + ": " + String.join(", ", open) + " undecided (" + String.join(", ", pass.undecided()) + ")"
-                + (budget.limitSeconds() == null ? "" : ", if the budget allows");
+            return Decision.none("none: " + String.join(", ", pass.undecided())
+                    + " undecided, but no verdict turns on it (every claim is decided)");
+        return new Decision(
+                true,
+                "second look: " + String.join(", ", open) + " undecided (" + String.join(", ", pass.undecided()) + ")"
+                        + (budget.limitSeconds() == null ? "" : ", if the budget allows"));
     }
 
     /** Claims of the outcome that a rule left undecided on this host. */
@@ -51,14 +57,14 @@ public final class SecondLooks {
      */
     public static void take(List<ScheduleEntry> schedule, Budget budget, Function<ScheduleEntry, LabRun.Pass> look) {
         for (ScheduleEntry entry : List.copyOf(schedule)) {
-            if (!entry.pass().equals(ScheduleEntry.FIRST) || !entry.decision().startsWith(TAKE)) continue;
+            if (!entry.pass().equals(ScheduleEntry.FIRST) || !entry.secondLook()) continue;
             double estimate = estimate(entry);
             if (!budget.fits(estimate)) {
                 schedule.set(schedule.indexOf(entry), declined(entry, estimate, budget));
                 continue;
             }
             LabRun.Pass second = look.apply(entry);
-            schedule.add(second.entry(ScheduleEntry.SECOND, after(second)));
+            schedule.add(second.entry(ScheduleEntry.SECOND, Decision.none(after(second))));
         }
     }
 
@@ -70,7 +76,7 @@ public final class SecondLooks {
         return first.seconds() * LOOKS;
     }
 
-    /** The first pass's entry, its decision now: no second look, for want of budget. */
+    /** The first pass's entry, its decision now: no second look, for want of budget (the look it asked for, declined). */
     static ScheduleEntry declined(ScheduleEntry first, double estimate, Budget budget) {
         return new ScheduleEntry(
                 first.experiment(),
@@ -84,7 +90,8 @@ public final class SecondLooks {
                         "no second look: it would take ~%.0f s and the budget has %.0f s left (%s); the verdict stays undecided, with its interval",
                         estimate,
                         Math.max(0, budget.remainingSeconds()),
-                        budget.describe()));
+                        budget.describe()),
+                false);
     }
 
     /** What a second look ended with: there is no third. */

@@ -26,7 +26,6 @@ import lab.loopback.workbench.HostAbilities;
 import lab.loopback.workbench.Lab;
 import lab.loopback.workbench.LabRun;
 import lab.loopback.workbench.Rejudge;
-import lab.loopback.workbench.SecondLooks;
 
 /** What every end-to-end run test asks of its claims' verdicts. */
 final class RunAssertions {
@@ -100,7 +99,7 @@ final class RunAssertions {
                     .filter(f -> f.experiment().equals(e.experiment()))
                     .findFirst()
                     .orElseThrow();
-            assertTrue(asked.decision().startsWith(SecondLooks.TAKE), asked + " was not asked for a second look");
+            assertTrue(asked.secondLook(), asked + " was not asked for a second look");
             assertFalse(asked.undecided().isEmpty(), asked.toString());
             assertTrue(
                     Files.exists(run.resolve(e.experiment()).resolve("first-look-trials.csv")),

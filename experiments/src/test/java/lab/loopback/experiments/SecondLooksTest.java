@@ -72,8 +72,8 @@ class SecondLooksTest {
     void aDecidedVerdictGetsNoMoreRounds() {
         LabRun.Pass pass = firstPass(DECIDED, 30);
         assertEquals(Verdict.PARTLY_TRUE, pass.outcome().verdicts().getFirst().verdict());
-        String next = SecondLooks.decide(pass, new Clock().budget(Duration.ofHours(1)));
-        assertFalse(next.startsWith(SecondLooks.TAKE), next);
+        SecondLooks.Decision next = SecondLooks.decide(pass, new Clock().budget(Duration.ofHours(1)));
+        assertFalse(next.secondLook(), next.why());
         List<ScheduleEntry> schedule = new ArrayList<>(List.of(pass.entry(ScheduleEntry.FIRST, next)));
         SecondLooks.take(schedule, new Clock().budget(null), e -> {
             throw new AssertionError("a decided experiment was measured again");
@@ -89,8 +89,8 @@ class SecondLooksTest {
         assertFalse(pass.undecided().isEmpty(), "the recorded trials leave a mixing comparison undecided");
         Clock clock = new Clock();
         Budget budget = clock.budget(Duration.ofSeconds(300));
-        String next = SecondLooks.decide(pass, budget);
-        assertTrue(next.startsWith(SecondLooks.TAKE) && next.contains("FAIL-5"), next);
+        SecondLooks.Decision next = SecondLooks.decide(pass, budget);
+        assertTrue(next.secondLook() && next.why().contains("FAIL-5"), next.why());
         clock.advance(200); // the first passes took 200 s: the second look's estimate, 2 × 40 s, fits in 100 s
         List<ScheduleEntry> schedule = new ArrayList<>(List.of(pass.entry(ScheduleEntry.FIRST, next)));
         List<String> looked = new ArrayList<>();
@@ -106,6 +106,7 @@ class SecondLooksTest {
         assertEquals(ScheduleEntry.SECOND, schedule.get(1).pass());
         assertEquals(2 * pass.rounds(), schedule.get(1).rounds(), "twice the planned rounds");
         assertEquals("decided", schedule.get(1).decision());
+        assertFalse(schedule.get(1).secondLook(), "there is no third look");
     }
 
     @Test
@@ -122,6 +123,7 @@ class SecondLooksTest {
         assertEquals(1, schedule.size());
         String decision = schedule.getFirst().decision();
         assertTrue(decision.startsWith("no second look: it would take ~80 s and the budget has 70 s left"), decision);
+        assertFalse(schedule.getFirst().secondLook(), "the look asked for was declined");
         // no budget at all: every second look asked for is taken
         Clock unbounded = new Clock();
         Budget none = unbounded.budget(null);
@@ -141,9 +143,12 @@ class SecondLooksTest {
         Budget budget = new Clock().budget(null);
         LabRun.Pass failed = new LabRun.Pass(
                 BLOCKING_MODES, undecided.outcome(), 1, 0, List.of(), "blocking-modes failed: no tracefs");
-        assertEquals("none: the experiment failed", SecondLooks.decide(failed, budget));
+        assertEquals(
+                new SecondLooks.Decision(false, "none: the experiment failed"), SecondLooks.decide(failed, budget));
         LabRun.Pass fixed = new LabRun.Pass(BLOCKING_MODES, undecided.outcome(), 1, 0, List.of(), null);
-        assertTrue(SecondLooks.decide(fixed, budget).startsWith("none: a fixed plan"));
+        SecondLooks.Decision none = SecondLooks.decide(fixed, budget);
+        assertFalse(none.secondLook());
+        assertTrue(none.why().startsWith("none: a fixed plan"), none.why());
     }
 
     @Test
