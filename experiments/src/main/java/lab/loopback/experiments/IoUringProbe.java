@@ -4,6 +4,7 @@ import java.util.List;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.Lack;
 import lab.loopback.claim.Verdict;
+import lab.loopback.kernel.Releases;
 import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
@@ -40,9 +41,9 @@ public final class IoUringProbe implements Experiment {
                     + "(Pavel Begunkov, io_uring/net.c, Aug 2022); IORING_SEND_ZC_REPORT_USAGE in 6.2; io_uring_prep_send_zc() is liburing 2.3's helper (man page dated Sep 2022)";
 
     /** The release the article claims and the one the kernel documents for IORING_OP_SEND_ZC. */
-    record Releases(double claimed, double documented) {}
+    record Since(double claimed, double documented) {}
 
-    static final Rule<Releases> RULE = Rule.<Releases>forClaim("URING-1")
+    static final Rule<Since> RULE = Rule.<Since>forClaim("URING-1")
             .when(
                     Verdict.REFUTED,
                     Condition.fact(
@@ -51,7 +52,7 @@ public final class IoUringProbe implements Experiment {
             .otherwise(Verdict.SUPPORTED);
 
     static Verdict judge(double claimedSince, double documentedSince) {
-        return RULE.judge(new Releases(claimedSince, documentedSince));
+        return RULE.judge(new Since(claimedSince, documentedSince));
     }
 
     /** URING-1 reads nothing measured: the ledger's claimed kernel version against the one documented for SEND_ZC. */
@@ -61,6 +62,25 @@ public final class IoUringProbe implements Experiment {
                 judge(claimed, SEND_ZC_SINCE),
                 null,
                 "claimed since " + claimed + ", SEND_ZC documented since " + SEND_ZC_SINCE);
+    }
+
+    /**
+     * What URING-1's probe says: a kernel past 5.6 without IORING_OP_SEND_ZC refutes "since 5.6" by itself; one with it,
+     * or older than 5.6, leaves the date to the documentation.
+     */
+    static String summary(String release, boolean sendZc, long supported, int probed) {
+        String probe = String.format("(its probe: %d of %d opcodes supported)", supported, probed);
+        if (Releases.compare(release, "5.6") >= 0 && !sendZc)
+            return String.format(
+                    "This kernel (%s), newer than 5.6, has no IORING_OP_SEND_ZC %s: the zero-copy send is not in every kernel since 5.6. As documented, it arrived in Linux 6.0; 5.6 brought the plain IORING_OP_SEND/RECV.",
+                    release, probe);
+        return String.format(
+                "This kernel (%s) %s %s. As documented, the zero-copy send arrived in Linux 6.0, not 5.6: 5.6 brought the plain IORING_OP_SEND/RECV.",
+                release,
+                sendZc
+                        ? "supports IORING_OP_SEND_ZC"
+                        : "is older than 5.6 and has no IORING_OP_SEND_ZC, which says nothing of 5.6",
+                probe);
     }
 
     @Override
@@ -90,9 +110,7 @@ public final class IoUringProbe implements Experiment {
                         : ctx.claim("URING-1").claimed(),
                 SEND_ZC_SINCE);
         o.verdict(ctx.judged("URING-1", v)
-                .summary(String.format(
-                        "This kernel (%s) %s IORING_OP_SEND_ZC (%d of %d opcodes supported), but the zero-copy send arrived in Linux 6.0, not 5.6: 5.6 brought the plain IORING_OP_SEND/RECV.",
-                        ctx.host().kernelRelease(), sendZc ? "supports" : "does not support", supported, ops.size()))
+                .summary(summary(ctx.host().kernelRelease(), sendZc, supported, ops.size()))
                 .measured(SEND_ZC_SINCE, "kernel version")
                 .claimed(5.6)
                 .evidence(List.of(

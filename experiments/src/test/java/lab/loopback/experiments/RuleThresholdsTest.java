@@ -6,6 +6,7 @@ import static lab.loopback.claim.Verdict.PARTLY_TRUE;
 import static lab.loopback.claim.Verdict.REFUTED;
 import static lab.loopback.claim.Verdict.SUPPORTED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import lab.loopback.measure.Estimate;
@@ -25,6 +26,20 @@ class RuleThresholdsTest {
         assertEquals(SUPPORTED, IoUringProbe.judge(5.19, 5.19));
         assertEquals(REFUTED, IoUringProbe.judge(5.19, 5.19 + EPS));
         assertEquals(SUPPORTED, IoUringProbe.judge(6.0, 5.19));
+    }
+
+    /** A kernel past 5.6 without SEND_ZC is itself the refutation; one with it, or older, leaves it to the record. */
+    @Test
+    void uring1SaysWhatTheKernelsOwnProbeShows() {
+        String old = IoUringProbe.summary("5.10.0-46-cloud-amd64", false, 37, 37);
+        assertTrue(
+                old.startsWith("This kernel (5.10.0-46-cloud-amd64), newer than 5.6, has no IORING_OP_SEND_ZC"), old);
+        assertTrue(old.contains("not in every kernel since 5.6"), old);
+        String now = IoUringProbe.summary("6.18.44", true, 63, 63);
+        assertTrue(now.startsWith("This kernel (6.18.44) supports IORING_OP_SEND_ZC (its probe: 63 of 63"), now);
+        assertTrue(now.contains("As documented, the zero-copy send arrived in Linux 6.0, not 5.6"), now);
+        String older = IoUringProbe.summary("5.4.0", false, 30, 30);
+        assertTrue(older.contains("older than 5.6") && older.contains("says nothing of 5.6"), older);
     }
 
     @Test
