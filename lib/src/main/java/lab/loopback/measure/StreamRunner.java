@@ -119,15 +119,7 @@ public final class StreamRunner implements AutoCloseable {
                 }
                 return new Sent(sent, calls);
             };
-            return trial(
-                    writeSize,
-                    readSize(writeSize, placement),
-                    seconds,
-                    phase,
-                    index,
-                    beforeFirstWrite,
-                    writes,
-                    afterLastWrite);
+            return trial(writeSize, seconds, phase, index, beforeFirstWrite, writes, afterLastWrite);
         }
     }
 
@@ -144,31 +136,21 @@ public final class StreamRunner implements AutoCloseable {
     }
 
     /**
-     * One transfer sent by {@code body}: the receiver reads in {@code readSize} pieces and checks every byte
-     * against {@link KnownPattern}; the body's own work is timed and CPU-accounted, the hooks are not.
+     * One transfer sent by {@code body} in pieces of {@code writeSize}: the receiver reads in {@link #readSize} pieces
+     * for the placement in force and checks every byte against {@link KnownPattern}; the body's own work is timed and
+     * CPU-accounted, the hooks are not.
      */
     public StreamTrial trial(
-            int readSize,
-            double seconds,
-            String phase,
-            int index,
-            Consumer<Connection> beforeFirstWrite,
-            SendBody body,
-            Consumer<Connection> afterLastWrite) {
-        return trial(readSize, readSize, seconds, phase, index, beforeFirstWrite, body, afterLastWrite);
-    }
-
-    private StreamTrial trial(
             int writeSize,
-            int readSize,
             double seconds,
             String phase,
             int index,
             Consumer<Connection> beforeFirstWrite,
             SendBody body,
             Consumer<Connection> afterLastWrite) {
-        if (readSize <= 0 || readSize > (64 << 20))
-            throw new IllegalArgumentException("read size " + readSize + " is outside 1 B .. 64 MiB");
+        if (writeSize <= 0 || writeSize > (64 << 20))
+            throw new IllegalArgumentException("write size " + writeSize + " is outside 1 B .. 64 MiB");
+        int readSize = readSize(writeSize, placement);
         if (!(seconds > 0) || seconds > 600)
             throw new IllegalArgumentException("trial duration " + seconds + " s is outside (0, 600]");
         receiver.send(ChildLine.format(new ChildLine.Trial(readSize, nonBlockingReader)));
