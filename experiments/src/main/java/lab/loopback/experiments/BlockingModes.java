@@ -1,6 +1,7 @@
 package lab.loopback.experiments;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -12,12 +13,14 @@ import lab.loopback.ipc.Transports;
 import lab.loopback.measure.Estimate;
 import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
+import lab.loopback.measure.QuantileBound;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measurements.Conditions;
 import lab.loopback.result.Outcome;
 import lab.loopback.result.RecordTable;
 import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
+import lab.loopback.rule.Shown;
 import lab.loopback.workbench.Experiment;
 import lab.loopback.workbench.Measures;
 import lab.loopback.workbench.Recorded;
@@ -70,16 +73,52 @@ public final class BlockingModes implements Experiment {
             List.of(MODES.get(3).name(), MODES.get(2).name()),
             List.of(MODES.get(0).name(), MODES.get(RETRYING).name()));
 
-    /** One mixed pairing against its unmixed twin: per round mixed ÷ unmixed, median with interval, and the call on it. */
+    /**
+     * One mixed pairing against its unmixed twin: per round mixed ÷ unmixed, the median with its interval and the call
+     * on it, and the lower quartile with its upper bound (one-sided, at the coverage of one side of the interval).
+     */
     public record Mixing(
-            String unmixed, String mixed, double ratio, double low, double high, Conditions.Against against) {}
+            String unmixed,
+            String mixed,
+            double ratio,
+            double low,
+            double high,
+            Conditions.Against against,
+            double lowerQuartile,
+            double lowerQuartileHigh) {
+        boolean decided() {
+            return against != Conditions.Against.UNDECIDED || A_QUARTER_SLOWER.holds(this);
+        }
+    }
+
+    /** The quantile of the per-round ratios that {@link #A_QUARTER_SLOWER} bounds. */
+    static final double QUARTER = 0.25;
 
     static List<Mixing> mixing(List<Conditions.Trial> trials) {
+        double oneSided = 1 - (1 - Conditions.coverage(trials)) / 2;
         return MIXING.stream()
                 .map(pair -> {
-                    Estimate r = Conditions.pairedRatio(trials, pair.get(0), pair.get(1));
-                    return new Mixing(pair.get(0), pair.get(1), r.median(), r.low(), r.high(), Conditions.against(r));
+                    double[] ratios = Conditions.perRoundRatios(trials, pair.get(0), pair.get(1));
+                    Estimate r = Estimate.ofMedianCovering(Conditions.coverage(trials), ratios);
+                    QuantileBound q = QuantileBound.upper(QUARTER, oneSided, ratios);
+                    return new Mixing(
+                            pair.get(0),
+                            pair.get(1),
+                            r.median(),
+                            r.low(),
+                            r.high(),
+                            Conditions.against(r),
+                            q.value(),
+                            q.upper());
                 })
+                .toList();
+    }
+
+    /** The mixed conditions whose comparison FAIL-5's rule reads and that {@code trials} leave undecided. */
+    static List<String> open(List<Conditions.Trial> trials) {
+        return mixing(trials).stream()
+                .filter(m -> !m.decided())
+                .map(Mixing::mixed)
                 .toList();
     }
 
@@ -89,6 +128,25 @@ public final class BlockingModes implements Experiment {
     private static final String PAIRING = "mixed pairing against the unmixed pairing with the same receiver";
 
     /**
+     * Slower in a quarter of the rounds or more. The sender that retries at once, sharing the receiver's vCPU, is not
+     * slower by a steady factor: a trial comes out anywhere from half the blocking pair's rate to a third above it,
+     * while the other pairings stay within a few per cent (two standalone FAIL-5 runs on a 2-vCPU host: per-round
+     * ratios 0.51–1.32 and 0.50–1.33). Measured apart on that host, the rate tracked how often the scheduler preempted
+     * the spinning sender for the woken receiver (its involuntary context switches per trial, 2 800 at 7.5 Gbit/s
+     * against 11 500 at 17.5, 0.5 s trials). The median of such a sample sits between its clusters: the same host gave
+     * 0.89× [0.69, 1.02] in one run and 0.77× [0.64, 0.95] in the next, HOST_DEPENDENT and PARTLY_TRUE by turns (the
+     * fixtures of {@code BlockingModesSplitTest}). "It degrades if you mix flags incorrectly" warns of a risk, so the
+     * rule also asks whether a quarter of the transfers or more were markedly slower: the lower quartile's
+     * distribution-free upper bound below 1 − margin. Either test is one-sided at the coverage of one side of the
+     * median's interval, so together they err at most twice that.
+     */
+    static final Condition<Mixing> A_QUARTER_SLOWER = Condition.below(
+            "the upper bound of the lower quartile of the per-round throughput ratio mixed ÷ unmixed",
+            Mixing::lowerQuartileHigh,
+            1 - Conditions.MARGIN,
+            Shown.PLAIN);
+
+    /**
      * Each pairing against blocking → blocking is shown too, but a receiver that polls costs the same whether or not the
      * sender matches it, so the slowdown that counts is a mixed pairing's against its unmixed twin.
      */
@@ -96,10 +154,14 @@ public final class BlockingModes implements Experiment {
             .when(Verdict.SUPPORTED, Condition.on(Facts::rows, Conditions.PATH_CHANGED))
             .when(
                     Verdict.PARTLY_TRUE,
-                    Condition.some(PAIRING, Facts::mixing, Conditions.found(Conditions.Against.LOWER, Mixing::against)))
+                    Condition.some(
+                            PAIRING,
+                            Facts::mixing,
+                            Conditions.found(Conditions.Against.LOWER, Mixing::against)
+                                    .or(A_QUARTER_SLOWER)))
             .when(Verdict.REFUTED, Condition.every(PAIRING, Facts::mixing, Conditions.unchanged(Mixing::against, true)))
             .because(
-                    "a mixed pairing is compared with its unmixed twin: the receiver's waiting costs the same either way; a pairing neither shown slower nor shown the same leaves the claim undecided on this host")
+                    "a mixed pairing is compared with its unmixed twin: the receiver's waiting costs the same either way; slower in a quarter of its rounds counts, because a sender that spins is slower in some transfers and not in others; a pairing neither shown slower nor shown the same leaves the claim undecided on this host")
             .otherwise(Verdict.HOST_DEPENDENT);
 
     static Verdict judge(List<Conditions.Summary> rows, List<Mixing> mixing) {
@@ -127,7 +189,7 @@ public final class BlockingModes implements Experiment {
                     ctx,
                     "blocking and non-blocking peers",
                     MODES.stream().map(Mode::name).toList(),
-                    MIXING,
+                    BlockingModes::open,
                     (i, round) -> {
                         Mode m = MODES.get(i);
                         runner.nonBlockingReader(m.nonBlockingReader())
@@ -173,8 +235,16 @@ public final class BlockingModes implements Experiment {
         List<String> ev = Conditions.evidence(rows, trials, placement);
         for (Mixing m : mix) {
             ev.add(String.format(
-                    "mixing alone: %s ÷ %s (same receiver) per round %.2f× [%.2f, %.2f], %s",
-                    m.mixed(), m.unmixed(), m.ratio(), m.low(), m.high(), m.against()));
+                    "mixing alone: %s ÷ %s (same receiver) per round %.2f× [%.2f, %.2f], %s; lower quartile %.2f× (upper bound %.2f×)%s",
+                    m.mixed(),
+                    m.unmixed(),
+                    m.ratio(),
+                    m.low(),
+                    m.high(),
+                    m.against(),
+                    m.lowerQuartile(),
+                    m.lowerQuartileHigh(),
+                    A_QUARTER_SLOWER.holds(m) ? ": at least 10 % slower in a quarter of the rounds or more" : ""));
         }
         ev.add(busyRetry(rows, trials, senders.get(RETRYING), placement));
         ev.add(
@@ -201,12 +271,15 @@ public final class BlockingModes implements Experiment {
             String placement) {
         Conditions.Summary spin = rows.get(RETRYING);
         long eagain = retrying.stream().mapToLong(NonBlocking::wouldBlock).sum();
+        double[] perRound = Conditions.perRoundRatios(trials, MODES.getFirst().name(), spin.condition());
         String measured = String.format(
-                "retrying at once (%.2f× the blocking pair, [%.2f, %.2f], %s): %d EAGAIN over the timed trials, sender CPU %.3f ns/B beside the blocking sender's %.3f; the peers placed %s",
+                "retrying at once (%.2f× the blocking pair, [%.2f, %.2f], %s; per round from %.2f× to %.2f×): %d EAGAIN over the timed trials, sender CPU %.3f ns/B beside the blocking sender's %.3f; the peers placed %s",
                 spin.ratioToBaseline(),
                 spin.ratioLow(),
                 spin.ratioHigh(),
                 spin.againstBaseline(),
+                Arrays.stream(perRound).min().orElseThrow(),
+                Arrays.stream(perRound).max().orElseThrow(),
                 eagain,
                 senderCpu(trials, RETRYING),
                 senderCpu(trials, 0),
@@ -257,16 +330,25 @@ public final class BlockingModes implements Experiment {
                                             Conditions.MARGIN * 100))
                                     .toList())
                     + "; " + path + ".";
-        if (v == Verdict.PARTLY_TRUE)
+        if (v == Verdict.PARTLY_TRUE) {
+            Mixing slower = mix.stream()
+                    .filter(m -> m.against() == Conditions.Against.LOWER || A_QUARTER_SLOWER.holds(m))
+                    .min(Comparator.comparingDouble(Mixing::lowerQuartile))
+                    .orElseThrow();
+            String how = slower.against() == Conditions.Against.LOWER
+                    ? String.format("%.2f× %s with the same receiver", slower.ratio(), slower.unmixed())
+                    : String.format(
+                            "at least 10 %% slower than %s with the same receiver in a quarter of the rounds or more: lower quartile %.2f×, median %.2f× [%.2f, %.2f]",
+                            slower.unmixed(), slower.lowerQuartile(), slower.ratio(), slower.low(), slower.high());
             return String.format(
-                    "Mixing made a transfer measurably slower (%s: %.2f× %s with the same receiver%s), %s.",
-                    worst.mixed(),
-                    worst.ratio(),
-                    worst.unmixed(),
-                    worst.mixed().equals(MODES.get(RETRYING).name())
+                    "Mixing made transfers measurably slower (%s: %s%s), %s.",
+                    slower.mixed(),
+                    how,
+                    slower.mixed().equals(MODES.get(RETRYING).name())
                             ? "; a sender that never waits spends the CPU the receiver needs — see its evidence line"
                             : "",
                     path);
+        }
         return String.format(
                 "Mixing moved neither the path nor the throughput (%s: %.2f× %s with the same receiver, every pairing shown within ±%.0f %% of its twin); %s. What a receiver that polls costs, it costs mixed or not.",
                 worst.mixed(), worst.ratio(), worst.unmixed(), Conditions.MARGIN * 100, path);

@@ -71,7 +71,7 @@ public final class CongestionModules implements Experiment {
                     ctx,
                     "congestion control per socket",
                     usable,
-                    Conditions.againstFirst(usable),
+                    Conditions.undecidedAgainst(Conditions.againstFirst(usable)),
                     (i, round) -> runner.trial(
                             WRITE,
                             p.trialSeconds,

@@ -86,7 +86,11 @@ public final class NetfilterRules implements Experiment {
                             route.transport(), route.bindSpec(), 600, route.receiverPrefix())
                     .placement(Placement.SAME_CPU)) {
                 trials.addAll(Conditions.inRounds(
-                        ctx, "netfilter rules on lo", names, Conditions.againstFirst(names), (i, round) -> {
+                        ctx,
+                        "netfilter rules on lo",
+                        names,
+                        Conditions.undecidedAgainst(Conditions.againstFirst(names)),
+                        (i, round) -> {
                             Nft.apply(ns, "flush ruleset\n" + Nft.loRules(counts.get(i)));
                             return runner.trial(
                                     WRITE, p.trialSeconds, p.trialMaxBytes, round < 0 ? "warmup" : "timed", round);

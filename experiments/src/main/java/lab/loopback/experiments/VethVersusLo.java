@@ -238,7 +238,7 @@ public final class VethVersusLo implements Experiment {
                         ctx,
                         "lo vs veth",
                         names,
-                        Conditions.againstFirst(names),
+                        Conditions.undecidedAgainst(Conditions.againstFirst(names)),
                         (i, round) -> runners.get(i)
                                 .trial(WRITE, p.trialSeconds, p.trialMaxBytes, round < 0 ? "warmup" : "timed", round)));
                 for (int i = 0; i < runners.size(); i++)

@@ -130,13 +130,13 @@ public final class Conditions {
 
     /**
      * The interleaved rounds of a conditions experiment, with sequential looks: a warm-up round, the planned {@link
-     * #rounds}, and — when a comparison in {@code judged} ({baseline, condition} pairs, what the claim's rule reads) is
-     * still undecided — a second look ({@link #LOOKS}), taken as the context says ({@link RunContext.SecondLook}): at
+     * #rounds}, and — when {@code open} still names a condition whose comparison the claim's rule reads (for most
+     * rules {@link #undecidedAgainst} of {baseline, condition} pairs) — a second look ({@link #LOOKS}), taken as the context says ({@link RunContext.SecondLook}): at
      * once, as many rounds again; deferred, reported to the run; or now, the second look of a run: twice the planned
      * rounds, measured afresh. Every condition once per round, in {@link #order}.
      */
     public static List<Trial> inRounds(
-            RunContext ctx, String what, List<String> names, List<List<String>> judged, ConditionTrial trial) {
+            RunContext ctx, String what, List<String> names, Open open, ConditionTrial trial) {
         RunContext.SecondLook look = ctx.secondLook();
         int planned = rounds(ctx.profile()) * (look == RunContext.SecondLook.NOW ? LOOKS : 1);
         List<Trial> trials = new ArrayList<>();
@@ -145,21 +145,21 @@ public final class Conditions {
                     + " of " + (planned + 1));
             roundOf(trials, names, round, trial);
         }
-        List<String> open = undecided(trials, judged);
+        List<String> undecided = open.in(trials);
         if (look == RunContext.SecondLook.AT_ONCE) {
-            for (int more = 2; more <= LOOKS && !open.isEmpty(); more++) {
+            for (int more = 2; more <= LOOKS && !undecided.isEmpty(); more++) {
                 for (int round = (more - 1) * planned; round < more * planned; round++) {
                     ctx.progress(what + ", look " + more + " of " + LOOKS + ", round " + (round + 1) + " of "
-                            + more * planned + " (undecided: " + String.join(", ", open) + ")");
+                            + more * planned + " (undecided: " + String.join(", ", undecided) + ")");
                     roundOf(trials, names, round, trial);
                 }
-                open = undecided(trials, judged);
+                undecided = open.in(trials);
             }
         }
         ctx.rounds(
                 roundsTaken(trials),
                 look == RunContext.SecondLook.DEFERRED
-                        ? open.stream().map(c -> what + ": " + c).toList()
+                        ? undecided.stream().map(c -> what + ": " + c).toList()
                         : List.of());
         return trials;
     }
@@ -174,6 +174,17 @@ public final class Conditions {
     /** {baseline, condition} for every condition after the first: what the generic degrade rule reads. */
     public static List<List<String>> againstFirst(List<String> names) {
         return names.stream().skip(1).map(n -> List.of(names.getFirst(), n)).toList();
+    }
+
+    /** The conditions whose comparison a claim's rule reads and that {@code trials} leave undecided. */
+    @FunctionalInterface
+    public interface Open {
+        List<String> in(List<Trial> trials);
+    }
+
+    /** The conditions of {@code pairs} whose paired comparison {@link #against} leaves undecided. */
+    public static Open undecidedAgainst(List<List<String>> pairs) {
+        return trials -> undecided(trials, pairs);
     }
 
     /** The conditions of {@code pairs} whose paired comparison is still undecided in {@code trials}. */
@@ -204,6 +215,11 @@ public final class Conditions {
      * one bimodal baseline from deciding the outcome.
      */
     public static Estimate pairedRatio(List<Trial> trials, String baseline, String condition) {
+        return Estimate.ofMedianCovering(coverage(trials), perRoundRatios(trials, baseline, condition));
+    }
+
+    /** Per round that holds both, {@code condition}'s throughput ÷ {@code baseline}'s. */
+    public static double[] perRoundRatios(List<Trial> trials, String baseline, String condition) {
         Map<Integer, Double> base = new TreeMap<>();
         for (Trial t : trials) if (t.condition().equals(baseline)) base.put(t.round(), t.gbitPerSecond());
         double[] ratios = trials.stream()
@@ -212,7 +228,7 @@ public final class Conditions {
                 .toArray();
         if (ratios.length == 0)
             throw new IllegalArgumentException("no round holds both '" + baseline + "' and '" + condition + "'");
-        return Estimate.ofMedianCovering(coverage(trials), ratios);
+        return ratios;
     }
 
     /** How a condition's throughput compared with the baseline's in the same rounds; written as words in the tables. */
