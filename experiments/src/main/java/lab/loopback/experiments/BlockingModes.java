@@ -171,8 +171,28 @@ public final class BlockingModes implements Experiment {
     /** FAIL-5 from the recorded trials (and the summary's copies), with the mixing recomputed from the trials. */
     static RecordedRule.Judgement fromTables(Recorded r) {
         List<Conditions.Summary> rows = Conditions.fromTables(r);
+        List<Mixing> mix = mixing(Conditions.recordedTrials(r));
         return new RecordedRule.Judgement(
-                judge(rows, mixing(Conditions.recordedTrials(r))), null, Conditions.describe(rows));
+                judge(rows, mix),
+                null,
+                Conditions.describe(rows) + "; "
+                        + String.join(
+                                "; ", mix.stream().map(BlockingModes::describe).toList()));
+    }
+
+    /** One mixing comparison in words, as the evidence and a re-judging state it. */
+    static String describe(Mixing m) {
+        return String.format(
+                "mixing alone: %s ÷ %s (same receiver) per round %.2f× [%.2f, %.2f], %s; lower quartile %.2f× (upper bound %.2f×)%s",
+                m.mixed(),
+                m.unmixed(),
+                m.ratio(),
+                m.low(),
+                m.high(),
+                m.against(),
+                m.lowerQuartile(),
+                m.lowerQuartileHigh(),
+                A_QUARTER_SLOWER.holds(m) ? ": at least 10 % slower in a quarter of the rounds or more" : "");
     }
 
     @Override
@@ -233,19 +253,7 @@ public final class BlockingModes implements Experiment {
         o.table("mixing", RecordTable.of("mixing", Mixing.class, mix));
         Verdict v = judge(rows, mix);
         List<String> ev = Conditions.evidence(rows, trials, placement);
-        for (Mixing m : mix) {
-            ev.add(String.format(
-                    "mixing alone: %s ÷ %s (same receiver) per round %.2f× [%.2f, %.2f], %s; lower quartile %.2f× (upper bound %.2f×)%s",
-                    m.mixed(),
-                    m.unmixed(),
-                    m.ratio(),
-                    m.low(),
-                    m.high(),
-                    m.against(),
-                    m.lowerQuartile(),
-                    m.lowerQuartileHigh(),
-                    A_QUARTER_SLOWER.holds(m) ? ": at least 10 % slower in a quarter of the rounds or more" : ""));
-        }
+        for (Mixing m : mix) ev.add(describe(m));
         ev.add(busyRetry(rows, trials, senders.get(RETRYING), placement));
         ev.add(
                 "O_NONBLOCK changes what a call does when it would wait (EAGAIN instead of sleeping), not how the bytes travel: the same tcp_sendmsg/tcp_recvmsg copies run");
