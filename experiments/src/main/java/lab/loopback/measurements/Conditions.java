@@ -25,6 +25,7 @@ import lab.loopback.workbench.Recorded;
 import lab.loopback.workbench.RunContext;
 import lab.loopback.workbench.SecondLooks;
 import org.knowm.xchart.CategoryChart;
+import tech.tablesaw.api.Table;
 
 /**
  * The shape shared by the "it degrades to the copy path if …" experiments (FAIL-*, VETH-*): one baseline and
@@ -39,10 +40,23 @@ public final class Conditions {
     /**
      * One timed transfer under one condition in one round. {@code looks}: the most looks at the data the run's plan
      * allowed ({@link #LOOKS}; 1 in runs before sequential rounds), which sets the coverage of every interval drawn
-     * from these trials ({@link #coverage}).
+     * from these trials ({@link #coverage}). {@code senderPreemptions}: how often the kernel preempted the sending
+     * thread while it was runnable during the trial (-1: not counted, as in runs before it was).
      */
     public record Trial(
-            String condition, int round, double gbitPerSecond, double senderCpuNsPerByte, long bytes, int looks) {}
+            String condition,
+            int round,
+            double gbitPerSecond,
+            double senderCpuNsPerByte,
+            long bytes,
+            int looks,
+            long senderPreemptions) {
+        /** A trial whose sender's preemptions were not counted. */
+        public Trial(
+                String condition, int round, double gbitPerSecond, double senderCpuNsPerByte, long bytes, int looks) {
+            this(condition, round, gbitPerSecond, senderCpuNsPerByte, bytes, looks, -1);
+        }
+    }
 
     /**
      * Looks at the data a run may take: after the planned rounds, a comparison that is still undecided (neither
@@ -59,7 +73,17 @@ public final class Conditions {
 
     /** The recorded trials of a conditions experiment; a run before sequential rounds had one look. */
     public static List<Trial> recordedTrials(Recorded r) {
-        return RecordTable.rows(RecordTable.withDefault(r.table("trials"), "looks", 1), Trial.class);
+        return trials(r.table("trials"));
+    }
+
+    /**
+     * Conditions trials from a recorded table: one look where a run before sequential rounds recorded none, and
+     * preemptions not counted where a run before they were recorded none.
+     */
+    public static List<Trial> trials(Table recorded) {
+        return RecordTable.rows(
+                RecordTable.withDefault(RecordTable.withDefault(recorded, "looks", 1), "sender_preemptions", -1L),
+                Trial.class);
     }
 
     /**
@@ -119,7 +143,8 @@ public final class Conditions {
                 v.gbitPerSecond(),
                 (v.senderUserNanos() + v.senderSysNanos()) / (double) v.bytesReceived(),
                 v.bytesReceived(),
-                LOOKS);
+                LOOKS,
+                v.senderPreemptions());
     }
 
     /** One trial of condition {@code i} in round {@code round} (negative: the warm-up round, not recorded). */

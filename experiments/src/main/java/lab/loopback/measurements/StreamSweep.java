@@ -24,7 +24,14 @@ public record StreamSweep(List<StreamTrial> trials, List<Iperf3.Result> iperf3, 
     public static StreamSweep recorded(Recorded r) {
         return new StreamSweep(
                 RecordTable.rows(
-                        RecordTable.withDefault(r.table("java-trials"), "placement", Placement.UNRECORDED.id()),
+                        RecordTable.withDefault(
+                                RecordTable.withDefault(
+                                        RecordTable.withDefault(
+                                                r.table("java-trials"), "placement", Placement.UNRECORDED.id()),
+                                        "sender_sleeps",
+                                        -1),
+                                "sender_preemptions",
+                                -1),
                         StreamTrial.class),
                 r.view().tables().containsKey("iperf3-runs") ? r.rows("iperf3-runs", Iperf3.Result.class) : List.of(),
                 List.of());

@@ -22,7 +22,7 @@ class BlockingModesSplitTest {
     private static final String RETRYING = NAMES.get(BlockingModes.RETRYING);
 
     private static List<Conditions.Trial> trials(String run) {
-        return RecordedVerdicts.rows(ROOT.resolve(run), "blocking-modes", "trials", Conditions.Trial.class);
+        return RecordedVerdicts.trials(ROOT.resolve(run), "blocking-modes");
     }
 
     private static Verdict judge(List<Conditions.Trial> trials) {

@@ -147,7 +147,7 @@ class ConditionRulesTest {
     static StreamTrial transfer(double gbit) {
         long bytes = 1_000_000_000L;
         return new StreamTrial(
-                "tcp-lo", 65536, 65536, "timed", 0, bytes, bytes, -1, 8 / gbit, 1, 1, 1, 1, 0, 1, 1, "same-cpu");
+                "tcp-lo", 65536, 65536, "timed", 0, bytes, bytes, -1, 8 / gbit, 1, 1, 0, 0, 1, 1, 0, 1, 1, "same-cpu");
     }
 
     /** Rounds of x alternating 8 and 12 Gbit/s against a baseline of 10: undecided after the planned rounds. */
@@ -291,6 +291,26 @@ class ConditionRulesTest {
             assertTrue(line.contains("per round from 0.50× to 1.30×"), line);
             assertTrue(line.contains("inferred") == against.equals("lower"), line);
         }
+    }
+
+    @Test
+    void theRetryingSendersPreemptionsAreSetBesideItsRate() {
+        String spin = BlockingModes.MODES.get(BlockingModes.RETRYING).name();
+        List<Conditions.Trial> counted = new ArrayList<>(), uncounted = new ArrayList<>();
+        for (int r = 0; r < 9; r++) {
+            double gbit = 7 + r, seconds = (1L << 30) * 8 / (gbit * 1e9);
+            counted.add(new Conditions.Trial(spin, r, gbit, 0.3, 1L << 30, 1, Math.round(seconds * 2000 * gbit)));
+            uncounted.add(new Conditions.Trial(spin, r, gbit, 0.3, 1L << 30, 1));
+        }
+        // the blocking pair's trials are not the retrying sender's
+        counted.add(new Conditions.Trial(BlockingModes.MODES.getFirst().name(), 0, 1, 0.1, 1L << 30, 1, 1));
+        String line = BlockingModes.preemptions(counted);
+        assertTrue(line.contains("16000/s in its slowest third of trials (8.0 Gbit/s median)"), line);
+        assertTrue(line.contains("28000/s in its fastest third (14.0 Gbit/s)"), line);
+        assertTrue(line.contains("Spearman ρ between rate and preemptions 1.00 over 9 trials"), line);
+        assertTrue(
+                line.endsWith("the more often the scheduler let the woken receiver in, the faster the transfer"), line);
+        assertEquals("", BlockingModes.preemptions(uncounted), "a run that counted none says nothing");
     }
 
     @Test

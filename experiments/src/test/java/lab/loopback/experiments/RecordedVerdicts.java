@@ -15,6 +15,7 @@ import java.util.Map;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Verdict;
+import lab.loopback.measurements.Conditions;
 import lab.loopback.result.RecordTable;
 import lab.loopback.result.RunStore;
 import lab.loopback.workbench.Experiments;
@@ -84,6 +85,12 @@ final class RecordedVerdicts {
             }
         }
         throw new IllegalArgumentException(run + " recorded no verdict for " + claim);
+    }
+
+    /** A conditions experiment's recorded trials, read as a re-judging reads them. */
+    static List<Conditions.Trial> trials(Path run, String experiment) {
+        return Conditions.trials(
+                Table.read().csv(run.resolve(experiment).resolve("trials.csv").toFile()));
     }
 
     static <R extends Record> List<R> rows(Path run, String experiment, String table, Class<R> type) {

@@ -79,8 +79,7 @@ class RuleStabilityTest {
             Path dir = Files.createDirectories(copy.resolve("veth-versus-lo"));
             for (String f : RecordedVerdicts.FILES.get("veth-versus-lo"))
                 Files.copy(run.resolve("veth-versus-lo").resolve(f), dir.resolve(f));
-            List<Conditions.Trial> trials =
-                    RecordedVerdicts.rows(copy, "veth-versus-lo", "trials", Conditions.Trial.class);
+            List<Conditions.Trial> trials = RecordedVerdicts.trials(copy, "veth-versus-lo");
             String lo = trials.getFirst().condition();
             List<Conditions.Trial> faster = trials.stream()
                     .map(t -> t.condition().equals(lo)

@@ -14,7 +14,8 @@ class StreamSweepTest {
     /** A verified trial moving 1 GB in {@code seconds}: 8 / seconds Gbit/s. */
     static StreamTrial trial(int size, String phase, Placement pl, double seconds) {
         long bytes = 1_000_000_000L;
-        return new StreamTrial("tcp-lo", size, size, phase, 0, bytes, bytes, -1, seconds, 1, 1, 1, 1, 0, 1, 1, pl.id());
+        return new StreamTrial(
+                "tcp-lo", size, size, phase, 0, bytes, bytes, -1, seconds, 1, 1, -1, -1, 1, 1, 0, 1, 1, pl.id());
     }
 
     @Test

@@ -160,18 +160,31 @@ public final class StreamRunner implements AutoCloseable {
             long start;
             Sent sent;
             ThreadCpu cpu;
+            ThreadSwitches switches;
             try (Connection c = transport.connect(address)) {
                 beforeFirstWrite.accept(c);
                 Connection sending = senderWrap.apply(c);
+                ThreadSwitches switchesBefore = ThreadSwitches.now();
                 ThreadCpu before = ThreadCpu.now();
                 start = System.nanoTime();
                 sent = body.send(sending, start + (long) (seconds * 1e9));
                 cpu = ThreadCpu.now().minus(before);
+                switches = ThreadSwitches.now().minus(switchesBefore);
                 afterLastWrite.accept(c);
             }
             ChildLine.Result r = receiver.expect(ChildLine.Result.class, (long) (seconds * 1000) + 60_000);
             return StreamTrial.of(
-                    transport.id(), writeSize, readSize, phase, index, start, sent, cpu, r, arranged.placement());
+                    transport.id(),
+                    writeSize,
+                    readSize,
+                    phase,
+                    index,
+                    start,
+                    sent,
+                    cpu,
+                    switches,
+                    r,
+                    arranged.placement());
         }
     }
 

@@ -97,6 +97,10 @@ class StreamRunnerIntegrationTest {
             StreamTrial t = r.trial(65536, 30, 4_000_000, "timed", 0);
             assertTrue(t.verified());
             assertEquals(Placement.SAME_CPU.id(), t.placement(), "the trial records where its peers ran");
+            // 4 MB do not fit the socket's buffers, and the reader shares the sender's CPU: the sender must have
+            // slept or been preempted for the reader to drain them, and its thread's counts say which
+            assertTrue(t.senderSleeps() >= 0 && t.senderPreemptions() >= 0, t.toString());
+            assertTrue(t.senderSleeps() + t.senderPreemptions() >= 1, t.toString());
             assertEquals(mine, CpuAffinity.of(0), "the sending thread may run where it could before");
             // the receiver JVM inherited this process's set; its reading thread has it back after the trial
             assertEquals(mine, CpuAffinity.of(r.receiverTid()), "the reader may run where it could before");

@@ -18,6 +18,8 @@ class StreamTrialTest {
                 0.01,
                 senderCpu / 2,
                 senderCpu - senderCpu / 2,
+                -1,
+                -1,
                 receiverCpu / 2,
                 receiverCpu - receiverCpu / 2,
                 verifyWall,
