@@ -155,10 +155,11 @@ public final class Conditions {
 
     /**
      * The interleaved rounds of a conditions experiment, with sequential looks: a warm-up round, the planned {@link
-     * #rounds}, and — when {@code open} still names a condition whose comparison the claim's rule reads (for most
-     * rules {@link #undecidedAgainst} of {baseline, condition} pairs) — a second look ({@link #LOOKS}), taken as the context says ({@link RunContext.SecondLook}): at
-     * once, as many rounds again; deferred, reported to the run; or now, the second look of a run: twice the planned
-     * rounds, measured afresh. Every condition once per round, in {@link #order}.
+     * #rounds}, and — when {@code open} still names a condition whose comparison the claim's rule reads (for most rules
+     * {@link #undecidedAgainst} of {baseline, condition} pairs) — a second look ({@link #LOOKS}), taken as the context
+     * says ({@link RunContext.SecondLook}): at once, as many rounds again; deferred, reported to the run; or now, the
+     * second look of a run: twice the planned rounds, measured afresh. Every condition once per round, in {@link
+     * #order}.
      */
     public static List<Trial> inRounds(
             RunContext ctx, String what, List<String> names, Open open, ConditionTrial trial) {
