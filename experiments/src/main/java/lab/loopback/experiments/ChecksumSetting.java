@@ -18,6 +18,7 @@ import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.sys.Command;
 import lab.loopback.sys.PacketSocket;
+import lab.loopback.sys.ProcFiles;
 import lab.loopback.tls.JdkStreams;
 import lab.loopback.workbench.Experiment;
 import lab.loopback.workbench.Measures;
@@ -48,7 +49,7 @@ public final class ChecksumSetting implements Experiment {
                     .forEach(p -> {
                         String v;
                         try {
-                            v = Files.readString(p).strip();
+                            v = ProcFiles.read(p).strip();
                         } catch (IOException e) {
                             v = "unreadable";
                         }

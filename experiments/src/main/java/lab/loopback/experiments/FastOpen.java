@@ -3,7 +3,6 @@ package lab.loopback.experiments;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +29,7 @@ import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
 import lab.loopback.sys.Command;
+import lab.loopback.sys.ProcFiles;
 import lab.loopback.sys.SockAddrIn;
 import lab.loopback.workbench.Experiment;
 import lab.loopback.workbench.Measures;
@@ -340,7 +340,7 @@ public final class FastOpen implements Experiment {
     static int hostSetting() {
         try {
             return Integer.parseInt(
-                    Files.readString(Path.of("/proc/sys/net/ipv4/tcp_fastopen")).trim());
+                    ProcFiles.read(Path.of("/proc/sys/net/ipv4/tcp_fastopen")).trim());
         } catch (Exception e) {
             return 0;
         }

@@ -1,7 +1,6 @@
 package lab.loopback.experiments;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +21,7 @@ import lab.loopback.rule.Condition;
 import lab.loopback.rule.Rule;
 import lab.loopback.rule.Shown;
 import lab.loopback.sys.Command;
+import lab.loopback.sys.ProcFiles;
 import lab.loopback.workbench.Experiment;
 import lab.loopback.workbench.Measures;
 import lab.loopback.workbench.Recorded;
@@ -342,7 +342,7 @@ public final class FastPathConditions implements Experiment {
 
     private static List<String> words(String sysctl) {
         try {
-            String v = Files.readString(Path.of("/proc/sys/net/ipv4", sysctl)).trim();
+            String v = ProcFiles.read(Path.of("/proc/sys/net/ipv4", sysctl)).trim();
             return v.isEmpty() ? List.of() : List.of(v.split("\\s+"));
         } catch (IOException e) {
             return List.of();

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import lab.loopback.sys.Command;
 import lab.loopback.sys.Libc;
+import lab.loopback.sys.ProcFiles;
 
 /** Reads the {@link HostFingerprint} from /proc, /sys and the tools' own version output. Never throws for a missing file. */
 public final class HostProbe {
@@ -176,7 +177,7 @@ public final class HostProbe {
 
     private static Optional<String> readAbs(Path p) {
         try {
-            return Optional.of(Files.readString(p, StandardCharsets.UTF_8));
+            return Optional.of(ProcFiles.read(p));
         } catch (IOException | SecurityException e) {
             return Optional.empty();
         }

@@ -2,12 +2,12 @@ package lab.loopback.uring;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalInt;
 import lab.loopback.sys.Errno;
 import lab.loopback.sys.Libc;
+import lab.loopback.sys.ProcFiles;
 import lab.loopback.sys.Seccomp;
 
 /**
@@ -103,7 +103,7 @@ public final class IoUringSupport {
 
     static String read(Path p) {
         try {
-            return Files.readString(p).trim();
+            return ProcFiles.read(p).trim();
         } catch (IOException | SecurityException e) {
             return null;
         }
