@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import lab.loopback.sys.Libc;
+import lab.loopback.sys.ProcFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +46,7 @@ class IpcRunTest {
     void sectionsThirteenToFifteenAreJudgedAndCleanedUp(@TempDir Path out) throws IOException {
         List<String> shmBefore = ours(Path.of("/dev/shm")),
                 tmpBefore = ours(Path.of(System.getProperty("java.io.tmpdir")));
-        String tfoBefore = Files.readString(Path.of("/proc/sys/net/ipv4/tcp_fastopen"));
+        String tfoBefore = ProcFiles.read(Path.of("/proc/sys/net/ipv4/tcp_fastopen"));
         var r = RunAssertions.quickRun(out, "13", "14", "15");
         RunAssertions.judgedWhereJudgeable(r.verdicts(), CLAIMS);
         RunAssertions.rejudgingReproduces(r.runDir());
@@ -69,7 +70,7 @@ class IpcRunTest {
         assertEquals(tmpBefore, ours(Path.of(System.getProperty("java.io.tmpdir"))), "rendezvous directories left");
         assertEquals(
                 tfoBefore,
-                Files.readString(Path.of("/proc/sys/net/ipv4/tcp_fastopen")),
+                ProcFiles.read(Path.of("/proc/sys/net/ipv4/tcp_fastopen")),
                 "the host's tcp_fastopen changed");
         NothingLeft.namespacesOrChildren();
     }

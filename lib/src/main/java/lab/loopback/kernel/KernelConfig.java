@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import lab.loopback.sys.ProcFiles;
 
 /**
  * The running kernel's build configuration, from /proc/config.gz (CONFIG_IKCONFIG_PROC) or /boot/config-RELEASE: why a
@@ -36,7 +37,7 @@ public final class KernelConfig {
             Path boot = Path.of(
                     "/boot",
                     "config-"
-                            + Files.readString(Path.of("/proc/sys/kernel/osrelease"))
+                            + ProcFiles.read(Path.of("/proc/sys/kernel/osrelease"))
                                     .trim());
             try (InputStream in = Files.newInputStream(boot)) {
                 return parse(in, boot.toString());
