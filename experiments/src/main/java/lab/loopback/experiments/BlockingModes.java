@@ -87,8 +87,13 @@ public final class BlockingModes implements Experiment {
             Conditions.Against against,
             double lowerQuartile,
             double lowerQuartileHigh) {
+        /** Slower by either test the rule reads: its median measurably lower, or a quarter of its rounds. */
+        boolean slower() {
+            return against == Conditions.Against.LOWER || A_QUARTER_SLOWER.holds(this);
+        }
+
         boolean decided() {
-            return against != Conditions.Against.UNDECIDED || A_QUARTER_SLOWER.holds(this);
+            return against != Conditions.Against.UNDECIDED || slower();
         }
     }
 
@@ -321,7 +326,7 @@ public final class BlockingModes implements Experiment {
         double[] rate =
                 spin.stream().mapToDouble(Conditions.Trial::gbitPerSecond).toArray();
         double[] perSecond = spin.stream()
-                .mapToDouble(t -> t.senderPreemptions() / (t.bytes() * 8 / (t.gbitPerSecond() * 1e9)))
+                .mapToDouble(t -> t.senderPreemptions() / t.seconds())
                 .toArray();
         int third = spin.size() / 3;
         double rho = new SpearmansCorrelation().correlation(rate, perSecond);
@@ -381,7 +386,7 @@ public final class BlockingModes implements Experiment {
                     + "; " + path + ".";
         if (v == Verdict.PARTLY_TRUE) {
             Mixing slower = mix.stream()
-                    .filter(m -> m.against() == Conditions.Against.LOWER || A_QUARTER_SLOWER.holds(m))
+                    .filter(Mixing::slower)
                     .min(Comparator.comparingDouble(Mixing::lowerQuartile))
                     .orElseThrow();
             String how = slower.against() == Conditions.Against.LOWER

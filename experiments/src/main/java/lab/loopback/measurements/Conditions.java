@@ -56,6 +56,11 @@ public final class Conditions {
                 String condition, int round, double gbitPerSecond, double senderCpuNsPerByte, long bytes, int looks) {
             this(condition, round, gbitPerSecond, senderCpuNsPerByte, bytes, looks, -1);
         }
+
+        /** How long the trial lasted, from its bytes and its rate. */
+        public double seconds() {
+            return bytes * 8 / (gbitPerSecond * 1e9);
+        }
     }
 
     /**
@@ -486,9 +491,7 @@ public final class Conditions {
 
     /** The median length of the timed trials, from the bytes each moved and its rate. */
     public static double trialSeconds(List<Trial> trials) {
-        return Estimate.ofMedian(trials.stream()
-                        .mapToDouble(t -> t.bytes() * 8 / (t.gbitPerSecond() * 1e9))
-                        .toArray())
+        return Estimate.ofMedian(trials.stream().mapToDouble(Trial::seconds).toArray())
                 .median();
     }
 
