@@ -24,12 +24,16 @@ import lab.loopback.kernel.HostProbe;
 import lab.loopback.result.RunStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * One small guest, booted for real: Debian's 6.1 cloud kernel (fetched once into the checkout's .lab/kernels), emulated,
  * judging URING-1 from the guest kernel's own io_uring probe, PERF-2 (arithmetic) and FAST-3 (its conditions include the
- * ESP SA and the VRF this host's kernel cannot make), its run brought back whole.
+ * ESP SA and the VRF this host's kernel cannot make), its run brought back whole. It runs beside the other test classes
+ * (junit-platform.properties): what it starts on this host is its QEMU and ldd, which {@code NothingLeft} leaves to it.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class GuestBootTest {
     @TempDir
     Path out;

@@ -55,7 +55,12 @@ class TcpInfoTest {
             }
             assertEquals(TcpInfo.TCP_ESTABLISHED, i.state());
             assertTrue(i.drained(), i.toString());
-            assertEquals(1 << 16, i.bytesSent(), "bytes_sent counts the payload once (nothing retransmitted on lo)");
+            // bytes_sent counts what went out, retransmissions included: on a loaded host a tail-loss probe may resend
+            // the last segment on lo too (65 590 = 65 536 + 54 was seen once, while notebooks ran beside the tests)
+            assertEquals(
+                    1 << 16,
+                    i.bytesSent() - i.bytesRetrans(),
+                    "bytes_sent less bytes_retrans is the payload once: " + i);
             assertTrue(i.bytesAcked() >= 1 << 16, i.toString());
             assertTrue(i.dataSegsOut() >= 1, i.toString());
             assertEquals(1 << 16, s.tcpInfo().bytesReceived());
