@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 import lab.loopback.chart.Charts;
@@ -131,9 +132,9 @@ public final class WakeUp implements Experiment {
      * {@link Placement#UNRECORDED}, without the split (-1).
      */
     public static List<WakeupProbe.Breakdown> breakdown(Recorded r) {
-        Table t = RecordTable.withDefault(r.table("breakdown"), "placement", Placement.UNRECORDED.id());
-        t = RecordTable.withDefault(t, "runnable_nanos", -1L);
-        t = RecordTable.withDefault(t, "on_cpu_nanos", -1L);
+        Table t = RecordTable.withDefaults(
+                r.table("breakdown"),
+                Map.of("placement", Placement.UNRECORDED.id(), "runnable_nanos", -1L, "on_cpu_nanos", -1L));
         return RecordTable.rows(t, WakeupProbe.Breakdown.class);
     }
 

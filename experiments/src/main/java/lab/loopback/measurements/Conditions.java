@@ -87,8 +87,7 @@ public final class Conditions {
      */
     public static List<Trial> trials(Table recorded) {
         return RecordTable.rows(
-                RecordTable.withDefault(RecordTable.withDefault(recorded, "looks", 1), "sender_preemptions", -1L),
-                Trial.class);
+                RecordTable.withDefaults(recorded, Map.of("looks", 1L, "sender_preemptions", -1L)), Trial.class);
     }
 
     /**

@@ -2,6 +2,7 @@ package lab.loopback.measurements;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import lab.loopback.ipc.Transports;
 import lab.loopback.measure.Estimate;
 import lab.loopback.measure.Placement;
@@ -24,14 +25,12 @@ public record StreamSweep(List<StreamTrial> trials, List<Iperf3.Result> iperf3, 
     public static StreamSweep recorded(Recorded r) {
         return new StreamSweep(
                 RecordTable.rows(
-                        RecordTable.withDefault(
-                                RecordTable.withDefault(
-                                        RecordTable.withDefault(
-                                                r.table("java-trials"), "placement", Placement.UNRECORDED.id()),
-                                        "sender_sleeps",
-                                        -1),
-                                "sender_preemptions",
-                                -1),
+                        RecordTable.withDefaults(
+                                r.table("java-trials"),
+                                Map.of(
+                                        "placement", Placement.UNRECORDED.id(),
+                                        "sender_sleeps", -1L,
+                                        "sender_preemptions", -1L)),
                         StreamTrial.class),
                 r.view().tables().containsKey("iperf3-runs") ? r.rows("iperf3-runs", Iperf3.Result.class) : List.of(),
                 List.of());

@@ -280,17 +280,31 @@ class ConditionRulesTest {
     void theBusyRetryLineExplainsASlowdownOnlyWhereThereIsOne() {
         List<String> names =
                 BlockingModes.MODES.stream().map(BlockingModes.Mode::name).toList();
-        for (String against : List.of("lower", "undecided")) {
-            List<Conditions.Summary> rows = new ArrayList<>();
-            for (int i = 0; i < names.size(); i++)
-                rows.add(row(names.get(i), i == BlockingModes.RETRYING ? against : "equivalent", 1.0));
-            List<Conditions.Trial> trials = new ArrayList<>(rounds(names.get(0), 10, 10, 10));
-            trials.addAll(rounds(names.get(BlockingModes.RETRYING), 5, 13, 8));
-            String line = BlockingModes.busyRetry(rows, trials, List.of(), "on CPU 0");
-            assertEquals(against.equals("lower"), line.contains("the slowdown is the spinning"), against + ": " + line);
+        List<Conditions.Trial> trials = new ArrayList<>(rounds(names.get(0), 10, 10, 10));
+        trials.addAll(rounds(names.get(BlockingModes.RETRYING), 5, 13, 8));
+        // slower by the median, by a quarter of the rounds (the median undecided), or by neither
+        for (BlockingModes.Mixing m : List.of(
+                mixing(names, Conditions.Against.LOWER, 1.0),
+                mixing(names, Conditions.Against.UNDECIDED, 0.85),
+                mixing(names, Conditions.Against.UNDECIDED, 0.95))) {
+            String line = BlockingModes.busyRetry(m, trials, List.of(), "on CPU 0");
+            assertEquals(m.slower(), line.contains("the slowdown is the spinning"), m + ": " + line);
             assertTrue(line.contains("per round from 0.50× to 1.30×"), line);
-            assertTrue(line.contains("inferred") == against.equals("lower"), line);
+            assertTrue(line.contains("0.80× the blocking pair, [0.50, 1.30], " + m.against()), line);
+            assertEquals(m.slower(), line.contains("inferred"), line);
         }
+        assertEquals(
+                List.of(true, true, false),
+                List.of(
+                        mixing(names, Conditions.Against.LOWER, 1.0).slower(),
+                        mixing(names, Conditions.Against.UNDECIDED, 0.85).slower(),
+                        mixing(names, Conditions.Against.UNDECIDED, 0.95).slower()));
+    }
+
+    /** The retrying sender against the blocking pair: a median of 0.80× in [0.50, 1.30], the quartile's bound given. */
+    private static BlockingModes.Mixing mixing(List<String> names, Conditions.Against against, double quartileHigh) {
+        return new BlockingModes.Mixing(
+                names.get(0), names.get(BlockingModes.RETRYING), 0.8, 0.5, 1.3, against, 0.6, quartileHigh);
     }
 
     @Test

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -89,6 +91,25 @@ public final class RecordTable {
         long[] cells = new long[t.rowCount()];
         Arrays.fill(cells, value);
         return t.copy().addColumns(LongColumn.create(column, cells));
+    }
+
+    /**
+     * {@link #withDefault} for every column of {@code defaults} (in name order): a {@link String} value makes a text
+     * column, a {@link Long} or {@link Integer} a numeric one.
+     */
+    public static Table withDefaults(Table t, Map<String, ?> defaults) {
+        Table out = t;
+        for (var d : new TreeMap<>(defaults).entrySet()) {
+            out = switch (d.getValue()) {
+                case String text -> withDefault(out, d.getKey(), text);
+                case Long number -> withDefault(out, d.getKey(), number);
+                case Integer number -> withDefault(out, d.getKey(), number.longValue());
+                case null, default ->
+                    throw new IllegalArgumentException("default of column " + d.getKey() + " is " + d.getValue()
+                            + "; allowed: a String, a Long or an Integer");
+            };
+        }
+        return out;
     }
 
     private static Object value(Object cell, Class<?> type, String where) {

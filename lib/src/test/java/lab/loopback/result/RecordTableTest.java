@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.StringColumn;
@@ -76,5 +77,18 @@ class RecordTableTest {
         Table recorded = RecordTable.of("t", Later.class, List.of(new Later("a", 7)));
         assertEquals(recorded, RecordTable.withDefault(recorded, "added", -1L), "a recorded column is kept");
         assertEquals(1, old.columnCount(), "the old table itself is not changed");
+    }
+
+    @Test
+    void severalColumnsAddedLaterReadAsTheirDefaults() {
+        Table old = Table.create("t", StringColumn.create("name", "a"));
+        Table filled = RecordTable.withDefaults(old, Map.of("added", -1, "where", "unrecorded", "name", "kept"));
+        assertEquals(List.of("name", "added", "where"), filled.columnNames());
+        assertEquals("LONG", filled.column("added").type().name());
+        assertEquals("a", filled.stringColumn("name").get(0), "a recorded column is kept");
+        assertEquals("unrecorded", filled.stringColumn("where").get(0));
+        IllegalArgumentException bad =
+                assertThrows(IllegalArgumentException.class, () -> RecordTable.withDefaults(old, Map.of("ratio", 0.5)));
+        assertTrue(bad.getMessage().contains("ratio") && bad.getMessage().contains("0.5"), bad.getMessage());
     }
 }
