@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import lab.loopback.kernel.Guest;
 import lab.loopback.kernel.HostProbe;
+import lab.loopback.measure.ChildJvm;
 import lab.loopback.sys.Command;
 
 /**
@@ -59,6 +60,13 @@ public final class GuestImage {
     /** What goes in: the JDK to run, the class path, the guest kernel's release and module tree, how it runs. */
     public record Spec(
             Path jdk, List<Path> classpath, String release, Path modules, Guest guest, List<String> runArgs) {}
+
+    /**
+     * How much longer the run waits for a child JVM's lines in an emulated (TCG) guest than on a host
+     * ({@link ChildJvm#WAIT_SCALE_ENV}): there a child JVM took over the host's 30 s to print its first line when the
+     * host was busy (the guest test beside the other tests, 2 vCPUs), and the run failed although nothing was wrong.
+     */
+    static final int EMULATED_WAIT_SCALE = 10;
 
     private GuestImage() {}
 
@@ -136,7 +144,7 @@ public final class GuestImage {
                     echo "## $c"; $c 2>&1
                   done
                 }
-                export PATH=/usr/bin:/usr/sbin:/bin:/sbin HOME=/root LANG=C.UTF-8
+                export PATH=/usr/bin:/usr/sbin:/bin:/sbin HOME=/root LANG=C.UTF-8 %s=%d
                 mount -t proc proc /proc
                 mount -t sysfs sysfs /sys
                 mount -t devtmpfs devtmpfs /dev
@@ -160,7 +168,19 @@ public final class GuestImage {
                 if [ -b /dev/vda ]; then tar -c -f /dev/vda -C %s . && sync && echo "%s"; else echo "lab-guest: no disk /dev/vda for the results"; fi
                 poweroff -f
                 """.formatted(
-                BOOTED, HostProbe.GUEST_ENV, java, quote(classpath), args, MEASURED, OUT, OUT, AFTER, OUT, WRITTEN);
+                        ChildJvm.WAIT_SCALE_ENV,
+                        spec.guest().emulated() ? EMULATED_WAIT_SCALE : 1,
+                        BOOTED,
+                        HostProbe.GUEST_ENV,
+                        java,
+                        quote(classpath),
+                        args,
+                        MEASURED,
+                        OUT,
+                        OUT,
+                        AFTER,
+                        OUT,
+                        WRITTEN);
     }
 
     private static String quote(String s) {

@@ -104,6 +104,11 @@ class GuestImageTest {
                                 + " 'quick' '--only' 'URING-1' '--out' '/out' '--note' 'it'\\''s' \\\n  </dev/null >/tmp/run-stdout.txt"),
                 script);
         assertTrue(script.contains("LAB_GUEST=/lab/guest.json " + jdk.resolve("bin/java")), script);
+        // an emulated guest's child JVMs start tens of times slower: the run waits ten times as long for their lines
+        assertTrue(
+                script.contains(
+                        "export PATH=/usr/bin:/usr/sbin:/bin:/sbin HOME=/root LANG=C.UTF-8 LAB_WAIT_SCALE=10\n"),
+                script);
         assertTrue(script.contains("tar -c -f /dev/vda -C /out ."), script);
         assertTrue(script.strip().endsWith("poweroff -f"), script);
     }

@@ -24,6 +24,14 @@ import lab.loopback.sys.TempFiles;
  * kernel whose own classpath is something else. stderr goes to a file that failures quote.
  */
 public final class ChildJvm implements AutoCloseable {
+    /**
+     * The environment variable by which every wait for a child's line is multiplied: a whole number from 1 to
+     * {@value #MAX_WAIT_SCALE}; unset, 1. An emulated guest's /init sets it: there a JVM starts tens of times slower
+     * than on its host, and the waits below are sized for a host.
+     */
+    public static final String WAIT_SCALE_ENV = "LAB_WAIT_SCALE";
+
+    static final int MAX_WAIT_SCALE = 100;
     private static final String END = "\u0000end";
     private final Process process;
     private final Writer stdin;
@@ -137,13 +145,36 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** The next line the child prints, waiting at most {@code timeoutMillis}. */
-    public String expectLine(String prefix, long timeoutMillis) {
+    /**
+     * The factor {@code value} of {@link #WAIT_SCALE_ENV} asks for: 1 when unset or blank; anything but a whole number
+     * from 1 to {@value #MAX_WAIT_SCALE} is refused, naming the value.
+     */
+    static int waitScale(String value) {
+        if (value == null || value.isBlank()) return 1;
         try {
-            String l = lines.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+            int scale = Integer.parseInt(value.strip());
+            if (scale >= 1 && scale <= MAX_WAIT_SCALE) return scale;
+        } catch (NumberFormatException ignored) {
+            // refused below, with the value
+        }
+        throw new IllegalArgumentException(WAIT_SCALE_ENV + "=" + value + " is not allowed: a whole number from 1 to "
+                + MAX_WAIT_SCALE + " multiplies the waits for a child JVM's lines (unset: 1)");
+    }
+
+    /** The next line the child prints, waiting at most {@code timeoutMillis} (times {@link #WAIT_SCALE_ENV}). */
+    public String expectLine(String prefix, long timeoutMillis) {
+        return expectLine(prefix, timeoutMillis, waitScale(System.getenv(WAIT_SCALE_ENV)));
+    }
+
+    /** As {@link #expectLine(String, long)}, the wait multiplied by {@code scale}. */
+    String expectLine(String prefix, long timeoutMillis, int scale) {
+        long waited = timeoutMillis * scale;
+        try {
+            String l = lines.poll(waited, TimeUnit.MILLISECONDS);
             if (l == null)
-                throw new IllegalStateException(
-                        "child " + process.pid() + " printed nothing in " + timeoutMillis + " ms" + stderrTail());
+                throw new IllegalStateException("child " + process.pid() + " printed nothing in " + waited + " ms"
+                        + (scale == 1 ? "" : " (" + timeoutMillis + " ms × " + WAIT_SCALE_ENV + " " + scale + ")")
+                        + stderrTail());
             if (l.equals(END))
                 throw new IllegalStateException(
                         "child " + process.pid() + " ended (exit " + exitCodeSoon() + ")" + stderrTail());
