@@ -15,6 +15,7 @@ import lab.loopback.guest.DebianKernels;
 import lab.loopback.guest.GuestRun;
 import lab.loopback.kernel.HostProbe;
 import lab.loopback.kernel.KernelSource;
+import lab.loopback.measure.ChildJvm;
 import lab.loopback.measure.Profile;
 import lab.loopback.report.ComparisonReport;
 import lab.loopback.report.ReportWriter;
@@ -177,6 +178,7 @@ public final class LabCli implements Callable<Integer> {
             if (kernelSource != null) KernelSource.at(kernelSource); // a bad tree fails before anything is measured
             Ports.check(port);
             NetfilterRules.ruleCounts(System.getenv("LAB_NFT_RULES")); // a bad count fails before anything is measured
+            ChildJvm.waitScale(System.getenv(ChildJvm.WAIT_SCALE_ENV)); // so does a bad wait scale
             ClaimLedger ledger = claims.ledger();
             if (!only.isEmpty()) ledger.select(only); // fail on a bad selector before anything is measured
             var result = LabRun.execute(

@@ -331,6 +331,20 @@ class RestrictedHostTest {
                 out.toString());
         assertEquals(2, rules.exit(), rules.describe());
         assertTrue(rules.err().contains("LAB_NFT_RULES: 99999999 is outside 0.."), rules.describe());
+        LabProcess.Finished scale = LabProcess.run(
+                List.of(),
+                LabProcess.classpath(),
+                Map.of("LAB_WAIT_SCALE", "ten"),
+                out,
+                "run",
+                "--profile",
+                "quick",
+                "--only",
+                "FAIL-1",
+                "--out",
+                out.toString());
+        assertEquals(2, scale.exit(), scale.describe());
+        assertTrue(scale.err().contains("LAB_WAIT_SCALE=ten is not allowed"), scale.describe());
         Path yaml = Files.writeString(
                 tmp.resolve("claims.yaml"), "sections:\n  - {number: 1, title: [unclosed\nclaims: {\n");
         LabProcess.Finished ledger = LabProcess.run(

@@ -147,9 +147,9 @@ public final class ChildJvm implements AutoCloseable {
 
     /**
      * The factor {@code value} of {@link #WAIT_SCALE_ENV} asks for: 1 when unset or blank; anything but a whole number
-     * from 1 to {@value #MAX_WAIT_SCALE} is refused, naming the value.
+     * from 1 to {@value #MAX_WAIT_SCALE} is refused, naming the value ({@code lab run} asks before it measures).
      */
-    static int waitScale(String value) {
+    public static int waitScale(String value) {
         if (value == null || value.isBlank()) return 1;
         try {
             int scale = Integer.parseInt(value.strip());
