@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import lab.loopback.access.AccessCheck;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.Verdict;
@@ -283,22 +284,18 @@ class ConditionRulesTest {
         List<Conditions.Trial> trials = new ArrayList<>(rounds(names.get(0), 10, 10, 10));
         trials.addAll(rounds(names.get(BlockingModes.RETRYING), 5, 13, 8));
         // slower by the median, by a quarter of the rounds (the median undecided), or by neither
-        for (BlockingModes.Mixing m : List.of(
-                mixing(names, Conditions.Against.LOWER, 1.0),
-                mixing(names, Conditions.Against.UNDECIDED, 0.85),
-                mixing(names, Conditions.Against.UNDECIDED, 0.95))) {
+        Map<BlockingModes.Mixing, Boolean> slower = Map.of(
+                mixing(names, Conditions.Against.LOWER, 1.0), true,
+                mixing(names, Conditions.Against.UNDECIDED, 0.85), true,
+                mixing(names, Conditions.Against.UNDECIDED, 0.95), false);
+        slower.forEach((m, expected) -> {
+            assertEquals(expected, m.slower(), m.toString());
             String line = BlockingModes.busyRetry(m, trials, List.of(), "on CPU 0");
-            assertEquals(m.slower(), line.contains("the slowdown is the spinning"), m + ": " + line);
+            assertEquals(expected, line.contains("the slowdown is the spinning"), m + ": " + line);
             assertTrue(line.contains("per round from 0.50× to 1.30×"), line);
             assertTrue(line.contains("0.80× the blocking pair, [0.50, 1.30], " + m.against()), line);
-            assertEquals(m.slower(), line.contains("inferred"), line);
-        }
-        assertEquals(
-                List.of(true, true, false),
-                List.of(
-                        mixing(names, Conditions.Against.LOWER, 1.0).slower(),
-                        mixing(names, Conditions.Against.UNDECIDED, 0.85).slower(),
-                        mixing(names, Conditions.Against.UNDECIDED, 0.95).slower()));
+            assertEquals(expected, line.contains("inferred"), line);
+        });
     }
 
     /** The retrying sender against the blocking pair: a median of 0.80× in [0.50, 1.30], the quartile's bound given. */
