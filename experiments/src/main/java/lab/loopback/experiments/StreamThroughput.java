@@ -147,7 +147,7 @@ public final class StreamThroughput implements Experiment {
                 byIperf3 ? "iperf3" : "Java harness", Bytes.human(size), at.format("%.2f")));
         for (Calibration.Summary c : calibrated)
             evidence.add(String.format(
-                    "calibration, %s, %s writes: the Java harness%s %.2f Gbit/s, %s %.2f Gbit/s, paired ratio %.2f [%.2f, %.2f] over %d interleaved rounds (%.0f%% coverage); target %s: %s; the harness's receiver read in %s pieces and spent %.0f%% of its trial comparing bytes",
+                    "calibration, %s, %s writes: the Java harness%s %.2f Gbit/s, %s %.2f Gbit/s, paired ratio %.2f [%.2f, %.2f] over %d interleaved rounds (%.0f%% coverage); target %s: %s; the harness's receiver read in %s pieces and spent %.0f%% of its trial comparing bytes%s",
                     Placement.parse(c.placement()).describe(),
                     Bytes.human(c.size()),
                     c.tool().contains("-Z") ? " (sendfile)" : "",
@@ -162,7 +162,14 @@ public final class StreamThroughput implements Experiment {
                     c.target(),
                     c.meetsTarget(),
                     Bytes.human(c.javaReadSize()),
-                    c.javaVerifyShareMedian() * 100));
+                    c.javaVerifyShareMedian() * 100,
+                    Double.isNaN(c.javaKsoftirqdShareMedian()) || Double.isNaN(c.referenceKsoftirqdShareMedian())
+                            ? ""
+                            : String.format(
+                                    "; the kernel's ksoftirqd threads took %.0f%% of the peers' CPUs beside the harness, %.0f%% beside %s (medians; observed, /proc/PID/schedstat)",
+                                    c.javaKsoftirqdShareMedian() * 100,
+                                    c.referenceKsoftirqdShareMedian() * 100,
+                                    c.tool())));
         evidence.addAll(calibrationNotes);
         evidence.add(name() + "/java-trials.csv: every trial, bytes verified against the known pattern");
         if (s.hasIperf3())
@@ -180,6 +187,8 @@ public final class StreamThroughput implements Experiment {
                 .build());
         o.figure(figure(s, claim.claimed()));
         if (!calibration.isEmpty()) o.figure(calibrationFigure(calibration));
+        Figure softirq = SoftirqFigure.of(calibration);
+        if (softirq != null) o.figure(softirq);
         for (int w : s.sizes())
             for (String pl : s.placements())
                 if (!s.timed(w, pl).isEmpty())

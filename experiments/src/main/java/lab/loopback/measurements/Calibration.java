@@ -10,10 +10,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import lab.loopback.echo.PingPong;
 import lab.loopback.ipc.Transports;
+import lab.loopback.kernel.SoftirqThreads;
 import lab.loopback.measure.Bytes;
 import lab.loopback.measure.Estimate;
 import lab.loopback.measure.KnownPattern;
@@ -50,7 +54,9 @@ public final class Calibration {
      * One round at one size and placement: both measurements, which ran first, the harness's over the tool's, and for
      * the stream the share of the harness's trial its receiver spent comparing bytes (work iperf3's receiver never
      * does; NaN for the ping-pong) and the size of the receiver's reads ({@link StreamRunner#readSize}; the ping-pong's:
-     * its message size).
+     * its message size). For the stream, the share of the peers' CPUs the kernel's ksoftirqd threads took while each
+     * side ran ({@link SoftirqThreads}: receive processing deferred out of the sender's context; NaN when not visible,
+     * and for the ping-pong).
      */
     public record Pair(
             String tool,
@@ -63,11 +69,13 @@ public final class Calibration {
             String unit,
             double javaOverReference,
             double javaVerifyShare,
-            int javaReadSize) {}
+            int javaReadSize,
+            double javaKsoftirqdShare,
+            double referenceKsoftirqdShare) {}
 
     /**
-     * Per tool, size and placement: the medians over rounds, the paired ratio's median with its interval, and the
-     * receiver's read size there.
+     * Per tool, size and placement: the medians over rounds, the paired ratio's median with its interval, the
+     * receiver's read size there, and the median share of the peers' CPUs ksoftirqd took beside each side.
      */
     public record Summary(
             String tool,
@@ -84,7 +92,9 @@ public final class Calibration {
             String target,
             String meetsTarget,
             double javaVerifyShareMedian,
-            int javaReadSize) {}
+            int javaReadSize,
+            double javaKsoftirqdShareMedian,
+            double referenceKsoftirqdShareMedian) {}
 
     private Calibration() {}
 
@@ -107,6 +117,9 @@ public final class Calibration {
         }
         List<Integer> cpus = CpuAffinity.of(0);
         List<Placement> placements = Placement.arrangeable(cpus);
+        SoftirqThreads softirq = SoftirqThreads.find();
+        if (!softirq.sees(cpus))
+            notes.add("the kernel's ksoftirqd threads are not visible here (/proc): their share is not recorded");
         long lifetime =
                 (long) sizes.size() * placements.size() * p.calibrationRounds * (4L * p.calibrationSeconds + 20) + 120;
         List<Pair> pairs = new ArrayList<>();
@@ -121,7 +134,7 @@ public final class Calibration {
                         size,
                         placements,
                         pairs,
-                        (pl, round) -> streamPair(ctx, runner, null, size, pl, cpus, round));
+                        (pl, round) -> streamPair(ctx, runner, null, size, pl, cpus, softirq, round));
                 try (PatternFile file =
                         PatternFile.create(Path.of(System.getProperty("java.io.tmpdir")), sendfileBytes(size))) {
                     file.warm();
@@ -131,7 +144,7 @@ public final class Calibration {
                             size,
                             placements,
                             pairs,
-                            (pl, round) -> streamPair(ctx, runner, file, size, pl, cpus, round));
+                            (pl, round) -> streamPair(ctx, runner, file, size, pl, cpus, softirq, round));
                 } catch (IllegalArgumentException | UncheckedIOException e) {
                     notes.add("no sendfile calibration at " + Bytes.human(size) + ": " + e.getMessage());
                 }
@@ -160,21 +173,41 @@ public final class Calibration {
             int size,
             Placement pl,
             List<Integer> cpus,
+            SoftirqThreads softirq,
             int round) {
         int seconds = ctx.profile().calibrationSeconds;
         int[] at = pinning(pl, cpus);
+        // the CPUs the peers ran on: their ksoftirqd threads are the ones that can take the receive path
+        Set<Integer> peers = pl == Placement.SCHEDULER ? new TreeSet<>(cpus) : new TreeSet<>(List.of(at[0], at[1]));
         runner.placement(pl);
         Supplier<HarnessResult> java = () -> {
-            StreamTrial t = StreamRunner.verified(
-                    file == null
-                            ? runner.trial(size, seconds, STREAM_MAX_BYTES, "calibration", round)
-                            : runner.trial(size, seconds, "calibration", round, c -> {}, sendfileAgain(file), c -> {}));
-            return new HarnessResult(t.gbitPerSecond(), t.receiverVerifyNanos() / (t.seconds() * 1e9), t.readSize());
+            SoftirqThreads.Shared<StreamTrial> s = softirq.during(
+                    peers,
+                    () -> StreamRunner.verified(
+                            file == null
+                                    ? runner.trial(size, seconds, STREAM_MAX_BYTES, "calibration", round)
+                                    : runner.trial(
+                                            size,
+                                            seconds,
+                                            "calibration",
+                                            round,
+                                            c -> {},
+                                            sendfileAgain(file),
+                                            c -> {})));
+            StreamTrial t = s.result();
+            return new HarnessResult(
+                    t.gbitPerSecond(),
+                    t.receiverVerifyNanos() / (t.seconds() * 1e9),
+                    t.readSize(),
+                    s.share(t.seconds()));
         };
         Supplier<ToolResult> tool = () -> {
-            Iperf3.Result r = Iperf3.run(size, seconds, 0, ctx.toolPort(), at[0], at[1], file != null);
-            // iperf3 says "iperf 3.12"
-            return new ToolResult(r.gbitPerSecond(), r.version() + (file != null ? " -Z (sendfile)" : ""));
+            SoftirqThreads.Shared<Iperf3.Result> s = softirq.during(
+                    peers, () -> Iperf3.run(size, seconds, 0, ctx.toolPort(), at[0], at[1], file != null));
+            Iperf3.Result r = s.result();
+            // iperf3 says "iperf 3.12"; its transfer lasts its -t seconds, its start and end move no data
+            return new ToolResult(
+                    r.gbitPerSecond(), r.version() + (file != null ? " -Z (sendfile)" : ""), s.share(seconds));
         };
         return pair("Gbit/s", size, pl, round, java, tool);
     }
@@ -212,10 +245,10 @@ public final class Calibration {
      * What the harness measured, the share of it its receiver spent comparing bytes (NaN: none), and the size of its
      * receiver's reads (a ping-pong's: the message size, each message read whole).
      */
-    private record HarnessResult(double value, double verifyShare, int readSize) {}
+    private record HarnessResult(double value, double verifyShare, int readSize, double ksoftirqdShare) {}
 
-    /** What the C tool measured, and its name with its version. */
-    private record ToolResult(double value, String tool) {}
+    /** What the C tool measured, its name with its version, and the ksoftirqd share beside it (NaN: none). */
+    private record ToolResult(double value, String tool, double ksoftirqdShare) {}
 
     /** One round: the harness first in even rounds, the tool first in odd ones. */
     private static Pair pair(
@@ -241,7 +274,9 @@ public final class Calibration {
                 unit,
                 j.value() / t.value(),
                 j.verifyShare(),
-                j.readSize());
+                j.readSize(),
+                j.ksoftirqdShare(),
+                t.ksoftirqdShare());
     }
 
     /**
@@ -287,11 +322,12 @@ public final class Calibration {
                         .stats()
                         .p50Micros(),
                 Double.NaN,
-                size);
+                size,
+                Double.NaN);
         Supplier<ToolResult> tool = () -> {
             Sockperf.Result r =
                     Sockperf.pingPong(Math.max(size, 14), p.calibrationSeconds, ctx.toolPort(), at[1], at[0]);
-            return new ToolResult(r.p50Micros(), "sockperf " + r.version());
+            return new ToolResult(r.p50Micros(), "sockperf " + r.version(), Double.NaN);
         };
         return pair("µs p50", size, pl, round, java, tool);
     }
@@ -352,9 +388,17 @@ public final class Calibration {
                     (stream ? "≥ " : "≤ ") + target,
                     meets(ratio, target, stream),
                     stream ? Estimate.medianOf(g, Pair::javaVerifyShare) : Double.NaN,
-                    first.javaReadSize()));
+                    first.javaReadSize(),
+                    medianOrNaN(g, Pair::javaKsoftirqdShare),
+                    medianOrNaN(g, Pair::referenceKsoftirqdShare)));
         }
         return out;
+    }
+
+    /** The median of the measured values (NaN ones left out); NaN when none was measured. */
+    static double medianOrNaN(List<Pair> g, ToDoubleFunction<Pair> f) {
+        double[] v = g.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).toArray();
+        return v.length == 0 ? Double.NaN : Estimate.ofMedian(v).median();
     }
 
     static String meets(Estimate ratio, double target, boolean higherIsBetter) {

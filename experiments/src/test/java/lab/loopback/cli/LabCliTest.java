@@ -19,8 +19,10 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lab.loopback.ipc.TcpSocket;
+import lab.loopback.kernel.SoftirqThreads;
 import lab.loopback.result.ReferenceRuns;
 import lab.loopback.result.RunStore;
+import lab.loopback.sys.CpuAffinity;
 import lab.loopback.sys.SockAddrIn;
 import lab.loopback.tools.HeadlessBrowser;
 import lab.loopback.tools.Iperf3;
@@ -264,6 +266,14 @@ class LabCliTest {
                     "the harness's sendfile beside iperf3 -Z");
             assertTrue(Files.isRegularFile(run.resolve("stream-throughput/calibration.png")));
             assertTrue(perf1.get("evidence").toString().contains("paired ratio"), perf1.toString());
+            if (SoftirqThreads.find().sees(CpuAffinity.of(0))) {
+                // the kernel's ksoftirqd time beside each side of every round: a share of the peers' CPUs
+                for (String side : List.of("java_ksoftirqd_share", "reference_ksoftirqd_share"))
+                    for (double share : rounds.numberColumn(side).asDoubleArray())
+                        assertTrue(share >= 0 && share <= 1, side + " " + share);
+                assertTrue(Files.isRegularFile(run.resolve("stream-throughput/calibration-softirq.png")));
+                assertTrue(perf1.get("evidence").toString().contains("ksoftirqd threads took"), perf1.toString());
+            }
         }
         // every trial in the CSV verified its bytes: all that was sent arrived, and no byte differed from the pattern
         Table trials = Table.read()

@@ -13,8 +13,21 @@ class CalibrationTest {
 
     private static Calibration.Pair stream(int size, String placement, int round, double java, double iperf3) {
         String first = round % 2 == 0 ? "java" : "tool";
+        // ksoftirqd beside the harness 0.20, 0.22, …; beside iperf3 0.30, 0.31, …; unseen (NaN) in round 3
         return new Calibration.Pair(
-                "iperf 3.12", size, placement, round, first, java, iperf3, "Gbit/s", java / iperf3, 0.1 * round, 65536);
+                "iperf 3.12",
+                size,
+                placement,
+                round,
+                first,
+                java,
+                iperf3,
+                "Gbit/s",
+                java / iperf3,
+                0.1 * round,
+                65536,
+                round == 3 ? Double.NaN : 0.2 + 0.02 * round,
+                round == 3 ? Double.NaN : 0.3 + 0.01 * round);
     }
 
     @Test
@@ -36,6 +49,9 @@ class CalibrationTest {
         assertEquals("≥ 0.95", one.target());
         assertEquals(0.25, one.javaVerifyShareMedian(), 1e-9); // rounds 0 … 5: 0.0 … 0.5
         assertEquals(65536, one.javaReadSize());
+        // the ksoftirqd shares' medians leave out the round that did not see them: 0.20 0.22 0.24 0.28 0.30
+        assertEquals(0.24, one.javaKsoftirqdShareMedian(), 1e-9);
+        assertEquals(0.32, one.referenceKsoftirqdShareMedian(), 1e-9);
         assertEquals("too few rounds (interval covers 0 %)", s.get(1).meetsTarget());
         assertEquals(0.5, s.get(1).ratioMedian(), 1e-9);
     }
@@ -73,13 +89,16 @@ class CalibrationTest {
                     "µs p50",
                     java[r] / sockperf[r],
                     Double.NaN,
-                    64));
+                    64,
+                    Double.NaN,
+                    Double.NaN));
         Calibration.Summary s = Calibration.summarize(pairs).getFirst();
         assertEquals("≤ 1.05", s.target());
         assertEquals("yes", s.meetsTarget()); // every ratio is within 0.96 … 1.02
         assertEquals(50, s.javaMedian(), 1e-9);
         assertEquals(50.5, s.referenceMedian(), 1e-9);
         assertTrue(Double.isNaN(s.javaVerifyShareMedian()), "a ping-pong verifies no stream");
+        assertTrue(Double.isNaN(s.javaKsoftirqdShareMedian()), "nor records ksoftirqd");
     }
 
     @Test

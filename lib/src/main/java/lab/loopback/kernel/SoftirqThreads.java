@@ -1,0 +1,98 @@
+package lab.loopback.kernel;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The per-CPU softirq threads, ksoftirqd/N, and the CPU time each has run ({@code /proc/PID/schedstat}'s first field,
+ * nanoseconds, exact). On loopback the receive half of every segment is a softirq on the sending CPU: run in the
+ * sender's own context on its way out of the kernel, or handed to ksoftirqd/N when the kernel defers it (softirqs still
+ * pending after their time budget, or raised while ksoftirqd is already running). Then it is one more task on that CPU,
+ * scheduled beside the two peers. With both peers on one vCPU of the VM this was built on, ksoftirqd took 14–33 % of
+ * that vCPU from one 2-s trial to the next, and iperf3's rate followed it (46 Gbit/s at 14 %, 18–20 at 30–33 %), as
+ * did the harness's.
+ */
+public final class SoftirqThreads {
+    private static final Pattern NAME = Pattern.compile("ksoftirqd/(\\d+)");
+
+    private final Map<Integer, Path> schedstat;
+
+    private SoftirqThreads(Map<Integer, Path> schedstat) {
+        this.schedstat = Map.copyOf(schedstat);
+    }
+
+    /** The ksoftirqd threads this process can see in /proc (none in a PID namespace that hides the kernel's threads). */
+    public static SoftirqThreads find() {
+        return find(Path.of("/proc"));
+    }
+
+    /** As {@link #find()}, under {@code proc} instead of /proc. */
+    static SoftirqThreads find(Path proc) {
+        Map<Integer, Path> found = new TreeMap<>();
+        try (DirectoryStream<Path> pids = Files.newDirectoryStream(
+                proc, p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
+            for (Path pid : pids) {
+                String comm;
+                try {
+                    comm = Files.readString(pid.resolve("comm")).strip();
+                } catch (IOException gone) {
+                    continue; // the process ended while we looked
+                }
+                Matcher m = NAME.matcher(comm);
+                if (m.matches()) found.put(Integer.parseInt(m.group(1)), pid.resolve("schedstat"));
+            }
+        } catch (IOException e) {
+            return new SoftirqThreads(Map.of());
+        }
+        return new SoftirqThreads(found);
+    }
+
+    /** Whether a ksoftirqd thread was found for every one of {@code cpus}. */
+    public boolean sees(Collection<Integer> cpus) {
+        return !cpus.isEmpty() && schedstat.keySet().containsAll(cpus);
+    }
+
+    /** The CPU time the ksoftirqd threads of {@code cpus} have run, summed; -1 when one is not seen or unreadable. */
+    public long runNanos(Collection<Integer> cpus) {
+        if (!sees(cpus)) return -1;
+        long sum = 0;
+        for (int cpu : cpus) {
+            try {
+                String line = Files.readString(schedstat.get(cpu)).strip();
+                sum += Long.parseLong(line.substring(0, line.indexOf(' ')));
+            } catch (IOException | RuntimeException e) {
+                return -1; // no schedstat (CONFIG_SCHED_INFO off) or not a number: not measured
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The share of {@code cpus}' time their ksoftirqd threads ran while {@code work} did, over {@code seconds} (the
+     * work's own length: set-up before it, such as a tool's start, moves no data); NaN when not measurable here.
+     */
+    public <T> Shared<T> during(Collection<Integer> cpus, Supplier<T> work) {
+        long before = runNanos(cpus);
+        T result = work.get();
+        long after = runNanos(cpus);
+        long ran = before < 0 || after < 0 ? -1 : after - before;
+        return new Shared<>(result, ran, cpus.size());
+    }
+
+    /** What the work returned, and the ksoftirqd time that ran meanwhile on its {@code cpus} CPUs (-1: unknown). */
+    public record Shared<T>(T result, long softirqNanos, int cpus) {
+        /** The ksoftirqd time over {@code seconds} of these CPUs' time; NaN when unknown. */
+        public double share(double seconds) {
+            if (softirqNanos < 0 || !(seconds > 0)) return Double.NaN;
+            return softirqNanos / (seconds * 1e9 * cpus);
+        }
+    }
+}
