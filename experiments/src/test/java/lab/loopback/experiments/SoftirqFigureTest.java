@@ -25,7 +25,7 @@ class SoftirqFigureTest {
         List<Calibration.Pair> pairs = new ArrayList<>();
         // 1 MiB on one vCPU: the harness slower the more ksoftirqd ran (ρ −1), iperf3 likewise; a 64 KiB round and a
         // sendfile round, both left out
-        for (int r = 0; r < 4; r++)
+        for (int r = 0; r < 5; r++)
             pairs.add(pair("iperf 3.12", 1 << 20, "same-cpu", 20 - r, 0.2 + 0.03 * r, 25 - 2 * r, 0.15 + 0.05 * r));
         pairs.add(pair("iperf 3.12", 65536, "same-cpu", 99, 0.5, 99, 0.5));
         pairs.add(pair("iperf 3.12 -Z (sendfile)", 1 << 20, "same-cpu", 99, 0.5, 99, 0.5));
@@ -36,9 +36,9 @@ class SoftirqFigureTest {
         assertEquals(2, c.getSeriesMap().size(), c.getSeriesMap().keySet().toString());
         double[] xs =
                 c.getSeriesMap().get("the harness, both peers on one vCPU").getXData();
-        assertEquals(4, xs.length, "one dot per 1 MiB round written from memory");
+        assertEquals(5, xs.length, "one dot per 1 MiB round written from memory");
         assertEquals(20.0, xs[0], 1e-9, "shares drawn in per cent");
-        assertTrue(f.caption().contains("the harness ρ -1.00 (4 trials), iperf3 ρ -1.00 (4 trials)"), f.caption());
+        assertTrue(f.caption().contains("the harness ρ -1.00 (5 trials), iperf3 ρ -1.00 (5 trials)"), f.caption());
     }
 
     @Test
@@ -49,11 +49,10 @@ class SoftirqFigureTest {
 
     @Test
     void tooFewTrialsHaveNoRho() {
-        List<Calibration.Pair> two = List.of(
-                pair("iperf 3.12", 65536, "two-cpus", 10, 0.1, 11, 0.1),
-                pair("iperf 3.12", 65536, "two-cpus", 12, 0.2, 13, 0.3));
+        List<Calibration.Pair> four = new ArrayList<>();
+        for (int r = 0; r < 4; r++) four.add(pair("iperf 3.12", 65536, "two-cpus", 10 + r, 0.1 * r, 11, 0.1));
         assertEquals(
-                "the harness 2 trials, too few for ρ",
-                SoftirqFigure.rho("the harness", two, Calibration.Pair::javaKsoftirqdShare, Calibration.Pair::java));
+                "the harness 4 trials, too few for ρ",
+                SoftirqFigure.rho("the harness", four, Calibration.Pair::javaKsoftirqdShare, Calibration.Pair::java));
     }
 }
