@@ -13,11 +13,12 @@ import java.util.regex.Pattern;
 
 /**
  * The per-CPU softirq threads, ksoftirqd/N, and the CPU time each has run ({@code /proc/PID/schedstat}'s first field,
- * nanoseconds, exact). On loopback the receive half of every segment is a softirq on the sending CPU: run in the
- * sender's own context on its way out of the kernel, or handed to ksoftirqd/N when the kernel defers it (softirqs still
- * pending after their time budget, or raised while ksoftirqd is already running). Then it is one more task on that CPU,
- * scheduled beside the two peers. With both peers on one vCPU of the VM this was built on, ksoftirqd took 14–33 % of
- * that vCPU from one 2-s trial to the next, and iperf3's rate followed it (46 Gbit/s at 14 %, 18–20 at 30–33 %), as
+ * nanoseconds, exact). On loopback the receive half of every segment is a NET_RX softirq on the CPU that sent it: run
+ * when the task that raised it (the sender, or the receiver sending an ACK) leaves its bottom-half-disabled section,
+ * or handed to ksoftirqd/N when more is still pending after a run and the run's budget is spent or a task on that CPU
+ * is waiting to be scheduled (kernel/softirq.c: two ms, ten restarts, need_resched). Then it is one more task on that
+ * CPU, scheduled beside the two peers. With both peers on one vCPU of the VM this was built on, ksoftirqd took 14–35 %
+ * of that vCPU from one 2-s trial to the next, and iperf3's rate followed it (46 Gbit/s at 14 %, 18–20 at 30–35 %), as
  * did the harness's.
  */
 public final class SoftirqThreads {
