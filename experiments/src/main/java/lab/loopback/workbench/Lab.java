@@ -98,10 +98,9 @@ public final class Lab {
                         strict() && strictAbilities().hasEvery()));
     }
 
-    /** The committed reference run the notebooks fall back on (the first under data/reference), or null. */
+    /** The committed reference run the notebooks fall back on ({@link ReferenceRuns#fallback}), or null. */
     public Path reference() {
-        List<Path> refs = ReferenceRuns.fromEnvironment();
-        return refs.isEmpty() ? null : refs.getFirst();
+        return ReferenceRuns.fallback(ReferenceRuns.fromEnvironment());
     }
 
     /**

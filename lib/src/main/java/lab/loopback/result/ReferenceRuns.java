@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -31,6 +32,47 @@ public final class ReferenceRuns {
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The reference a notebook falls back on, among {@code refs}: the newest of the runs that judged the most claims
+     * (a host's full run, not a guest's run of the testimony claims), by run.json's finish time — so the tables and
+     * figures borrowed are those of the newest code that measured everything; null when there is none. A reference
+     * without a readable run.json counts as judging nothing.
+     */
+    public static Path fallback(List<Path> refs) {
+        Path best = null;
+        RunInfo bestInfo = null;
+        for (Path ref : refs) {
+            RunInfo info;
+            try {
+                info = RunStore.runInfo(ref);
+            } catch (RuntimeException unreadable) {
+                continue;
+            }
+            if (bestInfo == null || fuller(info, bestInfo)) {
+                best = ref;
+                bestInfo = info;
+            }
+        }
+        return best != null ? best : refs.isEmpty() ? null : refs.getFirst();
+    }
+
+    /** More claims judged, or as many and finished later. */
+    private static boolean fuller(RunInfo a, RunInfo b) {
+        int byClaims =
+                Integer.compare(a.selectedClaims().size(), b.selectedClaims().size());
+        if (byClaims != 0) return byClaims > 0;
+        return finished(a).isAfter(finished(b));
+    }
+
+    /** When a run finished; the distant past when run.json does not say in ISO-8601. */
+    private static Instant finished(RunInfo r) {
+        try {
+            return Instant.parse(r.finishedAt());
+        } catch (RuntimeException e) {
+            return Instant.MIN;
         }
     }
 

@@ -85,4 +85,48 @@ class ReferenceRunsTest {
         assertEquals(List.of(refs.resolve("host-a"), refs.resolve("host-b")), ReferenceRuns.under(tmp));
         assertEquals(List.of(), ReferenceRuns.under(tmp.resolve("nowhere")));
     }
+
+    private static void finished(Path ref, String at, int claims) throws IOException {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 1; i <= claims; i++) ids.add("C-" + i);
+        RunStore.JSON.writeValue(
+                ref.resolve("run.json").toFile(),
+                Map.of(
+                        "runId",
+                        "r",
+                        "profile",
+                        "standard",
+                        "startedAt",
+                        at,
+                        "finishedAt",
+                        at,
+                        "seconds",
+                        1.0,
+                        "selectedClaims",
+                        ids,
+                        "experiments",
+                        List.of(),
+                        "failures",
+                        List.of(),
+                        "command",
+                        "lab run"));
+    }
+
+    /** Notebooks fall back on the newest run among those that judged the most claims, never on a guest's partial one. */
+    @Test
+    void theFallbackIsTheNewestFullRun(@TempDir Path tmp) throws IOException {
+        Path refs = Files.createDirectories(tmp.resolve(ReferenceRuns.DIR));
+        Path old = fakeRun(refs, "amd-a", "amd-a"), newer = fakeRun(refs, "amd-b", "amd-b");
+        Path guest = fakeRun(refs, "qemu-c", "qemu-c"), unreadable = fakeRun(refs, "aaa", "aaa");
+        finished(old, "2026-12-02T16:12:04.627944083Z", 45);
+        finished(newer, "2026-12-03T13:00:41.5Z", 45);
+        finished(guest, "2026-12-04T00:00:00Z", 23); // newer, but judged only the testimony claims
+        // "aaa" has no run.json: first by name, yet never chosen over a readable full run
+        List<Path> all = ReferenceRuns.under(tmp);
+        assertEquals(unreadable, all.getFirst());
+        assertEquals(newer, ReferenceRuns.fallback(all));
+        assertEquals(old, ReferenceRuns.fallback(List.of(old, guest, unreadable)));
+        assertEquals(unreadable, ReferenceRuns.fallback(List.of(unreadable)), "nothing readable: the first");
+        assertEquals(null, ReferenceRuns.fallback(List.of()));
+    }
 }
