@@ -95,7 +95,8 @@ public final class Lab {
                 n -> new WithReference(
                         measureOrLoad(e, claimId),
                         reference(),
-                        strict() && strictAbilities().hasEvery()));
+                        strict() && strictAbilities().hasEvery(),
+                        context.host().hostId()));
     }
 
     /** The committed reference run the notebooks fall back on ({@link ReferenceRuns#fallback}), or null. */
@@ -312,11 +313,17 @@ public final class Lab {
      * every claim is marked as not yet measured.
      */
     public TableView verdictTable() {
-        return verdictTable(context.ledger(), thisHostsRun(), reference());
+        return verdictTable(
+                context.ledger(), thisHostsRun(), reference(), context.host().hostId());
     }
 
     /** The verdict table from this host's run {@code dir}, else from the reference run {@code ref} (either may be null). */
     public static TableView verdictTable(ClaimLedger ledger, Path dir, Path ref) {
+        return verdictTable(ledger, dir, ref, null);
+    }
+
+    /** As above, on host {@code liveHostId} (null: not known), so a reference of the same id is titled as such. */
+    public static TableView verdictTable(ClaimLedger ledger, Path dir, Path ref, String liveHostId) {
         Path source = dir != null ? dir : ref;
         Map<String, ClaimVerdict> byId = new HashMap<>();
         if (source != null) for (ClaimVerdict v : RunStore.verdicts(source)) byId.put(v.claim(), v);
@@ -339,8 +346,10 @@ public final class Lab {
         String title = dir != null
                 ? "verdicts of " + dir.getFileName()
                 : ref != null
-                        ? "REFERENCE verdicts of " + ref.getFileName()
-                                + " (data/reference): not this host, which has no run yet (./lab run)"
+                        ? "REFERENCE verdicts of " + ref.getFileName() + " (data/reference): "
+                                + (WithReference.ofThisConfiguration(ref, liveHostId)
+                                        ? WithReference.EARLIER_RUN + "; this host has no run yet (./lab run)"
+                                        : "not this host, which has no run yet (./lab run)")
                         : "verdicts (no run yet)";
         return TableView.of(
                 Table.create(title, id, sec, verdict, summary), ledger.claims().size());

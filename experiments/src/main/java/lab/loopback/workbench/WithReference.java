@@ -25,6 +25,7 @@ public final class WithReference implements ExperimentView {
     private final ExperimentView live;
     private final Path reference;
     private final boolean strict;
+    private final String liveHostId;
 
     /** {@code reference}: a reference run directory, or null when there is none. */
     public WithReference(ExperimentView live, Path reference) {
@@ -38,9 +39,15 @@ public final class WithReference implements ExperimentView {
      * figure that needs what the host lacks (SEC-3 without the fragment capture), so there it may borrow.
      */
     public WithReference(ExperimentView live, Path reference, boolean strict) {
+        this(live, reference, strict, null);
+    }
+
+    /** As above, on the host {@code liveHostId} (null: not known), which the label compares with the reference's. */
+    public WithReference(ExperimentView live, Path reference, boolean strict, String liveHostId) {
         this.strict = strict;
         this.live = live;
         this.reference = reference;
+        this.liveHostId = liveHostId;
     }
 
     /** The reference's outcome of this experiment, read once (null when there is none). */
@@ -57,9 +64,31 @@ public final class WithReference implements ExperimentView {
         return referenceOutcome;
     }
 
-    /** "reference run HOST-ID (RUN-ID), not this host". */
+    /** "reference run HOST-ID (data/reference), not this host", or what it is when this host has the same id. */
     public String label() {
-        return "reference run " + reference.getFileName() + " (data/reference), not this host";
+        return label(reference, liveHostId);
+    }
+
+    /** What a reference of this host's own id is: see {@link #ofThisConfiguration}. */
+    static final String EARLIER_RUN =
+            "an earlier run on a host of this one's configuration, not measured in this session";
+
+    /**
+     * Whether {@code reference} carries this host's id. A reference directory is named by its host id, a digest of the
+     * host's configuration (CPU model and count, memory, kernel, virtualisation): a VM of the same shape has the same
+     * id, and then the reference is an earlier run of such a host — still not a measurement of this session, and said
+     * so rather than "not this host".
+     */
+    public static boolean ofThisConfiguration(Path reference, String liveHostId) {
+        return reference.getFileName().toString().equals(liveHostId);
+    }
+
+    /** How a result borrowed from {@code reference} names where it came from, on host {@code liveHostId}. */
+    public static String label(Path reference, String liveHostId) {
+        String id = reference.getFileName().toString();
+        return ofThisConfiguration(reference, liveHostId)
+                ? "reference run " + id + " (data/reference): " + EARLIER_RUN
+                : "reference run " + id + " (data/reference), not this host";
     }
 
     @Override

@@ -63,6 +63,11 @@ class LabNotebookTest {
         assertEquals("HOST_DEPENDENT", cell(v, "PERF-1", "verdict"));
         assertEquals("NOT_YET_MEASURED", cell(v, "TLDR-1", "verdict"));
         assertFalse(v.toHtml().contains("rows shown"), "all claims are shown");
+        // a reference of this host's own id is titled as an earlier run of a host so configured
+        String same = Lab.verdictTable(LEDGER, null, ref, ref.getFileName().toString())
+                .name();
+        assertTrue(same.contains("an earlier run on a host of this one's configuration"), same);
+        assertFalse(same.contains("not this host"), same);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package lab.loopback.workbench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,6 +61,23 @@ class WithReferenceTest {
         assertEquals(Verdict.HOST_DEPENDENT, view.referenceVerdict("PERF-1").verdict());
         // nothing in the reference either: the host's reason, as before
         assertTrue(view.show("no-such-figure").toString().contains("iperf3 is not installed"));
+    }
+
+    /** A reference carrying this host's id is an earlier run of a host so configured: labelled so, not "not this host". */
+    @Test
+    void aReferenceOfThisHostsIdIsLabelledAsAnEarlierRun(@TempDir Path tmp) {
+        RunStore.Writer w = RunStore.begin(tmp, "ref-host");
+        w.outcome(outcome(true));
+        Path ref = w.commit();
+        String id = ref.getFileName().toString();
+        WithReference same = new WithReference(outcome(false), ref, false, id);
+        TableView t = assertInstanceOf(TableView.class, same.tableOrNote("calibration"));
+        assertTrue(t.name().contains("an earlier run on a host of this one's configuration"), t.name());
+        assertFalse(t.name().contains("not this host"), t.name());
+        assertTrue(new WithReference(outcome(false), ref, false, "another-host")
+                .label()
+                .endsWith("not this host"));
+        assertTrue(new WithReference(outcome(false), ref).label().endsWith("not this host"), "host unknown");
     }
 
     @Test
