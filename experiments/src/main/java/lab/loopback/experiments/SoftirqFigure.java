@@ -23,10 +23,6 @@ import org.knowm.xchart.XYChart;
 final class SoftirqFigure {
     static final String NAME = "calibration-softirq";
 
-    /** Per placement, the harness's colour then iperf3's (never the claim's red: nothing here is the article's). */
-    private static final Color[] COLORS = {
-        Charts.MEASURED, Charts.REFERENCE, Charts.MEASURED_ELSEWHERE, new Color(0xB9, 0x77, 0x0E)
-    };
     /** Fewer trials than this get no ρ: with four, one swapped pair moves it by 0.4 or more. */
     static final int MIN_FOR_RHO = 5;
 
@@ -35,7 +31,7 @@ final class SoftirqFigure {
     /** The figure, or null when no write calibration pair recorded a ksoftirqd share (threads not visible). */
     static Figure of(List<Calibration.Pair> pairs) {
         List<Calibration.Pair> written = pairs.stream()
-                .filter(q -> !q.tool().contains("-Z"))
+                .filter(q -> !q.sendfile())
                 .filter(q -> !Double.isNaN(q.javaKsoftirqdShare()) && !Double.isNaN(q.referenceKsoftirqdShare()))
                 .toList();
         if (written.isEmpty()) return null;
@@ -62,14 +58,14 @@ final class SoftirqFigure {
                     mine,
                     Calibration.Pair::javaKsoftirqdShare,
                     Calibration.Pair::java,
-                    COLORS[i++ % COLORS.length]);
+                    StreamThroughput.SERIES[i++ % StreamThroughput.SERIES.length]);
             series(
                     c,
                     mine.getFirst().tool() + ", " + where,
                     mine,
                     Calibration.Pair::referenceKsoftirqdShare,
                     Calibration.Pair::reference,
-                    COLORS[i++ % COLORS.length]);
+                    StreamThroughput.SERIES[i++ % StreamThroughput.SERIES.length]);
             said.add(where + ": "
                     + rho("the harness", mine, Calibration.Pair::javaKsoftirqdShare, Calibration.Pair::java) + ", "
                     + rho("iperf3", mine, Calibration.Pair::referenceKsoftirqdShare, Calibration.Pair::reference));

@@ -150,7 +150,7 @@ public final class StreamThroughput implements Experiment {
                     "calibration, %s, %s writes: the Java harness%s %.2f Gbit/s, %s %.2f Gbit/s, paired ratio %.2f [%.2f, %.2f] over %d interleaved rounds (%.0f%% coverage); target %s: %s; the harness's receiver read in %s pieces and spent %.0f%% of its trial comparing bytes%s",
                     Placement.parse(c.placement()).describe(),
                     Bytes.human(c.size()),
-                    c.tool().contains("-Z") ? " (sendfile)" : "",
+                    c.sendfile() ? " (sendfile)" : "",
                     c.javaMedian(),
                     c.tool(),
                     c.referenceMedian(),
@@ -213,8 +213,8 @@ public final class StreamThroughput implements Experiment {
         return t;
     }
 
-    /** Series colours, one per tool (write or sendfile) and placement. */
-    private static final Color[] SERIES = {
+    /** Series colours, one per tool (write or sendfile) and placement; never the claim's red. */
+    static final Color[] SERIES = {
         Charts.MEASURED, Charts.REFERENCE, new Color(0x5B, 0x2C, 0x6F), new Color(0xB9, 0x77, 0x0E)
     };
 
@@ -229,7 +229,7 @@ public final class StreamThroughput implements Experiment {
         // one series per tool (write or sendfile) and placement
         Map<String, List<Calibration.Pair>> series = new LinkedHashMap<>();
         for (Calibration.Pair q : pairs) {
-            String how = q.tool().contains("-Z") ? "sendfile vs -Z" : "write vs iperf3";
+            String how = q.sendfile() ? "sendfile vs -Z" : "write vs iperf3";
             series.computeIfAbsent(how + ", " + Placement.parse(q.placement()).describe(), k -> new ArrayList<>())
                     .add(q);
         }

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
 import lab.loopback.echo.PingPong;
 import lab.loopback.ipc.Transports;
 import lab.loopback.kernel.SoftirqThreads;
@@ -71,7 +70,12 @@ public final class Calibration {
             double javaVerifyShare,
             int javaReadSize,
             double javaKsoftirqdShare,
-            double referenceKsoftirqdShare) {}
+            double referenceKsoftirqdShare) {
+        /** Sent from a file with sendfile(2) against {@code iperf3 -Z}, not written from memory. */
+        public boolean sendfile() {
+            return Calibration.sendfile(tool);
+        }
+    }
 
     /**
      * Per tool, size and placement: the medians over rounds, the paired ratio's median with its interval, the
@@ -94,9 +98,21 @@ public final class Calibration {
             double javaVerifyShareMedian,
             int javaReadSize,
             double javaKsoftirqdShareMedian,
-            double referenceKsoftirqdShareMedian) {}
+            double referenceKsoftirqdShareMedian) {
+        /** As {@link Pair#sendfile()}. */
+        public boolean sendfile() {
+            return Calibration.sendfile(tool);
+        }
+    }
+
+    /** How a sendfile pair's tool is named: iperf3's version and this. */
+    private static final String SENDFILE = " -Z (sendfile)";
 
     private Calibration() {}
+
+    private static boolean sendfile(String tool) {
+        return tool.endsWith(SENDFILE);
+    }
 
     /**
      * The one-way stream on 127.0.0.1 at every calibration size iperf3 accepts, twice: the harness's verified trial
@@ -206,8 +222,7 @@ public final class Calibration {
                     peers, () -> Iperf3.run(size, seconds, 0, ctx.toolPort(), at[0], at[1], file != null));
             Iperf3.Result r = s.result();
             // iperf3 says "iperf 3.12"; its transfer lasts its -t seconds, its start and end move no data
-            return new ToolResult(
-                    r.gbitPerSecond(), r.version() + (file != null ? " -Z (sendfile)" : ""), s.share(seconds));
+            return new ToolResult(r.gbitPerSecond(), r.version() + (file != null ? SENDFILE : ""), s.share(seconds));
         };
         return pair("Gbit/s", size, pl, round, java, tool);
     }
@@ -242,8 +257,9 @@ public final class Calibration {
     }
 
     /**
-     * What the harness measured, the share of it its receiver spent comparing bytes (NaN: none), and the size of its
-     * receiver's reads (a ping-pong's: the message size, each message read whole).
+     * What the harness measured, the share of it its receiver spent comparing bytes (NaN: none), the size of its
+     * receiver's reads (a ping-pong's: the message size, each message read whole), and the ksoftirqd share beside it
+     * (NaN: none).
      */
     private record HarnessResult(double value, double verifyShare, int readSize, double ksoftirqdShare) {}
 
@@ -389,16 +405,10 @@ public final class Calibration {
                     meets(ratio, target, stream),
                     stream ? Estimate.medianOf(g, Pair::javaVerifyShare) : Double.NaN,
                     first.javaReadSize(),
-                    medianOrNaN(g, Pair::javaKsoftirqdShare),
-                    medianOrNaN(g, Pair::referenceKsoftirqdShare)));
+                    Estimate.medianOfMeasured(g, Pair::javaKsoftirqdShare),
+                    Estimate.medianOfMeasured(g, Pair::referenceKsoftirqdShare)));
         }
         return out;
-    }
-
-    /** The median of the measured values (NaN ones left out); NaN when none was measured. */
-    static double medianOrNaN(List<Pair> g, ToDoubleFunction<Pair> f) {
-        double[] v = g.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).toArray();
-        return v.length == 0 ? Double.NaN : Estimate.ofMedian(v).median();
     }
 
     static String meets(Estimate ratio, double target, boolean higherIsBetter) {

@@ -47,6 +47,12 @@ public record Estimate(double median, double low, double high, double confidence
         return ofMedian(items.stream().mapToDouble(f).toArray()).median();
     }
 
+    /** The median of {@code f} over {@code items}, NaN values (not measured) left out; NaN when none was measured. */
+    public static <T> double medianOfMeasured(List<T> items, ToDoubleFunction<T> f) {
+        double[] v = items.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).toArray();
+        return v.length == 0 ? Double.NaN : ofMedian(v).median();
+    }
+
     /** Whether there is an interval at all: one sample gives a median and nothing about its spread. */
     public boolean hasInterval() {
         return n >= 2;

@@ -38,4 +38,12 @@ class EstimateTest {
     void noSamplesIsAnError() {
         assertThrows(IllegalArgumentException.class, Estimate::ofMedian);
     }
+
+    /** Values not measured (NaN) are left out of the median; with none measured the median is NaN, not 0. */
+    @Test
+    void theMedianOfMeasuredValuesLeavesOutTheUnmeasured() {
+        assertEquals(0.3, Estimate.medianOfMeasured(java.util.List.of(0.1, Double.NaN, 0.3, 0.5), x -> x), 1e-12);
+        assertEquals(Double.NaN, Estimate.medianOfMeasured(java.util.List.of(Double.NaN, Double.NaN), (Double x) -> x));
+        assertEquals(Double.NaN, Estimate.medianOfMeasured(java.util.List.<Double>of(), x -> x));
+    }
 }
