@@ -201,8 +201,13 @@ public final class SyscallsAndDelivery implements Experiment {
                 Double.isNaN(within)
                         ? "in whose context: not traced (" + w.getFirst().traceUnavailable() + ")"
                         : String.format(
-                                "in whose context (observed): for %.0f%% of small writes the receiver's sk_data_ready fired before the sender's write() returned — the hop runs in the sender's own system call (and the softirq it raises), not in a kernel thread of its own",
-                                within * 100));
+                                "in whose context (observed): for %.0f%% of %d traced small writes the receiver's sk_data_ready fired before the sender's write() returned; it ran %s%s",
+                                within * 100,
+                                traced.size(),
+                                WakeUp.contexts(traced),
+                                traced.stream().allMatch(x -> x.readyIn().equals(WakeupProbe.IN_SENDER))
+                                        ? " — the hop runs in the sender's own system call (and the softirq it raises), not in a kernel thread of its own"
+                                        : ""));
         ev.add(String.format(
                 "what dequeuing takes: read+write, %s count: sender %.1f, receiver %.1f system calls per MiB",
                 plain.counter(), plain.senderPerMiB(), plain.receiverPerMiB()));

@@ -50,7 +50,7 @@ public final class WakeUp implements Experiment {
     private static final Condition<Facts>
             IMMEDIATE =
                     Condition.atLeast(
-                            "share of messages whose sk_data_ready fired inside the sender's write()",
+                            "share of traced messages whose sk_data_ready fired before the sender's write() returned",
                             Facts::readyWithinWrite,
                             WITHIN_WRITE,
                             Shown.PERCENT),
@@ -83,7 +83,10 @@ public final class WakeUp implements Experiment {
             double onCpuMicros,
             double wakeShare) {}
 
-    static List<Split> splits(List<WakeupProbe.Breakdown> b) {
+    /** Per placement, over the messages whose sk_data_ready the trace has (the others have no split to take). */
+    static List<Split> splits(List<WakeupProbe.Breakdown> all) {
+        List<WakeupProbe.Breakdown> b =
+                all.stream().filter(WakeupProbe.Breakdown::seen).toList();
         List<Split> out = new ArrayList<>();
         for (String pl :
                 b.stream().map(WakeupProbe.Breakdown::placement).distinct().toList()) {
@@ -118,7 +121,8 @@ public final class WakeUp implements Experiment {
 
     /**
      * What the rule reads: sk_data_ready within the write over every traced message (an order of events, whatever the
-     * placement), and the wake-up's share in the placement where it was smallest — the claim's best case.
+     * placement; a message whose sk_data_ready the trace does not have is not shown within, so it counts against), and
+     * the wake-up's share in the placement where it was smallest — the claim's best case.
      */
     static Facts facts(List<WakeupProbe.Breakdown> b) {
         double within =
@@ -134,7 +138,16 @@ public final class WakeUp implements Experiment {
     public static List<WakeupProbe.Breakdown> breakdown(Recorded r) {
         Table t = RecordTable.withDefaults(
                 r.table("breakdown"),
-                Map.of("placement", Placement.UNRECORDED.id(), "runnable_nanos", -1L, "on_cpu_nanos", -1L));
+                Map.of(
+                        "placement",
+                        Placement.UNRECORDED.id(),
+                        "runnable_nanos",
+                        -1L,
+                        "on_cpu_nanos",
+                        -1L,
+                        // before contexts were recorded only the sender's sk_data_ready was kept
+                        "ready_in",
+                        WakeupProbe.IN_SENDER));
         return RecordTable.rows(t, WakeupProbe.Breakdown.class);
     }
 
@@ -142,19 +155,40 @@ public final class WakeUp implements Experiment {
     static RecordedRule.Judgement fromTables(Recorded r) {
         List<WakeupProbe.Breakdown> b = breakdown(r);
         if (b.isEmpty()) throw new Recorded.MissingTableException("the run's table 'breakdown' of wake-up is empty");
+        if (b.stream().noneMatch(WakeupProbe.Breakdown::seen))
+            throw new Recorded.MissingTableException("the run's trace has no message's sk_data_ready");
         Facts f = facts(b);
         return new RecordedRule.Judgement(
                 RULE.judge(f),
                 null,
                 String.format(
-                        "sk_data_ready within the write for %.0f%% of %d messages; the wake-up is %s of the median one-way time",
+                        "sk_data_ready within the write for %.0f%% of %d messages (%s); the wake-up is %s of the median one-way time",
                         f.readyWithinWrite() * 100,
                         b.size(),
+                        contexts(b),
                         String.join(
                                 ", ",
                                 splits(b).stream()
                                         .map(x -> String.format("%.0f%% (%s)", x.wakeShare() * 100, x.placement()))
                                         .toList())));
+    }
+
+    /**
+     * Where the messages' sk_data_ready ran, counted by context, e.g. "in the sender's context 998, in ksoftirqd 2";
+     * contexts with none are left out.
+     */
+    static String contexts(List<WakeupProbe.Breakdown> b) {
+        List<String> out = new ArrayList<>();
+        for (String[] c : new String[][] {
+            {WakeupProbe.IN_SENDER, "in the sender's context"},
+            {WakeupProbe.IN_KSOFTIRQD, "in ksoftirqd"},
+            {WakeupProbe.IN_READER, "in the reader's process"},
+            {WakeupProbe.UNSEEN, "in no traced context"}
+        }) {
+            long n = b.stream().filter(x -> x.readyIn().equals(c[0])).count();
+            if (n > 0) out.add(c[1] + " " + n);
+        }
+        return String.join(", ", out);
     }
 
     /** The untraced pass's one-way times, per placement: the times of record. */
@@ -186,13 +220,13 @@ public final class WakeUp implements Experiment {
         List<WakeupProbe.Breakdown> b = new ArrayList<>();
         rs.forEach(r -> b.addAll(WakeupProbe.breakdown(r)));
         o.table("breakdown", RecordTable.of("breakdown", WakeupProbe.Breakdown.class, b));
-        if (b.isEmpty()) {
+        if (b.stream().noneMatch(WakeupProbe.Breakdown::seen)) {
             o.verdict(
                     KernelEvidence.notTestable(
                             ctx,
                             "PATH-2",
                             Lack.NO_DATA,
-                            "The trace holds no sk_data_ready of the sending thread for any message (softirq work ran elsewhere, e.g. in ksoftirqd)."));
+                            "The trace holds no message's sk_data_ready in the sender's, ksoftirqd's or the reader's context (softirq work ran in an untraced task's)."));
             return o;
         }
         List<Split> splits = splits(b);
@@ -200,13 +234,15 @@ public final class WakeUp implements Experiment {
         Facts f = facts(b);
         Verdict v = RULE.judge(f);
         // the timeline: the median message of the first placement's traced pass
-        List<WakeupProbe.Breakdown> firstB = b.stream()
+        List<WakeupProbe.Breakdown> seen =
+                b.stream().filter(WakeupProbe.Breakdown::seen).toList();
+        List<WakeupProbe.Breakdown> firstB = seen.stream()
                 .filter(x -> x.placement().equals(first.placement().id()))
                 .sorted(Comparator.comparingLong(WakeupProbe.Breakdown::oneWayNanos))
                 .toList();
         WakeupProbe.Result timed = firstB.isEmpty() ? rs.getLast() : first;
         List<WakeupProbe.Breakdown> pick = firstB.isEmpty()
-                ? b.stream()
+                ? seen.stream()
                         .sorted(Comparator.comparingLong(WakeupProbe.Breakdown::oneWayNanos))
                         .toList()
                 : firstB;
@@ -227,18 +263,20 @@ public final class WakeUp implements Experiment {
                     x.wakeMicros(),
                     x.wakeShare() * 100,
                     x.messages()));
-        ev.add(
-                "sk_data_ready and sched_wakeup come from the sending thread's own context (lo delivers in the sender's softirq); trace times have 1 µs resolution; the threads are pinned for each placement");
+        ev.add(String.format(
+                "where each traced message's sk_data_ready ran (observed: the context the trace records it in; the ksoftirqd threads admitted to the trace beside the two peers): %s, of %d messages; trace times have 1 µs resolution; the threads are pinned for each placement",
+                contexts(b), b.size()));
         ev.add(RULE.evidence() + "; the wake-up's share is taken in the placement where it was smallest");
         Split best = splits.stream()
                 .min(Comparator.comparingDouble(Split::wakeShare))
                 .orElseThrow();
         o.verdict(ctx.judged("PATH-2", v)
                 .summary(String.format(
-                        "sk_data_ready fired inside the sender's own write() for %.0f%% of %d messages — %s. The blocked reader is made runnable at once (sched_wakeup, from the sender's context), but it runs only when a CPU takes it: %s — %s.",
+                        "sk_data_ready fired before the sender's write() returned for %.0f%% of %d traced messages (%s) — %s. The blocked reader then runs only when a CPU takes it: %s — %s.",
                         f.readyWithinWrite() * 100,
                         b.size(),
-                        IMMEDIATE.holds(f) ? "immediately, in the sender's context" : "not reliably within the send",
+                        contexts(b),
+                        IMMEDIATE.holds(f) ? "immediately, within the send" : "not reliably within the send",
                         String.join(
                                 "; ",
                                 splits.stream()
@@ -284,7 +322,7 @@ public final class WakeUp implements Experiment {
                             .toArray(),
                     i == 0 ? Charts.MEASURED : Charts.REFERENCE);
             double[] wake = b.stream()
-                    .filter(x -> x.placement().equals(pl))
+                    .filter(x -> x.seen() && x.placement().equals(pl))
                     .mapToDouble(x -> x.wakeNanos() / 1e3)
                     .toArray();
             if (wake.length > 0)

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import lab.loopback.claim.ClaimLedger;
 import lab.loopback.claim.Verdict;
+import lab.loopback.evidence.WakeupProbe;
 import lab.loopback.measurements.FileTransfers;
 import lab.loopback.workbench.Experiment;
 import lab.loopback.workbench.Experiments;
@@ -269,5 +270,25 @@ class RulesTest {
                         "table 255 oif 0 iif 1 proto 6 127.0.0.1/34480 -> 127.0.0.1/44531",
                         "no table here")));
         assertEquals(List.of(), RoutesAndNat.tablesNamed(List.of()));
+    }
+
+    private static WakeupProbe.Breakdown message(String placement, long oneWay, long path, boolean within, String in) {
+        return new WakeupProbe.Breakdown(placement, 0, oneWay, path, path < 0 ? -1 : oneWay - path, within, -1, -1, in);
+    }
+
+    @Test
+    void aMessageWhoseReadyTheTraceMissesCountsAgainstImmediateAndOutOfTheSplit() {
+        List<WakeupProbe.Breakdown> b = List.of(
+                message("same-cpu", 10_000, 4_000, true, WakeupProbe.IN_SENDER),
+                message("same-cpu", 10_000, 4_000, true, WakeupProbe.IN_SENDER),
+                message("same-cpu", 30_000, 20_000, false, WakeupProbe.IN_KSOFTIRQD),
+                message("same-cpu", 90_000, -1, false, WakeupProbe.UNSEEN));
+        WakeUp.Facts f = WakeUp.facts(b);
+        assertEquals(0.5, f.readyWithinWrite(), 1e-12, "2 of 4 traced messages, the unseen one among the 4");
+        WakeUp.Split s = WakeUp.splits(b).getFirst();
+        assertEquals(3, s.messages(), "the split is taken over the messages the trace has");
+        assertEquals(6.0, s.wakeMicros(), 1e-12);
+        assertEquals("in the sender's context 2, in ksoftirqd 1, in no traced context 1", WakeUp.contexts(b));
+        assertEquals(Verdict.REFUTED, WakeUp.RULE.judge(f));
     }
 }

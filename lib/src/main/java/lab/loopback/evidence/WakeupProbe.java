@@ -6,8 +6,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import lab.loopback.ipc.TcpSocket;
+import lab.loopback.kernel.SoftirqThreads;
 import lab.loopback.kernel.TraceEvent;
 import lab.loopback.kernel.TraceRecorder;
 import lab.loopback.kernel.Tracefs;
@@ -66,7 +69,8 @@ public final class WakeupProbe {
             List<String> missingEvents,
             long senderTid,
             long readerTid,
-            List<Long> receiverTids) {}
+            List<Long> receiverTids,
+            List<Long> softirqTids) {}
 
     private WakeupProbe() {}
 
@@ -113,16 +117,21 @@ public final class WakeupProbe {
                             List.copyOf(missing),
                             tid,
                             reader,
-                            receiver);
+                            receiver,
+                            List.of());
                 List<Message> got = new ArrayList<>();
                 TraceRecorder.Recording rec;
+                // ksoftirqd too: the receive path it takes over from the sender would otherwise go unseen
+                List<Long> softirq = SoftirqThreads.find().tids();
                 try (TraceRecorder r = TraceRecorder.open(tracefs, present, 4096)) {
                     List<Long> tids = new ArrayList<>(receiver);
                     tids.add(tid);
+                    tids.addAll(softirq);
                     r.onlyTasks(tids);
                     rec = r.record(() -> got.addAll(exchange(c, out, in, warmups + messages, messages)));
                 }
-                return new Result(placement, untraced, got, rec, null, List.copyOf(missing), tid, reader, receiver);
+                return new Result(
+                        placement, untraced, got, rec, null, List.copyOf(missing), tid, reader, receiver, softirq);
             }
         }
     }
@@ -169,12 +178,19 @@ public final class WakeupProbe {
         return null;
     }
 
+    /** Where a message's sk_data_ready ran: the context the trace records it in. */
+    public static final String IN_SENDER = "sender", IN_KSOFTIRQD = "ksoftirqd", IN_READER = "reader";
+    /** No sk_data_ready for the message in any traced context (an unrelated task's softirq, say): not seen. */
+    public static final String UNSEEN = "not traced";
+
     /**
      * One message taken apart: from write() called to sk_data_ready (the send path through TCP, IP and lo), from
-     * sk_data_ready to read() returning in the reader (its wake-up and the copy), and whether the kernel reported data
-     * ready before the sender's write() had returned. The wake-up split at the scheduler's events, -1 where the trace
-     * has none: sk_data_ready → sched_wakeup of the reader (made runnable; for a reader on another, idle vCPU the wake-up
-     * is queued to that CPU and recorded there, so this includes waking it), → the reader on a CPU (a sched_switch to it,
+     * sk_data_ready to read() returning in the reader (its wake-up and the copy), whether the kernel reported data
+     * ready before the sender's write() had returned, and in whose context it did ({@code readyIn}: {@link #IN_SENDER},
+     * {@link #IN_KSOFTIRQD}, {@link #IN_READER}, or {@link #UNSEEN}, when every time but the one-way is -1 and the
+     * message is not shown within the write). The wake-up split at the scheduler's events, -1 where the trace has none:
+     * sk_data_ready → sched_wakeup of the reader (made runnable; for a reader on another, idle vCPU the wake-up is
+     * queued to that CPU and recorded there, so this includes waking it), → the reader on a CPU (a sched_switch to it,
      * or its first own event, whichever the trace shows first).
      */
     public record Breakdown(
@@ -185,15 +201,30 @@ public final class WakeupProbe {
             long wakeNanos,
             boolean readyWithinWrite,
             long runnableNanos,
-            long onCpuNanos) {}
+            long onCpuNanos,
+            String readyIn) {
+        /** Whether the trace has this message's sk_data_ready, so its split is measured. */
+        public boolean seen() {
+            return !UNSEEN.equals(readyIn);
+        }
+    }
 
-    /** Per message, where the trace has its sk_data_ready; messages without one are left out (see {@code missing}). */
+    /**
+     * Every traced message taken apart. Its sk_data_ready is one in a context the trace admits (the sender, the
+     * ksoftirqd threads, the reader's process: the first in that order of preference) between write() called and
+     * read() returned — the reader cannot return before its data is ready, and the echo's own sk_data_ready comes only
+     * after that.
+     */
     public static List<Breakdown> breakdown(Result r) {
         List<Breakdown> out = new ArrayList<>();
         List<Message> m = r.messages();
-        // the trace is in time order, so one pass over the sender's sk_data_ready events serves every message
+        Map<Long, String> context = new HashMap<>();
+        r.softirqTids().forEach(t -> context.put(t, IN_KSOFTIRQD));
+        r.receiverTids().forEach(t -> context.put(t, IN_READER));
+        context.put(r.senderTid(), IN_SENDER);
+        // the trace is in time order, so one pass over the sk_data_ready events serves every message
         List<TraceEvent> readies = r.trace().of("sk_data_ready").stream()
-                .filter(e -> e.pid() == r.senderTid())
+                .filter(e -> context.containsKey((long) e.pid()))
                 .toList();
         String reader = Long.toString(r.readerTid());
         List<TraceEvent> wakeups = r.trace().of("sched_wakeup").stream()
@@ -201,12 +232,15 @@ public final class WakeupProbe {
                 .toList();
         List<TraceEvent> running = runningMarks(r);
         int k = 0;
-        for (int i = 0; i < m.size(); i++) {
-            Message x = m.get(i);
-            long next = i + 1 < m.size() ? m.get(i + 1).writeStart() : x.readReturn() + GAP_NANOS;
+        for (Message x : m) {
             while (k < readies.size() && readies.get(k).nanos() < x.writeStart() - 1_000) k++;
-            if (k == readies.size() || readies.get(k).nanos() >= next) continue;
-            TraceEvent ready = readies.get(k);
+            TraceEvent ready = null;
+            for (int i = k; i < readies.size() && readies.get(i).nanos() <= x.readReturn() + 1_000; i++)
+                if (ready == null || rank(context, readies.get(i)) < rank(context, ready)) ready = readies.get(i);
+            if (ready == null) {
+                out.add(new Breakdown(r.placement().id(), x.seq(), x.oneWayNanos(), -1, -1, false, -1, -1, UNSEEN));
+                continue;
+            }
             TraceEvent woken = firstIn(wakeups, ready.nanos() - 1_000, x.readReturn() + 1_000);
             TraceEvent onCpu = woken == null ? null : firstIn(running, woken.nanos(), x.readReturn() + 1_000);
             out.add(new Breakdown(
@@ -217,9 +251,32 @@ public final class WakeupProbe {
                     x.readReturn() - ready.nanos(),
                     ready.nanos() <= x.writeEnd(),
                     woken == null ? -1 : Math.max(0, woken.nanos() - ready.nanos()),
-                    onCpu == null ? -1 : onCpu.nanos() - woken.nanos()));
+                    onCpu == null ? -1 : onCpu.nanos() - woken.nanos(),
+                    context.get((long) ready.pid())));
         }
         return out;
+    }
+
+    /** The context an event ran in, as the timeline names it: sender, reader, ksoftirqd, or the task's own name. */
+    private static String who(Result r, TraceEvent e) {
+        long pid = e.pid();
+        if (pid == r.senderTid()) return IN_SENDER;
+        if (r.receiverTids().contains(pid)) return IN_READER;
+        if (r.softirqTids().contains(pid)) return IN_KSOFTIRQD;
+        return e.task();
+    }
+
+    /**
+     * Which of a message's candidates is its own: the sender's (the socket is the sender's peer's), then ksoftirqd's,
+     * then the reader's process's. ksoftirqd may serve another loopback flow (a notebook's messaging) in the same
+     * microseconds, so its event counts only where the sender's context has none.
+     */
+    private static int rank(Map<Long, String> context, TraceEvent e) {
+        return switch (context.get((long) e.pid())) {
+            case IN_SENDER -> 0;
+            case IN_KSOFTIRQD -> 1;
+            default -> 2;
+        };
     }
 
     /**
@@ -260,12 +317,13 @@ public final class WakeupProbe {
         for (String ev : EVENTS) {
             String name = ev.substring(ev.indexOf('/') + 1);
             boolean rx = name.equals("skb_copy_datagram_iovec");
-            TraceEvent e =
-                    first(r.trace().of(name), rx ? r.receiverTids() : sender, x.writeStart(), x.readReturn() + 1_000);
+            List<TraceEvent> of = r.trace().of(name);
+            TraceEvent e = first(of, rx ? r.receiverTids() : sender, x.writeStart(), x.readReturn() + 1_000);
+            if (e == null && !rx) e = first(of, r.softirqTids(), x.writeStart(), x.readReturn() + 1_000);
             if (e != null)
                 out.add(new Point(
                         name + (e.field("dev").isEmpty() ? "" : " (dev=" + e.field("dev") + ")"),
-                        rx ? "reader" : "sender",
+                        who(r, e),
                         (e.nanos() - x.writeStart()) / 1e3));
         }
         String reader = Long.toString(r.readerTid());
@@ -274,7 +332,7 @@ public final class WakeupProbe {
                 .findFirst()
                 .orElse(null);
         if (woken != null && woken.nanos() < x.readReturn() + 1_000) {
-            out.add(new Point("sched_wakeup of the reader", "sender", (woken.nanos() - x.writeStart()) / 1e3));
+            out.add(new Point("sched_wakeup of the reader", who(r, woken), (woken.nanos() - x.writeStart()) / 1e3));
             runningMarks(r).stream()
                     .filter(e -> e.nanos() >= woken.nanos())
                     .findFirst()

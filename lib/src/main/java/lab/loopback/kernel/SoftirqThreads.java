@@ -5,6 +5,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -27,7 +29,7 @@ public final class SoftirqThreads {
     private final Map<Integer, Path> schedstat;
 
     private SoftirqThreads(Map<Integer, Path> schedstat) {
-        this.schedstat = Map.copyOf(schedstat);
+        this.schedstat = Collections.unmodifiableMap(new TreeMap<>(schedstat)); // in CPU order
     }
 
     /** The ksoftirqd threads this process can see in /proc (none in a PID namespace that hides the kernel's threads). */
@@ -59,6 +61,16 @@ public final class SoftirqThreads {
     /** Whether a ksoftirqd thread was found for every one of {@code cpus}. */
     public boolean sees(Collection<Integer> cpus) {
         return !cpus.isEmpty() && schedstat.keySet().containsAll(cpus);
+    }
+
+    /**
+     * The kernel thread ids of every ksoftirqd found, in CPU order: for a trace's pid filter, which otherwise leaves out
+     * the softirq work these threads take over from the tasks it admits.
+     */
+    public List<Long> tids() {
+        return schedstat.values().stream()
+                .map(p -> Long.parseLong(p.getParent().getFileName().toString()))
+                .toList();
     }
 
     /** The CPU time the ksoftirqd threads of {@code cpus} have run, summed; -1 when one is not seen or unreadable. */

@@ -56,7 +56,9 @@ class WakeupProbeTest {
         assertEquals(mine, CpuAffinity.of(0), "the sender's CPU set is restored");
         assumeTrue(placed.trace() != null, () -> "no trace: " + placed.traceUnavailable());
         assumeTrue(placed.missingEvents().isEmpty(), () -> "events missing: " + placed.missingEvents());
-        List<WakeupProbe.Breakdown> b = WakeupProbe.breakdown(placed);
+        List<WakeupProbe.Breakdown> b = WakeupProbe.breakdown(placed).stream()
+                .filter(WakeupProbe.Breakdown::seen)
+                .toList();
         assertFalse(b.isEmpty());
         assertTrue(b.stream().allMatch(x -> x.placement().equals("two-cpus")));
         long split = b.stream()
@@ -80,8 +82,12 @@ class WakeupProbeTest {
     @Test
     void theTraceSplitsEachMessageAtSkDataReady() {
         assumeTrue(result.trace() != null, () -> "no trace: " + result.traceUnavailable());
-        List<WakeupProbe.Breakdown> b = WakeupProbe.breakdown(result);
-        assertFalse(b.isEmpty(), "sk_data_ready of the sending thread was recorded");
+        List<WakeupProbe.Breakdown> all = WakeupProbe.breakdown(result);
+        assertEquals(result.messages().size(), all.size(), "a row for every traced message, seen or not");
+        assertFalse(result.softirqTids().isEmpty(), "the ksoftirqd threads are admitted to the trace");
+        List<WakeupProbe.Breakdown> b =
+                all.stream().filter(WakeupProbe.Breakdown::seen).toList();
+        assertFalse(b.isEmpty(), "sk_data_ready was recorded");
         for (WakeupProbe.Breakdown x : b) {
             assertEquals(
                     x.oneWayNanos(), x.kernelPathNanos() + x.wakeNanos(), "the two parts add up to the one-way time");

@@ -34,6 +34,7 @@ class SoftirqThreadsTest {
         assertEquals(1000, t.runNanos(List.of(0)));
         assertEquals(1250, t.runNanos(List.of(0, 1)));
         assertEquals(-1, t.runNanos(List.of(0, 2)), "a CPU without its thread makes the sum unknown");
+        assertEquals(List.of(14L, 22L), t.tids(), "the threads' ids, in CPU order, for a trace's pid filter");
     }
 
     @Test
