@@ -12,6 +12,7 @@ import lab.loopback.claim.Verdict;
 import lab.loopback.evidence.PathCount;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.kernel.LoopbackFacts;
+import lab.loopback.kernel.PathContexts;
 import lab.loopback.measure.Bytes;
 import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Figure;
@@ -130,6 +131,7 @@ public final class LoopbackPath implements Experiment {
                 .evidence(List.of(
                         deviceSource + String.format(": %.0f for %d segments", devicePerSeg * seg, seg),
                         segLine,
+                        KernelEvidence.contextsLine(r),
                         route,
                         DEVICE.evidence()))
                 .build());
@@ -157,6 +159,7 @@ public final class LoopbackPath implements Experiment {
                                 r.counterNet("Tcp.OutSegs")),
                         deviceSource + String.format(": %.0f", devicePerSeg * seg),
                         segLine,
+                        KernelEvidence.contextsLine(r),
                         bg,
                         BYPASS.evidence()))
                 .build());
@@ -169,6 +172,7 @@ public final class LoopbackPath implements Experiment {
         List<String> ev = new ArrayList<>();
         for (Part x : parts) ev.add(x.part() + ": " + (x.bypassed() ? "bypassed — " : "traversed — ") + x.evidence());
         ev.add(segLine);
+        ev.add(KernelEvidence.contextsLine(r));
         ev.add(PARTS.evidence());
         o.verdict(ctx.judged("TLDR-1", v3)
                 .summary(String.format(
@@ -302,6 +306,13 @@ public final class LoopbackPath implements Experiment {
                 .toList();
         o.table("counters", RecordTable.of("counters", Counter.class, counters));
         o.table("tcp-info", RecordTable.of("tcp-info", TcpInfo.class, List.of(r.sender())));
+        if (r.contexts() != null)
+            o.table(
+                    "path-contexts",
+                    RecordTable.of(
+                            "path-contexts",
+                            PathContexts.Context.class,
+                            r.contexts().contexts()));
         String route = facts.route() == null
                 ? "route unknown: " + facts.notes().get("route")
                 : "ip route get 127.0.0.1: " + facts.route();

@@ -9,6 +9,7 @@ import lab.loopback.evidence.PathCount;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.evidence.WakeupProbe;
 import lab.loopback.ipc.Transports;
+import lab.loopback.measure.Bytes;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measurements.FileTransfers;
 import lab.loopback.measurements.KernelEvidence;
@@ -206,8 +207,10 @@ public final class SyscallsAndDelivery implements Experiment {
                                 traced.size(),
                                 WakeUp.contexts(traced),
                                 traced.stream().allMatch(x -> x.readyIn().equals(WakeupProbe.IN_SENDER))
-                                        ? " — the hop runs in the sender's own system call (and the softirq it raises), not in a kernel thread of its own"
+                                        ? " — for a small write, the hop runs in the sender's own system call (and the softirq it raises), not in a kernel thread of its own"
                                         : ""));
+        ev.add("in a bulk transfer (the traced " + Bytes.human(KernelEvidence.WRITE) + "-write transfer): "
+                + KernelEvidence.contextsLine(tr));
         ev.add(String.format(
                 "what dequeuing takes: read+write, %s count: sender %.1f, receiver %.1f system calls per MiB",
                 plain.counter(), plain.senderPerMiB(), plain.receiverPerMiB()));

@@ -6,6 +6,7 @@ import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Lack;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.evidence.WakeupProbe;
+import lab.loopback.kernel.PathContexts;
 import lab.loopback.kernel.ZerocopyProbe;
 import lab.loopback.measure.Bytes;
 import lab.loopback.measure.Estimate;
@@ -35,6 +36,35 @@ public final class KernelEvidence {
             ctx.progress("one traced " + Bytes.human(ctx.profile().tracedBytes) + " transfer to a receiver process");
             return TracedStream.run(ctx.tracefs(), ctx.receiverPort(), WRITE, ctx.profile().tracedBytes, 60);
         });
+    }
+
+    /**
+     * In whose context lo's path ran during the traced transfer, as one line of evidence: bytes sent and handed up, and
+     * the NET_RX softirq's time, per context — or why it is not known.
+     */
+    public static String contextsLine(TracedStream.Result r) {
+        String what = "in whose context lo's path ran during the traced transfer (observed: net:net_dev_xmit, "
+                + "net:netif_receive_skb and the NET_RX softirq's irq:softirq_entry/exit in the connection's tasks and "
+                + "the ksoftirqd threads, summed per context): ";
+        if (r.contexts() == null)
+            return what + "not traced ("
+                    + (r.traced()
+                            ? "this kernel lacks " + String.join(", ", TracedStream.SOFTIRQ_EVENTS)
+                            : r.traceUnavailable())
+                    + ")";
+        PathContexts c = r.contexts();
+        double fromReceiver = c.share(PathContexts.IN_RECEIVER, PathContexts.Context::sentBytes);
+        double deferred = c.share(PathContexts.IN_KSOFTIRQD, PathContexts.Context::sentBytes);
+        return what
+                + c.describe()
+                + (fromReceiver > 0.01 || deferred > 0.01
+                        ? "; data is sent from wherever an ACK is processed while the sender's socket still holds "
+                                + "unsent data (a reading of tcp_ack → tcp_data_snd_check, net/ipv4/tcp_input.c: "
+                                + "kernel source, not traced)"
+                        : "")
+                + (deferred > 0
+                        ? "; per-segment tracepoint counts follow the connection's tasks only and leave out the ksoftirqd part"
+                        : "");
     }
 
     /**

@@ -33,7 +33,8 @@ class FastPathSettingTest {
                 "tracefs not mounted",
                 List.of(),
                 1,
-                List.of(2L));
+                List.of(2L),
+                null);
     }
 
     @Test

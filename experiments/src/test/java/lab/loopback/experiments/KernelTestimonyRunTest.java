@@ -50,8 +50,23 @@ class KernelTestimonyRunTest {
         }
         // the wake-up's times per placement of the two threads, never pooled
         assertEquals(RunAssertions.placements(), RunAssertions.values(run, "wake-up", "one-way", "placement"));
-        if (tracing)
+        if (tracing) {
             assertEquals(RunAssertions.placements(), RunAssertions.values(run, "wake-up", "wake-split", "placement"));
+            // each traced message says where its sk_data_ready ran, ksoftirqd included in the trace's filter
+            List<String> readyIn = RunAssertions.values(run, "wake-up", "breakdown", "ready_in");
+            assertTrue(
+                    !readyIn.isEmpty()
+                            && List.of("sender", "ksoftirqd", "reader", "not traced")
+                                    .containsAll(readyIn),
+                    readyIn.toString());
+            // and the bulk transfer's path, per context, in the fixed order
+            assertEquals(
+                    List.of("sender", "receiver", "ksoftirqd"),
+                    RunAssertions.values(run, "loopback-path", "path-contexts", "context"));
+            assertTrue(
+                    byId.get("PATH-1").evidence().stream().anyMatch(e -> e.contains("sent / handed up")),
+                    byId.get("PATH-1").evidence().toString());
+        }
         // every condition FAST-3 names is either measured or listed with the reason it could not be set up here
         List<String> measured = RunAssertions.values(run, "fast-path-conditions", "conditions", "condition");
         List<String> notRun = RunAssertions.values(run, "fast-path-conditions", "not-run", "condition");

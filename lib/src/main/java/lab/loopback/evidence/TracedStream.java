@@ -2,6 +2,7 @@ package lab.loopback.evidence;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,6 +13,8 @@ import lab.loopback.ipc.StreamTransport;
 import lab.loopback.ipc.TcpSocket;
 import lab.loopback.ipc.Transports;
 import lab.loopback.kernel.NetCounters;
+import lab.loopback.kernel.PathContexts;
+import lab.loopback.kernel.SoftirqThreads;
 import lab.loopback.kernel.TraceRecorder;
 import lab.loopback.kernel.Tracefs;
 import lab.loopback.measure.StreamRunner;
@@ -39,14 +42,23 @@ public final class TracedStream {
             "fib/fib_table_lookup",
             "tcp/tcp_probe");
 
+    /** The softirq's own events, recorded apart (vec == NET_RX, ksoftirqd admitted) for {@link Result#contexts}. */
+    public static final List<String> SOFTIRQ_EVENTS = List.of("irq/softirq_entry", "irq/softirq_exit");
+
+    /** The lo events counted per context beside the softirq's, where this kernel has them. */
+    private static final List<String> PACKET_EVENTS = List.of("net/net_dev_xmit", "net/netif_receive_skb");
+
     static final int BUFFER_KB_PER_CPU = 16 * 1024;
+    static final int SOFTIRQ_BUFFER_KB_PER_CPU = 8 * 1024;
     static final long DRAIN_WAIT_MILLIS = 5_000;
 
     /**
      * What one transfer showed; {@code untraced} is the same transfer made just before without the tracer,
      * for CPU per byte. {@code trace} is null when tracing was impossible ({@code traceUnavailable}
      * says why); {@code counters} and {@code background} are deltas over the transfer and over a quiet window
-     * of {@code backgroundSeconds} just before it.
+     * of {@code backgroundSeconds} just before it. {@code contexts} is in whose context lo's path ran during the
+     * traced transfer — the connection's tasks or ksoftirqd (null when not traced: then {@code traceUnavailable} says
+     * why, or {@code missingEvents} names the softirq events this kernel lacks).
      */
     public record Result(
             StreamTrial trial,
@@ -60,7 +72,8 @@ public final class TracedStream {
             String traceUnavailable,
             List<String> missingEvents,
             long senderTid,
-            List<Long> receiverTids) {
+            List<Long> receiverTids,
+            PathContexts contexts) {
         /** Segments this connection carried both ways (sender's segs_out + segs_in; lo loses none). */
         public long segments() {
             return sender.segsOut() + sender.segsIn();
@@ -133,6 +146,9 @@ public final class TracedStream {
             throw new IllegalArgumentException("transfer size " + bytes + " B is outside 1 B .. 16 GiB");
         List<String> present = new ArrayList<>(), missing = new ArrayList<>();
         for (String e : EVENTS) (tracefs.hasEvent(e) ? present : missing).add(e);
+        List<String> softirqMissing =
+                SOFTIRQ_EVENTS.stream().filter(e -> !tracefs.hasEvent(e)).toList();
+        missing.addAll(softirqMissing);
         try (StreamRunner runner = StreamRunner.start(
                 route.transport(), route.bindSpec(), (long) Math.ceil(maxSeconds) + 120, route.receiverPrefix())) {
             runner.nonBlockingReader(route.nonBlockingReader()).senderWrap(route.senderWrap());
@@ -159,6 +175,7 @@ public final class TracedStream {
                     c -> configure.accept((TcpSocket) c),
                     c -> info.set(drained((TcpSocket) c)));
             TraceRecorder.Recording rec = null;
+            PathContexts contexts = null;
             String why = tracefs.available() ? null : tracefs.unavailable();
             long w0 = System.nanoTime();
             NetCounters c0 = NetCounters.read(proc);
@@ -167,7 +184,19 @@ public final class TracedStream {
                     List<Long> tids = new ArrayList<>(receiverTids);
                     tids.add(tid);
                     r.onlyTasks(tids);
-                    rec = r.record(transfer);
+                    if (softirqMissing.isEmpty()) {
+                        // a second instance: its filter admits ksoftirqd, which the per-segment counts must not
+                        Map<Long, String> context = tasks(tid, receiverTids);
+                        List<String> events = new ArrayList<>(SOFTIRQ_EVENTS);
+                        PACKET_EVENTS.stream().filter(present::contains).forEach(events::add);
+                        try (TraceRecorder s = TraceRecorder.open(tracefs, events, SOFTIRQ_BUFFER_KB_PER_CPU)) {
+                            for (String e : SOFTIRQ_EVENTS) s.filter(e, "vec == " + PathContexts.NET_RX);
+                            s.onlyTasks(List.copyOf(context.keySet()));
+                            TraceRecorder.Recording[] inner = new TraceRecorder.Recording[1];
+                            rec = r.record(() -> inner[0] = s.record(transfer));
+                            contexts = PathContexts.of(inner[0].events(), PathContexts.NET_RX, context);
+                        }
+                    } else rec = r.record(transfer);
                 }
             } else {
                 transfer.run();
@@ -186,8 +215,18 @@ public final class TracedStream {
                     why,
                     List.copyOf(missing),
                     tid,
-                    receiverTids);
+                    receiverTids,
+                    contexts);
         }
+    }
+
+    /** The contexts the softirq's runs are told apart by: the sender's thread, the receiver's, the ksoftirqd threads. */
+    static Map<Long, String> tasks(long senderTid, List<Long> receiverTids) {
+        Map<Long, String> out = new HashMap<>();
+        SoftirqThreads.find().tids().forEach(t -> out.put(t, PathContexts.IN_KSOFTIRQD));
+        receiverTids.forEach(t -> out.put(t, PathContexts.IN_RECEIVER));
+        out.put(senderTid, PathContexts.IN_SENDER);
+        return out;
     }
 
     /** Ends the stream and waits (bounded) until the peer has acknowledged every byte, then reads TCP_INFO. */

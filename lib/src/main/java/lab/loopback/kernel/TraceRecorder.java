@@ -105,6 +105,17 @@ public final class TraceRecorder implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Keeps only {@code event}'s records that match {@code expression}, in the kernel (events/…/filter, e.g. "vec == 3"),
+     * so what is filtered out never takes buffer room.
+     */
+    public TraceRecorder filter(String event, String expression) {
+        if (!events.contains(event))
+            throw new IllegalArgumentException("event " + event + " is not recorded here; recorded: " + events);
+        write("events/" + event + "/filter", expression);
+        return this;
+    }
+
     /** The tids of {@code pid}'s threads, as /proc lists them now. */
     public static List<Long> tasksOf(long pid) {
         List<Long> out = new ArrayList<>();

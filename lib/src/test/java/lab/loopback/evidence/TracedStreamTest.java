@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import lab.loopback.kernel.PathContexts;
 import lab.loopback.kernel.Tracefs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,6 +64,27 @@ class TracedStreamTest {
         assertTrue(
                 p.dataSkbsSent() > 0 && p.sameSkbReceived() > 0, "data skbs are followed from xmit to receive: " + p);
         assertTrue(p.dataReady() > 0);
+    }
+
+    @Test
+    void lorsPathIsCountedInTheContextsItRanIn() {
+        assumeTrue(result.traced(), () -> "no trace: " + result.traceUnavailable());
+        assumeTrue(result.contexts() != null, () -> "no softirq events: " + result.missingEvents());
+        PathContexts n = result.contexts();
+        assertEquals(
+                List.of(PathContexts.IN_SENDER, PathContexts.IN_RECEIVER, PathContexts.IN_KSOFTIRQD),
+                n.contexts().stream().map(PathContexts.Context::context).toList(),
+                "only the admitted tasks, in a fixed order: " + n.describe());
+        assertTrue(n.total(PathContexts.Context::softirqRuns) > 0, "NET_RX ran: " + n.describe());
+        // every payload byte crossed lo once; the counted contexts can only miss some (an unrelated task's softirq)
+        assertTrue(n.total(PathContexts.Context::handedUpBytes) > 0, n.describe());
+        assertTrue(n.total(PathContexts.Context::sentBytes) > 0, n.describe());
+        assertEquals(
+                1.0,
+                n.contexts().stream()
+                        .mapToDouble(c -> n.share(c.context(), PathContexts.Context::handedUpBytes))
+                        .sum(),
+                1e-9);
     }
 
     @Test
