@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.ToLongFunction;
 
 /**
@@ -26,8 +28,8 @@ public record PathContexts(List<Context> contexts) {
 
     /**
      * One context's share of the path: packets transmitted and their bytes, packets handed up and their bytes (IP
-     * header and payload for both, lo's link header on transmit), and the NET_RX softirq's runs with their summed
-     * length (ns).
+     * header and payload for both, lo's link header on transmit), the NET_RX softirq's runs with their summed length
+     * (ns), and the CPUs its events ran on ("0,1"; where the scheduler put the peers is part of the result).
      */
     public record Context(
             String context,
@@ -36,7 +38,8 @@ public record PathContexts(List<Context> contexts) {
             long handedUp,
             long handedUpBytes,
             long softirqRuns,
-            long softirqNanos) {
+            long softirqNanos,
+            String cpus) {
         public double microsPerRun() {
             return softirqRuns == 0 ? Double.NaN : softirqNanos / 1e3 / softirqRuns;
         }
@@ -49,6 +52,11 @@ public record PathContexts(List<Context> contexts) {
     /** A context's sums while the trace is read. */
     private static final class Sums {
         long sent, sentBytes, handedUp, handedUpBytes, runs, nanos;
+        final Set<Integer> cpus = new TreeSet<>();
+
+        String cpuList() {
+            return String.join(",", cpus.stream().map(String::valueOf).toList());
+        }
     }
 
     /**
@@ -67,11 +75,13 @@ public record PathContexts(List<Context> contexts) {
                 case "net_dev_xmit" -> {
                     Sums s = sums.computeIfAbsent(contextOf.getOrDefault((long) e.pid(), e.task()), k -> new Sums());
                     s.sent++;
+                    s.cpus.add(e.cpu());
                     s.sentBytes += Long.parseLong(e.field("len"));
                 }
                 case "netif_receive_skb" -> {
                     Sums s = sums.computeIfAbsent(contextOf.getOrDefault((long) e.pid(), e.task()), k -> new Sums());
                     s.handedUp++;
+                    s.cpus.add(e.cpu());
                     s.handedUpBytes += Long.parseLong(e.field("len"));
                 }
                 case "softirq_entry" -> {
@@ -83,14 +93,15 @@ public record PathContexts(List<Context> contexts) {
                     Sums s = sums.computeIfAbsent(
                             contextOf.getOrDefault((long) entry.pid(), entry.task()), k -> new Sums());
                     s.runs++;
+                    s.cpus.add(entry.cpu());
                     s.nanos += e.nanos() - entry.nanos();
                 }
                 default -> {}
             }
         }
         List<Context> out = new ArrayList<>();
-        sums.forEach(
-                (c, s) -> out.add(new Context(c, s.sent, s.sentBytes, s.handedUp, s.handedUpBytes, s.runs, s.nanos)));
+        sums.forEach((c, s) -> out.add(
+                new Context(c, s.sent, s.sentBytes, s.handedUp, s.handedUpBytes, s.runs, s.nanos, s.cpuList())));
         return new PathContexts(out);
     }
 
@@ -109,9 +120,9 @@ public record PathContexts(List<Context> contexts) {
     }
 
     /**
-     * e.g. "of the 16.7 MB lo carried, sent / handed up: 14% / 13% in the sender's context, 86% / 86% in the
-     * receiver's, 0% / 1% in ksoftirqd; the NET_RX softirq ran 2.2 ms in 216 runs: 10% in the sender's context (42
-     * runs, 5.2 µs a run), …".
+     * e.g. "of the 16.7 MB lo carried, sent / handed up: 14% / 13% in the sender's context (CPU 0), 86% / 86% in the
+     * receiver's (CPU 1), 0% / 1% in ksoftirqd (CPU 0); the NET_RX softirq ran 2.2 ms in 216 runs: 10% in the sender's
+     * context (42 runs, 5.2 µs a run), …".
      */
     public String describe() {
         if (total(Context::sent) + total(Context::handedUp) + total(Context::softirqRuns) == 0)
@@ -120,10 +131,11 @@ public record PathContexts(List<Context> contexts) {
         for (Context c : contexts) {
             if (c.sent() > 0 || c.handedUp() > 0)
                 bytes.add(String.format(
-                        "%.0f%% / %.0f%% %s",
+                        "%.0f%% / %.0f%% %s (CPU %s)",
                         100 * share(c.context(), Context::sentBytes),
                         100 * share(c.context(), Context::handedUpBytes),
-                        where(c.context())));
+                        where(c.context()),
+                        c.cpus()));
             if (c.softirqRuns() > 0)
                 runs.add(String.format(
                         "%.0f%% %s (%d runs, %.1f µs a run)",

@@ -19,10 +19,10 @@ class PathContextsTest {
                 task, pid, cpu, time(micros), event, vec, vec == 3 ? "NET_RX" : "TIMER"));
     }
 
-    private static TraceEvent packet(long pid, long micros, String event, int len) {
+    private static TraceEvent packet(long pid, int cpu, long micros, String event, int len) {
         return TraceEvent.parse(String.format(
-                "  java-%d  [000] ..s1. %s: %s: dev=lo skbaddr=00000000a1b2c3d4 len=%d%s",
-                pid, time(micros), event, len, event.equals("net_dev_xmit") ? " rc=0" : ""));
+                "  java-%d  [%03d] ..s1. %s: %s: dev=lo skbaddr=00000000a1b2c3d4 len=%d%s",
+                pid, cpu, time(micros), event, len, event.equals("net_dev_xmit") ? " rc=0" : ""));
     }
 
     private static final Map<Long, String> TASKS =
@@ -33,20 +33,20 @@ class PathContextsTest {
         PathContexts r = PathContexts.of(
                 List.of(
                         softirq("java", 100, 0, 9, "softirq_exit", 3), // began before recording: left out
-                        packet(100, 10, "net_dev_xmit", 65_497), // the writer sends a data segment
+                        packet(100, 0, 10, "net_dev_xmit", 65_497), // the writer sends a data segment
                         softirq("java", 100, 0, 10, "softirq_entry", 3),
-                        packet(100, 11, "netif_receive_skb", 65_483), // and hands it up in its own softirq
+                        packet(100, 0, 11, "netif_receive_skb", 65_483), // and hands it up in its own softirq
                         softirq("ksoftirqd/1", 14, 1, 11, "softirq_entry", 3), // another CPU, overlapping in time
                         softirq("java", 100, 0, 13, "softirq_exit", 3),
                         softirq("ksoftirqd/1", 14, 1, 31, "softirq_exit", 3),
                         softirq("java", 100, 0, 40, "softirq_entry", 1), // another vector
                         softirq("java", 100, 0, 45, "softirq_exit", 1),
-                        packet(200, 49, "net_dev_xmit", 66), // the receiver's ACK
-                        softirq("java", 200, 0, 50, "softirq_entry", 3),
-                        packet(200, 51, "netif_receive_skb", 52),
-                        packet(200, 52, "net_dev_xmit", 65_497), // which released more data, sent from here
-                        packet(200, 53, "netif_receive_skb", 65_483),
-                        softirq("java", 200, 0, 54, "softirq_exit", 3),
+                        packet(200, 1, 49, "net_dev_xmit", 66), // the receiver's ACK
+                        softirq("java", 200, 1, 50, "softirq_entry", 3),
+                        packet(200, 1, 51, "netif_receive_skb", 52),
+                        packet(200, 1, 52, "net_dev_xmit", 65_497), // which released more data, sent from here
+                        packet(200, 1, 53, "netif_receive_skb", 65_483),
+                        softirq("java", 200, 1, 54, "softirq_exit", 3),
                         softirq("java", 100, 0, 60, "softirq_entry", 3),
                         softirq("java", 100, 0, 62, "softirq_exit", 3),
                         softirq("java", 100, 0, 70, "softirq_entry", 3)), // still running at the end: left out
@@ -54,9 +54,9 @@ class PathContextsTest {
                 TASKS);
         assertEquals(
                 List.of(
-                        new PathContexts.Context(PathContexts.IN_SENDER, 1, 65_497, 1, 65_483, 2, 5_000),
-                        new PathContexts.Context(PathContexts.IN_RECEIVER, 2, 65_563, 2, 65_535, 1, 4_000),
-                        new PathContexts.Context(PathContexts.IN_KSOFTIRQD, 0, 0, 0, 0, 1, 20_000)),
+                        new PathContexts.Context(PathContexts.IN_SENDER, 1, 65_497, 1, 65_483, 2, 5_000, "0"),
+                        new PathContexts.Context(PathContexts.IN_RECEIVER, 2, 65_563, 2, 65_535, 1, 4_000, "1"),
+                        new PathContexts.Context(PathContexts.IN_KSOFTIRQD, 0, 0, 0, 0, 1, 20_000, "1")),
                 r.contexts());
         assertEquals(29_000, r.total(PathContexts.Context::softirqNanos));
         assertEquals(20 / 29.0, r.share(PathContexts.IN_KSOFTIRQD, PathContexts.Context::softirqNanos), 1e-12);
@@ -65,7 +65,7 @@ class PathContextsTest {
         String d = r.describe();
         assertTrue(
                 d.startsWith(
-                        "of the 0.1 MB lo carried, sent / handed up: 50% / 50% in the sender's context, 50% / 50% in the receiver's;"),
+                        "of the 0.1 MB lo carried, sent / handed up: 50% / 50% in the sender's context (CPU 0), 50% / 50% in the receiver's (CPU 1);"),
                 d);
         assertTrue(d.endsWith("69% in ksoftirqd (1 runs, 20.0 µs a run)"), d);
     }
@@ -79,7 +79,7 @@ class PathContextsTest {
                 PathContexts.NET_RX,
                 TASKS);
         assertEquals(
-                new PathContexts.Context("kworker/0:1", 0, 0, 0, 0, 1, 2_000),
+                new PathContexts.Context("kworker/0:1", 0, 0, 0, 0, 1, 2_000, "0"),
                 r.contexts().getLast());
         assertTrue(r.describe().contains("100% in kworker/0:1 (1 runs, 2.0 µs a run)"), r.describe());
         PathContexts none = PathContexts.of(List.of(), PathContexts.NET_RX, TASKS);
