@@ -126,7 +126,7 @@ class ClaimExplanationTest {
         assertTrue(
                 text.contains("≥ " + Math.round(WakeUp.WITHIN_WRITE * 100) + " %"),
                 "the threshold, from the constant: " + text);
-        assertTrue(text.contains("  thresholds: share of messages"), text);
+        assertTrue(text.contains("  thresholds: share of traced messages"), text);
         String withSources = ClaimExplanation.of(LEDGER, "PATH-2", HOME, List.of());
         assertTrue(
                 withSources.contains("static final Rule<Facts> RULE = Rule.<Facts>forClaim(\"PATH-2\")"), withSources);
