@@ -55,6 +55,8 @@ public final class KernelEvidence {
         PathContexts c = r.contexts();
         double fromReceiver = c.share(PathContexts.IN_RECEIVER, PathContexts.Context::sentBytes);
         double deferred = c.share(PathContexts.IN_KSOFTIRQD, PathContexts.Context::sentBytes);
+        boolean inKsoftirqd = c.contexts().stream()
+                .anyMatch(x -> x.context().equals(PathContexts.IN_KSOFTIRQD) && x.sent() + x.handedUp() > 0);
         return what
                 + c.describe()
                 + (fromReceiver > 0.01 || deferred > 0.01
@@ -62,7 +64,7 @@ public final class KernelEvidence {
                                 + "unsent data (a reading of tcp_ack → tcp_data_snd_check, net/ipv4/tcp_input.c: "
                                 + "kernel source, not traced)"
                         : "")
-                + (deferred > 0
+                + (inKsoftirqd
                         ? "; per-segment tracepoint counts follow the connection's tasks only and leave out the ksoftirqd part"
                         : "");
     }

@@ -194,7 +194,7 @@ public final class TracedStream {
                             s.onlyTasks(List.copyOf(context.keySet()));
                             TraceRecorder.Recording[] inner = new TraceRecorder.Recording[1];
                             rec = r.record(() -> inner[0] = s.record(transfer));
-                            contexts = PathContexts.of(inner[0].events(), PathContexts.NET_RX, context);
+                            contexts = PathContexts.of(inner[0], PathContexts.NET_RX, context);
                         }
                     } else rec = r.record(transfer);
                 }

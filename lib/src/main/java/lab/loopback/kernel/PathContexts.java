@@ -18,9 +18,10 @@ import java.util.function.ToLongFunction;
  * ACK processed in the receiver's softirq (or in ksoftirqd) sends what the sender's socket still holds
  * (tcp_ack, then tcp_data_snd_check, net/ipv4/tcp_input.c). Bytes (as the events' len gives them) tell data from
  * ACKs. Trace times have 1 µs resolution: a run's length is off by up to 1 µs either way, the sum over many runs is
- * not biased by it (both ends are truncated alike).
+ * not biased by it (both ends are truncated alike). {@code lost} counts events the trace buffer had no room for: when
+ * it is not 0, every count here is a lower bound.
  */
-public record PathContexts(List<Context> contexts) {
+public record PathContexts(List<Context> contexts, long lost) {
     /** NET_RX's number in the kernel's softirq table (include/linux/interrupt.h), as {@code vec=} prints it. */
     public static final int NET_RX = 3;
 
@@ -65,7 +66,12 @@ public record PathContexts(List<Context> contexts) {
      * are summed under their own name. An exit without its entry (the run began before recording) or an entry without
      * its exit is left out.
      */
-    public static PathContexts of(List<TraceEvent> events, int vec, Map<Long, String> contextOf) {
+    public static PathContexts of(TraceRecorder.Recording recording, int vec, Map<Long, String> contextOf) {
+        return of(recording.events(), vec, contextOf, recording.lost());
+    }
+
+    /** As {@link #of(TraceRecorder.Recording, int, Map)}, from the events and the count of those lost. */
+    public static PathContexts of(List<TraceEvent> events, int vec, Map<Long, String> contextOf, long lost) {
         String v = Integer.toString(vec);
         Map<Integer, TraceEvent> open = new HashMap<>();
         Map<String, Sums> sums = new LinkedHashMap<>();
@@ -102,7 +108,7 @@ public record PathContexts(List<Context> contexts) {
         List<Context> out = new ArrayList<>();
         sums.forEach((c, s) -> out.add(
                 new Context(c, s.sent, s.sentBytes, s.handedUp, s.handedUpBytes, s.runs, s.nanos, s.cpuList())));
-        return new PathContexts(out);
+        return new PathContexts(out, lost);
     }
 
     public long total(ToLongFunction<Context> of) {
@@ -126,7 +132,9 @@ public record PathContexts(List<Context> contexts) {
      */
     public String describe() {
         if (total(Context::sent) + total(Context::handedUp) + total(Context::softirqRuns) == 0)
-            return "nothing recorded";
+            return lost == 0
+                    ? "nothing recorded"
+                    : "nothing recorded (" + lost + " events lost to a full trace buffer)";
         List<String> bytes = new ArrayList<>(), runs = new ArrayList<>();
         for (Context c : contexts) {
             if (c.sent() > 0 || c.handedUp() > 0)
@@ -145,12 +153,13 @@ public record PathContexts(List<Context> contexts) {
                         c.microsPerRun()));
         }
         return String.format(
-                "of the %.1f MB lo carried, sent / handed up: %s; the NET_RX softirq ran %.1f ms in %d runs: %s",
+                "of the %.1f MB lo carried, sent / handed up: %s; the NET_RX softirq ran %.1f ms in %d runs: %s%s",
                 total(Context::sentBytes) / 1e6,
                 bytes.isEmpty() ? "none traced" : String.join(", ", bytes),
                 total(Context::softirqNanos) / 1e6,
                 total(Context::softirqRuns),
-                runs.isEmpty() ? "none traced" : String.join(", ", runs));
+                runs.isEmpty() ? "none traced" : String.join(", ", runs),
+                lost == 0 ? "" : "; " + lost + " events lost to a full trace buffer, so every count is a lower bound");
     }
 
     private static String where(String context) {

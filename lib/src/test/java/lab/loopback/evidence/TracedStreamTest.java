@@ -71,6 +71,7 @@ class TracedStreamTest {
         assumeTrue(result.traced(), () -> "no trace: " + result.traceUnavailable());
         assumeTrue(result.contexts() != null, () -> "no softirq events: " + result.missingEvents());
         PathContexts n = result.contexts();
+        assertEquals(0, n.lost(), "no event lost: " + n.describe());
         assertEquals(
                 List.of(PathContexts.IN_SENDER, PathContexts.IN_RECEIVER, PathContexts.IN_KSOFTIRQD),
                 n.contexts().stream().map(PathContexts.Context::context).toList(),

@@ -51,7 +51,8 @@ class PathContextsTest {
                         softirq("java", 100, 0, 62, "softirq_exit", 3),
                         softirq("java", 100, 0, 70, "softirq_entry", 3)), // still running at the end: left out
                 PathContexts.NET_RX,
-                TASKS);
+                TASKS,
+                0);
         assertEquals(
                 List.of(
                         new PathContexts.Context(PathContexts.IN_SENDER, 1, 65_497, 1, 65_483, 2, 5_000, "0"),
@@ -68,6 +69,10 @@ class PathContextsTest {
                         "of the 0.1 MB lo carried, sent / handed up: 50% / 50% in the sender's context (CPU 0), 50% / 50% in the receiver's (CPU 1);"),
                 d);
         assertTrue(d.endsWith("69% in ksoftirqd (1 runs, 20.0 µs a run)"), d);
+        PathContexts partial = new PathContexts(r.contexts(), 7);
+        assertTrue(
+                partial.describe().endsWith("; 7 events lost to a full trace buffer, so every count is a lower bound"),
+                partial.describe());
     }
 
     @Test
@@ -77,13 +82,17 @@ class PathContextsTest {
                         softirq("kworker/0:1", 77, 0, 1, "softirq_entry", 3),
                         softirq("kworker/0:1", 77, 0, 3, "softirq_exit", 3)),
                 PathContexts.NET_RX,
-                TASKS);
+                TASKS,
+                0);
         assertEquals(
                 new PathContexts.Context("kworker/0:1", 0, 0, 0, 0, 1, 2_000, "0"),
                 r.contexts().getLast());
         assertTrue(r.describe().contains("100% in kworker/0:1 (1 runs, 2.0 µs a run)"), r.describe());
-        PathContexts none = PathContexts.of(List.of(), PathContexts.NET_RX, TASKS);
+        PathContexts none = PathContexts.of(List.of(), PathContexts.NET_RX, TASKS, 0);
         assertEquals("nothing recorded", none.describe());
+        assertEquals(
+                "nothing recorded (3 events lost to a full trace buffer)",
+                PathContexts.of(List.of(), PathContexts.NET_RX, TASKS, 3).describe());
         assertTrue(Double.isNaN(none.share(PathContexts.IN_SENDER, PathContexts.Context::sentBytes)));
     }
 }
