@@ -75,8 +75,9 @@ final class SoftirqFigure {
                 NAME,
                 List.of("PERF-1"),
                 "Measured: each calibration trial's rate against the CPU time the kernel's ksoftirqd threads of the peers' CPUs ran "
-                        + "during it (/proc/PID/schedstat), as a share of those CPUs' time: receive processing the kernel deferred out "
-                        + "of the sender's context into a thread of its own. Spearman ρ between rate and share — "
+                        + "during it (/proc/PID/schedstat), as a share of those CPUs' time: NET_RX work the kernel deferred out of the "
+                        + "task that raised it into a thread of its own (receive processing, and the sends the ACKs it "
+                        + "processes release). Spearman ρ between rate and share — "
                         + String.join("; ", said)
                         + ". Dots of the two tools at the same share compare like with like.",
                 c);

@@ -54,8 +54,8 @@ public final class Calibration {
      * the stream the share of the harness's trial its receiver spent comparing bytes (work iperf3's receiver never
      * does; NaN for the ping-pong) and the size of the receiver's reads ({@link StreamRunner#readSize}; the ping-pong's:
      * its message size). For the stream, the share of the peers' CPUs the kernel's ksoftirqd threads took while each
-     * side ran ({@link SoftirqThreads}: receive processing deferred out of the sender's context; NaN when not visible,
-     * and for the ping-pong).
+     * side ran ({@link SoftirqThreads}: NET_RX work deferred out of the task that raised it; NaN when not visible, and
+     * for the ping-pong).
      */
     public record Pair(
             String tool,

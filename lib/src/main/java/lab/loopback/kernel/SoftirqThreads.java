@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * when the task that raised it (the sender, or the receiver sending an ACK) leaves its bottom-half-disabled section,
  * or handed to ksoftirqd/N when more is still pending after a run and the run's budget is spent or a task on that CPU
  * is waiting to be scheduled (kernel/softirq.c: two ms, ten restarts, need_resched). Then it is one more task on that
- * CPU, scheduled beside the two peers. With both peers on one vCPU of the VM this was built on, ksoftirqd took 14–35 %
+ * CPU, scheduled beside the two peers, and it sends too: an ACK it processes releases data the sender's socket still
+ * holds (with both peers on one vCPU here, 23–34 % of a 1 MiB-write stream's bytes left through lo from ksoftirqd/0,
+ * for the harness and iperf3 alike; net:net_dev_xmit by task). With both peers on one vCPU of the VM this was built on, ksoftirqd took 14–35 %
  * of that vCPU from one 2-s trial to the next, and iperf3's rate followed it (46 Gbit/s at 14 %, 18–20 at 30–35 %), as
  * did the harness's.
  */
