@@ -4,7 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 import lab.loopback.chart.Charts;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Lack;
@@ -29,6 +32,8 @@ import lab.loopback.workbench.RecordedRule;
 import lab.loopback.workbench.RunContext;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * TLDR-1, FAST-2, PATH-1, HIST-2: which layers the segments of one loopback transfer pass through, per
@@ -128,12 +133,15 @@ public final class LoopbackPath implements Experiment {
                                         : "some segments bypassed the lo device."))
                 .measured(devicePerSeg, "lo device transmissions per segment")
                 .claimed(0.0)
-                .evidence(List.of(
-                        deviceSource + String.format(": %.0f for %d segments", devicePerSeg * seg, seg),
-                        segLine,
-                        KernelEvidence.contextsLine(r),
-                        route,
-                        DEVICE.evidence()))
+                .evidence(Stream.of(
+                                deviceSource + String.format(": %.0f for %d segments", devicePerSeg * seg, seg),
+                                segLine,
+                                KernelEvidence.contextsLine(r),
+                                KernelEvidence.placedContextsLine(KernelEvidence.placedTransfers(ctx)),
+                                route,
+                                DEVICE.evidence())
+                        .filter(Objects::nonNull)
+                        .toList())
                 .build());
 
         // FAST-2
@@ -313,6 +321,9 @@ public final class LoopbackPath implements Experiment {
                             "path-contexts",
                             PathContexts.Context.class,
                             r.contexts().contexts()));
+        List<KernelEvidence.PlacedTransfer> placed = KernelEvidence.placedTransfers(ctx);
+        Table byPlacement = contextsByPlacement(placed);
+        if (byPlacement != null) o.table(byPlacement.name(), byPlacement);
         String route = facts.route() == null
                 ? "route unknown: " + facts.notes().get("route")
                 : "ip route get 127.0.0.1: " + facts.route();
@@ -329,6 +340,26 @@ public final class LoopbackPath implements Experiment {
             o.figure(sizesFigure(p.xmitLengths(), mss(r, facts), mtu(facts)));
         }
         return o;
+    }
+
+    /** The pinned transfers' contexts, one table with a placement column first; null when none was traced. */
+    static Table contextsByPlacement(List<KernelEvidence.PlacedTransfer> placed) {
+        Table out = null;
+        for (KernelEvidence.PlacedTransfer t : placed) {
+            if (t.result().contexts() == null) continue;
+            Table one = RecordTable.of(
+                    "path-contexts-by-placement",
+                    PathContexts.Context.class,
+                    t.result().contexts().contexts());
+            one.insertColumn(
+                    0,
+                    StringColumn.create(
+                            "placement",
+                            Collections.nCopies(one.rowCount(), t.placement().id())
+                                    .toArray(String[]::new)));
+            out = out == null ? one : out.append(one);
+        }
+        return out;
     }
 
     /** Each layer's events for this connection: its own tracepoints where traced, and the namespace's counters. */

@@ -5,6 +5,7 @@ import java.util.function.UnaryOperator;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.ipc.Connection;
 import lab.loopback.ipc.TcpNetns;
+import lab.loopback.measure.Placement;
 import lab.loopback.netns.NetNamespace;
 import lab.loopback.netns.Veth;
 
@@ -19,7 +20,12 @@ final class NamespaceRoutes {
     /** lo of {@code ns}: receiver and sender both inside it, over 127.0.0.1. */
     static TracedStream.Route lo(NetNamespace ns) {
         return new TracedStream.Route(
-                new TcpNetns(ns), "127.0.0.1:0", ns.execPrefix(), false, UnaryOperator.<Connection>identity());
+                new TcpNetns(ns),
+                "127.0.0.1:0",
+                ns.execPrefix(),
+                false,
+                UnaryOperator.<Connection>identity(),
+                Placement.SCHEDULER);
     }
 
     /** veth0 → veth1: the sender's socket in A, the receiver in B on {@link Veth#ADDRESS_B}. */
@@ -29,7 +35,8 @@ final class NamespaceRoutes {
                 Veth.ADDRESS_B + ":0",
                 v.b().execPrefix(),
                 false,
-                UnaryOperator.<Connection>identity());
+                UnaryOperator.<Connection>identity(),
+                Placement.SCHEDULER);
     }
 
     static List<String> names() {

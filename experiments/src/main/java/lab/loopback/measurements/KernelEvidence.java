@@ -39,6 +39,47 @@ public final class KernelEvidence {
     }
 
     /**
+     * The traced transfer again once per placement this host can arrange, the peers pinned (the shared one is left to
+     * the scheduler, which moves them): who sends and hands up depends on whether they share a vCPU, so it is read per
+     * placement, never pooled. Empty without tracefs.
+     */
+    public static List<PlacedTransfer> placedTransfers(RunContext ctx) {
+        return ctx.shared("traced-stream-placed", () -> {
+            List<PlacedTransfer> out = new ArrayList<>();
+            if (!ctx.tracefs().available()) return out;
+            for (Placement pl : Placement.arrangeableHere()) {
+                ctx.progress("one traced " + Bytes.human(ctx.profile().tracedBytes) + " transfer, " + pl.describe());
+                out.add(new PlacedTransfer(
+                        pl,
+                        TracedStream.run(
+                                ctx.tracefs(),
+                                TracedStream.Route.loopback(ctx.receiverPort()).withPlacement(pl),
+                                WRITE,
+                                ctx.profile().tracedBytes,
+                                60,
+                                s -> {})));
+            }
+            return out;
+        });
+    }
+
+    /** A traced transfer and the placement its peers were pinned to. */
+    public record PlacedTransfer(Placement placement, TracedStream.Result result) {}
+
+    /** Per placement, who sent and handed up the pinned transfer's bytes, as one line of evidence; null when none. */
+    public static String placedContextsLine(List<PlacedTransfer> placed) {
+        List<String> parts = new ArrayList<>();
+        for (PlacedTransfer t : placed)
+            if (t.result().contexts() != null)
+                parts.add(
+                        t.placement().describe() + ": " + t.result().contexts().describe());
+        return parts.isEmpty()
+                ? null
+                : "the same transfer with the peers pinned, once per placement (observed, as above): "
+                        + String.join("; ", parts);
+    }
+
+    /**
      * In whose context lo's path ran during the traced transfer, as one line of evidence: bytes sent and handed up, and
      * the NET_RX softirq's time, per context — or why it is not known.
      */

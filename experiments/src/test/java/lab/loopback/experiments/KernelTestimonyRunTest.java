@@ -63,6 +63,10 @@ class KernelTestimonyRunTest {
             assertEquals(
                     List.of("sender", "receiver", "ksoftirqd"),
                     RunAssertions.values(run, "loopback-path", "path-contexts", "context"));
+            // and once per placement, pinned, never pooled
+            assertEquals(
+                    RunAssertions.placements(),
+                    RunAssertions.values(run, "loopback-path", "path-contexts-by-placement", "placement"));
             assertTrue(
                     byId.get("PATH-1").evidence().stream().anyMatch(e -> e.contains("sent / handed up")),
                     byId.get("PATH-1").evidence().toString());

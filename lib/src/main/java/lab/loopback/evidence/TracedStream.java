@@ -17,6 +17,7 @@ import lab.loopback.kernel.PathContexts;
 import lab.loopback.kernel.SoftirqThreads;
 import lab.loopback.kernel.TraceRecorder;
 import lab.loopback.kernel.Tracefs;
+import lab.loopback.measure.Placement;
 import lab.loopback.measure.StreamRunner;
 import lab.loopback.measure.StreamTrial;
 import lab.loopback.sys.Libc;
@@ -98,25 +99,37 @@ public final class TracedStream {
 
     /**
      * Where a traced transfer runs: the transport, the receiver's bind spec and the prefix its process starts
-     * behind (a namespace), and how both ends read and write. Counters come from the receiver's namespace.
+     * behind (a namespace), how both ends read and write, and where the two peers run (pinned, or left to the
+     * scheduler). Counters come from the receiver's namespace.
      */
     public record Route(
             StreamTransport transport,
             String bindSpec,
             List<String> receiverPrefix,
             boolean nonBlockingReader,
-            UnaryOperator<Connection> senderWrap) {
-        /** 127.0.0.1 in this process's namespace, blocking both ends: the workbench's default transfer. */
+            UnaryOperator<Connection> senderWrap,
+            Placement placement) {
+        /** 127.0.0.1 in this process's namespace, blocking both ends, left to the scheduler: the default transfer. */
         public static Route loopback(String bindSpec) {
-            return new Route(Transports.byId("tcp-lo"), bindSpec, List.of(), false, UnaryOperator.identity());
+            return new Route(
+                    Transports.byId("tcp-lo"),
+                    bindSpec,
+                    List.of(),
+                    false,
+                    UnaryOperator.identity(),
+                    Placement.SCHEDULER);
         }
 
         public Route withReader(boolean nonBlocking) {
-            return new Route(transport, bindSpec, receiverPrefix, nonBlocking, senderWrap);
+            return new Route(transport, bindSpec, receiverPrefix, nonBlocking, senderWrap, placement);
         }
 
         public Route withSender(UnaryOperator<Connection> wrap) {
-            return new Route(transport, bindSpec, receiverPrefix, nonBlockingReader, wrap);
+            return new Route(transport, bindSpec, receiverPrefix, nonBlockingReader, wrap, placement);
+        }
+
+        public Route withPlacement(Placement where) {
+            return new Route(transport, bindSpec, receiverPrefix, nonBlockingReader, senderWrap, where);
         }
     }
 
@@ -151,7 +164,9 @@ public final class TracedStream {
         missing.addAll(softirqMissing);
         try (StreamRunner runner = StreamRunner.start(
                 route.transport(), route.bindSpec(), (long) Math.ceil(maxSeconds) + 120, route.receiverPrefix())) {
-            runner.nonBlockingReader(route.nonBlockingReader()).senderWrap(route.senderWrap());
+            runner.nonBlockingReader(route.nonBlockingReader())
+                    .senderWrap(route.senderWrap())
+                    .placement(route.placement());
             Path proc = Path.of("/proc", Long.toString(runner.receiverPid()));
             // connection code paths warm, JIT too
             StreamRunner.verified(runner.trial(writeSize, maxSeconds, Math.min(bytes, 1 << 20), "warmup", 0));
