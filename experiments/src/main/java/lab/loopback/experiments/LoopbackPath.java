@@ -346,11 +346,11 @@ public final class LoopbackPath implements Experiment {
     static Table contextsByPlacement(List<KernelEvidence.PlacedTransfer> placed) {
         Table out = null;
         for (KernelEvidence.PlacedTransfer t : placed) {
-            if (t.result().contexts() == null) continue;
+            if (t.contexts() == null) continue;
             Table one = RecordTable.of(
                     "path-contexts-by-placement",
                     PathContexts.Context.class,
-                    t.result().contexts().contexts());
+                    t.contexts().contexts());
             one.insertColumn(
                     0,
                     StringColumn.create(

@@ -10,6 +10,7 @@ import lab.loopback.kernel.PathContexts;
 import lab.loopback.kernel.ZerocopyProbe;
 import lab.loopback.measure.Bytes;
 import lab.loopback.measure.Estimate;
+import lab.loopback.measure.MeasurementInterruptedException;
 import lab.loopback.measure.MemcpyBaseline;
 import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
@@ -41,7 +42,8 @@ public final class KernelEvidence {
     /**
      * The traced transfer again once per placement this host can arrange, the peers pinned (the shared one is left to
      * the scheduler, which moves them): who sends and hands up depends on whether they share a vCPU, so it is read per
-     * placement, never pooled. Empty without tracefs.
+     * placement, never pooled. Empty without tracefs. A placement whose transfer failed is kept with the reason: it
+     * is corroboration, so it must not take the verdicts of the shared transfer down with it.
      */
     public static List<PlacedTransfer> placedTransfers(RunContext ctx) {
         return ctx.shared("traced-stream-placed", () -> {
@@ -49,30 +51,44 @@ public final class KernelEvidence {
             if (!ctx.tracefs().available()) return out;
             for (Placement pl : Placement.arrangeableHere()) {
                 ctx.progress("one traced " + Bytes.human(ctx.profile().tracedBytes) + " transfer, " + pl.describe());
-                out.add(new PlacedTransfer(
-                        pl,
-                        TracedStream.run(
-                                ctx.tracefs(),
-                                TracedStream.Route.loopback(ctx.receiverPort()).withPlacement(pl),
-                                WRITE,
-                                ctx.profile().tracedBytes,
-                                60,
-                                s -> {})));
+                try {
+                    out.add(new PlacedTransfer(
+                            pl,
+                            TracedStream.run(
+                                    ctx.tracefs(),
+                                    TracedStream.Route.loopback(ctx.receiverPort())
+                                            .withPlacement(pl),
+                                    WRITE,
+                                    ctx.profile().tracedBytes,
+                                    60,
+                                    s -> {}),
+                            null));
+                } catch (MeasurementInterruptedException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    out.add(new PlacedTransfer(pl, null, String.valueOf(e.getMessage())));
+                }
             }
             return out;
         });
     }
 
-    /** A traced transfer and the placement its peers were pinned to. */
-    public record PlacedTransfer(Placement placement, TracedStream.Result result) {}
+    /** A traced transfer and the placement its peers were pinned to; {@code result} null when it failed, and why. */
+    public record PlacedTransfer(Placement placement, TracedStream.Result result, String failure) {
+        /** Its contexts, or null when it failed or its kernel lacks the softirq events. */
+        public PathContexts contexts() {
+            return result == null ? null : result.contexts();
+        }
+    }
 
     /** Per placement, who sent and handed up the pinned transfer's bytes, as one line of evidence; null when none. */
     public static String placedContextsLine(List<PlacedTransfer> placed) {
         List<String> parts = new ArrayList<>();
         for (PlacedTransfer t : placed)
-            if (t.result().contexts() != null)
-                parts.add(
-                        t.placement().describe() + ": " + t.result().contexts().describe());
+            if (t.contexts() != null)
+                parts.add(t.placement().describe() + ": " + t.contexts().describe());
+            else if (t.failure() != null)
+                parts.add(t.placement().describe() + ": the transfer failed (" + t.failure() + ")");
         return parts.isEmpty()
                 ? null
                 : "the same transfer with the peers pinned, once per placement (observed, as above): "

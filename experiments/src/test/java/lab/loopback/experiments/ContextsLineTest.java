@@ -1,6 +1,8 @@
 package lab.loopback.experiments;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -8,10 +10,12 @@ import java.util.Map;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.kernel.PathContexts;
 import lab.loopback.kernel.TraceRecorder;
+import lab.loopback.measure.Placement;
 import lab.loopback.measure.StreamTrial;
 import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.sys.TcpInfo;
 import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.Table;
 
 /**
  * The traced transfer's "in whose context" line: counted per context, with the reading of the source only when the
@@ -72,5 +76,22 @@ class ContextsLineTest {
                 .endsWith("not traced (tracefs not mounted)"));
         assertTrue(KernelEvidence.contextsLine(transfer(TRACED, null, null))
                 .endsWith("not traced (this kernel lacks irq/softirq_entry, irq/softirq_exit)"));
+    }
+
+    @Test
+    void thePinnedTransfersAreSaidAndTabledPerPlacementAndAFailedOneKeepsItsReason() {
+        List<KernelEvidence.PlacedTransfer> placed = List.of(
+                new KernelEvidence.PlacedTransfer(
+                        Placement.SAME_CPU, transfer(TRACED, null, split(30_000, 970_000, 0)), null),
+                new KernelEvidence.PlacedTransfer(Placement.TWO_CPUS, null, "receiver did not start"));
+        String line = KernelEvidence.placedContextsLine(placed);
+        assertTrue(line.contains("both peers on one vCPU: of the 1.0 MB lo carried, sent / handed up: 3% / 3%"), line);
+        assertTrue(line.endsWith("the peers on two vCPUs: the transfer failed (receiver did not start)"), line);
+        Table t = LoopbackPath.contextsByPlacement(placed);
+        assertEquals(List.of("placement", "context"), t.columnNames().subList(0, 2));
+        assertEquals(3, t.rowCount(), "the failed placement has no rows");
+        assertEquals(List.of("same-cpu"), t.stringColumn("placement").unique().asList());
+        assertNull(LoopbackPath.contextsByPlacement(List.of()));
+        assertNull(KernelEvidence.placedContextsLine(List.of()));
     }
 }
