@@ -268,7 +268,7 @@ public final class WakeUp implements Experiment {
                 "where each traced message's sk_data_ready ran (observed: the context the trace records it in; the ksoftirqd threads admitted to the trace beside the two peers): %s, of %d messages; trace times have 1 µs resolution; the threads are pinned for each placement",
                 contexts(b), b.size()));
         ev.add("in a bulk transfer as well (the traced " + Bytes.human(KernelEvidence.WRITE)
-                + "-write transfer, not judged): " + KernelEvidence.contextsLine(KernelEvidence.traced(ctx)));
+                + "-write transfer, not judged): " + KernelEvidence.contextsLineOrWhy(ctx));
         ev.add(RULE.evidence() + "; the wake-up's share is taken in the placement where it was smallest");
         Split best = splits.stream()
                 .min(Comparator.comparingDouble(Split::wakeShare))

@@ -2,6 +2,7 @@ package lab.loopback.measurements;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import lab.loopback.claim.ClaimVerdict;
 import lab.loopback.claim.Lack;
 import lab.loopback.evidence.TracedStream;
@@ -93,6 +94,25 @@ public final class KernelEvidence {
                 ? null
                 : "the same transfer with the peers pinned, once per placement (observed, as above): "
                         + String.join("; ", parts);
+    }
+
+    /**
+     * {@link #contextsLine} of the shared traced transfer for an experiment that only reports it beside its own
+     * verdict: a failed transfer becomes the line's reason instead of taking that verdict down with it.
+     */
+    public static String contextsLineOrWhy(RunContext ctx) {
+        return contextsLineOrWhy(() -> traced(ctx));
+    }
+
+    /** As {@link #contextsLineOrWhy(RunContext)}, from {@code transfer}. */
+    public static String contextsLineOrWhy(Supplier<TracedStream.Result> transfer) {
+        try {
+            return contextsLine(transfer.get());
+        } catch (MeasurementInterruptedException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return "in whose context lo's path ran: not measured (the traced transfer failed: " + e.getMessage() + ")";
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package lab.loopback.experiments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import lab.loopback.evidence.TracedStream;
 import lab.loopback.kernel.PathContexts;
 import lab.loopback.kernel.TraceRecorder;
+import lab.loopback.measure.MeasurementInterruptedException;
 import lab.loopback.measure.Placement;
 import lab.loopback.measure.StreamTrial;
 import lab.loopback.measurements.KernelEvidence;
@@ -93,5 +95,18 @@ class ContextsLineTest {
         assertEquals(List.of("same-cpu"), t.stringColumn("placement").unique().asList());
         assertNull(LoopbackPath.contextsByPlacement(List.of()));
         assertNull(KernelEvidence.placedContextsLine(List.of()));
+    }
+
+    @Test
+    void aFailedTransferBecomesTheReasonButAnInterruptStillStops() {
+        String line = KernelEvidence.contextsLineOrWhy(() -> {
+            throw new IllegalStateException("the receiver did not start");
+        });
+        assertTrue(line.endsWith("not measured (the traced transfer failed: the receiver did not start)"), line);
+        assertThrows(
+                MeasurementInterruptedException.class,
+                () -> KernelEvidence.contextsLineOrWhy(() -> {
+                    throw new MeasurementInterruptedException();
+                }));
     }
 }
