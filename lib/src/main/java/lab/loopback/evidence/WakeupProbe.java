@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import lab.loopback.ipc.TcpSocket;
+import lab.loopback.kernel.PathContexts;
 import lab.loopback.kernel.SoftirqThreads;
 import lab.loopback.kernel.TraceEvent;
 import lab.loopback.kernel.TraceRecorder;
@@ -179,7 +180,9 @@ public final class WakeupProbe {
     }
 
     /** Where a message's sk_data_ready ran: the context the trace records it in. */
-    public static final String IN_SENDER = "sender", IN_KSOFTIRQD = "ksoftirqd", IN_READER = "reader";
+    public static final String IN_SENDER = PathContexts.IN_SENDER,
+            IN_KSOFTIRQD = PathContexts.IN_KSOFTIRQD,
+            IN_READER = "reader"; // as recorded in ready_in since it was added; PathContexts says "receiver"
     /** No sk_data_ready for the message in any traced context (an unrelated task's softirq, say): not seen. */
     public static final String UNSEEN = "not traced";
 
