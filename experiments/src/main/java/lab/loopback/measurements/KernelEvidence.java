@@ -55,14 +55,13 @@ public final class KernelEvidence {
                 try {
                     out.add(new PlacedTransfer(
                             pl,
-                            TracedStream.run(
+                            TracedStream.contextsOnly(
                                     ctx.tracefs(),
                                     TracedStream.Route.loopback(ctx.receiverPort())
                                             .withPlacement(pl),
                                     WRITE,
                                     ctx.profile().tracedBytes,
-                                    60,
-                                    s -> {}),
+                                    60),
                             null));
                 } catch (MeasurementInterruptedException e) {
                     throw e;
@@ -75,8 +74,8 @@ public final class KernelEvidence {
     }
 
     /** A traced transfer and the placement its peers were pinned to; {@code result} null when it failed, and why. */
-    public record PlacedTransfer(Placement placement, TracedStream.Result result, String failure) {
-        /** Its contexts, or null when it failed or its kernel lacks the softirq events. */
+    public record PlacedTransfer(Placement placement, TracedStream.Contexts result, String failure) {
+        /** Its contexts, or null when it failed or was not traced. */
         public PathContexts contexts() {
             return result == null ? null : result.contexts();
         }
@@ -90,6 +89,9 @@ public final class KernelEvidence {
                 parts.add(t.placement().describe() + ": " + t.contexts().describe());
             else if (t.failure() != null)
                 parts.add(t.placement().describe() + ": the transfer failed (" + t.failure() + ")");
+            else
+                parts.add(
+                        t.placement().describe() + ": not traced (" + t.result().notTraced() + ")");
         return parts.isEmpty()
                 ? null
                 : "the same transfer with the peers pinned, once per placement (observed, as above): "

@@ -82,13 +82,17 @@ class ContextsLineTest {
 
     @Test
     void thePinnedTransfersAreSaidAndTabledPerPlacementAndAFailedOneKeepsItsReason() {
+        StreamTrial trial = transfer(TRACED, null, null).trial();
         List<KernelEvidence.PlacedTransfer> placed = List.of(
                 new KernelEvidence.PlacedTransfer(
-                        Placement.SAME_CPU, transfer(TRACED, null, split(30_000, 970_000, 0)), null),
+                        Placement.SAME_CPU, new TracedStream.Contexts(trial, split(30_000, 970_000, 0), null), null),
                 new KernelEvidence.PlacedTransfer(Placement.TWO_CPUS, null, "receiver did not start"));
         String line = KernelEvidence.placedContextsLine(placed);
         assertTrue(line.contains("both peers on one vCPU: of the 1.0 MB lo carried, sent / handed up: 3% / 3%"), line);
         assertTrue(line.endsWith("the peers on two vCPUs: the transfer failed (receiver did not start)"), line);
+        String untraced = KernelEvidence.placedContextsLine(List.of(new KernelEvidence.PlacedTransfer(
+                Placement.SAME_CPU, new TracedStream.Contexts(trial, null, "tracefs not mounted"), null)));
+        assertTrue(untraced.endsWith("both peers on one vCPU: not traced (tracefs not mounted)"), untraced);
         Table t = LoopbackPath.contextsByPlacement(placed);
         assertEquals(List.of("placement", "context"), t.columnNames().subList(0, 2));
         assertEquals(3, t.rowCount(), "the failed placement has no rows");

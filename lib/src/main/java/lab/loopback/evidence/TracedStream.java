@@ -201,16 +201,9 @@ public final class TracedStream {
                     r.onlyTasks(tids);
                     if (softirqMissing.isEmpty()) {
                         // a second instance: its filter admits ksoftirqd, which the per-segment counts must not
-                        Map<Long, String> context = tasks(tid, receiverTids);
-                        List<String> events = new ArrayList<>(SOFTIRQ_EVENTS);
-                        PACKET_EVENTS.stream().filter(present::contains).forEach(events::add);
-                        try (TraceRecorder s = TraceRecorder.open(tracefs, events, SOFTIRQ_BUFFER_KB_PER_CPU)) {
-                            for (String e : SOFTIRQ_EVENTS) s.filter(e, "vec == " + PathContexts.NET_RX);
-                            s.onlyTasks(List.copyOf(context.keySet()));
-                            TraceRecorder.Recording[] inner = new TraceRecorder.Recording[1];
-                            rec = r.record(() -> inner[0] = s.record(transfer));
-                            contexts = PathContexts.of(inner[0], PathContexts.NET_RX, context);
-                        }
+                        PathContexts[] inner = new PathContexts[1];
+                        rec = r.record(() -> inner[0] = contexts(tracefs, present, tid, receiverTids, transfer));
+                        contexts = inner[0];
                     } else rec = r.record(transfer);
                 }
             } else {
@@ -232,6 +225,58 @@ public final class TracedStream {
                     tid,
                     receiverTids,
                     contexts);
+        }
+    }
+
+    /**
+     * Runs {@code transfer} while a tracefs instance of its own records the NET_RX softirq's runs and the lo packet
+     * events among {@code present} in the two peers' tasks and the ksoftirqd threads, and sums them per context.
+     */
+    private static PathContexts contexts(
+            Tracefs tracefs, List<String> present, long senderTid, List<Long> receiverTids, Runnable transfer) {
+        Map<Long, String> context = tasks(senderTid, receiverTids);
+        List<String> events = new ArrayList<>(SOFTIRQ_EVENTS);
+        PACKET_EVENTS.stream().filter(present::contains).forEach(events::add);
+        try (TraceRecorder s = TraceRecorder.open(tracefs, events, SOFTIRQ_BUFFER_KB_PER_CPU)) {
+            for (String e : SOFTIRQ_EVENTS) s.filter(e, "vec == " + PathContexts.NET_RX);
+            s.onlyTasks(List.copyOf(context.keySet()));
+            return PathContexts.of(s.record(transfer), PathContexts.NET_RX, context);
+        }
+    }
+
+    /** What {@link #contextsOnly} saw: the verified transfer, and its contexts or why there are none. */
+    public record Contexts(StreamTrial trial, PathContexts contexts, String notTraced) {}
+
+    /**
+     * As {@link #run(Tracefs, Route, int, long, double, Consumer)}, recording only in whose context lo's path ran: no
+     * untraced twin, no counter windows, no per-segment trace, so a transfer per placement costs one transfer (and a
+     * short warm-up). {@code notTraced} says why {@code contexts} is null.
+     */
+    public static Contexts contextsOnly(Tracefs tracefs, Route route, int writeSize, long bytes, double maxSeconds) {
+        if (bytes <= 0 || bytes > (1L << 34))
+            throw new IllegalArgumentException("transfer size " + bytes + " B is outside 1 B .. 16 GiB");
+        List<String> lacking =
+                SOFTIRQ_EVENTS.stream().filter(e -> !tracefs.hasEvent(e)).toList();
+        try (StreamRunner runner = StreamRunner.start(
+                route.transport(), route.bindSpec(), (long) Math.ceil(maxSeconds) + 120, route.receiverPrefix())) {
+            runner.nonBlockingReader(route.nonBlockingReader())
+                    .senderWrap(route.senderWrap())
+                    .placement(route.placement());
+            StreamRunner.verified(runner.trial(writeSize, maxSeconds, Math.min(bytes, 1 << 20), "warmup", 0));
+            StreamTrial[] trial = new StreamTrial[1];
+            Runnable transfer = () -> trial[0] = runner.trial(writeSize, maxSeconds, bytes, "traced", 0);
+            if (!tracefs.available() || !lacking.isEmpty()) {
+                transfer.run();
+                String why = !tracefs.available()
+                        ? tracefs.unavailable()
+                        : "this kernel lacks " + String.join(", ", lacking);
+                return new Contexts(StreamRunner.verified(trial[0]), null, why);
+            }
+            List<String> present =
+                    PACKET_EVENTS.stream().filter(tracefs::hasEvent).toList();
+            PathContexts c =
+                    contexts(tracefs, present, Libc.gettid(), TraceRecorder.tasksOf(runner.receiverPid()), transfer);
+            return new Contexts(StreamRunner.verified(trial[0]), c, null);
         }
     }
 

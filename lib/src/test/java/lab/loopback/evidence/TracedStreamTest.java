@@ -2,6 +2,7 @@ package lab.loopback.evidence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import lab.loopback.kernel.PathContexts;
 import lab.loopback.kernel.Tracefs;
+import lab.loopback.measure.Placement;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,7 +91,35 @@ class TracedStreamTest {
     }
 
     @Test
+    void aContextsOnlyTransferPinnedToOneCpuCountsItsPathThere() throws Exception {
+        TracedStream.Contexts c = TracedStream.contextsOnly(
+                tracefs, TracedStream.Route.loopback("0").withPlacement(Placement.SAME_CPU), WRITE, BYTES, 20);
+        assertTrue(c.trial().verified());
+        assertEquals(BYTES, c.trial().bytesReceived());
+        assertEquals(Placement.SAME_CPU.id(), c.trial().placement());
+        assumeTrue(c.contexts() != null, c::notTraced);
+        assertNull(c.notTraced());
+        PathContexts n = c.contexts();
+        assertEquals(0, n.lost(), n.describe());
+        assertTrue(n.total(PathContexts.Context::sentBytes) >= BYTES, "every payload byte was sent: " + n.describe());
+        // both peers pinned to one CPU: every event of theirs ran on that one
+        for (String peer : List.of(PathContexts.IN_SENDER, PathContexts.IN_RECEIVER)) {
+            String cpus = n.contexts().stream()
+                    .filter(x -> x.context().equals(peer))
+                    .findFirst()
+                    .orElseThrow()
+                    .cpus();
+            assertFalse(cpus.contains(","), peer + " ran on one CPU only: " + n.describe());
+        }
+        assertInstancesGone();
+    }
+
+    @Test
     void theTracefsInstanceIsGone() throws Exception {
+        assertInstancesGone();
+    }
+
+    private static void assertInstancesGone() throws Exception {
         assumeTrue(tracefs.available());
         try (var s = Files.list(tracefs.root().resolve("instances"))) {
             assertFalse(s.map(Path::getFileName)
