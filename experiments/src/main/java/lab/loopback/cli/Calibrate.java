@@ -9,6 +9,8 @@ import lab.loopback.claim.ClaimLedger;
 import lab.loopback.echo.PingPong;
 import lab.loopback.ipc.Transports;
 import lab.loopback.kernel.HostProbe;
+import lab.loopback.measure.Bytes;
+import lab.loopback.measure.Placement;
 import lab.loopback.measure.Profile;
 import lab.loopback.measurements.Calibration;
 import lab.loopback.result.AtomicFiles;
@@ -34,6 +36,39 @@ final class Calibrate implements Callable<Integer> {
     String profile;
 
     @Option(
+            names = "--rounds",
+            description =
+                    "rounds per size and placement instead of the profile's (1.." + Calibration.Plan.MAX_ROUNDS + ")")
+    Integer rounds;
+
+    @Option(
+            names = "--seconds",
+            description = "seconds each side runs per round instead of the profile's (1.."
+                    + Calibration.Plan.MAX_SECONDS + ")")
+    Integer seconds;
+
+    @Option(
+            names = "--stream-sizes",
+            split = ",",
+            description = "stream write sizes instead of the profile's (4096, 64K, 1M; 'none' for no stream)")
+    List<String> streamSizes;
+
+    @Option(
+            names = "--ping-pong-sizes",
+            split = ",",
+            description = "ping-pong message sizes instead of the profile's ('none' for no ping-pong)")
+    List<String> pingPongSizes;
+
+    @Option(names = "--no-sendfile", description = "skip the stream sent with sendfile(2) beside iperf3 -Z")
+    boolean noSendfile;
+
+    @Option(
+            names = "--placement",
+            split = ",",
+            description = "same-cpu and/or two-cpus instead of every placement this host can arrange")
+    List<String> placements;
+
+    @Option(
             names = "--out",
             description =
                     "a directory to write calibration.csv (per size and placement) and calibration-rounds.csv into")
@@ -42,14 +77,18 @@ final class Calibrate implements Callable<Integer> {
     @Override
     public Integer call() {
         Profile p = Profile.parse(profile);
+        Calibration.Plan plan = plan(Calibration.Plan.of(p));
         if (out != null && Files.exists(out) && !Files.isDirectory(out))
             throw new IllegalArgumentException("--out " + out + " is a file; a directory is needed");
         List<String> notes = new ArrayList<>();
         List<Calibration.Pair> pairs = new ArrayList<>();
         try (RunContext ctx = new RunContext(p, HostProbe.probe(), ClaimLedger.bundled(), 0, System.err::println)) {
-            pairs.addAll(Calibration.stream(ctx, notes));
-            try (PingPong pp = PingPong.start(Transports.byId("tcp-lo"), 900)) {
-                pairs.addAll(Calibration.pingPong(ctx, pp, notes));
+            pairs.addAll(Calibration.stream(ctx, plan, notes));
+            if (!plan.pingPongSizes().isEmpty()) {
+                long lifetime = (long) plan.pingPongSizes().size() * plan.rounds() * (2L * plan.seconds() + 10) + 900;
+                try (PingPong pp = PingPong.start(Transports.byId("tcp-lo"), lifetime)) {
+                    pairs.addAll(Calibration.pingPong(ctx, plan, pp, notes));
+                }
             }
         }
         Table summary = RecordTable.of("calibration", Calibration.Summary.class, Calibration.summarize(pairs));
@@ -65,5 +104,36 @@ final class Calibrate implements Callable<Integer> {
                     "written: " + out.resolve("calibration.csv") + ", " + out.resolve("calibration-rounds.csv"));
         }
         return pairs.isEmpty() ? 1 : 0;
+    }
+
+    /** The profile's plan with what the options change; a bad value is refused before anything is measured. */
+    Calibration.Plan plan(Calibration.Plan base) {
+        if (streamSizes != null
+                && pingPongSizes != null
+                && sizes(streamSizes).isEmpty()
+                && sizes(pingPongSizes).isEmpty())
+            throw new IllegalArgumentException(
+                    "--stream-sizes none and --ping-pong-sizes none leave nothing to measure");
+        return new Calibration.Plan(
+                rounds == null ? base.rounds() : rounds,
+                seconds == null ? base.seconds() : seconds,
+                streamSizes == null ? base.streamSizes() : sizes(streamSizes),
+                pingPongSizes == null ? base.pingPongSizes() : sizes(pingPongSizes),
+                base.sendfile() && !noSendfile,
+                placements == null
+                        ? base.placements()
+                        : placements.stream().map(Placement::parse).toList());
+    }
+
+    /** "none" alone: no size; else each a byte count (4096, 64K, 1M). */
+    private static List<Integer> sizes(List<String> texts) {
+        if (texts.size() == 1 && texts.getFirst().strip().equalsIgnoreCase("none")) return List.of();
+        List<Integer> sizes = new ArrayList<>();
+        for (String t : texts) {
+            long n = Bytes.parse(t);
+            if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("size '" + t + "' is too large");
+            sizes.add((int) n);
+        }
+        return sizes;
     }
 }

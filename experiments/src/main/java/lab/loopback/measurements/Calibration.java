@@ -115,29 +115,93 @@ public final class Calibration {
     }
 
     /**
+     * What one calibration measures: rounds per size and placement, seconds each side runs (whole seconds: the tools'
+     * -t), the stream and ping-pong sizes (either may be empty), whether the stream is also sent with sendfile(2)
+     * against iperf3 -Z, and the placements (empty: every one this host can arrange). A run takes its profile's plan;
+     * {@code ./lab bench calibration} may ask for more rounds at fewer sizes, because at 1 MiB with both peers on one
+     * vCPU iperf3's own rate spread 21-50 Gbit/s in sixteen rounds and a handful of rounds cannot decide the target.
+     */
+    public record Plan(
+            int rounds,
+            int seconds,
+            List<Integer> streamSizes,
+            List<Integer> pingPongSizes,
+            boolean sendfile,
+            List<Placement> placements) {
+        /** The most rounds and seconds a plan may ask for: enough to decide, bounded like every loop of traffic. */
+        public static final int MAX_ROUNDS = 200, MAX_SECONDS = 60;
+
+        public Plan {
+            if (rounds < 1 || rounds > MAX_ROUNDS)
+                throw new IllegalArgumentException("rounds " + rounds + " is outside 1.." + MAX_ROUNDS);
+            if (seconds < 1 || seconds > MAX_SECONDS)
+                throw new IllegalArgumentException("seconds " + seconds + " is outside 1.." + MAX_SECONDS);
+            for (int size : streamSizes)
+                if (size < 1 || size > Iperf3.MAX_WRITE)
+                    throw new IllegalArgumentException(
+                            "stream size " + size + " is outside 1.." + Iperf3.MAX_WRITE + " B (iperf3's -l)");
+            for (int size : pingPongSizes)
+                if (size < 1 || size > Sockperf.MAX_MESSAGE)
+                    throw new IllegalArgumentException(
+                            "ping-pong size " + size + " is outside 1.." + Sockperf.MAX_MESSAGE + " B (sockperf's -m)");
+            for (Placement pl : placements)
+                if (pl != Placement.SAME_CPU && pl != Placement.TWO_CPUS)
+                    throw new IllegalArgumentException("placement " + pl.id() + " cannot be calibrated; allowed: "
+                            + Placement.SAME_CPU.id() + ", " + Placement.TWO_CPUS.id());
+            streamSizes = List.copyOf(streamSizes);
+            pingPongSizes = List.copyOf(pingPongSizes);
+            placements = List.copyOf(placements);
+        }
+
+        /** The profile's rounds, seconds and sizes, with sendfile, at every placement this host can arrange. */
+        public static Plan of(Profile p) {
+            return new Plan(
+                    p.calibrationRounds,
+                    p.calibrationSeconds,
+                    p.calibrationStreamSizes,
+                    p.calibrationPingPongSizes,
+                    true,
+                    List.of());
+        }
+
+        /** The placements to run among those {@code cpus} allow: all of them, or the asked ones that can be arranged. */
+        List<Placement> placementsOn(List<Integer> cpus, List<String> notes) {
+            List<Placement> here = Placement.arrangeable(cpus);
+            if (placements.isEmpty()) return here;
+            List<Placement> chosen = new ArrayList<>();
+            for (Placement pl : placements) {
+                if (here.contains(pl)) chosen.add(pl);
+                else notes.add("no calibration with " + pl.describe() + ": this process may use CPUs " + cpus);
+            }
+            return chosen;
+        }
+    }
+
+    /**
      * The one-way stream on 127.0.0.1 at every calibration size iperf3 accepts, twice: the harness's verified trial
      * (receiver in a child JVM) written from memory against iperf3, and sent with sendfile(2) from a pattern file
      * against {@code iperf3 -Z} (sendfile from its own file); each side {@link Profile#calibrationSeconds} long with a
      * fresh connection.
      */
     public static List<Pair> stream(RunContext ctx, List<String> notes) {
+        return stream(ctx, Plan.of(ctx.profile()), notes);
+    }
+
+    /** As {@link #stream(RunContext, List)}, measuring what {@code plan} asks for. */
+    public static List<Pair> stream(RunContext ctx, Plan plan, List<String> notes) {
+        List<Integer> sizes = plan.streamSizes();
+        if (sizes.isEmpty()) return List.of();
         Profile p = ctx.profile();
         if (!Iperf3.installed()) {
             notes.add("iperf3 is not installed (apt-get install iperf3): the stream harness has no reference here");
             return List.of();
         }
-        List<Integer> sizes = new ArrayList<>();
-        for (int size : p.calibrationStreamSizes) {
-            if (size <= Iperf3.MAX_WRITE) sizes.add(size);
-            else notes.add("no calibration at " + Bytes.human(size) + ": iperf3 refuses -l above " + Iperf3.MAX_WRITE);
-        }
         List<Integer> cpus = CpuAffinity.of(0);
-        List<Placement> placements = Placement.arrangeable(cpus);
+        List<Placement> placements = plan.placementsOn(cpus, notes);
         SoftirqThreads softirq = SoftirqThreads.find();
         if (!softirq.sees(cpus))
             notes.add("the kernel's ksoftirqd threads are not visible here (/proc): their share is not recorded");
-        long lifetime =
-                (long) sizes.size() * placements.size() * p.calibrationRounds * (4L * p.calibrationSeconds + 20) + 120;
+        long lifetime = (long) sizes.size() * placements.size() * plan.rounds() * (4L * plan.seconds() + 20) + 120;
         List<Pair> pairs = new ArrayList<>();
         try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), lifetime)) {
             for (int size : sizes) {
@@ -146,21 +210,24 @@ public final class Calibration {
                 StreamRunner.verified(runner.trial(size, p.trialSeconds, p.trialMaxBytes, "warmup", 0));
                 rounds(
                         ctx,
+                        plan.rounds(),
                         "Java stream beside iperf3",
                         size,
                         placements,
                         pairs,
-                        (pl, round) -> streamPair(ctx, runner, null, size, pl, cpus, softirq, round));
+                        (pl, round) -> streamPair(ctx, plan, runner, null, size, pl, cpus, softirq, round));
+                if (!plan.sendfile()) continue;
                 try (PatternFile file =
                         PatternFile.create(Path.of(System.getProperty("java.io.tmpdir")), sendfileBytes(size))) {
                     file.warm();
                     rounds(
                             ctx,
+                            plan.rounds(),
                             "Java sendfile beside iperf3 -Z",
                             size,
                             placements,
                             pairs,
-                            (pl, round) -> streamPair(ctx, runner, file, size, pl, cpus, softirq, round));
+                            (pl, round) -> streamPair(ctx, plan, runner, file, size, pl, cpus, softirq, round));
                 } catch (IllegalArgumentException | UncheckedIOException e) {
                     notes.add("no sendfile calibration at " + Bytes.human(size) + ": " + e.getMessage());
                 }
@@ -184,6 +251,7 @@ public final class Calibration {
     /** One round of the stream: written from memory ({@code file} null) or sent from {@code file} with sendfile(2). */
     private static Pair streamPair(
             RunContext ctx,
+            Plan plan,
             StreamRunner runner,
             PatternFile file,
             int size,
@@ -191,7 +259,7 @@ public final class Calibration {
             List<Integer> cpus,
             SoftirqThreads softirq,
             int round) {
-        int seconds = ctx.profile().calibrationSeconds;
+        int seconds = plan.seconds();
         int[] at = pinning(pl, cpus);
         // the CPUs the peers ran on: their ksoftirqd threads are the ones that can take the receive path
         Set<Integer> peers = pl == Placement.SCHEDULER ? new TreeSet<>(cpus) : new TreeSet<>(List.of(at[0], at[1]));
@@ -300,28 +368,30 @@ public final class Calibration {
      * ping-pong, at the calibration sizes sockperf accepts: the harness's p50 over sockperf's.
      */
     public static List<Pair> pingPong(RunContext ctx, PingPong pp, List<String> notes) {
-        Profile p = ctx.profile();
+        return pingPong(ctx, Plan.of(ctx.profile()), pp, notes);
+    }
+
+    /** As {@link #pingPong(RunContext, PingPong, List)}, measuring what {@code plan} asks for. */
+    public static List<Pair> pingPong(RunContext ctx, Plan plan, PingPong pp, List<String> notes) {
+        if (plan.pingPongSizes().isEmpty()) return List.of();
         if (!Sockperf.installed()) {
             notes.add(
                     "sockperf is not installed (Debian package sockperf): the ping-pong harness has no reference here");
             return List.of();
         }
         List<Integer> cpus = CpuAffinity.of(0);
-        List<Placement> placements = Placement.arrangeable(cpus);
+        List<Placement> placements = plan.placementsOn(cpus, notes);
         List<Pair> pairs = new ArrayList<>();
         try {
-            for (int size : p.calibrationPingPongSizes) {
-                if (size > 65000) {
-                    notes.add("no ping-pong calibration at " + Bytes.human(size) + ": sockperf's limit is 65000 B");
-                    continue;
-                }
+            for (int size : plan.pingPongSizes()) {
                 rounds(
                         ctx,
+                        plan.rounds(),
                         "Java ping-pong beside sockperf",
                         size,
                         placements,
                         pairs,
-                        (pl, round) -> pingPongPair(ctx, pp, size, pl, cpus, round));
+                        (pl, round) -> pingPongPair(ctx, plan, pp, size, pl, cpus, round));
             }
         } catch (IllegalStateException e) {
             notes.add("the ping-pong calibration stopped: " + e.getMessage());
@@ -330,19 +400,19 @@ public final class Calibration {
     }
 
     private static Pair pingPongPair(
-            RunContext ctx, PingPong pp, int size, Placement pl, List<Integer> cpus, int round) {
+            RunContext ctx, Plan plan, PingPong pp, int size, Placement pl, List<Integer> cpus, int round) {
         Profile p = ctx.profile();
         int[] at = pinning(pl, cpus);
         Supplier<HarnessResult> java = () -> new HarnessResult(
-                pp.trial(size, "calibration", round, p.pingPongRoundTrips, p.calibrationSeconds, pl)
+                pp.trial(size, "calibration", round, p.pingPongRoundTrips, plan.seconds(), pl)
                         .stats()
                         .p50Micros(),
                 Double.NaN,
                 size,
                 Double.NaN);
         Supplier<ToolResult> tool = () -> {
-            Sockperf.Result r =
-                    Sockperf.pingPong(Math.max(size, 14), p.calibrationSeconds, ctx.toolPort(), at[1], at[0]);
+            Sockperf.Result r = Sockperf.pingPong(
+                    Math.max(size, Sockperf.MIN_MESSAGE), plan.seconds(), ctx.toolPort(), at[1], at[0]);
             return new ToolResult(r.p50Micros(), "sockperf " + r.version(), Double.NaN);
         };
         return pair("µs p50", size, pl, round, java, tool);
@@ -351,12 +421,12 @@ public final class Calibration {
     /** Every round at one size, each running every placement, which placement goes first alternating by round. */
     private static void rounds(
             RunContext ctx,
+            int n,
             String what,
             int size,
             List<Placement> placements,
             List<Pair> into,
             BiFunction<Placement, Integer, Pair> one) {
-        int n = ctx.profile().calibrationRounds;
         for (int round = 0; round < n; round++) {
             for (Placement pl : Placement.order(placements, round)) {
                 ctx.progress("calibration: " + what + ", " + Bytes.human(size) + ", " + pl.describe() + ", round "

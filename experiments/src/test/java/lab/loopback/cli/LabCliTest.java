@@ -152,6 +152,58 @@ class LabCliTest {
         assertBadInput(o, "unknown profile 'turbo'", "calibrate", "--profile", "turbo", "--out", o.toString());
         assertBadInput(
                 null, "--out " + file + " is a file", "calibrate", "--profile", "quick", "--out", file.toString());
+        assertBadInput(o, "rounds 0 is outside", "calibrate", "--rounds", "0", "--out", o.toString());
+        assertBadInput(
+                o, "stream size 2097152 is outside", "calibrate", "--stream-sizes", "64K,2M", "--out", o.toString());
+        assertBadInput(
+                o, "size 'big' is not a byte count", "calibrate", "--ping-pong-sizes", "big", "--out", o.toString());
+        assertBadInput(o, "unknown placement 'one'", "calibrate", "--placement", "one", "--out", o.toString());
+        assertBadInput(
+                o,
+                "leave nothing to measure",
+                "calibrate",
+                "--stream-sizes",
+                "none",
+                "--ping-pong-sizes",
+                "none",
+                "--out",
+                o.toString());
+    }
+
+    @Test
+    void aCalibrationMeasuresOnlyWhatItIsAskedFor(@TempDir Path tmp) throws IOException {
+        Assumptions.assumeTrue(Iperf3.installed(), "iperf3 is not installed");
+        Assumptions.assumeTrue(CpuAffinity.of(0).size() >= 2, "needs two CPUs to leave one placement out");
+        Path o = tmp.resolve("out");
+        int rc = LabCli.execute(
+                "calibrate",
+                "--rounds",
+                "2",
+                "--seconds",
+                "1",
+                "--stream-sizes",
+                "64K",
+                "--ping-pong-sizes",
+                "none",
+                "--no-sendfile",
+                "--placement",
+                "same-cpu",
+                "--out",
+                o.toString());
+        assertEquals(0, rc, err.toString());
+        Table rounds = Table.read().csv(o.resolve("calibration-rounds.csv").toFile());
+        assertEquals(2, rounds.rowCount(), "two rounds of one size at one placement");
+        assertEquals(
+                List.of("same-cpu"), rounds.stringColumn("placement").unique().asList());
+        assertEquals(List.of(65536), rounds.intColumn("size").unique().asList());
+        assertEquals(
+                Set.of("java", "tool"), Set.copyOf(rounds.stringColumn("first").asList()));
+        assertFalse(
+                rounds.stringColumn("tool").asList().stream().anyMatch(t -> t.contains("sendfile")),
+                "no sendfile pair when --no-sendfile");
+        assertEquals(List.of("Gbit/s"), rounds.stringColumn("unit").unique().asList(), "no ping-pong pair");
+        Table summary = Table.read().csv(o.resolve("calibration.csv").toFile());
+        assertEquals(1, summary.rowCount());
     }
 
     @Test

@@ -1,11 +1,14 @@
 package lab.loopback.measurements;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import lab.loopback.measure.Estimate;
+import lab.loopback.measure.Placement;
+import lab.loopback.measure.Profile;
 import org.junit.jupiter.api.Test;
 
 /** How paired rounds become the calibration's summary: grouping, the paired ratio, and the target's three answers. */
@@ -108,5 +111,55 @@ class CalibrationTest {
         assertEquals(period, Calibration.sendfileBytes(65536));
         assertEquals(16 * period, Calibration.sendfileBytes(1 << 20));
         assertEquals(2 * period, Calibration.sendfileBytes(131072));
+    }
+
+    @Test
+    void aRunsPlanIsItsProfilesAtEveryArrangeablePlacement() {
+        Calibration.Plan plan = Calibration.Plan.of(Profile.THOROUGH);
+        assertEquals(Profile.THOROUGH.calibrationRounds, plan.rounds());
+        assertEquals(Profile.THOROUGH.calibrationSeconds, plan.seconds());
+        assertEquals(Profile.THOROUGH.calibrationStreamSizes, plan.streamSizes());
+        assertEquals(Profile.THOROUGH.calibrationPingPongSizes, plan.pingPongSizes());
+        assertTrue(plan.sendfile());
+        List<String> notes = new ArrayList<>();
+        assertEquals(List.of(Placement.SAME_CPU, Placement.TWO_CPUS), plan.placementsOn(List.of(0, 1), notes));
+        assertEquals(List.of(Placement.SAME_CPU), plan.placementsOn(List.of(3), notes));
+        assertEquals(List.of(), notes);
+    }
+
+    @Test
+    void anAskedPlacementTheHostCannotArrangeIsSkippedAndSaidSo() {
+        Calibration.Plan plan =
+                new Calibration.Plan(20, 2, List.of(1 << 20), List.of(), false, List.of(Placement.TWO_CPUS));
+        List<String> notes = new ArrayList<>();
+        assertEquals(List.of(Placement.TWO_CPUS), plan.placementsOn(List.of(0, 1), notes));
+        assertEquals(List.of(), plan.placementsOn(List.of(1), notes));
+        assertEquals(1, notes.size());
+        assertTrue(
+                notes.getFirst().contains("the peers on two vCPUs")
+                        && notes.getFirst().contains("[1]"),
+                notes.toString());
+    }
+
+    @Test
+    void aPlanOutsideWhatTheToolsAcceptIsRefusedByName() {
+        List<Integer> none = List.of();
+        List<Placement> all = List.of();
+        assertRefused("rounds 0 is outside 1..200", () -> new Calibration.Plan(0, 1, none, none, true, all));
+        assertRefused("seconds 61 is outside 1..60", () -> new Calibration.Plan(1, 61, none, none, true, all));
+        assertRefused(
+                "stream size 2097152 is outside 1..1048576 B",
+                () -> new Calibration.Plan(1, 1, List.of(2 << 20), none, true, all));
+        assertRefused(
+                "ping-pong size 65536 is outside 1..65000 B",
+                () -> new Calibration.Plan(1, 1, none, List.of(65536), true, all));
+        assertRefused(
+                "placement scheduler cannot be calibrated; allowed: same-cpu, two-cpus",
+                () -> new Calibration.Plan(1, 1, none, none, true, List.of(Placement.SCHEDULER)));
+    }
+
+    private static void assertRefused(String message, org.junit.jupiter.api.function.Executable e) {
+        IllegalArgumentException x = assertThrows(IllegalArgumentException.class, e);
+        assertTrue(x.getMessage().contains(message), x.getMessage());
     }
 }

@@ -27,6 +27,9 @@ public final class Sockperf {
         return Command.which("sockperf") != null;
     }
 
+    /** The message sizes sockperf's ping-pong accepts (-m): its header needs 14 B. */
+    public static final int MIN_MESSAGE = 14, MAX_MESSAGE = 65000;
+
     /** Round trips with both processes wherever the scheduler puts them. */
     public static Result pingPong(int size, int seconds, int port) {
         return pingPong(size, seconds, port, -1, -1);
@@ -38,8 +41,9 @@ public final class Sockperf {
      * beside.
      */
     public static Result pingPong(int size, int seconds, int port, int serverCpu, int clientCpu) {
-        if (size < 14 || size > 65000)
-            throw new IllegalArgumentException("sockperf message size " + size + " is outside 14..65000 B");
+        if (size < MIN_MESSAGE || size > MAX_MESSAGE)
+            throw new IllegalArgumentException(
+                    "sockperf message size " + size + " is outside " + MIN_MESSAGE + ".." + MAX_MESSAGE + " B");
         if (seconds <= 0 || seconds > 600)
             throw new IllegalArgumentException("sockperf duration " + seconds + " s is outside 1..600");
         Process server = null;
