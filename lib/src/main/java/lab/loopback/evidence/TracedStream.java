@@ -2,7 +2,6 @@ package lab.loopback.evidence;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -282,11 +281,11 @@ public final class TracedStream {
 
     /** The contexts the softirq's runs are told apart by: the sender's thread, the receiver's, the ksoftirqd threads. */
     static Map<Long, String> tasks(long senderTid, List<Long> receiverTids) {
-        Map<Long, String> out = new HashMap<>();
-        SoftirqThreads.find().tids().forEach(t -> out.put(t, PathContexts.IN_KSOFTIRQD));
-        receiverTids.forEach(t -> out.put(t, PathContexts.IN_RECEIVER));
-        out.put(senderTid, PathContexts.IN_SENDER);
-        return out;
+        return PathContexts.byTask(
+                senderTid,
+                receiverTids,
+                PathContexts.IN_RECEIVER,
+                SoftirqThreads.find().tids());
     }
 
     /** Ends the stream and waits (bounded) until the peer has acknowledged every byte, then reads TCP_INFO. */

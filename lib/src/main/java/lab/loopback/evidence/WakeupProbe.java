@@ -6,7 +6,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import lab.loopback.ipc.TcpSocket;
@@ -221,10 +220,7 @@ public final class WakeupProbe {
     public static List<Breakdown> breakdown(Result r) {
         List<Breakdown> out = new ArrayList<>();
         List<Message> m = r.messages();
-        Map<Long, String> context = new HashMap<>();
-        r.softirqTids().forEach(t -> context.put(t, IN_KSOFTIRQD));
-        r.receiverTids().forEach(t -> context.put(t, IN_READER));
-        context.put(r.senderTid(), IN_SENDER);
+        Map<Long, String> context = PathContexts.byTask(r.senderTid(), r.receiverTids(), IN_READER, r.softirqTids());
         // the trace is in time order, so one pass over the sk_data_ready events serves every message
         List<TraceEvent> readies = r.trace().of("sk_data_ready").stream()
                 .filter(e -> context.containsKey((long) e.pid()))

@@ -1,6 +1,7 @@
 package lab.loopback.kernel;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +71,20 @@ public record PathContexts(List<Context> contexts, long lost) {
         return of(recording.events(), vec, contextOf, recording.lost());
     }
 
+    /**
+     * The contexts tasks are told apart by, by thread id: the ksoftirqd threads, the receiver's ({@code receiverName}:
+     * {@link #IN_RECEIVER} here, "reader" in the wake-up probe's records), and the sender's thread, which wins where
+     * one id is in two lists.
+     */
+    public static Map<Long, String> byTask(
+            long senderTid, Collection<Long> receiverTids, String receiverName, Collection<Long> ksoftirqdTids) {
+        Map<Long, String> out = new HashMap<>();
+        ksoftirqdTids.forEach(t -> out.put(t, IN_KSOFTIRQD));
+        receiverTids.forEach(t -> out.put(t, receiverName));
+        out.put(senderTid, IN_SENDER);
+        return out;
+    }
+
     /** As {@link #of(TraceRecorder.Recording, int, Map)}, from the events and the count of those lost. */
     public static PathContexts of(List<TraceEvent> events, int vec, Map<Long, String> contextOf, long lost) {
         String v = Integer.toString(vec);
@@ -79,13 +94,13 @@ public record PathContexts(List<Context> contexts, long lost) {
         for (TraceEvent e : events) {
             switch (e.event()) {
                 case "net_dev_xmit" -> {
-                    Sums s = sums.computeIfAbsent(contextOf.getOrDefault((long) e.pid(), e.task()), k -> new Sums());
+                    Sums s = sumsOf(sums, contextOf, e);
                     s.sent++;
                     s.cpus.add(e.cpu());
                     s.sentBytes += Long.parseLong(e.field("len"));
                 }
                 case "netif_receive_skb" -> {
-                    Sums s = sums.computeIfAbsent(contextOf.getOrDefault((long) e.pid(), e.task()), k -> new Sums());
+                    Sums s = sumsOf(sums, contextOf, e);
                     s.handedUp++;
                     s.cpus.add(e.cpu());
                     s.handedUpBytes += Long.parseLong(e.field("len"));
@@ -96,8 +111,7 @@ public record PathContexts(List<Context> contexts, long lost) {
                 case "softirq_exit" -> {
                     TraceEvent entry = e.field("vec").equals(v) ? open.remove(e.cpu()) : null;
                     if (entry == null) continue;
-                    Sums s = sums.computeIfAbsent(
-                            contextOf.getOrDefault((long) entry.pid(), entry.task()), k -> new Sums());
+                    Sums s = sumsOf(sums, contextOf, entry);
                     s.runs++;
                     s.cpus.add(entry.cpu());
                     s.nanos += e.nanos() - entry.nanos();
@@ -109,6 +123,11 @@ public record PathContexts(List<Context> contexts, long lost) {
         sums.forEach((c, s) -> out.add(
                 new Context(c, s.sent, s.sentBytes, s.handedUp, s.handedUpBytes, s.runs, s.nanos, s.cpuList())));
         return new PathContexts(out, lost);
+    }
+
+    /** The sums of the context {@code e} ran in: its task's by {@code contextOf}, else the task's own name. */
+    private static Sums sumsOf(Map<String, Sums> sums, Map<Long, String> contextOf, TraceEvent e) {
+        return sums.computeIfAbsent(contextOf.getOrDefault((long) e.pid(), e.task()), k -> new Sums());
     }
 
     public long total(ToLongFunction<Context> of) {

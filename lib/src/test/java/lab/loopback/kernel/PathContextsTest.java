@@ -95,4 +95,17 @@ class PathContextsTest {
                 PathContexts.of(List.of(), PathContexts.NET_RX, TASKS, 3).describe());
         assertTrue(Double.isNaN(none.share(PathContexts.IN_SENDER, PathContexts.Context::sentBytes)));
     }
+
+    @Test
+    void tasksAreNamedByTheirPartAndTheSenderWinsADoubleListing() {
+        Map<Long, String> byTask = PathContexts.byTask(100L, List.of(200L, 201L, 100L), "reader", List.of(14L, 22L));
+        assertEquals(
+                Map.of(
+                        100L, PathContexts.IN_SENDER,
+                        200L, "reader",
+                        201L, "reader",
+                        14L, PathContexts.IN_KSOFTIRQD,
+                        22L, PathContexts.IN_KSOFTIRQD),
+                byTask);
+    }
 }
