@@ -1,11 +1,14 @@
 package lab.loopback.experiments;
 
+import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 import lab.loopback.chart.Charts;
@@ -17,6 +20,7 @@ import lab.loopback.evidence.TracedStream;
 import lab.loopback.kernel.LoopbackFacts;
 import lab.loopback.kernel.PathContexts;
 import lab.loopback.measure.Bytes;
+import lab.loopback.measure.Placement;
 import lab.loopback.measurements.KernelEvidence;
 import lab.loopback.result.Figure;
 import lab.loopback.result.Outcome;
@@ -324,6 +328,8 @@ public final class LoopbackPath implements Experiment {
         List<KernelEvidence.PlacedTransfer> placed = KernelEvidence.placedTransfers(ctx);
         Table byPlacement = contextsByPlacement(placed);
         if (byPlacement != null) o.table(byPlacement.name(), byPlacement);
+        Figure senders = contextsFigure(r.contexts(), placed);
+        if (senders != null) o.figure(senders);
         String route = facts.route() == null
                 ? "route unknown: " + facts.notes().get("route")
                 : "ip route get 127.0.0.1: " + facts.route();
@@ -360,6 +366,59 @@ public final class LoopbackPath implements Experiment {
             out = out == null ? one : out.append(one);
         }
         return out;
+    }
+
+    /** The contexts the figure stacks, in order; the rest of the bytes are "other tasks". */
+    private static final List<String> SENDERS =
+            List.of(PathContexts.IN_SENDER, PathContexts.IN_RECEIVER, PathContexts.IN_KSOFTIRQD);
+
+    /**
+     * Who sent the bytes lo carried, one stacked bar per transfer: the shared one (left to the scheduler) and each pinned
+     * placement's; a transfer with nothing sent recorded is left out, and null when none is left.
+     */
+    static Figure contextsFigure(PathContexts shared, List<KernelEvidence.PlacedTransfer> placed) {
+        Map<String, PathContexts> bars = new LinkedHashMap<>();
+        if (shared != null) bars.put(Placement.SCHEDULER.describe(), shared);
+        for (KernelEvidence.PlacedTransfer t : placed)
+            if (t.contexts() != null) bars.put(t.placement().describe(), t.contexts());
+        bars.values().removeIf(c -> c.total(PathContexts.Context::sentBytes) == 0);
+        if (bars.isEmpty()) return null;
+        CategoryChart c = Charts.bars(
+                "PATH-1: in whose context lo's path sent the stream", "", "share of the bytes lo carried (%)");
+        c.getStyler().setStacked(true);
+        List<String> names = List.copyOf(bars.keySet());
+        List<String> legend = List.of("the writing thread", "the reading process", "ksoftirqd");
+        List<Color> colors = List.of(Charts.MEASURED, Charts.REFERENCE, Charts.MEASURED_ELSEWHERE);
+        for (int i = 0; i < SENDERS.size(); i++) {
+            String context = SENDERS.get(i);
+            c.addSeries(
+                            legend.get(i),
+                            names,
+                            bars.values().stream()
+                                    .map(p -> 100 * p.share(context, PathContexts.Context::sentBytes))
+                                    .toList())
+                    .setFillColor(colors.get(i));
+        }
+        List<Double> other = bars.values().stream()
+                .map(p -> 100
+                        * (1
+                                - SENDERS.stream()
+                                        .mapToDouble(k -> p.share(k, PathContexts.Context::sentBytes))
+                                        .sum()))
+                .toList();
+        if (other.stream().anyMatch(v -> v > 0.05))
+            c.addSeries("other tasks", names, other).setFillColor(Charts.MARKER);
+        return new Figure(
+                "path-senders",
+                List.of("PATH-1"),
+                "Observed: net:net_dev_xmit on lo during the traced transfer, its bytes summed by the task whose context "
+                        + "sent them (the writing thread, the reading process, the ksoftirqd threads), once with the peers "
+                        + "left to the scheduler and once per placement with both pinned. PATH-1 puts the loopback decision in "
+                        + "the writer's tcp_sendmsg; every byte here went through the lo device, and the writer's own context "
+                        + "sent only part of them. Why the reader sends (a reading of tcp_ack -> tcp_data_snd_check in "
+                        + "net/ipv4/tcp_input.c, kernel source, not traced): an ACK processed while the writer's socket still "
+                        + "holds unsent data sends it. One transfer each: the shares move from run to run.",
+                c);
     }
 
     /** Each layer's events for this connection: its own tracepoints where traced, and the namespace's counters. */

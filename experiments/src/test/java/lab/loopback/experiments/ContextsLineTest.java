@@ -15,8 +15,11 @@ import lab.loopback.measure.MeasurementInterruptedException;
 import lab.loopback.measure.Placement;
 import lab.loopback.measure.StreamTrial;
 import lab.loopback.measurements.KernelEvidence;
+import lab.loopback.result.Figure;
 import lab.loopback.sys.TcpInfo;
 import org.junit.jupiter.api.Test;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategorySeries;
 import tech.tablesaw.api.Table;
 
 /**
@@ -99,6 +102,32 @@ class ContextsLineTest {
         assertEquals(List.of("same-cpu"), t.stringColumn("placement").unique().asList());
         assertNull(LoopbackPath.contextsByPlacement(List.of()));
         assertNull(KernelEvidence.placedContextsLine(List.of()));
+    }
+
+    @Test
+    void theFigureStacksWhoSentPerTransferAndLeavesOutWhatRecordedNothing() {
+        StreamTrial trial = transfer(TRACED, null, null).trial();
+        List<KernelEvidence.PlacedTransfer> placed = List.of(
+                new KernelEvidence.PlacedTransfer(
+                        Placement.SAME_CPU, new TracedStream.Contexts(trial, split(30_000, 970_000, 0), null), null),
+                new KernelEvidence.PlacedTransfer(
+                        Placement.TWO_CPUS, new TracedStream.Contexts(trial, split(0, 0, 0), null), null));
+        Figure f = LoopbackPath.contextsFigure(split(700_000, 300_000, 0), placed);
+        assertEquals("path-senders", f.name());
+        assertEquals(List.of("PATH-1"), f.claims());
+        CategoryChart c = (CategoryChart) f.chart();
+        assertEquals(
+                List.of("the writing thread", "the reading process", "ksoftirqd"),
+                List.copyOf(c.getSeriesMap().keySet()),
+                "every byte is one of the three: no 'other tasks'");
+        CategorySeries writer = c.getSeriesMap().get("the writing thread");
+        assertEquals(
+                List.of(Placement.SCHEDULER.describe(), Placement.SAME_CPU.describe()),
+                List.copyOf(writer.getXData()),
+                "the pinned transfer that sent nothing has no bar");
+        assertEquals(70.0, writer.getYData().stream().toList().get(0).doubleValue(), 1e-9);
+        assertEquals(3.0, writer.getYData().stream().toList().get(1).doubleValue(), 1e-9);
+        assertNull(LoopbackPath.contextsFigure(null, List.of()));
     }
 
     @Test
