@@ -83,18 +83,22 @@ class ContextsLineTest {
                 .endsWith("not traced (this kernel lacks irq/softirq_entry, irq/softirq_exit)"));
     }
 
+    /** A pinned transfer that was traced ({@code contexts}) or could not be ({@code notTraced}). */
+    private static KernelEvidence.PlacedTransfer placed(Placement where, PathContexts contexts, String notTraced) {
+        return new KernelEvidence.PlacedTransfer(
+                where, new TracedStream.Contexts(transfer(TRACED, null, null).trial(), contexts, notTraced), null);
+    }
+
     @Test
     void thePinnedTransfersAreSaidAndTabledPerPlacementAndAFailedOneKeepsItsReason() {
-        StreamTrial trial = transfer(TRACED, null, null).trial();
         List<KernelEvidence.PlacedTransfer> placed = List.of(
-                new KernelEvidence.PlacedTransfer(
-                        Placement.SAME_CPU, new TracedStream.Contexts(trial, split(30_000, 970_000, 0), null), null),
+                placed(Placement.SAME_CPU, split(30_000, 970_000, 0), null),
                 new KernelEvidence.PlacedTransfer(Placement.TWO_CPUS, null, "receiver did not start"));
         String line = KernelEvidence.placedContextsLine(placed);
         assertTrue(line.contains("both peers on one vCPU: of the 1.0 MB lo carried, sent / handed up: 3% / 3%"), line);
         assertTrue(line.endsWith("the peers on two vCPUs: the transfer failed (receiver did not start)"), line);
-        String untraced = KernelEvidence.placedContextsLine(List.of(new KernelEvidence.PlacedTransfer(
-                Placement.SAME_CPU, new TracedStream.Contexts(trial, null, "tracefs not mounted"), null)));
+        String untraced =
+                KernelEvidence.placedContextsLine(List.of(placed(Placement.SAME_CPU, null, "tracefs not mounted")));
         assertTrue(untraced.endsWith("both peers on one vCPU: not traced (tracefs not mounted)"), untraced);
         Table t = LoopbackPath.contextsByPlacement(placed);
         assertEquals(List.of("placement", "context"), t.columnNames().subList(0, 2));
@@ -106,12 +110,9 @@ class ContextsLineTest {
 
     @Test
     void theFigureStacksWhoSentPerTransferAndLeavesOutWhatRecordedNothing() {
-        StreamTrial trial = transfer(TRACED, null, null).trial();
         List<KernelEvidence.PlacedTransfer> placed = List.of(
-                new KernelEvidence.PlacedTransfer(
-                        Placement.SAME_CPU, new TracedStream.Contexts(trial, split(30_000, 970_000, 0), null), null),
-                new KernelEvidence.PlacedTransfer(
-                        Placement.TWO_CPUS, new TracedStream.Contexts(trial, split(0, 0, 0), null), null));
+                placed(Placement.SAME_CPU, split(30_000, 970_000, 0), null),
+                placed(Placement.TWO_CPUS, split(0, 0, 0), null));
         Figure f = LoopbackPath.contextsFigure(split(700_000, 300_000, 0), placed);
         assertEquals("path-senders", f.name());
         assertEquals(List.of("PATH-1"), f.claims());
