@@ -55,7 +55,10 @@ public final class Calibration {
      * does; NaN for the ping-pong) and the size of the receiver's reads ({@link StreamRunner#readSize}; the ping-pong's:
      * its message size). For the stream, the share of the peers' CPUs the kernel's ksoftirqd threads took while each
      * side ran ({@link SoftirqThreads}: NET_RX work deferred out of the task that raised it; NaN when not visible, and
-     * for the ping-pong).
+     * for the ping-pong). And how often the harness's writing thread blocked, per write or sendfile call (its voluntary
+     * context switches: a full send buffer; NaN when not known, and for the ping-pong): with both peers on one vCPU at
+     * 1 MiB, below 0.05 in most rounds here and 0.1-0.5 in the rounds that ran at 16-22 Gbit/s instead of 22-31, with
+     * ksoftirqd's share falling (to 1-16 %) — a way of sharing the vCPU iperf3 was not seen in.
      */
     public record Pair(
             String tool,
@@ -70,7 +73,8 @@ public final class Calibration {
             double javaVerifyShare,
             int javaReadSize,
             double javaKsoftirqdShare,
-            double referenceKsoftirqdShare) {
+            double referenceKsoftirqdShare,
+            double javaWriterBlocksPerCall) {
         /** Sent from a file with sendfile(2) against {@code iperf3 -Z}, not written from memory. */
         public boolean sendfile() {
             return Calibration.sendfile(tool);
@@ -283,7 +287,8 @@ public final class Calibration {
                     t.gbitPerSecond(),
                     t.receiverVerifyNanos() / (t.seconds() * 1e9),
                     t.readSize(),
-                    s.share(t.seconds()));
+                    s.share(t.seconds()),
+                    t.senderSleeps() < 0 || t.writes() == 0 ? Double.NaN : t.senderSleeps() / (double) t.writes());
         };
         Supplier<ToolResult> tool = () -> {
             SoftirqThreads.Shared<Iperf3.Result> s = softirq.during(
@@ -326,10 +331,11 @@ public final class Calibration {
 
     /**
      * What the harness measured, the share of it its receiver spent comparing bytes (NaN: none), the size of its
-     * receiver's reads (a ping-pong's: the message size, each message read whole), and the ksoftirqd share beside it
-     * (NaN: none).
+     * receiver's reads (a ping-pong's: the message size, each message read whole), the ksoftirqd share beside it, and
+     * its writer's blocks per call (NaN: none).
      */
-    private record HarnessResult(double value, double verifyShare, int readSize, double ksoftirqdShare) {}
+    private record HarnessResult(
+            double value, double verifyShare, int readSize, double ksoftirqdShare, double writerBlocksPerCall) {}
 
     /** What the C tool measured, its name with its version, and the ksoftirqd share beside it (NaN: none). */
     private record ToolResult(double value, String tool, double ksoftirqdShare) {}
@@ -360,7 +366,8 @@ public final class Calibration {
                 j.verifyShare(),
                 j.readSize(),
                 j.ksoftirqdShare(),
-                t.ksoftirqdShare());
+                t.ksoftirqdShare(),
+                j.writerBlocksPerCall());
     }
 
     /**
@@ -409,6 +416,7 @@ public final class Calibration {
                         .p50Micros(),
                 Double.NaN,
                 size,
+                Double.NaN,
                 Double.NaN);
         Supplier<ToolResult> tool = () -> {
             Sockperf.Result r = Sockperf.pingPong(

@@ -202,6 +202,9 @@ class LabCliTest {
                 rounds.stringColumn("tool").asList().stream().anyMatch(t -> t.contains("sendfile")),
                 "no sendfile pair when --no-sendfile");
         assertEquals(List.of("Gbit/s"), rounds.stringColumn("unit").unique().asList(), "no ping-pong pair");
+        // how often the harness's writer blocked on a full send buffer, per write: counted in every stream round
+        for (double blocks : rounds.numberColumn("java_writer_blocks_per_call").asDoubleArray())
+            assertTrue(blocks >= 0, "writer blocks per call " + blocks);
         Table summary = Table.read().csv(o.resolve("calibration.csv").toFile());
         assertEquals(1, summary.rowCount());
     }

@@ -17,7 +17,20 @@ class SoftirqFigureTest {
     private static Calibration.Pair pair(
             String tool, int size, String placement, double java, double javaShare, double ref, double refShare) {
         return new Calibration.Pair(
-                tool, size, placement, 0, "java", java, ref, "Gbit/s", java / ref, 0.05, size, javaShare, refShare);
+                tool,
+                size,
+                placement,
+                0,
+                "java",
+                java,
+                ref,
+                "Gbit/s",
+                java / ref,
+                0.05,
+                size,
+                javaShare,
+                refShare,
+                0.01);
     }
 
     @Test

@@ -30,7 +30,8 @@ class CalibrationTest {
                 0.1 * round,
                 65536,
                 round == 3 ? Double.NaN : 0.2 + 0.02 * round,
-                round == 3 ? Double.NaN : 0.3 + 0.01 * round);
+                round == 3 ? Double.NaN : 0.3 + 0.01 * round,
+                0.01 * round);
     }
 
     @Test
@@ -93,6 +94,7 @@ class CalibrationTest {
                     java[r] / sockperf[r],
                     Double.NaN,
                     64,
+                    Double.NaN,
                     Double.NaN,
                     Double.NaN));
         Calibration.Summary s = Calibration.summarize(pairs).getFirst();
