@@ -154,21 +154,13 @@ public final class TracedStream {
     /** As {@link #run(Tracefs, String, int, long, double, Consumer)}, over {@code route}. */
     public static Result run(
             Tracefs tracefs, Route route, int writeSize, long bytes, double maxSeconds, Consumer<TcpSocket> configure) {
-        if (bytes <= 0 || bytes > (1L << 34))
-            throw new IllegalArgumentException("transfer size " + bytes + " B is outside 1 B .. 16 GiB");
         List<String> present = new ArrayList<>(), missing = new ArrayList<>();
         for (String e : EVENTS) (tracefs.hasEvent(e) ? present : missing).add(e);
         List<String> softirqMissing =
                 SOFTIRQ_EVENTS.stream().filter(e -> !tracefs.hasEvent(e)).toList();
         missing.addAll(softirqMissing);
-        try (StreamRunner runner = StreamRunner.start(
-                route.transport(), route.bindSpec(), (long) Math.ceil(maxSeconds) + 120, route.receiverPrefix())) {
-            runner.nonBlockingReader(route.nonBlockingReader())
-                    .senderWrap(route.senderWrap())
-                    .placement(route.placement());
+        try (StreamRunner runner = warmedUp(route, writeSize, bytes, maxSeconds)) {
             Path proc = Path.of("/proc", Long.toString(runner.receiverPid()));
-            // connection code paths warm, JIT too
-            StreamRunner.verified(runner.trial(writeSize, maxSeconds, Math.min(bytes, 1 << 20), "warmup", 0));
             // the same transfer untraced: CPU per byte without the tracer's own cost
             StreamTrial plain = StreamRunner.verified(runner.trial(
                     writeSize, maxSeconds, bytes, "untraced", 0, c -> configure.accept((TcpSocket) c), c -> {}));
@@ -252,16 +244,9 @@ public final class TracedStream {
      * short warm-up). {@code notTraced} says why {@code contexts} is null.
      */
     public static Contexts contextsOnly(Tracefs tracefs, Route route, int writeSize, long bytes, double maxSeconds) {
-        if (bytes <= 0 || bytes > (1L << 34))
-            throw new IllegalArgumentException("transfer size " + bytes + " B is outside 1 B .. 16 GiB");
         List<String> lacking =
                 SOFTIRQ_EVENTS.stream().filter(e -> !tracefs.hasEvent(e)).toList();
-        try (StreamRunner runner = StreamRunner.start(
-                route.transport(), route.bindSpec(), (long) Math.ceil(maxSeconds) + 120, route.receiverPrefix())) {
-            runner.nonBlockingReader(route.nonBlockingReader())
-                    .senderWrap(route.senderWrap())
-                    .placement(route.placement());
-            StreamRunner.verified(runner.trial(writeSize, maxSeconds, Math.min(bytes, 1 << 20), "warmup", 0));
+        try (StreamRunner runner = warmedUp(route, writeSize, bytes, maxSeconds)) {
             StreamTrial[] trial = new StreamTrial[1];
             Runnable transfer = () -> trial[0] = runner.trial(writeSize, maxSeconds, bytes, "traced", 0);
             if (!tracefs.available() || !lacking.isEmpty()) {
@@ -276,6 +261,27 @@ public final class TracedStream {
             PathContexts c =
                     contexts(tracefs, present, Libc.gettid(), TraceRecorder.tasksOf(runner.receiverPid()), transfer);
             return new Contexts(StreamRunner.verified(trial[0]), c, null);
+        }
+    }
+
+    /**
+     * A receiver over {@code route}, both ends set up as it says, after one verified warm-up transfer of at most 1 MiB
+     * (connection code paths warm, JIT too); {@code bytes}, the transfer to come, is checked first.
+     */
+    private static StreamRunner warmedUp(Route route, int writeSize, long bytes, double maxSeconds) {
+        if (bytes <= 0 || bytes > (1L << 34))
+            throw new IllegalArgumentException("transfer size " + bytes + " B is outside 1 B .. 16 GiB");
+        StreamRunner runner = StreamRunner.start(
+                route.transport(), route.bindSpec(), (long) Math.ceil(maxSeconds) + 120, route.receiverPrefix());
+        try {
+            runner.nonBlockingReader(route.nonBlockingReader())
+                    .senderWrap(route.senderWrap())
+                    .placement(route.placement());
+            StreamRunner.verified(runner.trial(writeSize, maxSeconds, Math.min(bytes, 1 << 20), "warmup", 0));
+            return runner;
+        } catch (RuntimeException e) {
+            runner.close();
+            throw e;
         }
     }
 
