@@ -373,8 +373,8 @@ public final class LoopbackPath implements Experiment {
             List.of(PathContexts.IN_SENDER, PathContexts.IN_RECEIVER, PathContexts.IN_KSOFTIRQD);
 
     /**
-     * Who sent the bytes lo carried, one stacked bar per transfer: the shared one (left to the scheduler) and each pinned
-     * placement's; a transfer with nothing sent recorded is left out, and null when none is left.
+     * Who sent the bytes counted on lo, one stacked bar per transfer: the shared one (left to the scheduler) and each
+     * pinned placement's; a transfer with nothing sent recorded is left out, and null when none is left.
      */
     static Figure contextsFigure(PathContexts shared, List<KernelEvidence.PlacedTransfer> placed) {
         Map<String, PathContexts> bars = new LinkedHashMap<>();
@@ -384,7 +384,9 @@ public final class LoopbackPath implements Experiment {
         bars.values().removeIf(c -> c.total(PathContexts.Context::sentBytes) == 0);
         if (bars.isEmpty()) return null;
         CategoryChart c = Charts.bars(
-                "PATH-1: in whose context lo's path sent the stream", "", "share of the bytes lo carried (%)");
+                "PATH-1: in whose context lo's path sent the stream",
+                "",
+                "share of the bytes counted in these tasks (%)");
         c.getStyler().setStacked(true);
         List<String> names = List.copyOf(bars.keySet());
         List<String> legend = List.of("the writing thread", "the reading process", "ksoftirqd");
@@ -417,7 +419,9 @@ public final class LoopbackPath implements Experiment {
                         + "the writer's tcp_sendmsg; every byte here went through the lo device, and the writer's own context "
                         + "sent only part of them. Why the reader sends (a reading of tcp_ack -> tcp_data_snd_check in "
                         + "net/ipv4/tcp_input.c, kernel source, not traced): an ACK processed while the writer's socket still "
-                        + "holds unsent data sends it. One transfer each: the shares move from run to run.",
+                        + "holds unsent data sends it. Only the peers and ksoftirqd are traced: a segment sent in a softirq "
+                        + "that interrupted another task is not counted, so the shares are of the bytes counted. One "
+                        + "transfer each: the shares move from run to run.",
                 c);
     }
 

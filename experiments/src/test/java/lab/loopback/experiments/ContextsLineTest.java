@@ -95,7 +95,10 @@ class ContextsLineTest {
                 placed(Placement.SAME_CPU, split(30_000, 970_000, 0), null),
                 new KernelEvidence.PlacedTransfer(Placement.TWO_CPUS, null, "receiver did not start"));
         String line = KernelEvidence.placedContextsLine(placed);
-        assertTrue(line.contains("both peers on one vCPU: of the 1.0 MB lo carried, sent / handed up: 3% / 3%"), line);
+        assertTrue(
+                line.contains(
+                        "both peers on one vCPU: of the 1.0 MB counted in the peers' and ksoftirqd's contexts, sent / handed up: 3% / 3%"),
+                line);
         assertTrue(line.endsWith("the peers on two vCPUs: the transfer failed (receiver did not start)"), line);
         String untraced =
                 KernelEvidence.placedContextsLine(List.of(placed(Placement.SAME_CPU, null, "tracefs not mounted")));

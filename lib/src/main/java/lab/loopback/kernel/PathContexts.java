@@ -18,8 +18,10 @@ import java.util.function.ToLongFunction;
  * so both halves of a segment's trip run where it was sent — and a data segment is not always sent by the writer: an
  * ACK processed in the receiver's softirq (or in ksoftirqd) sends what the sender's socket still holds
  * (tcp_ack, then tcp_data_snd_check, net/ipv4/tcp_input.c). Bytes (as the events' len gives them) tell data from
- * ACKs. Trace times have 1 µs resolution: a run's length is off by up to 1 µs either way, the sum over many runs is
- * not biased by it (both ends are truncated alike). {@code lost} counts events the trace buffer had no room for: when
+ * ACKs. Only the listed tasks are traced, so a segment sent in a softirq that interrupted another task (or the idle
+ * one) is not counted: the bytes and shares are of what was counted, which can be less than lo carried. Trace times
+ * have 1 µs resolution: a run's length is off by up to 1 µs either way, the sum over many runs is not biased by it
+ * (both ends are truncated alike). {@code lost} counts events the trace buffer had no room for: when
  * it is not 0, every count here is a lower bound.
  */
 public record PathContexts(List<Context> contexts, long lost) {
@@ -145,9 +147,9 @@ public record PathContexts(List<Context> contexts, long lost) {
     }
 
     /**
-     * e.g. "of the 16.7 MB lo carried, sent / handed up: 14% / 13% in the sender's context (CPU 0), 86% / 86% in the
-     * receiver's (CPU 1), 0% / 1% in ksoftirqd (CPU 0); the NET_RX softirq ran 2.2 ms in 216 runs: 10% in the sender's
-     * context (42 runs, 5.2 µs a run), …".
+     * e.g. "of the 16.7 MB counted in the peers' and ksoftirqd's contexts, sent / handed up: 14% / 13% in the sender's
+     * context (CPU 0), 86% / 86% in the receiver's (CPU 1), 0% / 1% in ksoftirqd (CPU 0); the NET_RX softirq ran 2.2 ms
+     * in 216 runs: 10% in the sender's context (42 runs, 5.2 µs a run), …".
      */
     public String describe() {
         if (total(Context::sent) + total(Context::handedUp) + total(Context::softirqRuns) == 0)
@@ -172,7 +174,7 @@ public record PathContexts(List<Context> contexts, long lost) {
                         c.microsPerRun()));
         }
         return String.format(
-                "of the %.1f MB lo carried, sent / handed up: %s; the NET_RX softirq ran %.1f ms in %d runs: %s%s",
+                "of the %.1f MB counted in the peers' and ksoftirqd's contexts, sent / handed up: %s; the NET_RX softirq ran %.1f ms in %d runs: %s%s",
                 total(Context::sentBytes) / 1e6,
                 bytes.isEmpty() ? "none traced" : String.join(", ", bytes),
                 total(Context::softirqNanos) / 1e6,

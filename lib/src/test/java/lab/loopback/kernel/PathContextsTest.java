@@ -66,7 +66,7 @@ class PathContextsTest {
         String d = r.describe();
         assertTrue(
                 d.startsWith(
-                        "of the 0.1 MB lo carried, sent / handed up: 50% / 50% in the sender's context (CPU 0), 50% / 50% in the receiver's (CPU 1);"),
+                        "of the 0.1 MB counted in the peers' and ksoftirqd's contexts, sent / handed up: 50% / 50% in the sender's context (CPU 0), 50% / 50% in the receiver's (CPU 1);"),
                 d);
         assertTrue(d.endsWith("69% in ksoftirqd (1 runs, 20.0 µs a run)"), d);
         PathContexts partial = new PathContexts(r.contexts(), 7);
