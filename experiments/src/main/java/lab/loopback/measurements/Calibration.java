@@ -58,7 +58,9 @@ public final class Calibration {
      * for the ping-pong). And how often the harness's writing thread blocked, per write or sendfile call (its voluntary
      * context switches: a full send buffer; NaN when not known, and for the ping-pong): with both peers on one vCPU at
      * 1 MiB, below 0.05 in most rounds here and 0.1-0.5 in the rounds that ran at 16-22 Gbit/s instead of 22-31, with
-     * ksoftirqd's share falling (to 1-16 %) — a way of sharing the vCPU iperf3 was not seen in.
+     * ksoftirqd's share falling (to 1-16 %). The same for iperf3's client beside it ({@link
+     * Iperf3.Result#clientBlocksPerWrite}: its process's voluntary switches per write size sent, from {@code
+     * /usr/bin/time}; NaN without it, and for sockperf).
      */
     public record Pair(
             String tool,
@@ -74,7 +76,8 @@ public final class Calibration {
             int javaReadSize,
             double javaKsoftirqdShare,
             double referenceKsoftirqdShare,
-            double javaWriterBlocksPerCall) {
+            double javaWriterBlocksPerCall,
+            double referenceWriterBlocksPerCall) {
         /** Sent from a file with sendfile(2) against {@code iperf3 -Z}, not written from memory. */
         public boolean sendfile() {
             return Calibration.sendfile(tool);
@@ -205,6 +208,9 @@ public final class Calibration {
         SoftirqThreads softirq = SoftirqThreads.find();
         if (!softirq.sees(cpus))
             notes.add("the kernel's ksoftirqd threads are not visible here (/proc): their share is not recorded");
+        if (!Iperf3.countsClientSwitches())
+            notes.add("GNU time is not installed (apt-get install time): iperf3's client's blocks per write are not "
+                    + "recorded");
         long lifetime = (long) sizes.size() * placements.size() * plan.rounds() * (4L * plan.seconds() + 20) + 120;
         List<Pair> pairs = new ArrayList<>();
         try (StreamRunner runner = StreamRunner.start(Transports.byId("tcp-lo"), ctx.receiverPort(), lifetime)) {
@@ -295,7 +301,11 @@ public final class Calibration {
                     peers, () -> Iperf3.run(size, seconds, 0, ctx.toolPort(), at[0], at[1], file != null));
             Iperf3.Result r = s.result();
             // iperf3 says "iperf 3.12"; its transfer lasts its -t seconds, its start and end move no data
-            return new ToolResult(r.gbitPerSecond(), r.version() + (file != null ? SENDFILE : ""), s.share(seconds));
+            return new ToolResult(
+                    r.gbitPerSecond(),
+                    r.version() + (file != null ? SENDFILE : ""),
+                    s.share(seconds),
+                    r.clientBlocksPerWrite());
         };
         return pair("Gbit/s", size, pl, round, java, tool);
     }
@@ -337,8 +347,11 @@ public final class Calibration {
     private record HarnessResult(
             double value, double verifyShare, int readSize, double ksoftirqdShare, double writerBlocksPerCall) {}
 
-    /** What the C tool measured, its name with its version, and the ksoftirqd share beside it (NaN: none). */
-    private record ToolResult(double value, String tool, double ksoftirqdShare) {}
+    /**
+     * What the C tool measured, its name with its version, the ksoftirqd share beside it and its writer's blocks per
+     * call (NaN: none).
+     */
+    private record ToolResult(double value, String tool, double ksoftirqdShare, double writerBlocksPerCall) {}
 
     /** One round: the harness first in even rounds, the tool first in odd ones. */
     private static Pair pair(
@@ -367,7 +380,8 @@ public final class Calibration {
                 j.readSize(),
                 j.ksoftirqdShare(),
                 t.ksoftirqdShare(),
-                j.writerBlocksPerCall());
+                j.writerBlocksPerCall(),
+                t.writerBlocksPerCall());
     }
 
     /**
@@ -421,7 +435,7 @@ public final class Calibration {
         Supplier<ToolResult> tool = () -> {
             Sockperf.Result r = Sockperf.pingPong(
                     Math.max(size, Sockperf.MIN_MESSAGE), plan.seconds(), ctx.toolPort(), at[1], at[0]);
-            return new ToolResult(r.p50Micros(), "sockperf " + r.version(), Double.NaN);
+            return new ToolResult(r.p50Micros(), "sockperf " + r.version(), Double.NaN, Double.NaN);
         };
         return pair("µs p50", size, pl, round, java, tool);
     }

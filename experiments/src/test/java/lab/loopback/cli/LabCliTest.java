@@ -205,6 +205,11 @@ class LabCliTest {
         // how often the harness's writer blocked on a full send buffer, per write: counted in every stream round
         for (double blocks : rounds.numberColumn("java_writer_blocks_per_call").asDoubleArray())
             assertTrue(blocks >= 0, "writer blocks per call " + blocks);
+        // and iperf3's client's beside it, where GNU time can count them
+        if (Iperf3.countsClientSwitches())
+            for (double blocks :
+                    rounds.numberColumn("reference_writer_blocks_per_call").asDoubleArray())
+                assertTrue(blocks >= 0, "iperf3's blocks per write " + blocks);
         Table summary = Table.read().csv(o.resolve("calibration.csv").toFile());
         assertEquals(1, summary.rowCount());
     }

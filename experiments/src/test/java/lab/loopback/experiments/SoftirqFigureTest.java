@@ -30,7 +30,8 @@ class SoftirqFigureTest {
                 size,
                 javaShare,
                 refShare,
-                0.01);
+                0.01,
+                0.02);
     }
 
     @Test

@@ -31,7 +31,8 @@ class CalibrationTest {
                 65536,
                 round == 3 ? Double.NaN : 0.2 + 0.02 * round,
                 round == 3 ? Double.NaN : 0.3 + 0.01 * round,
-                0.01 * round);
+                0.01 * round,
+                0.02 * round);
     }
 
     @Test
@@ -94,6 +95,7 @@ class CalibrationTest {
                     java[r] / sockperf[r],
                     Double.NaN,
                     64,
+                    Double.NaN,
                     Double.NaN,
                     Double.NaN,
                     Double.NaN));

@@ -3,6 +3,7 @@ package lab.loopback.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,13 @@ public final class Iperf3 {
     /** iperf3's MAX_BLOCKSIZE for TCP: a larger -l is refused with a usage message. */
     public static final int MAX_WRITE = 1 << 20;
 
-    /** One client run as iperf3 reports it (receiver side: what arrived). */
+    /**
+     * One client run as iperf3 reports it (receiver side: what arrived; sender side: what it sent), and the client
+     * process's voluntary context switches from start to exit as the kernel counted them for its parent ({@code
+     * /usr/bin/time}'s %w, from wait4's rusage; -1 when not measured): iperf3 3.12 writes from its one thread, which
+     * sleeps in select(2) when the socket is not writable, so these are its writer's blocks (a later, threaded iperf3
+     * adds its main thread's).
+     */
     public record Result(
             int writeSize,
             double seconds,
@@ -29,9 +36,18 @@ public final class Iperf3 {
             double bitsPerSecond,
             double hostCpuPercent,
             double remoteCpuPercent,
-            String version) {
+            String version,
+            long bytesSent,
+            long clientVoluntarySwitches) {
         public double gbitPerSecond() {
             return bitsPerSecond / 1e9;
+        }
+
+        /** Voluntary switches per write size sent (per write or sendfile call when each moved a whole one); NaN unknown. */
+        public double clientBlocksPerWrite() {
+            return clientVoluntarySwitches < 0 || bytesSent <= 0
+                    ? Double.NaN
+                    : clientVoluntarySwitches / ((double) bytesSent / writeSize);
         }
     }
 
@@ -39,6 +55,23 @@ public final class Iperf3 {
 
     public static boolean installed() {
         return Command.which("iperf3") != null;
+    }
+
+    /** Whether a run counts its client's voluntary switches: GNU time (Debian package time) is on PATH. */
+    public static boolean countsClientSwitches() {
+        return GnuTime.PATH != null;
+    }
+
+    /** GNU time, looked up once: another {@code time} (busybox's) may lack -o, and a run must not fail on it. */
+    private static final class GnuTime {
+        static final String PATH = find();
+
+        private static String find() {
+            Path time = Command.which("time");
+            if (time == null) return null;
+            Command v = Command.run(5_000, time.toString(), "--version");
+            return v.ok() && (v.stdout() + v.stderr()).contains("GNU") ? time.toString() : null;
+        }
     }
 
     /** A client run with {@code -J}; {@code omitSeconds} leading seconds are excluded as warm-up. */
@@ -69,8 +102,33 @@ public final class Iperf3 {
                 "-J"));
         if (omitSeconds > 0) client.addAll(List.of("-O", Integer.toString(omitSeconds)));
         if (sendfile) client.add("-Z");
-        Command c = withServer(port, ToolServer.pinned(clientCpu, client), seconds + omitSeconds, serverCpu);
-        return parse(c.stdout(), writeSize);
+        Path switches = null;
+        try {
+            List<String> argv = ToolServer.pinned(clientCpu, client);
+            if (countsClientSwitches()) {
+                switches = TempFiles.file("iperf3switches", ".txt");
+                // taskset execs iperf3 in its own process, so time's child is the client itself
+                argv = new ArrayList<>(List.of(GnuTime.PATH, "-f", "%w", "-o", switches.toString()));
+                argv.addAll(ToolServer.pinned(clientCpu, client));
+            }
+            Command c = withServer(port, argv, seconds + omitSeconds, serverCpu);
+            return parse(c.stdout(), writeSize, switches == null ? -1 : voluntarySwitches(switches));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot make a temporary file for iperf3's switches: " + e.getMessage(), e);
+        } finally {
+            if (switches != null) switches.toFile().delete();
+        }
+    }
+
+    /** The count GNU time wrote with -f %w: its last line (a failed command's status line comes first); -1 none. */
+    static long voluntarySwitches(Path file) {
+        try {
+            List<String> lines =
+                    Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
+            return lines.isEmpty() ? -1 : Long.parseLong(lines.getLast().trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** A client run in iperf3's human format (for checking its own units); returns the text it printed. */
@@ -95,6 +153,10 @@ public final class Iperf3 {
     }
 
     static Result parse(String json, int writeSize) {
+        return parse(json, writeSize, -1);
+    }
+
+    static Result parse(String json, int writeSize, long clientVoluntarySwitches) {
         try {
             JsonNode root = JSON.readTree(json);
             if (root.has("error"))
@@ -110,7 +172,9 @@ public final class Iperf3 {
                     recv.path("bits_per_second").asDouble(),
                     cpu.path("host_total").asDouble(),
                     cpu.path("remote_total").asDouble(),
-                    root.path("start").path("version").asText());
+                    root.path("start").path("version").asText(),
+                    root.path("end").path("sum_sent").path("bytes").asLong(-1),
+                    clientVoluntarySwitches);
         } catch (IOException e) {
             throw new IllegalStateException("iperf3 printed no JSON: " + ToolServer.abbreviate(json), e);
         }
