@@ -60,7 +60,11 @@ public final class Calibration {
      * 1 MiB, below 0.05 in most rounds here and 0.1-0.5 in the rounds that ran at 16-22 Gbit/s instead of 22-31, with
      * ksoftirqd's share falling (to 1-16 %). The same for iperf3's client beside it ({@link
      * Iperf3.Result#clientBlocksPerWrite}: its process's voluntary switches per write size sent, from {@code
-     * /usr/bin/time}; NaN without it, and for sockperf).
+     * /usr/bin/time}; NaN without it, and for sockperf). For the ping-pong, the CPU time each peer ran per round trip
+     * (µs, a mean), the harness's client and server threads over the timed round trips ({@link PingPong.Trial}),
+     * sockperf's client and server processes over a window inside its test ({@link Sockperf.Result}): with both peers
+     * on one vCPU the two add up to the mean round trip, so they say on which side a difference lies; NaN for the
+     * stream and when not measured.
      */
     public record Pair(
             String tool,
@@ -77,7 +81,11 @@ public final class Calibration {
             double javaKsoftirqdShare,
             double referenceKsoftirqdShare,
             double javaWriterBlocksPerCall,
-            double referenceWriterBlocksPerCall) {
+            double referenceWriterBlocksPerCall,
+            double javaClientCpuMicros,
+            double javaServerCpuMicros,
+            double referenceClientCpuMicros,
+            double referenceServerCpuMicros) {
         /** Sent from a file with sendfile(2) against {@code iperf3 -Z}, not written from memory. */
         public boolean sendfile() {
             return Calibration.sendfile(tool);
@@ -294,7 +302,9 @@ public final class Calibration {
                     t.receiverVerifyNanos() / (t.seconds() * 1e9),
                     t.readSize(),
                     s.share(t.seconds()),
-                    t.senderSleeps() < 0 || t.writes() == 0 ? Double.NaN : t.senderSleeps() / (double) t.writes());
+                    t.senderSleeps() < 0 || t.writes() == 0 ? Double.NaN : t.senderSleeps() / (double) t.writes(),
+                    Double.NaN,
+                    Double.NaN);
         };
         Supplier<ToolResult> tool = () -> {
             SoftirqThreads.Shared<Iperf3.Result> s = softirq.during(
@@ -305,7 +315,9 @@ public final class Calibration {
                     r.gbitPerSecond(),
                     r.version() + (file != null ? SENDFILE : ""),
                     s.share(seconds),
-                    r.clientBlocksPerWrite());
+                    r.clientBlocksPerWrite(),
+                    Double.NaN,
+                    Double.NaN);
         };
         return pair("Gbit/s", size, pl, round, java, tool);
     }
@@ -341,17 +353,29 @@ public final class Calibration {
 
     /**
      * What the harness measured, the share of it its receiver spent comparing bytes (NaN: none), the size of its
-     * receiver's reads (a ping-pong's: the message size, each message read whole), the ksoftirqd share beside it, and
-     * its writer's blocks per call (NaN: none).
+     * receiver's reads (a ping-pong's: the message size, each message read whole), the ksoftirqd share beside it, its
+     * writer's blocks per call, and a ping-pong's CPU per round trip of its client and server (NaN: none).
      */
     private record HarnessResult(
-            double value, double verifyShare, int readSize, double ksoftirqdShare, double writerBlocksPerCall) {}
+            double value,
+            double verifyShare,
+            int readSize,
+            double ksoftirqdShare,
+            double writerBlocksPerCall,
+            double clientCpuMicros,
+            double serverCpuMicros) {}
 
     /**
-     * What the C tool measured, its name with its version, the ksoftirqd share beside it and its writer's blocks per
-     * call (NaN: none).
+     * What the C tool measured, its name with its version, the ksoftirqd share beside it, its writer's blocks per
+     * call, and a ping-pong's CPU per round trip of its client and server (NaN: none).
      */
-    private record ToolResult(double value, String tool, double ksoftirqdShare, double writerBlocksPerCall) {}
+    private record ToolResult(
+            double value,
+            String tool,
+            double ksoftirqdShare,
+            double writerBlocksPerCall,
+            double clientCpuMicros,
+            double serverCpuMicros) {}
 
     /** One round: the harness first in even rounds, the tool first in odd ones. */
     private static Pair pair(
@@ -381,7 +405,11 @@ public final class Calibration {
                 j.ksoftirqdShare(),
                 t.ksoftirqdShare(),
                 j.writerBlocksPerCall(),
-                t.writerBlocksPerCall());
+                t.writerBlocksPerCall(),
+                j.clientCpuMicros(),
+                j.serverCpuMicros(),
+                t.clientCpuMicros(),
+                t.serverCpuMicros());
     }
 
     /**
@@ -424,18 +452,27 @@ public final class Calibration {
             RunContext ctx, Plan plan, PingPong pp, int size, Placement pl, List<Integer> cpus, int round) {
         Profile p = ctx.profile();
         int[] at = pinning(pl, cpus);
-        Supplier<HarnessResult> java = () -> new HarnessResult(
-                pp.trial(size, "calibration", round, p.pingPongRoundTrips, plan.seconds(), pl)
-                        .stats()
-                        .p50Micros(),
-                Double.NaN,
-                size,
-                Double.NaN,
-                Double.NaN);
+        Supplier<HarnessResult> java = () -> {
+            PingPong.Trial t = pp.trial(size, "calibration", round, p.pingPongRoundTrips, plan.seconds(), pl);
+            return new HarnessResult(
+                    t.stats().p50Micros(),
+                    Double.NaN,
+                    size,
+                    Double.NaN,
+                    Double.NaN,
+                    t.clientCpuMicrosPerRoundTrip(),
+                    t.serverCpuMicrosPerRoundTrip());
+        };
         Supplier<ToolResult> tool = () -> {
             Sockperf.Result r = Sockperf.pingPong(
                     Math.max(size, Sockperf.MIN_MESSAGE), plan.seconds(), ctx.toolPort(), at[1], at[0]);
-            return new ToolResult(r.p50Micros(), "sockperf " + r.version(), Double.NaN, Double.NaN);
+            return new ToolResult(
+                    r.p50Micros(),
+                    "sockperf " + r.version(),
+                    Double.NaN,
+                    Double.NaN,
+                    r.clientCpuMicrosPerRoundTrip(),
+                    r.serverCpuMicrosPerRoundTrip());
         };
         return pair("µs p50", size, pl, round, java, tool);
     }

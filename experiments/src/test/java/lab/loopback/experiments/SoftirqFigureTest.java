@@ -31,7 +31,11 @@ class SoftirqFigureTest {
                 javaShare,
                 refShare,
                 0.01,
-                0.02);
+                0.02,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN);
     }
 
     @Test

@@ -32,7 +32,11 @@ class CalibrationTest {
                 round == 3 ? Double.NaN : 0.2 + 0.02 * round,
                 round == 3 ? Double.NaN : 0.3 + 0.01 * round,
                 0.01 * round,
-                0.02 * round);
+                0.02 * round,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN);
     }
 
     @Test
@@ -98,7 +102,11 @@ class CalibrationTest {
                     Double.NaN,
                     Double.NaN,
                     Double.NaN,
-                    Double.NaN));
+                    Double.NaN,
+                    9.9,
+                    9.7,
+                    9.4,
+                    9.3));
         Calibration.Summary s = Calibration.summarize(pairs).getFirst();
         assertEquals("≤ 1.05", s.target());
         assertEquals("yes", s.meetsTarget()); // every ratio is within 0.96 … 1.02

@@ -18,6 +18,7 @@ import lab.loopback.measure.ThreadCpu;
 import lab.loopback.measure.ThreadSwitches;
 import lab.loopback.sys.CpuAffinity;
 import lab.loopback.sys.ErrnoException;
+import lab.loopback.sys.TaskRuntime;
 
 /**
  * Request/response over any {@link StreamTransport}: an RPC-style echo server in its own JVM ({@link EchoServerMain}
@@ -35,7 +36,9 @@ public final class PingPong implements AutoCloseable {
      * One trial: the latency distribution, where the peers ran ({@link Placement#id()} as arranged, and the CPU each
      * thread last ran on as the kernel reports it at the trial's end, -1 unknown), and per round trip the client
      * thread's voluntary context switches (it went to sleep) and its CPU time (which includes the client comparing
-     * each answer with its request), both from the kernel's accounting of the thread, over the timed round trips only.
+     * each answer with its request), both from the kernel's accounting of the thread, over the timed round trips only;
+     * and the server's answering thread's CPU time per round trip over the same round trips ({@code schedstat}, read
+     * while it waits for the next request; NaN when unreadable).
      */
     public record Trial(
             String transport,
@@ -48,7 +51,8 @@ public final class PingPong implements AutoCloseable {
             int serverCpu,
             EchoStats stats,
             double sleepsPerRoundTrip,
-            double clientCpuMicrosPerRoundTrip) {}
+            double clientCpuMicrosPerRoundTrip,
+            double serverCpuMicrosPerRoundTrip) {}
 
     private final StreamTransport transport;
     private final ChildJvm server;
@@ -140,8 +144,11 @@ public final class PingPong implements AutoCloseable {
                     transport.id(), c, size, EchoClients.Framing.ONE_WRITE, 0, WARMUP_ROUND_TRIPS, seconds / 2);
             ThreadSwitches s0 = ThreadSwitches.now();
             ThreadCpu cpu0 = ThreadCpu.now();
+            // between round trips the server waits in read(), so its run time stands still while it is read
+            long server0 = TaskRuntime.ofThread(server.pid(), serverTid);
             EchoStats stats =
                     EchoClients.stream(transport.id(), c, size, EchoClients.Framing.ONE_WRITE, 0, roundTrips, seconds);
+            long server1 = TaskRuntime.ofThread(server.pid(), serverTid);
             ThreadCpu cpu = ThreadCpu.now().minus(cpu0);
             ThreadSwitches s = ThreadSwitches.now().minus(s0);
             long n = stats.roundTrips();
@@ -156,7 +163,8 @@ public final class PingPong implements AutoCloseable {
                     CpuAffinity.lastRanOn(serverTid),
                     stats,
                     s.voluntary() < 0 ? Double.NaN : (double) s.voluntary() / n,
-                    cpu.totalNanos() / 1e3 / n);
+                    cpu.totalNanos() / 1e3 / n,
+                    server0 < 0 || server1 < 0 ? Double.NaN : (server1 - server0) / 1e3 / n);
         }
     }
 

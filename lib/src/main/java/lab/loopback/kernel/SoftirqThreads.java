@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lab.loopback.sys.TaskRuntime;
 
 /**
  * The per-CPU softirq threads, ksoftirqd/N, and the CPU time each has run ({@code /proc/PID/schedstat}'s first field,
@@ -80,12 +81,9 @@ public final class SoftirqThreads {
         if (!sees(cpus)) return -1;
         long sum = 0;
         for (int cpu : cpus) {
-            try {
-                String line = Files.readString(schedstat.get(cpu)).strip();
-                sum += Long.parseLong(line.substring(0, line.indexOf(' ')));
-            } catch (IOException | RuntimeException e) {
-                return -1; // no schedstat (CONFIG_SCHED_INFO off) or not a number: not measured
-            }
+            long run = TaskRuntime.read(schedstat.get(cpu));
+            if (run < 0) return -1; // no schedstat (CONFIG_SCHED_INFO off) or not a number: not measured
+            sum += run;
         }
         return sum;
     }

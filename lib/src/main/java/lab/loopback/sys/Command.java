@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** Runs an external program with a time limit and collects its output; a missing program is a result, not a crash. */
 public record Command(List<String> argv, int exitCode, String stdout, String stderr, boolean timedOut) {
@@ -18,6 +19,14 @@ public record Command(List<String> argv, int exitCode, String stdout, String std
     }
 
     public static Command run(List<String> argv, long timeoutMillis) {
+        return run(argv, timeoutMillis, p -> {});
+    }
+
+    /**
+     * As {@link #run(List, long)}, handing the started process to {@code whileRunning} on this thread first (to watch
+     * it from outside while it runs); the time limit counts from its start.
+     */
+    public static Command run(List<String> argv, long timeoutMillis, Consumer<Process> whileRunning) {
         Path out = null, err = null;
         try {
             out = TempFiles.file("cmd", ".out");
@@ -27,7 +36,15 @@ public record Command(List<String> argv, int exitCode, String stdout, String std
                     .redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
-            boolean done = p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS);
+            long started = System.nanoTime();
+            try {
+                whileRunning.accept(p);
+            } catch (RuntimeException e) {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                throw e;
+            }
+            long left = timeoutMillis - (System.nanoTime() - started) / 1_000_000;
+            boolean done = p.waitFor(Math.max(0, left), TimeUnit.MILLISECONDS);
             if (!done) {
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }

@@ -3,7 +3,6 @@ package lab.loopback.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,19 +58,7 @@ public final class Iperf3 {
 
     /** Whether a run counts its client's voluntary switches: GNU time (Debian package time) is on PATH. */
     public static boolean countsClientSwitches() {
-        return GnuTime.PATH != null;
-    }
-
-    /** GNU time, looked up once: another {@code time} (busybox's) may lack -o, and a run must not fail on it. */
-    private static final class GnuTime {
-        static final String PATH = find();
-
-        private static String find() {
-            Path time = Command.which("time");
-            if (time == null) return null;
-            Command v = Command.run(5_000, time.toString(), "--version");
-            return v.ok() && (v.stdout() + v.stderr()).contains("GNU") ? time.toString() : null;
-        }
+        return GnuTime.available();
     }
 
     /** A client run with {@code -J}; {@code omitSeconds} leading seconds are excluded as warm-up. */
@@ -107,9 +94,7 @@ public final class Iperf3 {
             List<String> argv = ToolServer.pinned(clientCpu, client);
             if (countsClientSwitches()) {
                 switches = TempFiles.file("iperf3switches", ".txt");
-                // taskset execs iperf3 in its own process, so time's child is the client itself
-                argv = new ArrayList<>(List.of(GnuTime.PATH, "-f", "%w", "-o", switches.toString()));
-                argv.addAll(ToolServer.pinned(clientCpu, client));
+                argv = GnuTime.around(switches, "%w", argv);
             }
             Command c = withServer(port, argv, seconds + omitSeconds, serverCpu);
             return parse(c.stdout(), writeSize, switches == null ? -1 : voluntarySwitches(switches));
@@ -120,13 +105,12 @@ public final class Iperf3 {
         }
     }
 
-    /** The count GNU time wrote with -f %w: its last line (a failed command's status line comes first); -1 none. */
+    /** The count GNU time wrote with -f %w; -1 none. */
     static long voluntarySwitches(Path file) {
+        List<String> f = GnuTime.fields(file);
         try {
-            List<String> lines =
-                    Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
-            return lines.isEmpty() ? -1 : Long.parseLong(lines.getLast().trim());
-        } catch (IOException | NumberFormatException e) {
+            return f.size() == 1 ? Long.parseLong(f.getFirst()) : -1;
+        } catch (NumberFormatException e) {
             return -1;
         }
     }

@@ -3,10 +3,13 @@ package lab.loopback.tools;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import lab.loopback.sys.Command;
+import lab.loopback.sys.TaskRuntime;
 import lab.loopback.sys.TempFiles;
 
 /**
@@ -18,8 +21,22 @@ public final class Sockperf {
     private static final Pattern PERCENTILE = Pattern.compile("percentile\\s+([0-9.]+)\\s*=\\s*([0-9.]+)");
     private static final Pattern VERSION = Pattern.compile("version #(\\S+)");
 
-    /** Round-trip percentiles in µs, as sockperf measured them. */
-    public record Result(int size, double p50Micros, double p99Micros, double p999Micros, String version) {}
+    private static final Pattern VALID =
+            Pattern.compile("\\[Valid Duration\\] RunTime=([0-9.]+) sec;.*?ReceivedMessages=(\\d+)");
+
+    /**
+     * Round-trip percentiles in µs, as sockperf measured them; and the CPU time each of its two processes ran per round
+     * trip ({@code /proc/PID/schedstat}, exact) over a window inside its test, divided by the round trips its valid
+     * duration's rate gives for that window (sockperf reports no count of its own for a window). NaN when not measured.
+     */
+    public record Result(
+            int size,
+            double p50Micros,
+            double p99Micros,
+            double p999Micros,
+            String version,
+            double clientCpuMicrosPerRoundTrip,
+            double serverCpuMicrosPerRoundTrip) {}
 
     private Sockperf() {}
 
@@ -66,27 +83,33 @@ public final class Sockperf {
                     .redirectOutput(log.toFile())
                     .start();
             ToolServer.awaitListening("sockperf", server, port, log);
+            List<String> client = ToolServer.pinned(
+                    clientCpu,
+                    List.of(
+                            "sockperf",
+                            "ping-pong",
+                            "--tcp",
+                            "--full-rtt",
+                            "-i",
+                            "127.0.0.1",
+                            "-p",
+                            Integer.toString(port),
+                            "-m",
+                            Integer.toString(size),
+                            "-t",
+                            Integer.toString(seconds)));
+            Process sockperfServer = server;
+            Window[] window = new Window[1];
             Command c = Command.run(
-                    ToolServer.pinned(
-                            clientCpu,
-                            List.of(
-                                    "sockperf",
-                                    "ping-pong",
-                                    "--tcp",
-                                    "--full-rtt",
-                                    "-i",
-                                    "127.0.0.1",
-                                    "-p",
-                                    Integer.toString(port),
-                                    "-m",
-                                    Integer.toString(size),
-                                    "-t",
-                                    Integer.toString(seconds))),
-                    (seconds + 30) * 1000L);
+                    client,
+                    (seconds + 30) * 1000L,
+                    p -> window[0] = serverProcess(sockperfServer)
+                            .map(h -> Window.inside(p, h.pid(), seconds))
+                            .orElse(null));
             if (!c.ok())
                 throw new IllegalStateException("sockperf client failed (exit " + c.exitCode() + "): "
                         + ToolServer.abbreviate(c.stdout() + c.stderr()));
-            return parse(c.stdout() + "\n" + c.stderr(), size);
+            return parse(c.stdout() + "\n" + c.stderr(), size, window[0]);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start sockperf: " + e.getMessage(), e);
         } finally {
@@ -103,7 +126,50 @@ public final class Sockperf {
         }
     }
 
+    /** sockperf's own process under the server's: behind {@code timeout} it is a child (taskset execs in place). */
+    private static Optional<ProcessHandle> serverProcess(Process server) {
+        return Stream.concat(Stream.of(server.toHandle()), server.descendants())
+                .filter(h -> h.info().command().orElse("").endsWith("sockperf"))
+                .findFirst();
+    }
+
+    /**
+     * The CPU time sockperf's client and server ran in a window of {@code seconds} inside the client's test. The client
+     * sleeps 2 s after connecting, then warms up for 0.4 s and tests for its -t seconds: the window opens 0.1 s after
+     * the server starts answering and closes 0.3 s before the test's end. Null when it could not be read whole.
+     */
+    record Window(long clientNanos, long serverNanos, double seconds) {
+        private static final long ANSWERING_NANOS = 2_000_000, POLL_MILLIS = 5;
+
+        static Window inside(Process client, long serverPid, int seconds) {
+            try {
+                long idle = TaskRuntime.ofProcess(serverPid),
+                        deadline = System.nanoTime() + (seconds + 10) * 1_000_000_000L;
+                while (client.isAlive()
+                        && System.nanoTime() < deadline
+                        && TaskRuntime.ofProcess(serverPid) - idle < ANSWERING_NANOS) Thread.sleep(POLL_MILLIS);
+                Thread.sleep(100);
+                long c0 = TaskRuntime.ofProcess(client.pid()), s0 = TaskRuntime.ofProcess(serverPid);
+                long t0 = System.nanoTime();
+                Thread.sleep(seconds * 1000L);
+                long c1 = TaskRuntime.ofProcess(client.pid()), s1 = TaskRuntime.ofProcess(serverPid);
+                long t1 = System.nanoTime();
+                return idle < 0 || c0 < 0 || s0 < 0 || c1 < 0 || s1 < 0 || !client.isAlive()
+                        ? null
+                        : new Window(c1 - c0, s1 - s0, (t1 - t0) / 1e9);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
     static Result parse(String out, int size) {
+        return parse(out, size, null);
+    }
+
+    /** The percentiles sockperf printed, and its peers' CPU in {@code window} (null: not measured) per round trip. */
+    static Result parse(String out, int size, Window window) {
         double p50 = Double.NaN, p99 = Double.NaN, p999 = Double.NaN;
         Matcher m = PERCENTILE.matcher(out);
         while (m.find()) {
@@ -115,6 +181,21 @@ public final class Sockperf {
         if (Double.isNaN(p50))
             throw new IllegalStateException("sockperf printed no 50th percentile: " + ToolServer.abbreviate(out));
         Matcher v = VERSION.matcher(out);
-        return new Result(size, p50, p99, p999, v.find() ? v.group(1) : "unknown");
+        Matcher valid = VALID.matcher(out);
+        double roundTripsInWindow = window != null && valid.find() && Double.parseDouble(valid.group(1)) > 0
+                ? Long.parseLong(valid.group(2)) / Double.parseDouble(valid.group(1)) * window.seconds()
+                : 0;
+        return new Result(
+                size,
+                p50,
+                p99,
+                p999,
+                v.find() ? v.group(1) : "unknown",
+                perRoundTrip(window == null ? -1 : window.clientNanos(), roundTripsInWindow),
+                perRoundTrip(window == null ? -1 : window.serverNanos(), roundTripsInWindow));
+    }
+
+    private static double perRoundTrip(long cpuNanos, double roundTrips) {
+        return cpuNanos >= 0 && roundTrips > 0 ? cpuNanos / 1e3 / roundTrips : Double.NaN;
     }
 }

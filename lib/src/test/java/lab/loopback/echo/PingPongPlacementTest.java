@@ -27,6 +27,9 @@ class PingPongPlacementTest {
             assertEquals("same-cpu", same.placement());
             assertEquals(mine.get(0), same.clientCpu(), "the client ran on the first CPU it may use");
             assertEquals(mine.get(0), same.serverCpu(), "the server's thread ran there too");
+            // each peer ran for every round trip, as the kernel accounts the two threads
+            assertTrue(same.clientCpuMicrosPerRoundTrip() > 0, "client CPU " + same.clientCpuMicrosPerRoundTrip());
+            assertTrue(same.serverCpuMicrosPerRoundTrip() > 0, "server CPU " + same.serverCpuMicrosPerRoundTrip());
             PingPong.Trial two = p.trial(64, "timed", 1, 500, 10, Placement.TWO_CPUS);
             assertEquals("two-cpus", two.placement());
             assertNotEquals(two.clientCpu(), two.serverCpu());
