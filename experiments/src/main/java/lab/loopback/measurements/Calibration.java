@@ -94,7 +94,9 @@ public final class Calibration {
 
     /**
      * Per tool, size and placement: the medians over rounds, the paired ratio's median with its interval, the
-     * receiver's read size there, and the median share of the peers' CPUs ksoftirqd took beside each side.
+     * receiver's read size there, the median share of the peers' CPUs ksoftirqd took beside each side, and for the
+     * ping-pong how much more CPU per round trip the harness's client and its server ran than sockperf's (µs, the
+     * median over rounds of each round's difference; NaN for the stream and where not measured).
      */
     public record Summary(
             String tool,
@@ -113,7 +115,9 @@ public final class Calibration {
             double javaVerifyShareMedian,
             int javaReadSize,
             double javaKsoftirqdShareMedian,
-            double referenceKsoftirqdShareMedian) {
+            double referenceKsoftirqdShareMedian,
+            double clientCpuExtraMicrosMedian,
+            double serverCpuExtraMicrosMedian) {
         /** As {@link Pair#sendfile()}. */
         public boolean sendfile() {
             return Calibration.sendfile(tool);
@@ -535,7 +539,9 @@ public final class Calibration {
                     stream ? Estimate.medianOf(g, Pair::javaVerifyShare) : Double.NaN,
                     first.javaReadSize(),
                     Estimate.medianOfMeasured(g, Pair::javaKsoftirqdShare),
-                    Estimate.medianOfMeasured(g, Pair::referenceKsoftirqdShare)));
+                    Estimate.medianOfMeasured(g, Pair::referenceKsoftirqdShare),
+                    Estimate.medianOfMeasured(g, q -> q.javaClientCpuMicros() - q.referenceClientCpuMicros()),
+                    Estimate.medianOfMeasured(g, q -> q.javaServerCpuMicros() - q.referenceServerCpuMicros())));
         }
         return out;
     }

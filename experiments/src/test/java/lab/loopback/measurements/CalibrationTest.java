@@ -61,6 +61,7 @@ class CalibrationTest {
         // the ksoftirqd shares' medians leave out the round that did not see them: 0.20 0.22 0.24 0.28 0.30
         assertEquals(0.24, one.javaKsoftirqdShareMedian(), 1e-9);
         assertEquals(0.32, one.referenceKsoftirqdShareMedian(), 1e-9);
+        assertTrue(Double.isNaN(one.clientCpuExtraMicrosMedian()), "a stream has no round trips");
         assertEquals("too few rounds (interval covers 0 %)", s.get(1).meetsTarget());
         assertEquals(0.5, s.get(1).ratioMedian(), 1e-9);
     }
@@ -103,10 +104,10 @@ class CalibrationTest {
                     Double.NaN,
                     Double.NaN,
                     Double.NaN,
-                    9.9,
+                    9.9 + 0.1 * r,
                     9.7,
                     9.4,
-                    9.3));
+                    r == 5 ? Double.NaN : 9.3));
         Calibration.Summary s = Calibration.summarize(pairs).getFirst();
         assertEquals("≤ 1.05", s.target());
         assertEquals("yes", s.meetsTarget()); // every ratio is within 0.96 … 1.02
@@ -114,6 +115,9 @@ class CalibrationTest {
         assertEquals(50.5, s.referenceMedian(), 1e-9);
         assertTrue(Double.isNaN(s.javaVerifyShareMedian()), "a ping-pong verifies no stream");
         assertTrue(Double.isNaN(s.javaKsoftirqdShareMedian()), "nor records ksoftirqd");
+        // the client's extra CPU a round trip: 0.5, 0.6, … 1.0 µs; the server's 0.4 in the five rounds it was measured
+        assertEquals(0.75, s.clientCpuExtraMicrosMedian(), 1e-9);
+        assertEquals(0.4, s.serverCpuExtraMicrosMedian(), 1e-9);
     }
 
     @Test
