@@ -108,17 +108,16 @@ final class Calibrate implements Callable<Integer> {
 
     /** The profile's plan with what the options change; a bad value is refused before anything is measured. */
     Calibration.Plan plan(Calibration.Plan base) {
-        if (streamSizes != null
-                && pingPongSizes != null
-                && sizes(streamSizes).isEmpty()
-                && sizes(pingPongSizes).isEmpty())
+        List<Integer> stream = streamSizes == null ? base.streamSizes() : sizes(streamSizes),
+                pingPong = pingPongSizes == null ? base.pingPongSizes() : sizes(pingPongSizes);
+        if (stream.isEmpty() && pingPong.isEmpty())
             throw new IllegalArgumentException(
                     "--stream-sizes none and --ping-pong-sizes none leave nothing to measure");
         return new Calibration.Plan(
                 rounds == null ? base.rounds() : rounds,
                 seconds == null ? base.seconds() : seconds,
-                streamSizes == null ? base.streamSizes() : sizes(streamSizes),
-                pingPongSizes == null ? base.pingPongSizes() : sizes(pingPongSizes),
+                stream,
+                pingPong,
                 base.sendfile() && !noSendfile,
                 placements == null
                         ? base.placements()
