@@ -187,8 +187,10 @@ public final class StreamThroughput implements Experiment {
                 .build());
         o.figure(figure(s, claim.claimed()));
         if (!calibration.isEmpty()) o.figure(calibrationFigure(calibration));
-        Figure softirq = SoftirqFigure.of(calibration);
-        if (softirq != null) o.figure(softirq);
+        for (CalibrationScatter.Reading r : List.of(CalibrationScatter.SOFTIRQ, CalibrationScatter.BLOCKING)) {
+            Figure scatter = CalibrationScatter.of(r, calibration);
+            if (scatter != null) o.figure(scatter);
+        }
         for (int w : s.sizes())
             for (String pl : s.placements())
                 if (!s.timed(w, pl).isEmpty())

@@ -12,10 +12,26 @@ import lab.loopback.result.Figure;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
 
-/** The calibration's rate-against-ksoftirqd figure: one dot per trial at the largest written size, ρ per tool. */
-class SoftirqFigureTest {
+/**
+ * The calibration's rate-against-reading figures (ksoftirqd's share, the writer's blocks): one dot per trial at the
+ * largest written size, ρ per tool.
+ */
+class CalibrationScatterTest {
     private static Calibration.Pair pair(
             String tool, int size, String placement, double java, double javaShare, double ref, double refShare) {
+        return pair(tool, size, placement, java, javaShare, 0.01, ref, refShare, 0.02);
+    }
+
+    private static Calibration.Pair pair(
+            String tool,
+            int size,
+            String placement,
+            double java,
+            double javaShare,
+            double javaBlocks,
+            double ref,
+            double refShare,
+            double refBlocks) {
         return new Calibration.Pair(
                 tool,
                 size,
@@ -30,8 +46,8 @@ class SoftirqFigureTest {
                 size,
                 javaShare,
                 refShare,
-                0.01,
-                0.02,
+                javaBlocks,
+                refBlocks,
                 Double.NaN,
                 Double.NaN,
                 Double.NaN,
@@ -47,7 +63,7 @@ class SoftirqFigureTest {
             pairs.add(pair("iperf 3.12", 1 << 20, "same-cpu", 20 - r, 0.2 + 0.03 * r, 25 - 2 * r, 0.15 + 0.05 * r));
         pairs.add(pair("iperf 3.12", 65536, "same-cpu", 99, 0.5, 99, 0.5));
         pairs.add(pair("iperf 3.12 -Z (sendfile)", 1 << 20, "same-cpu", 99, 0.5, 99, 0.5));
-        Figure f = SoftirqFigure.of(pairs);
+        Figure f = CalibrationScatter.of(CalibrationScatter.SOFTIRQ, pairs);
         assertNotNull(f);
         assertEquals("calibration-softirq", f.name());
         XYChart c = (XYChart) f.chart();
@@ -61,8 +77,10 @@ class SoftirqFigureTest {
 
     @Test
     void noShareSeenNoFigure() {
-        assertNull(SoftirqFigure.of(List.of(pair("iperf 3.12", 65536, "same-cpu", 10, Double.NaN, 11, Double.NaN))));
-        assertNull(SoftirqFigure.of(List.of()));
+        assertNull(CalibrationScatter.of(
+                CalibrationScatter.SOFTIRQ,
+                List.of(pair("iperf 3.12", 65536, "same-cpu", 10, Double.NaN, 11, Double.NaN))));
+        assertNull(CalibrationScatter.of(CalibrationScatter.SOFTIRQ, List.of()));
     }
 
     @Test
@@ -71,6 +89,30 @@ class SoftirqFigureTest {
         for (int r = 0; r < 4; r++) four.add(pair("iperf 3.12", 65536, "two-cpus", 10 + r, 0.1 * r, 11, 0.1));
         assertEquals(
                 "the harness 4 trials, too few for ρ",
-                SoftirqFigure.rho("the harness", four, Calibration.Pair::javaKsoftirqdShare, Calibration.Pair::java));
+                CalibrationScatter.rho(
+                        "the harness", four, Calibration.Pair::javaKsoftirqdShare, Calibration.Pair::java));
+    }
+
+    @Test
+    void theBlockingFigureDrawsBlocksPerCallAsTheyAreAndLeavesOutTrialsWithoutThem() {
+        List<Calibration.Pair> pairs = new ArrayList<>();
+        // the harness slower the more its writer blocked (ρ −1); iperf3's rate rising with its blocks (ρ +1)
+        for (int r = 0; r < 5; r++)
+            pairs.add(pair("iperf 3.12", 1 << 20, "same-cpu", 30 - r, 0.2, 0.01 + 0.05 * r, 25 + r, 0.2, 0.02 * r));
+        // a round whose iperf3 switches were not counted (no GNU time): no dot for either tool
+        pairs.add(pair("iperf 3.12", 1 << 20, "same-cpu", 1, 0.2, 0.5, 1, 0.2, Double.NaN));
+        Figure f = CalibrationScatter.of(CalibrationScatter.BLOCKING, pairs);
+        assertNotNull(f);
+        assertEquals("calibration-blocking", f.name());
+        double[] xs = ((XYChart) f.chart())
+                .getSeriesMap()
+                .get("the harness, both peers on one vCPU")
+                .getXData();
+        assertEquals(5, xs.length);
+        assertEquals(0.06, xs[1], 1e-9, "blocks per call drawn as they are");
+        assertTrue(f.caption().contains("the harness ρ -1.00 (5 trials), iperf3 ρ 1.00 (5 trials)"), f.caption());
+        assertNull(CalibrationScatter.of(
+                CalibrationScatter.BLOCKING,
+                List.of(pair("iperf 3.12", 1 << 20, "same-cpu", 1, 0.2, 0.5, 1, 0.2, Double.NaN))));
     }
 }
