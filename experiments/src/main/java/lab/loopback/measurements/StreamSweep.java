@@ -32,7 +32,14 @@ public record StreamSweep(List<StreamTrial> trials, List<Iperf3.Result> iperf3, 
                                         "sender_sleeps", -1L,
                                         "sender_preemptions", -1L)),
                         StreamTrial.class),
-                r.view().tables().containsKey("iperf3-runs") ? r.rows("iperf3-runs", Iperf3.Result.class) : List.of(),
+                r.view().tables().containsKey("iperf3-runs")
+                        ? RecordTable.rows(
+                                // a run before these were recorded: not counted
+                                RecordTable.withDefaults(
+                                        r.table("iperf3-runs"),
+                                        Map.of("bytes_sent", -1L, "client_voluntary_switches", -1L)),
+                                Iperf3.Result.class)
+                        : List.of(),
                 List.of());
     }
 
