@@ -174,7 +174,8 @@ public record PathContexts(List<Context> contexts, long lost) {
                         c.microsPerRun()));
         }
         return String.format(
-                "of the %.1f MB counted in the peers' and ksoftirqd's contexts, sent / handed up: %s; the NET_RX softirq ran %.1f ms in %d runs: %s%s",
+                "of the %.1f MB counted in the peers' and ksoftirqd's contexts, sent / handed up: %s; "
+                        + "the NET_RX softirq ran %.1f ms in %d runs: %s%s",
                 total(Context::sentBytes) / 1e6,
                 bytes.isEmpty() ? "none traced" : String.join(", ", bytes),
                 total(Context::softirqNanos) / 1e6,

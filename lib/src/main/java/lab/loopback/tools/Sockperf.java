@@ -148,13 +148,15 @@ public final class Sockperf {
                 while (client.isAlive()
                         && System.nanoTime() < deadline
                         && TaskRuntime.ofProcess(serverPid) - idle < ANSWERING_NANOS) Thread.sleep(POLL_MILLIS);
+                if (idle < 0 || TaskRuntime.ofProcess(serverPid) - idle < ANSWERING_NANOS)
+                    return null; // never answered
                 Thread.sleep(100);
                 long c0 = TaskRuntime.ofProcess(client.pid()), s0 = TaskRuntime.ofProcess(serverPid);
                 long t0 = System.nanoTime();
                 Thread.sleep(seconds * 1000L);
                 long c1 = TaskRuntime.ofProcess(client.pid()), s1 = TaskRuntime.ofProcess(serverPid);
                 long t1 = System.nanoTime();
-                return idle < 0 || c0 < 0 || s0 < 0 || c1 < 0 || s1 < 0 || !client.isAlive()
+                return c0 < 0 || s0 < 0 || c1 < 0 || s1 < 0 || !client.isAlive()
                         ? null
                         : new Window(c1 - c0, s1 - s0, (t1 - t0) / 1e9);
             } catch (InterruptedException e) {
