@@ -134,12 +134,19 @@ public final class Sockperf {
     }
 
     /**
-     * The CPU time sockperf's client and server ran in a window of {@code seconds} inside the client's test. The client
-     * sleeps 2 s after connecting, then warms up for 0.4 s and tests for its -t seconds: the window opens 0.1 s after
-     * the server starts answering and closes 0.3 s before the test's end. Null when it could not be read whole.
+     * The CPU time sockperf's client and server ran in a window inside the client's run. The client sleeps 2 s after
+     * connecting, then sends for its -t seconds (the first 0.4 s of them its warm-up, at the same pace): the window
+     * opens 0.1 s after the server starts answering and lasts {@code seconds} − 0.3, so it closes 0.2 s before the
+     * client stops. Null when it could not be read whole, or when the server was no longer answering right after it
+     * closed (then the window held idle time, and dividing by round trips would understate the CPU per round trip).
      */
     record Window(long clientNanos, long serverNanos, double seconds) {
-        private static final long ANSWERING_NANOS = 2_000_000, POLL_MILLIS = 5;
+        private static final long ANSWERING_NANOS = 2_000_000, POLL_MILLIS = 5, STILL_MILLIS = 20;
+
+        /** How long the window stays open in a run of {@code seconds} (sockperf's -t). */
+        static long millis(int seconds) {
+            return seconds * 1000L - 300;
+        }
 
         static Window inside(Process client, long serverPid, int seconds) {
             try {
@@ -153,10 +160,14 @@ public final class Sockperf {
                 Thread.sleep(100);
                 long c0 = TaskRuntime.ofProcess(client.pid()), s0 = TaskRuntime.ofProcess(serverPid);
                 long t0 = System.nanoTime();
-                Thread.sleep(seconds * 1000L);
+                Thread.sleep(millis(seconds));
                 long c1 = TaskRuntime.ofProcess(client.pid()), s1 = TaskRuntime.ofProcess(serverPid);
                 long t1 = System.nanoTime();
-                return c0 < 0 || s0 < 0 || c1 < 0 || s1 < 0 || !client.isAlive()
+                Thread.sleep(STILL_MILLIS);
+                long s2 = TaskRuntime.ofProcess(serverPid);
+                // answering, the server runs a third of the time or more; idle, not at all
+                boolean stillAnswering = s2 - s1 > STILL_MILLIS * 1_000_000 / 10;
+                return c0 < 0 || s0 < 0 || c1 < 0 || s1 < 0 || !stillAnswering
                         ? null
                         : new Window(c1 - c0, s1 - s0, (t1 - t0) / 1e9);
             } catch (InterruptedException e) {
