@@ -52,7 +52,7 @@ final class CalibrationScatter {
                     + "sends the ACKs it processes release).",
             "Dots of the two tools at the same share compare like with like.");
 
-    /** How often the writer blocked on a full send buffer, per write call. */
+    /** How often the writer went to sleep per write call (read as waiting for room in the send buffer). */
     static final Reading BLOCKING = new Reading(
             "calibration-blocking",
             "Stream rate against how often the writer blocked",
@@ -60,11 +60,12 @@ final class CalibrationScatter {
             1,
             Calibration.Pair::javaWriterBlocksPerCall,
             Calibration.Pair::referenceWriterBlocksPerCall,
-            "Measured: each calibration trial's rate against how often its writer went to sleep on a full send buffer "
-                    + "per write call: the harness's writing thread's voluntary context switches over its write calls "
+            "Measured: each calibration trial's rate against how often its writer went to sleep per write call: the "
+                    + "harness's writing thread's voluntary context switches over its write calls "
                     + "(/proc/thread-self/status), iperf3's client process's over the write sizes it sent (GNU time's "
-                    + "%w from wait4's rusage; iperf3 3.12 writes from its one thread and sleeps in select(2) when the "
-                    + "socket is full).",
+                    + "%w from wait4's rusage; iperf3 3.12 writes from its one thread, in blocking write(2) calls with "
+                    + "a pselect6 between every ten or so, as strace showed once here). Inferred, not traced: that "
+                    + "these sleeps are waits for room in the send buffer, the one thing either writer blocks on.",
             "A writer that sleeps leaves the vCPU to the reader and its softirqs; dots of the two tools at the same "
                     + "rate of blocking compare like with like.");
 

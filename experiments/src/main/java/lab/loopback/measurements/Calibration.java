@@ -56,11 +56,12 @@ public final class Calibration {
      * its message size). For the stream, the share of the peers' CPUs the kernel's ksoftirqd threads took while each
      * side ran ({@link SoftirqThreads}: NET_RX work deferred out of the task that raised it; NaN when not visible, and
      * for the ping-pong). And how often the harness's writing thread blocked, per write or sendfile call (its voluntary
-     * context switches: a full send buffer; NaN when not known, and for the ping-pong): with both peers on one vCPU at
+     * context switches, read as waits for room in the send buffer: inferred; NaN when not known, and for the
+     * ping-pong): with both peers on one vCPU at
      * 1 MiB, below 0.05 in most rounds here and 0.1-0.5 in the rounds that ran at 16-22 Gbit/s instead of 22-31, with
      * ksoftirqd's share falling (to 1-16 %). The same for iperf3's client beside it ({@link
-     * Iperf3.Result#clientBlocksPerWrite}: its process's voluntary switches per write size sent, from {@code
-     * /usr/bin/time}; NaN without it, and for sockperf). For the ping-pong, the CPU time each peer ran per round trip
+     * Iperf3.Result#clientBlocksPerWrite}: its process's voluntary switches per write size sent, from GNU time; NaN
+     * without it, and for sockperf). For the ping-pong, the CPU time each peer ran per round trip
      * (µs, a mean), the harness's client and server threads over the timed round trips ({@link PingPong.Trial}),
      * sockperf's client and server processes over a window inside its test ({@link Sockperf.Result}): with both peers
      * on one vCPU the two add up to the mean round trip, so they say on which side a difference lies; NaN for the

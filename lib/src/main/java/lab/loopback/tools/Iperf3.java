@@ -23,10 +23,11 @@ public final class Iperf3 {
 
     /**
      * One client run as iperf3 reports it (receiver side: what arrived; sender side: what it sent), and the client
-     * process's voluntary context switches from start to exit as the kernel counted them for its parent ({@code
-     * /usr/bin/time}'s %w, from wait4's rusage; -1 when not measured): iperf3 3.12 writes from its one thread, which
-     * sleeps in select(2) when the socket is not writable, so these are its writer's blocks (a later, threaded iperf3
-     * adds its main thread's).
+     * process's voluntary context switches from start to exit as the kernel counted them for its parent (GNU time's %w,
+     * from wait4's rusage; -1 when not measured). iperf3 3.12 writes from its one thread (strace here: blocking write(2)
+     * of each block, a pselect6 between every ten or so), so these are its writer's sleeps, in either call; that they
+     * wait for room in the send buffer is inferred (nothing else there blocks), not traced. A later, threaded iperf3
+     * adds its main thread's.
      */
     public record Result(
             int writeSize,
