@@ -16,7 +16,7 @@ public final class TaskRuntime {
     /** The run time {@code schedstat} (a task's or a thread's file) gives; -1 unreadable. */
     public static long read(Path schedstat) {
         try {
-            String line = Files.readString(schedstat).strip();
+            String line = ProcFiles.read(schedstat).strip();
             int space = line.indexOf(' ');
             return Long.parseLong(space < 0 ? line : line.substring(0, space));
         } catch (IOException | RuntimeException e) {

@@ -165,7 +165,8 @@ public final class Sockperf {
                 long t1 = System.nanoTime();
                 Thread.sleep(STILL_MILLIS);
                 long s2 = TaskRuntime.ofProcess(serverPid);
-                // answering, the server runs a third of the time or more; idle, not at all
+                // answering, the server runs a third of the time or more (half, on one vCPU); idle, not at all: a tenth
+                // tells the two apart
                 boolean stillAnswering = s2 - s1 > STILL_MILLIS * 1_000_000 / 10;
                 return c0 < 0 || s0 < 0 || c1 < 0 || s1 < 0 || !stillAnswering
                         ? null
