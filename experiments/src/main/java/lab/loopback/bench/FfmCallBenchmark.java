@@ -1,9 +1,16 @@
 package lab.loopback.bench;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -28,7 +35,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * What one system call costs through this workbench's FFM layer, against the JDK's own path to the same
  * call. Every benchmark writes one byte to /dev/null (a real write(2) that the kernel returns at once), so
  * the differences are the user-space costs of getting there: FFM downcall with errno capture vs JDK JNI.
- * getpid(2) is the cheapest syscall, for scale.
+ * getpid(2) is the cheapest syscall, for scale. Two more downcalls of the same write(2) take apart what the
+ * workbench's own downcall adds: one without errno capture (what capturing costs) and one linked as critical (no
+ * Java-to-native thread-state transition: what the transition costs; legal only for calls that never block, so the
+ * workbench's socket calls cannot use it).
  *
  * <p>Run: {@code ./lab bench FfmCallBenchmark}
  */
@@ -38,7 +48,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 @State(Scope.Thread)
+@SuppressWarnings("restricted") // the two comparison downcalls are linked here, beside the workbench's own
 public class FfmCallBenchmark {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final FunctionDescriptor WRITE = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    private static final MethodHandle WRITE_WITHOUT_ERRNO = write();
+    private static final MethodHandle WRITE_CRITICAL = write(Linker.Option.critical(false));
+
     private Arena arena;
     private MemorySegment oneByte;
     private int devNull;
@@ -70,6 +86,21 @@ public class FfmCallBenchmark {
         return Libc.sysWrite(devNull, oneByte, 1);
     }
 
+    /**
+     * The same write(2), linked without errno capture: the difference to {@link #ffmWrite} is
+     * the capture and the lookup of the thread's errno slot.
+     */
+    @Benchmark
+    public long ffmWriteWithoutErrno() throws Throwable {
+        return (long) WRITE_WITHOUT_ERRNO.invokeExact(devNull, oneByte, 1L);
+    }
+
+    /** The same write(2), linked critical (the thread stays in Java state): what the state transitions cost. */
+    @Benchmark
+    public long ffmWriteCritical() throws Throwable {
+        return (long) WRITE_CRITICAL.invokeExact(devNull, oneByte, 1L);
+    }
+
     /** The same call through NIO (JNI inside the JDK). */
     @Benchmark
     public int nioChannelWrite() throws IOException {
@@ -87,5 +118,9 @@ public class FfmCallBenchmark {
     @Benchmark
     public int ffmGetpid() {
         return Libc.getpid();
+    }
+
+    private static MethodHandle write(Linker.Option... options) {
+        return LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("write"), WRITE, options);
     }
 }
