@@ -46,6 +46,8 @@ import lab.loopback.zerocopy.PatternFile;
 public final class Calibration {
     /** The harness's stream is to carry ≥ this share of iperf3's rate; its ping-pong p50 ≤ this multiple of sockperf's. */
     public static final double STREAM_TARGET = 0.95, PING_PONG_TARGET = 1.05;
+    /** Seconds of the first ping-pong warm-up trial: a fresh JVM's loops reached C2 after ~1.2 s here. */
+    static final double PING_PONG_WARMUP_SECONDS = 2;
     /** A byte bound no calibration trial reaches in its seconds on today's hosts; the time bound ends it. */
     static final long STREAM_MAX_BYTES = 64L << 30;
 
@@ -438,6 +440,7 @@ public final class Calibration {
         List<Pair> pairs = new ArrayList<>();
         try {
             for (int size : plan.pingPongSizes()) {
+                warmUp(ctx, plan, pp, size, placements);
                 rounds(
                         ctx,
                         plan.rounds(),
@@ -451,6 +454,23 @@ public final class Calibration {
             notes.add("the ping-pong calibration stopped: " + e.getMessage());
         }
         return List.copyOf(pairs);
+    }
+
+    /**
+     * The harness's JIT warm-up before a ping-pong size's first pair, outside every pair (sockperf, compiled C, has
+     * none), as the stream's has. Without it a fresh JVM's first round ran its client loop interpreted and then in C1
+     * code for most of its length (C2 arrived 1.2 s in here) and read ~1 µs more CPU per round trip on each side. Two
+     * trials: in the first the loops reach C2; its end takes each loop's exit, which C2 had never seen taken and
+     * deoptimises, so the second lets that recompilation happen here rather than in a timed round. Both peers on one
+     * vCPU where that can be arranged: the most round trips per second.
+     */
+    private static void warmUp(RunContext ctx, Plan plan, PingPong pp, int size, List<Placement> placements) {
+        if (placements.isEmpty()) return;
+        Placement pl = placements.contains(Placement.SAME_CPU) ? Placement.SAME_CPU : placements.getFirst();
+        int roundTrips = ctx.profile().pingPongRoundTrips;
+        ctx.progress("calibration: warming the Java ping-pong up, " + Bytes.human(size) + ", " + pl.describe());
+        pp.trial(size, "warmup", 0, roundTrips, Math.max(PING_PONG_WARMUP_SECONDS, plan.seconds()), pl);
+        pp.trial(size, "warmup", 1, roundTrips, plan.seconds(), pl);
     }
 
     private static Pair pingPongPair(

@@ -129,11 +129,12 @@ public final class EchoClients {
                                 name + " echo: the server closed after " + got + " of " + size + " B");
                     got += n;
                 }
-                long rtt = System.nanoTime() - start;
+                long end = System.nanoTime(), rtt = end - start;
                 if (MemorySegment.mismatch(in, 0, size, out, 0, size) >= 0)
                     throw new IllegalStateException(name + " echo: payload " + i + " came back altered");
                 if (i >= warmups) h.recordValue(Math.min(rtt, HIGHEST_NANOS));
-                if (i >= warmups && System.nanoTime() > deadline) break;
+                // the answer's arrival time also ends the trial: one clock read fewer per round trip (~40 ns here)
+                if (i >= warmups && end > deadline) break;
             }
             return EchoStats.of(name, size, h, (System.nanoTime() - t0) / 1e9, calls);
         }
@@ -194,11 +195,11 @@ public final class EchoClients {
                         throw new IllegalStateException("io_uring echo: " + (q.userData() == 1 ? "SEND" : "RECV")
                                 + " returned " + q.res() + ", expected " + size);
                 }
-                long rtt = System.nanoTime() - start;
+                long end = System.nanoTime(), rtt = end - start;
                 if (MemorySegment.mismatch(in, 0, size, out, 0, size) >= 0)
                     throw new IllegalStateException("io_uring echo: payload " + i + " came back altered");
                 if (i >= warmups) h.recordValue(Math.min(rtt, HIGHEST_NANOS));
-                if (i >= warmups && System.nanoTime() > deadline) break;
+                if (i >= warmups && end > deadline) break;
             }
             return EchoStats.of("io_uring", size, h, (System.nanoTime() - t0) / 1e9, ring.enterCalls() - enters0);
         }
@@ -225,11 +226,11 @@ public final class EchoClients {
                 long start = System.nanoTime();
                 byte[] back = ClientCalls.blockingUnaryCall(
                         ch, GrpcEcho.ECHO, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), out);
-                long rtt = System.nanoTime() - start;
+                long end = System.nanoTime(), rtt = end - start;
                 if (!Arrays.equals(out, back))
                     throw new IllegalStateException("gRPC echo: payload " + i + " came back altered");
                 if (i >= warmups) h.recordValue(Math.min(rtt, HIGHEST_NANOS));
-                if (i >= warmups && System.nanoTime() > deadline) break;
+                if (i >= warmups && end > deadline) break;
             }
             return EchoStats.of("gRPC", size, h, (System.nanoTime() - t0) / 1e9, -1);
         } finally {

@@ -60,6 +60,8 @@ public final class PingPong implements AutoCloseable {
     private final WaitMode wait;
     /** The server's answering thread, which placed trials pin. */
     private final long serverTid;
+    /** Trials run so far, warm-ups included: one connection each. */
+    private int trialsRun;
 
     private PingPong(StreamTransport transport, ChildJvm server, String address, WaitMode wait, long serverTid) {
         this.transport = transport;
@@ -113,6 +115,11 @@ public final class PingPong implements AutoCloseable {
         return server.pid();
     }
 
+    /** How many trials this ping-pong has run, warm-ups included (each on a connection of its own). */
+    public int trialsRun() {
+        return trialsRun;
+    }
+
     /** One connection left to the scheduler: warm-up round trips, then at most {@code roundTrips} timed ones within {@code seconds}. */
     public Trial trial(int size, String phase, int index, int roundTrips, double seconds) {
         return trial(size, phase, index, roundTrips, seconds, Placement.SCHEDULER);
@@ -134,6 +141,7 @@ public final class PingPong implements AutoCloseable {
             arranged = Placement.SCHEDULER;
             pin = arranged.pin(serverTid);
         }
+        trialsRun++;
         try (Placement.Pin placed = pin;
                 Connection raw = transport.connect(address);
                 Connection c = wait.apply(Transports.noDelay(raw))) {
