@@ -440,7 +440,7 @@ public final class Calibration {
         List<Pair> pairs = new ArrayList<>();
         try {
             for (int size : plan.pingPongSizes()) {
-                warmUp(ctx, plan, pp, size, placements);
+                warmUp(ctx, plan, pp, size, cpus, placements);
                 rounds(
                         ctx,
                         plan.rounds(),
@@ -459,14 +459,16 @@ public final class Calibration {
     /**
      * The harness's JIT warm-up before a ping-pong size's first pair, outside every pair (sockperf, compiled C, has
      * none), as the stream's has. Without it a fresh JVM's first round ran its client loop interpreted and then in C1
-     * code for most of its length (C2 arrived 1.2 s in here) and read ~1 µs more CPU per round trip on each side. Two
-     * trials: in the first the loops reach C2; its end takes each loop's exit, which C2 had never seen taken and
-     * deoptimises, so the second lets that recompilation happen here rather than in a timed round. Both peers on one
-     * vCPU where that can be arranged: the most round trips per second.
+     * code for most of its length (C2 arrived 1.2 s in here) and read 0.4-1.4 µs more CPU per round trip on each
+     * side. Two trials: in the first the loops reach C2; its end takes each loop's exit, which C2 had never seen taken
+     * and deoptimises, so the second lets that recompilation happen here rather than in a timed round. Both peers on
+     * one vCPU where this process may arrange it, whichever placements the plan times: the most round trips per second.
      */
-    private static void warmUp(RunContext ctx, Plan plan, PingPong pp, int size, List<Placement> placements) {
+    private static void warmUp(
+            RunContext ctx, Plan plan, PingPong pp, int size, List<Integer> cpus, List<Placement> placements) {
         if (placements.isEmpty()) return;
-        Placement pl = placements.contains(Placement.SAME_CPU) ? Placement.SAME_CPU : placements.getFirst();
+        Placement pl =
+                Placement.arrangeable(cpus).contains(Placement.SAME_CPU) ? Placement.SAME_CPU : placements.getFirst();
         int roundTrips = ctx.profile().pingPongRoundTrips;
         ctx.progress("calibration: warming the Java ping-pong up, " + Bytes.human(size) + ", " + pl.describe());
         pp.trial(size, "warmup", 0, roundTrips, Math.max(PING_PONG_WARMUP_SECONDS, plan.seconds()), pl);

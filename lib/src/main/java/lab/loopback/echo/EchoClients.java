@@ -133,7 +133,7 @@ public final class EchoClients {
                 if (MemorySegment.mismatch(in, 0, size, out, 0, size) >= 0)
                     throw new IllegalStateException(name + " echo: payload " + i + " came back altered");
                 if (i >= warmups) h.recordValue(Math.min(rtt, HIGHEST_NANOS));
-                // the answer's arrival time also ends the trial: one clock read fewer per round trip (~40 ns here)
+                // the answer's arrival time also ends the trial: one clock read fewer per round trip (27-35 ns here)
                 if (i >= warmups && end > deadline) break;
             }
             return EchoStats.of(name, size, h, (System.nanoTime() - t0) / 1e9, calls);
