@@ -59,9 +59,9 @@ public final class Calibration {
      * side ran ({@link SoftirqThreads}: NET_RX work deferred out of the task that raised it; NaN when not visible, and
      * for the ping-pong). And how often the harness's writing thread blocked, per write or sendfile call (its voluntary
      * context switches, read as waits for room in the send buffer: inferred; NaN when not known, and for the
-     * ping-pong): with both peers on one vCPU at
-     * 1 MiB, below 0.05 in most rounds here and 0.1-0.5 in the rounds that ran at 16-22 Gbit/s instead of 22-31, with
-     * ksoftirqd's share falling (to 1-16 %). The same for iperf3's client beside it ({@link
+     * ping-pong): with both peers on one vCPU at 1 MiB, below 0.05 in most rounds here and 0.1-0.5 in the rounds that
+     * ran at 16-22 Gbit/s instead of 22-31, with ksoftirqd's share falling (to 1-16 %), and 4-8 in a few rounds (a
+     * 1 MiB write can wait more than once). The same for iperf3's client beside it ({@link
      * Iperf3.Result#clientBlocksPerWrite}: its process's voluntary switches per write size sent, from GNU time; NaN
      * without it, and for sockperf). For the ping-pong, the CPU time each peer ran per round trip
      * (µs, a mean), the harness's client and server threads over the timed round trips ({@link PingPong.Trial}),

@@ -115,7 +115,7 @@ public final class PingPong implements AutoCloseable {
         return server.pid();
     }
 
-    /** How many trials this ping-pong has run, warm-ups included (each on a connection of its own). */
+    /** How many trials this ping-pong has connected for, warm-ups included (each on a connection of its own). */
     public int trialsRun() {
         return trialsRun;
     }
@@ -141,10 +141,10 @@ public final class PingPong implements AutoCloseable {
             arranged = Placement.SCHEDULER;
             pin = arranged.pin(serverTid);
         }
-        trialsRun++;
         try (Placement.Pin placed = pin;
                 Connection raw = transport.connect(address);
                 Connection c = wait.apply(Transports.noDelay(raw))) {
+            trialsRun++;
             announceSize(c, size);
             // the warm-up is a call of its own (bounded by half the time), so the counters below span only timed round
             // trips
